@@ -1,0 +1,492 @@
+//! Typing of expressions: names resolved against the scope they appear in,
+//! operators and built-in functions checked, ranking history allowed only in
+//! consequences.
+
+use super::{Checker, Ty};
+use crate::diagnostics::{
+    MisplacedRanked, MissingPart, PreviousWithoutKey, TypeMismatch, UnknownName,
+    WrongArgumentCount, ZeroCount,
+};
+use crate::suggest;
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
+
+/// The names visible to an expression.
+#[derive(Clone, Copy)]
+pub(super) struct Scope<'s> {
+    /// The record kind whose attributes are in scope (inside `per`, `count`, `sum`, `derive`).
+    pub record: Option<&'s str>,
+    /// Whether `ranked …` may be used (consequences only).
+    pub allow_ranked: bool,
+    /// Whether unit attributes are in scope (not inside a record kind's `derive`).
+    pub unit: bool,
+}
+
+/// Built-in functions: name, arity description, signature for help.
+const FUNCTIONS: &[(&str, &str)] = &[
+    ("min", "min(a, b, …): the smallest of two or more numbers"),
+    ("max", "max(a, b, …): the largest of two or more numbers"),
+    ("abs", "abs(x): the absolute value of a number"),
+    (
+        "overdue",
+        "overdue(deadline, done): the deadline is set, the evaluation date is past it, and `done` is unset or later than the deadline",
+    ),
+    ("present", "present(x): whether an optional attribute is given"),
+    (
+        "previous",
+        "previous(x): `x` for the same record (by the kind's `key`) in the previous period; false or 0 when there is none",
+    ),
+];
+
+/// Names every expression may use: the evaluation date and the evaluated period's bounds.
+pub(super) const BUILTIN_NAMES: &[&str] = &["as_of", "period_start", "period_end"];
+
+impl Checker<'_> {
+    /// Checks `expr` and wants a condition.
+    pub(super) fn condition(&mut self, expr: &Expr, scope: Scope<'_>) {
+        let ty = self.expr(expr, scope);
+        self.expect(expr, &ty, &Ty::Bool);
+    }
+
+    /// Checks `expr` and wants a number.
+    pub(super) fn numeric(&mut self, expr: &Expr, scope: Scope<'_>) {
+        let ty = self.expr(expr, scope);
+        self.expect(expr, &ty, &Ty::Decimal);
+    }
+
+    fn expect(&mut self, expr: &Expr, found: &Ty, expected: &Ty) {
+        if !found.fits(expected) {
+            self.push(TypeMismatch {
+                expected: expected.describe(),
+                found: found.describe(),
+                span: expr.span.into(),
+                help: match expected {
+                    Ty::Bool => {
+                        Some("a condition compares values, e.g. `actual < required`".to_owned())
+                    }
+                    _ => None,
+                },
+            });
+        }
+    }
+
+    /// The type of `expr`, reporting every problem inside it.
+    pub(super) fn expr(&mut self, expr: &Expr, scope: Scope<'_>) -> Ty {
+        match &expr.kind {
+            ExprKind::Number(n) => {
+                if n.fract().is_zero() {
+                    Ty::Int
+                } else {
+                    Ty::Decimal
+                }
+            }
+            ExprKind::Date(_) => Ty::Date,
+            ExprKind::Text(_) => Ty::Text,
+            ExprKind::Bool(_) => Ty::Bool,
+            ExprKind::Path(path) => self.path(path, scope),
+            ExprKind::Unary(op, inner) => {
+                let ty = self.expr(inner, scope);
+                match op {
+                    UnaryOp::Not => {
+                        self.expect(inner, &ty, &Ty::Bool);
+                        Ty::Bool
+                    }
+                    UnaryOp::Neg => {
+                        self.expect(inner, &ty, &Ty::Decimal);
+                        ty
+                    }
+                }
+            }
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, scope),
+            ExprKind::If(c, t, e) => {
+                self.condition(c, scope);
+                let then_ty = self.expr(t, scope);
+                let else_ty = self.expr(e, scope);
+                match then_ty.unify(&else_ty) {
+                    Some(ty) => ty,
+                    None => {
+                        self.push(TypeMismatch {
+                            expected: then_ty.describe(),
+                            found: else_ty.describe(),
+                            span: e.span.into(),
+                            help: Some("both branches of `if` must have the same type".to_owned()),
+                        });
+                        Ty::Unknown
+                    }
+                }
+            }
+            ExprKind::Count { kind, filter } => {
+                if self.record_kind(kind) {
+                    if let Some(filter) = filter {
+                        self.condition(
+                            filter,
+                            Scope {
+                                record: Some(&kind.name),
+                                ..scope
+                            },
+                        );
+                    }
+                }
+                Ty::Int
+            }
+            ExprKind::Sum {
+                kind,
+                value,
+                filter,
+            } => {
+                if self.record_kind(kind) {
+                    let inner = Scope {
+                        record: Some(&kind.name),
+                        ..scope
+                    };
+                    self.numeric(value, inner);
+                    if let Some(filter) = filter {
+                        self.condition(filter, inner);
+                    }
+                }
+                Ty::Decimal
+            }
+            ExprKind::Call { function, args } => self.call(function, args, expr, scope),
+            ExprKind::Ranked {
+                places,
+                periods,
+                ranking,
+                ..
+            } => {
+                if !scope.allow_ranked {
+                    self.push(MisplacedRanked {
+                        span: expr.span.into(),
+                    });
+                }
+                for (n, what) in [
+                    (places, "the number of places"),
+                    (periods, "the number of periods"),
+                ] {
+                    if n.value == 0 {
+                        self.push(ZeroCount {
+                            what: what.to_owned(),
+                            span: n.span.into(),
+                        });
+                    }
+                }
+                match ranking {
+                    Some(name) => {
+                        if !self.symbols.rankings.contains_key(name.name.as_str()) {
+                            let names = self.symbols.rankings.keys().copied().collect::<Vec<_>>();
+                            self.unknown("ranking", name, &names);
+                        }
+                    }
+                    None => {
+                        let per_period = self.per_period_rankings();
+                        if per_period.len() != 1 {
+                            self.push(MissingPart {
+                                part: "`in <ranking>`".to_owned(),
+                                within: "`ranked`".to_owned(),
+                                span: expr.span.into(),
+                                help: Some(if per_period.is_empty() {
+                                    "declare a per-period `ranking` for the history to refer to"
+                                        .to_owned()
+                                } else {
+                                    format!(
+                                        "the ruleset has several per-period rankings: {}",
+                                        backticked(&per_period)
+                                    )
+                                }),
+                            });
+                        }
+                    }
+                }
+                Ty::Bool
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, scope: Scope<'_>) -> Ty {
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                self.condition(lhs, scope);
+                self.condition(rhs, scope);
+                Ty::Bool
+            }
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => {
+                // A bare name compared with a `levels` value may be one of its levels.
+                let left = self.operand(lhs, rhs, scope);
+                let right = self.operand(rhs, lhs, scope);
+                let ordered = !matches!(op, BinaryOp::Eq | BinaryOp::Ne);
+                if left.unify(&right).is_none() {
+                    self.push(TypeMismatch {
+                        expected: left.describe(),
+                        found: right.describe(),
+                        span: rhs.span.into(),
+                        help: Some(format!(
+                            "`{}` compares two values of the same type",
+                            op.symbol()
+                        )),
+                    });
+                } else if ordered && matches!(left, Ty::Bool | Ty::Text) {
+                    self.push(TypeMismatch {
+                        expected: "a number, date or level".to_owned(),
+                        found: left.describe(),
+                        span: lhs.span.into(),
+                        help: Some(format!("`{}` needs values that have an order", op.symbol())),
+                    });
+                }
+                Ty::Bool
+            }
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                let left = self.expr(lhs, scope);
+                let right = self.expr(rhs, scope);
+                self.expect(lhs, &left, &Ty::Decimal);
+                self.expect(rhs, &right, &Ty::Decimal);
+                if left == Ty::Int && right == Ty::Int && op != BinaryOp::Div {
+                    Ty::Int
+                } else {
+                    Ty::Decimal
+                }
+            }
+        }
+    }
+
+    /// Types one side of a comparison; a bare unknown name is looked up among the
+    /// levels of the other side's type.
+    fn operand(&mut self, this: &Expr, other: &Expr, scope: Scope<'_>) -> Ty {
+        if let ExprKind::Path(path) = &this.kind {
+            if let [name] = path.as_slice() {
+                if self.lookup(&name.name, scope).is_none() {
+                    let other_ty = self.quiet_type(other, scope);
+                    if let Ty::Level(levels) = &other_ty {
+                        let known = self.level_names(levels);
+                        if !known.iter().any(|l| l == &name.name) {
+                            let refs = known.iter().map(String::as_str).collect::<Vec<_>>();
+                            self.unknown(&format!("level of `{levels}`"), name, &refs);
+                        }
+                        return other_ty;
+                    }
+                }
+            }
+        }
+        self.expr(this, scope)
+    }
+
+    /// The type of an expression without reporting anything (for level lookup).
+    fn quiet_type(&mut self, expr: &Expr, scope: Scope<'_>) -> Ty {
+        let before = self.diagnostics.len();
+        let used = (self.used_records.clone(), self.used_attributes.clone());
+        let ty = match &expr.kind {
+            ExprKind::Path(path) => self.path(path, scope),
+            _ => Ty::Unknown,
+        };
+        self.diagnostics.truncate(before);
+        (self.used_records, self.used_attributes) = used;
+        ty
+    }
+
+    fn call(&mut self, function: &Ident, args: &[Expr], whole: &Expr, scope: Scope<'_>) -> Ty {
+        let signature = FUNCTIONS
+            .iter()
+            .find(|(name, _)| *name == function.name)
+            .map(|(_, sig)| *sig);
+        let Some(signature) = signature else {
+            let names = FUNCTIONS.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+            self.unknown("function", function, &names);
+            for arg in args {
+                self.expr(arg, scope);
+            }
+            return Ty::Unknown;
+        };
+        let arity_ok = match function.name.as_str() {
+            "min" | "max" => args.len() >= 2,
+            "overdue" => args.len() == 2,
+            _ => args.len() == 1,
+        };
+        if !arity_ok {
+            self.push(WrongArgumentCount {
+                function: function.name.clone(),
+                expected: match function.name.as_str() {
+                    "min" | "max" => "two or more arguments".to_owned(),
+                    "overdue" => "two arguments".to_owned(),
+                    _ => "one argument".to_owned(),
+                },
+                found: args.len(),
+                span: whole.span.into(),
+                help: Some(signature.to_owned()),
+            });
+            return Ty::Unknown;
+        }
+        match function.name.as_str() {
+            "min" | "max" => {
+                let mut result = Ty::Int;
+                for arg in args {
+                    let ty = self.expr(arg, scope);
+                    self.expect(arg, &ty, &Ty::Decimal);
+                    if ty != Ty::Int {
+                        result = Ty::Decimal;
+                    }
+                }
+                result
+            }
+            "abs" => {
+                let mut ty = Ty::Unknown;
+                for arg in args {
+                    ty = self.expr(arg, scope);
+                    self.expect(arg, &ty, &Ty::Decimal);
+                }
+                ty
+            }
+            "overdue" => {
+                for arg in args {
+                    let ty = self.expr(arg, scope);
+                    self.expect(arg, &ty, &Ty::Date);
+                }
+                Ty::Bool
+            }
+            "present" => {
+                for arg in args {
+                    self.expr(arg, scope);
+                }
+                Ty::Bool
+            }
+            _ => {
+                // previous(x)
+                match scope.record {
+                    Some(kind) => {
+                        let has_key = self
+                            .symbols
+                            .records
+                            .get(kind)
+                            .is_some_and(|r| r.decl.key.is_some());
+                        if !has_key {
+                            self.push(PreviousWithoutKey {
+                                kind: kind.to_owned(),
+                                span: whole.span.into(),
+                                help: Some(format!(
+                                    "add `key <attribute>` to `record {kind}` naming the attribute that identifies the same item from one period to the next"
+                                )),
+                            });
+                        }
+                    }
+                    None => self.push(crate::diagnostics::NeedsRecord {
+                        what: "`previous`".to_owned(),
+                        context: "this expression".to_owned(),
+                        span: whole.span.into(),
+                    }),
+                }
+                args.first()
+                    .map_or(Ty::Unknown, |arg| self.expr(arg, scope))
+            }
+        }
+    }
+
+    fn path(&mut self, path: &[Ident], scope: Scope<'_>) -> Ty {
+        match path {
+            [name] => match self.lookup(&name.name, scope) {
+                Some(ty) => ty,
+                None => {
+                    let candidates = self.visible_names(scope);
+                    let refs = candidates.iter().map(String::as_str).collect::<Vec<_>>();
+                    self.unknown("name", name, &refs);
+                    Ty::Unknown
+                }
+            },
+            [qualifier, name] if qualifier.name == "unit" => {
+                match self.symbols.unit_attributes.get(name.name.as_str()) {
+                    Some((ty, _)) => {
+                        self.used_attributes.insert(name.name.clone());
+                        ty.clone()
+                    }
+                    None => {
+                        let names = self
+                            .symbols
+                            .unit_attributes
+                            .keys()
+                            .copied()
+                            .collect::<Vec<_>>();
+                        self.unknown("unit attribute", name, &names);
+                        Ty::Unknown
+                    }
+                }
+            }
+            [qualifier, ..] => {
+                self.unknown("qualifier", qualifier, &["unit"]);
+                Ty::Unknown
+            }
+            [] => Ty::Unknown,
+        }
+    }
+
+    /// The type of a bare name in scope: a record attribute, a unit attribute or a built-in.
+    fn lookup(&mut self, name: &str, scope: Scope<'_>) -> Option<Ty> {
+        if let Some(kind) = scope.record {
+            if let Some(ty) = self
+                .symbols
+                .records
+                .get(kind)
+                .and_then(|r| r.attributes.get(name))
+            {
+                return Some(ty.clone());
+            }
+        }
+        if scope.unit {
+            if let Some((ty, _)) = self.symbols.unit_attributes.get(name) {
+                self.used_attributes.insert(name.to_owned());
+                return Some(ty.clone());
+            }
+        }
+        BUILTIN_NAMES.contains(&name).then_some(Ty::Date)
+    }
+
+    fn visible_names(&self, scope: Scope<'_>) -> Vec<String> {
+        let mut names: Vec<String> = BUILTIN_NAMES.iter().map(|s| (*s).to_owned()).collect();
+        if let Some(record) = scope.record.and_then(|k| self.symbols.records.get(k)) {
+            names.extend(record.attributes.keys().map(|s| (*s).to_owned()));
+        }
+        if scope.unit {
+            names.extend(self.symbols.unit_attributes.keys().map(|s| (*s).to_owned()));
+        }
+        names
+    }
+
+    /// Reports an unknown name with a did-you-mean or the list of declared names.
+    pub(super) fn unknown(&mut self, kind: &str, name: &Ident, candidates: &[&str]) {
+        let help = suggest::did_you_mean(&name.name, candidates.iter().copied()).or_else(|| {
+            if candidates.is_empty() {
+                None
+            } else if candidates.len() <= 12 {
+                Some(format!("declared: {}", backticked(candidates)))
+            } else {
+                Some(format!("{} are declared", candidates.len()))
+            }
+        });
+        self.push(UnknownName {
+            kind: kind.to_owned(),
+            name: name.name.clone(),
+            span: name.span.into(),
+            help,
+        });
+    }
+
+    /// Whether `kind` names a record kind (reports it if not) and marks it used.
+    pub(super) fn record_kind(&mut self, kind: &Ident) -> bool {
+        if self.symbols.records.contains_key(kind.name.as_str()) {
+            self.used_records.insert(kind.name.clone());
+            true
+        } else {
+            let names = self.symbols.records.keys().copied().collect::<Vec<_>>();
+            self.unknown("record kind", kind, &names);
+            false
+        }
+    }
+}
+
+/// "`a`, `b`, `c`".
+pub(super) fn backticked<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

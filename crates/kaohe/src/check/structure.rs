@@ -1,0 +1,921 @@
+//! Structural checks: the parts a ruleset must have, what each declaration
+//! refers to, caps and floors, effective ranges, rankings and consequences, and
+//! the usage warnings at the end.
+
+use rust_decimal::Decimal;
+
+use super::expr::{backticked, Scope};
+use super::{Checker, Ty};
+use crate::diagnostics::{
+    AllotmentMismatch, ConflictingPolicy, IncompleteClassification, InvalidRange, MissingCitation,
+    MissingLevels, MissingPart, NeedsRecord, NegativeAmount, NeverBinds, NonPositiveCap,
+    OutsideEffective, OverlappingEffective, RepeatedStatement, TypeMismatch, UnacknowledgedTies,
+    UncitedAssumption, UnusedInput,
+};
+use crate::source::Span;
+use crate::syntax::ast::*;
+
+const UNIT: Scope<'static> = Scope {
+    record: None,
+    allow_ranked: false,
+    unit: true,
+};
+
+impl<'a> Checker<'a> {
+    pub(super) fn check_items(&mut self) {
+        let file = self.file;
+        let mut header: Option<&Header> = None;
+        let mut period: Option<Span> = None;
+        let mut score: Option<Span> = None;
+        let mut annual: Option<Span> = None;
+        for item in &file.items {
+            match item {
+                Item::Header(h) => {
+                    if let Some(first) = header {
+                        self.repeated("the `ruleset` header", h.span, first.id.span);
+                    } else {
+                        header = Some(h);
+                        self.header(h);
+                    }
+                }
+                Item::Period(p) => {
+                    if let Some(first) = period {
+                        self.repeated("`period`", p.span, first);
+                    } else {
+                        period = Some(p.span);
+                    }
+                    self.period(p);
+                }
+                Item::Score(s) => {
+                    if let Some(first) = score {
+                        self.repeated("`score`", s.span, first);
+                    } else {
+                        score = Some(s.span);
+                    }
+                    self.score(s, header);
+                }
+                Item::Annual(a) => {
+                    if let Some(first) = annual {
+                        self.repeated("`annual`", a.span, first);
+                    } else {
+                        annual = Some(a.span);
+                    }
+                    self.annual(a);
+                }
+                Item::Group(g) => self.group(g),
+                Item::Ranking(r) => self.ranking(r),
+                Item::Consequence(c) => self.consequence(c),
+                Item::Classify(c) => self.classify(c),
+                Item::Quota(q) => self.quota(q),
+                Item::Assumption(_) | Item::Levels(_) | Item::Record(_) => {}
+            }
+        }
+        let start = Span::new(0, 0);
+        for (present, part, help) in [
+            (
+                header.is_some(),
+                "`ruleset` header",
+                "start the file with `ruleset <id> { title \"…\" issuer \"…\" source \"…\" effective YYYY-MM-DD to YYYY-MM-DD }`",
+            ),
+            (
+                period.is_some(),
+                "`period` declaration",
+                "declare the period and whether it is sealed: `period month { seal 15 days after end  late rejected }` or `period month { amendable }`",
+            ),
+            (
+                score.is_some(),
+                "`score` block",
+                "declare the base score and its categories: `score { base 100  category … }`",
+            ),
+        ] {
+            if !present {
+                self.push(MissingPart {
+                    part: part.to_owned(),
+                    within: "the ruleset".to_owned(),
+                    span: start.into(),
+                    help: Some(help.to_owned()),
+                });
+            }
+        }
+        if self.symbols.groups.is_empty() {
+            self.push(MissingPart {
+                part: "`group` declaration".to_owned(),
+                within: "the ruleset".to_owned(),
+                span: start.into(),
+                help: Some("declare who is assessed: `group lead \"牵头单位\" { }`".to_owned()),
+            });
+        }
+    }
+
+    fn repeated(&mut self, statement: &str, span: Span, first: Span) {
+        self.push(RepeatedStatement {
+            statement: statement.to_owned(),
+            span: span.into(),
+            first: first.into(),
+        });
+    }
+
+    fn missing_citation(&mut self, what: &str, name: &Ident, cite: Option<&Citation>) {
+        if cite.is_none() {
+            self.push(MissingCitation {
+                what: what.to_owned(),
+                name: name.name.clone(),
+                span: name.span.into(),
+            });
+        }
+        self.cite(cite);
+    }
+
+    fn header(&mut self, header: &Header) {
+        let mut seen: Vec<(MetaKey, Span)> = Vec::new();
+        for field in &header.fields {
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == field.key) {
+                let first = *first;
+                self.repeated(&format!("`{}`", field.key.keyword()), field.span, first);
+            } else {
+                seen.push((field.key, field.span));
+            }
+        }
+        for key in [MetaKey::Title, MetaKey::Issuer, MetaKey::Source] {
+            if !seen.iter().any(|(k, _)| *k == key) {
+                self.push(MissingPart {
+                    part: format!("`{}`", key.keyword()),
+                    within: format!("ruleset `{}`", header.id.name),
+                    span: header.id.span.into(),
+                    help: Some(format!("add `{} \"…\"` to the header", key.keyword())),
+                });
+            }
+        }
+        match header.effective.as_slice() {
+            [] => self.push(MissingPart {
+                part: "`effective` range".to_owned(),
+                within: format!("ruleset `{}`", header.id.name),
+                span: header.id.span.into(),
+                help: Some("add `effective YYYY-MM-DD to YYYY-MM-DD` to the header".to_owned()),
+            }),
+            [first, rest @ ..] => {
+                self.range(first);
+                for other in rest {
+                    self.repeated("`effective`", other.span, first.span);
+                }
+            }
+        }
+    }
+
+    fn range(&mut self, range: &DateRange) -> bool {
+        if range.to < range.from {
+            self.push(InvalidRange {
+                from: range.from.to_string(),
+                to: range.to.to_string(),
+                span: range.span.into(),
+            });
+            return false;
+        }
+        true
+    }
+
+    fn ruleset_range(&self) -> Option<&'a DateRange> {
+        self.file.items.iter().find_map(|item| match item {
+            Item::Header(h) => h.effective.first(),
+            _ => None,
+        })
+    }
+
+    fn period(&mut self, period: &PeriodDecl) {
+        self.cite(period.cite.as_ref());
+        if let Some((_, cite)) = &period.seal {
+            self.cite(cite.as_ref());
+        }
+        if let Some((_, _, cite)) = &period.late {
+            self.cite(cite.as_ref());
+        }
+        if let Some((_, cite)) = &period.amendable {
+            self.cite(cite.as_ref());
+        }
+        if let Some((amendable, _)) = &period.amendable {
+            if let Some((days, _)) = &period.seal {
+                self.push(ConflictingPolicy {
+                    this: "`amendable`".to_owned(),
+                    other: "`seal`".to_owned(),
+                    span: (*amendable).into(),
+                    other_span: days.span.into(),
+                    help: Some("a period is either sealed or amendable; keep one".to_owned()),
+                });
+            }
+            if let Some((_, late, _)) = &period.late {
+                self.push(ConflictingPolicy {
+                    this: "`late`".to_owned(),
+                    other: "`amendable`".to_owned(),
+                    span: (*late).into(),
+                    other_span: (*amendable).into(),
+                    help: Some(
+                        "nothing is late in an amendable period; remove `late` or seal the period"
+                            .to_owned(),
+                    ),
+                });
+            }
+        } else if period.seal.is_none() {
+            self.push(MissingPart {
+                part: "`seal` or `amendable`".to_owned(),
+                within: "`period`".to_owned(),
+                span: period.span.into(),
+                help: Some(
+                    "say whether a past period may still change: `seal 15 days after end` or `amendable`"
+                        .to_owned(),
+                ),
+            });
+        }
+    }
+
+    fn score(&mut self, score: &ScoreDecl, header: Option<&Header>) {
+        let _ = header;
+        self.cite(score.cite.as_ref());
+        let base = match score.base.as_slice() {
+            [] => {
+                self.push(MissingPart {
+                    part: "`base`".to_owned(),
+                    within: "`score`".to_owned(),
+                    span: score.span.into(),
+                    help: Some("add `base 100`".to_owned()),
+                });
+                None
+            }
+            [(first, cite), rest @ ..] => {
+                self.cite(cite.as_ref());
+                for (other, _) in rest {
+                    self.repeated("`base`", other.span, first.span);
+                }
+                Some(first)
+            }
+        };
+        let mut categories: Vec<&Ident> = Vec::new();
+        for category in &score.categories {
+            if let Some(first) = categories.iter().find(|c| c.name == category.name.name) {
+                let first = first.span;
+                self.duplicate("category", &category.name, first);
+            } else {
+                categories.push(&category.name);
+            }
+            self.category(category);
+        }
+        // Allotments.
+        let allots: Vec<&Number> = score
+            .categories
+            .iter()
+            .filter_map(|c| c.allot.as_ref())
+            .collect();
+        if let (Some(base), false) = (base, allots.is_empty()) {
+            let sum = allots
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, n| acc.checked_add(n.value));
+            if sum != Some(base.value) {
+                self.push(AllotmentMismatch {
+                    sum: sum.map_or_else(|| "too much".to_owned(), |s| s.normalize().to_string()),
+                    base: base.value.normalize().to_string(),
+                    span: base.span.into(),
+                });
+            }
+        }
+        for cap in &score.group_caps {
+            self.group_cap(cap);
+        }
+    }
+
+    fn category(&mut self, category: &Category) {
+        self.cite(category.cite.as_ref());
+        let can_deduct = category
+            .rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::Deduct | RuleKind::Adjust));
+        let can_add = category
+            .rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::Bonus | RuleKind::Adjust));
+        if let Some((floor, cite)) = &category.floor {
+            self.cite(cite.as_ref());
+            match &category.allot {
+                None => self.push(MissingPart {
+                    part: "`allot`".to_owned(),
+                    within: format!("category `{}`", category.name.name),
+                    span: floor.span.into(),
+                    help: Some(
+                        "a floor limits deductions from the category's allotment; give it one with `allot N`"
+                            .to_owned(),
+                    ),
+                }),
+                Some(allot) if floor.value >= allot.value => self.push(NeverBinds {
+                    what: format!("floor `{}`", floor.value),
+                    reason: format!("it is not below the allotment {}", allot.value),
+                    span: floor.span.into(),
+                    help: Some("a floor is the least the category can fall to; write it below `allot`".to_owned()),
+                }),
+                Some(_) if !can_deduct => self.push(NeverBinds {
+                    what: format!("floor `{}`", floor.value),
+                    reason: format!("category `{}` has no deduction rules", category.name.name),
+                    span: floor.span.into(),
+                    help: Some("remove the floor or add the category's deductions".to_owned()),
+                }),
+                Some(_) => {}
+            }
+        }
+        if let Some((cap, _, cite)) = &category.bonus_cap {
+            self.cite(cite.as_ref());
+            self.positive_cap(cap);
+            if !can_add {
+                self.push(NeverBinds {
+                    what: format!("`cap bonuses {}`", cap.value),
+                    reason: format!("category `{}` has no bonus rules", category.name.name),
+                    span: cap.span.into(),
+                    help: None,
+                });
+            }
+        }
+        for rule in &category.rules {
+            self.rule(rule);
+        }
+    }
+
+    fn positive_cap(&mut self, cap: &Number) -> bool {
+        if cap.value <= Decimal::ZERO {
+            self.push(NonPositiveCap {
+                value: cap.value.to_string(),
+                span: cap.span.into(),
+            });
+            return false;
+        }
+        true
+    }
+
+    fn group_cap(&mut self, cap: &GroupCap) {
+        self.missing_citation("cap", &cap.name, cap.cite.as_ref());
+        self.positive_cap(&cap.limit);
+        let mut member_caps = Some(Decimal::ZERO);
+        for name in &cap.rules {
+            match self.symbols.rules.get(name.name.as_str()) {
+                None => {
+                    let names = self.symbols.rules.keys().copied().collect::<Vec<_>>();
+                    self.unknown("rule", name, &names);
+                    member_caps = None;
+                }
+                Some(versions) => {
+                    let own = versions
+                        .iter()
+                        .map(|r| r.caps.first().map(|(n, _, _)| n.value))
+                        .collect::<Option<Vec<_>>>()
+                        .and_then(|caps| caps.into_iter().max());
+                    member_caps = match (member_caps, own) {
+                        (Some(sum), Some(own)) => sum.checked_add(own),
+                        _ => None,
+                    };
+                }
+            }
+        }
+        if let Some(sum) = member_caps {
+            if sum <= cap.limit.value && !cap.rules.is_empty() {
+                self.push(NeverBinds {
+                    what: format!("cap `{}`", cap.name.name),
+                    reason: format!("its rules' own caps add up to {sum}, which is within it"),
+                    span: cap.limit.span.into(),
+                    help: Some("lower the cap or remove it".to_owned()),
+                });
+            }
+        }
+    }
+
+    fn rule(&mut self, rule: &Rule) {
+        self.missing_citation("rule", &rule.name, rule.cite.as_ref());
+        let context = format!("rule `{}`", rule.name.name);
+        let record = rule.per.as_ref().and_then(|per| {
+            self.record_kind(&per.kind)
+                .then_some(per.kind.name.as_str())
+        });
+        let scope = Scope {
+            record,
+            allow_ranked: false,
+            unit: true,
+        };
+        if let Some(Per {
+            filter: Some(filter),
+            ..
+        }) = &rule.per
+        {
+            self.condition(filter, scope);
+        }
+        for when in &rule.when {
+            self.condition(when, scope);
+        }
+        match rule.amount.as_slice() {
+            [] => self.push(MissingPart {
+                part: "`amount`".to_owned(),
+                within: context.clone(),
+                span: rule.name.span.into(),
+                help: Some("say what one occurrence is worth: `amount 5`".to_owned()),
+            }),
+            [(amount, _), rest @ ..] => {
+                self.amount(rule, amount, scope, &context);
+                for (_, span) in rest {
+                    if let Some((_, first)) = rule.amount.first() {
+                        self.repeated("`amount`", *span, *first);
+                    }
+                }
+            }
+        }
+        if let Some((attribute, cite, span)) = &rule.once_per {
+            self.cite(cite.as_ref());
+            self.record_attribute(
+                attribute,
+                record,
+                rule.per.is_some(),
+                *span,
+                "`once per`",
+                &context,
+            );
+        }
+        for times in &rule.times {
+            self.cite(times.cite.as_ref());
+            self.numeric(&times.factor, scope);
+            self.condition(&times.when, scope);
+        }
+        for (cap, _, cite) in &rule.caps {
+            self.cite(cite.as_ref());
+            if self.positive_cap(cap) {
+                self.rule_cap_binds(rule, cap);
+            }
+        }
+        let outer = self.ruleset_range();
+        for range in &rule.effective {
+            if self.range(range) {
+                if let Some(outer) = outer {
+                    if range.from < outer.from || range.to > outer.to {
+                        self.push(OutsideEffective {
+                            what: context.clone(),
+                            from: outer.from.to_string(),
+                            to: outer.to.to_string(),
+                            span: range.span.into(),
+                        });
+                    }
+                }
+            }
+        }
+        self.versions(rule);
+    }
+
+    /// A rule name may be declared more than once only as versions with disjoint
+    /// `effective` ranges.
+    fn versions(&mut self, rule: &Rule) {
+        let Some(versions) = self.symbols.rules.get(rule.name.name.as_str()) else {
+            return;
+        };
+        let earlier: Vec<&Rule> = versions
+            .iter()
+            .take_while(|r| !std::ptr::eq(**r, rule))
+            .copied()
+            .collect();
+        for other in earlier {
+            match (rule.effective.first(), other.effective.first()) {
+                (Some(a), Some(b)) => {
+                    if a.from <= b.to && b.from <= a.to {
+                        self.push(OverlappingEffective {
+                            kind: "rule".to_owned(),
+                            name: rule.name.name.clone(),
+                            span: a.span.into(),
+                            other: b.span.into(),
+                        });
+                    }
+                }
+                _ => self.duplicate("rule", &rule.name, other.name.span),
+            }
+        }
+    }
+
+    fn rule_cap_binds(&mut self, rule: &Rule, cap: &Number) {
+        // A rule without `per` fires at most once; with a constant amount and no
+        // multiplier its cap is known never to bind.
+        if rule.per.is_some() || !rule.times.is_empty() {
+            return;
+        }
+        if let Some((
+            Amount::Expr(Expr {
+                kind: ExprKind::Number(n),
+                ..
+            }),
+            _,
+        )) = rule.amount.first()
+        {
+            if *n <= cap.value {
+                self.push(NeverBinds {
+                    what: format!("cap `{}`", cap.value),
+                    reason: format!(
+                        "rule `{}` applies at most once per period with amount {n}",
+                        rule.name.name
+                    ),
+                    span: cap.span.into(),
+                    help: Some("remove the cap, or count occurrences with `per`".to_owned()),
+                });
+            }
+        }
+    }
+
+    fn record_attribute(
+        &mut self,
+        attribute: &Ident,
+        record: Option<&str>,
+        has_per: bool,
+        span: Span,
+        what: &str,
+        context: &str,
+    ) -> Option<Ty> {
+        let Some(kind) = record else {
+            if has_per {
+                // `per` names an unknown kind, already reported.
+                return None;
+            }
+            self.push(NeedsRecord {
+                what: what.to_owned(),
+                context: context.to_owned(),
+                span: span.into(),
+            });
+            return None;
+        };
+        let attributes = self.symbols.records.get(kind).map(|r| {
+            r.attributes
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect::<Vec<_>>()
+        })?;
+        match attributes.iter().find(|(k, _)| *k == attribute.name) {
+            Some((_, ty)) => Some(ty.clone()),
+            None => {
+                let names = attributes
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>();
+                self.unknown(&format!("attribute of `{kind}`"), attribute, &names);
+                None
+            }
+        }
+    }
+
+    fn amount(&mut self, rule: &Rule, amount: &Amount, scope: Scope<'_>, context: &str) {
+        let signed = rule.kind == RuleKind::Adjust;
+        let negative = |this: &mut Self, value: Decimal, span: Span| {
+            if !signed && value < Decimal::ZERO {
+                this.push(NegativeAmount {
+                    rule_kind: rule.kind.keyword().to_owned(),
+                    value: value.to_string(),
+                    span: span.into(),
+                });
+            }
+        };
+        match amount {
+            Amount::Expr(expr) => {
+                self.numeric(expr, scope);
+                if let Some(value) = constant(expr) {
+                    negative(self, value, expr.span);
+                }
+            }
+            Amount::ByLevel { attribute, entries } => {
+                let table_span = entries
+                    .iter()
+                    .fold(attribute.span, |s, (l, n)| s.join(l.span).join(n.span));
+                let ty = self.record_attribute(
+                    attribute,
+                    scope.record,
+                    rule.per.is_some(),
+                    attribute.span,
+                    "`amount by`",
+                    context,
+                );
+                for (_, value) in entries {
+                    negative(self, value.value, value.span);
+                }
+                let Some(ty) = ty else { return };
+                let Ty::Level(levels) = ty else {
+                    if ty != Ty::Unknown {
+                        self.push(TypeMismatch {
+                            expected: "an attribute of a `levels` type".to_owned(),
+                            found: ty.describe(),
+                            span: attribute.span.into(),
+                            help: Some(
+                                "`amount by` looks the amount up by an attribute's level"
+                                    .to_owned(),
+                            ),
+                        });
+                    }
+                    return;
+                };
+                let known = self.level_names(&levels);
+                let mut given: Vec<&Ident> = Vec::new();
+                for (level, _) in entries {
+                    if !known.contains(&level.name) {
+                        let refs = known.iter().map(String::as_str).collect::<Vec<_>>();
+                        self.unknown(&format!("level of `{levels}`"), level, &refs);
+                    } else if let Some(first) = given.iter().find(|g| g.name == level.name) {
+                        let first = first.span;
+                        self.duplicate("level", level, first);
+                    } else {
+                        given.push(level);
+                    }
+                }
+                let missing: Vec<&String> = known
+                    .iter()
+                    .filter(|k| !given.iter().any(|g| &g.name == *k))
+                    .collect();
+                if !missing.is_empty() {
+                    self.push(MissingLevels {
+                        missing: backticked(&missing),
+                        span: table_span.into(),
+                        help: Some(format!(
+                            "give every level of `{levels}` an amount (write 0 for a level that earns nothing)"
+                        )),
+                    });
+                }
+            }
+            Amount::ByRank {
+                rank,
+                of,
+                top,
+                bottom,
+                ..
+            } => {
+                for attribute in [rank, of] {
+                    let ty = self.record_attribute(
+                        attribute,
+                        scope.record,
+                        rule.per.is_some(),
+                        attribute.span,
+                        "`amount by rank`",
+                        context,
+                    );
+                    if let Some(ty) = ty {
+                        if ty != Ty::Int && ty != Ty::Unknown {
+                            self.push(TypeMismatch {
+                                expected: "a whole number".to_owned(),
+                                found: ty.describe(),
+                                span: attribute.span.into(),
+                                help: Some(
+                                    "ranks and the number ranked are whole numbers (`integer`)"
+                                        .to_owned(),
+                                ),
+                            });
+                        }
+                    }
+                }
+                for value in top.iter().chain(bottom) {
+                    negative(self, value.value, value.span);
+                }
+            }
+        }
+    }
+
+    fn annual(&mut self, annual: &AnnualDecl) {
+        self.cite(annual.cite.as_ref());
+        match annual.source.as_slice() {
+            [] => self.push(MissingPart {
+                part: "`from`".to_owned(),
+                within: "`annual`".to_owned(),
+                span: annual.span.into(),
+                help: Some(
+                    "say how the year is scored: `from pooled records` or `from sum of periods`"
+                        .to_owned(),
+                ),
+            }),
+            [(_, first, cite), rest @ ..] => {
+                self.cite(cite.as_ref());
+                for (_, span, _) in rest {
+                    self.repeated("`from`", *span, *first);
+                }
+            }
+        }
+        if let Some(convert) = &annual.convert {
+            self.cite(convert.cite.as_ref());
+            self.positive_cap(&convert.weight);
+        }
+    }
+
+    fn group(&mut self, group: &GroupDecl) {
+        self.cite(group.cite.as_ref());
+        if let Some((expr, cite)) = &group.average_when {
+            self.cite(cite.as_ref());
+            self.condition(expr, UNIT);
+        }
+    }
+
+    fn target(&mut self, target: Option<&Ident>) {
+        if let Some(group) = target {
+            if !self.symbols.groups.contains_key(group.name.as_str()) {
+                let names = self.symbols.groups.keys().copied().collect::<Vec<_>>();
+                self.unknown("group", group, &names);
+            }
+        }
+    }
+
+    fn ranking(&mut self, ranking: &RankingDecl) {
+        self.missing_citation("ranking", &ranking.name, ranking.cite.as_ref());
+        self.target(Some(&ranking.group));
+        let mut seen: Vec<&Ident> = Vec::new();
+        for key in &ranking.keys {
+            self.cite(key.cite.as_ref());
+            if let Some(first) = seen.iter().find(|k| k.name == key.key.name) {
+                let first = first.span;
+                self.repeated(&format!("key `{}`", key.key.name), key.key.span, first);
+                continue;
+            }
+            seen.push(&key.key);
+            match key.key.name.as_str() {
+                "total" | "discretion" => {}
+                name => match self.symbols.unit_attributes.get(name).cloned() {
+                    Some((ty, _)) => {
+                        self.used_attributes.insert(name.to_owned());
+                        if !ty.is_numeric() && ty != Ty::Date {
+                            self.push(TypeMismatch {
+                                expected: "a number or date attribute".to_owned(),
+                                found: ty.describe(),
+                                span: key.key.span.into(),
+                                help: Some("a ranking key must have an order".to_owned()),
+                            });
+                        }
+                    }
+                    None => {
+                        let mut names = vec!["total", "discretion"];
+                        names.extend(self.symbols.unit_attributes.keys().copied());
+                        self.unknown("ranking key", &key.key, &names);
+                    }
+                },
+            }
+        }
+        if ranking.keys.is_empty() {
+            self.push(MissingPart {
+                part: "`by` key".to_owned(),
+                within: format!("ranking `{}`", ranking.name.name),
+                span: ranking.name.span.into(),
+                help: Some("order the units: `by total desc`".to_owned()),
+            });
+        }
+        match &ranking.ties_shared {
+            Some((_, cite)) => self.cite(cite.as_ref()),
+            None => {
+                let span = ranking
+                    .keys
+                    .last()
+                    .map_or(ranking.name.span, |k| k.key.span);
+                self.push(UnacknowledgedTies {
+                    name: ranking.name.name.clone(),
+                    span: span.into(),
+                });
+            }
+        }
+    }
+
+    fn consequence(&mut self, decl: &ConsequenceDecl) {
+        let what = match decl.kind {
+            ConsequenceKind::Notice => "notice",
+            ConsequenceKind::Flag => "flag",
+        };
+        self.missing_citation(what, &decl.name, decl.cite.as_ref());
+        self.target(decl.target.as_ref());
+        let record = decl.per.as_ref().and_then(|per| {
+            self.record_kind(&per.kind)
+                .then_some(per.kind.name.as_str())
+        });
+        let scope = Scope {
+            record,
+            allow_ranked: true,
+            unit: true,
+        };
+        if let Some(Per {
+            filter: Some(filter),
+            ..
+        }) = &decl.per
+        {
+            self.condition(filter, scope);
+        }
+        for when in &decl.when {
+            self.condition(when, scope);
+        }
+        if decl.per.is_none() && decl.when.is_empty() {
+            self.push(MissingPart {
+                part: "`when` or `per`".to_owned(),
+                within: format!("{what} `{}`", decl.name.name),
+                span: decl.name.span.into(),
+                help: Some(
+                    "say when it is issued: `when ranked bottom 3 for 2 consecutive periods`"
+                        .to_owned(),
+                ),
+            });
+        }
+    }
+
+    fn classify(&mut self, decl: &ClassifyDecl) {
+        self.missing_citation("classification", &decl.name, decl.cite.as_ref());
+        self.target(decl.target.as_ref());
+        let scope = Scope {
+            record: None,
+            allow_ranked: true,
+            unit: true,
+        };
+        let mut seen: Vec<&Ident> = Vec::new();
+        let mut otherwise: Option<Span> = None;
+        for arm in &decl.arms {
+            if let Some(first) = seen.iter().find(|s| s.name == arm.name.name) {
+                let first = first.span;
+                self.duplicate("class", &arm.name, first);
+            } else {
+                seen.push(&arm.name);
+            }
+            if otherwise.is_some() {
+                self.push(IncompleteClassification {
+                    name: decl.name.name.clone(),
+                    problem: "has a class after `otherwise`".to_owned(),
+                    span: arm.span.into(),
+                    help: Some("`otherwise` catches every unit left; put it last".to_owned()),
+                });
+            }
+            match &arm.when {
+                Some(when) => self.condition(when, scope),
+                None => otherwise = otherwise.or(Some(arm.span)),
+            }
+        }
+        if otherwise.is_none() {
+            self.push(IncompleteClassification {
+                name: decl.name.name.clone(),
+                problem: "can leave a unit unclassified".to_owned(),
+                span: decl.name.span.into(),
+                help: Some(
+                    "end with a class that takes the rest: `green \"绿\" otherwise`".to_owned(),
+                ),
+            });
+        }
+    }
+
+    fn quota(&mut self, decl: &QuotaDecl) {
+        self.missing_citation("quota", &decl.name, decl.cite.as_ref());
+        self.target(decl.target.as_ref());
+        let scope = Scope {
+            record: None,
+            allow_ranked: true,
+            unit: true,
+        };
+        for (expr, _) in &decl.requires {
+            self.condition(expr, scope);
+        }
+        if decl.requires.is_empty() {
+            self.push(MissingPart {
+                part: "`require`".to_owned(),
+                within: format!("quota `{}`", decl.name.name),
+                span: decl.name.span.into(),
+                help: Some("state the quota: `require count(media_report) >= 2 \"…\"`".to_owned()),
+            });
+        }
+    }
+
+    /// Warnings for inputs and assumptions nothing uses.
+    pub(super) fn check_usage(&mut self) {
+        let file = self.file;
+        for item in &file.items {
+            match item {
+                Item::Record(decl) if !self.used_records.contains(&decl.name.name) => {
+                    self.push(UnusedInput {
+                        kind: "record kind".to_owned(),
+                        name: decl.name.name.clone(),
+                        span: decl.name.span.into(),
+                    });
+                }
+                Item::Levels(decl) if !self.used_levels.contains(&decl.name.name) => {
+                    self.push(UnusedInput {
+                        kind: "levels type".to_owned(),
+                        name: decl.name.name.clone(),
+                        span: decl.name.span.into(),
+                    });
+                }
+                Item::Group(decl) => {
+                    for attribute in &decl.attributes {
+                        if !self.used_attributes.contains(&attribute.name.name) {
+                            self.push(UnusedInput {
+                                kind: "unit attribute".to_owned(),
+                                name: attribute.name.name.clone(),
+                                span: attribute.name.span.into(),
+                            });
+                        }
+                    }
+                }
+                Item::Assumption(decl) if !self.cited.contains(&decl.id.id) => {
+                    self.push(UncitedAssumption {
+                        id: decl.id.id.clone(),
+                        span: decl.id.span.into(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The value of a constant amount expression (`5`, `-5`, `0.5`).
+fn constant(expr: &Expr) -> Option<Decimal> {
+    match &expr.kind {
+        ExprKind::Number(n) => Some(*n),
+        ExprKind::Unary(UnaryOp::Neg, inner) => constant(inner).map(|n| -n),
+        _ => None,
+    }
+}

@@ -1,0 +1,689 @@
+//! Everything the parser and the checker can say about a ruleset file.
+//!
+//! Each diagnostic is a small struct deriving [`thiserror::Error`] and
+//! [`miette::Diagnostic`]; [`RulesetDiagnostic`] wraps them all. Messages are
+//! lowercase without a trailing period, user input is in backticks, advice is in
+//! `help`. Each variant's doc shows an input that triggers it; `tests/check/`
+//! holds one invalid ruleset per diagnostic with its expected output.
+//!
+//! The library never renders diagnostics for a terminal: [`DiagnosticRecord`] is a
+//! plain, serialisable form (file, line, column, severity, code, message, help), and
+//! a front end may hand the diagnostic itself to `miette` for a graphical report.
+
+use miette::{Diagnostic, SourceSpan};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::source::{LineColumn, SourceFile, Span};
+
+/// A problem in a ruleset file: an error (the ruleset cannot be used) or a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+pub enum RulesetDiagnostic {
+    /// The text does not follow the grammar. Trigger: `score { base 100 } garbage`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnexpectedSyntax(#[from] UnexpectedSyntax),
+    /// Brackets or an expression nest deeper than the parser allows. Trigger: 100 `(`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NestingTooDeep(#[from] NestingTooDeep),
+    /// A number literal does not fit a decimal. Trigger: `base 99999999999999999999999999999`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NumberOutOfRange(#[from] NumberOutOfRange),
+    /// A date literal is not a calendar date. Trigger: `effective 2023-02-30 to 2023-12-31`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    InvalidDate(#[from] InvalidDate),
+    /// A required part of the file is missing. Trigger: a file with no `score` block.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MissingPart(#[from] MissingPart),
+    /// A statement that may appear once appears twice. Trigger: two `amount` lines in a rule.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    RepeatedStatement(#[from] RepeatedStatement),
+    /// A name refers to nothing declared. Trigger: `per media_reprot`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownName(#[from] UnknownName),
+    /// A name is declared twice. Trigger: two `record report` declarations.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    DuplicateName(#[from] DuplicateName),
+    /// An expression has the wrong type. Trigger: `per report where due + 1`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    TypeMismatch(#[from] TypeMismatch),
+    /// A built-in function is called with the wrong number of arguments. Trigger: `overdue(due)`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    WrongArgumentCount(#[from] WrongArgumentCount),
+    /// A cap is zero or negative. Trigger: `cap 0 per period`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NonPositiveCap(#[from] NonPositiveCap),
+    /// A deduction or bonus amount is negative. Trigger: `deduct x { amount -5 }`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NegativeAmount(#[from] NegativeAmount),
+    /// A date range ends before it starts. Trigger: `effective 2023-12-31 to 2023-01-01`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    InvalidRange(#[from] InvalidRange),
+    /// Two versions of a rule are in force on the same day. Trigger: two `deduct late` with overlapping `effective`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    OverlappingEffective(#[from] OverlappingEffective),
+    /// A level table leaves out levels of its type. Trigger: `amount by tier { central: 3 }`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MissingLevels(#[from] MissingLevels),
+    /// A construct that needs a record is used where there is none. Trigger: `once per work` without `per`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NeedsRecord(#[from] NeedsRecord),
+    /// `previous(…)` on a record kind with no `key`. Trigger: `previous(late)` over `report`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    PreviousWithoutKey(#[from] PreviousWithoutKey),
+    /// `ranked …` outside a notice, flag or classification. Trigger: `amount if ranked top 1 for 1 consecutive periods then 1 else 0`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MisplacedRanked(#[from] MisplacedRanked),
+    /// The period's policies contradict each other. Trigger: `amendable` and `seal` in one period.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ConflictingPolicy(#[from] ConflictingPolicy),
+    /// A classification can leave a unit unclassified, or has an arm after `otherwise`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    IncompleteClassification(#[from] IncompleteClassification),
+    /// A count is zero where it must be positive. Trigger: `ranked bottom 0 for 2 consecutive periods`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ZeroCount(#[from] ZeroCount),
+    /// A cited assumption id is not declared. Trigger: `[SD-A11]` with only `SD-A1` … `SD-A10`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownAssumption(#[from] UnknownAssumption),
+    /// Category allotments do not add up to the base (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    AllotmentMismatch(#[from] AllotmentMismatch),
+    /// A cap or floor can never change a score (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NeverBinds(#[from] NeverBinds),
+    /// A ranking's last key can leave ties and the ranking does not say `ties shared` (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnacknowledgedTies(#[from] UnacknowledgedTies),
+    /// A rule, ranking or consequence cites no clause (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MissingCitation(#[from] MissingCitation),
+    /// An input is declared and never used (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnusedInput(#[from] UnusedInput),
+    /// An assumption is declared and cited by nothing (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UncitedAssumption(#[from] UncitedAssumption),
+    /// A rule's effective range lies partly outside the ruleset's (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    OutsideEffective(#[from] OutsideEffective),
+}
+
+impl RulesetDiagnostic {
+    /// Whether this diagnostic makes the ruleset unusable.
+    pub fn is_error(&self) -> bool {
+        !matches!(
+            self.severity(),
+            Some(miette::Severity::Warning | miette::Severity::Advice)
+        )
+    }
+
+    /// The primary span: the first label's.
+    pub fn span(&self) -> Span {
+        self.labels()
+            .and_then(|mut labels| labels.next())
+            .map_or(Span::default(), |label| {
+                Span::new(label.offset(), label.offset() + label.len())
+            })
+    }
+
+    /// The diagnostic code, e.g. `kaohe::unknown_name`.
+    pub fn code_str(&self) -> String {
+        self.code().map(|c| c.to_string()).unwrap_or_default()
+    }
+
+    /// The serialisable form, with line and column computed against `file`.
+    pub fn record(&self, file: &SourceFile) -> DiagnosticRecord {
+        let span = self.span();
+        DiagnosticRecord {
+            file: file.name().to_owned(),
+            start: file.line_column(span.start),
+            end: file.line_column(span.end),
+            severity: if self.is_error() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            code: self.code_str(),
+            message: self.to_string(),
+            help: self.help().map(|h| h.to_string()),
+        }
+    }
+}
+
+/// Error or warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The ruleset cannot be used.
+    Error,
+    /// The ruleset can be used, but probably does not say what its author meant.
+    Warning,
+}
+
+/// A diagnostic in plain, serialisable form (what `rulec check --format json` prints).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiagnosticRecord {
+    /// The file's name.
+    pub file: String,
+    /// Where the primary span starts.
+    #[serde(flatten)]
+    pub start: LineColumn,
+    /// Where it ends.
+    pub end: LineColumn,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The stable code, e.g. `kaohe::unknown_name`.
+    pub code: String,
+    /// The message.
+    pub message: String,
+    /// Advice, if any.
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::UnexpectedSyntax`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("unexpected {found}")]
+#[diagnostic(code(kaohe::syntax))]
+pub struct UnexpectedSyntax {
+    /// What was found, described.
+    pub found: String,
+    /// Where.
+    #[label("expected {expected}")]
+    pub span: SourceSpan,
+    /// What the grammar allows here, described.
+    pub expected: String,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::NestingTooDeep`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} nests deeper than the limit of {limit}")]
+#[diagnostic(
+    code(kaohe::nesting_too_deep),
+    help("split the expression or block; the limit keeps parsing and evaluation bounded")
+)]
+pub struct NestingTooDeep {
+    /// Brackets or an expression.
+    pub what: String,
+    /// The limit.
+    pub limit: usize,
+    /// Where the limit was passed.
+    #[label("limit passed here")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::NumberOutOfRange`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("number `{text}` is out of range")]
+#[diagnostic(
+    code(kaohe::number_out_of_range),
+    help("numbers are exact decimals of at most 28 significant digits")
+)]
+pub struct NumberOutOfRange {
+    /// The literal.
+    pub text: String,
+    /// Where.
+    #[label("does not fit a decimal")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::InvalidDate`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`{text}` is not a calendar date")]
+#[diagnostic(code(kaohe::invalid_date), help("dates are written YYYY-MM-DD"))]
+pub struct InvalidDate {
+    /// The literal.
+    pub text: String,
+    /// Where.
+    #[label("no such day")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MissingPart`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{within} has no {part}")]
+#[diagnostic(code(kaohe::missing_part))]
+pub struct MissingPart {
+    /// What is missing, e.g. "`amount`".
+    pub part: String,
+    /// Where it is missing from, e.g. "rule `media`".
+    pub within: String,
+    /// The span of the construct missing it.
+    #[label("{part} expected here")]
+    pub span: SourceSpan,
+    /// How to add it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::RepeatedStatement`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{statement} is given more than once")]
+#[diagnostic(code(kaohe::repeated_statement), help("keep one of them"))]
+pub struct RepeatedStatement {
+    /// What is repeated.
+    pub statement: String,
+    /// The repetition.
+    #[label("repeated here")]
+    pub span: SourceSpan,
+    /// The first occurrence.
+    #[label("first given here")]
+    pub first: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::UnknownName`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("unknown {kind} `{name}`")]
+#[diagnostic(code(kaohe::unknown_name))]
+pub struct UnknownName {
+    /// What kind of name, e.g. "record kind".
+    pub kind: String,
+    /// The name.
+    pub name: String,
+    /// Where.
+    #[label("not declared")]
+    pub span: SourceSpan,
+    /// A did-you-mean or the names that are declared.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::DuplicateName`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{kind} `{name}` is declared twice")]
+#[diagnostic(
+    code(kaohe::duplicate_name),
+    help("rename one of them or remove the copy")
+)]
+pub struct DuplicateName {
+    /// What kind of name.
+    pub kind: String,
+    /// The name.
+    pub name: String,
+    /// The second declaration.
+    #[label("declared again here")]
+    pub span: SourceSpan,
+    /// The first declaration.
+    #[label("first declared here")]
+    pub first: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::TypeMismatch`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("expected {expected}, found {found}")]
+#[diagnostic(code(kaohe::type_mismatch))]
+pub struct TypeMismatch {
+    /// The expected type.
+    pub expected: String,
+    /// The type found.
+    pub found: String,
+    /// Where.
+    #[label("this is {found}")]
+    pub span: SourceSpan,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::WrongArgumentCount`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`{function}` takes {expected}, found {found}")]
+#[diagnostic(code(kaohe::wrong_argument_count))]
+pub struct WrongArgumentCount {
+    /// The function.
+    pub function: String,
+    /// How many it takes, in words.
+    pub expected: String,
+    /// How many were given.
+    pub found: usize,
+    /// Where.
+    #[label("called here")]
+    pub span: SourceSpan,
+    /// The function's signature.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::NonPositiveCap`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("cap `{value}` is not positive")]
+#[diagnostic(
+    code(kaohe::non_positive_cap),
+    help("a cap limits an amount to at most this many points; remove the rule instead of capping it at 0")
+)]
+pub struct NonPositiveCap {
+    /// The value.
+    pub value: String,
+    /// Where.
+    #[label("must be greater than 0")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::NegativeAmount`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`{rule_kind}` amount `{value}` is negative")]
+#[diagnostic(
+    code(kaohe::negative_amount),
+    help("write deductions and bonuses as positive points; use `adjust` for an amount that may go either way")
+)]
+pub struct NegativeAmount {
+    /// `deduct` or `bonus`.
+    pub rule_kind: String,
+    /// The value.
+    pub value: String,
+    /// Where.
+    #[label("negative")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::InvalidRange`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("date range ends ({to}) before it starts ({from})")]
+#[diagnostic(code(kaohe::invalid_range), help("write the earlier date first"))]
+pub struct InvalidRange {
+    /// Start.
+    pub from: String,
+    /// End.
+    pub to: String,
+    /// Where.
+    #[label("empty range")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::OverlappingEffective`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("two versions of {kind} `{name}` are in force on the same days")]
+#[diagnostic(
+    code(kaohe::overlapping_effective),
+    help("give each version an `effective` range that does not overlap the others")
+)]
+pub struct OverlappingEffective {
+    /// What kind of declaration.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// The later version.
+    #[label("this version")]
+    pub span: SourceSpan,
+    /// The version it overlaps.
+    #[label("overlaps this one")]
+    pub other: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MissingLevels`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("amount table gives no amount for {missing}")]
+#[diagnostic(code(kaohe::missing_levels))]
+pub struct MissingLevels {
+    /// The missing levels, in backticks.
+    pub missing: String,
+    /// The table.
+    #[label("incomplete table")]
+    pub span: SourceSpan,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::NeedsRecord`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} needs a record, but {context} has no `per` line")]
+#[diagnostic(
+    code(kaohe::needs_record),
+    help("add `per <record kind>` so the rule counts records")
+)]
+pub struct NeedsRecord {
+    /// The construct.
+    pub what: String,
+    /// The enclosing rule or consequence.
+    pub context: String,
+    /// Where.
+    #[label("used without a record")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::PreviousWithoutKey`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`previous` needs record kind `{kind}` to declare a `key`")]
+#[diagnostic(code(kaohe::previous_without_key))]
+pub struct PreviousWithoutKey {
+    /// The record kind.
+    pub kind: String,
+    /// Where.
+    #[label("no key to find the previous period's record by")]
+    pub span: SourceSpan,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::MisplacedRanked`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`ranked` can only be used in a notice, flag, classification or quota")]
+#[diagnostic(
+    code(kaohe::misplaced_ranked),
+    help("scores cannot depend on rankings, which depend on scores; move this condition into a `notice`")
+)]
+pub struct MisplacedRanked {
+    /// Where.
+    #[label("ranking history used here")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::ConflictingPolicy`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{this} contradicts {other}")]
+#[diagnostic(code(kaohe::conflicting_policy))]
+pub struct ConflictingPolicy {
+    /// This statement.
+    pub this: String,
+    /// The statement it contradicts.
+    pub other: String,
+    /// Where.
+    #[label("this")]
+    pub span: SourceSpan,
+    /// The other statement.
+    #[label("contradicted by this")]
+    pub other_span: SourceSpan,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::IncompleteClassification`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("classification `{name}` {problem}")]
+#[diagnostic(code(kaohe::incomplete_classification))]
+pub struct IncompleteClassification {
+    /// The classification.
+    pub name: String,
+    /// What is wrong.
+    pub problem: String,
+    /// Where.
+    #[label("here")]
+    pub span: SourceSpan,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::ZeroCount`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} must be at least 1")]
+#[diagnostic(code(kaohe::zero_count))]
+pub struct ZeroCount {
+    /// What is zero.
+    pub what: String,
+    /// Where.
+    #[label("is 0")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::UnknownAssumption`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("citation `{id}` names an assumption that is not declared")]
+#[diagnostic(code(kaohe::unknown_assumption))]
+pub struct UnknownAssumption {
+    /// The cited id.
+    pub id: String,
+    /// Where.
+    #[label("no `assumption [{id}]`")]
+    pub span: SourceSpan,
+    /// Did you mean, or how to declare it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::AllotmentMismatch`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("category allotments add up to {sum}, not to the base {base}")]
+#[diagnostic(
+    code(kaohe::allotment_mismatch),
+    severity(Warning),
+    help("check each category's `allot` against the rulebook's split of the base score")
+)]
+pub struct AllotmentMismatch {
+    /// The sum of allotments.
+    pub sum: String,
+    /// The base.
+    pub base: String,
+    /// The base statement.
+    #[label("base {base}")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::NeverBinds`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} can never bind: {reason}")]
+#[diagnostic(code(kaohe::never_binds), severity(Warning))]
+pub struct NeverBinds {
+    /// The cap or floor.
+    pub what: String,
+    /// Why.
+    pub reason: String,
+    /// Where.
+    #[label("has no effect")]
+    pub span: SourceSpan,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::UnacknowledgedTies`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("ranking `{name}` can end in a tie and does not say what then")]
+#[diagnostic(
+    code(kaohe::unacknowledged_ties),
+    severity(Warning),
+    help("add `ties shared` to report units still equal on every key as an unresolved tie, or add a key that separates them")
+)]
+pub struct UnacknowledgedTies {
+    /// The ranking.
+    pub name: String,
+    /// The last key (or the ranking, if it has none).
+    #[label("units equal here stay tied")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MissingCitation`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} `{name}` cites no clause")]
+#[diagnostic(
+    code(kaohe::missing_citation),
+    severity(Warning),
+    help("cite the clause it encodes, e.g. `[SD-3.1.1①]`, so every point can be traced to the rulebook")
+)]
+pub struct MissingCitation {
+    /// What kind of declaration.
+    pub what: String,
+    /// Its name.
+    pub name: String,
+    /// Where.
+    #[label("no citation")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::UnusedInput`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{kind} `{name}` is declared but never used")]
+#[diagnostic(
+    code(kaohe::unused_input),
+    severity(Warning),
+    help("remove it, or use it in a rule; fact files must still supply declared inputs")
+)]
+pub struct UnusedInput {
+    /// What kind of input.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// Where.
+    #[label("unused")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::UncitedAssumption`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("assumption `{id}` is cited by no rule")]
+#[diagnostic(
+    code(kaohe::uncited_assumption),
+    severity(Warning),
+    help("cite it on the rules it shapes, so a reader can see what flipping it changes")
+)]
+pub struct UncitedAssumption {
+    /// The assumption id.
+    pub id: String,
+    /// Where.
+    #[label("never cited")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::OutsideEffective`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("effective range of {what} reaches outside the ruleset's ({from} to {to})")]
+#[diagnostic(
+    code(kaohe::outside_effective),
+    severity(Warning),
+    help("days outside the ruleset's own range are never evaluated")
+)]
+pub struct OutsideEffective {
+    /// The declaration.
+    pub what: String,
+    /// The ruleset's start.
+    pub from: String,
+    /// The ruleset's end.
+    pub to: String,
+    /// Where.
+    #[label("partly outside")]
+    pub span: SourceSpan,
+}
