@@ -40,10 +40,20 @@
 pub mod check;
 pub mod date;
 pub mod diagnostics;
+pub mod eval;
+pub mod facts;
+pub mod period;
+pub mod ruleset;
 pub mod source;
 mod suggest;
 pub mod syntax;
+pub mod value;
 
 pub use check::{check, Checked};
 pub use diagnostics::{DiagnosticRecord, RulesetDiagnostic, Severity};
+pub use eval::result::Evaluation;
+pub use eval::EvalError;
+pub use facts::{FactError, FactErrors, Facts};
+pub use period::Period;
+pub use ruleset::{Ruleset, RulesetErrors};
 pub use source::{SourceFile, Span};

@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Validate ruleset files: syntax, names, types, caps, citations.
     Check(commands::check::Args),
+    /// Score, rank and explain: evaluate a fact file under a ruleset.
+    Eval(commands::eval::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -37,6 +39,7 @@ fn main() -> std::process::ExitCode {
     };
     let exit = match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Eval(args) => commands::eval::run(&args),
     };
     exit.into()
 }

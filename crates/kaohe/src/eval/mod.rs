@@ -1,0 +1,579 @@
+//! Evaluation: a ruleset and validated facts in; scores, rankings,
+//! consequences and explanations out.
+//!
+//! The steps, in order: decide which records apply (seals, late facts,
+//! amendments); score every unit in every evaluated period; rank each period and
+//! derive its consequences (ranking history included); then the annual
+//! assessment (pooled or summed, group averages, conversion), its rankings and
+//! its consequences. Everything iterates in canonical order, so the output does
+//! not depend on the order of the input.
+
+mod consequence;
+mod expr;
+mod rank;
+pub mod result;
+mod score;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use crate::facts::{Facts, Record, Unit};
+use crate::period::Period;
+use crate::ruleset::Ruleset;
+use crate::source::Span;
+use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy, RoundMode};
+use expr::Ctx;
+use result::*;
+use score::{clauses, Scored, YearUsage};
+
+/// A failure while evaluating (division by zero, decimal overflow, an absent
+/// value used in arithmetic). No partial result is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (unit `{unit}`, period {period})")]
+pub struct EvalError {
+    /// What went wrong.
+    pub message: String,
+    /// The unit being evaluated.
+    pub unit: String,
+    /// The period or year being evaluated.
+    pub period: String,
+    /// The ruleset expression at fault, if any.
+    pub span: Option<Span>,
+}
+
+/// A unit's place in a ranking, for ranking-history conditions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place {
+    pub rank: u32,
+    /// How many units share this rank (1 when untied).
+    pub tied: u32,
+    /// How many units were ranked.
+    pub ranked: u32,
+}
+
+/// The applied records and the rankings so far.
+pub(crate) struct History {
+    records: Vec<Record>,
+    by_unit_period: BTreeMap<(String, Period), Vec<usize>>,
+    places: BTreeMap<(String, Period, String), Place>,
+}
+
+impl History {
+    fn new(records: Vec<Record>) -> History {
+        let mut by_unit_period: BTreeMap<(String, Period), Vec<usize>> = BTreeMap::new();
+        for (i, r) in records.iter().enumerate() {
+            by_unit_period
+                .entry((r.unit.clone(), r.period))
+                .or_default()
+                .push(i);
+        }
+        History {
+            records,
+            by_unit_period,
+            places: BTreeMap::new(),
+        }
+    }
+
+    fn records_of(&self, unit: &str, period: Period) -> Vec<&Record> {
+        self.by_unit_period
+            .get(&(unit.to_owned(), period))
+            .map(|ids| ids.iter().filter_map(|i| self.records.get(*i)).collect())
+            .unwrap_or_default()
+    }
+
+    fn records_of_year(&self, unit: &str, year: i32) -> Vec<&Record> {
+        self.by_unit_period
+            .iter()
+            .filter(|((u, p), _)| u == unit && p.year() == year)
+            .flat_map(|(_, ids)| ids.iter().filter_map(|i| self.records.get(*i)))
+            .collect()
+    }
+
+    /// The record of the same unit and kind with the same key value, one period earlier.
+    pub(crate) fn previous_record(
+        &self,
+        record: &Record,
+        key: &str,
+        value: &crate::value::Value,
+    ) -> Option<&Record> {
+        self.records_of(&record.unit, record.period.previous())
+            .into_iter()
+            .find(|r| r.kind == record.kind && r.attributes.get(key) == Some(value))
+    }
+
+    pub(crate) fn place(&self, ranking: &str, period: Period, unit: &str) -> Option<Place> {
+        self.places
+            .get(&(ranking.to_owned(), period, unit.to_owned()))
+            .copied()
+    }
+}
+
+impl Ruleset {
+    /// Evaluates validated facts: every period they cover, then the annual assessment.
+    ///
+    /// Fails without a partial result if an expression cannot be evaluated.
+    pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
+        Evaluator::new(self, facts).run()
+    }
+}
+
+struct Evaluator<'a> {
+    ruleset: &'a Ruleset,
+    facts: &'a Facts,
+    history: History,
+    rejected: Vec<RejectedRecord>,
+}
+
+impl<'a> Evaluator<'a> {
+    fn new(ruleset: &'a Ruleset, facts: &'a Facts) -> Self {
+        let (applied, rejected) = apply_policy(ruleset, facts);
+        Evaluator {
+            ruleset,
+            facts,
+            history: History::new(applied),
+            rejected,
+        }
+    }
+
+    fn annual_only(&self, unit: &Unit) -> bool {
+        self.ruleset
+            .group(&unit.group)
+            .is_some_and(|g| g.assessed_annually.is_some())
+    }
+
+    fn run(mut self) -> Result<Evaluation, EvalError> {
+        let mut periods: BTreeSet<Period> = self.facts.periods.iter().copied().collect();
+        periods.extend(self.facts.records.iter().map(|r| r.period));
+        let mut results: Vec<UnitResult> = Vec::new();
+        let mut rankings: Vec<RankingResult> = Vec::new();
+        let mut usage = YearUsage::new();
+        let mut period_scores: BTreeMap<(String, Period), Scored> = BTreeMap::new();
+
+        for &period in &periods {
+            let mut period_results = Vec::new();
+            for unit in &self.facts.units {
+                let records = self.history.records_of(&unit.id, period);
+                let ctx = self.ctx(unit, &records, period);
+                let scored = score::score(ctx, &mut usage)?;
+                if !self.annual_only(unit) {
+                    period_results.push(unit_result(unit, period, false, &scored));
+                }
+                period_scores.insert((unit.id.clone(), period), scored);
+            }
+            self.rank_and_notify(period, CapScope::Period, &mut period_results, &mut rankings)?;
+            results.extend(period_results);
+        }
+
+        let years: BTreeSet<i32> = periods.iter().map(|p| p.year()).collect();
+        let mut evaluated: Vec<Period> = periods.iter().copied().collect();
+        if let Some(annual) = self.ruleset.annual() {
+            let source = annual
+                .source
+                .first()
+                .map_or(AnnualSource::PooledRecords, |(s, _, _)| *s);
+            for &year in &years {
+                let scope = Period::Year(year);
+                evaluated.push(scope);
+                let mut annual_results = Vec::new();
+                for unit in &self.facts.units {
+                    let scored = match source {
+                        AnnualSource::PooledRecords => {
+                            let records = self.history.records_of_year(&unit.id, year);
+                            let ctx = self.ctx(unit, &records, scope);
+                            score::score(ctx, &mut YearUsage::new())?
+                        }
+                        AnnualSource::SumOfPeriods => {
+                            let of_year: Vec<&Scored> = period_scores
+                                .iter()
+                                .filter(|((u, p), _)| u == &unit.id && p.year() == year)
+                                .map(|(_, s)| s)
+                                .collect();
+                            sum_of_periods(&of_year, unit, year)?
+                        }
+                    };
+                    annual_results.push(unit_result(unit, scope, true, &scored));
+                }
+                self.average(&mut annual_results, year)?;
+                if let Some(convert) = &annual.convert {
+                    for r in &mut annual_results {
+                        let converted = r
+                            .total
+                            .checked_mul(convert.weight.value)
+                            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+                            .ok_or_else(|| EvalError {
+                                message: "conversion overflows a decimal".to_owned(),
+                                unit: r.unit.clone(),
+                                period: year.to_string(),
+                                span: Some(convert.weight.span),
+                            })?;
+                        r.converted = Some(match &convert.rounding {
+                            Some(rounding) => {
+                                round(converted, rounding.places.value, rounding.mode)
+                            }
+                            None => converted,
+                        });
+                    }
+                }
+                self.rank_and_notify(scope, CapScope::Year, &mut annual_results, &mut rankings)?;
+                results.extend(annual_results);
+            }
+        }
+        let group_order: BTreeMap<&str, usize> = self
+            .ruleset
+            .groups()
+            .enumerate()
+            .map(|(i, g)| (g.name.name.as_str(), i))
+            .collect();
+        results.sort_by(|a, b| {
+            let key = |r: &UnitResult| {
+                (
+                    r.period,
+                    group_order
+                        .get(r.group.as_str())
+                        .copied()
+                        .unwrap_or(usize::MAX),
+                    r.rank.unwrap_or(u32::MAX),
+                )
+            };
+            key(a).cmp(&key(b)).then_with(|| a.unit.cmp(&b.unit))
+        });
+        Ok(Evaluation {
+            format_version: FORMAT_VERSION,
+            engine: format!("kaohe {}", env!("CARGO_PKG_VERSION")),
+            ruleset: RulesetInfo {
+                id: self.ruleset.id().to_owned(),
+                title: self.ruleset.title().to_owned(),
+                hash: self.ruleset.hash().to_owned(),
+            },
+            facts: FactsInfo {
+                as_of: self.facts.as_of.to_string(),
+                hash: self.facts.hash().to_owned(),
+            },
+            periods: evaluated,
+            results,
+            rankings,
+            rejected: self.rejected,
+        })
+    }
+
+    fn ctx<'c>(&'c self, unit: &'c Unit, records: &'c [&'c Record], scope: Period) -> Ctx<'c> {
+        Ctx {
+            ruleset: self.ruleset,
+            unit,
+            record: None,
+            records,
+            as_of: self.facts.as_of,
+            scope,
+            history: &self.history,
+        }
+    }
+
+    /// Ranks the results of one period or year, records the places in the
+    /// history, then derives the consequences.
+    fn rank_and_notify(
+        &mut self,
+        period: Period,
+        scope: CapScope,
+        results: &mut [UnitResult],
+        rankings: &mut Vec<RankingResult>,
+    ) -> Result<(), EvalError> {
+        for decl in self.ruleset.rankings().filter(|r| r.scope == scope) {
+            let members: Vec<(&Unit, Decimal)> = results
+                .iter()
+                .filter(|r| r.group == decl.group.name)
+                .filter_map(|r| self.facts.unit(&r.unit).map(|u| (u, r.total)))
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let discretion_key = match scope {
+                CapScope::Period => period,
+                CapScope::Year => Period::Year(period.year()),
+            };
+            let discretion = self.facts.discretion.get(&discretion_key);
+            let ranking = rank::rank(decl, period, &members, discretion);
+            let ranked = u32::try_from(ranking.entries.len()).unwrap_or(u32::MAX);
+            for entry in &ranking.entries {
+                let tied = ranking
+                    .entries
+                    .iter()
+                    .filter(|e| e.rank == entry.rank)
+                    .count();
+                self.history.places.insert(
+                    (decl.name.name.clone(), period, entry.unit.clone()),
+                    Place {
+                        rank: entry.rank,
+                        tied: u32::try_from(tied).unwrap_or(u32::MAX),
+                        ranked,
+                    },
+                );
+                if let Some(r) = results.iter_mut().find(|r| r.unit == entry.unit) {
+                    if r.rank.is_none() {
+                        r.rank = Some(entry.rank);
+                        r.ranking = Some(decl.name.name.clone());
+                    }
+                }
+            }
+            rankings.push(ranking);
+        }
+        for r in results.iter_mut() {
+            let Some(unit) = self.facts.unit(&r.unit) else {
+                continue;
+            };
+            let records = match scope {
+                CapScope::Period => self.history.records_of(&unit.id, period),
+                CapScope::Year => self.history.records_of_year(&unit.id, period.year()),
+            };
+            let ctx = self.ctx(unit, &records, period);
+            r.notices = consequence::consequences(ctx, scope)?;
+        }
+        Ok(())
+    }
+
+    /// Units for which their group's `average when` holds get the average annual
+    /// total of the group's other units.
+    fn average(&self, results: &mut [UnitResult], year: i32) -> Result<(), EvalError> {
+        for group in self.ruleset.groups() {
+            let Some((condition, cite)) = &group.average_when else {
+                continue;
+            };
+            let mut averaged = Vec::new();
+            let mut others = Vec::new();
+            for (i, r) in results.iter().enumerate() {
+                if r.group != group.name.name {
+                    continue;
+                }
+                let Some(unit) = self.facts.unit(&r.unit) else {
+                    continue;
+                };
+                let records = self.history.records_of_year(&unit.id, year);
+                let ctx = self.ctx(unit, &records, Period::Year(year));
+                if ctx.truth(condition)? {
+                    averaged.push(i);
+                } else {
+                    others.push(r.total);
+                }
+            }
+            if others.is_empty() || averaged.is_empty() {
+                continue;
+            }
+            let sum = others
+                .iter()
+                .try_fold(Decimal::ZERO, |a, t| a.checked_add(*t));
+            let average = sum.and_then(|s| s.checked_div(Decimal::from(others.len())));
+            let Some(average) = average else { continue };
+            for i in averaged {
+                if let Some(r) = results.get_mut(i) {
+                    r.total = average;
+                    r.categories.clear();
+                    r.items = vec![LineItem {
+                        kind: ItemKind::Average,
+                        rule: Some(group.name.name.clone()),
+                        label: Some(format!(
+                            "average of the {} other units of the group",
+                            others.len()
+                        )),
+                        category: None,
+                        clauses: clauses(cite.as_ref()),
+                        count: u32::try_from(others.len()).unwrap_or(u32::MAX),
+                        raw: average,
+                        amount: average,
+                        limits: Vec::new(),
+                        records: Vec::new(),
+                    }];
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unit_result(unit: &Unit, period: Period, annual: bool, scored: &Scored) -> UnitResult {
+    UnitResult {
+        unit: unit.id.clone(),
+        name: unit.name.clone(),
+        group: unit.group.clone(),
+        period,
+        annual,
+        total: scored.total,
+        converted: None,
+        rank: None,
+        ranking: None,
+        categories: scored.categories.clone(),
+        items: scored.items.clone(),
+        notices: Vec::new(),
+    }
+}
+
+/// The annual score as the sum of the periods: each line summed across the
+/// periods, total = base + Σ (period total − base).
+fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored, EvalError> {
+    let overflow = || EvalError {
+        message: "the annual sum overflows a decimal".to_owned(),
+        unit: unit.id.clone(),
+        period: year.to_string(),
+        span: None,
+    };
+    let mut items: Vec<LineItem> = Vec::new();
+    let mut categories: Vec<CategoryResult> = Vec::new();
+    for scored in periods {
+        for item in &scored.items {
+            let same = items.iter_mut().find(|i| {
+                i.kind == item.kind && i.rule == item.rule && i.category == item.category
+            });
+            match same {
+                Some(existing) if item.kind == ItemKind::Base => {
+                    let _ = existing;
+                }
+                Some(existing) => {
+                    existing.count = existing.count.saturating_add(item.count);
+                    existing.raw = existing.raw.checked_add(item.raw).ok_or_else(overflow)?;
+                    existing.amount = existing
+                        .amount
+                        .checked_add(item.amount)
+                        .ok_or_else(overflow)?;
+                    existing.limits.extend(item.limits.iter().cloned());
+                    existing.records.extend(item.records.iter().cloned());
+                }
+                None => items.push(item.clone()),
+            }
+        }
+        for category in &scored.categories {
+            match categories
+                .iter_mut()
+                .find(|c| c.category == category.category)
+            {
+                Some(c) => {
+                    c.deductions = c
+                        .deductions
+                        .checked_add(category.deductions)
+                        .ok_or_else(overflow)?;
+                    c.bonuses = c
+                        .bonuses
+                        .checked_add(category.bonuses)
+                        .ok_or_else(overflow)?;
+                    c.subtotal = c.allot.map(|a| a - c.deductions + c.bonuses);
+                }
+                None => categories.push(category.clone()),
+            }
+        }
+    }
+    let total = items
+        .iter()
+        .try_fold(Decimal::ZERO, |a, i| a.checked_add(i.amount))
+        .ok_or_else(overflow)?;
+    Ok(Scored {
+        items,
+        categories,
+        total,
+    })
+}
+
+fn round(value: Decimal, places: u32, mode: RoundMode) -> Decimal {
+    use rust_decimal::RoundingStrategy as S;
+    let strategy = match mode {
+        RoundMode::HalfUp => S::MidpointAwayFromZero,
+        RoundMode::HalfEven => S::MidpointNearestEven,
+        RoundMode::Down => S::ToZero,
+        RoundMode::Up => S::AwayFromZero,
+    };
+    let mut rounded = value.round_dp_with_strategy(places, strategy);
+    let _ = rounded.rescale(places);
+    rounded
+}
+
+/// Decides which records apply: late records under a seal are rejected (or
+/// carried into the period they arrived in); of records sharing an `id`, the
+/// latest reported applies and the others are listed as superseded.
+fn apply_policy(ruleset: &Ruleset, facts: &Facts) -> (Vec<Record>, Vec<RejectedRecord>) {
+    let mut rejected = Vec::new();
+    let mut kept: Vec<Record> = Vec::new();
+    let decl = ruleset.period();
+    let unit = ruleset.period_unit();
+    let seal = decl.and_then(|d| d.seal.as_ref());
+    let late = decl
+        .and_then(|d| d.late.as_ref())
+        .map_or(LatePolicy::Rejected, |(p, _, _)| *p);
+    let mut seal_clauses = decl
+        .map(|d| clauses(d.seal.as_ref().and_then(|(_, c)| c.as_ref())))
+        .unwrap_or_default();
+    if let Some((_, _, cite)) = decl.and_then(|d| d.late.as_ref()) {
+        for c in clauses(cite.as_ref()) {
+            if !seal_clauses.contains(&c) {
+                seal_clauses.push(c);
+            }
+        }
+    }
+    for record in &facts.records {
+        let Some((days, _)) = seal else {
+            kept.push(record.clone());
+            continue;
+        };
+        let sealed_on = record.period.seal_date(days.value);
+        if record.reported <= sealed_on {
+            kept.push(record.clone());
+            continue;
+        }
+        let arrived = Period::containing(unit, record.reported);
+        let in_range = ruleset
+            .effective()
+            .is_none_or(|(from, to)| arrived.end() >= from && arrived.start() <= to);
+        match late {
+            LatePolicy::Carried if in_range => {
+                let mut carried = record.clone();
+                carried.period = arrived;
+                kept.push(carried);
+            }
+            _ => rejected.push(RejectedRecord {
+                record: RecordRef::of(record),
+                unit: record.unit.clone(),
+                reason: format!(
+                    "reported {}, after period {} was sealed at the end of {sealed_on}",
+                    record.reported, record.period
+                ),
+                clauses: seal_clauses.clone(),
+            }),
+        }
+    }
+    // Amendments: the latest version of each id applies.
+    let mut latest: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (i, record) in kept.iter().enumerate() {
+        if let Some(id) = &record.id {
+            let key = (record.unit.clone(), id.clone());
+            let newer = latest
+                .get(&key)
+                .and_then(|j| kept.get(*j))
+                .is_none_or(|current| record.reported >= current.reported);
+            if newer {
+                latest.insert(key, i);
+            }
+        }
+    }
+    let amend_clauses = decl
+        .map(|d| clauses(d.amendable.as_ref().and_then(|(_, c)| c.as_ref())))
+        .unwrap_or_default();
+    let mut applied = Vec::new();
+    for (i, record) in kept.iter().enumerate() {
+        let winner = record
+            .id
+            .as_ref()
+            .and_then(|id| latest.get(&(record.unit.clone(), id.clone())))
+            .and_then(|j| kept.get(*j).map(|r| (*j, r)));
+        match winner {
+            Some((j, newer)) if j != i => rejected.push(RejectedRecord {
+                record: RecordRef::of(record),
+                unit: record.unit.clone(),
+                reason: format!(
+                    "superseded by the version of `{}` reported {}",
+                    record.id.as_deref().unwrap_or(""),
+                    newer.reported
+                ),
+                clauses: amend_clauses.clone(),
+            }),
+            _ => applied.push(record.clone()),
+        }
+    }
+    applied.sort_by(|a, b| (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind)));
+    (applied, rejected)
+}

@@ -1,0 +1,361 @@
+//! What an evaluation returns: per unit and period the total, the category
+//! subtotals, the explained line items, the rank and the consequences; per
+//! ranking the order with the key that decided each place; the rejected records.
+//!
+//! This is the stable JSON output (`format_version` 1), documented in
+//! `docs/embedding.md`. Decimals serialise as strings so they stay exact.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::facts::Record;
+use crate::period::Period;
+
+/// The version of the JSON output format.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The result of evaluating a ruleset over a fact file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    /// The output format's version.
+    pub format_version: u32,
+    /// `kaohe <version>`.
+    pub engine: String,
+    /// Which ruleset was run.
+    pub ruleset: RulesetInfo,
+    /// Which facts it was run on.
+    pub facts: FactsInfo,
+    /// The periods evaluated, in order (months or quarters; years for annual results).
+    pub periods: Vec<Period>,
+    /// One result per unit and evaluated period (and per unit and year for the annual assessment).
+    pub results: Vec<UnitResult>,
+    /// Every ranking of every evaluated period and year.
+    pub rankings: Vec<RankingResult>,
+    /// Records not applied, with the reason (e.g. reported after the period was sealed).
+    pub rejected: Vec<RejectedRecord>,
+}
+
+/// The ruleset's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulesetInfo {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// `sha256:` digest of the ruleset file.
+    pub hash: String,
+}
+
+/// The facts' identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactsInfo {
+    /// The evaluation date.
+    pub as_of: String,
+    /// `sha256:` digest of the facts' canonical form (independent of record order).
+    pub hash: String,
+}
+
+/// One unit's result for one period or year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitResult {
+    /// The unit's id.
+    pub unit: String,
+    /// The unit's name.
+    pub name: String,
+    /// The unit's group.
+    pub group: String,
+    /// The period (`2023-07`) or year (`2023`).
+    pub period: Period,
+    /// Whether this is the annual assessment.
+    pub annual: bool,
+    /// The total score; the sum of `items`.
+    pub total: Decimal,
+    /// The converted (折算) annual score, where the ruleset converts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted: Option<Decimal>,
+    /// The rank in the unit's first ranking for this period, if ranked.
+    pub rank: Option<u32>,
+    /// That ranking's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranking: Option<String>,
+    /// Category subtotals.
+    pub categories: Vec<CategoryResult>,
+    /// The line items, in order; their amounts add up to `total`.
+    pub items: Vec<LineItem>,
+    /// Notices, flags, classes and quota reminders.
+    pub notices: Vec<NoticeResult>,
+}
+
+/// A category's subtotal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryResult {
+    /// The category's name.
+    pub category: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// Its allotment, if it has one.
+    pub allot: Option<Decimal>,
+    /// Deductions applied (a positive number), after the floor.
+    pub deductions: Decimal,
+    /// Bonuses applied, after caps.
+    pub bonuses: Decimal,
+    /// allot − deductions + bonuses, when the category has an allotment.
+    pub subtotal: Option<Decimal>,
+}
+
+/// What kind of line item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// The base score.
+    Base,
+    /// A deduction rule.
+    Deduction,
+    /// A bonus rule.
+    Bonus,
+    /// An adjustment rule (signed).
+    Adjustment,
+    /// A cap over several rules or over a category's bonuses, taking back the excess.
+    Cap,
+    /// A category floor giving back deductions beyond the allotment.
+    Floor,
+    /// The group average given to a unit with no tasks.
+    Average,
+}
+
+/// One line of a score's explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineItem {
+    /// What kind of line.
+    pub kind: ItemKind,
+    /// The rule, cap or category it comes from.
+    pub rule: Option<String>,
+    /// Its label.
+    pub label: Option<String>,
+    /// The category it belongs to.
+    pub category: Option<String>,
+    /// The clauses and assumptions it cites.
+    pub clauses: Vec<String>,
+    /// How many occurrences counted.
+    pub count: u32,
+    /// The amount before this line's own limits (signed).
+    pub raw: Decimal,
+    /// The amount applied to the total (signed: deductions are negative).
+    pub amount: Decimal,
+    /// Limits that bound, raw → applied.
+    pub limits: Vec<LimitApplied>,
+    /// The records counted, each with its amount.
+    pub records: Vec<CountedRecord>,
+}
+
+/// A cap or floor that changed an amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LimitApplied {
+    /// The limit, e.g. `cap 10 per period`.
+    pub limit: String,
+    /// The clauses it cites.
+    pub clauses: Vec<String>,
+    /// The amount before it.
+    pub raw: Decimal,
+    /// The amount after it.
+    pub applied: Decimal,
+}
+
+/// A record counted by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountedRecord {
+    /// The record.
+    pub record: RecordRef,
+    /// Occurrences it stands for.
+    pub count: u32,
+    /// Its amount (signed), after multipliers; 0 when superseded.
+    pub amount: Decimal,
+    /// Multipliers or dedupe that applied to it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A record, identified for a reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordRef {
+    /// Record kind.
+    pub kind: String,
+    /// Its id, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its period.
+    pub period: Period,
+    /// When it was reported.
+    pub reported: String,
+    /// Its attributes.
+    pub attributes: serde_json::Value,
+}
+
+impl RecordRef {
+    pub(crate) fn of(record: &Record) -> RecordRef {
+        RecordRef {
+            kind: record.kind.clone(),
+            id: record.id.clone(),
+            period: record.period,
+            reported: record.reported.to_string(),
+            attributes: serde_json::Value::Object(
+                record
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// What kind of consequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// A notice (预警通知, 黄牌).
+    Notice,
+    /// A flag (一天一调度).
+    Flag,
+    /// A classification (红黄绿榜).
+    Class,
+    /// A quota reminder.
+    Quota,
+}
+
+/// A consequence for a unit in a period or year.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct NoticeResult {
+    /// Notice, flag, class or quota.
+    pub kind: NoticeKind,
+    /// The declaration's name.
+    pub name: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// For a class: the class given (e.g. `red`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// For a class: the class's label (e.g. `红`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_label: Option<String>,
+    /// The clauses it cites.
+    pub clauses: Vec<String>,
+    /// The actions the rulebook prescribes.
+    pub actions: Vec<String>,
+    /// Why: the record or the requirements not met.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A ranking of one period or year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RankingResult {
+    /// The ranking's name.
+    pub ranking: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// The period or year.
+    pub period: Period,
+    /// The units in order (tied units by id).
+    pub entries: Vec<RankEntry>,
+    /// Groups of units equal on every key: ties the engine did not break.
+    pub unresolved_ties: Vec<Vec<String>>,
+}
+
+/// A unit's place in a ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RankEntry {
+    /// Competition rank (1, 2, 2, 4).
+    pub rank: u32,
+    /// The unit's id.
+    pub unit: String,
+    /// The unit's name.
+    pub name: String,
+    /// Its total.
+    pub total: Decimal,
+    /// The key that separated it from the unit above (`total`, an attribute,
+    /// `discretion`), or `tie` when nothing did; absent for the first.
+    pub versus_above: Option<String>,
+    /// The same against the unit below.
+    pub versus_below: Option<String>,
+}
+
+/// A record that was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRecord {
+    /// The record.
+    pub record: RecordRef,
+    /// The unit.
+    pub unit: String,
+    /// Why it was not applied.
+    pub reason: String,
+    /// The clauses behind the rejection.
+    pub clauses: Vec<String>,
+}
+
+/// Which part of an evaluation to keep.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Only this period (`2023-07`) or year (`2023`, the annual results).
+    pub period: Option<Period>,
+    /// Only this unit (by id or name).
+    pub unit: Option<String>,
+}
+
+impl Evaluation {
+    /// The evaluation restricted to a period or year and/or a unit. Rankings
+    /// stay whole (a rank is only meaningful among all ranked units).
+    pub fn select(&self, selection: &Selection) -> Evaluation {
+        let period_ok = |p: &Period| selection.period.is_none_or(|s| s == *p);
+        let unit_ok = |id: &str, name: &str| {
+            selection
+                .unit
+                .as_deref()
+                .is_none_or(|u| u == id || u == name)
+        };
+        Evaluation {
+            periods: self
+                .periods
+                .iter()
+                .copied()
+                .filter(|p| period_ok(p))
+                .collect(),
+            results: self
+                .results
+                .iter()
+                .filter(|r| period_ok(&r.period) && unit_ok(&r.unit, &r.name))
+                .cloned()
+                .collect(),
+            rankings: self
+                .rankings
+                .iter()
+                .filter(|r| period_ok(&r.period))
+                .cloned()
+                .collect(),
+            rejected: self
+                .rejected
+                .iter()
+                .filter(|r| {
+                    period_ok(&r.record.period)
+                        || selection.period.is_some_and(
+                            |p| matches!(p, Period::Year(y) if y == r.record.period.year()),
+                        )
+                })
+                .filter(|r| {
+                    selection.unit.is_none()
+                        || self
+                            .results
+                            .iter()
+                            .any(|res| res.unit == r.unit && unit_ok(&res.unit, &res.name))
+                })
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The evaluation as pretty-printed JSON (the documented, stable format).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}

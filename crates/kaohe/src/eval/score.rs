@@ -1,0 +1,572 @@
+//! Scoring one unit in one period (or one year, pooled): rules → occurrences →
+//! multipliers → dedupe → rule caps → group caps → category bonus caps and
+//! floors → total. Every limit that binds is recorded as raw → applied, and the
+//! line items always add up to the total.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::expr::Ctx;
+use super::result::{CategoryResult, CountedRecord, ItemKind, LimitApplied, LineItem, RecordRef};
+use super::EvalError;
+use crate::facts::Record;
+use crate::period::Period;
+use crate::syntax::ast::{
+    Amount, CapScope, Category, Citation, DateRange, RankSide, Rule, RuleKind,
+};
+use crate::value::Value;
+
+/// What a per-year cap has already given in earlier periods of the year:
+/// (unit, limit key, year) → amount used.
+pub(crate) type YearUsage = BTreeMap<(String, String, i32), Decimal>;
+
+/// A unit's score in one period or year.
+pub(crate) struct Scored {
+    pub items: Vec<LineItem>,
+    pub categories: Vec<CategoryResult>,
+    pub total: Decimal,
+}
+
+/// Which way an item moves a category.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Bonus,
+    Deduction,
+}
+
+struct Working {
+    item: LineItem,
+    side: Side,
+    category: usize,
+}
+
+pub(crate) fn clauses(cite: Option<&Citation>) -> Vec<String> {
+    cite.map(|c| c.clauses.iter().map(|c| c.id.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn in_force(range: Option<&DateRange>, period: Period) -> bool {
+    range.is_none_or(|r| period.end() >= r.from && period.start() <= r.to)
+}
+
+fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
+    EvalError {
+        message: format!("{what} overflows a decimal"),
+        unit: ctx.unit.id.clone(),
+        period: ctx.scope.to_string(),
+        span: None,
+    }
+}
+
+/// Clamps `value` into `[-limit, limit]`.
+fn clamp(value: Decimal, limit: Decimal) -> Decimal {
+    let limit = limit.max(Decimal::ZERO);
+    value.min(limit).max(-limit)
+}
+
+fn scope_word(scope: CapScope) -> &'static str {
+    match scope {
+        CapScope::Period => "period",
+        CapScope::Year => "year",
+    }
+}
+
+/// Scores the unit in `ctx` over `ctx.records`.
+pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalError> {
+    let Some(decl) = ctx.ruleset.score() else {
+        return Ok(Scored {
+            items: Vec::new(),
+            categories: Vec::new(),
+            total: Decimal::ZERO,
+        });
+    };
+    let base = decl.base.first().map_or(Decimal::ZERO, |(n, _)| n.value);
+    let base_item = LineItem {
+        kind: ItemKind::Base,
+        rule: None,
+        label: Some("base".to_owned()),
+        category: None,
+        clauses: clauses(
+            decl.base
+                .first()
+                .and_then(|(_, c)| c.as_ref())
+                .or(decl.cite.as_ref()),
+        ),
+        count: 0,
+        raw: base,
+        amount: base,
+        limits: Vec::new(),
+        records: Vec::new(),
+    };
+    let mut working: Vec<Working> = Vec::new();
+    for (index, category) in decl.categories.iter().enumerate() {
+        for rule in &category.rules {
+            if let Some((item, side)) = rule_item(rule, category, ctx, usage)? {
+                working.push(Working {
+                    item,
+                    side,
+                    category: index,
+                });
+            }
+        }
+    }
+    // Caps over groups of rules.
+    for cap in &decl.group_caps {
+        let members: Vec<&Working> = working
+            .iter()
+            .filter(|w| {
+                cap.rules
+                    .iter()
+                    .any(|r| w.item.rule.as_deref() == Some(r.name.as_str()))
+            })
+            .collect();
+        let Some(first) = members.first() else {
+            continue;
+        };
+        let category = first.category;
+        let sum = members
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(w.item.amount))
+            .ok_or_else(|| overflow(&ctx, "a group cap"))?;
+        let key = (
+            ctx.unit.id.clone(),
+            format!("cap:{}", cap.name.name),
+            ctx.scope.year(),
+        );
+        let limit = year_limit(cap.limit.value, cap.scope, &ctx, usage, &key);
+        let capped = clamp(sum, limit);
+        record_usage(cap.scope, &ctx, usage, key, capped);
+        if capped != sum {
+            let side = if sum >= Decimal::ZERO {
+                Side::Bonus
+            } else {
+                Side::Deduction
+            };
+            let text = format!(
+                "cap {} per {} on {}",
+                cap.limit.value,
+                scope_word(cap.scope),
+                cap.rules
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let cited = clauses(cap.cite.as_ref());
+            working.push(Working {
+                item: LineItem {
+                    kind: ItemKind::Cap,
+                    rule: Some(cap.name.name.clone()),
+                    label: cap.label.as_ref().map(|l| l.text.clone()),
+                    category: decl.categories.get(category).map(|c| c.name.name.clone()),
+                    clauses: cited.clone(),
+                    count: 0,
+                    raw: sum,
+                    amount: capped - sum,
+                    limits: vec![LimitApplied {
+                        limit: text,
+                        clauses: cited,
+                        raw: sum,
+                        applied: capped,
+                    }],
+                    records: Vec::new(),
+                },
+                side,
+                category,
+            });
+        }
+    }
+    // Categories: bonus caps, then floors.
+    let mut items = vec![base_item];
+    let mut categories = Vec::new();
+    for (index, category) in decl.categories.iter().enumerate() {
+        let mut own: Vec<Working> = Vec::new();
+        let mut rest = Vec::new();
+        for w in working {
+            if w.category == index {
+                own.push(w);
+            } else {
+                rest.push(w);
+            }
+        }
+        working = rest;
+        let sum_side = |own: &[Working], side: Side| {
+            own.iter()
+                .filter(|w| w.side == side)
+                .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(w.item.amount))
+        };
+        let mut bonuses = sum_side(&own, Side::Bonus).ok_or_else(|| overflow(&ctx, "bonuses"))?;
+        let mut deductions =
+            -sum_side(&own, Side::Deduction).ok_or_else(|| overflow(&ctx, "deductions"))?;
+        if let Some((cap, scope, cite)) = &category.bonus_cap {
+            let key = (
+                ctx.unit.id.clone(),
+                format!("bonus:{}", category.name.name),
+                ctx.scope.year(),
+            );
+            let limit = year_limit(cap.value, *scope, &ctx, usage, &key).max(Decimal::ZERO);
+            let capped = bonuses.min(limit);
+            record_usage(*scope, &ctx, usage, key, capped);
+            if capped != bonuses {
+                let cited = clauses(cite.as_ref());
+                own.push(Working {
+                    item: LineItem {
+                        kind: ItemKind::Cap,
+                        rule: Some(category.name.name.clone()),
+                        label: category
+                            .label
+                            .as_ref()
+                            .map(|l| format!("{} bonus cap", l.text)),
+                        category: Some(category.name.name.clone()),
+                        clauses: cited.clone(),
+                        count: 0,
+                        raw: bonuses,
+                        amount: capped - bonuses,
+                        limits: vec![LimitApplied {
+                            limit: format!("cap bonuses {} per {}", cap.value, scope_word(*scope)),
+                            clauses: cited,
+                            raw: bonuses,
+                            applied: capped,
+                        }],
+                        records: Vec::new(),
+                    },
+                    side: Side::Bonus,
+                    category: index,
+                });
+                bonuses = capped;
+            }
+        }
+        if let (Some(allot), Some((floor, cite))) = (&category.allot, &category.floor) {
+            let most = (allot.value - floor.value).max(Decimal::ZERO);
+            if deductions > most {
+                let cited = clauses(cite.as_ref());
+                own.push(Working {
+                    item: LineItem {
+                        kind: ItemKind::Floor,
+                        rule: Some(category.name.name.clone()),
+                        label: category.label.as_ref().map(|l| format!("{} floor", l.text)),
+                        category: Some(category.name.name.clone()),
+                        clauses: cited.clone(),
+                        count: 0,
+                        raw: -deductions,
+                        amount: deductions - most,
+                        limits: vec![LimitApplied {
+                            limit: format!("floor {} (allot {})", floor.value, allot.value),
+                            clauses: cited,
+                            raw: -deductions,
+                            applied: -most,
+                        }],
+                        records: Vec::new(),
+                    },
+                    side: Side::Deduction,
+                    category: index,
+                });
+                deductions = most;
+            }
+        }
+        categories.push(CategoryResult {
+            category: category.name.name.clone(),
+            label: category.label.as_ref().map(|l| l.text.clone()),
+            allot: category.allot.as_ref().map(|a| a.value),
+            deductions,
+            bonuses,
+            subtotal: category
+                .allot
+                .as_ref()
+                .map(|a| a.value - deductions + bonuses),
+        });
+        items.extend(own.into_iter().map(|w| w.item));
+    }
+    let total = items
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, i| acc.checked_add(i.amount))
+        .ok_or_else(|| overflow(&ctx, "the total"))?;
+    Ok(Scored {
+        items,
+        categories,
+        total,
+    })
+}
+
+/// The limit left for a cap: the cap itself per period, or what the earlier
+/// periods of the year left of it per year (the annual assessment is one period).
+fn year_limit(
+    cap: Decimal,
+    scope: CapScope,
+    ctx: &Ctx<'_>,
+    usage: &YearUsage,
+    key: &(String, String, i32),
+) -> Decimal {
+    match (scope, ctx.scope) {
+        (CapScope::Year, Period::Month { .. } | Period::Quarter { .. }) => {
+            cap - usage.get(key).copied().unwrap_or(Decimal::ZERO).abs()
+        }
+        _ => cap,
+    }
+}
+
+fn record_usage(
+    scope: CapScope,
+    ctx: &Ctx<'_>,
+    usage: &mut YearUsage,
+    key: (String, String, i32),
+    applied: Decimal,
+) {
+    if scope == CapScope::Year && !matches!(ctx.scope, Period::Year(_)) {
+        *usage.entry(key).or_insert(Decimal::ZERO) += applied.abs();
+    }
+}
+
+struct Occurrence<'a> {
+    record: Option<&'a Record>,
+    count: u32,
+    amount: Decimal,
+    notes: Vec<String>,
+    kept: bool,
+}
+
+/// One rule's line item, or `None` when nothing matched.
+fn rule_item(
+    rule: &Rule,
+    category: &Category,
+    ctx: Ctx<'_>,
+    usage: &mut YearUsage,
+) -> Result<Option<(LineItem, Side)>, EvalError> {
+    let range = rule.effective.first();
+    let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
+    match &rule.per {
+        Some(per) => {
+            for record in ctx.records.iter().copied() {
+                if record.kind != per.kind.name || !in_force(range, record.period) {
+                    continue;
+                }
+                let rctx = ctx.with_record(record);
+                if let Some(filter) = &per.filter {
+                    if !rctx.truth(filter)? {
+                        continue;
+                    }
+                }
+                if !all_hold(&rule.when, &rctx)? {
+                    continue;
+                }
+                let (amount, notes) = occurrence_amount(rule, &rctx, Some(record))?;
+                occurrences.push(Occurrence {
+                    record: Some(record),
+                    count: record.count,
+                    amount,
+                    notes,
+                    kept: true,
+                });
+            }
+        }
+        None => {
+            if in_force(range, ctx.scope) && all_hold(&rule.when, &ctx)? {
+                let (amount, notes) = occurrence_amount(rule, &ctx, None)?;
+                occurrences.push(Occurrence {
+                    record: None,
+                    count: 1,
+                    amount,
+                    notes,
+                    kept: true,
+                });
+            }
+        }
+    }
+    if occurrences.is_empty() {
+        return Ok(None);
+    }
+    // Same item counts once, highest amount.
+    if let Some((attribute, _, _)) = &rule.once_per {
+        let mut best: BTreeMap<Value, usize> = BTreeMap::new();
+        for (i, occ) in occurrences.iter().enumerate() {
+            let key = occ
+                .record
+                .and_then(|r| r.attributes.get(&attribute.name))
+                .cloned()
+                .unwrap_or(Value::Absent);
+            match best.get(&key).and_then(|b| occurrences.get(*b)) {
+                Some(current) if current.amount >= occ.amount => {}
+                _ => {
+                    best.insert(key, i);
+                }
+            }
+        }
+        for (i, occ) in occurrences.iter_mut().enumerate() {
+            let key = occ
+                .record
+                .and_then(|r| r.attributes.get(&attribute.name))
+                .cloned()
+                .unwrap_or(Value::Absent);
+            if best.get(&key) == Some(&i) {
+                if occ.count != 1 {
+                    occ.notes
+                        .push(format!("same `{}` counts once", attribute.name));
+                    occ.count = 1;
+                }
+            } else {
+                occ.kept = false;
+                occ.notes.push(format!(
+                    "same `{}` as a higher-amount record: counts once, highest only",
+                    attribute.name
+                ));
+            }
+        }
+    }
+    let mut raw = Decimal::ZERO;
+    let mut count = 0u32;
+    let mut records = Vec::new();
+    for occ in &occurrences {
+        let contribution = if occ.kept {
+            occ.amount
+                .checked_mul(Decimal::from(occ.count))
+                .ok_or_else(|| overflow(&ctx, "an amount"))?
+        } else {
+            Decimal::ZERO
+        };
+        raw = raw
+            .checked_add(contribution)
+            .ok_or_else(|| overflow(&ctx, "an amount"))?;
+        if occ.kept {
+            count = count.saturating_add(occ.count);
+        }
+        if let Some(record) = occ.record {
+            let signed = if rule.kind == RuleKind::Deduct {
+                -contribution
+            } else {
+                contribution
+            };
+            records.push(CountedRecord {
+                record: RecordRef::of(record),
+                count: occ.count,
+                amount: signed,
+                notes: occ.notes.clone(),
+            });
+        }
+    }
+    let mut applied = raw;
+    let mut limits = Vec::new();
+    for (cap, scope, cite) in &rule.caps {
+        let key = (
+            ctx.unit.id.clone(),
+            format!("rule:{}", rule.name.name),
+            ctx.scope.year(),
+        );
+        let limit = year_limit(cap.value, *scope, &ctx, usage, &key);
+        let capped = clamp(applied, limit);
+        record_usage(*scope, &ctx, usage, key, capped);
+        if capped != applied {
+            let sign = |d: Decimal| if rule.kind == RuleKind::Deduct { -d } else { d };
+            limits.push(LimitApplied {
+                limit: format!("cap {} per {}", cap.value, scope_word(*scope)),
+                clauses: clauses(cite.as_ref()),
+                raw: sign(applied),
+                applied: sign(capped),
+            });
+            applied = capped;
+        }
+    }
+    let (kind, side, amount, raw) = match rule.kind {
+        RuleKind::Deduct => (ItemKind::Deduction, Side::Deduction, -applied, -raw),
+        RuleKind::Bonus => (ItemKind::Bonus, Side::Bonus, applied, raw),
+        RuleKind::Adjust => (
+            ItemKind::Adjustment,
+            if applied >= Decimal::ZERO {
+                Side::Bonus
+            } else {
+                Side::Deduction
+            },
+            applied,
+            raw,
+        ),
+    };
+    Ok(Some((
+        LineItem {
+            kind,
+            rule: Some(rule.name.name.clone()),
+            label: rule.label.as_ref().map(|l| l.text.clone()),
+            category: Some(category.name.name.clone()),
+            clauses: clauses(rule.cite.as_ref()),
+            count,
+            raw,
+            amount,
+            limits,
+            records,
+        },
+        side,
+    )))
+}
+
+fn all_hold(conditions: &[crate::syntax::ast::Expr], ctx: &Ctx<'_>) -> Result<bool, EvalError> {
+    for c in conditions {
+        if !ctx.truth(c)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The amount of one occurrence, multipliers applied, with notes on the multipliers.
+fn occurrence_amount(
+    rule: &Rule,
+    ctx: &Ctx<'_>,
+    record: Option<&Record>,
+) -> Result<(Decimal, Vec<String>), EvalError> {
+    let attribute = |name: &str| record.and_then(|r| r.attributes.get(name));
+    let mut amount = match rule.amount.first().map(|(a, _)| a) {
+        None => Decimal::ZERO,
+        Some(Amount::Expr(expr)) => ctx.number(expr)?,
+        Some(Amount::ByLevel {
+            attribute: attr,
+            entries,
+        }) => match attribute(&attr.name) {
+            Some(Value::Level(level)) => entries
+                .iter()
+                .find(|(l, _)| &l.name == level)
+                .map_or(Decimal::ZERO, |(_, n)| n.value),
+            _ => Decimal::ZERO,
+        },
+        Some(Amount::ByRank {
+            rank,
+            of,
+            top,
+            bottom,
+            overlap,
+        }) => {
+            let whole = |v: Option<&Value>| match v {
+                Some(Value::Number(n)) => n.trunc().try_into().ok(),
+                _ => None,
+            };
+            let r: Option<i64> = whole(attribute(&rank.name));
+            let n: Option<i64> = whole(attribute(&of.name));
+            match (r, n) {
+                (Some(r), Some(n)) if r >= 1 && r <= n => {
+                    let from_top = usize::try_from(r - 1).ok().and_then(|i| top.get(i));
+                    let from_bottom = usize::try_from(n - r).ok().and_then(|i| bottom.get(i));
+                    match (from_top, from_bottom, overlap.unwrap_or(RankSide::Top)) {
+                        (Some(t), Some(_), RankSide::Top) | (Some(t), None, _) => t.value,
+                        (_, Some(b), _) => b.value,
+                        (None, None, _) => Decimal::ZERO,
+                    }
+                }
+                _ => Decimal::ZERO,
+            }
+        }
+    };
+    let mut notes = Vec::new();
+    for times in &rule.times {
+        if ctx.truth(&times.when)? {
+            let factor = ctx.number(&times.factor)?;
+            amount = amount
+                .checked_mul(factor)
+                .ok_or_else(|| overflow(ctx, "a multiplied amount"))?;
+            let cited = clauses(times.cite.as_ref());
+            notes.push(if cited.is_empty() {
+                format!("× {factor}")
+            } else {
+                format!("× {factor} [{}]", cited.join(", "))
+            });
+        }
+    }
+    Ok((amount, notes))
+}

@@ -1,0 +1,206 @@
+//! A checked ruleset, ready to evaluate: the syntax tree of a file without
+//! errors, with lookups by name and the warnings the checker gave.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::check::check;
+use crate::date::Date;
+use crate::diagnostics::RulesetDiagnostic;
+use crate::source::SourceFile;
+use crate::syntax::ast::{self, Item};
+
+/// A ruleset that passed the checker.
+///
+/// Build one with [`Ruleset::from_source`]; evaluate facts with
+/// [`Ruleset::evaluate`](crate::Ruleset::evaluate).
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    source: SourceFile,
+    file: ast::File,
+    warnings: Vec<RulesetDiagnostic>,
+    hash: String,
+}
+
+/// A ruleset file that has errors: every diagnostic the checker found.
+#[derive(Debug, Clone)]
+pub struct RulesetErrors {
+    /// The file, to render the diagnostics against.
+    pub source: SourceFile,
+    /// Errors and warnings, in source order (at least one error).
+    pub diagnostics: Vec<RulesetDiagnostic>,
+}
+
+impl fmt::Display for RulesetErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors: Vec<_> = self.diagnostics.iter().filter(|d| d.is_error()).collect();
+        write!(
+            f,
+            "ruleset `{}` has {} error(s)",
+            self.source.name(),
+            errors.len()
+        )?;
+        for d in errors {
+            let at = self.source.line_column(d.span().start);
+            write!(
+                f,
+                "\n  {}:{}:{}: {d}",
+                self.source.name(),
+                at.line,
+                at.column
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RulesetErrors {}
+
+impl Ruleset {
+    /// Parses and checks a ruleset file; fails with every diagnostic if any is an error.
+    pub fn from_source(source: SourceFile) -> Result<Ruleset, RulesetErrors> {
+        let checked = check(&source);
+        let ok = checked.is_ok();
+        match checked.file {
+            Some(file) if ok => {
+                let hash = sha256_hex(source.text().as_bytes());
+                Ok(Ruleset {
+                    source,
+                    file,
+                    warnings: checked.diagnostics,
+                    hash,
+                })
+            }
+            _ => Err(RulesetErrors {
+                source,
+                diagnostics: checked.diagnostics,
+            }),
+        }
+    }
+
+    /// The source file.
+    pub fn source(&self) -> &SourceFile {
+        &self.source
+    }
+
+    /// The checker's warnings.
+    pub fn warnings(&self) -> &[RulesetDiagnostic] {
+        &self.warnings
+    }
+
+    /// `sha256:` and the hex SHA-256 of the file's text.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// The syntax tree.
+    pub fn syntax(&self) -> &ast::File {
+        &self.file
+    }
+
+    pub(crate) fn header(&self) -> Option<&ast::Header> {
+        self.file.items.iter().find_map(|i| match i {
+            Item::Header(h) => Some(h),
+            _ => None,
+        })
+    }
+
+    /// The ruleset's id.
+    pub fn id(&self) -> &str {
+        self.header().map_or("", |h| h.id.name.as_str())
+    }
+
+    /// A metadata field (`title`, `issuer`, `source`).
+    pub fn meta(&self, key: ast::MetaKey) -> Option<&str> {
+        self.header()?
+            .fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.value.text.as_str())
+    }
+
+    /// The title.
+    pub fn title(&self) -> &str {
+        self.meta(ast::MetaKey::Title).unwrap_or("")
+    }
+
+    /// The first and last day the ruleset is in force.
+    pub fn effective(&self) -> Option<(Date, Date)> {
+        self.header()?.effective.first().map(|r| (r.from, r.to))
+    }
+
+    pub(crate) fn levels(&self, name: &str) -> Option<&ast::LevelsDecl> {
+        self.file.items.iter().find_map(|i| match i {
+            Item::Levels(l) if l.name.name == name => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The unit groups, in declaration order.
+    pub fn groups(&self) -> impl Iterator<Item = &ast::GroupDecl> {
+        self.file.items.iter().filter_map(|i| match i {
+            Item::Group(g) => Some(g),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn group(&self, name: &str) -> Option<&ast::GroupDecl> {
+        self.groups().find(|g| g.name.name == name)
+    }
+
+    /// The record kinds, in declaration order.
+    pub fn records(&self) -> impl Iterator<Item = &ast::RecordDecl> {
+        self.file.items.iter().filter_map(|i| match i {
+            Item::Record(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn record(&self, name: &str) -> Option<&ast::RecordDecl> {
+        self.records().find(|r| r.name.name == name)
+    }
+
+    pub(crate) fn period(&self) -> Option<&ast::PeriodDecl> {
+        self.file.items.iter().find_map(|i| match i {
+            Item::Period(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// Month or quarter.
+    pub fn period_unit(&self) -> ast::PeriodUnit {
+        self.period().map_or(ast::PeriodUnit::Month, |p| p.unit)
+    }
+
+    pub(crate) fn score(&self) -> Option<&ast::ScoreDecl> {
+        self.file.items.iter().find_map(|i| match i {
+            Item::Score(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn annual(&self) -> Option<&ast::AnnualDecl> {
+        self.file.items.iter().find_map(|i| match i {
+            Item::Annual(a) => Some(a),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn rankings(&self) -> impl Iterator<Item = &ast::RankingDecl> {
+        self.file.items.iter().filter_map(|i| match i {
+            Item::Ranking(r) => Some(r),
+            _ => None,
+        })
+    }
+}
+
+/// `sha256:` followed by the lowercase hex digest.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::from("sha256:");
+    for byte in digest {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}

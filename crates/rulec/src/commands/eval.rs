@@ -1,0 +1,138 @@
+//! `rulec eval RULESET FACTS`: score, rank and explain.
+
+use std::path::PathBuf;
+
+use kaohe::eval::result::Selection;
+use kaohe::{Facts, Period, Ruleset, SourceFile};
+
+use crate::exit::Exit;
+use crate::render::{self, evaluation::OutputFormat};
+
+/// Arguments of `rulec eval`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ruleset file.
+    ruleset: PathBuf,
+    /// The fact file (JSON, see docs/facts.md).
+    facts: PathBuf,
+    /// Only this month or quarter (YYYY-MM or YYYY-Qn).
+    #[arg(long, value_name = "PERIOD", conflicts_with = "year")]
+    period: Option<String>,
+    /// Only the annual assessment of this year.
+    #[arg(long, value_name = "YYYY")]
+    year: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// Explain one unit's scores line by line (by id or name).
+    #[arg(long, value_name = "UNIT")]
+    explain: Option<String>,
+}
+
+/// Reads a ruleset file and checks it, printing diagnostics on failure.
+pub fn load_ruleset(path: &PathBuf) -> Result<Ruleset, Exit> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        eprintln!("error: cannot read `{}`: {error}", path.display());
+        Exit::Usage
+    })?;
+    Ruleset::from_source(SourceFile::new(path.display().to_string(), text)).map_err(|errors| {
+        eprint!("{}", render::human(&errors.source, &errors.diagnostics));
+        let count = errors.diagnostics.iter().filter(|d| d.is_error()).count();
+        eprintln!(
+            "error: ruleset `{}` has {count} error(s); nothing was evaluated",
+            path.display()
+        );
+        Exit::Failure
+    })
+}
+
+/// Reads and validates a fact file, printing every error with its JSON path.
+pub fn load_facts(ruleset: &Ruleset, path: &PathBuf) -> Result<Facts, Exit> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        eprintln!("error: cannot read `{}`: {error}", path.display());
+        Exit::Usage
+    })?;
+    Facts::from_json(ruleset, &text).map_err(|errors| {
+        for e in &errors.errors {
+            eprintln!("error: {}: {}: {}", path.display(), e.path, e.message);
+        }
+        eprintln!(
+            "error: the fact file has {} error(s); nothing was evaluated",
+            errors.errors.len()
+        );
+        Exit::Failure
+    })
+}
+
+/// Runs `rulec eval`.
+pub fn run(args: &Args) -> Exit {
+    let period = match args.period.as_ref().or(args.year.as_ref()) {
+        None => None,
+        Some(text) => match text.parse::<Period>() {
+            Ok(p) if args.year.is_none() || matches!(p, Period::Year(_)) => Some(p),
+            _ => {
+                eprintln!("error: `{text}` is not a period (YYYY-MM, YYYY-Qn) or year (YYYY)");
+                return Exit::Usage;
+            }
+        },
+    };
+    let ruleset = match load_ruleset(&args.ruleset) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
+    let facts = match load_facts(&ruleset, &args.facts) {
+        Ok(f) => f,
+        Err(exit) => return exit,
+    };
+    let evaluation = match ruleset.evaluate(&facts) {
+        Ok(e) => e,
+        Err(error) => {
+            eprintln!("error: {error}");
+            if let Some(span) = error.span {
+                let at = ruleset.source().line_column(span.start);
+                eprintln!(
+                    "  at {}:{}:{}: `{}`",
+                    ruleset.source().name(),
+                    at.line,
+                    at.column,
+                    ruleset.source().slice(span)
+                );
+            }
+            return Exit::Failure;
+        }
+    };
+    if let Some(p) = period {
+        if !evaluation.periods.contains(&p) {
+            eprintln!(
+                "error: period {p} is not in the facts (evaluated: {})",
+                list(&evaluation.periods)
+            );
+            return Exit::Usage;
+        }
+    }
+    let selected = evaluation.select(&Selection {
+        period,
+        unit: args.explain.clone(),
+    });
+    if let Some(unit) = &args.explain {
+        if selected.results.is_empty() {
+            eprintln!("error: no unit `{unit}` in the results");
+            return Exit::Usage;
+        }
+    }
+    let out = match (args.format, &args.explain) {
+        (OutputFormat::Json, _) => selected.to_json(),
+        (format, Some(_)) => render::evaluation::explain(&selected, format),
+        (format, None) => render::evaluation::ranking(&selected, &ruleset, format),
+    };
+    println!("{out}");
+    Exit::Ok
+}
+
+fn list(periods: &[Period]) -> String {
+    periods
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,435 @@
+//! Rendering evaluation results: ranking tables (terminal, CSV, Markdown) and
+//! line-by-line explanations. Chinese names are aligned by display width.
+
+use kaohe::eval::result::{Evaluation, ItemKind, NoticeKind, NoticeResult, UnitResult};
+use kaohe::Ruleset;
+use unicode_width::UnicodeWidthStr;
+
+/// Output formats of `rulec eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// The stable JSON format (docs/embedding.md).
+    Json,
+    /// One row per unit and period.
+    Csv,
+    /// Markdown tables.
+    Markdown,
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn pad_left(text: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(text);
+    format!("{}{text}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A notice in a few words: `预警通知`, `红黄绿榜: 红`.
+fn notice_text(n: &NoticeResult) -> String {
+    let label = n.label.clone().unwrap_or_else(|| n.name.clone());
+    match n.kind {
+        NoticeKind::Class => format!(
+            "{label}: {}",
+            n.class_label
+                .clone()
+                .or_else(|| n.class.clone())
+                .unwrap_or_default()
+        ),
+        _ => label,
+    }
+}
+
+fn notices_text(result: &UnitResult) -> String {
+    let mut texts: Vec<String> = Vec::new();
+    for n in &result.notices {
+        let t = notice_text(n);
+        if !texts.contains(&t) {
+            texts.push(t);
+        }
+    }
+    texts.join("; ")
+}
+
+fn rank_text(result: &UnitResult, evaluation: &Evaluation) -> String {
+    let Some(rank) = result.rank else {
+        return "-".to_owned();
+    };
+    let tied = evaluation.rankings.iter().any(|r| {
+        Some(&r.ranking) == result.ranking.as_ref()
+            && r.period == result.period
+            && r.unresolved_ties.iter().any(|t| t.contains(&result.unit))
+    });
+    if tied {
+        format!("{rank}=")
+    } else {
+        rank.to_string()
+    }
+}
+
+/// The ranking table of every period and year in the evaluation.
+pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat) -> String {
+    let category_labels: Vec<(String, String)> = evaluation
+        .results
+        .iter()
+        .flat_map(|r| r.categories.iter())
+        .fold(Vec::new(), |mut acc, c| {
+            if !acc.iter().any(|(name, _)| name == &c.category) {
+                acc.push((
+                    c.category.clone(),
+                    c.label.clone().unwrap_or_else(|| c.category.clone()),
+                ));
+            }
+            acc
+        });
+    let converted = evaluation.results.iter().any(|r| r.converted.is_some());
+    let mut header: Vec<String> = vec!["rank".into(), "unit".into(), "total".into()];
+    if converted {
+        header.push("converted".into());
+    }
+    header.extend(category_labels.iter().map(|(_, l)| l.clone()));
+    header.push("notices".into());
+    let row = |r: &UnitResult| {
+        let mut row = vec![
+            rank_text(r, evaluation),
+            r.name.clone(),
+            r.total.normalize().to_string(),
+        ];
+        if converted {
+            row.push(r.converted.map(|c| c.to_string()).unwrap_or_default());
+        }
+        for (name, _) in &category_labels {
+            row.push(
+                r.categories
+                    .iter()
+                    .find(|c| &c.category == name)
+                    .and_then(|c| c.subtotal.or(Some(-c.deductions + c.bonuses)))
+                    .map(|v| v.normalize().to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        row.push(notices_text(r));
+        row
+    };
+    if format == OutputFormat::Csv {
+        let mut out = String::from("period,unit,name,group,");
+        out.push_str(
+            &header
+                .iter()
+                .map(|h| csv_field(h))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        for r in &evaluation.results {
+            let cells = row(r);
+            let mut line = vec![
+                r.period.to_string(),
+                r.unit.clone(),
+                r.name.clone(),
+                r.group.clone(),
+            ];
+            line.extend(cells);
+            out.push('\n');
+            out.push_str(
+                &line
+                    .iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+        }
+        return out;
+    }
+    let mut out = String::new();
+    let mut periods: Vec<_> = evaluation.results.iter().map(|r| r.period).collect();
+    periods.dedup();
+    for period in periods {
+        let results: Vec<&UnitResult> = evaluation
+            .results
+            .iter()
+            .filter(|r| r.period == period)
+            .collect();
+        let mut groups: Vec<&str> = results.iter().map(|r| r.group.as_str()).collect();
+        groups.dedup();
+        for group in groups {
+            let rows: Vec<Vec<String>> = results
+                .iter()
+                .filter(|r| r.group == group)
+                .map(|r| row(r))
+                .collect();
+            let kind = if results.first().is_some_and(|r| r.annual) {
+                "annual"
+            } else {
+                "period"
+            };
+            let group_label = ruleset
+                .groups()
+                .find(|g| g.name.name == group)
+                .and_then(|g| g.label.as_ref().map(|l| l.text.clone()))
+                .unwrap_or_else(|| group.to_owned());
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            match format {
+                OutputFormat::Markdown => {
+                    out.push_str(&format!(
+                        "### {} — {period} ({kind}) — {group_label}\n\n",
+                        ruleset.title()
+                    ));
+                    out.push_str(&format!("| {} |\n", header.join(" | ")));
+                    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+                    for r in &rows {
+                        let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+                        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                    }
+                }
+                _ => {
+                    out.push_str(&format!(
+                        "{} — {period} ({kind}) — {group_label}\n",
+                        ruleset.title()
+                    ));
+                    let widths: Vec<usize> = (0..header.len())
+                        .map(|i| {
+                            rows.iter()
+                                .filter_map(|r| r.get(i))
+                                .chain(header.get(i))
+                                .map(|c| UnicodeWidthStr::width(c.as_str()))
+                                .max()
+                                .unwrap_or(0)
+                        })
+                        .collect();
+                    let numeric = |i: usize| i != 1 && i + 1 != header.len();
+                    let line = |cells: &[String]| {
+                        cells
+                            .iter()
+                            .zip(&widths)
+                            .enumerate()
+                            .map(|(i, (c, w))| {
+                                if numeric(i) {
+                                    pad_left(c, *w)
+                                } else {
+                                    pad(c, *w)
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("  ")
+                            .trim_end()
+                            .to_owned()
+                    };
+                    out.push_str(&line(&header));
+                    out.push('\n');
+                    for r in &rows {
+                        out.push_str(&line(r));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+    }
+    for ranking in &evaluation.rankings {
+        for tie in &ranking.unresolved_ties {
+            out.push_str(&format!(
+                "\nunresolved tie in {} {}: {} (no key separates them; they share the rank)",
+                ranking.ranking,
+                ranking.period,
+                tie.join(", ")
+            ));
+        }
+    }
+    for rejected in &evaluation.rejected {
+        out.push_str(&format!(
+            "\nnot applied: {} {} of `{}` reported {}: {}",
+            rejected.record.kind,
+            rejected.record.period,
+            rejected.unit,
+            rejected.record.reported,
+            rejected.reason
+        ));
+    }
+    out.trim_end().to_owned()
+}
+
+/// Every selected result of one unit, line by line.
+pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
+    let mut out = String::new();
+    let md = format == OutputFormat::Markdown;
+    for result in &evaluation.results {
+        let rank = result
+            .rank
+            .map(|r| format!(", rank {}", r))
+            .unwrap_or_default();
+        if md {
+            out.push_str(&format!(
+                "### {} ({}) — {}: total {}{rank}\n\n",
+                result.name,
+                result.unit,
+                result.period,
+                result.total.normalize()
+            ));
+        } else {
+            out.push_str(&format!(
+                "{} ({}) — {}: total {}{rank}\n",
+                result.name,
+                result.unit,
+                result.period,
+                result.total.normalize()
+            ));
+        }
+        for item in &result.items {
+            let what = match item.kind {
+                ItemKind::Base => "base".to_owned(),
+                ItemKind::Average => format!("average {}", item.label.clone().unwrap_or_default()),
+                _ => format!(
+                    "{} {}{}",
+                    match item.kind {
+                        ItemKind::Deduction => "deduct",
+                        ItemKind::Bonus => "bonus",
+                        ItemKind::Adjustment => "adjust",
+                        ItemKind::Cap => "cap",
+                        _ => "floor",
+                    },
+                    item.rule.clone().unwrap_or_default(),
+                    item.label
+                        .as_ref()
+                        .map(|l| format!(" {l}"))
+                        .unwrap_or_default()
+                ),
+            };
+            let count = if item.count > 0
+                && !matches!(
+                    item.kind,
+                    ItemKind::Cap | ItemKind::Floor | ItemKind::Average
+                ) {
+                format!(" ×{}", item.count)
+            } else {
+                String::new()
+            };
+            let amount = if item.amount.is_sign_negative() {
+                item.amount.normalize().to_string()
+            } else {
+                format!("+{}", item.amount.normalize())
+            };
+            let cite = if item.clauses.is_empty() {
+                String::new()
+            } else {
+                format!("[{}]", item.clauses.join(", "))
+            };
+            let bullet = if md { "- " } else { "  " };
+            out.push_str(&format!("{bullet}{}{count}  {amount}  {cite}\n", what));
+            for limit in &item.limits {
+                out.push_str(&format!(
+                    "{}  {}: {} → {}{}\n",
+                    if md { "  -" } else { "   " },
+                    limit.limit,
+                    limit.raw.normalize(),
+                    limit.applied.normalize(),
+                    if limit.clauses.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", limit.clauses.join(", "))
+                    }
+                ));
+            }
+            for record in &item.records {
+                let attributes = record
+                    .record
+                    .attributes
+                    .as_object()
+                    .map(|o| {
+                        o.iter()
+                            .filter(|(_, v)| !v.is_null())
+                            .map(|(k, v)| {
+                                format!(
+                                    "{k}={}",
+                                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "{}  {} {} ({attributes}) ×{}  {}{}\n",
+                    if md { "  -" } else { "     ·" },
+                    record.record.kind,
+                    record.record.period,
+                    record.count,
+                    record.amount.normalize(),
+                    if record.notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  {}", record.notes.join("; "))
+                    }
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "{}= {}\n",
+            if md { "\n" } else { "  " },
+            result.total.normalize()
+        ));
+        if let Some(c) = result.converted {
+            out.push_str(&format!("  converted: {c}\n"));
+        }
+        if let (Some(name), Some(rank)) = (&result.ranking, result.rank) {
+            if let Some(ranking) = evaluation
+                .rankings
+                .iter()
+                .find(|r| &r.ranking == name && r.period == result.period)
+            {
+                if let Some(entry) = ranking.entries.iter().find(|e| e.unit == result.unit) {
+                    let decided = |v: &Option<String>| match v.as_deref() {
+                        None => "-".to_owned(),
+                        Some("tie") => "unresolved tie".to_owned(),
+                        Some(key) => format!("by {key}"),
+                    };
+                    out.push_str(&format!(
+                        "  rank {rank} of {} in {name}: against the unit above {}, against the unit below {}\n",
+                        ranking.entries.len(),
+                        decided(&entry.versus_above),
+                        decided(&entry.versus_below)
+                    ));
+                }
+            }
+        }
+        for n in &result.notices {
+            out.push_str(&format!(
+                "  notice: {}{}{}{}\n",
+                notice_text(n),
+                if n.actions.is_empty() {
+                    String::new()
+                } else {
+                    format!(" → {}", n.actions.join(", "))
+                },
+                n.detail
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default(),
+                if n.clauses.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", n.clauses.join(", "))
+                }
+            ));
+        }
+        out.push('\n');
+    }
+    for rejected in &evaluation.rejected {
+        out.push_str(&format!(
+            "not applied: {} {} reported {}: {}\n",
+            rejected.record.kind, rejected.record.period, rejected.record.reported, rejected.reason
+        ));
+    }
+    out.trim_end().to_owned()
+}
