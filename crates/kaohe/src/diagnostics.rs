@@ -228,7 +228,7 @@ pub struct UnexpectedSyntax {
 
 /// See [`RulesetDiagnostic::NestingTooDeep`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
-#[error("{what} nests deeper than the limit of {limit}")]
+#[error("{what} exceed the limit of {limit}")]
 #[diagnostic(
     code(kaohe::nesting_too_deep),
     help("split the expression or block; the limit keeps parsing and evaluation bounded")
@@ -246,16 +246,16 @@ pub struct NestingTooDeep {
 /// See [`RulesetDiagnostic::NumberOutOfRange`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
 #[error("number `{text}` is out of range")]
-#[diagnostic(
-    code(kaohe::number_out_of_range),
-    help("numbers are exact decimals of at most 28 significant digits")
-)]
+#[diagnostic(code(kaohe::number_out_of_range))]
 pub struct NumberOutOfRange {
     /// The literal.
     pub text: String,
     /// Where.
-    #[label("does not fit a decimal")]
+    #[label("too large")]
     pub span: SourceSpan,
+    /// The range allowed here.
+    #[help]
+    pub help: Option<String>,
 }
 
 /// See [`RulesetDiagnostic::InvalidDate`].
@@ -304,13 +304,15 @@ pub struct RepeatedStatement {
 
 /// See [`RulesetDiagnostic::UnknownName`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
-#[error("unknown {kind} `{name}`")]
+#[error("unknown {kind} `{name}`{within}")]
 #[diagnostic(code(kaohe::unknown_name))]
 pub struct UnknownName {
     /// What kind of name, e.g. "record kind".
     pub kind: String,
     /// The name.
     pub name: String,
+    /// Where it was looked up, e.g. " of `media_tier`" (empty when global).
+    pub within: String,
     /// Where.
     #[label("not declared")]
     pub span: SourceSpan,
@@ -461,7 +463,7 @@ pub struct MissingLevels {
 #[error("{what} needs a record, but {context} has no `per` line")]
 #[diagnostic(
     code(kaohe::needs_record),
-    help("add `per <record kind>` so the rule counts records")
+    help("add `per <record kind>` so it applies to each record of that kind")
 )]
 pub struct NeedsRecord {
     /// The construct.
@@ -541,7 +543,10 @@ pub struct IncompleteClassification {
 /// See [`RulesetDiagnostic::ZeroCount`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
 #[error("{what} must be at least 1")]
-#[diagnostic(code(kaohe::zero_count))]
+#[diagnostic(
+    code(kaohe::zero_count),
+    help("`ranked bottom 3 for 2 consecutive periods` needs at least one place and one period")
+)]
 pub struct ZeroCount {
     /// What is zero.
     pub what: String,

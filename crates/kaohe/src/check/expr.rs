@@ -19,6 +19,9 @@ pub(super) struct Scope<'s> {
     pub allow_ranked: bool,
     /// Whether unit attributes are in scope (not inside a record kind's `derive`).
     pub unit: bool,
+    /// Whether names may belong to a record kind that could not be resolved (an
+    /// error already reported): unknown names are then not reported again.
+    pub lenient: bool,
 }
 
 /// Built-in functions: name, arity description, signature for help.
@@ -121,6 +124,7 @@ impl Checker<'_> {
                             filter,
                             Scope {
                                 record: Some(&kind.name),
+                                lenient: false,
                                 ..scope
                             },
                         );
@@ -136,6 +140,7 @@ impl Checker<'_> {
                 if self.record_kind(kind) {
                     let inner = Scope {
                         record: Some(&kind.name),
+                        lenient: false,
                         ..scope
                     };
                     self.numeric(value, inner);
@@ -239,16 +244,34 @@ impl Checker<'_> {
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let left = self.expr(lhs, scope);
-                let right = self.expr(rhs, scope);
-                self.expect(lhs, &left, &Ty::Decimal);
-                self.expect(rhs, &right, &Ty::Decimal);
-                if left == Ty::Int && right == Ty::Int && op != BinaryOp::Div {
+                let right = self.expect_number(lhs, left, op);
+                let right_ty = self.expr(rhs, scope);
+                let right2 = self.expect_number(rhs, right_ty, op);
+                let (left, right) = (right, right2);
+                if left == Ty::Unknown || right == Ty::Unknown {
+                    Ty::Unknown
+                } else if left == Ty::Int && right == Ty::Int && op != BinaryOp::Div {
                     Ty::Int
                 } else {
                     Ty::Decimal
                 }
             }
         }
+    }
+
+    /// An arithmetic operand: reports a non-number and types it unknown, so the
+    /// enclosing expression adds no follow-on error.
+    fn expect_number(&mut self, operand: &Expr, ty: Ty, op: BinaryOp) -> Ty {
+        if ty.fits(&Ty::Decimal) {
+            return ty;
+        }
+        self.push(TypeMismatch {
+            expected: "a number".to_owned(),
+            found: ty.describe(),
+            span: operand.span.into(),
+            help: Some(format!("`{}` works on numbers", op.symbol())),
+        });
+        Ty::Unknown
     }
 
     /// Types one side of a comparison; a bare unknown name is looked up among the
@@ -369,11 +392,23 @@ impl Checker<'_> {
                             });
                         }
                     }
-                    None => self.push(crate::diagnostics::NeedsRecord {
-                        what: "`previous`".to_owned(),
-                        context: "this expression".to_owned(),
-                        span: whole.span.into(),
-                    }),
+                    None => {
+                        self.push(crate::diagnostics::NeedsRecord {
+                            what: "`previous`".to_owned(),
+                            context: "its declaration".to_owned(),
+                            span: whole.span.into(),
+                        });
+                        for arg in args {
+                            self.expr(
+                                arg,
+                                Scope {
+                                    lenient: true,
+                                    ..scope
+                                },
+                            );
+                        }
+                        return Ty::Unknown;
+                    }
                 }
                 args.first()
                     .map_or(Ty::Unknown, |arg| self.expr(arg, scope))
@@ -385,6 +420,7 @@ impl Checker<'_> {
         match path {
             [name] => match self.lookup(&name.name, scope) {
                 Some(ty) => ty,
+                None if scope.lenient => Ty::Unknown,
                 None => {
                     let candidates = self.visible_names(scope);
                     let refs = candidates.iter().map(String::as_str).collect::<Vec<_>>();
@@ -461,9 +497,13 @@ impl Checker<'_> {
                 Some(format!("{} are declared", candidates.len()))
             }
         });
+        let (kind, within) = kind
+            .split_once(" of ")
+            .map_or((kind, String::new()), |(k, w)| (k, format!(" of {w}")));
         self.push(UnknownName {
             kind: kind.to_owned(),
             name: name.name.clone(),
+            within,
             span: name.span.into(),
             help,
         });
@@ -476,6 +516,10 @@ impl Checker<'_> {
             true
         } else {
             let names = self.symbols.records.keys().copied().collect::<Vec<_>>();
+            if let Some(intended) = crate::suggest::closest(&kind.name, names.iter().copied()) {
+                // Not "unused" as well: the misspelling is the one problem.
+                self.used_records.insert(intended.to_owned());
+            }
             self.unknown("record kind", kind, &names);
             false
         }

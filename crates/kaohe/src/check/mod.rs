@@ -51,10 +51,16 @@ pub fn check(source: &SourceFile) -> Checked {
             diagnostics: parsed.diagnostics,
         };
     };
+    let literal_errors = !parsed.diagnostics.is_empty();
     let mut checker = Checker::new(&file);
     checker.diagnostics = parsed.diagnostics;
     checker.run();
     let mut diagnostics = checker.diagnostics;
+    if literal_errors {
+        // A bad literal was replaced by a stand-in value; warnings computed from
+        // it (allotments, caps) would be about the stand-in, not the file.
+        diagnostics.retain(RulesetDiagnostic::is_error);
+    }
     diagnostics.sort_by_key(|d| {
         let span = d.span();
         (span.start, span.end, !d.is_error(), d.code_str())
@@ -389,6 +395,7 @@ impl<'a> Checker<'a> {
                         record: Some(&decl.name.name),
                         allow_ranked: false,
                         unit: false,
+                        lenient: false,
                     },
                 );
                 self.cite(derived.cite.as_ref());

@@ -19,6 +19,7 @@ const UNIT: Scope<'static> = Scope {
     record: None,
     allow_ranked: false,
     unit: true,
+    lenient: false,
 };
 
 impl<'a> Checker<'a> {
@@ -326,7 +327,7 @@ impl<'a> Checker<'a> {
                     what: format!("`cap bonuses {}`", cap.value),
                     reason: format!("category `{}` has no bonus rules", category.name.name),
                     span: cap.span.into(),
-                    help: None,
+                    help: Some("remove the cap or add the category's bonus rules".to_owned()),
                 });
             }
         }
@@ -393,6 +394,7 @@ impl<'a> Checker<'a> {
             record,
             allow_ranked: false,
             unit: true,
+            lenient: rule.per.is_some() && record.is_none(),
         };
         if let Some(Per {
             filter: Some(filter),
@@ -782,6 +784,7 @@ impl<'a> Checker<'a> {
             record,
             allow_ranked: true,
             unit: true,
+            lenient: decl.per.is_some() && record.is_none(),
         };
         if let Some(Per {
             filter: Some(filter),
@@ -813,6 +816,7 @@ impl<'a> Checker<'a> {
             record: None,
             allow_ranked: true,
             unit: true,
+            lenient: false,
         };
         let mut seen: Vec<&Ident> = Vec::new();
         let mut otherwise: Option<Span> = None;
@@ -855,6 +859,7 @@ impl<'a> Checker<'a> {
             record: None,
             allow_ranked: true,
             unit: true,
+            lenient: false,
         };
         for (expr, _) in &decl.requires {
             self.condition(expr, scope);
@@ -872,6 +877,10 @@ impl<'a> Checker<'a> {
     /// Warnings for inputs and assumptions nothing uses.
     pub(super) fn check_usage(&mut self) {
         let file = self.file;
+        if !file.items.iter().any(|i| matches!(i, Item::Score(_))) {
+            // Without rules every input is "unused"; the missing block is the problem.
+            return;
+        }
         for item in &file.items {
             match item {
                 Item::Record(decl) if !self.used_records.contains(&decl.name.name) => {

@@ -479,7 +479,7 @@ fn round(value: Decimal, places: u32, mode: RoundMode) -> Decimal {
         RoundMode::Up => S::AwayFromZero,
     };
     let mut rounded = value.round_dp_with_strategy(places, strategy);
-    let _ = rounded.rescale(places);
+    rounded.rescale(places);
     rounded
 }
 

@@ -150,7 +150,21 @@ pub(super) fn syntax_error(text: &str, error: &Error<Rule>) -> RulesetDiagnostic
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let (found, span) = found_at(text, offset);
+    let (mut found, mut span) = found_at(text, offset);
+    let mut special_help = None;
+    let mut special_expected = None;
+    if found == "`\"`" && !closes_on_line(text, offset) {
+        found = "`\"`: this string is not closed".to_owned();
+        special_expected = Some("a closing `\"` on this line".to_owned());
+        special_help = Some("close the string with `\"` before the end of the line".to_owned());
+    } else if found == "end of file" {
+        if let Some(brace) = unclosed_brace(text) {
+            span = Span::new(brace, brace + 1);
+            special_expected =
+                Some("a `}` to close this block before the end of the file".to_owned());
+            special_help = Some("add the missing `}`".to_owned());
+        }
+    }
     let mut descriptions: Vec<&str> = Vec::new();
     let mut keywords: Vec<&str> = Vec::new();
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
@@ -166,15 +180,46 @@ pub(super) fn syntax_error(text: &str, error: &Error<Rule>) -> RulesetDiagnostic
     }
     // "end of file" reads best last.
     descriptions.sort_by_key(|d| *d == "end of file");
-    let help =
+    let help = special_help.or_else(|| {
         suggest::did_you_mean(found.trim_matches('`'), keywords.iter().copied()).or_else(|| {
             (found == "end of file").then(|| "a block may be missing its closing `}`".to_owned())
-        });
+        })
+    });
     UnexpectedSyntax {
         found,
         span: span.into(),
-        expected: join_or(&descriptions),
+        expected: special_expected.unwrap_or_else(|| join_or(&descriptions)),
         help,
     }
     .into()
+}
+
+/// Whether the string opened at `offset` is closed on the same line.
+fn closes_on_line(text: &str, offset: usize) -> bool {
+    let rest = text.get(offset + 1..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return true,
+            _ => escaped = false,
+        }
+    }
+    false
+}
+
+/// The offset of the last `{` never closed, outside strings and comments.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    for (offset, c) in super::depth::brackets(text) {
+        match c {
+            '{' => open.push(offset),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }

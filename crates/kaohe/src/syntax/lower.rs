@@ -17,9 +17,11 @@ use crate::date::Date;
 use crate::diagnostics::{InvalidDate, NestingTooDeep, NumberOutOfRange, RulesetDiagnostic};
 use crate::source::Span;
 
+/// A pair's span without the trailing white space pest's implicit
+/// whitespace can leave in it.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let start = pair.as_span().start();
+    Span::new(start, start + pair.as_str().trim_end().len())
 }
 
 /// Lowering state: the diagnostics found so far.
@@ -103,6 +105,9 @@ impl Lowering {
                 NumberOutOfRange {
                     text: text.to_owned(),
                     span: span.into(),
+                    help: Some(
+                        "numbers are exact decimals of at most 28 significant digits".to_owned(),
+                    ),
                 }
                 .into(),
             );
@@ -118,6 +123,7 @@ impl Lowering {
                 NumberOutOfRange {
                     text: pair.as_str().to_owned(),
                     span: span.into(),
+                    help: Some(format!("a whole number here is at most {}", u32::MAX)),
                 }
                 .into(),
             );
@@ -905,24 +911,21 @@ impl Lowering {
 
     pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = span_of(&pair);
-        let operators = pair
+        let past_limit = pair
             .clone()
             .into_inner()
             .filter(|p| is_operator(p.as_rule()))
-            .count();
-        if operators > MAX_OPERATORS {
+            .nth(MAX_OPERATORS);
+        if let Some(operator) = past_limit {
             self.diagnostics.push(
                 NestingTooDeep {
-                    what: "an operator chain".to_owned(),
+                    what: "operators in one expression".to_owned(),
                     limit: MAX_OPERATORS,
-                    span: span.into(),
+                    span: span_of(&operator).into(),
                 }
                 .into(),
             );
-            return Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            };
+            return error_expr(span);
         }
         let pratt = pratt();
         let diagnostics = std::cell::RefCell::new(Vec::new());
@@ -997,7 +1000,7 @@ impl Lowering {
             Rule::count_of => {
                 let mut inner = pair.into_inner();
                 let Some(kind) = inner.next() else {
-                    return bool_expr(span);
+                    return error_expr(span);
                 };
                 ExprKind::Count {
                     kind: Self::ident(&kind),
@@ -1007,7 +1010,7 @@ impl Lowering {
             Rule::sum_of => {
                 let mut inner = pair.into_inner();
                 let (Some(kind), Some(value)) = (inner.next(), inner.next()) else {
-                    return bool_expr(span);
+                    return error_expr(span);
                 };
                 ExprKind::Sum {
                     kind: Self::ident(&kind),
@@ -1018,7 +1021,7 @@ impl Lowering {
             Rule::call => {
                 let mut inner = pair.into_inner();
                 let Some(function) = inner.next() else {
-                    return bool_expr(span);
+                    return error_expr(span);
                 };
                 ExprKind::Call {
                     function: Self::ident(&function),
@@ -1041,9 +1044,11 @@ impl Lowering {
 /// The AST's rule type, named apart from pest's generated `Rule`.
 type Rule_ = super::ast::Rule;
 
-fn bool_expr(span: Span) -> Expr {
+/// An expression standing in for one that could not be built: it has no
+/// type, so it adds no follow-on diagnostics.
+fn error_expr(span: Span) -> Expr {
     Expr {
-        kind: ExprKind::Bool(false),
+        kind: ExprKind::Path(Vec::new()),
         span,
     }
 }
