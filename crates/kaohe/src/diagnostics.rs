@@ -87,7 +87,7 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     PreviousWithoutKey(#[from] PreviousWithoutKey),
-    /// `ranked …` outside a notice, flag or classification. Trigger: `amount if ranked top 1 for 1 consecutive periods then 1 else 0`.
+    /// `ranked …` outside a notice, flag, classification or quota. Trigger: `amount if ranked top 1 for 1 consecutive periods then 1 else 0`.
     #[error(transparent)]
     #[diagnostic(transparent)]
     MisplacedRanked(#[from] MisplacedRanked),
@@ -379,12 +379,14 @@ pub struct WrongArgumentCount {
 
 /// See [`RulesetDiagnostic::NonPositiveCap`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
-#[error("cap `{value}` is not positive")]
+#[error("{what} `{value}` is not positive")]
 #[diagnostic(
     code(kaohe::non_positive_cap),
-    help("a cap limits an amount to at most this many points; remove the rule instead of capping it at 0")
+    help("a cap limits an amount to at most this many points, a weight scales the annual score; remove the statement instead of writing 0")
 )]
 pub struct NonPositiveCap {
+    /// What must be positive: a cap or a conversion weight.
+    pub what: String,
     /// The value.
     pub value: String,
     /// Where.
@@ -611,7 +613,7 @@ pub struct NeverBinds {
 #[diagnostic(
     code(kaohe::unacknowledged_ties),
     severity(Warning),
-    help("add `ties shared` to report units still equal on every key as an unresolved tie, or add a key that separates them")
+    help("add `ties shared`: units still equal on every key then share the rank and the result reports the tie as unresolved")
 )]
 pub struct UnacknowledgedTies {
     /// The ranking.

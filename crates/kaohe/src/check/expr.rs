@@ -428,6 +428,10 @@ impl Checker<'_> {
                     Ty::Unknown
                 }
             },
+            [qualifier, name] if qualifier.name == "unit" && !scope.unit => {
+                self.unknown("unit attribute", name, &[]);
+                Ty::Unknown
+            }
             [qualifier, name] if qualifier.name == "unit" => {
                 match self.symbols.unit_attributes.get(name.name.as_str()) {
                     Some((ty, _)) => {

@@ -146,6 +146,11 @@ pub(crate) struct Symbols<'a> {
     assumptions: BTreeMap<&'a str, &'a ast::Assumption>,
 }
 
+/// Attributes every record has, whatever its kind: when it was reported and
+/// how many occurrences it stands for.
+pub(crate) const BUILTIN_RECORD_FIELDS: &[(&str, Ty)] =
+    &[("reported", Ty::Date), ("count", Ty::Int)];
+
 /// The checker's state.
 pub(crate) struct Checker<'a> {
     file: &'a File,
@@ -363,6 +368,14 @@ impl<'a> Checker<'a> {
             let mut spans: BTreeMap<&str, Span> = BTreeMap::new();
             for field in &decl.fields {
                 let ty = self.resolve_type(&field.ty);
+                if BUILTIN_RECORD_FIELDS
+                    .iter()
+                    .any(|(n, _)| *n == field.name.name)
+                {
+                    // `reported` and `count` come with every record.
+                    self.duplicate("built-in record attribute", &field.name, decl.name.span);
+                    continue;
+                }
                 if let Some(first) = spans.get(field.name.name.as_str()) {
                     let first = *first;
                     self.duplicate("attribute", &field.name, first);
@@ -370,6 +383,9 @@ impl<'a> Checker<'a> {
                 }
                 spans.insert(&field.name.name, field.name.span);
                 attributes.insert(&field.name.name, ty);
+            }
+            for (name, ty) in BUILTIN_RECORD_FIELDS {
+                attributes.insert(name, ty.clone());
             }
             if let Some(key) = &decl.key {
                 if !attributes.contains_key(key.name.as_str()) {

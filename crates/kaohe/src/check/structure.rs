@@ -304,12 +304,6 @@ impl<'a> Checker<'a> {
                             .to_owned(),
                     ),
                 }),
-                Some(allot) if floor.value >= allot.value => self.push(NeverBinds {
-                    what: format!("floor `{}`", floor.value),
-                    reason: format!("it is not below the allotment {}", allot.value),
-                    span: floor.span.into(),
-                    help: Some("a floor is the least the category can fall to; write it below `allot`".to_owned()),
-                }),
                 Some(_) if !can_deduct => self.push(NeverBinds {
                     what: format!("floor `{}`", floor.value),
                     reason: format!("category `{}` has no deduction rules", category.name.name),
@@ -337,8 +331,13 @@ impl<'a> Checker<'a> {
     }
 
     fn positive_cap(&mut self, cap: &Number) -> bool {
+        self.positive("cap", cap)
+    }
+
+    fn positive(&mut self, what: &str, cap: &Number) -> bool {
         if cap.value <= Decimal::ZERO {
             self.push(NonPositiveCap {
+                what: what.to_owned(),
                 value: cap.value.to_string(),
                 span: cap.span.into(),
             });
@@ -361,7 +360,12 @@ impl<'a> Checker<'a> {
                 Some(versions) => {
                     let own = versions
                         .iter()
-                        .map(|r| r.caps.first().map(|(n, _, _)| n.value))
+                        .map(|r| {
+                            r.caps
+                                .first()
+                                .filter(|(_, scope, _)| *scope == cap.scope)
+                                .map(|(n, _, _)| n.value)
+                        })
                         .collect::<Option<Vec<_>>>()
                         .and_then(|caps| caps.into_iter().max());
                     member_caps = match (member_caps, own) {
@@ -494,6 +498,14 @@ impl<'a> Checker<'a> {
         // A rule without `per` fires at most once; with a constant amount and no
         // multiplier its cap is known never to bind.
         if rule.per.is_some() || !rule.times.is_empty() {
+            return;
+        }
+        if rule
+            .caps
+            .iter()
+            .any(|(c, scope, _)| c.value == cap.value && *scope == CapScope::Year)
+        {
+            // Amounts add up over the year's periods.
             return;
         }
         if let Some((
@@ -666,6 +678,14 @@ impl<'a> Checker<'a> {
                 for value in top.iter().chain(bottom) {
                     negative(self, value.value, value.span);
                 }
+                if top.is_empty() && bottom.is_empty() {
+                    self.push(MissingPart {
+                        part: "`top` or `bottom` amounts".to_owned(),
+                        within: "the rank table".to_owned(),
+                        span: rank.span.join(of.span).into(),
+                        help: Some("list the amounts for the first places (`top 3, 2, 1`) and/or the last (`bottom -3, -2, -1`)".to_owned()),
+                    });
+                }
             }
         }
     }
@@ -691,7 +711,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(convert) = &annual.convert {
             self.cite(convert.cite.as_ref());
-            self.positive_cap(&convert.weight);
+            self.positive("conversion weight", &convert.weight);
         }
     }
 

@@ -322,6 +322,11 @@ impl<'a> Ctx<'a> {
             if let Some(value) = record.attributes.get(name) {
                 return Some(Ok(value.clone()));
             }
+            match name {
+                "reported" => return Some(Ok(Value::Date(record.reported))),
+                "count" => return Some(Ok(Value::Number(Decimal::from(record.count)))),
+                _ => {}
+            }
             if let Some(derived) = self
                 .ruleset
                 .record(&record.kind)

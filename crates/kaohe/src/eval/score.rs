@@ -568,5 +568,17 @@ fn occurrence_amount(
             });
         }
     }
+    if rule.kind != RuleKind::Adjust && amount < Decimal::ZERO {
+        return Err(EvalError {
+            message: format!(
+                "`{}` rule `{}` computed the negative amount {amount}; deductions and bonuses are positive (use `adjust` for signed amounts)",
+                rule.kind.keyword(),
+                rule.name.name
+            ),
+            unit: ctx.unit.id.clone(),
+            period: ctx.scope.to_string(),
+            span: rule.amount.first().map(|(_, span)| *span),
+        });
+    }
     Ok((amount, notes))
 }
