@@ -44,10 +44,15 @@ pub mod eval;
 pub mod facts;
 pub mod period;
 pub mod ruleset;
+pub mod schema;
 pub mod source;
 mod suggest;
 pub mod syntax;
 pub mod value;
+
+/// The embedding guide (`docs/embedding.md`); its example runs as a doctest.
+#[doc = include_str!("../../../docs/embedding.md")]
+pub mod embedding {}
 
 pub use check::{check, Checked};
 pub use diagnostics::{DiagnosticRecord, RulesetDiagnostic, Severity};

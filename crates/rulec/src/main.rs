@@ -23,6 +23,8 @@ enum Command {
     Check(commands::check::Args),
     /// Score, rank and explain: evaluate a fact file under a ruleset.
     Eval(commands::eval::Args),
+    /// Print the JSON Schema of the fact files a ruleset accepts.
+    Schema(commands::schema::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -40,6 +42,7 @@ fn main() -> std::process::ExitCode {
     let exit = match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
     };
     exit.into()
 }

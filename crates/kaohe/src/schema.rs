@@ -1,0 +1,128 @@
+//! The JSON Schema (draft 2020-12) of the fact files a ruleset accepts, for
+//! systems that produce facts and want to validate them before calling kaohe.
+//!
+//! The schema states the shape; [`Facts::from_json`](crate::Facts::from_json)
+//! additionally checks what a schema cannot (unit references, duplicate ids,
+//! effective ranges, `reported` not after `as_of`).
+
+use serde_json::{json, Map, Value as Json};
+
+use crate::ruleset::Ruleset;
+use crate::syntax::ast::{Field, PeriodUnit};
+
+fn field_schema(ruleset: &Ruleset, field: &Field) -> Json {
+    let mut schema = match field.ty.name.name.as_str() {
+        "integer" => json!({"type": "integer"}),
+        "decimal" => {
+            json!({"oneOf": [{"type": "number"}, {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}]})
+        }
+        "date" => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+        "text" => json!({"type": "string"}),
+        "bool" => json!({"type": "boolean"}),
+        levels => {
+            let mut names: Vec<Json> = Vec::new();
+            if let Some(decl) = ruleset.levels(levels) {
+                for level in &decl.levels {
+                    names.push(Json::String(level.name.name.clone()));
+                    if let Some(label) = &level.label {
+                        names.push(Json::String(label.text.clone()));
+                    }
+                }
+            }
+            json!({"enum": names})
+        }
+    };
+    if let (Some(label), Some(object)) = (&field.label, schema.as_object_mut()) {
+        object.insert("description".to_owned(), Json::String(label.text.clone()));
+    }
+    if field.ty.optional {
+        schema = json!({"anyOf": [schema, {"type": "null"}]});
+    }
+    schema
+}
+
+fn attributes_schema(ruleset: &Ruleset, fields: &[Field]) -> Json {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in fields {
+        properties.insert(field.name.name.clone(), field_schema(ruleset, field));
+        if !field.ty.optional {
+            required.push(Json::String(field.name.name.clone()));
+        }
+    }
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    })
+}
+
+/// The JSON Schema of `ruleset`'s fact files.
+pub fn facts_schema(ruleset: &Ruleset) -> Json {
+    let period = match ruleset.period_unit() {
+        PeriodUnit::Month => {
+            json!({"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "description": "a month, YYYY-MM"})
+        }
+        PeriodUnit::Quarter => {
+            json!({"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$", "description": "a quarter, YYYY-Qn"})
+        }
+    };
+    let date = json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"});
+    let units: Vec<Json> = ruleset
+        .groups()
+        .map(|g| {
+            json!({
+                "type": "object",
+                "description": g.label.as_ref().map_or(g.name.name.as_str(), |l| l.text.as_str()),
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "name": {"type": "string", "minLength": 1},
+                    "group": {"const": g.name.name},
+                    "attributes": attributes_schema(ruleset, &g.attributes)
+                },
+                "required": ["id", "name", "group"],
+                "additionalProperties": false
+            })
+        })
+        .collect();
+    let records: Vec<Json> = ruleset
+        .records()
+        .map(|r| {
+            json!({
+                "type": "object",
+                "description": r.label.as_ref().map_or(r.name.name.as_str(), |l| l.text.as_str()),
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "unit": {"type": "string", "minLength": 1},
+                    "period": period,
+                    "kind": {"const": r.name.name},
+                    "count": {"type": "integer", "minimum": 0},
+                    "reported": date,
+                    "attributes": attributes_schema(ruleset, &r.fields)
+                },
+                "required": ["unit", "period", "kind", "reported"],
+                "additionalProperties": false
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("kaohe facts for ruleset `{}`", ruleset.id()),
+        "description": ruleset.title(),
+        "type": "object",
+        "properties": {
+            "description": {"type": "string"},
+            "as_of": date,
+            "periods": {"type": "array", "items": period},
+            "units": {"type": "array", "items": {"oneOf": units}},
+            "records": {"type": "array", "items": {"oneOf": records}},
+            "discretion": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}, "uniqueItems": true}
+            }
+        },
+        "required": ["as_of", "units", "records"],
+        "additionalProperties": false
+    })
+}
