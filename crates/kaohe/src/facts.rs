@@ -245,9 +245,24 @@ impl Validator<'_> {
         let top = self.object(json, "$")?;
         self.only_keys(
             top,
-            &["as_of", "periods", "units", "records", "discretion"],
+            &[
+                "description",
+                "as_of",
+                "periods",
+                "units",
+                "records",
+                "discretion",
+            ],
             "$",
         );
+        if let Some(d) = top.get("description") {
+            if !d.is_string() {
+                self.error(
+                    "$.description",
+                    format!("expected a string, found {}", describe(d)),
+                );
+            }
+        }
         let as_of = match top.get("as_of") {
             Some(j) => self.date(j, "$.as_of"),
             None => {

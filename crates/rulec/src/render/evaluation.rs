@@ -93,14 +93,16 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
             }
             acc
         });
-    let converted = evaluation.results.iter().any(|r| r.converted.is_some());
-    let mut header: Vec<String> = vec!["rank".into(), "unit".into(), "total".into()];
-    if converted {
-        header.push("converted".into());
-    }
-    header.extend(category_labels.iter().map(|(_, l)| l.clone()));
-    header.push("notices".into());
-    let row = |r: &UnitResult| {
+    let header_for = |converted: bool| {
+        let mut header: Vec<String> = vec!["rank".into(), "unit".into(), "total".into()];
+        if converted {
+            header.push("converted".into());
+        }
+        header.extend(category_labels.iter().map(|(_, l)| l.clone()));
+        header.push("notices".into());
+        header
+    };
+    let row = |r: &UnitResult, converted: bool| {
         let mut row = vec![
             rank_text(r, evaluation),
             r.name.clone(),
@@ -123,6 +125,8 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         row
     };
     if format == OutputFormat::Csv {
+        let converted = evaluation.results.iter().any(|r| r.converted.is_some());
+        let header = header_for(converted);
         let mut out = String::from("period,unit,name,group,");
         out.push_str(
             &header
@@ -132,7 +136,7 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 .join(","),
         );
         for r in &evaluation.results {
-            let cells = row(r);
+            let cells = row(r, converted);
             let mut line = vec![
                 r.period.to_string(),
                 r.unit.clone(),
@@ -163,10 +167,12 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         let mut groups: Vec<&str> = results.iter().map(|r| r.group.as_str()).collect();
         groups.dedup();
         for group in groups {
+            let converted = results.iter().any(|r| r.converted.is_some());
+            let header = header_for(converted);
             let rows: Vec<Vec<String>> = results
                 .iter()
                 .filter(|r| r.group == group)
-                .map(|r| row(r))
+                .map(|r| row(r, converted))
                 .collect();
             let kind = if results.first().is_some_and(|r| r.annual) {
                 "annual"
