@@ -23,10 +23,11 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     UnexpectedSyntax(#[from] UnexpectedSyntax),
-    /// Brackets or an expression nest deeper than the parser allows. Trigger: 100 `(`.
+    /// The ruleset passes a [`Limits`](crate::Limits) limit: its size, bracket
+    /// nesting or expression depth. Trigger: 100 `(` in a row.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    NestingTooDeep(#[from] NestingTooDeep),
+    LimitExceeded(#[from] LimitExceeded),
     /// A number literal does not fit a decimal. Trigger: `base 99999999999999999999999999999`.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -226,18 +227,20 @@ pub struct UnexpectedSyntax {
     pub help: Option<String>,
 }
 
-/// See [`RulesetDiagnostic::NestingTooDeep`].
+/// See [`RulesetDiagnostic::LimitExceeded`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
-#[error("{what} exceed the limit of {limit}")]
+#[error("{what} over the limit `{limit}` = {value}")]
 #[diagnostic(
-    code(kaohe::nesting_too_deep),
-    help("split the expression or block; the limit keeps parsing and evaluation bounded")
+    code(kaohe::limit_exceeded),
+    help("split the expression or block; limits keep parsing and evaluation bounded, and an embedding program can raise them (`kaohe::Limits`)")
 )]
-pub struct NestingTooDeep {
-    /// Brackets or an expression.
+pub struct LimitExceeded {
+    /// What passed the limit, e.g. "brackets nest".
     pub what: String,
-    /// The limit.
-    pub limit: usize,
+    /// The limit's name in [`Limits`](crate::Limits), e.g. `max_nesting`.
+    pub limit: String,
+    /// The limit's value.
+    pub value: usize,
     /// Where the limit was passed.
     #[label("limit passed here")]
     pub span: SourceSpan,

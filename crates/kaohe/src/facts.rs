@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use crate::date::Date;
+use crate::limits::Limits;
 use crate::period::Period;
 use crate::ruleset::{sha256_hex, Ruleset};
 use crate::suggest;
@@ -102,14 +103,52 @@ impl Facts {
             .and_then(|i| self.units.get(i))
     }
 
-    /// Reads and validates a fact file for `ruleset`.
+    /// Reads and validates a fact file for `ruleset` within the default [`Limits`].
     pub fn from_json(ruleset: &Ruleset, text: &str) -> Result<Facts, FactErrors> {
+        Facts::from_json_within(ruleset, text, &Limits::default())
+    }
+
+    /// Reads and validates a fact file for `ruleset` within `limits` (file
+    /// size, number of units and records).
+    pub fn from_json_within(
+        ruleset: &Ruleset,
+        text: &str,
+        limits: &Limits,
+    ) -> Result<Facts, FactErrors> {
+        let over = |path: &str, what: String, limit: &str, value: usize| FactErrors {
+            errors: vec![FactError {
+                path: path.to_owned(),
+                message: format!("{what} over the limit `{limit}` = {value}"),
+            }],
+        };
+        if text.len() > limits.max_fact_bytes {
+            return Err(over(
+                "$",
+                format!("the fact file's {} bytes are", text.len()),
+                "max_fact_bytes",
+                limits.max_fact_bytes,
+            ));
+        }
         let json: Json = serde_json::from_str(text).map_err(|e| FactErrors {
             errors: vec![FactError {
                 path: "$".to_owned(),
                 message: format!("not valid JSON: {e}"),
             }],
         })?;
+        for (key, limit, name) in [
+            ("records", limits.max_records, "max_records"),
+            ("units", limits.max_units, "max_units"),
+        ] {
+            let count = json.get(key).and_then(Json::as_array).map_or(0, Vec::len);
+            if count > limit {
+                return Err(over(
+                    &format!("$.{key}"),
+                    format!("{count} {key} are"),
+                    name,
+                    limit,
+                ));
+            }
+        }
         let mut validator = Validator {
             ruleset,
             errors: Vec::new(),

@@ -5,9 +5,10 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use crate::check::check;
+use crate::check::check_within;
 use crate::date::Date;
 use crate::diagnostics::RulesetDiagnostic;
+use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::syntax::ast::{self, Item};
 
@@ -58,9 +59,18 @@ impl fmt::Display for RulesetErrors {
 impl std::error::Error for RulesetErrors {}
 
 impl Ruleset {
-    /// Parses and checks a ruleset file; fails with every diagnostic if any is an error.
+    /// Parses and checks a ruleset file within the default [`Limits`]; fails
+    /// with every diagnostic if any is an error.
     pub fn from_source(source: SourceFile) -> Result<Ruleset, RulesetErrors> {
-        let checked = check(&source);
+        Ruleset::from_source_within(source, &Limits::default())
+    }
+
+    /// Parses and checks a ruleset file within `limits`.
+    pub fn from_source_within(
+        source: SourceFile,
+        limits: &Limits,
+    ) -> Result<Ruleset, RulesetErrors> {
+        let checked = check_within(&source, limits);
         let ok = checked.is_ok();
         match checked.file {
             Some(file) if ok => {

@@ -24,7 +24,7 @@ use serde_json::Value;
 /// Every diagnostic code the checker has. A new diagnostic needs a corpus file.
 const ALL_CODES: &[&str] = &[
     "kaohe::syntax",
-    "kaohe::nesting_too_deep",
+    "kaohe::limit_exceeded",
     "kaohe::number_out_of_range",
     "kaohe::invalid_date",
     "kaohe::missing_part",

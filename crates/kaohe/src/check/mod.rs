@@ -10,6 +10,7 @@ mod structure;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{DuplicateName, RulesetDiagnostic};
+use crate::limits::Limits;
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, File, Item};
 use crate::syntax::{self};
@@ -42,9 +43,15 @@ impl Checked {
     }
 }
 
-/// Parses and checks a ruleset file, collecting all diagnostics.
+/// Parses and checks a ruleset file within the default [`Limits`], collecting
+/// all diagnostics.
 pub fn check(source: &SourceFile) -> Checked {
-    let parsed = syntax::parse(source);
+    check_within(source, &Limits::default())
+}
+
+/// Parses and checks a ruleset file within `limits`, collecting all diagnostics.
+pub fn check_within(source: &SourceFile, limits: &Limits) -> Checked {
+    let parsed = syntax::parse_within(source, limits);
     let Some(file) = parsed.file else {
         return Checked {
             file: None,

@@ -1,7 +1,7 @@
 //! A bracket-depth scan run before pest, so that 100,000 open parentheses give an
 //! error instead of a stack overflow in the recursive-descent parser.
 
-use crate::diagnostics::{NestingTooDeep, RulesetDiagnostic};
+use crate::diagnostics::{LimitExceeded, RulesetDiagnostic};
 use crate::source::Span;
 
 /// The brackets `(`, `[`, `{`, `)`, `]`, `}` of `text` with their offsets,
@@ -46,9 +46,10 @@ pub(super) fn check_nesting(text: &str, limit: usize) -> Option<RulesetDiagnosti
             depth += 1;
             if depth > limit {
                 return Some(
-                    NestingTooDeep {
-                        what: "nested brackets".to_owned(),
-                        limit,
+                    LimitExceeded {
+                        what: "brackets nest".to_owned(),
+                        limit: "max_nesting".to_owned(),
+                        value: limit,
                         span: Span::new(offset, offset + 1).into(),
                     }
                     .into(),

@@ -9,20 +9,14 @@ mod depth;
 mod expected;
 mod lower;
 
-use crate::diagnostics::RulesetDiagnostic;
+use crate::diagnostics::{LimitExceeded, RulesetDiagnostic};
+use crate::limits::Limits;
 use crate::source::SourceFile;
 
 /// The pest parser generated from `grammar/kaohe.pest`.
 #[derive(pest_derive::Parser)]
 #[grammar = "../../../grammar/kaohe.pest"]
 pub(crate) struct KaoheParser;
-
-/// The deepest bracket nesting the parser accepts (the checker and evaluator
-/// recurse over the tree, so depth must be bounded).
-pub const MAX_NESTING: usize = 64;
-
-/// The most operators one expression may chain (a chain of N operators is a tree N deep).
-pub const MAX_OPERATORS: usize = 256;
 
 /// What parsing produced: the tree, if the text follows the grammar, and diagnostics.
 #[derive(Debug, Clone)]
@@ -33,11 +27,28 @@ pub struct Parsed {
     pub diagnostics: Vec<RulesetDiagnostic>,
 }
 
-/// Parses a ruleset file.
+/// Parses a ruleset file within the default [`Limits`].
 pub fn parse(source: &SourceFile) -> Parsed {
+    parse_within(source, &Limits::default())
+}
+
+/// Parses a ruleset file within `limits` (size, bracket nesting, expression depth).
+pub fn parse_within(source: &SourceFile, limits: &Limits) -> Parsed {
     use pest::Parser;
 
-    if let Some(diagnostic) = depth::check_nesting(source.text(), MAX_NESTING) {
+    if source.text().len() > limits.max_ruleset_bytes {
+        return Parsed {
+            file: None,
+            diagnostics: vec![LimitExceeded {
+                what: format!("the ruleset's {} bytes are", source.text().len()),
+                limit: "max_ruleset_bytes".to_owned(),
+                value: limits.max_ruleset_bytes,
+                span: crate::source::Span::new(0, 0).into(),
+            }
+            .into()],
+        };
+    }
+    if let Some(diagnostic) = depth::check_nesting(source.text(), limits.max_nesting) {
         return Parsed {
             file: None,
             diagnostics: vec![diagnostic],
@@ -45,7 +56,7 @@ pub fn parse(source: &SourceFile) -> Parsed {
     }
     match KaoheParser::parse(Rule::file, source.text()) {
         Ok(pairs) => {
-            let mut lowering = lower::Lowering::default();
+            let mut lowering = lower::Lowering::new(*limits);
             let file = lowering.file(pairs);
             Parsed {
                 file: Some(file),
