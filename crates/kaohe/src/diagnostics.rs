@@ -229,7 +229,7 @@ pub struct UnexpectedSyntax {
 
 /// See [`RulesetDiagnostic::LimitExceeded`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
-#[error("{what} over the limit `{limit}` = {value}")]
+#[error("{what}: over the limit `{limit}` = {value}")]
 #[diagnostic(
     code(kaohe::limit_exceeded),
     help("split the expression or block; limits keep parsing and evaluation bounded, and an embedding program can raise them (`kaohe::Limits`)")

@@ -13,10 +13,11 @@
 pub struct Limits {
     /// The largest ruleset file, in bytes.
     pub max_ruleset_bytes: usize,
-    /// How deep brackets `(`, `[`, `{` may nest in a ruleset.
+    /// How deep brackets `(`, `[`, `{` and `if` may nest in a ruleset.
     pub max_nesting: usize,
-    /// How deep one expression's tree may be (a chain of N operators is N deep).
-    pub max_expression_depth: usize,
+    /// The most operators one expression may hold (its tree is at most this
+    /// deep, plus its nesting).
+    pub max_expression_operators: usize,
     /// The largest fact file, in bytes.
     pub max_fact_bytes: usize,
     /// The most records a fact file may hold.
@@ -30,7 +31,7 @@ impl Default for Limits {
         Limits {
             max_ruleset_bytes: 1 << 20,
             max_nesting: 64,
-            max_expression_depth: 256,
+            max_expression_operators: 256,
             max_fact_bytes: 1 << 30,
             max_records: 5_000_000,
             max_units: 1_000_000,

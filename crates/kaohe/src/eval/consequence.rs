@@ -17,11 +17,11 @@ fn applies(target: Option<&Ident>, group: &str, scope: CapScope, wanted: CapScop
 fn describe(record: &crate::facts::Record) -> String {
     let values: Vec<String> = record
         .attributes
-        .values()
-        .filter(|v| !matches!(v, Value::Absent))
-        .map(|v| v.to_string())
+        .iter()
+        .filter(|(_, v)| !matches!(v, Value::Absent))
+        .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    format!("{} {} ({})", record.kind, record.period, values.join(", "))
+    format!("{} {}: {}", record.kind, record.period, values.join(", "))
 }
 
 pub(crate) fn consequences(ctx: Ctx<'_>, scope: CapScope) -> Result<Vec<NoticeResult>, EvalError> {

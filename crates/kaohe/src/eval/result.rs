@@ -11,6 +11,27 @@ use serde::Serialize;
 use crate::facts::Record;
 use crate::period::Period;
 
+/// Decimals as written for people: no trailing zeros, no negative zero
+/// (`89.0` → `89`, `-0` → `0`). Rounded values (`converted`) keep their places.
+fn normalized<S: serde::Serializer>(d: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    let clean = if d.is_zero() {
+        Decimal::ZERO
+    } else {
+        d.normalize()
+    };
+    serializer.collect_str(&clean)
+}
+
+fn normalized_option<S: serde::Serializer>(
+    d: &Option<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => normalized(d, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// The version of the JSON output format.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -69,6 +90,7 @@ pub struct UnitResult {
     /// Whether this is the annual assessment.
     pub annual: bool,
     /// The total score; the sum of `items`.
+    #[serde(serialize_with = "normalized")]
     pub total: Decimal,
     /// The converted (折算) annual score, where the ruleset converts.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,12 +116,16 @@ pub struct CategoryResult {
     /// Its label.
     pub label: Option<String>,
     /// Its allotment, if it has one.
+    #[serde(serialize_with = "normalized_option")]
     pub allot: Option<Decimal>,
     /// Deductions applied (a positive number), after the floor.
+    #[serde(serialize_with = "normalized")]
     pub deductions: Decimal,
     /// Bonuses applied, after caps.
+    #[serde(serialize_with = "normalized")]
     pub bonuses: Decimal,
     /// allot − deductions + bonuses, when the category has an allotment.
+    #[serde(serialize_with = "normalized_option")]
     pub subtotal: Option<Decimal>,
 }
 
@@ -139,8 +165,10 @@ pub struct LineItem {
     /// How many occurrences counted.
     pub count: u32,
     /// The amount before this line's own limits (signed).
+    #[serde(serialize_with = "normalized")]
     pub raw: Decimal,
     /// The amount applied to the total (signed: deductions are negative).
+    #[serde(serialize_with = "normalized")]
     pub amount: Decimal,
     /// Limits that bound, raw → applied.
     pub limits: Vec<LimitApplied>,
@@ -156,8 +184,10 @@ pub struct LimitApplied {
     /// The clauses it cites.
     pub clauses: Vec<String>,
     /// The amount before it.
+    #[serde(serialize_with = "normalized")]
     pub raw: Decimal,
     /// The amount after it.
+    #[serde(serialize_with = "normalized")]
     pub applied: Decimal,
 }
 
@@ -169,6 +199,7 @@ pub struct CountedRecord {
     /// Occurrences it stands for.
     pub count: u32,
     /// Its amount (signed), after multipliers; 0 when superseded.
+    #[serde(serialize_with = "normalized")]
     pub amount: Decimal,
     /// Multipliers or dedupe that applied to it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -272,6 +303,7 @@ pub struct RankEntry {
     /// The unit's name.
     pub name: String,
     /// Its total.
+    #[serde(serialize_with = "normalized")]
     pub total: Decimal,
     /// The key that separated it from the unit above (`total`, an attribute,
     /// `discretion`), or `tie` when nothing did; absent for the first.

@@ -65,10 +65,12 @@ fn clamp(value: Decimal, limit: Decimal) -> Decimal {
     value.min(limit).max(-limit)
 }
 
-fn scope_word(scope: CapScope) -> &'static str {
-    match scope {
-        CapScope::Period => "period",
-        CapScope::Year => "year",
+/// How a cap's scope reads in an explanation: in the annual assessment the
+/// evaluated period is the year.
+fn scope_word(scope: CapScope, evaluated: Period) -> &'static str {
+    match (scope, evaluated) {
+        (CapScope::Year, _) | (_, Period::Year(_)) => "year",
+        (CapScope::Period, _) => "period",
     }
 }
 
@@ -102,7 +104,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     let mut working: Vec<Working> = Vec::new();
     for (index, category) in decl.categories.iter().enumerate() {
         for rule in &category.rules {
-            if let Some((item, side)) = rule_item(rule, category, ctx, usage)? {
+            for (item, side) in rule_items(rule, category, ctx, usage)? {
                 working.push(Working {
                     item,
                     side,
@@ -146,7 +148,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             let text = format!(
                 "cap {} per {} on {}",
                 cap.limit.value,
-                scope_word(cap.scope),
+                scope_word(cap.scope, ctx.scope),
                 cap.rules
                     .iter()
                     .map(|r| r.name.as_str())
@@ -224,7 +226,11 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         raw: bonuses,
                         amount: capped - bonuses,
                         limits: vec![LimitApplied {
-                            limit: format!("cap bonuses {} per {}", cap.value, scope_word(*scope)),
+                            limit: format!(
+                                "cap bonuses {} per {}",
+                                cap.value,
+                                scope_word(*scope, ctx.scope)
+                            ),
                             clauses: cited,
                             raw: bonuses,
                             applied: capped,
@@ -326,13 +332,16 @@ struct Occurrence<'a> {
     kept: bool,
 }
 
-/// One rule's line item, or `None` when nothing matched.
-fn rule_item(
+/// One rule's line items: none when nothing matched, one for a deduction or a
+/// bonus, and for an `adjust` rule one per sign, so that each occurrence counts
+/// as the deduction or bonus it is (a +3 and a −3 do not cancel out before a
+/// category floor applies).
+fn rule_items(
     rule: &Rule,
     category: &Category,
     ctx: Ctx<'_>,
     usage: &mut YearUsage,
-) -> Result<Option<(LineItem, Side)>, EvalError> {
+) -> Result<Vec<(LineItem, Side)>, EvalError> {
     let range = rule.effective.first();
     let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
     match &rule.per {
@@ -374,7 +383,7 @@ fn rule_item(
         }
     }
     if occurrences.is_empty() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     // Same item counts once, highest amount.
     if let Some((attribute, _, _)) = &rule.once_per {
@@ -413,10 +422,46 @@ fn rule_item(
             }
         }
     }
+    if rule.kind != RuleKind::Adjust {
+        let side = if rule.kind == RuleKind::Deduct {
+            Side::Deduction
+        } else {
+            Side::Bonus
+        };
+        return Ok(vec![finish(
+            rule,
+            category,
+            ctx,
+            usage,
+            &occurrences,
+            side,
+        )?]);
+    }
+    let (negative, positive): (Vec<Occurrence<'_>>, Vec<Occurrence<'_>>) = occurrences
+        .into_iter()
+        .partition(|o| o.amount < Decimal::ZERO);
+    let mut items = Vec::new();
+    for (part, side) in [(positive, Side::Bonus), (negative, Side::Deduction)] {
+        if !part.is_empty() {
+            items.push(finish(rule, category, ctx, usage, &part, side)?);
+        }
+    }
+    Ok(items)
+}
+
+/// The line item for a rule's occurrences of one sign: sum, caps, records.
+fn finish(
+    rule: &Rule,
+    category: &Category,
+    ctx: Ctx<'_>,
+    usage: &mut YearUsage,
+    occurrences: &[Occurrence<'_>],
+    side: Side,
+) -> Result<(LineItem, Side), EvalError> {
     let mut raw = Decimal::ZERO;
     let mut count = 0u32;
     let mut records = Vec::new();
-    for occ in &occurrences {
+    for occ in occurrences {
         let contribution = if occ.kept {
             occ.amount
                 .checked_mul(Decimal::from(occ.count))
@@ -438,7 +483,7 @@ fn rule_item(
             };
             records.push(CountedRecord {
                 record: RecordRef::of(record),
-                count: occ.count,
+                count: if occ.kept { occ.count } else { 0 },
                 amount: signed,
                 notes: occ.notes.clone(),
             });
@@ -458,7 +503,7 @@ fn rule_item(
         if capped != applied {
             let sign = |d: Decimal| if rule.kind == RuleKind::Deduct { -d } else { d };
             limits.push(LimitApplied {
-                limit: format!("cap {} per {}", cap.value, scope_word(*scope)),
+                limit: format!("cap {} per {}", cap.value, scope_word(*scope, ctx.scope)),
                 clauses: clauses(cite.as_ref()),
                 raw: sign(applied),
                 applied: sign(capped),
@@ -466,21 +511,12 @@ fn rule_item(
             applied = capped;
         }
     }
-    let (kind, side, amount, raw) = match rule.kind {
-        RuleKind::Deduct => (ItemKind::Deduction, Side::Deduction, -applied, -raw),
-        RuleKind::Bonus => (ItemKind::Bonus, Side::Bonus, applied, raw),
-        RuleKind::Adjust => (
-            ItemKind::Adjustment,
-            if applied >= Decimal::ZERO {
-                Side::Bonus
-            } else {
-                Side::Deduction
-            },
-            applied,
-            raw,
-        ),
+    let (kind, amount, raw) = match rule.kind {
+        RuleKind::Deduct => (ItemKind::Deduction, -applied, -raw),
+        RuleKind::Bonus => (ItemKind::Bonus, applied, raw),
+        RuleKind::Adjust => (ItemKind::Adjustment, applied, raw),
     };
-    Ok(Some((
+    Ok((
         LineItem {
             kind,
             rule: Some(rule.name.name.clone()),
@@ -494,7 +530,7 @@ fn rule_item(
             records,
         },
         side,
-    )))
+    ))
 }
 
 fn all_hold(conditions: &[crate::syntax::ast::Expr], ctx: &Ctx<'_>) -> Result<bool, EvalError> {

@@ -4,12 +4,15 @@
 use crate::diagnostics::{LimitExceeded, RulesetDiagnostic};
 use crate::source::Span;
 
-/// The brackets `(`, `[`, `{`, `)`, `]`, `}` of `text` with their offsets,
-/// skipping string literals and `//` comments.
+/// The brackets `(`, `[`, `{`, `)`, `]`, `}` and the keyword `if` (reported as
+/// `'i'`) of `text` with their offsets, skipping string literals and `//` comments.
 pub(super) fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut chars = text.char_indices().peekable();
+    let mut previous_is_word = false;
     std::iter::from_fn(move || {
         while let Some((offset, c)) = chars.next() {
+            let is_word = c.is_ascii_alphanumeric() || c == '_';
+            let was_word = std::mem::replace(&mut previous_is_word, is_word);
             match c {
                 '"' => {
                     // A string ends at its closing quote or at the end of the line.
@@ -31,6 +34,14 @@ pub(super) fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
                     }
                 }
                 '(' | '[' | '{' | ')' | ']' | '}' => return Some((offset, c)),
+                'i' if !was_word && text.get(offset..offset + 2) == Some("if") => {
+                    let after = text.get(offset + 2..).and_then(|r| r.chars().next());
+                    if !after.is_some_and(|a| a.is_ascii_alphanumeric() || a == '_') {
+                        chars.next();
+                        previous_is_word = true;
+                        return Some((offset, 'i'));
+                    }
+                }
                 _ => {}
             }
         }
@@ -38,25 +49,45 @@ pub(super) fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     })
 }
 
-/// The first place where `(`, `[` or `{` nest deeper than `limit`, outside strings and comments.
+/// The first place where brackets and `if`s nest deeper than `limit`, outside
+/// strings and comments. An `if` counts until the bracket scope holding it
+/// closes: `if … else if …` chains nest in the grammar without brackets.
 pub(super) fn check_nesting(text: &str, limit: usize) -> Option<RulesetDiagnostic> {
+    // Per open bracket, how many `if`s were opened inside it.
+    let mut scopes: Vec<usize> = vec![0];
     let mut depth = 0usize;
     for (offset, c) in brackets(text) {
-        if matches!(c, '(' | '[' | '{') {
-            depth += 1;
-            if depth > limit {
-                return Some(
-                    LimitExceeded {
-                        what: "brackets nest".to_owned(),
-                        limit: "max_nesting".to_owned(),
-                        value: limit,
-                        span: Span::new(offset, offset + 1).into(),
+        match c {
+            '(' | '[' | '{' | 'i' => {
+                depth += 1;
+                if c == 'i' {
+                    if let Some(ifs) = scopes.last_mut() {
+                        *ifs += 1;
                     }
-                    .into(),
-                );
+                } else {
+                    scopes.push(0);
+                }
+                if depth > limit {
+                    let width = if c == 'i' { 2 } else { 1 };
+                    return Some(
+                        LimitExceeded {
+                            what: "brackets and `if`s nest too deep".to_owned(),
+                            limit: "max_nesting".to_owned(),
+                            value: limit,
+                            span: Span::new(offset, offset + width).into(),
+                        }
+                        .into(),
+                    );
+                }
             }
-        } else {
-            depth = depth.saturating_sub(1);
+            _ => {
+                let ifs = if scopes.len() > 1 {
+                    scopes.pop().unwrap_or(0)
+                } else {
+                    0
+                };
+                depth = depth.saturating_sub(1 + ifs);
+            }
         }
     }
     None

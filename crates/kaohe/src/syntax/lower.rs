@@ -919,6 +919,26 @@ impl Lowering {
 
     pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = span_of(&pair);
+        // Count operators without building anything: a tree is only built when
+        // its depth (and so the recursion over it) is bounded.
+        let past_limit = pair
+            .clone()
+            .into_inner()
+            .flatten()
+            .filter(|p| is_operator(p.as_rule()))
+            .nth(self.limits.max_expression_operators);
+        if let Some(operator) = past_limit {
+            self.diagnostics.push(
+                LimitExceeded {
+                    what: "too many operators in one expression".to_owned(),
+                    limit: "max_expression_operators".to_owned(),
+                    value: self.limits.max_expression_operators,
+                    span: span_of(&operator).into(),
+                }
+                .into(),
+            );
+            return error_expr(span);
+        }
         let pratt = pratt();
         let limits = self.limits;
         let diagnostics = std::cell::RefCell::new(Vec::new());
@@ -946,18 +966,6 @@ impl Lowering {
             })
             .parse(pair.into_inner());
         self.diagnostics.extend(diagnostics.into_inner());
-        if let Some(at) = too_deep(&expr, self.limits.max_expression_depth) {
-            self.diagnostics.push(
-                LimitExceeded {
-                    what: "the expression nests".to_owned(),
-                    limit: "max_expression_depth".to_owned(),
-                    value: self.limits.max_expression_depth,
-                    span: at.into(),
-                }
-                .into(),
-            );
-            return error_expr(span);
-        }
         expr
     }
 
@@ -1058,41 +1066,6 @@ fn error_expr(span: Span) -> Expr {
     }
 }
 
-/// Where `expr` first passes `max` levels of depth, found without recursion
-/// (the tree may be deep): the operator of that binary node, or the node's start.
-fn too_deep(expr: &Expr, max: usize) -> Option<Span> {
-    let mut stack: Vec<(&Expr, usize)> = vec![(expr, 1)];
-    while let Some((e, depth)) = stack.pop() {
-        if depth > max {
-            return Some(match &e.kind {
-                ExprKind::Binary(_, lhs, rhs) => Span::new(lhs.span.end, rhs.span.start),
-                _ => Span::new(e.span.start, e.span.start + 1),
-            });
-        }
-        let next = depth + 1;
-        match &e.kind {
-            ExprKind::Unary(_, inner) => stack.push((inner, next)),
-            ExprKind::Binary(_, lhs, rhs) => {
-                stack.push((rhs, next));
-                stack.push((lhs, next));
-            }
-            ExprKind::If(c, t, f) => {
-                stack.push((f, next));
-                stack.push((t, next));
-                stack.push((c, next));
-            }
-            ExprKind::Count { filter, .. } => stack.extend(filter.iter().map(|f| (&**f, next))),
-            ExprKind::Sum { value, filter, .. } => {
-                stack.push((value, next));
-                stack.extend(filter.iter().map(|f| (&**f, next)));
-            }
-            ExprKind::Call { args, .. } => stack.extend(args.iter().map(|a| (a, next))),
-            _ => {}
-        }
-    }
-    None
-}
-
 fn pratt() -> PrattParser<Rule> {
     PrattParser::new()
         .op(Op::infix(Rule::or_op, Assoc::Left))
@@ -1124,6 +1097,26 @@ fn binary_op(op: Rule) -> BinaryOp {
         Rule::mul_op => BinaryOp::Mul,
         _ => BinaryOp::Div,
     }
+}
+
+fn is_operator(op: Rule) -> bool {
+    matches!(
+        op,
+        Rule::or_op
+            | Rule::and_op
+            | Rule::eq_op
+            | Rule::ne_op
+            | Rule::le_op
+            | Rule::ge_op
+            | Rule::lt_op
+            | Rule::gt_op
+            | Rule::add_op
+            | Rule::sub_op
+            | Rule::mul_op
+            | Rule::div_op
+            | Rule::not_op
+            | Rule::neg_op
+    )
 }
 
 fn is_item(candidate: Rule) -> bool {

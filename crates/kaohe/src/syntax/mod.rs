@@ -40,7 +40,7 @@ pub fn parse_within(source: &SourceFile, limits: &Limits) -> Parsed {
         return Parsed {
             file: None,
             diagnostics: vec![LimitExceeded {
-                what: format!("the ruleset's {} bytes are", source.text().len()),
+                what: format!("a ruleset of {} bytes", source.text().len()),
                 limit: "max_ruleset_bytes".to_owned(),
                 value: limits.max_ruleset_bytes,
                 span: crate::source::Span::new(0, 0).into(),

@@ -126,7 +126,9 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     };
     if format == OutputFormat::Csv {
         let converted = evaluation.results.iter().any(|r| r.converted.is_some());
-        let header = header_for(converted);
+        let mut header = header_for(converted);
+        // The name has its own column here; the table's "unit" column is the name.
+        header.remove(1);
         let mut out = String::from("period,unit,name,group,");
         out.push_str(
             &header
@@ -136,7 +138,8 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 .join(","),
         );
         for r in &evaluation.results {
-            let cells = row(r, converted);
+            let mut cells = row(r, converted);
+            cells.remove(1);
             let mut line = vec![
                 r.period.to_string(),
                 r.unit.clone(),
@@ -246,7 +249,7 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     for ranking in &evaluation.rankings {
         for tie in &ranking.unresolved_ties {
             out.push_str(&format!(
-                "\nunresolved tie in {} {}: {} (no key separates them; they share the rank)",
+                "\ntie in {} {}: {} share a rank (no ranking key separates them)",
                 ranking.ranking,
                 ranking.period,
                 tie.join(", ")
