@@ -419,7 +419,8 @@ impl Validator<'_> {
                 seen.insert(id.clone(), i);
             }
             let Some(group) = group else { continue };
-            let Some(decl) = self.ruleset.group(&group) else {
+            let ruleset = self.ruleset;
+            let Some(decl) = ruleset.group(&group) else {
                 let names: Vec<&str> = self
                     .ruleset
                     .groups()
@@ -437,10 +438,10 @@ impl Validator<'_> {
                 );
                 continue;
             };
-            let fields = decl.attributes.clone();
+            let fields = &decl.attributes;
             let attributes = self.attributes(
                 object.get("attributes"),
-                &fields,
+                fields,
                 &format!("{path}.attributes"),
             );
             if let (Some(id), Some(name), Some(attributes)) = (id, name, attributes) {
@@ -556,7 +557,8 @@ impl Validator<'_> {
             };
             let kind = self.string(object, "kind", &path).map(str::to_owned);
             let Some(kind) = kind else { continue };
-            let Some(decl) = self.ruleset.record(&kind) else {
+            let ruleset = self.ruleset;
+            let Some(decl) = ruleset.record(&kind) else {
                 let names: Vec<&str> = self
                     .ruleset
                     .records()
@@ -571,10 +573,10 @@ impl Validator<'_> {
                 );
                 continue;
             };
-            let fields = decl.fields.clone();
+            let fields = &decl.fields;
             let attributes = self.attributes(
                 object.get("attributes"),
-                &fields,
+                fields,
                 &format!("{path}.attributes"),
             );
             if let (
@@ -725,7 +727,6 @@ impl Validator<'_> {
     }
 
     fn value(&mut self, json: &Json, ty: &TypeRef, path: &str) -> Option<Value> {
-        let expected = self.type_description(ty);
         let value = match (ty.name.name.as_str(), json) {
             ("integer", Json::Number(n)) => Decimal::from_str_exact(&n.to_string())
                 .ok()
@@ -748,6 +749,7 @@ impl Validator<'_> {
             _ => None,
         };
         if value.is_none() {
+            let expected = self.type_description(ty);
             self.error(
                 path,
                 format!("expected {expected}, found {}", describe(json)),

@@ -49,6 +49,7 @@ pub mod schema;
 pub mod source;
 mod suggest;
 pub mod syntax;
+pub mod synth;
 pub mod value;
 
 /// The embedding guide (`docs/embedding.md`); its example runs as a doctest.
@@ -58,7 +59,7 @@ pub mod embedding {}
 pub use check::{check, Checked};
 pub use diagnostics::{DiagnosticRecord, RulesetDiagnostic, Severity};
 pub use eval::result::Evaluation;
-pub use eval::EvalError;
+pub use eval::{Detail, EvalError, EvalOptions};
 pub use facts::{FactError, FactErrors, Facts};
 pub use limits::Limits;
 pub use period::Period;

@@ -735,6 +735,23 @@ impl<'a> Checker<'a> {
     fn ranking(&mut self, ranking: &RankingDecl) {
         self.missing_citation("ranking", &ranking.name, ranking.cite.as_ref());
         self.target(Some(&ranking.group));
+        if let Some(within) = &ranking.within {
+            let declared: Vec<&str> = self
+                .symbols
+                .groups
+                .get(ranking.group.name.as_str())
+                .map(|g| g.attributes.iter().map(|a| a.name.name.as_str()).collect())
+                .unwrap_or_default();
+            if declared.contains(&within.name.as_str()) {
+                self.used_attributes.insert(within.name.clone());
+            } else {
+                self.unknown(
+                    &format!("unit attribute of `{}`", ranking.group.name),
+                    within,
+                    &declared,
+                );
+            }
+        }
         let mut seen: Vec<&Ident> = Vec::new();
         for key in &ranking.keys {
             self.cite(key.cite.as_ref());

@@ -26,7 +26,9 @@ pub(crate) struct Ctx<'a> {
     pub as_of: Date,
     /// The evaluated period (a year for the annual assessment).
     pub scope: Period,
-    pub history: &'a History,
+    pub history: &'a History<'a>,
+    /// Whether line items list their records.
+    pub detail: super::Detail,
 }
 
 impl<'a> Ctx<'a> {
@@ -126,20 +128,17 @@ impl<'a> Ctx<'a> {
     }
 
     fn ranked(&self, side: RankSide, places: u32, periods: u32, ranking: Option<&Ident>) -> bool {
-        let name = match ranking {
-            Some(r) => r.name.clone(),
-            None => match self
-                .ruleset
-                .rankings()
-                .find(|r| r.scope == crate::syntax::ast::CapScope::Period)
-            {
-                Some(r) => r.name.name.clone(),
-                None => return false,
-            },
+        // The named ranking, or the only per-period one (the checker ensures it).
+        let index = self.ruleset.rankings().position(|r| match ranking {
+            Some(name) => r.name.name == name.name,
+            None => r.scope == crate::syntax::ast::CapScope::Period,
+        });
+        let Some(index) = index else {
+            return false;
         };
         let mut period = self.scope;
         for _ in 0..periods {
-            let Some(place) = self.history.place(&name, period, &self.unit.id) else {
+            let Some(place) = self.history.place(index, period, &self.unit.id) else {
                 return false;
             };
             let inside = match side {
@@ -284,7 +283,7 @@ impl<'a> Ctx<'a> {
                 let previous = self.record.and_then(|record| {
                     let key = self.ruleset.record(&record.kind)?.key.as_ref()?;
                     let value = record.attributes.get(&key.name)?;
-                    self.history.previous_record(record, &key.name, value)
+                    self.history.previous_record(&self.unit.id, record, &key.name, value)
                 });
                 match previous {
                     Some(previous) => self.with_record(previous).eval(x),

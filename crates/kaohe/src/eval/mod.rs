@@ -14,6 +14,7 @@ mod rank;
 pub mod result;
 mod score;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
@@ -52,21 +53,26 @@ pub(crate) struct Place {
     pub ranked: u32,
 }
 
-/// The applied records and the rankings so far.
-pub(crate) struct History {
-    records: Vec<Record>,
-    by_unit_period: BTreeMap<(String, Period), Vec<usize>>,
-    places: BTreeMap<(String, Period, String), Place>,
+/// The applied records and the rankings so far. Records are borrowed from
+/// the facts (owned only when carried into another period); every key borrows
+/// from the facts or the ruleset, so lookups allocate nothing.
+pub(crate) struct History<'a> {
+    records: Vec<Cow<'a, Record>>,
+    by_unit_period: BTreeMap<(&'a str, Period), Vec<usize>>,
+    /// (ranking's index among the ruleset's rankings, period, unit) → place.
+    places: BTreeMap<(usize, Period, &'a str), Place>,
 }
 
-impl History {
-    fn new(records: Vec<Record>) -> History {
-        let mut by_unit_period: BTreeMap<(String, Period), Vec<usize>> = BTreeMap::new();
+impl<'a> History<'a> {
+    fn new(facts: &'a Facts, records: Vec<Cow<'a, Record>>) -> History<'a> {
+        let mut by_unit_period: BTreeMap<(&'a str, Period), Vec<usize>> = BTreeMap::new();
         for (i, r) in records.iter().enumerate() {
-            by_unit_period
-                .entry((r.unit.clone(), r.period))
-                .or_default()
-                .push(i);
+            if let Some(unit) = facts.unit(&r.unit) {
+                by_unit_period
+                    .entry((unit.id.as_str(), r.period))
+                    .or_default()
+                    .push(i);
+            }
         }
         History {
             records,
@@ -75,37 +81,42 @@ impl History {
         }
     }
 
-    fn records_of(&self, unit: &str, period: Period) -> Vec<&Record> {
+    fn records_of(&self, unit: &'a str, period: Period) -> Vec<&Record> {
         self.by_unit_period
-            .get(&(unit.to_owned(), period))
-            .map(|ids| ids.iter().filter_map(|i| self.records.get(*i)).collect())
+            .get(&(unit, period))
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|i| self.records.get(*i).map(|r| &**r))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
-    fn records_of_year(&self, unit: &str, year: i32) -> Vec<&Record> {
+    fn records_of_year(&self, unit: &'a str, year: i32) -> Vec<&Record> {
+        let first = Period::Month { year, month: 1 }.min(Period::Quarter { year, quarter: 1 });
         self.by_unit_period
-            .iter()
-            .filter(|((u, p), _)| u == unit && p.year() == year)
-            .flat_map(|(_, ids)| ids.iter().filter_map(|i| self.records.get(*i)))
+            .range((unit, first)..)
+            .take_while(|((u, _), _)| *u == unit)
+            .filter(|((_, p), _)| p.year() == year)
+            .flat_map(|(_, ids)| ids.iter().filter_map(|i| self.records.get(*i).map(|r| &**r)))
             .collect()
     }
 
-    /// The record of the same unit and kind with the same key value, one period earlier.
+    /// The record of `unit` of the same kind with the same key value, one period earlier.
     pub(crate) fn previous_record(
         &self,
+        unit: &'a str,
         record: &Record,
         key: &str,
         value: &crate::value::Value,
     ) -> Option<&Record> {
-        self.records_of(&record.unit, record.period.previous())
+        self.records_of(unit, record.period.previous())
             .into_iter()
             .find(|r| r.kind == record.kind && r.attributes.get(key) == Some(value))
     }
 
-    pub(crate) fn place(&self, ranking: &str, period: Period, unit: &str) -> Option<Place> {
-        self.places
-            .get(&(ranking.to_owned(), period, unit.to_owned()))
-            .copied()
+    pub(crate) fn place(&self, ranking: usize, period: Period, unit: &'a str) -> Option<Place> {
+        self.places.get(&(ranking, period, unit)).copied()
     }
 }
 
@@ -114,15 +125,45 @@ impl Ruleset {
     ///
     /// Fails without a partial result if an expression cannot be evaluated.
     pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
-        Evaluator::new(self, facts).run()
+        self.evaluate_with(facts, &EvalOptions::default())
     }
+
+    /// Evaluates with options (e.g. without per-record explanations, for bulk runs).
+    pub fn evaluate_with(
+        &self,
+        facts: &Facts,
+        options: &EvalOptions,
+    ) -> Result<Evaluation, EvalError> {
+        let mut evaluator = Evaluator::new(self, facts);
+        evaluator.detail = options.detail;
+        evaluator.run()
+    }
+}
+
+/// How an evaluation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EvalOptions {
+    /// How much of the explanation to keep.
+    pub detail: Detail,
+}
+
+/// How much explanation each line item carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Every line item with the records it counted (the default).
+    #[default]
+    Full,
+    /// Line items without their record lists: totals, amounts, limits and
+    /// clauses are the same, the output is much smaller and faster to build.
+    Items,
 }
 
 struct Evaluator<'a> {
     ruleset: &'a Ruleset,
     facts: &'a Facts,
-    history: History,
+    history: History<'a>,
     rejected: Vec<RejectedRecord>,
+    detail: Detail,
 }
 
 impl<'a> Evaluator<'a> {
@@ -131,8 +172,9 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             ruleset,
             facts,
-            history: History::new(applied),
+            history: History::new(facts, applied),
             rejected,
+            detail: Detail::Full,
         }
     }
 
@@ -149,6 +191,11 @@ impl<'a> Evaluator<'a> {
         let mut rankings: Vec<RankingResult> = Vec::new();
         let mut usage = YearUsage::new();
         let mut period_scores: BTreeMap<(String, Period), Scored> = BTreeMap::new();
+        let summed_annual = self.ruleset.annual().is_some_and(|a| {
+            a.source
+                .first()
+                .is_some_and(|(s, _, _)| *s == AnnualSource::SumOfPeriods)
+        });
 
         for &period in &periods {
             let mut period_results = Vec::new();
@@ -156,10 +203,14 @@ impl<'a> Evaluator<'a> {
                 let records = self.history.records_of(&unit.id, period);
                 let ctx = self.ctx(unit, &records, period);
                 let scored = score::score(ctx, &mut usage)?;
+                // The periods' scores are kept only when the year sums them.
+                let keep = summed_annual.then(|| scored.clone());
                 if !self.annual_only(unit) {
-                    period_results.push(unit_result(unit, period, false, &scored));
+                    period_results.push(unit_result(unit, period, false, scored));
                 }
-                period_scores.insert((unit.id.clone(), period), scored);
+                if let Some(kept) = keep {
+                    period_scores.insert((unit.id.clone(), period), kept);
+                }
             }
             self.rank_and_notify(period, CapScope::Period, &mut period_results, &mut rankings)?;
             results.extend(period_results);
@@ -192,7 +243,7 @@ impl<'a> Evaluator<'a> {
                             sum_of_periods(&of_year, unit, year)?
                         }
                     };
-                    annual_results.push(unit_result(unit, scope, true, &scored));
+                    annual_results.push(unit_result(unit, scope, true, scored));
                 }
                 self.average(&mut annual_results, year)?;
                 if let Some(convert) = &annual.convert {
@@ -266,6 +317,7 @@ impl<'a> Evaluator<'a> {
             as_of: self.facts.as_of,
             scope,
             history: &self.history,
+            detail: self.detail,
         }
     }
 
@@ -278,44 +330,74 @@ impl<'a> Evaluator<'a> {
         results: &mut [UnitResult],
         rankings: &mut Vec<RankingResult>,
     ) -> Result<(), EvalError> {
-        for decl in self.ruleset.rankings().filter(|r| r.scope == scope) {
+        let index: BTreeMap<String, usize> = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.unit.clone(), i))
+            .collect();
+        for (ranking_index, decl) in self
+            .ruleset
+            .rankings()
+            .enumerate()
+            .filter(|(_, r)| r.scope == scope)
+        {
             let members: Vec<(&Unit, Decimal)> = results
                 .iter()
                 .filter(|r| r.group == decl.group.name)
                 .filter_map(|r| self.facts.unit(&r.unit).map(|u| (u, r.total)))
                 .collect();
-            if members.is_empty() {
-                continue;
-            }
             let discretion_key = match scope {
                 CapScope::Period => period,
                 CapScope::Year => Period::Year(period.year()),
             };
             let discretion = self.facts.discretion.get(&discretion_key);
-            let ranking = rank::rank(decl, period, &members, discretion);
-            let ranked = u32::try_from(ranking.entries.len()).unwrap_or(u32::MAX);
-            for entry in &ranking.entries {
-                let tied = ranking
-                    .entries
-                    .iter()
-                    .filter(|e| e.rank == entry.rank)
-                    .count();
-                self.history.places.insert(
-                    (decl.name.name.clone(), period, entry.unit.clone()),
-                    Place {
-                        rank: entry.rank,
-                        tied: u32::try_from(tied).unwrap_or(u32::MAX),
-                        ranked,
-                    },
-                );
-                if let Some(r) = results.iter_mut().find(|r| r.unit == entry.unit) {
-                    if r.rank.is_none() {
-                        r.rank = Some(entry.rank);
-                        r.ranking = Some(decl.name.name.clone());
+            // `within attr`: one ranking per value of the attribute.
+            let mut partitions: BTreeMap<Option<String>, Vec<(&Unit, Decimal)>> = BTreeMap::new();
+            for member in members {
+                let key = decl.within.as_ref().map(|w| {
+                    member
+                        .0
+                        .attributes
+                        .get(&w.name)
+                        .map_or_else(String::new, ToString::to_string)
+                });
+                partitions.entry(key).or_default().push(member);
+            }
+            for (within, members) in partitions {
+                let mut ranking = rank::rank(decl, period, &members, discretion);
+                ranking.within = within;
+                let ranked = u32::try_from(ranking.entries.len()).unwrap_or(u32::MAX);
+                for entry in &ranking.entries {
+                    // Entries are in rank order: the tie group is contiguous.
+                    let tied = ranking
+                        .entries
+                        .iter()
+                        .skip_while(|e| e.rank != entry.rank)
+                        .take_while(|e| e.rank == entry.rank)
+                        .count();
+                    let Some(unit) = self.facts.unit(&entry.unit) else {
+                        continue;
+                    };
+                    self.history.places.insert(
+                        (ranking_index, period, unit.id.as_str()),
+                        Place {
+                            rank: entry.rank,
+                            tied: u32::try_from(tied).unwrap_or(u32::MAX),
+                            ranked,
+                        },
+                    );
+                    if let Some(r) = index
+                        .get(entry.unit.as_str())
+                        .and_then(|i| results.get_mut(*i))
+                    {
+                        if r.rank.is_none() {
+                            r.rank = Some(entry.rank);
+                            r.ranking = Some(decl.name.name.clone());
+                        }
                     }
                 }
+                rankings.push(ranking);
             }
-            rankings.push(ranking);
         }
         for r in results.iter_mut() {
             let Some(unit) = self.facts.unit(&r.unit) else {
@@ -389,7 +471,7 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-fn unit_result(unit: &Unit, period: Period, annual: bool, scored: &Scored) -> UnitResult {
+fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> UnitResult {
     UnitResult {
         unit: unit.id.clone(),
         name: unit.name.clone(),
@@ -400,8 +482,8 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: &Scored) -> Un
         converted: None,
         rank: None,
         ranking: None,
-        categories: scored.categories.clone(),
-        items: scored.items.clone(),
+        categories: scored.categories,
+        items: scored.items,
         notices: Vec::new(),
     }
 }
@@ -486,9 +568,9 @@ fn round(value: Decimal, places: u32, mode: RoundMode) -> Decimal {
 /// Decides which records apply: late records under a seal are rejected (or
 /// carried into the period they arrived in); of records sharing an `id`, the
 /// latest reported applies and the others are listed as superseded.
-fn apply_policy(ruleset: &Ruleset, facts: &Facts) -> (Vec<Record>, Vec<RejectedRecord>) {
+fn apply_policy<'f>(ruleset: &Ruleset, facts: &'f Facts) -> (Vec<Cow<'f, Record>>, Vec<RejectedRecord>) {
     let mut rejected = Vec::new();
-    let mut kept: Vec<Record> = Vec::new();
+    let mut kept: Vec<Cow<'f, Record>> = Vec::new();
     let decl = ruleset.period();
     let unit = ruleset.period_unit();
     let seal = decl.and_then(|d| d.seal.as_ref());
@@ -507,12 +589,12 @@ fn apply_policy(ruleset: &Ruleset, facts: &Facts) -> (Vec<Record>, Vec<RejectedR
     }
     for record in &facts.records {
         let Some((days, _)) = seal else {
-            kept.push(record.clone());
+            kept.push(Cow::Borrowed(record));
             continue;
         };
         let sealed_on = record.period.seal_date(days.value);
         if record.reported <= sealed_on {
-            kept.push(record.clone());
+            kept.push(Cow::Borrowed(record));
             continue;
         }
         let arrived = Period::containing(unit, record.reported);
@@ -523,7 +605,7 @@ fn apply_policy(ruleset: &Ruleset, facts: &Facts) -> (Vec<Record>, Vec<RejectedR
             LatePolicy::Carried if in_range => {
                 let mut carried = record.clone();
                 carried.period = arrived;
-                kept.push(carried);
+                kept.push(Cow::Owned(carried));
             }
             _ => rejected.push(RejectedRecord {
                 record: RecordRef::of(record),
@@ -574,6 +656,7 @@ fn apply_policy(ruleset: &Ruleset, facts: &Facts) -> (Vec<Record>, Vec<RejectedR
             _ => applied.push(record.clone()),
         }
     }
+    drop(kept);
     applied.sort_by(|a, b| (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind)));
     (applied, rejected)
 }

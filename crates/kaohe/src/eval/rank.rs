@@ -123,6 +123,7 @@ pub(crate) fn rank(
         ranking: decl.name.name.clone(),
         label: decl.label.as_ref().map(|l| l.text.clone()),
         period,
+        within: None,
         entries,
         unresolved_ties: unresolved,
     }

@@ -287,6 +287,9 @@ pub struct RankingResult {
     pub label: Option<String>,
     /// The period or year.
     pub period: Period,
+    /// With `within attr`: the attribute's value shared by the units ranked here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
     /// The units in order (tied units by id).
     pub entries: Vec<RankEntry>,
     /// Groups of units equal on every key: ties the engine did not break.

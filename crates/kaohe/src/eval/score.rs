@@ -22,6 +22,7 @@ use crate::value::Value;
 pub(crate) type YearUsage = BTreeMap<(String, String, i32), Decimal>;
 
 /// A unit's score in one period or year.
+#[derive(Clone)]
 pub(crate) struct Scored {
     pub items: Vec<LineItem>,
     pub categories: Vec<CategoryResult>,
@@ -475,7 +476,7 @@ fn finish(
         if occ.kept {
             count = count.saturating_add(occ.count);
         }
-        if let Some(record) = occ.record {
+        if let (Some(record), super::Detail::Full) = (occ.record, ctx.detail) {
             let signed = if rule.kind == RuleKind::Deduct {
                 -contribution
             } else {

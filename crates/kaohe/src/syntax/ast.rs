@@ -518,6 +518,9 @@ pub struct RankingDecl {
     pub label: Option<Label>,
     /// The group ranked.
     pub group: Ident,
+    /// `within attr`: rank separately among units with the same value of this
+    /// unit attribute (e.g. each county of a province).
+    pub within: Option<Ident>,
     /// Per period (default) or per year.
     pub scope: CapScope,
     /// Citation.

@@ -100,6 +100,7 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         consequence_decl | consequence_kind => ("`notice`, `flag`", None),
         action_stmt => ("`action`", Some("action")),
         target => ("`of <group>`", None),
+        within => ("`within <unit attribute>`", Some("within")),
         classify_decl => ("`classify`", Some("classify")),
         class_arm => ("a class `name \"label\" when …`", None),
         class_when => ("`when`", Some("when")),

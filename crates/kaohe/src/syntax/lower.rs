@@ -740,6 +740,7 @@ impl Lowering {
             name: empty_ident(span),
             label: None,
             group: empty_ident(span),
+            within: None,
             scope: CapScope::Period,
             cite: None,
             keys: Vec::new(),
@@ -755,6 +756,7 @@ impl Lowering {
                 }
                 Rule::ident => decl.group = Self::ident(&p),
                 Rule::label => decl.label = Some(Self::label(p)),
+                Rule::within => decl.within = p.into_inner().next().map(|a| Self::ident(&a)),
                 Rule::ranking_scope => decl.scope = Self::scope(p),
                 Rule::cite => decl.cite = Some(Self::cite(p)),
                 Rule::order_key => {
