@@ -1,6 +1,7 @@
 //! A checked ruleset, ready to evaluate: the syntax tree of a file without
 //! errors, with lookups by name and the warnings the checker gave.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
@@ -22,6 +23,16 @@ pub struct Ruleset {
     file: ast::File,
     warnings: Vec<RulesetDiagnostic>,
     hash: String,
+    /// Declarations by name → index in `file.items`, for lookups during evaluation.
+    index: [BTreeMap<String, usize>; 3],
+}
+
+/// The namespaces looked up by name during evaluation (indexes into `Ruleset::index`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Namespace {
+    Levels = 0,
+    Group = 1,
+    Record = 2,
 }
 
 /// A ruleset file that has errors: every diagnostic the checker found.
@@ -75,11 +86,24 @@ impl Ruleset {
         match checked.file {
             Some(file) if ok => {
                 let hash = sha256_hex(source.text().as_bytes());
+                let mut index: [BTreeMap<String, usize>; 3] = Default::default();
+                for (i, item) in file.items.iter().enumerate() {
+                    let (namespace, name) = match item {
+                        Item::Levels(l) => (Namespace::Levels, &l.name.name),
+                        Item::Group(g) => (Namespace::Group, &g.name.name),
+                        Item::Record(r) => (Namespace::Record, &r.name.name),
+                        _ => continue,
+                    };
+                    if let Some(map) = index.get_mut(namespace as usize) {
+                        map.entry(name.clone()).or_insert(i);
+                    }
+                }
                 Ok(Ruleset {
                     source,
                     file,
                     warnings: checked.diagnostics,
                     hash,
+                    index,
                 })
             }
             _ => Err(RulesetErrors {
@@ -140,11 +164,18 @@ impl Ruleset {
         self.header()?.effective.first().map(|r| (r.from, r.to))
     }
 
+    fn indexed(&self, namespace: Namespace, name: &str) -> Option<&Item> {
+        self.index
+            .get(namespace as usize)?
+            .get(name)
+            .and_then(|i| self.file.items.get(*i))
+    }
+
     pub(crate) fn levels(&self, name: &str) -> Option<&ast::LevelsDecl> {
-        self.file.items.iter().find_map(|i| match i {
-            Item::Levels(l) if l.name.name == name => Some(l),
+        match self.indexed(Namespace::Levels, name)? {
+            Item::Levels(l) => Some(l),
             _ => None,
-        })
+        }
     }
 
     /// The unit groups, in declaration order.
@@ -156,7 +187,10 @@ impl Ruleset {
     }
 
     pub(crate) fn group(&self, name: &str) -> Option<&ast::GroupDecl> {
-        self.groups().find(|g| g.name.name == name)
+        match self.indexed(Namespace::Group, name)? {
+            Item::Group(g) => Some(g),
+            _ => None,
+        }
     }
 
     /// The record kinds, in declaration order.
@@ -168,7 +202,10 @@ impl Ruleset {
     }
 
     pub(crate) fn record(&self, name: &str) -> Option<&ast::RecordDecl> {
-        self.records().find(|r| r.name.name == name)
+        match self.indexed(Namespace::Record, name)? {
+            Item::Record(r) => Some(r),
+            _ => None,
+        }
     }
 
     pub(crate) fn period(&self) -> Option<&ast::PeriodDecl> {

@@ -46,7 +46,7 @@ pub(crate) fn consequences(ctx: Ctx<'_>, scope: CapScope) -> Result<Vec<NoticeRe
                 };
                 match &decl.per {
                     Some(per) => {
-                        for record in ctx.records.iter().filter(|r| r.kind == per.kind.name) {
+                        for record in super::score::of_kind(ctx.records, &per.kind.name) {
                             let rctx = ctx.with_record(record);
                             let mut holds = match &per.filter {
                                 Some(f) => rctx.truth(f)?,

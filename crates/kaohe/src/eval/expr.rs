@@ -87,7 +87,7 @@ impl<'a> Ctx<'a> {
             }
             ExprKind::Count { kind, filter } => {
                 let mut total = Decimal::ZERO;
-                for record in self.records.iter().filter(|r| r.kind == kind.name) {
+                for record in super::score::of_kind(self.records, &kind.name) {
                     let inner = self.with_record(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         total = total
@@ -103,7 +103,7 @@ impl<'a> Ctx<'a> {
                 filter,
             } => {
                 let mut total = Decimal::ZERO;
-                for record in self.records.iter().filter(|r| r.kind == kind.name) {
+                for record in super::score::of_kind(self.records, &kind.name) {
                     let inner = self.with_record(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         let v = inner
@@ -283,7 +283,8 @@ impl<'a> Ctx<'a> {
                 let previous = self.record.and_then(|record| {
                     let key = self.ruleset.record(&record.kind)?.key.as_ref()?;
                     let value = record.attributes.get(&key.name)?;
-                    self.history.previous_record(&self.unit.id, record, &key.name, value)
+                    self.history
+                        .previous_record(&self.unit.id, record, &key.name, value)
                 });
                 match previous {
                     Some(previous) => self.with_record(previous).eval(x),

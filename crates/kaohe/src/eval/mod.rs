@@ -94,12 +94,19 @@ impl<'a> History<'a> {
 
     fn records_of_year(&self, unit: &'a str, year: i32) -> Vec<&Record> {
         let first = Period::Month { year, month: 1 }.min(Period::Quarter { year, quarter: 1 });
-        self.by_unit_period
+        let mut records = self
+            .by_unit_period
             .range((unit, first)..)
             .take_while(|((u, _), _)| *u == unit)
             .filter(|((_, p), _)| p.year() == year)
-            .flat_map(|(_, ids)| ids.iter().filter_map(|i| self.records.get(*i).map(|r| &**r)))
-            .collect()
+            .flat_map(|(_, ids)| {
+                ids.iter()
+                    .filter_map(|i| self.records.get(*i).map(|r| &**r))
+            })
+            .collect::<Vec<_>>();
+        // Rules find their kind by binary search; the sort is stable.
+        records.sort_by(|a, b| a.kind.cmp(&b.kind));
+        records
     }
 
     /// The record of `unit` of the same kind with the same key value, one period earlier.
@@ -568,7 +575,10 @@ fn round(value: Decimal, places: u32, mode: RoundMode) -> Decimal {
 /// Decides which records apply: late records under a seal are rejected (or
 /// carried into the period they arrived in); of records sharing an `id`, the
 /// latest reported applies and the others are listed as superseded.
-fn apply_policy<'f>(ruleset: &Ruleset, facts: &'f Facts) -> (Vec<Cow<'f, Record>>, Vec<RejectedRecord>) {
+fn apply_policy<'f>(
+    ruleset: &Ruleset,
+    facts: &'f Facts,
+) -> (Vec<Cow<'f, Record>>, Vec<RejectedRecord>) {
     let mut rejected = Vec::new();
     let mut kept: Vec<Cow<'f, Record>> = Vec::new();
     let decl = ruleset.period();
@@ -657,6 +667,17 @@ fn apply_policy<'f>(ruleset: &Ruleset, facts: &'f Facts) -> (Vec<Cow<'f, Record>
         }
     }
     drop(kept);
-    applied.sort_by(|a, b| (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind)));
+    // Facts come in canonical order (period, unit, kind, …); only records carried
+    // into another period can break it. Each unit-period's records end up sorted
+    // by kind, which rules rely on to find their kind by binary search.
+    let ordered = |a: &Cow<'_, Record>, b: &Cow<'_, Record>| {
+        (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind))
+    };
+    if applied
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if ordered(a, b).is_gt()))
+    {
+        applied.sort_by(ordered);
+    }
     (applied, rejected)
 }

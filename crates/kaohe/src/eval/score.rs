@@ -75,6 +75,13 @@ fn scope_word(scope: CapScope, evaluated: Period) -> &'static str {
     }
 }
 
+/// The records of one kind: `records` is sorted by kind (see `History`).
+pub(crate) fn of_kind<'r, 'x>(records: &'r [&'x Record], kind: &str) -> &'r [&'x Record] {
+    let start = records.partition_point(|r| r.kind.as_str() < kind);
+    let end = records.partition_point(|r| r.kind.as_str() <= kind);
+    records.get(start..end).unwrap_or(&[])
+}
+
 /// Scores the unit in `ctx` over `ctx.records`.
 pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalError> {
     let Some(decl) = ctx.ruleset.score() else {
@@ -132,12 +139,14 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             .iter()
             .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(w.item.amount))
             .ok_or_else(|| overflow(&ctx, "a group cap"))?;
-        let key = (
-            ctx.unit.id.clone(),
-            format!("cap:{}", cap.name.name),
-            ctx.scope.year(),
-        );
-        let limit = year_limit(cap.limit.value, cap.scope, &ctx, usage, &key);
+        let key = || {
+            (
+                ctx.unit.id.clone(),
+                format!("cap:{}", cap.name.name),
+                ctx.scope.year(),
+            )
+        };
+        let limit = year_limit(cap.limit.value, cap.scope, &ctx, usage, key);
         let capped = clamp(sum, limit);
         record_usage(cap.scope, &ctx, usage, key, capped);
         if capped != sum {
@@ -203,12 +212,14 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         let mut deductions =
             -sum_side(&own, Side::Deduction).ok_or_else(|| overflow(&ctx, "deductions"))?;
         if let Some((cap, scope, cite)) = &category.bonus_cap {
-            let key = (
-                ctx.unit.id.clone(),
-                format!("bonus:{}", category.name.name),
-                ctx.scope.year(),
-            );
-            let limit = year_limit(cap.value, *scope, &ctx, usage, &key).max(Decimal::ZERO);
+            let key = || {
+                (
+                    ctx.unit.id.clone(),
+                    format!("bonus:{}", category.name.name),
+                    ctx.scope.year(),
+                )
+            };
+            let limit = year_limit(cap.value, *scope, &ctx, usage, key).max(Decimal::ZERO);
             let capped = bonuses.min(limit);
             record_usage(*scope, &ctx, usage, key, capped);
             if capped != bonuses {
@@ -303,11 +314,11 @@ fn year_limit(
     scope: CapScope,
     ctx: &Ctx<'_>,
     usage: &YearUsage,
-    key: &(String, String, i32),
+    key: impl Fn() -> (String, String, i32),
 ) -> Decimal {
     match (scope, ctx.scope) {
         (CapScope::Year, Period::Month { .. } | Period::Quarter { .. }) => {
-            cap - usage.get(key).copied().unwrap_or(Decimal::ZERO).abs()
+            cap - usage.get(&key()).copied().unwrap_or(Decimal::ZERO).abs()
         }
         _ => cap,
     }
@@ -317,11 +328,11 @@ fn record_usage(
     scope: CapScope,
     ctx: &Ctx<'_>,
     usage: &mut YearUsage,
-    key: (String, String, i32),
+    key: impl Fn() -> (String, String, i32),
     applied: Decimal,
 ) {
     if scope == CapScope::Year && !matches!(ctx.scope, Period::Year(_)) {
-        *usage.entry(key).or_insert(Decimal::ZERO) += applied.abs();
+        *usage.entry(key()).or_insert(Decimal::ZERO) += applied.abs();
     }
 }
 
@@ -347,8 +358,8 @@ fn rule_items(
     let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
     match &rule.per {
         Some(per) => {
-            for record in ctx.records.iter().copied() {
-                if record.kind != per.kind.name || !in_force(range, record.period) {
+            for record in of_kind(ctx.records, &per.kind.name).iter().copied() {
+                if !in_force(range, record.period) {
                     continue;
                 }
                 let rctx = ctx.with_record(record);
@@ -493,12 +504,15 @@ fn finish(
     let mut applied = raw;
     let mut limits = Vec::new();
     for (cap, scope, cite) in &rule.caps {
-        let key = (
-            ctx.unit.id.clone(),
-            format!("rule:{}", rule.name.name),
-            ctx.scope.year(),
-        );
-        let limit = year_limit(cap.value, *scope, &ctx, usage, &key);
+        // An adjust rule's two signs are capped separately.
+        let key = || {
+            (
+                ctx.unit.id.clone(),
+                format!("rule:{}:{}", rule.name.name, side == Side::Bonus),
+                ctx.scope.year(),
+            )
+        };
+        let limit = year_limit(cap.value, *scope, &ctx, usage, key);
         let capped = clamp(applied, limit);
         record_usage(*scope, &ctx, usage, key, capped);
         if capped != applied {
