@@ -229,7 +229,10 @@ fn score_month(records: &[&Record], as_of: kaohe::date::Date) -> Decimal {
 /// The province-year by hand: every unit-month's total, the per-county
 /// competition ranking (total desc, indicators desc) and the bottom-three
 /// warning two months running.
-fn hand_written(facts: &Facts) -> (BTreeMap<(String, Period), (Decimal, u32)>, usize) {
+/// (unit, month) → (total, rank).
+type Scores = BTreeMap<(String, Period), (Decimal, u32)>;
+
+fn hand_written(facts: &Facts) -> (Scores, usize) {
     let mut by_unit_month: BTreeMap<(&str, Period), Vec<&Record>> = BTreeMap::new();
     for r in &facts.records {
         by_unit_month
@@ -240,7 +243,7 @@ fn hand_written(facts: &Facts) -> (BTreeMap<(String, Period), (Decimal, u32)>, u
     let mut periods: Vec<Period> = facts.records.iter().map(|r| r.period).collect();
     periods.sort();
     periods.dedup();
-    let mut results: BTreeMap<(String, Period), (Decimal, u32)> = BTreeMap::new();
+    let mut results: Scores = BTreeMap::new();
     let mut bottom: BTreeMap<(&str, Period), bool> = BTreeMap::new();
     let mut warnings = 0;
     let mut counties: BTreeMap<&str, Vec<(&str, Decimal)>> = BTreeMap::new();
