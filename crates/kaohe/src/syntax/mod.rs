@@ -7,6 +7,7 @@
 pub mod ast;
 mod depth;
 mod expected;
+pub mod format;
 mod lower;
 
 use crate::diagnostics::{LimitExceeded, RulesetDiagnostic};
