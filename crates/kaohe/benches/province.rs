@@ -354,6 +354,11 @@ fn main() {
 
     // c and d: the province-year
     let ruleset = province_ruleset();
+    // For measuring `rulec eval` as a whole process (docs/performance.md).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("shaodong-province.rules"), ruleset.source().text());
+    }
     let generate = Instant::now();
     let units = std::env::var("KAOHE_BENCH_UNITS")
         .ok()

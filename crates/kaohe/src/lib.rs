@@ -37,11 +37,13 @@
     )
 )]
 
+pub mod cases;
 pub mod check;
 pub mod date;
 pub mod diagnostics;
 pub mod eval;
 pub mod facts;
+pub mod impact;
 pub mod limits;
 pub mod period;
 pub mod ruleset;

@@ -25,6 +25,18 @@ enum Command {
     Eval(commands::eval::Args),
     /// Print the JSON Schema of the fact files a ruleset accepts.
     Schema(commands::schema::Args),
+    /// Write a synthetic, valid fact file for a ruleset (load tests, benchmarks).
+    Generate(commands::generate::Args),
+    /// Write the blank Excel ledger (台账) of a ruleset.
+    Template(commands::template::Args),
+    /// Read a filled-in Excel ledger into a fact file.
+    Import(commands::import::Args),
+    /// Rewrite ruleset files in the canonical layout (`--check`: only report).
+    Fmt(commands::fmt::Args),
+    /// Run golden cases: expected scores, ranks and notices (`--coverage`, `--bless`).
+    Test(commands::test::Args),
+    /// Show what a rule change does to every unit: OLD and NEW rulesets on the same facts.
+    Diff(commands::diff::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -43,6 +55,12 @@ fn main() -> std::process::ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
+        Command::Template(args) => commands::template::run(&args),
+        Command::Import(args) => commands::import::run(&args),
+        Command::Fmt(args) => commands::fmt::run(&args),
+        Command::Test(args) => commands::test::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
     };
     exit.into()
 }

@@ -13,7 +13,8 @@ use crate::render::{self, evaluation::OutputFormat};
 pub struct Args {
     /// The ruleset file.
     ruleset: PathBuf,
-    /// The fact file (JSON, see docs/facts.md).
+    /// The fact file (JSON, see docs/facts.md), or a filled-in Excel ledger
+    /// (`.xlsx`, see docs/office.md), which is imported first.
     facts: PathBuf,
     /// Only this month or quarter (YYYY-MM or YYYY-Qn).
     #[arg(long, value_name = "PERIOD", conflicts_with = "year")]
@@ -27,6 +28,10 @@ pub struct Args {
     /// Explain one unit's scores line by line (by id or name).
     #[arg(long, value_name = "UNIT")]
     explain: Option<String>,
+    /// Write the output to this file instead of standard output (required
+    /// for `--format xlsx` and `--format html`).
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
 }
 
 /// Reads a ruleset file and checks it, printing diagnostics on failure.
@@ -66,6 +71,22 @@ pub fn load_facts(ruleset: &Ruleset, path: &PathBuf) -> Result<Facts, Exit> {
 
 /// Runs `rulec eval`.
 pub fn run(args: &Args) -> Exit {
+    if args.format.is_file() {
+        if args.output.is_none() {
+            eprintln!(
+                "error: --format {} writes a file: give it with -o PATH",
+                format_name(args.format)
+            );
+            return Exit::Usage;
+        }
+        if args.explain.is_some() {
+            eprintln!(
+                "error: --explain prints one unit; the {} bulletin explains every unit",
+                format_name(args.format)
+            );
+            return Exit::Usage;
+        }
+    }
     let period = match args.period.as_ref().or(args.year.as_ref()) {
         None => None,
         Some(text) => match text.parse::<Period>() {
@@ -80,7 +101,12 @@ pub fn run(args: &Args) -> Exit {
         Ok(r) => r,
         Err(exit) => return exit,
     };
-    let facts = match load_facts(&ruleset, &args.facts) {
+    let facts = if crate::commands::import::is_ledger(&args.facts) {
+        crate::commands::import::load_ledger(&ruleset, &args.facts).map(|i| i.facts)
+    } else {
+        load_facts(&ruleset, &args.facts)
+    };
+    let facts = match facts {
         Ok(f) => f,
         Err(exit) => return exit,
     };
@@ -110,6 +136,9 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Usage;
         }
     }
+    if args.format.is_file() {
+        return write_bulletin(args, &ruleset, &evaluation, period);
+    }
     let selected = evaluation.select(&Selection {
         period,
         unit: args.explain.clone(),
@@ -125,7 +154,56 @@ pub fn run(args: &Args) -> Exit {
         (format, Some(_)) => render::evaluation::explain(&selected, format),
         (format, None) => render::evaluation::ranking(&selected, &ruleset, format),
     };
-    println!("{out}");
+    match &args.output {
+        None => println!("{out}"),
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, format!("{out}\n")) {
+                eprintln!("error: cannot write `{}`: {error}", path.display());
+                return Exit::Usage;
+            }
+        }
+    }
+    Exit::Ok
+}
+
+fn format_name(format: OutputFormat) -> &'static str {
+    match format {
+        OutputFormat::Xlsx => "xlsx",
+        OutputFormat::Html => "html",
+        OutputFormat::Table => "table",
+        OutputFormat::Json => "json",
+        OutputFormat::Csv => "csv",
+        OutputFormat::Markdown => "markdown",
+    }
+}
+
+/// Writes the xlsx or html bulletin of the whole evaluation (the previous
+/// period is needed for the change), restricted to `period` if given.
+fn write_bulletin(
+    args: &Args,
+    ruleset: &Ruleset,
+    evaluation: &kaohe::Evaluation,
+    period: Option<Period>,
+) -> Exit {
+    let Some(path) = &args.output else {
+        return Exit::Usage;
+    };
+    let scope = kaohe_office::Scope { period };
+    let bytes = match args.format {
+        OutputFormat::Html => kaohe_office::bulletin_html(ruleset, evaluation, &scope).into_bytes(),
+        _ => match kaohe_office::bulletin_xlsx(ruleset, evaluation, &scope) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Exit::Failure;
+            }
+        },
+    };
+    if let Err(error) = std::fs::write(path, bytes) {
+        eprintln!("error: cannot write `{}`: {error}", path.display());
+        return Exit::Usage;
+    }
+    eprintln!("wrote {}", path.display());
     Exit::Ok
 }
 

@@ -16,6 +16,17 @@ pub enum OutputFormat {
     Csv,
     /// Markdown tables.
     Markdown,
+    /// The bulletin workbook: ranking, explanation and notices sheets (needs `-o`).
+    Xlsx,
+    /// The bulletin as one self-contained web page (needs `-o`).
+    Html,
+}
+
+impl OutputFormat {
+    /// Whether the format is a file, not text for the terminal.
+    pub fn is_file(self) -> bool {
+        matches!(self, OutputFormat::Xlsx | OutputFormat::Html)
+    }
 }
 
 fn pad(text: &str, width: usize) -> String {

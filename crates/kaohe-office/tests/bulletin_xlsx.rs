@@ -1,0 +1,301 @@
+//! The bulletin workbook read back with calamine: the ranking sheet matches the
+//! evaluation (ranks, totals, categories, change against the previous
+//! period), the explanation sheet's amounts add up to each total, the notices
+//! sheet lists board colours, warnings, unresolved ties and rejected records,
+//! and number formats carry the right precision.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
+use common::load_ruleset;
+use kaohe::eval::result::Evaluation;
+use kaohe::{Facts, Period};
+use kaohe_office::bulletin_xlsx::{
+    EXPLANATION_SHEET, NOTICES_SHEET, RANKING_HEADER_ROW, RANKING_SHEET,
+};
+use kaohe_office::{bulletin_xlsx, Scope};
+use rust_decimal::prelude::ToPrimitive;
+
+fn evaluate(name: &str, example: &str) -> (kaohe::Ruleset, Evaluation) {
+    let ruleset = load_ruleset(name);
+    let text = std::fs::read_to_string(
+        common::workspace().join(format!("rulesets/{name}/examples/{example}.json")),
+    )
+    .unwrap();
+    let facts = Facts::from_json(&ruleset, &text).unwrap();
+    let evaluation = ruleset.evaluate(&facts).unwrap();
+    (ruleset, evaluation)
+}
+
+struct Book {
+    xlsx: Xlsx<Cursor<Vec<u8>>>,
+}
+
+impl Book {
+    fn open(bytes: Vec<u8>) -> Book {
+        Book {
+            xlsx: open_workbook_from_rs(Cursor::new(bytes)).unwrap(),
+        }
+    }
+    fn range(&mut self, sheet: &str) -> Range<Data> {
+        self.xlsx.worksheet_range(sheet).unwrap()
+    }
+    fn format(&mut self, sheet: &str, row: u32, col: u32) -> String {
+        let styles = self.xlsx.worksheet_style(sheet).unwrap();
+        styles
+            .get((row, col))
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn text(range: &Range<Data>, row: u32, col: u32) -> String {
+    match range.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Empty) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn number(range: &Range<Data>, row: u32, col: u32) -> Option<f64> {
+    match range.get_value((row, col)) {
+        Some(Data::Float(f)) => Some(*f),
+        Some(Data::Int(i)) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// The header row as (label → column).
+fn header(range: &Range<Data>, row: u32) -> Vec<String> {
+    let width = range.end().unwrap().1;
+    (0..=width).map(|c| text(range, row, c)).collect()
+}
+
+fn col(header: &[String], label: &str) -> u32 {
+    header
+        .iter()
+        .position(|h| h == label)
+        .unwrap_or_else(|| panic!("no column {label} in {header:?}")) as u32
+}
+
+fn check(name: &str, example: &str) {
+    let (ruleset, evaluation) = evaluate(name, example);
+    let bytes = bulletin_xlsx(&ruleset, &evaluation, &Scope::default()).unwrap();
+    let mut book = Book::open(bytes);
+    assert_eq!(
+        book.xlsx.sheet_names(),
+        [RANKING_SHEET, EXPLANATION_SHEET, NOTICES_SHEET]
+    );
+
+    // Ranking: one row per result, every number as the engine computed it.
+    let ranking = book.range(RANKING_SHEET);
+    assert_eq!(text(&ranking, 0, 0), ruleset.title());
+    assert!(text(&ranking, 1, 0).contains(&evaluation.facts.as_of));
+    let h = header(&ranking, RANKING_HEADER_ROW);
+    for label in ["期间", "名次", "单位", "总分", "较上期得分", "名次变化"] {
+        col(&h, label);
+    }
+    let last = ranking.end().unwrap().0;
+    assert_eq!(
+        (last - RANKING_HEADER_ROW) as usize,
+        evaluation.results.len(),
+        "{name}: one row per unit and period"
+    );
+    for row in RANKING_HEADER_ROW + 1..=last {
+        let period: Period = text(&ranking, row, col(&h, "期间")).parse().unwrap();
+        let unit = text(&ranking, row, col(&h, "单位编号"));
+        let result = evaluation
+            .results
+            .iter()
+            .find(|r| r.period == period && r.unit == unit)
+            .unwrap();
+        assert_eq!(text(&ranking, row, col(&h, "单位")), result.name);
+        assert_eq!(
+            number(&ranking, row, col(&h, "总分")),
+            result.total.to_f64(),
+            "{unit} {period}"
+        );
+        assert_eq!(
+            number(&ranking, row, col(&h, "名次")),
+            result.rank.map(f64::from)
+        );
+        for category in &result.categories {
+            let label = category.label.clone().unwrap_or(category.category.clone());
+            let expected = category
+                .subtotal
+                .unwrap_or(category.bonuses - category.deductions);
+            assert_eq!(
+                number(&ranking, row, col(&h, &label)),
+                expected.to_f64(),
+                "{unit} {period} {label}"
+            );
+        }
+        let previous = evaluation
+            .results
+            .iter()
+            .find(|r| r.unit == unit && r.period == period.previous());
+        assert_eq!(
+            number(&ranking, row, col(&h, "较上期得分")),
+            previous.and_then(|p| (result.total - p.total).to_f64()),
+            "{unit} {period}"
+        );
+        if let Some(converted) = result.converted {
+            assert_eq!(number(&ranking, row, col(&h, "折算分")), converted.to_f64());
+        }
+        for notice in result.notices.iter().filter(|n| n.class.is_some()) {
+            let label = notice.label.clone().unwrap();
+            assert_eq!(
+                text(&ranking, row, col(&h, &label)),
+                notice.class_label.clone().unwrap()
+            );
+        }
+    }
+
+    // Explanation: the amounts of each unit and period add up to its total.
+    let explanation = book.range(EXPLANATION_SHEET);
+    let eh = header(&explanation, 0);
+    let last = explanation.end().unwrap().0;
+    let items: usize = evaluation.results.iter().map(|r| r.items.len()).sum();
+    assert_eq!(last as usize, items, "one row per line item");
+    for result in &evaluation.results {
+        let sum: f64 = (1..=last)
+            .filter(|&r| {
+                text(&explanation, r, col(&eh, "期间")) == result.period.to_string()
+                    && text(&explanation, r, col(&eh, "单位编号")) == result.unit
+            })
+            .map(|r| number(&explanation, r, col(&eh, "计分")).unwrap())
+            .sum();
+        assert!(
+            (sum - result.total.to_f64().unwrap()).abs() < 1e-9,
+            "{} {}: {sum} vs {}",
+            result.unit,
+            result.period,
+            result.total
+        );
+    }
+    for r in 1..=last {
+        let kind = text(&explanation, r, col(&eh, "类型"));
+        if kind == "扣分" || kind == "加分" {
+            assert!(
+                !text(&explanation, r, col(&eh, "条款")).is_empty(),
+                "row {r}"
+            );
+        }
+    }
+
+    // Notices: one class row per classified result, the rejected records.
+    let notices = book.range(NOTICES_SHEET);
+    let nh = header(&notices, 0);
+    let rows: Vec<u32> = (1..=notices.end().unwrap().0).collect();
+    let class_rows = rows
+        .iter()
+        .filter(|&&r| text(&notices, r, col(&nh, "类别")) == "分类")
+        .count();
+    let classified = evaluation
+        .results
+        .iter()
+        .flat_map(|r| &r.notices)
+        .filter(|n| n.class.is_some())
+        .count();
+    assert_eq!(class_rows, classified);
+    let rejected_rows = rows
+        .iter()
+        .filter(|&&r| text(&notices, r, col(&nh, "类别")) == "未采用记录")
+        .count();
+    assert_eq!(rejected_rows, evaluation.rejected.len());
+    let ties: usize = evaluation
+        .rankings
+        .iter()
+        .map(|r| r.unresolved_ties.len())
+        .sum();
+    assert_eq!(
+        rows.iter()
+            .filter(|&&r| text(&notices, r, col(&nh, "类别")) == "未决并列")
+            .count(),
+        ties
+    );
+}
+
+#[test]
+fn miluo_bulletin_reads_back() {
+    check("miluo-2026", "2026-04");
+    check("miluo-2026", "2026-05");
+    let (ruleset, evaluation) = evaluate("miluo-2026", "2026-05");
+    let bytes = bulletin_xlsx(&ruleset, &evaluation, &Scope::default()).unwrap();
+    let mut book = Book::open(bytes);
+    // Whole-number totals: no decimals shown.
+    assert_eq!(book.format(RANKING_SHEET, RANKING_HEADER_ROW + 1, 5), "0");
+    // The late April record of 住建局 is listed as not applied, with the reason.
+    let notices = book.range(NOTICES_SHEET);
+    let found = (1..=notices.end().unwrap().0).any(|r| {
+        text(&notices, r, 1) == "zjj"
+            && text(&notices, r, 3) == "未采用记录"
+            && text(&notices, r, 7).contains("sealed")
+    });
+    assert!(found);
+}
+
+#[test]
+fn shaodong_bulletin_reads_back_with_exact_precision() {
+    check("shaodong-2023", "2023-h2");
+    let (ruleset, evaluation) = evaluate("shaodong-2023", "2023-h2");
+    let bytes = bulletin_xlsx(&ruleset, &evaluation, &Scope::default()).unwrap();
+    let mut book = Book::open(bytes);
+    let ranking = book.range(RANKING_SHEET);
+    let h = header(&ranking, RANKING_HEADER_ROW);
+    let first = RANKING_HEADER_ROW + 1;
+    // Totals like 100.5 need one decimal; the converted score is rounded to 2.
+    assert_eq!(book.format(RANKING_SHEET, first, col(&h, "总分")), "0.0");
+    let annual = (first..=ranking.end().unwrap().0)
+        .find(|&r| number(&ranking, r, col(&h, "折算分")).is_some())
+        .unwrap();
+    assert_eq!(
+        book.format(RANKING_SHEET, annual, col(&h, "折算分")),
+        "0.00"
+    );
+    let later = (first..=ranking.end().unwrap().0)
+        .find(|&r| number(&ranking, r, col(&h, "较上期得分")).is_some())
+        .unwrap();
+    assert_eq!(
+        book.format(RANKING_SHEET, later, col(&h, "较上期得分")),
+        "+0.0;-0.0;0.0"
+    );
+    // 市经开区征拆中心: the warning notice of 2023-10.
+    let notices = book.range(NOTICES_SHEET);
+    assert!(
+        (1..=notices.end().unwrap().0).any(|r| text(&notices, r, 1) == "zczx"
+            && text(&notices, r, 0) == "2023-10"
+            && text(&notices, r, 4) == "预警通知")
+    );
+
+    // A one-period bulletin holds that period only.
+    let october: Period = "2023-10".parse().unwrap();
+    let bytes = bulletin_xlsx(
+        &ruleset,
+        &evaluation,
+        &Scope {
+            period: Some(october),
+        },
+    )
+    .unwrap();
+    let mut book = Book::open(bytes);
+    let ranking = book.range(RANKING_SHEET);
+    let rows = ranking.end().unwrap().0 - RANKING_HEADER_ROW;
+    assert_eq!(
+        rows as usize,
+        evaluation
+            .results
+            .iter()
+            .filter(|r| r.period == october)
+            .count()
+    );
+}

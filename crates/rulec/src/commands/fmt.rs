@@ -1,0 +1,118 @@
+//! `rulec fmt [--check] FILE...`: rewrite ruleset files in the canonical layout
+//! (`kaohe::syntax::format::format`), or with `--check` only report which would change.
+
+use std::path::{Path, PathBuf};
+
+use kaohe::syntax::format::format;
+use kaohe::SourceFile;
+
+use crate::exit::Exit;
+use crate::render;
+
+/// How many changed lines of each side `--check` shows.
+const DIFF_LINES: usize = 8;
+/// How far (in lines, both sides together) the diff looks for where the files agree again.
+const RESYNC_WINDOW: usize = 40;
+
+/// Arguments of `rulec fmt`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Ruleset files to format.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Rewrite nothing; list the files that would change with their first
+    /// changed lines, and exit 1 if there are any.
+    #[arg(long)]
+    check: bool,
+}
+
+/// Runs `rulec fmt`.
+pub fn run(args: &Args) -> Exit {
+    let mut failed = false;
+    let mut unformatted = 0usize;
+    for path in &args.files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("error: cannot read `{}`: {error}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let source = SourceFile::new(path.display().to_string(), text);
+        let formatted = match format(&source) {
+            Ok(formatted) => formatted,
+            Err(diagnostics) => {
+                eprint!("{}", render::human(&source, &diagnostics));
+                failed = true;
+                continue;
+            }
+        };
+        if formatted == source.text() {
+            continue;
+        }
+        unformatted += 1;
+        if args.check {
+            println!("would reformat {}", path.display());
+            print!("{}", short_diff(path, source.text(), &formatted));
+        } else if let Err(error) = std::fs::write(path, &formatted) {
+            eprintln!("error: cannot write `{}`: {error}", path.display());
+            failed = true;
+        } else {
+            eprintln!("reformatted {}", path.display());
+        }
+    }
+    if failed {
+        Exit::Usage
+    } else if args.check && unformatted > 0 {
+        eprintln!(
+            "{unformatted} of {} file(s) would be reformatted; run `rulec fmt` on them",
+            args.files.len()
+        );
+        Exit::Failure
+    } else {
+        Exit::Ok
+    }
+}
+
+/// A unified-style diff of the first place where `old` and `new` differ.
+fn short_diff(path: &Path, old: &str, new: &str) -> String {
+    let old_lines: Vec<&str> = old.lines().collect();
+    let new_lines: Vec<&str> = new.lines().collect();
+    let common = old_lines
+        .iter()
+        .zip(&new_lines)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let old_rest = old_lines.get(common..).unwrap_or_default();
+    let new_rest = new_lines.get(common..).unwrap_or_default();
+    // The nearest point where the two sides agree again on a non-empty line.
+    let (removed, added) = (0..=RESYNC_WINDOW)
+        .flat_map(|total| (0..=total).map(move |a| (a, total - a)))
+        .find(|&(a, b)| match (old_rest.get(a), new_rest.get(b)) {
+            (Some(x), Some(y)) => x == y && !x.trim().is_empty(),
+            (None, None) => true,
+            _ => false,
+        })
+        .unwrap_or((old_rest.len(), new_rest.len()));
+    let mut out = format!(
+        "--- {0}\n+++ {0} (formatted)\n@@ -{1},{2} +{1},{3} @@\n",
+        path.display(),
+        common + 1,
+        removed,
+        added
+    );
+    let mut side = |sign: char, lines: &[&str], count: usize| {
+        for line in lines.iter().take(count.min(DIFF_LINES)) {
+            out.push(sign);
+            out.push_str(line);
+            out.push('\n');
+        }
+        if count > DIFF_LINES {
+            out.push_str(&format!("{sign}… ({} more lines)\n", count - DIFF_LINES));
+        }
+    };
+    side('-', old_rest, removed);
+    side('+', new_rest, added);
+    out
+}

@@ -1,0 +1,302 @@
+//! Rendering `rulec test` reports: pass/fail per case with an expected-vs-actual
+//! table and the command that reruns the case, the clause coverage, and JUnit XML.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use kaohe::cases::{CaseReport, Outcome, RulesetCoverage, SuiteReport, UnitDiff};
+use unicode_width::UnicodeWidthStr;
+
+/// Output formats of `rulec test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// A line per case, a diff per failure, a summary.
+    Human,
+    /// JUnit XML, for CI systems.
+    Junit,
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// `rulec test PATH`, quoted for a POSIX shell when needed.
+pub fn rerun(path: &Path) -> String {
+    let shown = path.display().to_string();
+    let plain = shown
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c));
+    if plain {
+        format!("rulec test {shown}")
+    } else {
+        format!("rulec test '{}'", shown.replace('\'', "'\\''"))
+    }
+}
+
+/// The expected-vs-actual table of one failing case, indented by `indent`.
+pub fn diffs(diffs: &[UnitDiff], indent: &str) -> String {
+    let mut out = String::new();
+    for diff in diffs {
+        let who = match (&diff.unit, &diff.name) {
+            (Some(unit), Some(name)) if unit != name => format!(" · {unit} {name}"),
+            (Some(unit), _) => format!(" · {unit}"),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(out, "{indent}{}{who}", diff.scope);
+        let field_width = diff
+            .fields
+            .iter()
+            .map(|f| UnicodeWidthStr::width(f.field.as_str()))
+            .max()
+            .unwrap_or(0);
+        let expected_width = diff
+            .fields
+            .iter()
+            .map(|f| UnicodeWidthStr::width(f.expected.as_str()))
+            .max()
+            .unwrap_or(0);
+        for f in &diff.fields {
+            let _ = writeln!(
+                out,
+                "{indent}  {}  expected {}  actual {}",
+                pad(&f.field, field_width),
+                pad(&f.expected, expected_width),
+                f.actual
+            );
+        }
+        if !diff.actual_lines.is_empty() {
+            let _ = writeln!(
+                out,
+                "{indent}  actual lines: {}",
+                diff.actual_lines.join(", ")
+            );
+        }
+    }
+    out
+}
+
+/// The body of a case's report: its diff or error, and the rerun command.
+fn case_body(case: &CaseReport, indent: &str) -> String {
+    let mut out = String::new();
+    match &case.outcome {
+        Outcome::Failed(d) => out.push_str(&diffs(d, indent)),
+        Outcome::Error(e) => {
+            for line in e.to_string().lines() {
+                let _ = writeln!(out, "{indent}{line}");
+            }
+        }
+        Outcome::Passed | Outcome::Blessed { .. } => {}
+    }
+    let _ = writeln!(out, "{indent}rerun: {}", rerun(&case.path));
+    out
+}
+
+fn coverage_text(coverage: &[RulesetCoverage]) -> String {
+    let mut out = String::from("coverage:\n");
+    for c in coverage {
+        let path = c.ruleset.display();
+        if let Some(e) = &c.error {
+            let _ = writeln!(out, "  {path}: cannot be loaded");
+            for line in e.to_string().lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            continue;
+        }
+        let cases = if c.cases == 1 { "case" } else { "cases" };
+        if c.uncovered.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {path}: all {} cited clause ids exercised by {} {cases}",
+                c.cited, c.cases
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {path}: {} of {} cited clause ids not exercised by any of its {} {cases}:",
+            c.uncovered.len(),
+            c.cited,
+            c.cases
+        );
+        let width = c
+            .uncovered
+            .iter()
+            .map(|u| UnicodeWidthStr::width(u.clause.as_str()))
+            .max()
+            .unwrap_or(0);
+        for u in &c.uncovered {
+            let places: Vec<String> = u
+                .cited_at
+                .iter()
+                .map(|p| format!("line {} ({})", p.line, p.what))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    {}  cited at {}",
+                pad(&u.clause, width),
+                places.join(", ")
+            );
+        }
+    }
+    out
+}
+
+/// The report for people.
+pub fn human(report: &SuiteReport) -> String {
+    let mut out = String::new();
+    for case in &report.cases {
+        let (tag, extra) = match &case.outcome {
+            Outcome::Passed => ("PASS ", String::new()),
+            Outcome::Failed(_) => ("FAIL ", String::new()),
+            Outcome::Error(_) => ("ERROR", String::new()),
+            Outcome::Blessed { values } => ("BLESS", format!(" ({values} value(s) written)")),
+        };
+        let description = case
+            .description
+            .as_deref()
+            .map(|d| format!(" — {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{tag} {}{description}{extra}", case.path.display());
+        if !case.outcome.passed() {
+            out.push_str(&case_body(case, "      "));
+        }
+    }
+    if !report.coverage.is_empty() {
+        out.push('\n');
+        out.push_str(&coverage_text(&report.coverage));
+    }
+    let passed = report.cases.iter().filter(|c| c.outcome.passed()).count();
+    let failed = report.cases.len() - passed;
+    let uncovered: usize = report
+        .coverage
+        .iter()
+        .map(|c| c.uncovered.len() + usize::from(c.error.is_some()))
+        .sum();
+    if uncovered > 0 {
+        let _ = writeln!(
+            out,
+            "coverage failed: {uncovered} clause id(s) not exercised (or rulesets not loadable)"
+        );
+    }
+    let _ = writeln!(out, "cases: {passed} passed, {failed} failed");
+    out
+}
+
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c == '\n' || c == '\t' || c == '\r' || c >= ' ' => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// JUnit XML: one `<testsuite>` per ruleset with a `<testcase>` per case, and
+/// with `--coverage` a `coverage` suite with a test case per ruleset.
+pub fn junit(report: &SuiteReport) -> String {
+    let mut suites: Vec<(String, Vec<&CaseReport>)> = Vec::new();
+    for case in &report.cases {
+        let name = case.ruleset.as_ref().map_or_else(
+            || "unreadable cases".to_owned(),
+            |r| r.display().to_string(),
+        );
+        match suites.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, cases)) => cases.push(case),
+            None => suites.push((name, vec![case])),
+        }
+    }
+    let count = |cases: &[&CaseReport], f: fn(&Outcome) -> bool| {
+        cases.iter().filter(|c| f(&c.outcome)).count()
+    };
+    let all: Vec<&CaseReport> = report.cases.iter().collect();
+    let coverage_failures = report
+        .coverage
+        .iter()
+        .filter(|c| !c.uncovered.is_empty() || c.error.is_some())
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"rulec test\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+        all.len() + report.coverage.len(),
+        count(&all, |o| matches!(o, Outcome::Failed(_))) + coverage_failures,
+        count(&all, |o| matches!(o, Outcome::Error(_)))
+    );
+    for (name, cases) in &suites {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+            xml(name),
+            cases.len(),
+            count(cases, |o| matches!(o, Outcome::Failed(_))),
+            count(cases, |o| matches!(o, Outcome::Error(_)))
+        );
+        for case in cases {
+            let path = case.path.display().to_string();
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\"",
+                xml(&path),
+                xml(name),
+                xml(&path)
+            );
+            match &case.outcome {
+                Outcome::Passed | Outcome::Blessed { .. } => out.push_str("/>\n"),
+                Outcome::Failed(d) => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure message=\"{} expectation group(s) differ\" type=\"mismatch\">{}</failure>\n    </testcase>",
+                        d.len(),
+                        xml(&case_body(case, ""))
+                    );
+                }
+                Outcome::Error(e) => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <error message=\"{}\" type=\"error\">{}</error>\n    </testcase>",
+                        xml(e.to_string().lines().next().unwrap_or_default()),
+                        xml(&case_body(case, ""))
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    if !report.coverage.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"coverage\" tests=\"{}\" failures=\"{coverage_failures}\" errors=\"0\">",
+            report.coverage.len()
+        );
+        for c in &report.coverage {
+            let path = c.ruleset.display().to_string();
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"coverage\" file=\"{}\"",
+                xml(&path),
+                xml(&path)
+            );
+            if c.uncovered.is_empty() && c.error.is_none() {
+                out.push_str("/>\n");
+            } else {
+                let _ = writeln!(
+                    out,
+                    ">\n      <failure message=\"{} clause id(s) not exercised\" type=\"coverage\">{}</failure>\n    </testcase>",
+                    c.uncovered.len(),
+                    xml(&coverage_text(std::slice::from_ref(c)))
+                );
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}

@@ -1,0 +1,171 @@
+//! Rendering `rulec diff`: per changed unit and period, before → after and the
+//! score lines that account for it; then the summary.
+
+use std::fmt::Write as _;
+
+use kaohe::impact::{DecimalChange, Impact, LineStatus, ResultChange};
+use kaohe::Period;
+use rust_decimal::Decimal;
+use unicode_width::UnicodeWidthStr;
+
+/// Output formats of `rulec diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// For people.
+    Human,
+    /// The impact as JSON (docs/cases.md).
+    Json,
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn number(d: Decimal) -> String {
+    if d.is_zero() {
+        "0".to_owned()
+    } else {
+        d.normalize().to_string()
+    }
+}
+
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", number(d))
+    } else {
+        number(d)
+    }
+}
+
+fn side(d: Option<Decimal>, show: fn(Decimal) -> String) -> String {
+    d.map_or_else(|| "—".to_owned(), show)
+}
+
+fn before_after(c: &DecimalChange, show: fn(Decimal) -> String) -> String {
+    format!("{} → {}", side(c.before, show), side(c.after, show))
+}
+
+fn rank(r: Option<u32>) -> String {
+    r.map_or_else(|| "—".to_owned(), |r| r.to_string())
+}
+
+fn heading(change: &ResultChange) -> String {
+    let mut parts = Vec::new();
+    if change.total.changed() {
+        parts.push(format!(
+            "total {} ({})",
+            before_after(&change.total, number),
+            signed(change.total.delta())
+        ));
+    } else if let Some(t) = change.total.after {
+        parts.push(format!("total {} (unchanged)", number(t)));
+    }
+    if change.converted.changed() {
+        parts.push(format!(
+            "converted {}",
+            before_after(&change.converted, number)
+        ));
+    }
+    if change.rank.changed() {
+        parts.push(format!(
+            "rank {} → {}",
+            rank(change.rank.before),
+            rank(change.rank.after)
+        ));
+    }
+    parts.join("   ")
+}
+
+/// The impact for people.
+pub fn human(impact: &Impact) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "impact of {} → {} on the facts as of {}",
+        impact.old.file, impact.new.file, impact.facts.as_of
+    );
+    if !impact.rules.added.is_empty() || !impact.rules.removed.is_empty() {
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_owned()
+            } else {
+                v.join(", ")
+            }
+        };
+        let _ = writeln!(
+            out,
+            "rules added: {}; removed: {}",
+            list(&impact.rules.added),
+            list(&impact.rules.removed)
+        );
+    }
+    let mut period: Option<Period> = None;
+    let who_width = impact
+        .changes
+        .iter()
+        .map(|c| UnicodeWidthStr::width(format!("{} {}", c.unit, c.name).as_str()))
+        .max()
+        .unwrap_or(0);
+    for change in &impact.changes {
+        if period != Some(change.period) {
+            period = Some(change.period);
+            let annual = if change.annual { " (annual)" } else { "" };
+            let _ = writeln!(out, "\n{}{annual}", change.period);
+        }
+        let who = format!("{} {}", change.unit, change.name);
+        let _ = writeln!(out, "  {}  {}", pad(&who, who_width), heading(change));
+        let line_width = change
+            .lines
+            .iter()
+            .map(|l| UnicodeWidthStr::width(l.line.as_str()))
+            .max()
+            .unwrap_or(0);
+        for line in &change.lines {
+            let status = match line.status {
+                LineStatus::Both => "",
+                LineStatus::Added => " [rule added]",
+                LineStatus::Removed => " [rule removed]",
+            };
+            let limits = if line.limits_after.is_empty() {
+                String::new()
+            } else {
+                format!("  now: {}", line.limits_after.join("; "))
+            };
+            let _ = writeln!(
+                out,
+                "      {}  {} ({}){status}{limits}",
+                pad(&line.line, line_width),
+                before_after(&line.amount, signed),
+                signed(line.delta)
+            );
+        }
+        for g in &change.gained {
+            let _ = writeln!(out, "      + {g}");
+        }
+        for l in &change.lost {
+            let _ = writeln!(out, "      - {l}");
+        }
+    }
+    let s = &impact.summary;
+    if impact.changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nno unit's score, rank or consequences change ({} results compared)",
+            s.results_compared
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\nsummary: {} unit(s) changed score ({} result(s)), {} unit(s) changed rank ({} result(s)); consequences: {} gained, {} lost; {} results compared",
+            s.units_changed_score,
+            s.results_changed_score,
+            s.units_changed_rank,
+            s.results_changed_rank,
+            s.consequences_gained,
+            s.consequences_lost,
+            s.results_compared
+        );
+    }
+    out
+}

@@ -1,0 +1,164 @@
+//! `rulec template`, `rulec import` and `rulec eval` with an Excel ledger and
+//! the xlsx/html bulletins, end to end for both shipped rulesets: template →
+//! filled by the test → import → eval → bulletins. A ledger with a bad cell
+//! names the sheet and cell and nothing is written.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../../kaohe-office/tests/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{ledger_from_facts, load_ruleset, write, Cell};
+use kaohe::Facts;
+
+fn rulec(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rulec"))
+        .args(args)
+        .current_dir(common::workspace())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn dir() -> PathBuf {
+    let dir = common::workspace().join("target/office-test/cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn template_fill_import_eval_and_bulletins_for_every_example() {
+    let out = dir();
+    for (name, example) in common::examples() {
+        let stem = example.file_stem().unwrap().to_str().unwrap().to_owned();
+        let rules = format!("rulesets/{name}/{name}.rules");
+        let blank = out.join(format!("{name}-blank.xlsx"));
+        let (code, _, err) = rulec(&["template", &rules, "-o", s(&blank)]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("说明"), "{err}");
+
+        // The office fills it in.
+        let ruleset = load_ruleset(&name);
+        let text = std::fs::read_to_string(&example).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let template = std::fs::read(&blank).unwrap();
+        let ledger = out.join(format!("{name}-{stem}.xlsx"));
+        std::fs::write(
+            &ledger,
+            write(&template, &ledger_from_facts(&ruleset, &template, &json)),
+        )
+        .unwrap();
+
+        // import: the same facts as the example.
+        let facts = out.join(format!("{name}-{stem}.json"));
+        let _ = std::fs::remove_file(&facts);
+        let (code, _, err) = rulec(&["import", &rules, s(&ledger), "-o", s(&facts)]);
+        assert_eq!(code, 0, "{err}");
+        let imported = Facts::from_json(&ruleset, &std::fs::read_to_string(&facts).unwrap());
+        assert_eq!(
+            imported.unwrap(),
+            Facts::from_json(&ruleset, &text).unwrap()
+        );
+
+        // eval of the ledger = eval of the JSON.
+        let example_path = example.to_str().unwrap();
+        let (code, from_json, err) = rulec(&["eval", &rules, example_path, "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        let (code, from_ledger, err) = rulec(&["eval", &rules, s(&ledger), "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(from_ledger, from_json);
+
+        // The bulletins.
+        for format in ["xlsx", "html"] {
+            let path = out.join(format!("{name}-{stem}-bulletin.{format}"));
+            let _ = std::fs::remove_file(&path);
+            let (code, _, err) = rulec(&[
+                "eval",
+                &rules,
+                s(&ledger),
+                "--format",
+                format,
+                "-o",
+                s(&path),
+            ]);
+            assert_eq!(code, 0, "{err}");
+            let bytes = std::fs::read(&path).unwrap();
+            match format {
+                "xlsx" => assert!(bytes.starts_with(b"PK")),
+                _ => assert!(String::from_utf8(bytes).unwrap().contains("<svg")),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bad_cell_is_named_and_nothing_is_written() {
+    let out = dir();
+    let rules = "rulesets/shaodong-2023/shaodong-2023.rules";
+    let ruleset = load_ruleset("shaodong-2023");
+    let blank = out.join("bad-blank.xlsx");
+    assert_eq!(rulec(&["template", rules, "-o", s(&blank)]).0, 0);
+    let template = std::fs::read(&blank).unwrap();
+    let text = std::fs::read_to_string(
+        common::workspace().join("rulesets/shaodong-2023/examples/2023-h2.json"),
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut ledger = ledger_from_facts(&ruleset, &template, &json);
+    // The first media report's tier typed as 省.
+    ledger.sheets.get_mut("正面媒体报道").unwrap()[0].insert("tier".into(), Cell::text("省"));
+    let bad = out.join("bad.xlsx");
+    std::fs::write(&bad, write(&template, &ledger)).unwrap();
+
+    let facts = out.join("bad.json");
+    let _ = std::fs::remove_file(&facts);
+    let (code, stdout, err) = rulec(&["import", rules, s(&bad), "-o", s(&facts)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(stdout.is_empty());
+    assert!(
+        err.contains("正面媒体报道!E3: expected one of 中央主要媒体/省级主要媒体/邵阳市级主要媒体/邵东市本级主要媒体, found 省"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the ledger has 1 error(s); nothing was written"),
+        "{err}"
+    );
+    assert!(!facts.exists(), "nothing written");
+
+    let html = out.join("bad.html");
+    let _ = std::fs::remove_file(&html);
+    let (code, _, err) = rulec(&["eval", rules, s(&bad), "--format", "html", "-o", s(&html)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("正面媒体报道!E3"), "{err}");
+    assert!(!html.exists(), "nothing written");
+}
+
+#[test]
+fn file_formats_need_an_output_path() {
+    let (code, stdout, err) = rulec(&[
+        "eval",
+        "rulesets/miluo-2026/miluo-2026.rules",
+        "rulesets/miluo-2026/examples/2026-04.json",
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(err.contains("-o PATH"), "{err}");
+}
