@@ -54,6 +54,10 @@ pub struct Record {
     /// Its attributes, as its kind declares them.
     #[serde(serialize_with = "values_as_json")]
     pub attributes: BTreeMap<String, Value>,
+    /// Set by evaluation when a late record was carried into the period it
+    /// arrived in (`late carried`): the period it was about. Never in fact files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<Period>,
 }
 
 fn values_as_json<S: serde::Serializer>(
@@ -596,6 +600,7 @@ impl Validator<'_> {
                     count,
                     reported,
                     attributes,
+                    carried_from: None,
                 });
             }
         }

@@ -48,6 +48,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether some group declares the unit attribute `name`.
+    fn declared_unit_attribute(&self, name: &str) -> bool {
+        self.ruleset
+            .groups()
+            .any(|g| g.attributes.iter().any(|a| a.name.name == name))
+    }
+
     /// Evaluates a condition.
     pub(crate) fn truth(&self, expr: &Expr) -> Result<bool, EvalError> {
         match self.eval(expr)? {
@@ -301,17 +308,15 @@ impl<'a> Ctx<'a> {
                 .lookup(&name.name)
                 .transpose()?
                 .ok_or_else(|| self.error(expr, format!("`{}` has no value here", name.name))),
-            [_, name] => self
-                .unit
-                .attributes
-                .get(&name.name)
-                .cloned()
-                .ok_or_else(|| {
-                    self.error(
-                        expr,
-                        format!("unit `{}` has no attribute `{}`", self.unit.id, name.name),
-                    )
-                }),
+            [_, name] => match self.unit.attributes.get(&name.name) {
+                Some(value) => Ok(value.clone()),
+                // Declared by another group: absent for this unit.
+                None if self.declared_unit_attribute(&name.name) => Ok(Value::Absent),
+                None => Err(self.error(
+                    expr,
+                    format!("unit `{}` has no attribute `{}`", self.unit.id, name.name),
+                )),
+            },
             _ => Err(self.error(expr, "malformed name")),
         }
     }
@@ -337,6 +342,10 @@ impl<'a> Ctx<'a> {
         }
         if let Some(value) = self.unit.attributes.get(name) {
             return Some(Ok(value.clone()));
+        }
+        if self.declared_unit_attribute(name) {
+            // Another group's attribute: absent for this unit, like an unset optional one.
+            return Some(Ok(Value::Absent));
         }
         match name {
             "as_of" => Some(Ok(Value::Date(self.as_of))),

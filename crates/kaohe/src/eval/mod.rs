@@ -194,6 +194,8 @@ impl<'a> Evaluator<'a> {
     fn run(mut self) -> Result<Evaluation, EvalError> {
         let mut periods: BTreeSet<Period> = self.facts.periods.iter().copied().collect();
         periods.extend(self.facts.records.iter().map(|r| r.period));
+        // A late record carried into the period it arrived in makes that period evaluated.
+        periods.extend(self.history.records.iter().map(|r| r.period));
         let mut results: Vec<UnitResult> = Vec::new();
         let mut rankings: Vec<RankingResult> = Vec::new();
         let mut usage = YearUsage::new();
@@ -615,15 +617,23 @@ fn apply_policy<'f>(
             LatePolicy::Carried if in_range => {
                 let mut carried = record.clone();
                 carried.period = arrived;
+                carried.carried_from = Some(record.period);
                 kept.push(Cow::Owned(carried));
             }
             _ => rejected.push(RejectedRecord {
                 record: RecordRef::of(record),
                 unit: record.unit.clone(),
-                reason: format!(
-                    "reported {}, after period {} was sealed at the end of {sealed_on}",
-                    record.reported, record.period
-                ),
+                reason: if late == LatePolicy::Carried {
+                    format!(
+                        "reported {}, after period {} was sealed at the end of {sealed_on}; the period it arrived in, {arrived}, is outside the ruleset's effective range",
+                        record.reported, record.period
+                    )
+                } else {
+                    format!(
+                        "reported {}, after period {} was sealed at the end of {sealed_on}",
+                        record.reported, record.period
+                    )
+                },
                 clauses: seal_clauses.clone(),
             }),
         }

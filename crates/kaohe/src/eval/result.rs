@@ -220,6 +220,9 @@ pub struct RecordRef {
     pub reported: String,
     /// Its attributes.
     pub attributes: serde_json::Value,
+    /// For a late record carried into the period it arrived in: the period it was about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<Period>,
 }
 
 impl RecordRef {
@@ -236,6 +239,7 @@ impl RecordRef {
                     .map(|(k, v)| (k.clone(), v.to_json()))
                     .collect(),
             ),
+            carried_from: record.carried_from,
         }
     }
 }

@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> Exit {
         .map(|(_, d)| d.iter().filter(|d| !d.is_error()).count())
         .sum();
     match args.format {
-        Format::Json => println!("{}", render::json(&reports)),
+        Format::Json => crate::output::println(&render::json(&reports)),
         Format::Human => {
             for (source, diagnostics) in &reports {
                 eprint!("{}", render::human(source, diagnostics));

@@ -58,8 +58,8 @@ pub fn run(args: &Args) -> Exit {
         }
     };
     match args.format {
-        DiffFormat::Human => print!("{}", impact::human(&impact)),
-        DiffFormat::Json => println!("{}", impact.to_json()),
+        DiffFormat::Human => crate::output::print(&impact::human(&impact)),
+        DiffFormat::Json => crate::output::println(&impact.to_json()),
     }
     Exit::Ok
 }

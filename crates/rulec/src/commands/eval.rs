@@ -155,7 +155,7 @@ pub fn run(args: &Args) -> Exit {
         (format, None) => render::evaluation::ranking(&selected, &ruleset, format),
     };
     match &args.output {
-        None => println!("{out}"),
+        None => crate::output::println(&out),
         Some(path) => {
             if let Err(error) = std::fs::write(path, format!("{out}\n")) {
                 eprintln!("error: cannot write `{}`: {error}", path.display());

@@ -53,8 +53,8 @@ pub fn run(args: &Args) -> Exit {
         }
         unformatted += 1;
         if args.check {
-            println!("would reformat {}", path.display());
-            print!("{}", short_diff(path, source.text(), &formatted));
+            crate::output::println(&format!("would reformat {}", path.display()));
+            crate::output::print(&short_diff(path, source.text(), &formatted));
         } else if let Err(error) = std::fs::write(path, &formatted) {
             eprintln!("error: cannot write `{}`: {error}", path.display());
             failed = true;

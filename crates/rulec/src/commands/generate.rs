@@ -49,7 +49,7 @@ pub fn run(args: &Args) -> Exit {
     let text = synth::facts(&ruleset, &spec).to_string();
     match &args.output {
         None => {
-            println!("{text}");
+            crate::output::println(&text);
             Exit::Ok
         }
         Some(path) => match std::fs::write(path, text) {

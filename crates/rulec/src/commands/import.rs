@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> Exit {
         }
     };
     match &args.output {
-        None => println!("{text}"),
+        None => crate::output::println(&text),
         Some(path) => {
             if let Err(error) = std::fs::write(path, format!("{text}\n")) {
                 eprintln!("error: cannot write `{}`: {error}", path.display());

@@ -17,10 +17,7 @@ pub fn run(args: &Args) -> Exit {
     match load_ruleset(&args.ruleset) {
         Ok(ruleset) => {
             let schema = kaohe::schema::facts_schema(&ruleset);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
+            crate::output::println(&serde_json::to_string_pretty(&schema).unwrap_or_default());
             Exit::Ok
         }
         Err(exit) => exit,

@@ -48,8 +48,8 @@ pub fn run(args: &Args) -> Exit {
         return Exit::Failure;
     }
     match args.format {
-        TestFormat::Human => print!("{}", cases::human(&report)),
-        TestFormat::Junit => print!("{}", cases::junit(&report)),
+        TestFormat::Human => crate::output::print(&cases::human(&report)),
+        TestFormat::Junit => crate::output::print(&cases::junit(&report)),
     }
     if report.passed() && !report.cases.is_empty() {
         Exit::Ok
