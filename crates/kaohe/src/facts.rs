@@ -16,7 +16,7 @@ use serde_json::{Map, Value as Json};
 use crate::date::Date;
 use crate::limits::Limits;
 use crate::period::Period;
-use crate::ruleset::{sha256_hex, Ruleset};
+use crate::ruleset::{hex_digest, Ruleset};
 use crate::suggest;
 use crate::syntax::ast::{Field, TypeRef};
 use crate::value::Value;
@@ -133,17 +133,45 @@ impl Facts {
                 limits.max_fact_bytes,
             ));
         }
-        let json: Json = serde_json::from_str(text).map_err(|e| FactErrors {
+        let not_json = |e: serde_json::Error| FactErrors {
             errors: vec![FactError {
                 path: "$".to_owned(),
                 message: format!("not valid JSON: {e}"),
             }],
-        })?;
-        for (key, limit, name) in [
-            ("records", limits.max_records, "max_records"),
-            ("units", limits.max_units, "max_units"),
+        };
+        let mut validator = Validator {
+            ruleset,
+            errors: Vec::new(),
+        };
+        // An object is read member by member, records one at a time, so a
+        // province-scale file never becomes one JSON tree in memory.
+        let (top, streamed) = if text.trim_start().starts_with('{') {
+            validator.stream(text, limits).map_err(not_json)?
+        } else {
+            let json: Json = serde_json::from_str(text).map_err(not_json)?;
+            let Some(top) = validator.object(&json, "$").cloned() else {
+                return Err(FactErrors {
+                    errors: validator.errors,
+                });
+            };
+            (top, None)
+        };
+        let record_count = streamed.as_ref().map_or_else(
+            || {
+                top.get("records")
+                    .and_then(Json::as_array)
+                    .map_or(0, Vec::len)
+            },
+            |s| s.count,
+        );
+        let unit_count = top
+            .get("units")
+            .and_then(Json::as_array)
+            .map_or(0, Vec::len);
+        for (count, key, limit, name) in [
+            (record_count, "records", limits.max_records, "max_records"),
+            (unit_count, "units", limits.max_units, "max_units"),
         ] {
-            let count = json.get(key).and_then(Json::as_array).map_or(0, Vec::len);
             if count > limit {
                 return Err(over(
                     &format!("$.{key}"),
@@ -153,11 +181,7 @@ impl Facts {
                 ));
             }
         }
-        let mut validator = Validator {
-            ruleset,
-            errors: Vec::new(),
-        };
-        let facts = validator.facts(&json);
+        let facts = validator.facts(&top, streamed);
         match facts {
             Some(facts) if validator.errors.is_empty() => Ok(facts),
             _ => Err(FactErrors {
@@ -284,8 +308,9 @@ impl Validator<'_> {
         }
     }
 
-    fn facts(&mut self, json: &Json) -> Option<Facts> {
-        let top = self.object(json, "$")?;
+    /// Validates the top-level members; records (and the units they refer to)
+    /// may already have been validated while streaming.
+    fn facts(&mut self, top: &Map<String, Json>, streamed: Option<Streamed>) -> Option<Facts> {
         self.only_keys(
             top,
             &[
@@ -313,13 +338,25 @@ impl Validator<'_> {
                 None
             }
         };
-        let units = self.units(top.get("units"));
+        let (units, streamed) = match streamed {
+            Some(mut s) => {
+                self.errors.append(&mut s.unit_errors);
+                (std::mem::take(&mut s.units), Some(s))
+            }
+            None => (self.units(top.get("units")), None),
+        };
         let unit_ids: BTreeMap<String, String> = units
             .iter()
             .map(|u| (u.id.clone(), u.group.clone()))
             .collect();
         let periods = self.periods(top.get("periods"));
-        let records = self.records(top.get("records"), &unit_ids, as_of);
+        let records = match streamed {
+            Some(s) => {
+                self.errors.extend(s.errors);
+                s.records
+            }
+            None => self.records(top.get("records"), &unit_ids, as_of),
+        };
         let discretion = self.discretion(top.get("discretion"), &unit_ids);
         let as_of = as_of?;
 
@@ -335,8 +372,7 @@ impl Validator<'_> {
             discretion,
             hash: String::new(),
         };
-        let canonical = serde_json::to_vec(&facts).unwrap_or_default();
-        facts.hash = sha256_hex(&canonical);
+        facts.hash = canonical_hash(&facts);
         Some(facts)
     }
 
@@ -469,142 +505,146 @@ impl Validator<'_> {
         let items = self.array(json, "$.records", true);
         let mut records = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let path = format!("$.records[{i}]");
-            let Some(object) = self.object(item, &path) else {
-                continue;
-            };
-            self.only_keys(
-                object,
-                &[
-                    "id",
-                    "unit",
-                    "period",
-                    "kind",
-                    "count",
-                    "reported",
-                    "attributes",
-                ],
-                &path,
-            );
-            let unit = self.string(object, "unit", &path).map(str::to_owned);
-            if let Some(u) = &unit {
-                if !units.contains_key(u) {
-                    let help = suggest::did_you_mean(u, units.keys().map(String::as_str))
-                        .map(|h| format!("; {h}"))
-                        .unwrap_or_default();
-                    self.error(
-                        &format!("{path}.unit"),
-                        format!("unknown unit `{u}` (not in $.units){help}"),
-                    );
-                }
-            }
-            let period = match object.get("period") {
-                Some(j) => self.period(j, &format!("{path}.period")),
-                None => {
-                    self.error(&path, "missing field `period`");
-                    None
-                }
-            };
-            let reported = match object.get("reported") {
-                Some(j) => self.date(j, &format!("{path}.reported")),
-                None => {
-                    self.error(
-                        &path,
-                        "missing field `reported` (the day the fact reached the office)",
-                    );
-                    None
-                }
-            };
-            if let (Some(reported), Some(as_of)) = (reported, as_of) {
-                if reported > as_of {
-                    self.error(
-                        &format!("{path}.reported"),
-                        format!("reported {reported} is after the evaluation date `as_of` {as_of}"),
-                    );
-                }
-            }
-            let count = match object.get("count") {
-                None => Some(1),
-                Some(Json::Number(n)) => {
-                    match n.as_u64().and_then(|c| u32::try_from(c).ok()) {
-                        Some(c) => Some(c),
-                        None => {
-                            self.error(
-                            &format!("{path}.count"),
-                            format!("expected a whole number of occurrences, 0 or more, found `{n}`"),
-                        );
-                            None
-                        }
-                    }
-                }
-                Some(other) => {
-                    self.error(
-                        &format!("{path}.count"),
-                        format!(
-                            "expected a whole number of occurrences, 0 or more, found {}",
-                            describe(other)
-                        ),
-                    );
-                    None
-                }
-            };
-            let id = match object.get("id") {
-                None => Some(None),
-                Some(Json::String(s)) if !s.is_empty() => Some(Some(s.clone())),
-                Some(other) => {
-                    self.error(
-                        &format!("{path}.id"),
-                        format!("expected a non-empty string, found {}", describe(other)),
-                    );
-                    None
-                }
-            };
-            let kind = self.string(object, "kind", &path).map(str::to_owned);
-            let Some(kind) = kind else { continue };
-            let ruleset = self.ruleset;
-            let Some(decl) = ruleset.record(&kind) else {
-                let names: Vec<&str> = self
-                    .ruleset
-                    .records()
-                    .map(|r| r.name.name.as_str())
-                    .collect();
-                let help = suggest::did_you_mean(&kind, names.iter().copied())
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_default();
-                self.error(
-                    &format!("{path}.kind"),
-                    format!("unknown record kind `{kind}`{help}"),
-                );
-                continue;
-            };
-            let fields = &decl.fields;
-            let attributes = self.attributes(
-                object.get("attributes"),
-                fields,
-                &format!("{path}.attributes"),
-            );
-            if let (
-                Some(unit),
-                Some(period),
-                Some(reported),
-                Some(count),
-                Some(id),
-                Some(attributes),
-            ) = (unit, period, reported, count, id, attributes)
-            {
-                records.push(Record {
-                    id,
-                    unit,
-                    period,
-                    kind,
-                    count,
-                    reported,
-                    attributes,
-                    carried_from: None,
-                });
+            if let Some(record) = self.record(i, item, Some(units), as_of) {
+                records.push(record);
             }
         }
         records
+    }
+
+    /// Validates `$.records[i]`.
+    fn record(
+        &mut self,
+        i: usize,
+        item: &Json,
+        units: Option<&BTreeMap<String, String>>,
+        as_of: Option<Date>,
+    ) -> Option<Record> {
+        let path = format!("$.records[{i}]");
+        let object = self.object(item, &path)?;
+        self.only_keys(
+            object,
+            &[
+                "id",
+                "unit",
+                "period",
+                "kind",
+                "count",
+                "reported",
+                "attributes",
+            ],
+            &path,
+        );
+        let unit = self.string(object, "unit", &path).map(str::to_owned);
+        if let (Some(u), Some(units)) = (&unit, units) {
+            if !units.contains_key(u) {
+                let help = suggest::did_you_mean(u, units.keys().map(String::as_str))
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                self.error(
+                    &format!("{path}.unit"),
+                    format!("unknown unit `{u}` (not in $.units){help}"),
+                );
+            }
+        }
+        let period = match object.get("period") {
+            Some(j) => self.period(j, &format!("{path}.period")),
+            None => {
+                self.error(&path, "missing field `period`");
+                None
+            }
+        };
+        let reported = match object.get("reported") {
+            Some(j) => self.date(j, &format!("{path}.reported")),
+            None => {
+                self.error(
+                    &path,
+                    "missing field `reported` (the day the fact reached the office)",
+                );
+                None
+            }
+        };
+        if let (Some(reported), Some(as_of)) = (reported, as_of) {
+            if reported > as_of {
+                self.error(
+                    &format!("{path}.reported"),
+                    format!("reported {reported} is after the evaluation date `as_of` {as_of}"),
+                );
+            }
+        }
+        let count = match object.get("count") {
+            None => Some(1),
+            Some(Json::Number(n)) => match n.as_u64().and_then(|c| u32::try_from(c).ok()) {
+                Some(c) => Some(c),
+                None => {
+                    self.error(
+                        &format!("{path}.count"),
+                        format!("expected a whole number of occurrences, 0 or more, found `{n}`"),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                self.error(
+                    &format!("{path}.count"),
+                    format!(
+                        "expected a whole number of occurrences, 0 or more, found {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        };
+        let id = match object.get("id") {
+            None => Some(None),
+            Some(Json::String(s)) if !s.is_empty() => Some(Some(s.clone())),
+            Some(other) => {
+                self.error(
+                    &format!("{path}.id"),
+                    format!("expected a non-empty string, found {}", describe(other)),
+                );
+                None
+            }
+        };
+        let kind = self.string(object, "kind", &path).map(str::to_owned);
+        let Some(kind) = kind else { return None };
+        let ruleset = self.ruleset;
+        let Some(decl) = ruleset.record(&kind) else {
+            let names: Vec<&str> = self
+                .ruleset
+                .records()
+                .map(|r| r.name.name.as_str())
+                .collect();
+            let help = suggest::did_you_mean(&kind, names.iter().copied())
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            self.error(
+                &format!("{path}.kind"),
+                format!("unknown record kind `{kind}`{help}"),
+            );
+            return None;
+        };
+        let fields = &decl.fields;
+        let attributes = self.attributes(
+            object.get("attributes"),
+            fields,
+            &format!("{path}.attributes"),
+        );
+        if let (Some(unit), Some(period), Some(reported), Some(count), Some(id), Some(attributes)) =
+            (unit, period, reported, count, id, attributes)
+        {
+            return Some(Record {
+                id,
+                unit,
+                period,
+                kind,
+                count,
+                reported,
+                attributes,
+                carried_from: None,
+            });
+        }
+        None
     }
 
     fn discretion(
@@ -784,4 +824,303 @@ fn record_order(a: &Record, b: &Record) -> std::cmp::Ordering {
             &b.attributes,
             b.count,
         ))
+}
+
+/// `sha256:` digest of the facts' canonical JSON, hashed as it is written
+/// (a province-scale file is never held twice in memory).
+fn canonical_hash(facts: &Facts) -> String {
+    struct Hasher(sha2::Sha256);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            sha2::Digest::update(&mut self.0, bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = Hasher(<sha2::Sha256 as sha2::Digest>::new());
+    let _ = serde_json::to_writer(&mut hasher, facts);
+    hex_digest(&sha2::Digest::finalize(hasher.0))
+}
+
+/// Units and records validated while the file streamed in, with their errors.
+struct Streamed {
+    units: Vec<Unit>,
+    unit_errors: Vec<FactError>,
+    records: Vec<Record>,
+    errors: Vec<FactError>,
+    /// How many records the file holds (also those past `max_records`).
+    count: usize,
+}
+
+/// Records streamed before `units` or `as_of` were known: their position in
+/// the file, for the checks made once those are read.
+struct Deferred {
+    records: Vec<Record>,
+    positions: Vec<usize>,
+    errors: Vec<FactError>,
+    count: usize,
+}
+
+impl Validator<'_> {
+    /// Validates the units, then checks the records streamed before them:
+    /// their units exist and they were reported by `as_of`.
+    fn finish_deferred(&mut self, top: &Map<String, Json>, d: Deferred) -> Streamed {
+        let saved = std::mem::take(&mut self.errors);
+        let units = self.units(top.get("units"));
+        let unit_errors = std::mem::replace(&mut self.errors, saved);
+        let ids: BTreeMap<&str, ()> = units.iter().map(|u| (u.id.as_str(), ())).collect();
+        let as_of = top
+            .get("as_of")
+            .and_then(Json::as_str)
+            .and_then(|s| Date::from_str(s).ok());
+        let mut errors = d.errors;
+        for (record, i) in d.records.iter().zip(&d.positions) {
+            if !ids.contains_key(record.unit.as_str()) {
+                let help = suggest::did_you_mean(&record.unit, ids.keys().copied())
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                errors.push(FactError {
+                    path: format!("$.records[{i}].unit"),
+                    message: format!("unknown unit `{}` (not in $.units){help}", record.unit),
+                });
+            }
+            if let Some(as_of) = as_of.filter(|a| record.reported > *a) {
+                errors.push(FactError {
+                    path: format!("$.records[{i}].reported"),
+                    message: format!(
+                        "reported {} is after the evaluation date `as_of` {as_of}",
+                        record.reported
+                    ),
+                });
+            }
+        }
+        Streamed {
+            units,
+            unit_errors,
+            records: d.records,
+            errors,
+            count: d.count,
+        }
+    }
+
+    /// Reads the top-level object member by member: every member but
+    /// `records` as JSON; the records one at a time, validated at once when
+    /// `as_of` and `units` came before them (kept as JSON otherwise).
+    fn stream(
+        &mut self,
+        text: &str,
+        limits: &Limits,
+    ) -> Result<(Map<String, Json>, Option<Streamed>), serde_json::Error> {
+        use serde::Deserializer as _;
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let out = (&mut deserializer).deserialize_map(Top {
+            validator: self,
+            max_records: limits.max_records,
+        })?;
+        deserializer.end()?;
+        Ok(out)
+    }
+}
+
+struct Top<'v, 'r> {
+    validator: &'v mut Validator<'r>,
+    max_records: usize,
+}
+
+impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
+    type Value = (Map<String, Json>, Option<Streamed>);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a fact file: an object with as_of, units and records")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut top = Map::new();
+        let mut streamed = None;
+        let mut deferred = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "records" && !(top.contains_key("units") && top.contains_key("as_of")) {
+                // Units or the evaluation date come later: validate the records
+                // now, and check their units and dates once those are read.
+                let saved = std::mem::take(&mut self.validator.errors);
+                let (records, positions, count) = map.next_value_seed(RecordStream {
+                    validator: &mut *self.validator,
+                    units: None,
+                    as_of: None,
+                    max: self.max_records,
+                })?;
+                let errors = std::mem::replace(&mut self.validator.errors, saved);
+                deferred = Some(Deferred {
+                    records,
+                    positions,
+                    errors,
+                    count,
+                });
+            } else if key == "records" {
+                let as_of = top
+                    .get("as_of")
+                    .and_then(Json::as_str)
+                    .and_then(|s| Date::from_str(s).ok());
+                let saved = std::mem::take(&mut self.validator.errors);
+                let units = self.validator.units(top.get("units"));
+                let unit_errors = std::mem::take(&mut self.validator.errors);
+                let unit_ids: BTreeMap<String, String> = units
+                    .iter()
+                    .map(|u| (u.id.clone(), u.group.clone()))
+                    .collect();
+                let (records, _, count) = map.next_value_seed(RecordStream {
+                    validator: &mut *self.validator,
+                    units: Some(&unit_ids),
+                    as_of,
+                    max: self.max_records,
+                })?;
+                let errors = std::mem::replace(&mut self.validator.errors, saved);
+                streamed = Some(Streamed {
+                    units,
+                    unit_errors,
+                    records,
+                    errors,
+                    count,
+                });
+            } else {
+                let value: Json = map.next_value()?;
+                top.insert(key, value);
+            }
+        }
+        if let Some(d) = deferred {
+            streamed = Some(self.validator.finish_deferred(&top, d));
+        }
+        Ok((top, streamed))
+    }
+}
+
+struct RecordStream<'v, 'r> {
+    validator: &'v mut Validator<'r>,
+    units: Option<&'v BTreeMap<String, String>>,
+    as_of: Option<Date>,
+    max: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordStream<'_, '_> {
+    type Value = (Vec<Record>, Vec<usize>, usize);
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl RecordStream<'_, '_> {
+    fn not_an_array(self, found: &str) -> (Vec<Record>, Vec<usize>, usize) {
+        self.validator
+            .error("$.records", format!("expected an array, found {found}"));
+        (Vec::new(), Vec::new(), 0)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordStream<'_, '_> {
+    type Value = (Vec<Record>, Vec<usize>, usize);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut records = Vec::new();
+        let mut positions = Vec::new();
+        let mut count = 0usize;
+        while count < self.max {
+            let Some(item) = seq.next_element::<Json>()? else {
+                return Ok((records, positions, count));
+            };
+            if let Some(record) = self.validator.record(count, &item, self.units, self.as_of) {
+                records.push(record);
+                positions.push(count);
+            }
+            count += 1;
+        }
+        // Past the limit: count the rest without keeping them.
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        Ok((records, positions, count))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(self.not_an_array("an object"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.not_an_array(&format!("\"{v}\"")))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(self.not_an_array(&format!("`{v}`")))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.not_an_array("null"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+
+    fn miluo() -> Ruleset {
+        Ruleset::from_source(SourceFile::new(
+            "miluo-2026.rules",
+            include_str!("../../../rulesets/miluo-2026/miluo-2026.rules"),
+        ))
+        .unwrap()
+    }
+
+    const UNITS: &str = r#""units": [{"id": "jtj", "name": "教体局", "group": "lead"}]"#;
+    const RECORDS: &str = r#""records": [
+        {"unit": "jtj", "period": "2026-04", "kind": "returned_entry", "reported": "2026-04-10", "attributes": {"entry": "a"}},
+        {"unit": "jtjj", "period": "2026-04", "kind": "returned_entry", "reported": "2026-04-10", "attributes": {"entry": "b"}},
+        {"unit": "jtj", "period": "2026-04", "kind": "returned_entry", "reported": "2026-06-01", "attributes": {"entry": "c"}}
+    ]"#;
+
+    #[test]
+    fn member_order_does_not_change_what_is_reported() {
+        let ruleset = miluo();
+        let orders = [
+            format!(r#"{{"as_of": "2026-05-01", {UNITS}, {RECORDS}}}"#),
+            format!(r#"{{{RECORDS}, {UNITS}, "as_of": "2026-05-01"}}"#),
+        ];
+        for text in orders {
+            let errors = Facts::from_json(&ruleset, &text).unwrap_err().errors;
+            let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+            assert_eq!(
+                paths,
+                ["$.records[1].unit", "$.records[2].reported"],
+                "{text}"
+            );
+            assert!(errors[0].message.contains("did you mean `jtj`"));
+        }
+        // And valid facts come out the same whatever the member order.
+        let valid = |first: &str, second: &str| {
+            Facts::from_json(
+                &ruleset,
+                &format!(r#"{{"as_of": "2026-06-10", {first}, {second}}}"#),
+            )
+            .unwrap()
+        };
+        let records = RECORDS.replace("jtjj", "jtj");
+        let a = valid(UNITS, &records);
+        let b = valid(&records, UNITS);
+        assert_eq!(a, b);
+        assert_eq!(a.hash(), b.hash());
+        assert_eq!(a.records.len(), 3);
+    }
 }

@@ -244,8 +244,13 @@ impl Ruleset {
 
 /// `sha256:` followed by the lowercase hex digest.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::from("sha256:");
+    hex_digest(&Sha256::digest(bytes))
+}
+
+/// `sha256:` followed by the lowercase hex of a digest.
+pub(crate) fn hex_digest(digest: &[u8]) -> String {
+    let mut out = String::with_capacity(7 + 2 * digest.len());
+    out.push_str("sha256:");
     for byte in digest {
         out.push_str(&format!("{byte:02x}"));
     }

@@ -343,8 +343,9 @@ pub struct Selection {
 
 impl Evaluation {
     /// The evaluation restricted to a period or year and/or a unit. Rankings
-    /// stay whole (a rank is only meaningful among all ranked units).
-    pub fn select(&self, selection: &Selection) -> Evaluation {
+    /// stay whole (a rank is only meaningful among all ranked units). Filters
+    /// in place: nothing is copied, whatever the size of the evaluation.
+    pub fn select(mut self, selection: &Selection) -> Evaluation {
         let period_ok = |p: &Period| selection.period.is_none_or(|s| s == *p);
         let unit_ok = |id: &str, name: &str| {
             selection
@@ -352,45 +353,23 @@ impl Evaluation {
                 .as_deref()
                 .is_none_or(|u| u == id || u == name)
         };
-        Evaluation {
-            periods: self
-                .periods
-                .iter()
-                .copied()
-                .filter(|p| period_ok(p))
-                .collect(),
-            results: self
-                .results
-                .iter()
-                .filter(|r| period_ok(&r.period) && unit_ok(&r.unit, &r.name))
-                .cloned()
-                .collect(),
-            rankings: self
-                .rankings
-                .iter()
-                .filter(|r| period_ok(&r.period))
-                .cloned()
-                .collect(),
-            rejected: self
-                .rejected
-                .iter()
-                .filter(|r| {
-                    period_ok(&r.record.period)
-                        || selection.period.is_some_and(
-                            |p| matches!(p, Period::Year(y) if y == r.record.period.year()),
-                        )
-                })
-                .filter(|r| {
-                    selection.unit.is_none()
-                        || self
-                            .results
-                            .iter()
-                            .any(|res| res.unit == r.unit && unit_ok(&res.unit, &res.name))
-                })
-                .cloned()
-                .collect(),
-            ..self.clone()
-        }
+        let selected_units: Vec<String> = self
+            .results
+            .iter()
+            .filter(|r| unit_ok(&r.unit, &r.name))
+            .map(|r| r.unit.clone())
+            .collect();
+        self.periods.retain(|p| period_ok(p));
+        self.results
+            .retain(|r| period_ok(&r.period) && unit_ok(&r.unit, &r.name));
+        self.rankings.retain(|r| period_ok(&r.period));
+        self.rejected.retain(|r| {
+            let period = period_ok(&r.record.period)
+                || matches!(selection.period, Some(Period::Year(y)) if y == r.record.period.year());
+            let unit = selection.unit.is_none() || selected_units.contains(&r.unit);
+            period && unit
+        });
+        self
     }
 
     /// The evaluation as pretty-printed JSON (the documented, stable format).

@@ -110,7 +110,14 @@ pub fn run(args: &Args) -> Exit {
         Ok(f) => f,
         Err(exit) => return exit,
     };
-    let evaluation = match ruleset.evaluate(&facts) {
+    // Tables list no records: evaluate without the per-record explanation lists.
+    let detail = match (args.format, &args.explain) {
+        (OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown, None) => {
+            kaohe::Detail::Items
+        }
+        _ => kaohe::Detail::Full,
+    };
+    let evaluation = match ruleset.evaluate_with(&facts, &kaohe::EvalOptions { detail }) {
         Ok(e) => e,
         Err(error) => {
             eprintln!("error: {error}");
