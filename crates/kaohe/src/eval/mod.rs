@@ -66,13 +66,26 @@ pub(crate) struct History<'a> {
 impl<'a> History<'a> {
     fn new(facts: &'a Facts, records: Vec<Cow<'a, Record>>) -> History<'a> {
         let mut by_unit_period: BTreeMap<(&'a str, Period), Vec<usize>> = BTreeMap::new();
+        // Records come sorted by period and unit: collect each run of one
+        // unit-period and look its unit up once.
+        let mut run: Option<((&'a str, Period), Vec<usize>)> = None;
         for (i, r) in records.iter().enumerate() {
-            if let Some(unit) = facts.unit(&r.unit) {
-                by_unit_period
-                    .entry((unit.id.as_str(), r.period))
-                    .or_default()
-                    .push(i);
+            match &mut run {
+                Some(((unit, period), ids)) if *unit == r.unit.as_str() && *period == r.period => {
+                    ids.push(i);
+                }
+                _ => {
+                    if let Some((key, ids)) = run.take() {
+                        by_unit_period.entry(key).or_default().extend(ids);
+                    }
+                    run = facts
+                        .unit(&r.unit)
+                        .map(|unit| ((unit.id.as_str(), r.period), vec![i]));
+                }
             }
+        }
+        if let Some((key, ids)) = run {
+            by_unit_period.entry(key).or_default().extend(ids);
         }
         History {
             records,
@@ -339,11 +352,10 @@ impl<'a> Evaluator<'a> {
         results: &mut [UnitResult],
         rankings: &mut Vec<RankingResult>,
     ) -> Result<(), EvalError> {
-        let index: BTreeMap<String, usize> = results
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.unit.clone(), i))
-            .collect();
+        // Results are in unit-id order (the facts' order): find a unit by binary search.
+        let position = |results: &[UnitResult], id: &str| {
+            results.binary_search_by(|r| r.unit.as_str().cmp(id)).ok()
+        };
         for (ranking_index, decl) in self
             .ruleset
             .rankings()
@@ -395,9 +407,7 @@ impl<'a> Evaluator<'a> {
                             ranked,
                         },
                     );
-                    if let Some(r) = index
-                        .get(entry.unit.as_str())
-                        .and_then(|i| results.get_mut(*i))
+                    if let Some(r) = position(results, &entry.unit).and_then(|i| results.get_mut(i))
                     {
                         if r.rank.is_none() {
                             r.rank = Some(entry.rank);
@@ -683,9 +693,11 @@ fn apply_policy<'f>(
     let ordered = |a: &Cow<'_, Record>, b: &Cow<'_, Record>| {
         (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind))
     };
-    if applied
-        .windows(2)
-        .any(|w| matches!(w, [a, b] if ordered(a, b).is_gt()))
+    let carried = applied.iter().any(|r| matches!(r, Cow::Owned(_)));
+    if carried
+        && applied
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if ordered(a, b).is_gt()))
     {
         applied.sort_by(ordered);
     }
