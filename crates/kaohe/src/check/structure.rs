@@ -387,29 +387,38 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn rule(&mut self, rule: &Rule) {
-        self.missing_citation("rule", &rule.name, rule.cite.as_ref());
-        let context = format!("rule `{}`", rule.name.name);
-        let record = rule.per.as_ref().and_then(|per| {
+    /// Checks `per kind where …` and `when …` of a rule or consequence and
+    /// returns the scope its other expressions see (`ranked` only in consequences).
+    fn per_and_when<'p>(
+        &mut self,
+        per: Option<&'p Per>,
+        when: &[Expr],
+        allow_ranked: bool,
+    ) -> Scope<'p> {
+        let record = per.and_then(|per| {
             self.record_kind(&per.kind)
                 .then_some(per.kind.name.as_str())
         });
         let scope = Scope {
             record,
-            allow_ranked: false,
+            allow_ranked,
             unit: true,
-            lenient: rule.per.is_some() && record.is_none(),
+            lenient: per.is_some() && record.is_none(),
         };
-        if let Some(Per {
-            filter: Some(filter),
-            ..
-        }) = &rule.per
-        {
+        if let Some(filter) = per.and_then(|p| p.filter.as_ref()) {
             self.condition(filter, scope);
         }
-        for when in &rule.when {
-            self.condition(when, scope);
+        for condition in when {
+            self.condition(condition, scope);
         }
+        scope
+    }
+
+    fn rule(&mut self, rule: &Rule) {
+        self.missing_citation("rule", &rule.name, rule.cite.as_ref());
+        let context = format!("rule `{}`", rule.name.name);
+        let scope = self.per_and_when(rule.per.as_ref(), &rule.when, false);
+        let record = scope.record;
         match rule.amount.as_slice() {
             [] => self.push(MissingPart {
                 part: "`amount`".to_owned(),
@@ -813,26 +822,7 @@ impl<'a> Checker<'a> {
         };
         self.missing_citation(what, &decl.name, decl.cite.as_ref());
         self.target(decl.target.as_ref());
-        let record = decl.per.as_ref().and_then(|per| {
-            self.record_kind(&per.kind)
-                .then_some(per.kind.name.as_str())
-        });
-        let scope = Scope {
-            record,
-            allow_ranked: true,
-            unit: true,
-            lenient: decl.per.is_some() && record.is_none(),
-        };
-        if let Some(Per {
-            filter: Some(filter),
-            ..
-        }) = &decl.per
-        {
-            self.condition(filter, scope);
-        }
-        for when in &decl.when {
-            self.condition(when, scope);
-        }
+        self.per_and_when(decl.per.as_ref(), &decl.when, true);
         if decl.per.is_none() && decl.when.is_empty() {
             self.push(MissingPart {
                 part: "`when` or `per`".to_owned(),

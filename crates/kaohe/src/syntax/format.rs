@@ -82,22 +82,8 @@ fn is_leaf(rule: Rule) -> bool {
             | Rule::signed
             | Rule::integer
             | Rule::clause_id
-            | Rule::not_op
-            | Rule::neg_op
-            | Rule::or_op
-            | Rule::and_op
-            | Rule::eq_op
-            | Rule::ne_op
-            | Rule::le_op
-            | Rule::ge_op
-            | Rule::lt_op
-            | Rule::gt_op
-            | Rule::add_op
-            | Rule::sub_op
-            | Rule::mul_op
-            | Rule::div_op
             | Rule::if_kw
-    )
+    ) || super::lower::is_operator(rule)
 }
 
 /// Rules whose `{ … }` holds statements, one per line.

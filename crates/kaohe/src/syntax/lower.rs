@@ -1101,7 +1101,8 @@ fn binary_op(op: Rule) -> BinaryOp {
     }
 }
 
-fn is_operator(op: Rule) -> bool {
+/// The operator rules of expressions (prefix and infix).
+pub(super) fn is_operator(op: Rule) -> bool {
     matches!(
         op,
         Rule::or_op
