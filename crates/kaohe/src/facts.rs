@@ -607,7 +607,7 @@ impl Validator<'_> {
             }
         };
         let kind = self.string(object, "kind", &path).map(str::to_owned);
-        let Some(kind) = kind else { return None };
+        let kind = kind?;
         let ruleset = self.ruleset;
         let Some(decl) = ruleset.record(&kind) else {
             let names: Vec<&str> = self
