@@ -27,6 +27,7 @@
 //! let checked = check(&source);
 //! assert!(checked.is_ok(), "{:?}", checked.diagnostics);
 //! ```
+#![warn(missing_docs)]
 #![cfg_attr(
     test,
     allow(

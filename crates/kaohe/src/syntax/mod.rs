@@ -14,10 +14,14 @@ use crate::diagnostics::{LimitExceeded, RulesetDiagnostic};
 use crate::limits::Limits;
 use crate::source::SourceFile;
 
-/// The pest parser generated from `grammar/kaohe.pest`.
-#[derive(pest_derive::Parser)]
-#[grammar = "../../../grammar/kaohe.pest"]
-pub(crate) struct KaoheParser;
+/// The pest parser generated from `grammar/kaohe.pest`, kept private: the
+/// grammar's rule names are not part of the library's API.
+mod generated {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../../../grammar/kaohe.pest"]
+    pub(crate) struct KaoheParser;
+}
+pub(crate) use generated::{KaoheParser, Rule};
 
 /// What parsing produced: the tree, if the text follows the grammar, and diagnostics.
 #[derive(Debug, Clone)]
