@@ -649,10 +649,21 @@ fn apply_policy<'f>(
         }
     }
     // Amendments: the latest version of each id applies.
-    let mut latest: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // A carried record is a new fact in the period it arrived in: it competes
+    // only with other versions carried into that period, never with (and so
+    // never replaces) a version in a sealed period.
+    let version_key = |record: &Record| {
+        record.id.as_ref().map(|id| {
+            (
+                record.unit.clone(),
+                id.clone(),
+                record.carried_from.map(|_| record.period),
+            )
+        })
+    };
+    let mut latest: BTreeMap<(String, String, Option<Period>), usize> = BTreeMap::new();
     for (i, record) in kept.iter().enumerate() {
-        if let Some(id) = &record.id {
-            let key = (record.unit.clone(), id.clone());
+        if let Some(key) = version_key(record) {
             let newer = latest
                 .get(&key)
                 .and_then(|j| kept.get(*j))
@@ -667,10 +678,8 @@ fn apply_policy<'f>(
         .unwrap_or_default();
     let mut applied = Vec::new();
     for (i, record) in kept.iter().enumerate() {
-        let winner = record
-            .id
-            .as_ref()
-            .and_then(|id| latest.get(&(record.unit.clone(), id.clone())))
+        let winner = version_key(record)
+            .and_then(|key| latest.get(&key))
             .and_then(|j| kept.get(*j).map(|r| (*j, r)));
         match winner {
             Some((j, newer)) if j != i => rejected.push(RejectedRecord {

@@ -121,40 +121,41 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             }
         }
     }
-    // Caps over groups of rules.
+    // Caps over groups of rules: the rules' bonuses and their deductions are
+    // capped separately, so a deduction can never free capped bonus points.
     for cap in &decl.group_caps {
-        let members: Vec<&Working> = working
-            .iter()
-            .filter(|w| {
-                cap.rules
-                    .iter()
-                    .any(|r| w.item.rule.as_deref() == Some(r.name.as_str()))
-            })
-            .collect();
-        let Some(first) = members.first() else {
-            continue;
-        };
-        let category = first.category;
-        let sum = members
-            .iter()
-            .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(w.item.amount))
-            .ok_or_else(|| overflow(&ctx, "a group cap"))?;
-        let key = || {
-            (
-                ctx.unit.id.clone(),
-                format!("cap:{}", cap.name.name),
-                ctx.scope.year(),
-            )
-        };
-        let limit = year_limit(cap.limit.value, cap.scope, &ctx, usage, key);
-        let capped = clamp(sum, limit);
-        record_usage(cap.scope, &ctx, usage, key, capped);
-        if capped != sum {
-            let side = if sum >= Decimal::ZERO {
-                Side::Bonus
-            } else {
-                Side::Deduction
+        for side in [Side::Bonus, Side::Deduction] {
+            let members: Vec<&Working> = working
+                .iter()
+                .filter(|w| {
+                    w.side == side
+                        && cap
+                            .rules
+                            .iter()
+                            .any(|r| w.item.rule.as_deref() == Some(r.name.as_str()))
+                })
+                .collect();
+            let Some(first) = members.first() else {
+                continue;
             };
+            let category = first.category;
+            let sum = members
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(w.item.amount))
+                .ok_or_else(|| overflow(&ctx, "a group cap"))?;
+            let key = || {
+                (
+                    ctx.unit.id.clone(),
+                    format!("cap:{}:{}", cap.name.name, side == Side::Bonus),
+                    ctx.scope.year(),
+                )
+            };
+            let limit = year_limit(cap.limit.value, cap.scope, &ctx, usage, key);
+            let capped = clamp(sum, limit);
+            record_usage(cap.scope, &ctx, usage, key, capped);
+            if capped == sum {
+                continue;
+            }
             let text = format!(
                 "cap {} per {} on {}",
                 cap.limit.value,
@@ -406,8 +407,9 @@ fn rule_items(
                 .and_then(|r| r.attributes.get(&attribute.name))
                 .cloned()
                 .unwrap_or(Value::Absent);
+            // "Highest" by size: for a deduction the largest deduction counts.
             match best.get(&key).and_then(|b| occurrences.get(*b)) {
-                Some(current) if current.amount >= occ.amount => {}
+                Some(current) if current.amount.abs() >= occ.amount.abs() => {}
                 _ => {
                     best.insert(key, i);
                 }
