@@ -142,6 +142,7 @@ impl Facts {
         let mut validator = Validator {
             ruleset,
             errors: Vec::new(),
+            unit_ids_seen: BTreeSet::new(),
         };
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.
@@ -223,6 +224,9 @@ impl std::error::Error for FactErrors {}
 struct Validator<'r> {
     ruleset: &'r Ruleset,
     errors: Vec<FactError>,
+    /// Every unit id in `$.units`, also of units with errors of their own, so
+    /// records naming them are not reported as naming an unknown unit.
+    unit_ids_seen: BTreeSet<String>,
 }
 
 fn describe(json: &Json) -> String {
@@ -457,6 +461,7 @@ impl Validator<'_> {
                     continue;
                 }
                 seen.insert(id.clone(), i);
+                self.unit_ids_seen.insert(id.clone());
             }
             let Some(group) = group else { continue };
             let ruleset = self.ruleset;
@@ -537,7 +542,7 @@ impl Validator<'_> {
         );
         let unit = self.string(object, "unit", &path).map(str::to_owned);
         if let (Some(u), Some(units)) = (&unit, units) {
-            if !units.contains_key(u) {
+            if !units.contains_key(u) && !self.unit_ids_seen.contains(u) {
                 let help = suggest::did_you_mean(u, units.keys().map(String::as_str))
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
@@ -668,7 +673,7 @@ impl Validator<'_> {
             for (i, item) in items.iter().enumerate() {
                 let item_path = format!("{path}[{i}]");
                 match item.as_str() {
-                    Some(id) if units.contains_key(id) => {
+                    Some(id) if units.contains_key(id) || self.unit_ids_seen.contains(id) => {
                         if order.iter().any(|o| o == id) {
                             self.error(&item_path, format!("unit `{id}` is listed twice"));
                         } else {
@@ -877,7 +882,8 @@ impl Validator<'_> {
             .and_then(|s| Date::from_str(s).ok());
         let mut errors = d.errors;
         for (record, i) in d.records.iter().zip(&d.positions) {
-            if !ids.contains_key(record.unit.as_str()) {
+            if !ids.contains_key(record.unit.as_str()) && !self.unit_ids_seen.contains(&record.unit)
+            {
                 let help = suggest::did_you_mean(&record.unit, ids.keys().copied())
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();

@@ -1,0 +1,2071 @@
+//! Random valid rulesets: a [`Spec`] built from [`Choices`], rendered as ruleset
+//! text by [`Spec::render`].
+//!
+//! What a spec holds (every part of the language a ruleset can use, see
+//! `docs/language.md`): a header with an effective range (a whole year, a part
+//! of one, or across a year's end); assumptions, cited; 0–2 `levels` types;
+//! 1–2 groups with integer attributes (some optional; the second group may be
+//! `assessed annually` with `average when`); 1–4 record kinds with fields of
+//! every type (some optional), `derive`s and `key`s; a monthly or quarterly
+//! period, amendable or sealed (`late rejected`, `late carried` or the
+//! default); a score block with a base and 1–3 categories (allotments adding up
+//! to the base, floors, `cap bonuses … per period|year`) holding 1–6 rules of
+//! every kind (`deduct`, `bonus`, `adjust`) with `per … where …`, `when`,
+//! constant or computed amounts, level tables, rank tables, `times … when …`,
+//! `once per … keep highest`, `cap N per period|year`, `effective` ranges and
+//! rule versions; group caps; per-period and per-year rankings by total,
+//! attributes and discretion with `ties shared`, some `within` an attribute;
+//! notices, flags, classifications
+//! and quotas (with `ranked …`, `previous(…)`, `count`, `sum`); an `annual` block
+//! (pooled or summed, with `convert … round …`).
+//!
+//! Expressions use every operator, `if`, `count`, `sum`, `min`, `max`, `abs`,
+//! `overdue`, `present`, `previous`, `ranked`, `as_of`, `period_start`,
+//! `period_end`, bare level names and `unit.` attributes.
+//!
+//! Generated rulesets check without errors *and without warnings*: every rule
+//! cites a clause, every input is used, every limit can bind. A safe spec
+//! (the default) also never makes evaluation fail: it does no arithmetic on
+//! optional values, divides only by non-zero constants, computes deductions and
+//! bonuses that cannot be negative, and uses in a rule only unit attributes that
+//! every group declares. A *risky* spec ([`Spec::generate`] with `risky`) drops
+//! these precautions, so evaluation may fail — but only for the causes
+//! `docs/embedding.md` documents.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::{Choices, Day, Per};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ty {
+    Integer,
+    Decimal,
+    Date,
+    Text,
+    Bool,
+    Levels(usize),
+}
+
+impl Ty {
+    fn numeric(&self) -> bool {
+        matches!(self, Ty::Integer | Ty::Decimal)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub ty: Ty,
+    pub optional: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Derive {
+    pub name: String,
+    pub expr: String,
+    /// `Bool` or `Decimal`.
+    pub ty: Ty,
+}
+
+#[derive(Clone, Debug)]
+pub struct Kind {
+    pub name: String,
+    pub label: String,
+    pub fields: Vec<Field>,
+    pub derives: Vec<Derive>,
+    pub key: Option<String>,
+    pub braces: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Levels {
+    pub name: String,
+    pub label: Option<String>,
+    /// Names and labels, highest first.
+    pub levels: Vec<(String, Option<String>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Attr {
+    pub name: String,
+    pub optional: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    pub label: String,
+    pub attrs: Vec<Attr>,
+    pub annually: bool,
+    pub average_when: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Late {
+    Default,
+    Rejected,
+    Carried,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    Amendable,
+    Sealed { days: u32, late: Late },
+}
+
+/// The scope of a cap; `Implicit` is written without `per …` and means a period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Implicit,
+    Period,
+    Year,
+}
+
+impl Scope {
+    pub fn is_year(self) -> bool {
+        self == Scope::Year
+    }
+
+    fn render(self) -> &'static str {
+        match self {
+            Scope::Implicit => "",
+            Scope::Period => " per period",
+            Scope::Year => " per year",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    Deduct,
+    Bonus,
+    Adjust,
+}
+
+impl RuleKind {
+    fn keyword(self) -> &'static str {
+        match self {
+            RuleKind::Deduct => "deduct",
+            RuleKind::Bonus => "bonus",
+            RuleKind::Adjust => "adjust",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Amount {
+    Expr(String),
+    ByLevel {
+        field: String,
+        entries: Vec<(String, String)>,
+    },
+    ByRank {
+        rank: String,
+        of: String,
+        top: Vec<String>,
+        bottom: Vec<String>,
+        overlap: Option<&'static str>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub kind: RuleKind,
+    pub name: String,
+    pub label: String,
+    pub cite: String,
+    /// Record kind (index into `Spec::kinds`) and filter.
+    pub per: Option<(usize, Option<String>)>,
+    pub when: Vec<String>,
+    pub amount: Amount,
+    /// Factor, condition, citation.
+    pub times: Vec<(String, String, Option<String>)>,
+    pub once_per: Option<String>,
+    pub caps: Vec<(u32, Scope)>,
+    pub effective: Option<(Day, Day)>,
+}
+
+impl Rule {
+    /// Whether the amount is a bare number (the checker's "constant amount").
+    fn constant_amount(&self) -> Option<f64> {
+        match &self.amount {
+            Amount::Expr(e) => e.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn in_force(&self, period: Per) -> bool {
+        self.effective
+            .is_none_or(|(from, to)| period.end() >= from && period.start() <= to)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Category {
+    pub name: String,
+    pub label: String,
+    pub allot: Option<i64>,
+    pub floor: Option<i64>,
+    pub bonus_cap: Option<(u32, Scope)>,
+    pub rules: Vec<Rule>,
+}
+
+impl Category {
+    fn can_deduct(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::Deduct | RuleKind::Adjust))
+    }
+
+    fn can_add(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::Bonus | RuleKind::Adjust))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupCap {
+    pub name: String,
+    pub label: String,
+    pub limit: u32,
+    pub scope: Scope,
+    pub rules: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    Omitted,
+    Desc,
+    Asc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    pub name: String,
+    pub label: String,
+    pub group: usize,
+    pub per_year: bool,
+    /// `within attr`: one ranking per value of the attribute.
+    pub within: Option<String>,
+    /// `total`, `discretion` or an attribute, with its direction.
+    pub keys: Vec<(String, Dir)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Annual {
+    pub pooled: bool,
+    pub convert: Option<(String, Option<(u32, &'static str)>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub id: String,
+    pub from: Day,
+    pub to: Day,
+    pub quarter: bool,
+    pub assumptions: Vec<String>,
+    pub levels: Vec<Levels>,
+    pub groups: Vec<Group>,
+    pub kinds: Vec<Kind>,
+    pub policy: Policy,
+    pub base: i64,
+    pub categories: Vec<Category>,
+    pub group_caps: Vec<GroupCap>,
+    pub annual: Option<Annual>,
+    pub rankings: Vec<Ranking>,
+    /// Rendered notices, flags, classifications and quotas.
+    pub consequences: Vec<String>,
+    /// Whether the spec may make evaluation fail (see the module docs).
+    pub risky: bool,
+}
+
+const LABELS: &[&str] = &[
+    "重点工作",
+    "日常工作",
+    "个性化考核",
+    "数据报送",
+    "指标进度",
+    "媒体报道",
+    "质量问题",
+    "批示\\\"表扬\\\"",
+];
+const TEXTS: &[&str] = &["甲", "乙", "丙丁", "a b"];
+const LEVEL_NAMES: &[&str] = &["central", "provincial", "city", "county", "town"];
+const LEVEL_LABELS: &[&str] = &["中央", "省级", "市级", "县级", "乡镇"];
+const ATTRS: &[&str] = &["staff", "tasks", "indicators", "size"];
+const CLAUSES: &[&str] = &["T-1", "T-2.1", "T-3.1①", "T-3.2②", "T-4", "T-5.1"];
+const OPS: &[&str] = &["==", "!=", "<", "<=", ">", ">="];
+
+/// What expressions in one place can see.
+#[derive(Clone, Debug)]
+struct Sc {
+    /// The record kind in scope.
+    record: Option<usize>,
+    /// Unit attributes an expression may use without failing.
+    attrs: Vec<Attr>,
+    /// Whether `ranked …` is allowed (consequences only).
+    ranked: bool,
+    /// Whether `previous(…)` is allowed (a record with a key).
+    previous: bool,
+}
+
+/// The generator's state while building a spec.
+struct Gen<'c> {
+    c: &'c mut Choices,
+    risky: bool,
+    from: Day,
+    to: Day,
+    quarter: bool,
+    levels: Vec<Levels>,
+    groups: Vec<Group>,
+    kinds: Vec<Kind>,
+    used_kinds: BTreeSet<usize>,
+    used_attrs: BTreeSet<String>,
+    period_rankings: Vec<String>,
+}
+
+fn paren(s: String) -> String {
+    format!("({s})")
+}
+
+impl Gen<'_> {
+    fn label(&mut self) -> String {
+        (*self.c.pick(LABELS)).to_owned()
+    }
+
+    fn cite(&mut self, assumptions: &[String]) -> String {
+        let mut ids = vec![(*self.c.pick(CLAUSES)).to_owned()];
+        if self.c.chance(30) {
+            ids.push((*self.c.pick(CLAUSES)).to_owned());
+        }
+        if !assumptions.is_empty() && self.c.chance(30) {
+            ids.push(self.c.pick(assumptions).clone());
+        }
+        format!("[{}]", ids.join(", "))
+    }
+
+    /// A small number literal (never negative).
+    fn lit(&mut self) -> String {
+        (*self
+            .c
+            .pick(&["1", "2", "0", "3", "5", "0.5", "10", "2.5", "12", "1.25"]))
+        .to_owned()
+    }
+
+    fn pos_lit(&mut self) -> String {
+        (*self
+            .c
+            .pick(&["1", "2", "3", "5", "0.5", "10", "2.5", "1.25"]))
+        .to_owned()
+    }
+
+    fn date_lit(&mut self) -> String {
+        let span = (self.to.0 - self.from.0).max(0);
+        self.from.add(self.c.between(-20, span + 20)).to_string()
+    }
+
+    /// Fields of kind `k` (and derives) usable as names: (name, type, optional).
+    fn names_of(&self, k: usize) -> Vec<(String, Ty, bool)> {
+        let kind = &self.kinds[k];
+        let mut out: Vec<(String, Ty, bool)> = kind
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.ty.clone(), f.optional))
+            .collect();
+        out.extend(
+            kind.derives
+                .iter()
+                .map(|d| (d.name.clone(), d.ty.clone(), false)),
+        );
+        out
+    }
+
+    fn level_of(&mut self, levels: usize) -> String {
+        let names: Vec<String> = self.levels[levels]
+            .levels
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
+        self.c.pick(&names).clone()
+    }
+
+    // -------------------------------------------------------------- conditions
+
+    fn cond(&mut self, s: &Sc, depth: u32) -> String {
+        if depth > 0 {
+            match self.c.below(14) {
+                9 | 10 => {
+                    let a = self.cond_operand(s, depth - 1);
+                    let b = self.cond_operand(s, depth - 1);
+                    return format!("{a} and {b}");
+                }
+                11 => {
+                    let a = self.cond_operand(s, depth - 1);
+                    let b = self.cond_operand(s, depth - 1);
+                    return format!("{a} or {b}");
+                }
+                12 => {
+                    let a = self.cond(s, depth - 1);
+                    return format!("not {}", paren(a));
+                }
+                13 => {
+                    let a = self.cond(s, depth - 1);
+                    let b = self.cond(s, depth - 1);
+                    let e = self.cond(s, depth - 1);
+                    return format!("if {a} then {b} else {e}");
+                }
+                _ => {}
+            }
+        }
+        self.atom(s)
+    }
+
+    fn cond_operand(&mut self, s: &Sc, depth: u32) -> String {
+        let c = self.cond(s, depth);
+        if c.contains(" and ") || c.contains(" or ") || c.starts_with("if ") {
+            paren(c)
+        } else {
+            c
+        }
+    }
+
+    fn atom(&mut self, s: &Sc) -> String {
+        // Which atom families are available here.
+        let mut families: Vec<u8> = Vec::new();
+        if s.record.is_some() {
+            families.extend([0, 0, 0, 0]);
+        }
+        if !s.attrs.is_empty() {
+            families.push(1);
+        }
+        families.push(2); // count / sum
+        families.push(3); // constants and built-ins
+        if s.ranked && !self.period_rankings.is_empty() {
+            families.push(4);
+        }
+        if s.previous {
+            families.push(5);
+        }
+        match *self.c.pick(&families) {
+            0 => {
+                let k = s.record.unwrap_or(0);
+                self.field_atom(k)
+            }
+            1 => {
+                let attr = self.c.pick(&s.attrs).clone();
+                self.used_attrs.insert(attr.name.clone());
+                let name = if self.c.chance(50) {
+                    format!("unit.{}", attr.name)
+                } else {
+                    attr.name.clone()
+                };
+                if attr.optional && self.c.chance(30) {
+                    return format!("present({name})");
+                }
+                let op = self.c.pick(OPS);
+                let n = self.c.between(0, 4);
+                format!("{name} {op} {n}")
+            }
+            2 => {
+                let k = self.c.below(self.kinds.len());
+                self.used_kinds.insert(k);
+                let inner = Sc {
+                    record: Some(k),
+                    attrs: s.attrs.clone(),
+                    ranked: false,
+                    previous: false,
+                };
+                let filter = if self.c.chance(50) {
+                    format!(" where {}", self.cond(&inner, 1))
+                } else {
+                    String::new()
+                };
+                let op = self.c.pick(OPS);
+                if self.c.chance(25) {
+                    let value = self.num(&inner, 1, false);
+                    let n = self.c.between(-2, 20);
+                    format!("sum({}, {value}{filter}) {op} {n}", self.kinds[k].name)
+                } else {
+                    let n = self.c.between(0, 3);
+                    format!("count({}{filter}) {op} {n}", self.kinds[k].name)
+                }
+            }
+            3 => {
+                let choice = self.c.below(4);
+                match choice {
+                    0 => "true".to_owned(),
+                    1 => "false".to_owned(),
+                    2 => {
+                        let d = self.date_lit();
+                        let op = self.c.pick(OPS);
+                        format!("as_of {op} {d}")
+                    }
+                    _ => {
+                        let d = self.date_lit();
+                        let which = self.c.pick(&["period_start", "period_end"]);
+                        let op = self.c.pick(OPS);
+                        format!("{which} {op} {d}")
+                    }
+                }
+            }
+            4 => {
+                let side = self.c.pick(&["bottom", "top"]);
+                let n = self.c.between(1, 3);
+                let k = self.c.between(1, 3);
+                let in_ranking = if self.period_rankings.len() == 1 && self.c.chance(50) {
+                    String::new()
+                } else {
+                    format!(" in {}", self.c.pick(&self.period_rankings.clone()))
+                };
+                format!("ranked {side} {n} for {k} consecutive periods{in_ranking}")
+            }
+            _ => {
+                let k = s.record.unwrap_or(0);
+                let names = self.names_of(k);
+                let (name, ty, _) = self.c.pick(&names).clone();
+                match ty {
+                    Ty::Bool => format!("previous({name})"),
+                    Ty::Integer | Ty::Decimal => {
+                        let op = self.c.pick(OPS);
+                        let n = self.c.between(0, 20);
+                        format!("previous({name}) {op} {n}")
+                    }
+                    Ty::Levels(l) => {
+                        // `previous(x) == level` does not check (the bare level
+                        // name is not resolved against `previous`'s type).
+                        let level = self.level_of(l);
+                        format!("previous({name} == {level})")
+                    }
+                    Ty::Text => {
+                        let t = self.c.pick(TEXTS);
+                        format!("previous({name}) != \"{t}\"")
+                    }
+                    Ty::Date => format!("previous({name}) <= as_of"),
+                }
+            }
+        }
+    }
+
+    /// A condition on one attribute of record kind `k`.
+    fn field_atom(&mut self, k: usize) -> String {
+        let names = self.names_of(k);
+        if names.is_empty() {
+            return self.pick_bool_literal();
+        }
+        let (name, ty, optional) = self.c.pick(&names).clone();
+        if optional && self.c.chance(20) {
+            return if self.c.chance(50) {
+                format!("present({name})")
+            } else {
+                format!("not present({name})")
+            };
+        }
+        match ty {
+            Ty::Integer | Ty::Decimal => {
+                let op = self.c.pick(OPS);
+                let others: Vec<String> = names
+                    .iter()
+                    .filter(|(n, t, _)| t.numeric() && *n != name)
+                    .map(|(n, _, _)| n.clone())
+                    .collect();
+                if !others.is_empty() && self.c.chance(25) {
+                    let other = self.c.pick(&others).clone();
+                    format!("{name} {op} {other}")
+                } else {
+                    let n = self.c.between(-1, 15);
+                    let frac = if self.c.chance(20) { ".5" } else { "" };
+                    if n < 0 {
+                        format!("{name} {op} -1{frac}")
+                    } else {
+                        format!("{name} {op} {n}{frac}")
+                    }
+                }
+            }
+            Ty::Date => {
+                let others: Vec<String> = names
+                    .iter()
+                    .filter(|(n, t, _)| *t == Ty::Date && *n != name)
+                    .map(|(n, _, _)| n.clone())
+                    .collect();
+                match self.c.below(5) {
+                    0 => {
+                        let op = self.c.pick(OPS);
+                        let d = self.date_lit();
+                        format!("{name} {op} {d}")
+                    }
+                    1 => {
+                        let op = self.c.pick(OPS);
+                        let b = self.c.pick(&["as_of", "period_start", "period_end"]);
+                        format!("{name} {op} {b}")
+                    }
+                    2 if !others.is_empty() => {
+                        let other = self.c.pick(&others).clone();
+                        format!("overdue({name}, {other})")
+                    }
+                    3 if !others.is_empty() => {
+                        let other = self.c.pick(&others).clone();
+                        let op = self.c.pick(OPS);
+                        format!("{name} {op} {other}")
+                    }
+                    _ => format!("{name} <= as_of"),
+                }
+            }
+            Ty::Text => {
+                let op = self.c.pick(&["==", "!="]);
+                let t = self.c.pick(TEXTS);
+                format!("{name} {op} \"{t}\"")
+            }
+            Ty::Bool => match self.c.below(3) {
+                0 => name,
+                1 => format!("not {name}"),
+                _ => format!("{name} == true"),
+            },
+            Ty::Levels(l) => {
+                let level = self.level_of(l);
+                let op = self.c.pick(&["==", "!="]);
+                if self.c.chance(20) {
+                    format!("{level} {op} {name}")
+                } else {
+                    format!("{name} {op} {level}")
+                }
+            }
+        }
+    }
+
+    fn pick_bool_literal(&mut self) -> String {
+        (*self.c.pick(&["true", "false"])).to_owned()
+    }
+
+    // -------------------------------------------------------------- numbers
+
+    /// A number expression. With `nonneg` it is never negative; a safe spec's
+    /// numbers never fail to evaluate.
+    fn num(&mut self, s: &Sc, depth: u32, nonneg: bool) -> String {
+        if self.risky && depth > 0 && self.c.chance(20) {
+            // A division by a value that may well be zero.
+            let a = self.num(s, depth - 1, nonneg);
+            let b = if self.c.chance(50) {
+                let k = self.c.below(self.kinds.len());
+                self.used_kinds.insert(k);
+                format!("count({})", self.kinds[k].name)
+            } else {
+                self.num(s, 0, true)
+            };
+            return paren(format!("{a} / {b}"));
+        }
+        let pick = if depth == 0 {
+            self.c.below(5)
+        } else {
+            self.c.below(12)
+        };
+        match pick {
+            0 | 1 => {
+                if !nonneg && self.c.chance(25) {
+                    format!("-{}", self.pos_lit())
+                } else {
+                    self.lit()
+                }
+            }
+            2 => {
+                // A numeric record attribute.
+                let Some(k) = s.record else {
+                    return self.lit();
+                };
+                let numeric: Vec<(String, bool)> = self
+                    .names_of(k)
+                    .into_iter()
+                    .filter(|(_, t, optional)| t.numeric() && (!optional || self.risky))
+                    .map(|(n, _, o)| (n, o))
+                    .collect();
+                if numeric.is_empty() {
+                    return self.lit();
+                }
+                let (name, _) = self.c.pick(&numeric).clone();
+                if nonneg {
+                    if self.c.chance(50) {
+                        format!("abs({name})")
+                    } else {
+                        format!("max(0, {name})")
+                    }
+                } else {
+                    name
+                }
+            }
+            3 => {
+                // A unit attribute (values are never negative).
+                let attrs: Vec<Attr> = s
+                    .attrs
+                    .iter()
+                    .filter(|a| !a.optional || self.risky)
+                    .cloned()
+                    .collect();
+                if attrs.is_empty() {
+                    return self.lit();
+                }
+                let attr = self.c.pick(&attrs).clone();
+                self.used_attrs.insert(attr.name.clone());
+                format!("unit.{}", attr.name)
+            }
+            4 => {
+                let k = self.c.below(self.kinds.len());
+                self.used_kinds.insert(k);
+                let inner = Sc {
+                    record: Some(k),
+                    attrs: s.attrs.clone(),
+                    ranked: false,
+                    previous: false,
+                };
+                let filter = if self.c.chance(40) {
+                    format!(" where {}", self.cond(&inner, 0))
+                } else {
+                    String::new()
+                };
+                if self.c.chance(40) {
+                    let value = self.num(&inner, 0, nonneg);
+                    format!("sum({}, {value}{filter})", self.kinds[k].name)
+                } else {
+                    format!("count({}{filter})", self.kinds[k].name)
+                }
+            }
+            5 | 6 => {
+                let a = self.num(s, depth - 1, nonneg);
+                let b = self.num(s, depth - 1, nonneg);
+                let op = self.c.pick(&["+", "*"]);
+                paren(format!("{a} {op} {b}"))
+            }
+            7 => {
+                let a = self.num(s, depth - 1, false);
+                let b = self.num(s, depth - 1, false);
+                if nonneg {
+                    if self.c.chance(50) {
+                        format!("abs({a} - {b})")
+                    } else {
+                        format!("max(0, {a} - {b})")
+                    }
+                } else {
+                    paren(format!("{a} - {b}"))
+                }
+            }
+            8 => {
+                let a = self.num(s, depth - 1, nonneg);
+                if self.risky && self.c.chance(30) {
+                    // May divide by zero.
+                    let b = self.num(s, depth - 1, true);
+                    paren(format!("{a} / {b}"))
+                } else {
+                    // Terminating divisors keep a safe spec's arithmetic exact;
+                    // a risky one also divides by 3 (rounded to 28 digits).
+                    let divisors: &[&str] = if self.risky {
+                        &["2", "4", "5", "10", "3"]
+                    } else {
+                        &["2", "4", "5", "10"]
+                    };
+                    let d = self.c.pick(divisors);
+                    paren(format!("{a} / {d}"))
+                }
+            }
+            9 => {
+                let f = self.c.pick(&["min", "max"]);
+                let a = self.num(s, depth - 1, nonneg);
+                let b = self.num(s, depth - 1, nonneg);
+                if self.c.chance(30) {
+                    let e = self.num(s, depth - 1, nonneg);
+                    format!("{f}({a}, {b}, {e})")
+                } else {
+                    format!("{f}({a}, {b})")
+                }
+            }
+            10 => {
+                let a = self.num(s, depth - 1, false);
+                format!("abs({a})")
+            }
+            _ => {
+                let c = self.cond(s, 1);
+                let a = self.num(s, depth - 1, nonneg);
+                let b = self.num(s, depth - 1, nonneg);
+                paren(format!("if {c} then {a} else {b}"))
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- inputs
+
+    fn field(&mut self, name: String) -> Field {
+        let mut types = vec![Ty::Integer, Ty::Decimal, Ty::Date, Ty::Text, Ty::Bool];
+        types.extend((0..self.levels.len()).map(Ty::Levels));
+        let ty = self.c.pick(&types).clone();
+        let label = self.label();
+        Field {
+            name,
+            label,
+            ty,
+            optional: self.c.chance(30),
+        }
+    }
+
+    fn kind(&mut self, k: usize) -> Kind {
+        let n = self.c.below(5);
+        let mut fields: Vec<Field> = (0..n).map(|i| self.field(format!("f{k}_{i}"))).collect();
+        // Rank tables want two integer fields now and then.
+        if self.c.chance(15) {
+            for (i, name) in ["rank", "ranked"].iter().enumerate() {
+                let _ = i;
+                fields.push(Field {
+                    name: format!("{name}{k}"),
+                    label: "名次".to_owned(),
+                    ty: Ty::Integer,
+                    optional: false,
+                });
+            }
+        }
+        let label = self.label();
+        let mut kind = Kind {
+            name: format!("k{k}"),
+            label,
+            fields,
+            derives: Vec::new(),
+            key: None,
+            braces: self.c.chance(50),
+        };
+        // A derive over two fields of one type, or over a number.
+        if self.c.chance(35) {
+            let numeric: Vec<&Field> = kind.fields.iter().filter(|f| f.ty.numeric()).collect();
+            let dates: Vec<&Field> = kind.fields.iter().filter(|f| f.ty == Ty::Date).collect();
+            let name = format!("d{k}");
+            if dates.len() >= 2 && self.c.chance(60) {
+                let a = dates[0].name.clone();
+                let b = dates[1].name.clone();
+                let op = self.c.pick(OPS);
+                kind.derives.push(Derive {
+                    name,
+                    expr: format!("{a} {op} {b}"),
+                    ty: Ty::Bool,
+                });
+            } else if let Some(f) = numeric.first() {
+                let f = f.name.clone();
+                let optional = kind.fields.iter().any(|x| x.name == f && x.optional);
+                if optional || self.c.chance(50) {
+                    let op = self.c.pick(OPS);
+                    let n = self.c.between(0, 10);
+                    kind.derives.push(Derive {
+                        name,
+                        expr: format!("{f} {op} {n}"),
+                        ty: Ty::Bool,
+                    });
+                } else {
+                    let n = self.pos_lit();
+                    kind.derives.push(Derive {
+                        name,
+                        expr: format!("{f} - {n}"),
+                        ty: Ty::Decimal,
+                    });
+                }
+            }
+        }
+        // A key for `previous(…)`: a required text or levels field.
+        let keys: Vec<String> = kind
+            .fields
+            .iter()
+            .filter(|f| !f.optional && matches!(f.ty, Ty::Text | Ty::Levels(_)))
+            .map(|f| f.name.clone())
+            .collect();
+        if !keys.is_empty() && self.c.chance(40) {
+            kind.key = Some(self.c.pick(&keys).clone());
+        }
+        if !kind.fields.is_empty() || !kind.derives.is_empty() || kind.key.is_some() {
+            kind.braces = true;
+        }
+        kind
+    }
+
+    /// Unit attributes every group declares (safe to use in any rule).
+    fn common_attrs(&self) -> Vec<Attr> {
+        let Some(first) = self.groups.first() else {
+            return Vec::new();
+        };
+        first
+            .attrs
+            .iter()
+            .filter(|a| {
+                self.groups
+                    .iter()
+                    .all(|g| g.attrs.iter().any(|b| b.name == a.name))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Unit attributes a rule may use: in a risky spec, any declared one.
+    fn rule_attrs(&self) -> Vec<Attr> {
+        if self.risky {
+            let mut all: Vec<Attr> = Vec::new();
+            for g in &self.groups {
+                for a in &g.attrs {
+                    if !all.iter().any(|b| b.name == a.name) {
+                        all.push(a.clone());
+                    }
+                }
+            }
+            all
+        } else {
+            self.common_attrs()
+        }
+    }
+
+    // -------------------------------------------------------------- rules
+
+    fn rule(&mut self, kind: RuleKind, name: String, assumptions: &[String]) -> Rule {
+        let label = self.label();
+        let cite = self.cite(assumptions);
+        let attrs = self.rule_attrs();
+        let per = if self.c.chance(85) || self.c.below(2) == 0 {
+            let k = self.c.below(self.kinds.len());
+            self.used_kinds.insert(k);
+            let scope = Sc {
+                record: Some(k),
+                attrs: attrs.clone(),
+                ranked: false,
+                previous: false,
+            };
+            let filter = if self.c.chance(60) {
+                Some(self.cond(&scope, 2))
+            } else {
+                None
+            };
+            Some((k, filter))
+        } else {
+            None
+        };
+        let scope = Sc {
+            record: per.as_ref().map(|(k, _)| *k),
+            attrs,
+            ranked: false,
+            previous: false,
+        };
+        let mut when = Vec::new();
+        while when.len() < 2 && self.c.chance(20) {
+            when.push(self.cond(&scope, 1));
+        }
+        let amount = self.amount(kind, &scope);
+        let mut times = Vec::new();
+        while times.len() < 2 && self.c.chance(25) {
+            let factor = if self.c.chance(80) {
+                (*self.c.pick(&["2", "3", "0.5", "1.5", "0"])).to_owned()
+            } else {
+                self.num(&scope, 1, kind != RuleKind::Adjust)
+            };
+            let condition = self.cond(&scope, 1);
+            let cite = if self.c.chance(50) {
+                Some(self.cite(assumptions))
+            } else {
+                None
+            };
+            times.push((factor, condition, cite));
+        }
+        let once_per = match per {
+            Some((k, _)) if self.c.chance(25) && !self.kinds[k].fields.is_empty() => {
+                let names: Vec<String> = self.kinds[k]
+                    .fields
+                    .iter()
+                    .map(|f| f.name.clone())
+                    .collect();
+                Some(self.c.pick(&names).clone())
+            }
+            _ => None,
+        };
+        let mut rule = Rule {
+            kind,
+            name,
+            label,
+            cite,
+            per,
+            when,
+            amount,
+            times,
+            once_per,
+            caps: Vec::new(),
+            effective: None,
+        };
+        while rule.caps.len() < 2 && self.c.chance(if rule.caps.is_empty() { 35 } else { 20 }) {
+            let n = u32::try_from(self.c.between(1, 12)).unwrap_or(1);
+            let scope = *self.c.pick(&[Scope::Implicit, Scope::Period, Scope::Year]);
+            // A per-period cap on a rule that fires once with a constant amount
+            // never binds (the checker warns): keep those out.
+            let once_constant = rule.per.is_none()
+                && rule.times.is_empty()
+                && rule.constant_amount().is_some_and(|a| a <= f64::from(n));
+            if once_constant && !scope.is_year() {
+                continue;
+            }
+            rule.caps.push((n, scope));
+        }
+        if self.c.chance(12) {
+            // An effective range inside the ruleset's, on period boundaries.
+            let periods = periods_between(self.quarter, self.from, self.to);
+            if periods.len() >= 2 {
+                let a = self.c.below(periods.len());
+                let b = a + self.c.below(periods.len() - a);
+                let from = periods[a].start().max(self.from);
+                let to = periods[b].end().min(self.to);
+                rule.effective = Some((from, to));
+            }
+        }
+        rule
+    }
+
+    fn amount(&mut self, kind: RuleKind, s: &Sc) -> Amount {
+        let signed = kind == RuleKind::Adjust;
+        let fields: Vec<Field> = s
+            .record
+            .map(|k| self.kinds[k].fields.clone())
+            .unwrap_or_default();
+        let level_fields: Vec<&Field> = fields
+            .iter()
+            .filter(|f| matches!(f.ty, Ty::Levels(_)))
+            .collect();
+        let int_fields: Vec<&Field> = fields.iter().filter(|f| f.ty == Ty::Integer).collect();
+        let entry = |g: &mut Self| -> String {
+            if signed && g.c.chance(40) {
+                format!("-{}", g.pos_lit())
+            } else {
+                g.lit()
+            }
+        };
+        match self.c.below(8) {
+            3 | 4 if !level_fields.is_empty() => {
+                let field = (*self.c.pick(&level_fields)).clone();
+                let Ty::Levels(l) = field.ty else {
+                    unreachable!()
+                };
+                let names: Vec<String> = self.levels[l]
+                    .levels
+                    .iter()
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                let order = self.c.permutation(names.len());
+                let entries = order
+                    .into_iter()
+                    .map(|i| (names[i].clone(), entry(self)))
+                    .collect();
+                Amount::ByLevel {
+                    field: field.name,
+                    entries,
+                }
+            }
+            5 if !int_fields.is_empty() => {
+                let rank = self.c.pick(&int_fields).name.clone();
+                let of = self.c.pick(&int_fields).name.clone();
+                let list = |g: &mut Self, negative: bool| -> Vec<String> {
+                    let n = 1 + g.c.below(3);
+                    (0..n)
+                        .map(|_| {
+                            if negative && signed {
+                                format!("-{}", g.pos_lit())
+                            } else {
+                                g.lit()
+                            }
+                        })
+                        .collect()
+                };
+                let (top, bottom) = match self.c.below(5) {
+                    3 => (list(self, false), Vec::new()),
+                    4 => (Vec::new(), list(self, true)),
+                    _ => (list(self, false), list(self, true)),
+                };
+                let overlap = *self.c.pick(&[None, Some("top"), Some("bottom")]);
+                Amount::ByRank {
+                    rank,
+                    of,
+                    top,
+                    bottom,
+                    overlap,
+                }
+            }
+            6 | 7 => {
+                let nonneg = !(signed || self.risky && self.c.chance(30));
+                let e = self.num(s, 2, nonneg);
+                match e.strip_prefix('-') {
+                    // A negative constant deduction or bonus is a checker error;
+                    // a risky spec computes it instead.
+                    Some(n) if !signed => Amount::Expr(format!("(0 - {n})")),
+                    _ => Amount::Expr(e),
+                }
+            }
+            _ => Amount::Expr(entry(self)),
+        }
+    }
+
+    // -------------------------------------------------------------- consequences
+
+    fn consequence(&mut self, index: usize, assumptions: &[String], annual: bool) -> String {
+        let group_count = self.groups.len();
+        let target = if self.c.chance(50) {
+            Some(self.c.below(group_count))
+        } else {
+            None
+        };
+        let attrs = match target {
+            Some(g) => self.groups[g].attrs.clone(),
+            None => self.rule_attrs(),
+        };
+        let of = target
+            .map(|g| format!(" of {}", self.groups[g].name))
+            .unwrap_or_default();
+        let per_year = annual && self.c.chance(25);
+        let scope = if per_year {
+            " per year"
+        } else if self.c.chance(20) {
+            " per period"
+        } else {
+            ""
+        };
+        let label = self.label();
+        let cite = self.cite(assumptions);
+        let base = Sc {
+            record: None,
+            attrs,
+            ranked: !per_year,
+            previous: false,
+        };
+        let mut out = String::new();
+        match self.c.below(4) {
+            0 | 1 => {
+                let word = if self.c.chance(50) { "flag" } else { "notice" };
+                let _ = writeln!(out, "{word} c{index} \"{label}\"{of}{scope} {cite} {{");
+                let per = if self.c.chance(60) {
+                    let k = self.c.below(self.kinds.len());
+                    self.used_kinds.insert(k);
+                    let s = Sc {
+                        record: Some(k),
+                        previous: self.kinds[k].key.is_some(),
+                        ..base.clone()
+                    };
+                    let filter = if self.c.chance(60) {
+                        format!(" where {}", self.cond(&s, 1))
+                    } else {
+                        String::new()
+                    };
+                    let _ = writeln!(out, "  per {}{filter}", self.kinds[k].name);
+                    Some(s)
+                } else {
+                    None
+                };
+                let s = per.clone().unwrap_or(base);
+                if per.is_none() || self.c.chance(30) {
+                    let _ = writeln!(out, "  when {}", self.cond(&s, 1));
+                }
+                for _ in 0..self.c.below(3) {
+                    let _ = writeln!(out, "  action \"{}\"", self.label());
+                }
+            }
+            2 => {
+                let _ = writeln!(out, "classify c{index} \"{label}\"{of}{scope} {cite} {{");
+                let arms = 1 + self.c.below(3);
+                for (i, (name, text)) in [("red", "红"), ("yellow", "黄"), ("blue", "蓝")]
+                    .iter()
+                    .enumerate()
+                    .take(arms)
+                {
+                    let _ = i;
+                    let _ = writeln!(out, "  {name} \"{text}\" when {}", self.cond(&base, 1));
+                }
+                let _ = writeln!(out, "  green \"绿\" otherwise");
+            }
+            _ => {
+                let _ = writeln!(out, "quota c{index} \"{label}\"{of}{scope} {cite} {{");
+                for _ in 0..1 + self.c.below(3) {
+                    let k = self.c.below(self.kinds.len());
+                    self.used_kinds.insert(k);
+                    let n = self.c.between(1, 3);
+                    let text = self.label();
+                    let _ = writeln!(
+                        out,
+                        "  require count({}) >= {n} \"{text}\"",
+                        self.kinds[k].name
+                    );
+                }
+                if self.c.chance(70) {
+                    let _ = writeln!(out, "  action \"{}\"", self.label());
+                }
+            }
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// The periods overlapping `from ..= to`.
+pub fn periods_between(quarter: bool, from: Day, to: Day) -> Vec<Per> {
+    let mut out = Vec::new();
+    let mut p = Per::containing(quarter, from);
+    while p.start() <= to {
+        out.push(p);
+        p = p.next();
+    }
+    out
+}
+
+impl Spec {
+    /// A random valid ruleset.
+    pub fn generate(c: &mut Choices, risky: bool) -> Spec {
+        let year = 2024 + c.between(0, 3);
+        let (from, to) = match c.below(5) {
+            3 => (Day::ymd(year, 7, 13), Day::ymd(year, 12, 31)),
+            4 => (Day::ymd(year, 7, 1), Day::ymd(year + 1, 6, 30)),
+            _ => (Day::ymd(year, 1, 1), Day::ymd(year, 12, 31)),
+        };
+        let quarter = c.chance(15);
+        let mut g = Gen {
+            c,
+            risky,
+            from,
+            to,
+            quarter,
+            levels: Vec::new(),
+            groups: Vec::new(),
+            kinds: Vec::new(),
+            used_kinds: BTreeSet::new(),
+            used_attrs: BTreeSet::new(),
+            period_rankings: Vec::new(),
+        };
+        let assumptions: Vec<String> = (0..g.c.below(3)).map(|i| format!("T-A{}", i + 1)).collect();
+
+        // Levels types.
+        for t in 0..g.c.below(3) {
+            let n = 2 + g.c.below(3);
+            let start = g.c.below(LEVEL_NAMES.len() - n + 1);
+            let labelled = g.c.chance(70);
+            let levels = (start..start + n)
+                .map(|i| {
+                    (
+                        LEVEL_NAMES[i].to_owned(),
+                        labelled.then(|| format!("{}{t}", LEVEL_LABELS[i])),
+                    )
+                })
+                .collect();
+            let label = g.c.chance(70).then(|| "级别".to_owned());
+            g.levels.push(Levels {
+                name: format!("t{t}"),
+                label,
+                levels,
+            });
+        }
+
+        // Groups.
+        let group_count = 1 + g.c.below(2);
+        for gi in 0..group_count {
+            let mut attrs: Vec<Attr> = Vec::new();
+            for _ in 0..g.c.below(3) {
+                let name = (*g.c.pick(ATTRS)).to_owned();
+                if attrs.iter().any(|a| a.name == name) {
+                    continue;
+                }
+                // One attribute name, one declaration shape in every group.
+                let optional = name == "size";
+                attrs.push(Attr { name, optional });
+            }
+            let annually = gi == 1 && g.c.chance(30);
+            let average_when = if annually {
+                attrs
+                    .iter()
+                    .find(|a| !a.optional)
+                    .filter(|_| g.c.chance(60))
+                    .map(|a| format!("{} == 0", a.name))
+            } else {
+                None
+            };
+            if let Some(w) = &average_when {
+                if let Some(name) = w.split(' ').next() {
+                    g.used_attrs.insert(name.to_owned());
+                }
+            }
+            let label = (*g.c.pick(&["牵头单位", "乡镇（街道）", "责任单位"])).to_owned();
+            g.groups.push(Group {
+                name: format!("g{gi}"),
+                label,
+                attrs,
+                annually,
+                average_when,
+            });
+        }
+
+        // Record kinds; every levels type is some field's type.
+        let kind_count = 1 + g.c.below(4);
+        for k in 0..kind_count {
+            let kind = g.kind(k);
+            g.kinds.push(kind);
+        }
+        for l in 0..g.levels.len() {
+            let used = g
+                .kinds
+                .iter()
+                .any(|k| k.fields.iter().any(|f| f.ty == Ty::Levels(l)));
+            if !used {
+                let k = g.c.below(g.kinds.len());
+                let kind = &mut g.kinds[k];
+                let name = format!("f{k}_l{l}");
+                kind.fields.push(Field {
+                    name,
+                    label: "级别".to_owned(),
+                    ty: Ty::Levels(l),
+                    optional: false,
+                });
+                kind.braces = true;
+            }
+        }
+
+        // Period.
+        let policy = if g.c.chance(60) {
+            Policy::Sealed {
+                days: u32::try_from(g.c.between(0, 20)).unwrap_or(0),
+                late: *g.c.pick(&[Late::Rejected, Late::Default, Late::Carried]),
+            }
+        } else {
+            Policy::Amendable
+        };
+
+        // Annual block and rankings' names (consequences may use `ranked`).
+        let needs_annual = g.groups.iter().any(|gr| gr.annually);
+        let annual = if needs_annual || g.c.below(7) != 0 {
+            let pooled = g.c.chance(50);
+            let convert = if g.c.chance(30) {
+                let weight = (*g.c.pick(&["10", "50", "100", "7.5"])).to_owned();
+                let rounding = if g.c.chance(60) {
+                    let places = u32::try_from(g.c.between(0, 2)).unwrap_or(0);
+                    let mode = *g.c.pick(&["half_up", "half_even", "down", "up"]);
+                    Some((places, mode))
+                } else {
+                    None
+                };
+                Some((weight, rounding))
+            } else {
+                None
+            };
+            Some(Annual { pooled, convert })
+        } else {
+            None
+        };
+        let mut rankings: Vec<Ranking> = Vec::new();
+        for gi in 0..g.groups.len() {
+            if !g.groups[gi].annually {
+                rankings.push(Ranking {
+                    name: format!("m{gi}"),
+                    label: "月度排名".to_owned(),
+                    group: gi,
+                    per_year: false,
+                    within: None,
+                    keys: Vec::new(),
+                });
+            }
+            if annual.is_some() && (g.groups[gi].annually || g.c.chance(40)) {
+                rankings.push(Ranking {
+                    name: format!("y{gi}"),
+                    label: "年度排名".to_owned(),
+                    group: gi,
+                    per_year: true,
+                    within: None,
+                    keys: Vec::new(),
+                });
+            }
+        }
+        g.period_rankings = rankings
+            .iter()
+            .filter(|r| !r.per_year)
+            .map(|r| r.name.clone())
+            .collect();
+
+        // Score.
+        let base = *g.c.pick(&[100, 60, 120, 80, 10]);
+        let category_count = 1 + g.c.below(3);
+        let allotted: Vec<bool> = match g.c.below(5) {
+            0 | 1 => vec![true; category_count],
+            2 | 3 => vec![false; category_count],
+            _ => (0..category_count).map(|_| g.c.chance(50)).collect(),
+        };
+        let shares = split(g.c, base, allotted.iter().filter(|a| **a).count());
+        let mut share = shares.into_iter();
+        let mut categories: Vec<Category> = (0..category_count)
+            .map(|i| Category {
+                name: format!("c{i}"),
+                label: String::new(),
+                allot: if allotted[i] { share.next() } else { None },
+                floor: None,
+                bonus_cap: None,
+                rules: Vec::new(),
+            })
+            .collect();
+        for category in &mut categories {
+            category.label = (*g.c.pick(LABELS)).to_owned();
+        }
+        let rule_count = 1 + g.c.below(6);
+        for r in 0..rule_count {
+            let kind = *g.c.pick(&[
+                RuleKind::Deduct,
+                RuleKind::Bonus,
+                RuleKind::Deduct,
+                RuleKind::Adjust,
+                RuleKind::Bonus,
+            ]);
+            let rule = g.rule(kind, format!("r{r}"), &assumptions);
+            let c = g.c.below(category_count);
+            // Now and then a second version of the rule with a disjoint range.
+            let periods = periods_between(quarter, from, to);
+            if rule.effective.is_none() && periods.len() >= 2 && g.c.chance(8) {
+                let split_at = 1 + g.c.below(periods.len() - 1);
+                let mut first = rule.clone();
+                first.effective = Some((from, periods[split_at].start().add(-1)));
+                let mut second = g.rule(kind, format!("r{r}"), &assumptions);
+                second.effective = Some((periods[split_at].start(), to));
+                categories[c].rules.push(first);
+                categories[c].rules.push(second);
+            } else {
+                categories[c].rules.push(rule);
+            }
+        }
+        for category in &mut categories {
+            if let Some(allot) = category.allot {
+                if category.can_deduct() && g.c.chance(70) && allot >= 1 {
+                    category.floor = Some(g.c.between(0, allot - 1));
+                }
+            }
+            if category.can_add() && g.c.chance(40) {
+                let n = u32::try_from(g.c.between(1, 15)).unwrap_or(1);
+                let scope = *g.c.pick(&[Scope::Implicit, Scope::Period, Scope::Year]);
+                category.bonus_cap = Some((n, scope));
+            }
+        }
+        let mut group_caps = Vec::new();
+        let names: Vec<String> = (0..rule_count).map(|r| format!("r{r}")).collect();
+        for i in 0..2 {
+            if !g.c.chance(if i == 0 { 30 } else { 10 }) {
+                break;
+            }
+            let order = g.c.permutation(names.len());
+            let take = 1 + g.c.below(names.len().min(3));
+            let mut members: Vec<String> =
+                order[..take].iter().map(|j| names[*j].clone()).collect();
+            members.sort();
+            group_caps.push(GroupCap {
+                name: format!("gc{i}"),
+                label: "合计".to_owned(),
+                limit: u32::try_from(g.c.between(1, 12)).unwrap_or(1),
+                scope: *g.c.pick(&[Scope::Implicit, Scope::Period, Scope::Year]),
+                rules: members,
+            });
+        }
+
+        // Ranking keys.
+        for ranking in &mut rankings {
+            let group = &g.groups[ranking.group];
+            let attrs: Vec<String> = group.attrs.iter().map(|a| a.name.clone()).collect();
+            let dir = |g: &mut Gen<'_>| *g.c.pick(&[Dir::Omitted, Dir::Desc, Dir::Asc, Dir::Desc]);
+            let first = match g.c.below(8) {
+                6 if !attrs.is_empty() => g.c.pick(&attrs).clone(),
+                7 => "discretion".to_owned(),
+                _ => "total".to_owned(),
+            };
+            let d = if first == "discretion" {
+                Dir::Omitted
+            } else {
+                dir(&mut g)
+            };
+            ranking.keys.push((first, d));
+            if !attrs.is_empty() && g.c.chance(15) {
+                let within = g.c.pick(&attrs).clone();
+                g.used_attrs.insert(within.clone());
+                ranking.within = Some(within);
+            }
+            let mut candidates = attrs.clone();
+            candidates.push("discretion".to_owned());
+            candidates.push("total".to_owned());
+            for key in candidates {
+                if ranking.keys.iter().any(|(k, _)| *k == key) || !g.c.chance(40) {
+                    continue;
+                }
+                let d = if key == "discretion" {
+                    Dir::Omitted
+                } else {
+                    dir(&mut g)
+                };
+                ranking.keys.push((key, d));
+            }
+            for (key, _) in &ranking.keys {
+                if key != "total" && key != "discretion" {
+                    g.used_attrs.insert(key.clone());
+                }
+            }
+        }
+
+        // Consequences.
+        let mut consequences = Vec::new();
+        for i in 0..g.c.below(4) {
+            let text = g.consequence(i, &assumptions, annual.is_some());
+            consequences.push(text);
+        }
+
+        // Every input used: record kinds through a flag, attributes as ranking keys.
+        for k in 0..g.kinds.len() {
+            if !g.used_kinds.contains(&k) {
+                g.used_kinds.insert(k);
+                consequences.push(format!(
+                    "flag uses_k{k} \"{}\" [T-6] {{\n  per k{k}\n}}",
+                    g.kinds[k].label
+                ));
+            }
+        }
+        for gi in 0..g.groups.len() {
+            for attr in g.groups[gi].attrs.clone() {
+                if g.used_attrs.contains(&attr.name) {
+                    continue;
+                }
+                g.used_attrs.insert(attr.name.clone());
+                match rankings.iter_mut().find(|r| r.group == gi) {
+                    Some(r) => r.keys.push((attr.name.clone(), Dir::Omitted)),
+                    None => rankings.push(Ranking {
+                        name: format!("y{gi}"),
+                        label: "年度排名".to_owned(),
+                        group: gi,
+                        per_year: true,
+                        within: None,
+                        keys: vec![
+                            ("total".to_owned(), Dir::Omitted),
+                            (attr.name.clone(), Dir::Desc),
+                        ],
+                    }),
+                }
+            }
+        }
+
+        let mut spec = Spec {
+            id: format!("gen_{year}"),
+            from,
+            to,
+            quarter,
+            assumptions,
+            levels: g.levels,
+            groups: g.groups,
+            kinds: g.kinds,
+            policy,
+            base,
+            categories,
+            group_caps,
+            annual,
+            rankings,
+            consequences,
+            risky,
+        };
+        spec.finalize();
+        spec
+    }
+
+    /// Adds a record kind `kx` that no other part of the ruleset refers to, and
+    /// a rule on it of the given kind in a random category (sometimes within a
+    /// group cap): adding a `kx` record can only change the score through this
+    /// rule. Returns the rule's name and a way to build a record that matches
+    /// its filter.
+    pub fn add_target(&mut self, c: &mut Choices, kind: RuleKind, negative: bool) -> Target {
+        let k = self.kinds.len();
+        let mut fields = Vec::new();
+        let mut witness: Vec<(String, Witness)> = Vec::new();
+        let mut filters: Vec<String> = Vec::new();
+        let levels_count = self.levels.len();
+        for i in 0..c.below(4) {
+            let name = format!("x_{i}");
+            let mut types = vec![Ty::Integer, Ty::Decimal, Ty::Date, Ty::Text, Ty::Bool];
+            types.extend((0..levels_count).map(Ty::Levels));
+            let ty = c.pick(&types).clone();
+            let optional = c.chance(25);
+            // A filter atom on this field, and a value that satisfies it.
+            if c.chance(60) {
+                match &ty {
+                    Ty::Integer | Ty::Decimal => {
+                        let n = c.between(0, 10);
+                        filters.push(format!("{name} >= {n}"));
+                        witness.push((name.clone(), Witness::AtLeast(n)));
+                    }
+                    Ty::Date => {
+                        filters.push(format!("{name} <= as_of"));
+                        witness.push((name.clone(), Witness::DateNotAfterAsOf));
+                    }
+                    Ty::Text => {
+                        let t = (*c.pick(TEXTS)).to_owned();
+                        filters.push(format!("{name} == \"{t}\""));
+                        witness.push((name.clone(), Witness::Text(t)));
+                    }
+                    Ty::Bool => {
+                        filters.push(name.clone());
+                        witness.push((name.clone(), Witness::True));
+                    }
+                    Ty::Levels(l) => {
+                        let levels = &self.levels[*l].levels;
+                        let level = levels[c.below(levels.len())].0.clone();
+                        filters.push(format!("{name} == {level}"));
+                        witness.push((name.clone(), Witness::Level(level)));
+                    }
+                }
+                if optional && c.chance(50) {
+                    filters.pop();
+                    filters.push(format!("present({name})"));
+                    witness.pop();
+                    witness.push((name.clone(), Witness::Present));
+                }
+            }
+            fields.push(Field {
+                name,
+                label: "字段".to_owned(),
+                ty,
+                optional,
+            });
+        }
+        let rank_fields = c.chance(25);
+        if rank_fields {
+            for name in ["x_rank", "x_of"] {
+                fields.push(Field {
+                    name: name.to_owned(),
+                    label: "名次".to_owned(),
+                    ty: Ty::Integer,
+                    optional: false,
+                });
+            }
+        }
+        self.kinds.push(Kind {
+            name: "kx".to_owned(),
+            label: "目标记录".to_owned(),
+            braces: !fields.is_empty(),
+            fields,
+            derives: Vec::new(),
+            key: None,
+        });
+        let sign = if negative { "-" } else { "" };
+        let lit = |c: &mut Choices| (*c.pick(&["1", "2", "3", "0.5", "5", "10", "2.5"])).to_owned();
+        let amount = match c.below(5) {
+            3 if rank_fields => {
+                let top: Vec<String> = (0..1 + c.below(3))
+                    .map(|_| format!("{sign}{}", lit(c)))
+                    .collect();
+                let bottom: Vec<String> = (0..1 + c.below(3))
+                    .map(|_| format!("{sign}{}", lit(c)))
+                    .collect();
+                Amount::ByRank {
+                    rank: "x_rank".to_owned(),
+                    of: "x_of".to_owned(),
+                    top,
+                    bottom,
+                    overlap: *c.pick(&[None, Some("top"), Some("bottom")]),
+                }
+            }
+            4 => {
+                let numeric: Vec<String> = self.kinds[k]
+                    .fields
+                    .iter()
+                    .filter(|f| f.ty.numeric() && !f.optional)
+                    .map(|f| f.name.clone())
+                    .collect();
+                match numeric.first() {
+                    Some(f) if !negative => Amount::Expr(format!("min({}, abs({f}) + 1)", lit(c))),
+                    Some(f) => Amount::Expr(format!("-min({}, abs({f}) + 1)", lit(c))),
+                    None => Amount::Expr(format!("{sign}{}", lit(c))),
+                }
+            }
+            _ => Amount::Expr(format!("{sign}{}", lit(c))),
+        };
+        let filter = if filters.is_empty() {
+            None
+        } else {
+            Some(filters.join(" and "))
+        };
+        let times = if c.chance(25) {
+            vec![(
+                (*c.pick(&["2", "0.5", "3"])).to_owned(),
+                "true".to_owned(),
+                None,
+            )]
+        } else {
+            Vec::new()
+        };
+        let once_per = if c.chance(25) {
+            self.kinds[k].fields.first().map(|f| f.name.clone())
+        } else {
+            None
+        };
+        let mut caps = Vec::new();
+        if c.chance(40) {
+            caps.push((
+                u32::try_from(c.between(1, 12)).unwrap_or(1),
+                *c.pick(&[Scope::Implicit, Scope::Period, Scope::Year]),
+            ));
+        }
+        let rule = Rule {
+            kind,
+            name: "rx".to_owned(),
+            label: "目标规则".to_owned(),
+            cite: "[T-9]".to_owned(),
+            per: Some((k, filter)),
+            when: Vec::new(),
+            amount,
+            times,
+            once_per,
+            caps,
+            effective: None,
+        };
+        let category = c.below(self.categories.len());
+        self.categories[category].rules.push(rule);
+        if !self.group_caps.is_empty() && c.chance(50) {
+            let i = c.below(self.group_caps.len());
+            self.group_caps[i].rules.push("rx".to_owned());
+        }
+        self.finalize();
+        Target {
+            rule: "rx".to_owned(),
+            kind: k,
+            witness,
+        }
+    }
+
+    /// Keeps every limit able to bind (no `never_binds` warning): floors only in
+    /// categories that deduct, bonus caps only where there are bonuses, group
+    /// caps below the sum of their rules' own caps.
+    pub fn finalize(&mut self) {
+        for category in &mut self.categories {
+            if !category.can_deduct() {
+                category.floor = None;
+            }
+            if !category.can_add() {
+                category.bonus_cap = None;
+            }
+        }
+        let rules: Vec<Rule> = self
+            .categories
+            .iter()
+            .flat_map(|c| c.rules.iter().cloned())
+            .collect();
+        self.group_caps.retain_mut(|cap| {
+            // The checker's sum: each rule's largest first cap of the same scope
+            // (over its versions); none if any version has no such cap.
+            let mut sum: Option<u32> = Some(0);
+            for name in &cap.rules {
+                let own: Option<u32> = rules
+                    .iter()
+                    .filter(|r| &r.name == name)
+                    .map(|r| {
+                        r.caps
+                            .first()
+                            .filter(|(_, s)| same_scope(*s, cap.scope))
+                            .map(|(n, _)| *n)
+                    })
+                    .collect::<Option<Vec<u32>>>()
+                    .and_then(|v| v.into_iter().max());
+                sum = match (sum, own) {
+                    (Some(s), Some(o)) => Some(s + o),
+                    _ => None,
+                };
+            }
+            match sum {
+                Some(s) if s <= cap.limit => {
+                    if s >= 2 {
+                        cap.limit = s - 1;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                _ => true,
+            }
+        });
+    }
+
+    /// The rules, in declaration order (versions separately).
+    pub fn rules(&self) -> impl Iterator<Item = (&Category, &Rule)> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.rules.iter().map(move |r| (c, r)))
+    }
+
+    /// The ruleset's text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "// A generated ruleset (tests/properties.rs).");
+        let _ = writeln!(out, "ruleset {} {{", self.id);
+        let _ = writeln!(out, "  title \"生成的考核细则\"");
+        let _ = writeln!(out, "  issuer \"测试专班\"");
+        let _ = writeln!(out, "  source \"tests/properties.rs\"");
+        let _ = writeln!(out, "  effective {} to {}", self.from, self.to);
+        let _ = writeln!(out, "}}\n");
+        for a in &self.assumptions {
+            let _ = writeln!(out, "assumption [{a}] \"生成的假设 {a}\"");
+        }
+        for l in &self.levels {
+            let label = l
+                .label
+                .as_ref()
+                .map(|t| format!(" \"{t}\""))
+                .unwrap_or_default();
+            let _ = writeln!(out, "levels {}{label} {{", l.name);
+            for (name, label) in &l.levels {
+                let label = label
+                    .as_ref()
+                    .map(|t| format!(" \"{t}\""))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  {name}{label}");
+            }
+            let _ = writeln!(out, "}}");
+        }
+        for g in &self.groups {
+            let _ = writeln!(out, "group {} \"{}\" [T-0] {{", g.name, g.label);
+            for a in &g.attrs {
+                let q = if a.optional { "?" } else { "" };
+                let _ = writeln!(out, "  attribute {}: integer{q} \"属性\"", a.name);
+            }
+            if g.annually {
+                let _ = writeln!(out, "  assessed annually [T-0]");
+            }
+            if let Some(w) = &g.average_when {
+                let _ = writeln!(out, "  average when {w} [T-0]");
+            }
+            let _ = writeln!(out, "}}");
+        }
+        for k in &self.kinds {
+            if !k.braces {
+                let _ = writeln!(out, "record {} \"{}\"", k.name, k.label);
+                continue;
+            }
+            let _ = writeln!(out, "record {} \"{}\" {{", k.name, k.label);
+            if let Some(key) = &k.key {
+                let _ = writeln!(out, "  key {key}");
+            }
+            for f in &k.fields {
+                let ty = match &f.ty {
+                    Ty::Integer => "integer".to_owned(),
+                    Ty::Decimal => "decimal".to_owned(),
+                    Ty::Date => "date".to_owned(),
+                    Ty::Text => "text".to_owned(),
+                    Ty::Bool => "bool".to_owned(),
+                    Ty::Levels(l) => self.levels[*l].name.clone(),
+                };
+                let q = if f.optional { "?" } else { "" };
+                let _ = writeln!(out, "  {}: {ty}{q} \"{}\"", f.name, f.label);
+            }
+            for d in &k.derives {
+                let _ = writeln!(out, "  derive {} = {} [T-0]", d.name, d.expr);
+            }
+            let _ = writeln!(out, "}}");
+        }
+        let unit = if self.quarter { "quarter" } else { "month" };
+        let _ = writeln!(out, "\nperiod {unit} [T-2] {{");
+        match self.policy {
+            Policy::Amendable => {
+                let _ = writeln!(out, "  amendable [T-2]");
+            }
+            Policy::Sealed { days, late } => {
+                let _ = writeln!(out, "  seal {days} days after end [T-2]");
+                match late {
+                    Late::Default => {}
+                    Late::Rejected => {
+                        let _ = writeln!(out, "  late rejected [T-2]");
+                    }
+                    Late::Carried => {
+                        let _ = writeln!(out, "  late carried");
+                    }
+                }
+            }
+        }
+        let _ = writeln!(out, "}}\n");
+        let mut score_cite = vec!["T-3".to_owned()];
+        score_cite.extend(self.assumptions.iter().cloned());
+        let _ = writeln!(out, "score [{}] {{", score_cite.join(", "));
+        let _ = writeln!(out, "  base {} [T-3]", self.base);
+        for c in &self.categories {
+            let _ = writeln!(out, "  category {} \"{}\" [T-3] {{", c.name, c.label);
+            if let Some(allot) = c.allot {
+                let _ = writeln!(out, "    allot {allot}");
+            }
+            if let Some(floor) = c.floor {
+                let _ = writeln!(out, "    floor {floor} [T-3]");
+            }
+            if let Some((n, scope)) = c.bonus_cap {
+                let _ = writeln!(out, "    cap bonuses {n}{}", scope.render());
+            }
+            for r in &c.rules {
+                render_rule(&mut out, self, r);
+            }
+            let _ = writeln!(out, "  }}");
+        }
+        for cap in &self.group_caps {
+            let _ = writeln!(
+                out,
+                "  cap {} \"{}\" {}{} on {} [T-3.9]",
+                cap.name,
+                cap.label,
+                cap.limit,
+                cap.scope.render(),
+                cap.rules.join(", ")
+            );
+        }
+        let _ = writeln!(out, "}}\n");
+        if let Some(a) = &self.annual {
+            let _ = writeln!(out, "annual [T-4] {{");
+            let from = if a.pooled {
+                "pooled records"
+            } else {
+                "sum of periods"
+            };
+            let _ = writeln!(out, "  from {from} [T-4]");
+            if let Some((weight, rounding)) = &a.convert {
+                let round = rounding
+                    .map(|(p, m)| format!(" round {p} {m}"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  convert weight {weight}{round}");
+            }
+            let _ = writeln!(out, "}}\n");
+        }
+        for r in &self.rankings {
+            let scope = if r.per_year { " per year" } else { "" };
+            let within = r
+                .within
+                .as_ref()
+                .map(|w| format!(" within {w}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "ranking {} \"{}\" of {}{within}{scope} [T-5] {{",
+                r.name, r.label, self.groups[r.group].name
+            );
+            for (key, dir) in &r.keys {
+                let dir = match dir {
+                    Dir::Omitted => "",
+                    Dir::Desc => " desc",
+                    Dir::Asc => " asc",
+                };
+                let _ = writeln!(out, "  by {key}{dir}");
+            }
+            let _ = writeln!(out, "  ties shared [T-5]");
+            let _ = writeln!(out, "}}");
+        }
+        for c in &self.consequences {
+            let _ = writeln!(out, "{c}");
+        }
+        out
+    }
+}
+
+/// Whether two cap scopes mean the same (an implicit scope is a period).
+pub fn same_scope(a: Scope, b: Scope) -> bool {
+    a.is_year() == b.is_year()
+}
+
+fn render_rule(out: &mut String, spec: &Spec, r: &Rule) {
+    let _ = writeln!(
+        out,
+        "    {} {} \"{}\" {} {{",
+        r.kind.keyword(),
+        r.name,
+        r.label,
+        r.cite
+    );
+    if let Some((k, filter)) = &r.per {
+        let filter = filter
+            .as_ref()
+            .map(|f| format!(" where {f}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "      per {}{filter}", spec.kinds[*k].name);
+    }
+    for w in &r.when {
+        let _ = writeln!(out, "      when {w}");
+    }
+    match &r.amount {
+        Amount::Expr(e) => {
+            let _ = writeln!(out, "      amount {e}");
+        }
+        Amount::ByLevel { field, entries } => {
+            let entries: Vec<String> = entries.iter().map(|(l, n)| format!("{l}: {n}")).collect();
+            let _ = writeln!(out, "      amount by {field} {{ {} }}", entries.join(", "));
+        }
+        Amount::ByRank {
+            rank,
+            of,
+            top,
+            bottom,
+            overlap,
+        } => {
+            let _ = writeln!(out, "      amount by rank {rank} of {of} {{");
+            if !top.is_empty() {
+                let _ = writeln!(out, "        top {}", top.join(", "));
+            }
+            if !bottom.is_empty() {
+                let _ = writeln!(out, "        bottom {}", bottom.join(", "));
+            }
+            if let Some(side) = overlap {
+                let _ = writeln!(out, "        overlap {side}");
+            }
+            let _ = writeln!(out, "      }}");
+        }
+    }
+    for (factor, when, cite) in &r.times {
+        let cite = cite.as_ref().map(|c| format!(" {c}")).unwrap_or_default();
+        let _ = writeln!(out, "      times {factor} when {when}{cite}");
+    }
+    if let Some(attr) = &r.once_per {
+        let _ = writeln!(out, "      once per {attr} keep highest [T-3.5]");
+    }
+    for (n, scope) in &r.caps {
+        let _ = writeln!(out, "      cap {n}{}", scope.render());
+    }
+    if let Some((from, to)) = r.effective {
+        let _ = writeln!(out, "      effective {from} to {to}");
+    }
+    let _ = writeln!(out, "    }}");
+}
+
+/// Splits `total` into `n` positive whole parts (no parts for `n == 0`).
+fn split(c: &mut Choices, total: i64, n: usize) -> Vec<i64> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut cuts: Vec<i64> = (1..n).map(|_| c.between(1, total - 1)).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for cut in cuts {
+        parts.push(cut - last);
+        last = cut;
+    }
+    parts.push(total - last);
+    // Fewer distinct cuts than wanted: pad by splitting the largest part.
+    while parts.len() < n {
+        let (i, largest) = parts
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by_key(|(_, p)| *p)
+            .unwrap_or((0, 1));
+        if largest < 2 {
+            break;
+        }
+        parts[i] = largest - largest / 2;
+        parts.push(largest / 2);
+    }
+    parts
+}
+
+/// How to make a value satisfy one atom of the target rule's filter.
+#[derive(Clone, Debug)]
+pub enum Witness {
+    AtLeast(i64),
+    DateNotAfterAsOf,
+    Text(String),
+    True,
+    Level(String),
+    Present,
+}
+
+/// The rule added by [`Spec::add_target`].
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub rule: String,
+    pub kind: usize,
+    pub witness: Vec<(String, Witness)>,
+}
