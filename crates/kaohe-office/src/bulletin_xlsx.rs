@@ -28,7 +28,7 @@ use crate::bulletin::{
     categories, category_value, class_colour, classifications, item_kind_label, notice_kind_label,
     period_label, periods, places, record_text, tables, Scope,
 };
-use crate::template::display_width;
+use crate::template::{display_width, header_format, subtitle_format, title_format};
 
 /// Why the bulletin workbook could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -91,18 +91,9 @@ struct Styles {
 impl Styles {
     fn new() -> Styles {
         Styles {
-            title: Format::new()
-                .set_bold()
-                .set_font_size(16)
-                .set_font_color(Color::RGB(0xC00000)),
-            subtitle: Format::new().set_font_color(Color::RGB(0x595959)),
-            header: Format::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0xDDEBF7))
-                .set_border(FormatBorder::Thin)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
-                .set_text_wrap(),
+            title: title_format(),
+            subtitle: subtitle_format(),
+            header: header_format(),
             cell: Format::new().set_border(FormatBorder::Thin),
             wrap: Format::new()
                 .set_border(FormatBorder::Thin)
@@ -190,13 +181,25 @@ impl<'w> Columns<'w> {
         Ok(())
     }
 
-    fn finish(self, max: usize) -> Result<(), XlsxError> {
+    /// Sizes the columns, puts a filter on the header row over the rows
+    /// written (up to column `last_col`) and keeps the header row in view.
+    fn finish_table(self, max: usize, last_col: u16) -> Result<(), XlsxError> {
+        let last_row = self.row.saturating_sub(1);
+        let ws = self.finish(max)?;
+        if last_row > 0 {
+            ws.autofilter(0, 0, last_row, last_col)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(())
+    }
+
+    fn finish(self, max: usize) -> Result<&'w mut Worksheet, XlsxError> {
         for (i, w) in self.widths.iter().enumerate() {
             let width = (*w + 2).clamp(6, max);
             self.ws
                 .set_column_width(Self::col(i)?, u32::try_from(width).unwrap_or(10))?;
         }
-        Ok(())
+        Ok(self.ws)
     }
 }
 
@@ -492,13 +495,7 @@ fn explanation_sheet(
             c.row += 1;
         }
     }
-    let last_row = c.row.saturating_sub(1);
-    c.finish(60)?;
-    if last_row > 0 {
-        ws.autofilter(0, 0, last_row, 12)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
+    c.finish_table(60, 12)
 }
 
 fn notices_sheet(
@@ -613,11 +610,5 @@ fn notices_sheet(
         c.text(8, &rejected.clauses.join(", "), &styles.cell)?;
         c.row += 1;
     }
-    let last_row = c.row.saturating_sub(1);
-    c.finish(60)?;
-    if last_row > 0 {
-        ws.autofilter(0, 0, last_row, 8)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
+    c.finish_table(60, 8)
 }

@@ -69,24 +69,39 @@ pub(crate) struct Styles {
     pub(crate) date: Format,
 }
 
+/// The sheet title of ledgers and bulletins: bold, large, official red.
+pub(crate) fn title_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_font_color(Color::RGB(0xC00000))
+}
+
+/// The grey line under a sheet title.
+pub(crate) fn subtitle_format() -> Format {
+    Format::new().set_font_color(Color::RGB(0x595959))
+}
+
+/// Column headers of ledgers and bulletins.
+pub(crate) fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
+}
+
 impl Styles {
     pub(crate) fn new() -> Styles {
         let input = Format::new()
             .set_background_color(Color::RGB(0xFFF2CC))
             .set_border(FormatBorder::Thin);
         Styles {
-            title: Format::new()
-                .set_bold()
-                .set_font_size(16)
-                .set_font_color(Color::RGB(0xC00000)),
-            subtitle: Format::new().set_font_color(Color::RGB(0x595959)),
-            header: Format::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0xDDEBF7))
-                .set_border(FormatBorder::Thin)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
-                .set_text_wrap(),
+            title: title_format(),
+            subtitle: subtitle_format(),
+            header: header_format(),
             key: Format::new()
                 .set_italic()
                 .set_font_size(9)
