@@ -7,36 +7,21 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::workspace;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use kaohe::{Facts, Ruleset, SourceFile};
 use rust_decimal::Decimal;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
 fn rulec_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    common::rulec_in(dir, args).into()
 }
 
 fn rulec(args: &[&str]) -> (i32, String, String) {
-    rulec_in(&workspace(), args)
+    common::rulec(args).into()
 }
 
 /// A temporary folder, removed at the end of the test.

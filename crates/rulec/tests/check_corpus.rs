@@ -15,9 +15,11 @@
 //! To add a case: copy `tests/check/base/base.rules` (or `base_with_levels.rules`),
 //! make one mistake, say what it is on the first line, and rewrite the snapshots.
 
+mod common;
+use common::{corpus_stems, rulec, workspace};
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -62,63 +64,18 @@ const JSON_KEYS: &[&str] = &[
 /// The corpus directory, relative to the workspace root.
 const CORPUS: &str = "tests/check";
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
-
 fn corpus_dir() -> PathBuf {
     workspace().join(CORPUS)
 }
 
 /// The stems of the corpus files, sorted.
 fn corpus() -> Vec<String> {
-    let mut stems: Vec<String> = std::fs::read_dir(corpus_dir())
-        .expect("tests/check exists")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "rules"))
-        .map(|path| {
-            path.file_stem()
-                .and_then(|s| s.to_str())
-                .expect("UTF-8 file name")
-                .to_owned()
-        })
-        .collect();
-    stems.sort();
-    assert!(
-        stems.len() >= 32,
-        "the corpus should have at least 32 files, found {}",
-        stems.len()
-    );
-    stems
+    corpus_stems(&corpus_dir(), "rules", 32)
 }
 
 /// The path of a corpus file as given to `rulec` (relative to the workspace root).
 fn relative(stem: &str) -> String {
     format!("{CORPUS}/{stem}.rules")
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `rulec` in the workspace root, without colour.
-fn rulec(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(args)
-        .current_dir(workspace())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run rulec");
-    Run {
-        code: output.status.code().expect("rulec exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
 }
 
 /// Parses `rulec check --format json` output and checks every element's shape.

@@ -20,9 +20,11 @@
 //! `description`, add the file and the JSON path the error must name to
 //! `EXPECTED` below, and write the snapshot as above.
 
+mod common;
+use common::{corpus_stems, rulec, workspace, Run};
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 /// The corpus directory, relative to the workspace root.
 const CORPUS: &str = "tests/facts";
@@ -263,37 +265,13 @@ const ERROR_CLASSES: &[&str] = &[
     "did you mean",
 ];
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
-
 fn corpus_dir() -> PathBuf {
     workspace().join(CORPUS)
 }
 
 /// The stems of the corpus files, sorted.
 fn corpus() -> Vec<String> {
-    let mut stems: Vec<String> = std::fs::read_dir(corpus_dir())
-        .expect("tests/facts exists")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "json"))
-        .map(|path| {
-            path.file_stem()
-                .and_then(|s| s.to_str())
-                .expect("UTF-8 file name")
-                .to_owned()
-        })
-        .collect();
-    stems.sort();
-    assert!(
-        stems.len() >= 30,
-        "the corpus should have at least 30 files, found {}",
-        stems.len()
-    );
-    stems
+    corpus_stems(&corpus_dir(), "json", 30)
 }
 
 /// The ruleset a corpus file is written against: the part of its name before `__`.
@@ -308,27 +286,6 @@ fn ruleset_of(stem: &str) -> String {
         "`{stem}.json`: no shipped ruleset `{path}`"
     );
     path
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `rulec` in the workspace root, without colour.
-fn rulec(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(args)
-        .current_dir(workspace())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run rulec");
-    Run {
-        code: output.status.code().expect("rulec exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
 }
 
 fn eval(stem: &str) -> Run {
