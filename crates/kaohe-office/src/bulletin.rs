@@ -70,8 +70,8 @@ pub fn categories(evaluation: &Evaluation, periods: &[Period]) -> Vec<(String, S
         for c in &result.categories {
             if !out.iter().any(|(n, _)| n == &c.category) {
                 out.push((
-                    c.category.clone(),
-                    c.label.clone().unwrap_or_else(|| c.category.clone()),
+                    c.category.to_string(),
+                    c.label.as_ref().unwrap_or(&c.category).to_string(),
                 ));
             }
         }
@@ -148,15 +148,16 @@ pub fn kind_label(ruleset: &Ruleset, kind: &str) -> String {
 pub fn record_text(ruleset: &Ruleset, record: &RecordRef) -> String {
     let decl = ruleset.records().find(|r| r.name.name == record.kind);
     let mut parts: Vec<String> = Vec::new();
-    if let Some(attributes) = record.attributes.as_object() {
-        for (key, value) in attributes {
+    {
+        for (key, value) in record.attributes.iter() {
+            let value = &value.to_json();
             if value.is_null() {
                 continue;
             }
-            let field = decl.and_then(|d| d.fields.iter().find(|f| &f.name.name == key));
+            let field = decl.and_then(|d| d.fields.iter().find(|f| f.name.name == *key));
             let label = field
                 .and_then(|f| f.label.as_ref().map(|l| l.text.clone()))
-                .unwrap_or_else(|| key.clone());
+                .unwrap_or_else(|| key.to_string());
             let raw = value
                 .as_str()
                 .map_or_else(|| value.to_string(), str::to_owned);
@@ -296,9 +297,11 @@ pub fn tables<'e>(
 
 fn row<'e>(evaluation: &'e Evaluation, result: &'e UnitResult) -> Row<'e> {
     let tied = evaluation.rankings.iter().any(|r| {
-        Some(&r.ranking) == result.ranking.as_ref()
+        result.ranking.as_deref() == Some(r.ranking.as_str())
             && r.period == result.period
-            && r.unresolved_ties.iter().any(|t| t.contains(&result.unit))
+            && r.unresolved_ties
+                .iter()
+                .any(|t| t.iter().any(|u| *u == result.unit))
     });
     let before = result.period.previous();
     let previous = evaluation

@@ -618,8 +618,8 @@ fn explanation(ruleset: &Ruleset, evaluation: &Evaluation, row: &Row<'_>) -> Str
     for item in &r.items {
         let label = match (item.kind, &item.label) {
             (ItemKind::Base, _) => "基础分".to_owned(),
-            (_, Some(l)) => l.clone(),
-            (_, None) => item.rule.clone().unwrap_or_default(),
+            (_, Some(l)) => l.to_string(),
+            (_, None) => item.rule.as_deref().unwrap_or_default().to_owned(),
         };
         let amount = if item.kind == ItemKind::Base {
             num(item.amount)
@@ -734,7 +734,7 @@ fn notices(
                         .entries
                         .iter()
                         .find(|e| &e.unit == u)
-                        .map_or_else(|| u.clone(), |e| e.name.clone())
+                        .map_or_else(|| u.clone(), |e| e.name.to_string())
                 })
                 .collect();
             let _ = write!(

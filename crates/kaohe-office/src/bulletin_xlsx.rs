@@ -441,8 +441,8 @@ fn explanation_sheet(
             c.text(4, item.rule.as_deref().unwrap_or(""), &styles.cell)?;
             let label = match (item.kind, &item.label) {
                 (kaohe::eval::result::ItemKind::Base, _) => "基础分".to_owned(),
-                (_, Some(l)) => l.clone(),
-                (_, None) => item.rule.clone().unwrap_or_default(),
+                (_, Some(l)) => l.to_string(),
+                (_, None) => item.rule.as_deref().unwrap_or_default().to_owned(),
             };
             c.text(5, &label, &styles.cell)?;
             let category = item

@@ -236,7 +236,7 @@ fn chromium_renders_the_ranking_and_the_charts() {
             .flat_map(|t| t["units"].as_array().unwrap().clone())
             .map(|u| u.as_str().unwrap().to_owned())
             .collect();
-        let expected: Vec<String> = results.iter().map(|r| r.unit.clone()).collect();
+        let expected: Vec<String> = results.iter().map(|r| r.unit.to_string()).collect();
         assert_eq!(
             rendered, expected,
             "{stem}: one table row per unit, in rank order"
@@ -251,7 +251,7 @@ fn chromium_renders_the_ranking_and_the_charts() {
                     .iter()
                     .any(|m| m.unit == r.unit && !matches!(m.period, Period::Year(_)))
             })
-            .map(|r| r.unit.clone())
+            .map(|r| r.unit.to_string())
             .collect();
         assert!(!charted.is_empty());
         let charts: Vec<String> = seen["charts"]

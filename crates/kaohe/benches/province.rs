@@ -392,7 +392,7 @@ fn main() {
     let (hand, hand_warnings) = hand_written(&facts);
     let mut checked = 0;
     for r in &engine.results {
-        let (total, rank) = hand[&(r.unit.clone(), r.period)];
+        let (total, rank) = hand[&(r.unit.to_string(), r.period)];
         assert_eq!(
             (total, Some(rank)),
             (r.total, r.rank),

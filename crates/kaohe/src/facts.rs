@@ -19,20 +19,20 @@ use crate::period::Period;
 use crate::ruleset::{hex_digest, Ruleset};
 use crate::suggest;
 use crate::syntax::ast::{Field, TypeRef};
+use crate::text::{Attributes, Interner, Text};
 use crate::value::Value;
 
 /// A unit being assessed (a lead unit, a township, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unit {
     /// Its id, unique in the fact file.
-    pub id: String,
+    pub id: Text,
     /// Its display name, e.g. `市教育局`.
-    pub name: String,
+    pub name: Text,
     /// Its group, declared by the ruleset.
-    pub group: String,
+    pub group: Text,
     /// Its attributes, as its group declares them.
-    #[serde(serialize_with = "values_as_json")]
-    pub attributes: BTreeMap<String, Value>,
+    pub attributes: Attributes,
 }
 
 /// One fact about a unit in a period: a record of a declared kind.
@@ -40,32 +40,23 @@ pub struct Unit {
 pub struct Record {
     /// Optional id; records of an amendable ruleset with the same id replace each other.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
     /// The unit's id.
-    pub unit: String,
+    pub unit: Text,
     /// The period the fact is about.
     pub period: Period,
     /// The record kind.
-    pub kind: String,
+    pub kind: Text,
     /// How many occurrences it stands for (default 1).
     pub count: u32,
     /// The day it was reported to the office.
     pub reported: Date,
     /// Its attributes, as its kind declares them.
-    #[serde(serialize_with = "values_as_json")]
-    pub attributes: BTreeMap<String, Value>,
+    pub attributes: Attributes,
     /// Set by evaluation when a late record was carried into the period it
     /// arrived in (`late carried`): the period it was about. Never in fact files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Period>,
-}
-
-fn values_as_json<S: serde::Serializer>(
-    values: &BTreeMap<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let map: BTreeMap<&String, Json> = values.iter().map(|(k, v)| (k, v.to_json())).collect();
-    map.serialize(serializer)
 }
 
 impl Serialize for Date {
@@ -143,6 +134,7 @@ impl Facts {
             ruleset,
             errors: Vec::new(),
             unit_ids_seen: BTreeSet::new(),
+            interner: Interner::default(),
         };
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.
@@ -227,6 +219,8 @@ struct Validator<'r> {
     /// Every unit id in `$.units`, also of units with errors of their own, so
     /// records naming them are not reported as naming an unknown unit.
     unit_ids_seen: BTreeSet<String>,
+    /// Unit ids, kinds, attribute names and text values, shared.
+    interner: Interner,
 }
 
 fn describe(json: &Json) -> String {
@@ -349,7 +343,7 @@ impl Validator<'_> {
             }
             None => (self.units(top.get("units")), None),
         };
-        let unit_ids: BTreeMap<String, String> = units
+        let unit_ids: BTreeMap<Text, Text> = units
             .iter()
             .map(|u| (u.id.clone(), u.group.clone()))
             .collect();
@@ -491,9 +485,9 @@ impl Validator<'_> {
             );
             if let (Some(id), Some(name), Some(attributes)) = (id, name, attributes) {
                 units.push(Unit {
-                    id,
-                    name,
-                    group,
+                    id: self.interner.intern(&id),
+                    name: Text::from(name),
+                    group: self.interner.intern(&group),
                     attributes,
                 });
             }
@@ -504,7 +498,7 @@ impl Validator<'_> {
     fn records(
         &mut self,
         json: Option<&Json>,
-        units: &BTreeMap<String, String>,
+        units: &BTreeMap<Text, Text>,
         as_of: Option<Date>,
     ) -> Vec<Record> {
         let items = self.array(json, "$.records", true);
@@ -522,7 +516,7 @@ impl Validator<'_> {
         &mut self,
         i: usize,
         item: &Json,
-        units: Option<&BTreeMap<String, String>>,
+        units: Option<&BTreeMap<Text, Text>>,
         as_of: Option<Date>,
     ) -> Option<Record> {
         let path = format!("$.records[{i}]");
@@ -540,10 +534,12 @@ impl Validator<'_> {
             ],
             &path,
         );
-        let unit = self.string(object, "unit", &path).map(str::to_owned);
+        let unit = self
+            .string(object, "unit", &path)
+            .map(|u| self.interner.intern(u));
         if let (Some(u), Some(units)) = (&unit, units) {
-            if !units.contains_key(u) && !self.unit_ids_seen.contains(u) {
-                let help = suggest::did_you_mean(u, units.keys().map(String::as_str))
+            if !units.contains_key(u.as_str()) && !self.unit_ids_seen.contains(u.as_str()) {
+                let help = suggest::did_you_mean(u, units.keys().map(Text::as_str))
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
                 self.error(
@@ -602,7 +598,7 @@ impl Validator<'_> {
         };
         let id = match object.get("id") {
             None => Some(None),
-            Some(Json::String(s)) if !s.is_empty() => Some(Some(s.clone())),
+            Some(Json::String(s)) if !s.is_empty() => Some(Some(Text::from(s))),
             Some(other) => {
                 self.error(
                     &format!("{path}.id"),
@@ -611,8 +607,8 @@ impl Validator<'_> {
                 None
             }
         };
-        let kind = self.string(object, "kind", &path).map(str::to_owned);
-        let kind = kind?;
+        let kind = self.string(object, "kind", &path)?;
+        let kind = self.interner.intern(kind);
         let ruleset = self.ruleset;
         let Some(decl) = ruleset.record(&kind) else {
             let names: Vec<&str> = self
@@ -655,7 +651,7 @@ impl Validator<'_> {
     fn discretion(
         &mut self,
         json: Option<&Json>,
-        units: &BTreeMap<String, String>,
+        units: &BTreeMap<Text, Text>,
     ) -> BTreeMap<Period, Vec<String>> {
         let mut out = BTreeMap::new();
         let Some(json) = json else { return out };
@@ -701,14 +697,14 @@ impl Validator<'_> {
         json: Option<&Json>,
         fields: &[Field],
         path: &str,
-    ) -> Option<BTreeMap<String, Value>> {
+    ) -> Option<Attributes> {
         let empty = Map::new();
         let object = match json {
             None => &empty,
             Some(j) => self.object(j, path)?,
         };
         let before = self.errors.len();
-        let mut values = BTreeMap::new();
+        let mut values = Vec::with_capacity(fields.len());
         for key in object.keys() {
             if !fields.iter().any(|f| &f.name.name == key) {
                 let names: Vec<&str> = fields.iter().map(|f| f.name.name.as_str()).collect();
@@ -731,7 +727,7 @@ impl Validator<'_> {
             let field_path = format!("{path}.{name}");
             match object.get(name) {
                 None | Some(Json::Null) if field.ty.optional => {
-                    values.insert(name.clone(), Value::Absent);
+                    values.push((self.interner.intern(name), Value::Absent));
                 }
                 None => self.error(
                     path,
@@ -742,12 +738,12 @@ impl Validator<'_> {
                 ),
                 Some(json) => {
                     if let Some(value) = self.value(json, &field.ty, &field_path) {
-                        values.insert(name.clone(), value);
+                        values.push((self.interner.intern(name), value));
                     }
                 }
             }
         }
-        (self.errors.len() == before).then_some(values)
+        (self.errors.len() == before).then(|| values.into_iter().collect())
     }
 
     fn type_description(&self, ty: &TypeRef) -> String {
@@ -787,15 +783,20 @@ impl Validator<'_> {
                 .map(Value::Number),
             ("decimal", Json::String(s)) => Decimal::from_str_exact(s).ok().map(Value::Number),
             ("date", Json::String(s)) => Date::from_str(s).ok().map(Value::Date),
-            ("text", Json::String(s)) => Some(Value::Text(s.clone())),
+            ("text", Json::String(s)) => Some(Value::Text(self.interner.intern(s))),
             ("bool", Json::Bool(b)) => Some(Value::Bool(*b)),
             ("integer" | "decimal" | "date" | "text" | "bool", _) => None,
-            (levels, Json::String(s)) => self.ruleset.levels(levels).and_then(|l| {
-                l.levels
-                    .iter()
-                    .find(|d| &d.name.name == s || d.label.as_ref().is_some_and(|lb| &lb.text == s))
-                    .map(|d| Value::Level(d.name.name.clone()))
-            }),
+            (levels, Json::String(s)) => {
+                let ruleset = self.ruleset;
+                ruleset
+                    .levels(levels)
+                    .and_then(|l| {
+                        l.levels.iter().find(|d| {
+                            &d.name.name == s || d.label.as_ref().is_some_and(|lb| &lb.text == s)
+                        })
+                    })
+                    .map(|d| Value::Level(self.interner.intern(&d.name.name)))
+            }
             _ => None,
         };
         if value.is_none() {
@@ -882,7 +883,8 @@ impl Validator<'_> {
             .and_then(|s| Date::from_str(s).ok());
         let mut errors = d.errors;
         for (record, i) in d.records.iter().zip(&d.positions) {
-            if !ids.contains_key(record.unit.as_str()) && !self.unit_ids_seen.contains(&record.unit)
+            if !ids.contains_key(record.unit.as_str())
+                && !self.unit_ids_seen.contains(record.unit.as_str())
             {
                 let help = suggest::did_you_mean(&record.unit, ids.keys().copied())
                     .map(|h| format!("; {h}"))
@@ -972,7 +974,7 @@ impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
                 let saved = std::mem::take(&mut self.validator.errors);
                 let units = self.validator.units(top.get("units"));
                 let unit_errors = std::mem::take(&mut self.validator.errors);
-                let unit_ids: BTreeMap<String, String> = units
+                let unit_ids: BTreeMap<Text, Text> = units
                     .iter()
                     .map(|u| (u.id.clone(), u.group.clone()))
                     .collect();
@@ -1004,7 +1006,7 @@ impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
 
 struct RecordStream<'v, 'r> {
     validator: &'v mut Validator<'r>,
-    units: Option<&'v BTreeMap<String, String>>,
+    units: Option<&'v BTreeMap<Text, Text>>,
     as_of: Option<Date>,
     max: usize,
 }

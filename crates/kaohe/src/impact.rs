@@ -42,12 +42,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::eval::result::{Evaluation, ItemKind, LineItem, NoticeKind, NoticeResult, UnitResult};
+use crate::eval::result::{
+    Clauses, Evaluation, ItemKind, LineItem, NoticeKind, NoticeResult, UnitResult,
+};
 use crate::eval::EvalError;
 use crate::facts::{FactErrors, Facts};
 use crate::period::Period;
 use crate::ruleset::Ruleset;
 use crate::syntax::ast::Item;
+use crate::text::Text;
 
 /// The version of the impact JSON (`rulec diff --format json`).
 pub const IMPACT_FORMAT_VERSION: u32 = 1;
@@ -148,11 +151,11 @@ impl DecimalChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResultChange {
     /// The unit's id.
-    pub unit: String,
+    pub unit: Text,
     /// Its name.
-    pub name: String,
+    pub name: Text,
     /// Its group.
-    pub group: String,
+    pub group: Text,
     /// The period or year.
     pub period: Period,
     /// Whether this is the annual assessment.
@@ -190,7 +193,7 @@ pub struct LineChange {
     /// `cap bonuses of C`, `group average`.
     pub line: String,
     /// Its label (the new one when both have it).
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// The amount applied (signed).
     pub amount: DecimalChange,
     /// after − before.
@@ -199,7 +202,7 @@ pub struct LineChange {
     /// Whether the rule is in both rulesets.
     pub status: LineStatus,
     /// The clauses it cites (the new side's when both have it).
-    pub clauses: Vec<String>,
+    pub clauses: Clauses,
     /// Limits that bound after the change (`cap 5 per period: 11 → 5`).
     pub limits_after: Vec<String>,
     /// Limits that bound before the change.
@@ -261,7 +264,7 @@ fn rule_names(ruleset: &Ruleset) -> BTreeSet<String> {
 
 /// How a line is matched across the two sides.
 fn line_key(item: &LineItem) -> String {
-    let name = item.rule.clone().unwrap_or_default();
+    let name = item.rule.as_deref().unwrap_or_default().to_owned();
     match item.kind {
         ItemKind::Base => "base".to_owned(),
         ItemKind::Floor => format!("floor of {name}"),
@@ -360,7 +363,7 @@ impl Impact {
     ) -> Impact {
         let old_rules = rule_names(old);
         let new_rules = rule_names(new);
-        let mut keys: Vec<(Period, String)> = Vec::new();
+        let mut keys: Vec<(Period, Text)> = Vec::new();
         for r in after.results.iter().chain(before.results.iter()) {
             let key = (r.period, r.unit.clone());
             if !keys.contains(&key) {
@@ -369,7 +372,7 @@ impl Impact {
         }
         // Period order; within a period, the new evaluation's order (rank).
         keys.sort_by_key(|(p, _)| *p);
-        let index = |e: &'_ Evaluation| -> BTreeMap<(Period, String), usize> {
+        let index = |e: &'_ Evaluation| -> BTreeMap<(Period, Text), usize> {
             e.results
                 .iter()
                 .enumerate()

@@ -53,6 +53,7 @@ pub mod source;
 mod suggest;
 pub mod syntax;
 pub mod synth;
+pub mod text;
 pub mod value;
 
 /// The embedding guide (`docs/embedding.md`); its example runs as a doctest.

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::check::check_within;
 use crate::date::Date;
 use crate::diagnostics::RulesetDiagnostic;
+use crate::eval::texts::ScoreTexts;
 use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::syntax::ast::{self, Item};
@@ -25,6 +26,8 @@ pub struct Ruleset {
     hash: String,
     /// Declarations by name → index in `file.items`, for lookups during evaluation.
     index: [BTreeMap<String, usize>; 3],
+    /// The score block's names, labels and citations, shared by every line item.
+    score_texts: Option<ScoreTexts>,
 }
 
 /// The namespaces looked up by name during evaluation (indexes into `Ruleset::index`).
@@ -98,8 +101,13 @@ impl Ruleset {
                         map.entry(name.clone()).or_insert(i);
                     }
                 }
+                let score_texts = file.items.iter().find_map(|i| match i {
+                    Item::Score(s) => Some(ScoreTexts::of(s)),
+                    _ => None,
+                });
                 Ok(Ruleset {
                     source,
+                    score_texts,
                     file,
                     warnings: checked.diagnostics,
                     hash,
@@ -218,6 +226,11 @@ impl Ruleset {
     /// Month or quarter.
     pub fn period_unit(&self) -> ast::PeriodUnit {
         self.period().map_or(ast::PeriodUnit::Month, |p| p.unit)
+    }
+
+    /// The score block with its texts.
+    pub(crate) fn score_with_texts(&self) -> Option<(&ast::ScoreDecl, &ScoreTexts)> {
+        self.score().zip(self.score_texts.as_ref())
     }
 
     pub(crate) fn score(&self) -> Option<&ast::ScoreDecl> {

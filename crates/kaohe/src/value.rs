@@ -5,6 +5,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use crate::date::Date;
+use crate::text::Text;
 
 /// A typed value: what a fact attribute holds and what an expression computes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,9 +19,9 @@ pub enum Value {
     /// A calendar date.
     Date(Date),
     /// Free text.
-    Text(String),
+    Text(Text),
     /// A level of a `levels` type, by its name.
-    Level(String),
+    Level(Text),
 }
 
 impl Value {
@@ -31,7 +32,7 @@ impl Value {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => serde_json::Value::String(n.normalize().to_string()),
             Value::Date(d) => serde_json::Value::String(d.to_string()),
-            Value::Text(t) | Value::Level(t) => serde_json::Value::String(t.clone()),
+            Value::Text(t) | Value::Level(t) => serde_json::Value::String(t.to_string()),
         }
     }
 }

@@ -177,7 +177,10 @@ fn miluo_late_april_record_is_rejected_and_april_is_unchanged() {
     let late: Vec<_> = with_may
         .rejected
         .iter()
-        .filter(|r| r.record.period == april && r.record.reported.as_str() > "2026-05-15")
+        .filter(|r| {
+            r.record.period == april
+                && r.record.reported > kaohe::date::Date::new(2026, 5, 15).unwrap()
+        })
         .collect();
     assert!(!late.is_empty(), "no April record rejected after the seal");
     assert!(late.iter().all(|r| r.reason.contains("sealed")));

@@ -61,7 +61,7 @@ fn a_changed_amount_lists_the_units_and_the_rule() {
     let changed: Vec<(String, String)> = impact
         .changes
         .iter()
-        .map(|c| (c.period.to_string(), c.unit.clone()))
+        .map(|c| (c.period.to_string(), c.unit.to_string()))
         .collect();
     assert_eq!(changed, [("2026-01".to_owned(), "a".to_owned())]);
     let jan = &impact.changes[0];

@@ -796,7 +796,7 @@ fn a_late_record_is_rejected_or_carried_into_an_evaluated_period() {
                         && (x.record.period.to_string() == r.period.label()
                             || x.record.carried_from.map(|p| p.to_string())
                                 == Some(r.period.label()))
-                        && x.record.reported == r.reported.to_string()
+                        && x.record.reported.to_string() == r.reported.to_string()
                         && x.record.kind == spec.kinds[r.kind].name
                 });
                 let destination = Per::containing(spec.quarter, r.reported);
@@ -1079,7 +1079,11 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     // An adjust rule's two signs are capped separately.
                     let negative = item.kind == ItemKind::Adjustment && item.raw < Decimal::ZERO;
                     let used = year_usage
-                        .entry((r.unit.clone(), format!("rule:{name}:{n}:{negative}"), year))
+                        .entry((
+                            r.unit.to_string(),
+                            format!("rule:{name}:{n}:{negative}"),
+                            year,
+                        ))
                         .or_insert(Decimal::ZERO);
                     *used += item.amount.abs();
                     if *used > cap {
@@ -1125,7 +1129,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 if cap.scope.is_year() && !r.annual {
                     let used = year_usage
                         .entry((
-                            r.unit.clone(),
+                            r.unit.to_string(),
                             format!("cap:{}:{bonus_side}", cap.name),
                             year,
                         ))
@@ -1192,7 +1196,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 }
                 if scope.is_year() && !r.annual {
                     let used = year_usage
-                        .entry((r.unit.clone(), format!("bonus:{}", c.category), year))
+                        .entry((r.unit.to_string(), format!("bonus:{}", c.category), year))
                         .or_insert(Decimal::ZERO);
                     *used += c.bonuses.max(Decimal::ZERO);
                     if *used > cap {
@@ -1548,11 +1552,11 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
                     if rr
                         .entries
                         .iter()
-                        .any(|x| x.rank == e.rank && t.contains(&x.unit)) =>
+                        .any(|x| x.rank == e.rank && t.iter().any(|u| *u == x.unit)) =>
                 {
-                    t.push(e.unit.clone())
+                    t.push(e.unit.to_string())
                 }
-                _ => ties.push(vec![e.unit.clone()]),
+                _ => ties.push(vec![e.unit.to_string()]),
             }
         }
         if ties != rr.unresolved_ties {
@@ -1564,10 +1568,10 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
         ranked
             .entry((rr.ranking.clone(), label.clone()))
             .or_default()
-            .extend(rr.entries.iter().map(|e| e.unit.clone()));
+            .extend(rr.entries.iter().map(|e| e.unit.to_string()));
         for e in &rr.entries {
             first_rank
-                .entry((e.unit.clone(), label.clone()))
+                .entry((e.unit.to_string(), label.clone()))
                 .or_insert((e.rank, rr.ranking.clone()));
         }
     }
@@ -1580,7 +1584,7 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
                 .iter()
                 .filter(|r| r.period == *period && r.annual == decl.per_year)
                 .filter(|r| r.group == spec.groups[decl.group].name)
-                .map(|r| r.unit.clone())
+                .map(|r| r.unit.to_string())
                 .collect();
             let found = ranked
                 .remove(&(decl.name.clone(), label.clone()))
@@ -1601,8 +1605,8 @@ fn check_first_rank(
     first_rank: &BTreeMap<(String, String), (u32, String)>,
 ) -> Result<(), String> {
     for r in &ev.results {
-        let expected = first_rank.get(&(r.unit.clone(), r.period.to_string()));
-        let found = r.rank.zip(r.ranking.clone());
+        let expected = first_rank.get(&(r.unit.to_string(), r.period.to_string()));
+        let found = r.rank.zip(r.ranking.as_ref().map(ToString::to_string));
         if found.as_ref() != expected {
             return Err(format!(
                 "`{}` in {}: rank {found:?}, its first ranking gives {expected:?}",

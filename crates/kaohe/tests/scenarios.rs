@@ -136,7 +136,10 @@ fn ranking<'a>(ev: &'a Evaluation, name: &str, period: &str) -> &'a RankingResul
 
 /// (unit, rank) in ranking order.
 fn places(r: &RankingResult) -> Vec<(String, u32)> {
-    r.entries.iter().map(|e| (e.unit.clone(), e.rank)).collect()
+    r.entries
+        .iter()
+        .map(|e| (e.unit.to_string(), e.rank))
+        .collect()
 }
 
 fn expect_places(expected: &[(&str, u32)]) -> Vec<(String, u32)> {
@@ -837,7 +840,18 @@ fn sd_a2_media_cap_and_highest_tier_per_month_and_per_year() {
         .records
         .iter()
         .find(|r| {
-            r.record.attributes["work"] == "学位扩充" && r.record.attributes["tier"] == "provincial"
+            r.record
+                .attributes
+                .get("work")
+                .map(ToString::to_string)
+                .as_deref()
+                == Some("学位扩充")
+                && r.record
+                    .attributes
+                    .get("tier")
+                    .map(ToString::to_string)
+                    .as_deref()
+                    == Some("provincial")
         })
         .unwrap();
     assert_eq!(dropped.amount, d("0"));
@@ -883,7 +897,14 @@ fn sd_a3_project_rank_adjustment_with_overlap_reading_as_top() {
         adjustments(r)
             .iter()
             .flat_map(|i| i.records.clone())
-            .find(|c| c.record.attributes["project"] == project)
+            .find(|c| {
+                c.record
+                    .attributes
+                    .get("project")
+                    .map(ToString::to_string)
+                    .as_deref()
+                    == Some(project)
+            })
             .map(|c| c.amount)
             .unwrap()
     };
@@ -1245,19 +1266,20 @@ fn sd_a10_amended_facts_replace_the_old_ones() {
     for r in &ev.rejected {
         assert!(r.reason.contains("superseded"), "{}", r.reason);
     }
-    let mut superseded: Vec<(&str, &str)> = ev
+    let mut superseded: Vec<(String, String)> = ev
         .rejected
         .iter()
-        .map(|r| (r.unit.as_str(), r.record.reported.as_str()))
+        .map(|r| (r.unit.to_string(), r.record.reported.to_string()))
         .collect();
     superseded.sort_unstable();
     assert_eq!(
         superseded,
-        vec![
+        [
             ("m1", "2023-09-05"),
             ("m1", "2023-09-28"),
             ("m2", "2023-09-01")
         ]
+        .map(|(u, d)| (u.to_owned(), d.to_owned()))
     );
 }
 
@@ -1393,10 +1415,10 @@ fn ml_a4_facts_arriving_after_the_seal_are_rejected_and_change_nothing() {
         assert_eq!(r.record.period, p("2026-04"));
         assert!(r.reason.contains("sealed"), "{}", r.reason);
     }
-    let mut reported: Vec<&str> = ev
+    let mut reported: Vec<String> = ev
         .rejected
         .iter()
-        .map(|r| r.record.reported.as_str())
+        .map(|r| r.record.reported.to_string())
         .collect();
     reported.sort_unstable();
     assert_eq!(reported, vec!["2026-05-16", "2026-05-20"]);

@@ -220,7 +220,7 @@ fn media_above_5(rules: &Path, facts: &Path) -> BTreeSet<(String, String)> {
                 .iter()
                 .any(|i| i.rule.as_deref() == Some("media") && i.amount > Decimal::from(5))
         })
-        .map(|r| (r.unit.clone(), r.period.to_string()))
+        .map(|r| (r.unit.to_string(), r.period.to_string()))
         .collect()
 }
 

@@ -153,7 +153,7 @@ fn everything(result: &UnitResult) -> InlineTable {
         let mut categories = InlineTable::new();
         for c in &result.categories {
             if let Some(v) = category_value(result, &c.category) {
-                categories.insert(&c.category, decimal(v));
+                categories.insert(c.category.as_str(), decimal(v));
             }
         }
         t.insert("categories", Value::InlineTable(categories));

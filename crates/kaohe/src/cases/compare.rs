@@ -113,7 +113,7 @@ pub(crate) fn line_text(item: &crate::eval::result::LineItem) -> String {
         ItemKind::Floor => format!("floor of {}", item.rule.as_deref().unwrap_or("?")),
         ItemKind::Cap => format!("cap {}", item.rule.as_deref().unwrap_or("?")),
         ItemKind::Average => "group average".to_owned(),
-        _ => item.rule.clone().unwrap_or_default(),
+        _ => item.rule.as_deref().unwrap_or_default().to_owned(),
     };
     let amount = if item.amount > Decimal::ZERO && item.kind != ItemKind::Base {
         format!("+{}", decimal_text(item.amount))
@@ -277,7 +277,7 @@ fn compare_unit(
     Some(UnitDiff {
         scope,
         unit: Some(expected.unit.clone()),
-        name: Some(result.name.clone()),
+        name: Some(result.name.to_string()),
         fields,
         actual_lines,
     })

@@ -393,7 +393,7 @@ fn carried(ruleset: &Ruleset, facts: &Facts) -> BTreeSet<(String, Period)> {
     for record in &facts.records {
         if record.reported > record.period.seal_date(days.value) {
             let arrived = Period::containing(ruleset.period_unit(), record.reported);
-            out.insert((record.unit.clone(), arrived));
+            out.insert((record.unit.to_string(), arrived));
         }
     }
     out
@@ -434,7 +434,7 @@ fn line_targets(
         if category.is_some() && item.category.as_deref() != category {
             continue;
         }
-        let name = item.rule.clone().unwrap_or_default();
+        let name = item.rule.as_deref().unwrap_or_default().to_owned();
         match item.kind {
             ItemKind::Base => {
                 out.insert(Target::Score);
@@ -456,7 +456,7 @@ fn line_targets(
             }
         }
         if let Some(c) = &item.category {
-            out.insert(Target::Category(c.clone()));
+            out.insert(Target::Category(c.to_string()));
         }
     }
 }
@@ -481,7 +481,7 @@ pub(super) fn exercised(
             let Some(result) = find(evaluation, block.scope, &unit.unit) else {
                 continue;
             };
-            targets.insert(Target::Group(result.group.clone()));
+            targets.insert(Target::Group(result.group.to_string()));
             if matches!(block.scope, Period::Year(_)) {
                 targets.insert(Target::Annual);
             } else {
@@ -499,7 +499,7 @@ pub(super) fn exercised(
             }
             if unit.rank.is_some() {
                 if let Some(r) = &result.ranking {
-                    targets.insert(Target::Ranking(r.clone()));
+                    targets.insert(Target::Ranking(r.to_string()));
                 }
             }
             for (category, _) in &unit.categories {

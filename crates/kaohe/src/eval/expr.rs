@@ -42,7 +42,7 @@ impl<'a> Ctx<'a> {
     fn error(&self, expr: &Expr, message: impl Into<String>) -> EvalError {
         EvalError {
             message: message.into(),
-            unit: self.unit.id.clone(),
+            unit: self.unit.id.to_string(),
             period: self.scope.to_string(),
             span: Some(expr.span),
         }
@@ -79,7 +79,7 @@ impl<'a> Ctx<'a> {
         Ok(match &expr.kind {
             ExprKind::Number(n) => Value::Number(*n),
             ExprKind::Date(d) => Value::Date(*d),
-            ExprKind::Text(t) => Value::Text(t.clone()),
+            ExprKind::Text(t) => Value::Text(t.as_str().into()),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Path(path) => self.path(path, expr)?,
             ExprKind::Unary(UnaryOp::Not, inner) => Value::Bool(!self.truth(inner)?),
@@ -224,8 +224,8 @@ impl<'a> Ctx<'a> {
             _ => None,
         };
         match (bare(lhs), bare(rhs)) {
-            (Some(level), None) => Ok((Value::Level(level), self.eval(rhs)?)),
-            (None, Some(level)) => Ok((self.eval(lhs)?, Value::Level(level))),
+            (Some(level), None) => Ok((Value::Level(level.into()), self.eval(rhs)?)),
+            (None, Some(level)) => Ok((self.eval(lhs)?, Value::Level(level.into()))),
             _ => Ok((self.eval(lhs)?, self.eval(rhs)?)),
         }
     }

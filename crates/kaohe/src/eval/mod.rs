@@ -13,6 +13,7 @@ mod expr;
 mod rank;
 pub mod result;
 mod score;
+pub(crate) mod texts;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +25,7 @@ use crate::period::Period;
 use crate::ruleset::Ruleset;
 use crate::source::Span;
 use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy, RoundMode};
+use crate::text::Text;
 use expr::Ctx;
 use result::*;
 use score::{clauses, Scored, YearUsage};
@@ -212,7 +214,7 @@ impl<'a> Evaluator<'a> {
         let mut results: Vec<UnitResult> = Vec::new();
         let mut rankings: Vec<RankingResult> = Vec::new();
         let mut usage = YearUsage::new();
-        let mut period_scores: BTreeMap<(String, Period), Scored> = BTreeMap::new();
+        let mut period_scores: BTreeMap<(Text, Period), Scored> = BTreeMap::new();
         let summed_annual = self.ruleset.annual().is_some_and(|a| {
             a.source
                 .first()
@@ -276,7 +278,7 @@ impl<'a> Evaluator<'a> {
                             .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
                             .ok_or_else(|| EvalError {
                                 message: "conversion overflows a decimal".to_owned(),
-                                unit: r.unit.clone(),
+                                unit: r.unit.to_string(),
                                 period: year.to_string(),
                                 span: Some(convert.weight.span),
                             })?;
@@ -411,7 +413,7 @@ impl<'a> Evaluator<'a> {
                     {
                         if r.rank.is_none() {
                             r.rank = Some(entry.rank);
-                            r.ranking = Some(decl.name.name.clone());
+                            r.ranking = Some(Text::from(decl.name.name.as_str()));
                         }
                     }
                 }
@@ -470,11 +472,11 @@ impl<'a> Evaluator<'a> {
                     r.categories.clear();
                     r.items = vec![LineItem {
                         kind: ItemKind::Average,
-                        rule: Some(group.name.name.clone()),
-                        label: Some(format!(
+                        rule: Some(Text::from(group.name.name.as_str())),
+                        label: Some(Text::from(format!(
                             "average of the {} other units of the group",
                             others.len()
-                        )),
+                        ))),
                         category: None,
                         clauses: clauses(cite.as_ref()),
                         count: u32::try_from(others.len()).unwrap_or(u32::MAX),
@@ -512,7 +514,7 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
 fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored, EvalError> {
     let overflow = || EvalError {
         message: "the annual sum overflows a decimal".to_owned(),
-        unit: unit.id.clone(),
+        unit: unit.id.to_string(),
         period: year.to_string(),
         span: None,
     };
@@ -599,16 +601,17 @@ fn apply_policy<'f>(
     let late = decl
         .and_then(|d| d.late.as_ref())
         .map_or(LatePolicy::Rejected, |(p, _, _)| *p);
-    let mut seal_clauses = decl
-        .map(|d| clauses(d.seal.as_ref().and_then(|(_, c)| c.as_ref())))
+    let mut seal_clauses: Vec<Text> = decl
+        .map(|d| clauses(d.seal.as_ref().and_then(|(_, c)| c.as_ref())).to_vec())
         .unwrap_or_default();
     if let Some((_, _, cite)) = decl.and_then(|d| d.late.as_ref()) {
-        for c in clauses(cite.as_ref()) {
-            if !seal_clauses.contains(&c) {
-                seal_clauses.push(c);
+        for c in clauses(cite.as_ref()).iter() {
+            if !seal_clauses.contains(c) {
+                seal_clauses.push(c.clone());
             }
         }
     }
+    let seal_clauses: Clauses = seal_clauses.into_iter().collect();
     for record in &facts.records {
         let Some((days, _)) = seal else {
             kept.push(Cow::Borrowed(record));
@@ -661,7 +664,7 @@ fn apply_policy<'f>(
             )
         })
     };
-    let mut latest: BTreeMap<(String, String, Option<Period>), usize> = BTreeMap::new();
+    let mut latest: BTreeMap<(Text, Text, Option<Period>), usize> = BTreeMap::new();
     for (i, record) in kept.iter().enumerate() {
         if let Some(key) = version_key(record) {
             let newer = latest

@@ -112,11 +112,11 @@ pub(crate) fn rank(
             Some(group)
                 if entries
                     .iter()
-                    .any(|e| e.rank == entry.rank && group.contains(&e.unit)) =>
+                    .any(|e| e.rank == entry.rank && group.iter().any(|g| *g == e.unit)) =>
             {
-                group.push(entry.unit.clone());
+                group.push(entry.unit.to_string());
             }
-            _ => unresolved.push(vec![entry.unit.clone()]),
+            _ => unresolved.push(vec![entry.unit.to_string()]),
         }
     }
     RankingResult {

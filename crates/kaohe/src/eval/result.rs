@@ -8,8 +8,13 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::date::Date;
 use crate::facts::Record;
 use crate::period::Period;
+use crate::text::{Attributes, Text};
 
 /// Decimals as written for people: no trailing zeros, no negative zero
 /// (`89.0` → `89`, `-0` → `0`). Rounded values (`converted`) keep their places.
@@ -29,6 +34,43 @@ fn normalized_option<S: serde::Serializer>(
     match d {
         Some(d) => normalized(d, serializer),
         None => serializer.serialize_none(),
+    }
+}
+
+/// The clause ids a line, limit or notice cites, shared with the ruleset:
+/// cheap to clone. Reads as a slice of [`Text`]; serialises as a JSON array.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Clauses(Arc<[Text]>);
+
+impl Deref for Clauses {
+    type Target = [Text];
+    fn deref(&self) -> &[Text] {
+        &self.0
+    }
+}
+
+/// `item.clauses == ["ML-1", "ML-A1"]`.
+impl<const N: usize> PartialEq<[&str; N]> for Clauses {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.0.len() == N && self.0.iter().zip(other).all(|(a, b)| a == b)
+    }
+}
+
+impl PartialEq<[&str]> for Clauses {
+    fn eq(&self, other: &[&str]) -> bool {
+        self.0.len() == other.len() && self.0.iter().zip(other).all(|(a, b)| a == b)
+    }
+}
+
+impl FromIterator<Text> for Clauses {
+    fn from_iter<I: IntoIterator<Item = Text>>(iter: I) -> Self {
+        Clauses(iter.into_iter().collect())
+    }
+}
+
+impl Serialize for Clauses {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter())
     }
 }
 
@@ -80,11 +122,11 @@ pub struct FactsInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitResult {
     /// The unit's id.
-    pub unit: String,
+    pub unit: Text,
     /// The unit's name.
-    pub name: String,
+    pub name: Text,
     /// The unit's group.
-    pub group: String,
+    pub group: Text,
     /// The period (`2023-07`) or year (`2023`).
     pub period: Period,
     /// Whether this is the annual assessment.
@@ -99,7 +141,7 @@ pub struct UnitResult {
     pub rank: Option<u32>,
     /// That ranking's name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranking: Option<String>,
+    pub ranking: Option<Text>,
     /// Category subtotals.
     pub categories: Vec<CategoryResult>,
     /// The line items, in order; their amounts add up to `total`.
@@ -112,9 +154,9 @@ pub struct UnitResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CategoryResult {
     /// The category's name.
-    pub category: String,
+    pub category: Text,
     /// Its label.
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// Its allotment, if it has one.
     #[serde(serialize_with = "normalized_option")]
     pub allot: Option<Decimal>,
@@ -155,13 +197,13 @@ pub struct LineItem {
     /// What kind of line.
     pub kind: ItemKind,
     /// The rule, cap or category it comes from.
-    pub rule: Option<String>,
+    pub rule: Option<Text>,
     /// Its label.
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// The category it belongs to.
-    pub category: Option<String>,
+    pub category: Option<Text>,
     /// The clauses and assumptions it cites.
-    pub clauses: Vec<String>,
+    pub clauses: Clauses,
     /// How many occurrences counted.
     pub count: u32,
     /// The amount before this line's own limits (signed).
@@ -182,7 +224,7 @@ pub struct LimitApplied {
     /// The limit, e.g. `cap 10 per period`.
     pub limit: String,
     /// The clauses it cites.
-    pub clauses: Vec<String>,
+    pub clauses: Clauses,
     /// The amount before it.
     #[serde(serialize_with = "normalized")]
     pub raw: Decimal,
@@ -210,16 +252,16 @@ pub struct CountedRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordRef {
     /// Record kind.
-    pub kind: String,
+    pub kind: Text,
     /// Its id, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
     /// Its period.
     pub period: Period,
     /// When it was reported.
-    pub reported: String,
+    pub reported: Date,
     /// Its attributes.
-    pub attributes: serde_json::Value,
+    pub attributes: Attributes,
     /// For a late record carried into the period it arrived in: the period it was about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Period>,
@@ -231,14 +273,8 @@ impl RecordRef {
             kind: record.kind.clone(),
             id: record.id.clone(),
             period: record.period,
-            reported: record.reported.to_string(),
-            attributes: serde_json::Value::Object(
-                record
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
+            reported: record.reported,
+            attributes: record.attributes.clone(),
             carried_from: record.carried_from,
         }
     }
@@ -274,7 +310,7 @@ pub struct NoticeResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_label: Option<String>,
     /// The clauses it cites.
-    pub clauses: Vec<String>,
+    pub clauses: Clauses,
     /// The actions the rulebook prescribes.
     pub actions: Vec<String>,
     /// Why: the record or the requirements not met.
@@ -306,9 +342,9 @@ pub struct RankEntry {
     /// Competition rank (1, 2, 2, 4).
     pub rank: u32,
     /// The unit's id.
-    pub unit: String,
+    pub unit: Text,
     /// The unit's name.
-    pub name: String,
+    pub name: Text,
     /// Its total.
     #[serde(serialize_with = "normalized")]
     pub total: Decimal,
@@ -325,11 +361,11 @@ pub struct RejectedRecord {
     /// The record.
     pub record: RecordRef,
     /// The unit.
-    pub unit: String,
+    pub unit: Text,
     /// Why it was not applied.
     pub reason: String,
     /// The clauses behind the rejection.
-    pub clauses: Vec<String>,
+    pub clauses: Clauses,
 }
 
 /// Which part of an evaluation to keep.
@@ -353,7 +389,7 @@ impl Evaluation {
                 .as_deref()
                 .is_none_or(|u| u == id || u == name)
         };
-        let selected_units: Vec<String> = self
+        let selected_units: Vec<Text> = self
             .results
             .iter()
             .filter(|r| unit_ok(&r.unit, &r.name))

@@ -9,17 +9,17 @@ use rust_decimal::Decimal;
 
 use super::expr::Ctx;
 use super::result::{CategoryResult, CountedRecord, ItemKind, LimitApplied, LineItem, RecordRef};
+use super::texts::RuleTexts;
 use super::EvalError;
 use crate::facts::Record;
 use crate::period::Period;
-use crate::syntax::ast::{
-    Amount, CapScope, Category, Citation, DateRange, RankSide, Rule, RuleKind,
-};
+use crate::syntax::ast::{Amount, CapScope, DateRange, RankSide, Rule, RuleKind};
+use crate::text::Text;
 use crate::value::Value;
 
 /// What a per-year cap has already given in earlier periods of the year:
 /// (unit, limit key, year) → amount used.
-pub(crate) type YearUsage = BTreeMap<(String, String, i32), Decimal>;
+pub(crate) type YearUsage = BTreeMap<(Text, String, i32), Decimal>;
 
 /// A unit's score in one period or year.
 #[derive(Clone)]
@@ -36,16 +36,20 @@ enum Side {
     Deduction,
 }
 
+/// The texts of the rule whose line items are being built.
+#[derive(Clone, Copy)]
+struct ItemTexts<'t> {
+    rule: &'t RuleTexts,
+    category: &'t Text,
+}
+
 struct Working {
     item: LineItem,
     side: Side,
     category: usize,
 }
 
-pub(crate) fn clauses(cite: Option<&Citation>) -> Vec<String> {
-    cite.map(|c| c.clauses.iter().map(|c| c.id.clone()).collect())
-        .unwrap_or_default()
-}
+pub(crate) use super::texts::clauses;
 
 fn in_force(range: Option<&DateRange>, period: Period) -> bool {
     range.is_none_or(|r| period.end() >= r.from && period.start() <= r.to)
@@ -54,7 +58,7 @@ fn in_force(range: Option<&DateRange>, period: Period) -> bool {
 fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
     EvalError {
         message: format!("{what} overflows a decimal"),
-        unit: ctx.unit.id.clone(),
+        unit: ctx.unit.id.to_string(),
         period: ctx.scope.to_string(),
         span: None,
     }
@@ -84,7 +88,7 @@ pub(crate) fn of_kind<'r, 'x>(records: &'r [&'x Record], kind: &str) -> &'r [&'x
 
 /// Scores the unit in `ctx` over `ctx.records`.
 pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalError> {
-    let Some(decl) = ctx.ruleset.score() else {
+    let Some((decl, texts)) = ctx.ruleset.score_with_texts() else {
         return Ok(Scored {
             items: Vec::new(),
             categories: Vec::new(),
@@ -95,14 +99,9 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     let base_item = LineItem {
         kind: ItemKind::Base,
         rule: None,
-        label: Some("base".to_owned()),
+        label: Some(Text::from("base")),
         category: None,
-        clauses: clauses(
-            decl.base
-                .first()
-                .and_then(|(_, c)| c.as_ref())
-                .or(decl.cite.as_ref()),
-        ),
+        clauses: texts.base.clone(),
         count: 0,
         raw: base,
         amount: base,
@@ -110,9 +109,15 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         records: Vec::new(),
     };
     let mut working: Vec<Working> = Vec::new();
-    for (index, category) in decl.categories.iter().enumerate() {
-        for rule in &category.rules {
-            for (item, side) in rule_items(rule, category, ctx, usage)? {
+    for (index, (category, category_texts)) in
+        decl.categories.iter().zip(&texts.categories).enumerate()
+    {
+        for (rule, rule_texts) in category.rules.iter().zip(&category_texts.rules) {
+            let texts = ItemTexts {
+                rule: rule_texts,
+                category: &category_texts.name,
+            };
+            for (item, side) in rule_items(rule, texts, ctx, usage)? {
                 working.push(Working {
                     item,
                     side,
@@ -123,7 +128,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     }
     // Caps over groups of rules: the rules' bonuses and their deductions are
     // capped separately, so a deduction can never free capped bonus points.
-    for cap in &decl.group_caps {
+    for (cap, cap_texts) in decl.group_caps.iter().zip(&texts.group_caps) {
         for side in [Side::Bonus, Side::Deduction] {
             let members: Vec<&Working> = working
                 .iter()
@@ -166,13 +171,13 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            let cited = clauses(cap.cite.as_ref());
+            let cited = cap_texts.clauses.clone();
             working.push(Working {
                 item: LineItem {
                     kind: ItemKind::Cap,
-                    rule: Some(cap.name.name.clone()),
-                    label: cap.label.as_ref().map(|l| l.text.clone()),
-                    category: decl.categories.get(category).map(|c| c.name.name.clone()),
+                    rule: Some(cap_texts.name.clone()),
+                    label: cap_texts.label.clone(),
+                    category: texts.categories.get(category).map(|c| c.name.clone()),
                     clauses: cited.clone(),
                     count: 0,
                     raw: sum,
@@ -193,7 +198,9 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     // Categories: bonus caps, then floors.
     let mut items = vec![base_item];
     let mut categories = Vec::new();
-    for (index, category) in decl.categories.iter().enumerate() {
+    for (index, (category, category_texts)) in
+        decl.categories.iter().zip(&texts.categories).enumerate()
+    {
         let mut own: Vec<Working> = Vec::new();
         let mut rest = Vec::new();
         for w in working {
@@ -212,7 +219,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         let mut bonuses = sum_side(&own, Side::Bonus).ok_or_else(|| overflow(&ctx, "bonuses"))?;
         let mut deductions =
             -sum_side(&own, Side::Deduction).ok_or_else(|| overflow(&ctx, "deductions"))?;
-        if let Some((cap, scope, cite)) = &category.bonus_cap {
+        if let Some((cap, scope, _)) = &category.bonus_cap {
             let key = || {
                 (
                     ctx.unit.id.clone(),
@@ -224,16 +231,13 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             let capped = bonuses.min(limit);
             record_usage(*scope, &ctx, usage, key, capped);
             if capped != bonuses {
-                let cited = clauses(cite.as_ref());
+                let cited = category_texts.bonus_cap.clone();
                 own.push(Working {
                     item: LineItem {
                         kind: ItemKind::Cap,
-                        rule: Some(category.name.name.clone()),
-                        label: category
-                            .label
-                            .as_ref()
-                            .map(|l| format!("{} bonus cap", l.text)),
-                        category: Some(category.name.name.clone()),
+                        rule: Some(category_texts.name.clone()),
+                        label: category_texts.bonus_cap_label.clone(),
+                        category: Some(category_texts.name.clone()),
                         clauses: cited.clone(),
                         count: 0,
                         raw: bonuses,
@@ -256,16 +260,16 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 bonuses = capped;
             }
         }
-        if let (Some(allot), Some((floor, cite))) = (&category.allot, &category.floor) {
+        if let (Some(allot), Some((floor, _))) = (&category.allot, &category.floor) {
             let most = (allot.value - floor.value).max(Decimal::ZERO);
             if deductions > most {
-                let cited = clauses(cite.as_ref());
+                let cited = category_texts.floor.clone();
                 own.push(Working {
                     item: LineItem {
                         kind: ItemKind::Floor,
-                        rule: Some(category.name.name.clone()),
-                        label: category.label.as_ref().map(|l| format!("{} floor", l.text)),
-                        category: Some(category.name.name.clone()),
+                        rule: Some(category_texts.name.clone()),
+                        label: category_texts.floor_label.clone(),
+                        category: Some(category_texts.name.clone()),
                         clauses: cited.clone(),
                         count: 0,
                         raw: -deductions,
@@ -285,8 +289,8 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             }
         }
         categories.push(CategoryResult {
-            category: category.name.name.clone(),
-            label: category.label.as_ref().map(|l| l.text.clone()),
+            category: category_texts.name.clone(),
+            label: category_texts.label.clone(),
             allot: category.allot.as_ref().map(|a| a.value),
             deductions,
             bonuses,
@@ -315,7 +319,7 @@ fn year_limit(
     scope: CapScope,
     ctx: &Ctx<'_>,
     usage: &YearUsage,
-    key: impl Fn() -> (String, String, i32),
+    key: impl Fn() -> (Text, String, i32),
 ) -> Decimal {
     match (scope, ctx.scope) {
         (CapScope::Year, Period::Month { .. } | Period::Quarter { .. }) => {
@@ -329,7 +333,7 @@ fn record_usage(
     scope: CapScope,
     ctx: &Ctx<'_>,
     usage: &mut YearUsage,
-    key: impl Fn() -> (String, String, i32),
+    key: impl Fn() -> (Text, String, i32),
     applied: Decimal,
 ) {
     if scope == CapScope::Year && !matches!(ctx.scope, Period::Year(_)) {
@@ -351,7 +355,7 @@ struct Occurrence<'a> {
 /// category floor applies).
 fn rule_items(
     rule: &Rule,
-    category: &Category,
+    texts: ItemTexts<'_>,
     ctx: Ctx<'_>,
     usage: &mut YearUsage,
 ) -> Result<Vec<(LineItem, Side)>, EvalError> {
@@ -442,14 +446,7 @@ fn rule_items(
         } else {
             Side::Bonus
         };
-        return Ok(vec![finish(
-            rule,
-            category,
-            ctx,
-            usage,
-            &occurrences,
-            side,
-        )?]);
+        return Ok(vec![finish(rule, texts, ctx, usage, &occurrences, side)?]);
     }
     let (negative, positive): (Vec<Occurrence<'_>>, Vec<Occurrence<'_>>) = occurrences
         .into_iter()
@@ -457,7 +454,7 @@ fn rule_items(
     let mut items = Vec::new();
     for (part, side) in [(positive, Side::Bonus), (negative, Side::Deduction)] {
         if !part.is_empty() {
-            items.push(finish(rule, category, ctx, usage, &part, side)?);
+            items.push(finish(rule, texts, ctx, usage, &part, side)?);
         }
     }
     Ok(items)
@@ -466,7 +463,7 @@ fn rule_items(
 /// The line item for a rule's occurrences of one sign: sum, caps, records.
 fn finish(
     rule: &Rule,
-    category: &Category,
+    texts: ItemTexts<'_>,
     ctx: Ctx<'_>,
     usage: &mut YearUsage,
     occurrences: &[Occurrence<'_>],
@@ -505,7 +502,7 @@ fn finish(
     }
     let mut applied = raw;
     let mut limits = Vec::new();
-    for (cap, scope, cite) in &rule.caps {
+    for ((cap, scope, _), cited) in rule.caps.iter().zip(&texts.rule.caps) {
         // An adjust rule's two signs are capped separately.
         let key = || {
             (
@@ -521,7 +518,7 @@ fn finish(
             let sign = |d: Decimal| if rule.kind == RuleKind::Deduct { -d } else { d };
             limits.push(LimitApplied {
                 limit: format!("cap {} per {}", cap.value, scope_word(*scope, ctx.scope)),
-                clauses: clauses(cite.as_ref()),
+                clauses: cited.clone(),
                 raw: sign(applied),
                 applied: sign(capped),
             });
@@ -536,10 +533,10 @@ fn finish(
     Ok((
         LineItem {
             kind,
-            rule: Some(rule.name.name.clone()),
-            label: rule.label.as_ref().map(|l| l.text.clone()),
-            category: Some(category.name.name.clone()),
-            clauses: clauses(rule.cite.as_ref()),
+            rule: Some(texts.rule.name.clone()),
+            label: texts.rule.label.clone(),
+            category: Some(texts.category.clone()),
+            clauses: texts.rule.clauses.clone(),
             count,
             raw,
             amount,
@@ -628,7 +625,7 @@ fn occurrence_amount(
                 rule.kind.keyword(),
                 rule.name.name
             ),
-            unit: ctx.unit.id.clone(),
+            unit: ctx.unit.id.to_string(),
             period: ctx.scope.to_string(),
             span: rule.amount.first().map(|(_, span)| *span),
         });

@@ -2,6 +2,7 @@
 //! line-by-line explanations. Chinese names are aligned by display width.
 
 use kaohe::eval::result::{Evaluation, ItemKind, NoticeKind, NoticeResult, UnitResult};
+use kaohe::value::Value;
 use kaohe::Ruleset;
 use unicode_width::UnicodeWidthStr;
 
@@ -78,9 +79,11 @@ fn rank_text(result: &UnitResult, evaluation: &Evaluation) -> String {
         return "-".to_owned();
     };
     let tied = evaluation.rankings.iter().any(|r| {
-        Some(&r.ranking) == result.ranking.as_ref()
+        result.ranking.as_deref() == Some(r.ranking.as_str())
             && r.period == result.period
-            && r.unresolved_ties.iter().any(|t| t.contains(&result.unit))
+            && r.unresolved_ties
+                .iter()
+                .any(|t| t.iter().any(|u| *u == result.unit))
     });
     if tied {
         format!("{rank}=")
@@ -98,8 +101,8 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         .fold(Vec::new(), |mut acc, c| {
             if !acc.iter().any(|(name, _)| name == &c.category) {
                 acc.push((
-                    c.category.clone(),
-                    c.label.clone().unwrap_or_else(|| c.category.clone()),
+                    c.category.to_string(),
+                    c.label.as_ref().unwrap_or(&c.category).to_string(),
                 ));
             }
             acc
@@ -116,7 +119,7 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     let row = |r: &UnitResult, converted: bool| {
         let mut row = vec![
             rank_text(r, evaluation),
-            r.name.clone(),
+            r.name.to_string(),
             r.total.normalize().to_string(),
         ];
         if converted {
@@ -126,7 +129,7 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
             row.push(
                 r.categories
                     .iter()
-                    .find(|c| &c.category == name)
+                    .find(|c| c.category == *name)
                     .and_then(|c| c.subtotal.or(Some(-c.deductions + c.bonuses)))
                     .map(|v| v.normalize().to_string())
                     .unwrap_or_default(),
@@ -153,9 +156,9 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
             cells.remove(1);
             let mut line = vec![
                 r.period.to_string(),
-                r.unit.clone(),
-                r.name.clone(),
-                r.group.clone(),
+                r.unit.to_string(),
+                r.name.to_string(),
+                r.group.to_string(),
             ];
             line.extend(cells);
             out.push('\n');
@@ -365,20 +368,11 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 let attributes = record
                     .record
                     .attributes
-                    .as_object()
-                    .map(|o| {
-                        o.iter()
-                            .filter(|(_, v)| !v.is_null())
-                            .map(|(k, v)| {
-                                format!(
-                                    "{k}={}",
-                                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default();
+                    .iter()
+                    .filter(|(_, v)| **v != Value::Absent)
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 out.push_str(&format!(
                     "{}  {} {} ({attributes}) ×{}  {}{}\n",
                     if md { "  -" } else { "     ·" },
