@@ -15,7 +15,6 @@ pub mod result;
 mod score;
 pub(crate) mod texts;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
@@ -59,14 +58,14 @@ pub(crate) struct Place {
 /// the facts (owned only when carried into another period); every key borrows
 /// from the facts or the ruleset, so lookups allocate nothing.
 pub(crate) struct History<'a> {
-    records: Vec<Cow<'a, Record>>,
+    records: Vec<&'a Record>,
     by_unit_period: BTreeMap<(&'a str, Period), Vec<usize>>,
     /// (ranking's index among the ruleset's rankings, period, unit) → place.
     places: BTreeMap<(usize, Period, &'a str), Place>,
 }
 
 impl<'a> History<'a> {
-    fn new(facts: &'a Facts, records: Vec<Cow<'a, Record>>) -> History<'a> {
+    fn new(facts: &'a Facts, records: Vec<&'a Record>) -> History<'a> {
         let mut by_unit_period: BTreeMap<(&'a str, Period), Vec<usize>> = BTreeMap::new();
         // Records come sorted by period and unit: collect each run of one
         // unit-period and look its unit up once.
@@ -101,7 +100,7 @@ impl<'a> History<'a> {
             .get(&(unit, period))
             .map(|ids| {
                 ids.iter()
-                    .filter_map(|i| self.records.get(*i).map(|r| &**r))
+                    .filter_map(|i| self.records.get(*i).copied())
                     .collect()
             })
             .unwrap_or_default()
@@ -116,7 +115,7 @@ impl<'a> History<'a> {
             .filter(|((_, p), _)| p.year() == year)
             .flat_map(|(_, ids)| {
                 ids.iter()
-                    .filter_map(|i| self.records.get(*i).map(|r| &**r))
+                    .filter_map(|i| self.records.get(*i).copied())
             })
             .collect::<Vec<_>>();
         // Rules find their kind by binary search; the sort is stable.
@@ -156,7 +155,8 @@ impl Ruleset {
         facts: &Facts,
         options: &EvalOptions,
     ) -> Result<Evaluation, EvalError> {
-        let mut evaluator = Evaluator::new(self, facts);
+        let carried = carry(self, facts);
+        let mut evaluator = Evaluator::new(self, facts, &carried);
         evaluator.detail = options.detail;
         evaluator.run()
     }
@@ -189,8 +189,8 @@ struct Evaluator<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    fn new(ruleset: &'a Ruleset, facts: &'a Facts) -> Self {
-        let (applied, rejected) = apply_policy(ruleset, facts);
+    fn new(ruleset: &'a Ruleset, facts: &'a Facts, carried: &'a [(usize, Record)]) -> Self {
+        let (applied, rejected) = apply_policy(ruleset, facts, carried);
         Evaluator {
             ruleset,
             facts,
@@ -208,9 +208,15 @@ impl<'a> Evaluator<'a> {
 
     fn run(mut self) -> Result<Evaluation, EvalError> {
         let mut periods: BTreeSet<Period> = self.facts.periods.iter().copied().collect();
-        periods.extend(self.facts.records.iter().map(|r| r.period));
+        // Records are sorted by period: one insert per run of a period.
+        let mut last = None;
         // A late record carried into the period it arrived in makes that period evaluated.
-        periods.extend(self.history.records.iter().map(|r| r.period));
+        for record in self.facts.records.iter().chain(self.history.records.iter().copied()) {
+            if last != Some(record.period) {
+                last = Some(record.period);
+                periods.insert(record.period);
+            }
+        }
         let mut results: Vec<UnitResult> = Vec::new();
         let mut rankings: Vec<RankingResult> = Vec::new();
         let mut usage = YearUsage::new();
@@ -586,15 +592,51 @@ fn round(value: Decimal, places: u32, mode: RoundMode) -> Decimal {
     rounded
 }
 
+/// Copies of the records reported after their period was sealed that the
+/// ruleset carries (`late carried`) into the period they arrived in, each with
+/// its position in the facts.
+fn carry(ruleset: &Ruleset, facts: &Facts) -> Vec<(usize, Record)> {
+    let decl = ruleset.period();
+    let (Some((days, _)), Some((LatePolicy::Carried, _, _))) = (
+        decl.and_then(|d| d.seal.as_ref()),
+        decl.and_then(|d| d.late.as_ref()),
+    ) else {
+        return Vec::new();
+    };
+    let unit = ruleset.period_unit();
+    let mut carried = Vec::new();
+    for (i, record) in facts.records.iter().enumerate() {
+        if record.reported <= record.period.seal_date(days.value) {
+            continue;
+        }
+        let arrived = Period::containing(unit, record.reported);
+        let in_range = ruleset
+            .effective()
+            .is_none_or(|(from, to)| arrived.end() >= from && arrived.start() <= to);
+        if in_range {
+            let mut copy = record.clone();
+            copy.period = arrived;
+            copy.carried_from = Some(record.period);
+            carried.push((i, copy));
+        }
+    }
+    carried
+}
+
 /// Decides which records apply: late records under a seal are rejected (or
 /// carried into the period they arrived in); of records sharing an `id`, the
 /// latest reported applies and the others are listed as superseded.
+///
+/// `carried` are the copies [`carry`] made of late records; the originals are
+/// left out. Records are borrowed, never copied.
 fn apply_policy<'f>(
     ruleset: &Ruleset,
     facts: &'f Facts,
-) -> (Vec<Cow<'f, Record>>, Vec<RejectedRecord>) {
+    carried: &'f [(usize, Record)],
+) -> (Vec<&'f Record>, Vec<RejectedRecord>) {
     let mut rejected = Vec::new();
-    let mut kept: Vec<Cow<'f, Record>> = Vec::new();
+    // (position of the record, or of the one it was carried from, in the facts; record)
+    let mut kept: Vec<(usize, &'f Record)> = Vec::with_capacity(facts.records.len());
     let decl = ruleset.period();
     let unit = ruleset.period_unit();
     let seal = decl.and_then(|d| d.seal.as_ref());
@@ -612,14 +654,14 @@ fn apply_policy<'f>(
         }
     }
     let seal_clauses: Clauses = seal_clauses.into_iter().collect();
-    for record in &facts.records {
+    for (i, record) in facts.records.iter().enumerate() {
         let Some((days, _)) = seal else {
-            kept.push(Cow::Borrowed(record));
+            kept.push((i, record));
             continue;
         };
         let sealed_on = record.period.seal_date(days.value);
         if record.reported <= sealed_on {
-            kept.push(Cow::Borrowed(record));
+            kept.push((i, record));
             continue;
         }
         let arrived = Period::containing(unit, record.reported);
@@ -627,12 +669,8 @@ fn apply_policy<'f>(
             .effective()
             .is_none_or(|(from, to)| arrived.end() >= from && arrived.start() <= to);
         match late {
-            LatePolicy::Carried if in_range => {
-                let mut carried = record.clone();
-                carried.period = arrived;
-                carried.carried_from = Some(record.period);
-                kept.push(Cow::Owned(carried));
-            }
+            // Its copy is in `carried`.
+            LatePolicy::Carried if in_range => {}
             _ => rejected.push(RejectedRecord {
                 record: RecordRef::of(record),
                 unit: record.unit.clone(),
@@ -664,6 +702,12 @@ fn apply_policy<'f>(
             )
         })
     };
+    if !carried.is_empty() {
+        // Each copy where its original was: the facts' order.
+        kept.extend(carried.iter().map(|(i, r)| (*i, r)));
+        kept.sort_by_key(|(i, _)| *i);
+    }
+    let kept: Vec<&'f Record> = kept.into_iter().map(|(_, r)| r).collect();
     let mut latest: BTreeMap<(Text, Text, Option<Period>), usize> = BTreeMap::new();
     for (i, record) in kept.iter().enumerate() {
         if let Some(key) = version_key(record) {
@@ -695,18 +739,17 @@ fn apply_policy<'f>(
                 ),
                 clauses: amend_clauses.clone(),
             }),
-            _ => applied.push(record.clone()),
+            _ => applied.push(*record),
         }
     }
     drop(kept);
     // Facts come in canonical order (period, unit, kind, …); only records carried
     // into another period can break it. Each unit-period's records end up sorted
     // by kind, which rules rely on to find their kind by binary search.
-    let ordered = |a: &Cow<'_, Record>, b: &Cow<'_, Record>| {
+    let ordered = |a: &&Record, b: &&Record| {
         (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind))
     };
-    let carried = applied.iter().any(|r| matches!(r, Cow::Owned(_)));
-    if carried
+    if !carried.is_empty()
         && applied
             .windows(2)
             .any(|w| matches!(w, [a, b] if ordered(a, b).is_gt()))
