@@ -110,24 +110,93 @@ impl Facts {
         text: &str,
         limits: &Limits,
     ) -> Result<Facts, FactErrors> {
+        if text.len() > limits.max_fact_bytes {
+            return Err(over_size(text.len(), limits));
+        }
+        let top = if text.trim_start().starts_with('{') {
+            TopLevel::Object
+        } else {
+            TopLevel::Other
+        };
+        Facts::read(
+            ruleset,
+            serde_json::Deserializer::from_str(text),
+            top,
+            limits,
+        )
+    }
+
+    /// Reads and validates a fact file from `reader` (a file, a socket) within
+    /// the default [`Limits`], without holding the file's text in memory:
+    /// records are validated as they stream in.
+    pub fn from_reader(ruleset: &Ruleset, reader: impl std::io::Read) -> Result<Facts, FactErrors> {
+        Facts::from_reader_within(ruleset, reader, &Limits::default())
+    }
+
+    /// [`Facts::from_reader`] within `limits`; reading stops as soon as the
+    /// input passes `max_fact_bytes`.
+    pub fn from_reader_within(
+        ruleset: &Ruleset,
+        reader: impl std::io::Read,
+        limits: &Limits,
+    ) -> Result<Facts, FactErrors> {
+        use std::io::BufRead as _;
+        let read = std::cell::Cell::new(0usize);
+        let mut reader = std::io::BufReader::with_capacity(
+            1 << 16,
+            Limited {
+                inner: reader,
+                read: &read,
+                max: limits.max_fact_bytes,
+            },
+        );
+        let not_read = |e: std::io::Error| {
+            if read.get() > limits.max_fact_bytes {
+                over_size(read.get(), limits)
+            } else {
+                not_json(serde_json::Error::io(e))
+            }
+        };
+        // The first byte that is not white space says whether records can stream.
+        let top = loop {
+            let buffer = reader.fill_buf().map_err(not_read)?;
+            if buffer.is_empty() {
+                break TopLevel::Other;
+            }
+            let blank = buffer
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            let first = buffer.get(blank).copied();
+            reader.consume(blank);
+            match first {
+                Some(b'{') => break TopLevel::Object,
+                Some(_) => break TopLevel::Other,
+                None => continue,
+            }
+        };
+        let result = Facts::read(
+            ruleset,
+            serde_json::Deserializer::from_reader(reader),
+            top,
+            limits,
+        );
+        if read.get() > limits.max_fact_bytes {
+            return Err(over_size(read.get(), limits));
+        }
+        result
+    }
+
+    fn read<'de, R: serde_json::de::Read<'de>>(
+        ruleset: &Ruleset,
+        mut deserializer: serde_json::Deserializer<R>,
+        top: TopLevel,
+        limits: &Limits,
+    ) -> Result<Facts, FactErrors> {
         let over = |path: &str, what: String, limit: &str, value: usize| FactErrors {
             errors: vec![FactError {
                 path: path.to_owned(),
                 message: format!("{what} over the limit `{limit}` = {value}"),
-            }],
-        };
-        if text.len() > limits.max_fact_bytes {
-            return Err(over(
-                "$",
-                format!("the fact file's {} bytes are", text.len()),
-                "max_fact_bytes",
-                limits.max_fact_bytes,
-            ));
-        }
-        let not_json = |e: serde_json::Error| FactErrors {
-            errors: vec![FactError {
-                path: "$".to_owned(),
-                message: format!("not valid JSON: {e}"),
             }],
         };
         let mut validator = Validator {
@@ -138,16 +207,21 @@ impl Facts {
         };
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.
-        let (top, streamed) = if text.trim_start().starts_with('{') {
-            validator.stream(text, limits).map_err(not_json)?
-        } else {
-            let json: Json = serde_json::from_str(text).map_err(not_json)?;
-            let Some(top) = validator.object(&json, "$").cloned() else {
-                return Err(FactErrors {
-                    errors: validator.errors,
-                });
-            };
-            (top, None)
+        let (top, streamed) = match top {
+            TopLevel::Object => validator
+                .stream(&mut deserializer, limits)
+                .map_err(not_json)?,
+            TopLevel::Other => {
+                let json = <Json as serde::Deserialize>::deserialize(&mut deserializer)
+                    .and_then(|json| deserializer.end().map(|()| json))
+                    .map_err(not_json)?;
+                let Some(top) = validator.object(&json, "$").cloned() else {
+                    return Err(FactErrors {
+                        errors: validator.errors,
+                    });
+                };
+                (top, None)
+            }
         };
         let record_count = streamed.as_ref().map_or_else(
             || {
@@ -181,6 +255,53 @@ impl Facts {
                 errors: validator.errors,
             }),
         }
+    }
+}
+
+/// Whether a fact file's top level is an object (whose records stream) or
+/// something else (read whole, to report what it is).
+#[derive(Clone, Copy)]
+enum TopLevel {
+    Object,
+    Other,
+}
+
+fn not_json(e: serde_json::Error) -> FactErrors {
+    FactErrors {
+        errors: vec![FactError {
+            path: "$".to_owned(),
+            message: format!("not valid JSON: {e}"),
+        }],
+    }
+}
+
+fn over_size(bytes: usize, limits: &Limits) -> FactErrors {
+    FactErrors {
+        errors: vec![FactError {
+            path: "$".to_owned(),
+            message: format!(
+                "the fact file's {bytes} bytes are over the limit `max_fact_bytes` = {}",
+                limits.max_fact_bytes
+            ),
+        }],
+    }
+}
+
+/// A reader that fails once more than `max` bytes came through.
+struct Limited<'c, R> {
+    inner: R,
+    read: &'c std::cell::Cell<usize>,
+    max: usize,
+}
+
+impl<R: std::io::Read> std::io::Read for Limited<'_, R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buffer)?;
+        self.read.set(self.read.get().saturating_add(n));
+        if self.read.get() > self.max {
+            return Err(std::io::Error::other("over max_fact_bytes"));
+        }
+        Ok(n)
     }
 }
 
@@ -916,14 +1037,13 @@ impl Validator<'_> {
     /// Reads the top-level object member by member: every member but
     /// `records` as JSON; the records one at a time, validated at once when
     /// `as_of` and `units` came before them (kept as JSON otherwise).
-    fn stream(
+    fn stream<'de, R: serde_json::de::Read<'de>>(
         &mut self,
-        text: &str,
+        deserializer: &mut serde_json::Deserializer<R>,
         limits: &Limits,
     ) -> Result<(Map<String, Json>, Option<Streamed>), serde_json::Error> {
         use serde::Deserializer as _;
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let out = (&mut deserializer).deserialize_map(Top {
+        let out = (&mut *deserializer).deserialize_map(Top {
             validator: self,
             max_records: limits.max_records,
         })?;

@@ -41,14 +41,66 @@ fn valid() -> Value {
     })
 }
 
+/// The errors of a bad fact file, read both from text and from a reader
+/// (which must agree).
 fn errors_of(ruleset: &Ruleset, facts: &Value) -> Vec<FactError> {
-    match Facts::from_json(ruleset, &facts.to_string()) {
+    let text = facts.to_string();
+    let from_reader = Facts::from_reader(ruleset, text.as_bytes());
+    match Facts::from_json(ruleset, &text) {
         Ok(_) => panic!("the fact file was accepted:\n{facts:#}"),
         Err(e) => {
             assert!(!e.errors.is_empty());
+            assert_eq!(
+                from_reader.as_ref().err(),
+                Some(&e),
+                "from_reader and from_json disagree"
+            );
             e.errors
         }
     }
+}
+
+#[test]
+fn a_reader_gives_the_same_facts_as_the_text() {
+    let examples = [
+        ("shaodong-2023", "2023-h2.json"),
+        ("miluo-2026", "2026-04.json"),
+        ("miluo-2026", "2026-05.json"),
+        ("example-county", "2027.json"),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rulesets");
+    for (name, file) in examples {
+        let rules = std::fs::read_to_string(root.join(name).join(format!("{name}.rules"))).unwrap();
+        let ruleset = Ruleset::from_source(SourceFile::new(name, rules)).unwrap();
+        let text = std::fs::read_to_string(root.join(name).join("examples").join(file)).unwrap();
+        let from_text = Facts::from_json(&ruleset, &text).unwrap();
+        // Leading white space, and a reader that hands out a few bytes at a time.
+        let padded = format!("\n  {text}");
+        let reader = std::io::BufReader::with_capacity(7, padded.as_bytes());
+        let from_reader = Facts::from_reader(&ruleset, reader).unwrap();
+        assert_eq!(from_reader, from_text, "{name} {file}");
+        assert_eq!(from_reader.hash(), from_text.hash());
+    }
+}
+
+#[test]
+fn a_reader_stops_at_the_size_limit() {
+    let limits = kaohe::Limits {
+        max_fact_bytes: 100,
+        ..kaohe::Limits::default()
+    };
+    let text = valid().to_string();
+    assert!(text.len() > 100);
+    let err = Facts::from_reader_within(&shaodong(), text.as_bytes(), &limits).unwrap_err();
+    assert_eq!(err.errors.len(), 1);
+    assert_eq!(err.errors[0].path, "$");
+    assert!(
+        err.errors[0].message.contains("`max_fact_bytes` = 100"),
+        "{}",
+        err.errors[0].message
+    );
+    // Within the limit the same file reads.
+    assert!(Facts::from_reader(&shaodong(), text.as_bytes()).is_ok());
 }
 
 fn errors(facts: &Value) -> Vec<FactError> {

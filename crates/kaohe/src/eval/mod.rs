@@ -25,6 +25,7 @@ use crate::ruleset::Ruleset;
 use crate::source::Span;
 use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy, RoundMode};
 use crate::text::Text;
+use crate::value::Value;
 use expr::Ctx;
 use result::*;
 use score::{clauses, Scored, YearUsage};
@@ -113,10 +114,7 @@ impl<'a> History<'a> {
             .range((unit, first)..)
             .take_while(|((u, _), _)| *u == unit)
             .filter(|((_, p), _)| p.year() == year)
-            .flat_map(|(_, ids)| {
-                ids.iter()
-                    .filter_map(|i| self.records.get(*i).copied())
-            })
+            .flat_map(|(_, ids)| ids.iter().filter_map(|i| self.records.get(*i).copied()))
             .collect::<Vec<_>>();
         // Rules find their kind by binary search; the sort is stable.
         records.sort_by(|a, b| a.kind.cmp(&b.kind));
@@ -211,7 +209,12 @@ impl<'a> Evaluator<'a> {
         // Records are sorted by period: one insert per run of a period.
         let mut last = None;
         // A late record carried into the period it arrived in makes that period evaluated.
-        for record in self.facts.records.iter().chain(self.history.records.iter().copied()) {
+        for record in self
+            .facts
+            .records
+            .iter()
+            .chain(self.history.records.iter().copied())
+        {
             if last != Some(record.period) {
                 last = Some(record.period);
                 periods.insert(record.period);
@@ -381,20 +384,22 @@ impl<'a> Evaluator<'a> {
             };
             let discretion = self.facts.discretion.get(&discretion_key);
             // `within attr`: one ranking per value of the attribute.
-            let mut partitions: BTreeMap<Option<String>, Vec<(&Unit, Decimal)>> = BTreeMap::new();
+            // Keyed by the value's text, as shown in `within`.
+            let mut partitions: BTreeMap<Option<Text>, Vec<(&Unit, Decimal)>> = BTreeMap::new();
             for member in members {
-                let key = decl.within.as_ref().map(|w| {
-                    member
-                        .0
-                        .attributes
-                        .get(&w.name)
-                        .map_or_else(String::new, ToString::to_string)
-                });
+                let key = decl
+                    .within
+                    .as_ref()
+                    .map(|w| match member.0.attributes.get(&w.name) {
+                        Some(Value::Text(t) | Value::Level(t)) => t.clone(),
+                        Some(other) => Text::from(other.to_string()),
+                        None => Text::default(),
+                    });
                 partitions.entry(key).or_default().push(member);
             }
             for (within, members) in partitions {
                 let mut ranking = rank::rank(decl, period, &members, discretion);
-                ranking.within = within;
+                ranking.within = within.map(String::from);
                 let ranked = u32::try_from(ranking.entries.len()).unwrap_or(u32::MAX);
                 for entry in &ranking.entries {
                     // Entries are in rank order: the tie group is contiguous.
@@ -746,9 +751,8 @@ fn apply_policy<'f>(
     // Facts come in canonical order (period, unit, kind, …); only records carried
     // into another period can break it. Each unit-period's records end up sorted
     // by kind, which rules rely on to find their kind by binary search.
-    let ordered = |a: &&Record, b: &&Record| {
-        (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind))
-    };
+    let ordered =
+        |a: &&Record, b: &&Record| (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind));
     if !carried.is_empty()
         && applied
             .windows(2)

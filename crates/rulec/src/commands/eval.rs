@@ -53,11 +53,12 @@ pub fn load_ruleset(path: &PathBuf) -> Result<Ruleset, Exit> {
 
 /// Reads and validates a fact file, printing every error with its JSON path.
 pub fn load_facts(ruleset: &Ruleset, path: &PathBuf) -> Result<Facts, Exit> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
+    // Streamed from the file: a province-scale fact file is never held as text.
+    let file = std::fs::File::open(path).map_err(|error| {
         eprintln!("error: cannot read `{}`: {error}", path.display());
         Exit::Usage
     })?;
-    Facts::from_json(ruleset, &text).map_err(|errors| {
+    Facts::from_reader(ruleset, file).map_err(|errors| {
         for e in &errors.errors {
             eprintln!("error: {}: {}: {}", path.display(), e.path, e.message);
         }
