@@ -203,7 +203,8 @@ impl Facts {
             ruleset,
             errors: Vec::new(),
             unit_ids_seen: BTreeSet::new(),
-            interner: Interner::default(),
+            // Records share the ruleset's kind texts (the engine finds kinds by pointer).
+            interner: Interner::with_texts(ruleset.kinds().iter().cloned()),
         };
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.

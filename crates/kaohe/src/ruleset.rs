@@ -13,6 +13,7 @@ use crate::eval::texts::ScoreTexts;
 use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::syntax::ast::{self, Item};
+use crate::text::Text;
 
 /// A ruleset that passed the checker.
 ///
@@ -28,6 +29,8 @@ pub struct Ruleset {
     index: [BTreeMap<String, usize>; 3],
     /// The score block's names, labels and citations, shared by every line item.
     score_texts: Option<ScoreTexts>,
+    /// The record kinds in declaration order; validated records share these texts.
+    kinds: Vec<Text>,
 }
 
 /// The namespaces looked up by name during evaluation (indexes into `Ruleset::index`).
@@ -101,13 +104,23 @@ impl Ruleset {
                         map.entry(name.clone()).or_insert(i);
                     }
                 }
+                let kinds: Vec<Text> = file
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Record(r) => Some(Text::from(r.name.name.as_str())),
+                        _ => None,
+                    })
+                    .collect();
+                let kind_of = |name: &str| kinds.iter().position(|k| k.as_str() == name);
                 let score_texts = file.items.iter().find_map(|i| match i {
-                    Item::Score(s) => Some(ScoreTexts::of(s)),
+                    Item::Score(s) => Some(ScoreTexts::of(s, kind_of)),
                     _ => None,
                 });
                 Ok(Ruleset {
                     source,
                     score_texts,
+                    kinds,
                     file,
                     warnings: checked.diagnostics,
                     hash,
@@ -226,6 +239,25 @@ impl Ruleset {
     /// Month or quarter.
     pub fn period_unit(&self) -> ast::PeriodUnit {
         self.period().map_or(ast::PeriodUnit::Month, |p| p.unit)
+    }
+
+    /// The record kinds, in declaration order.
+    pub(crate) fn kinds(&self) -> &[Text] {
+        &self.kinds
+    }
+
+    /// The index of a record kind among [`Ruleset::kinds`]: by pointer for
+    /// the texts of validated records, by name otherwise.
+    pub(crate) fn kind_index(&self, kind: &Text) -> Option<usize> {
+        self.kinds
+            .iter()
+            .position(|k| k.same(kind))
+            .or_else(|| self.kind_index_by_name(kind))
+    }
+
+    /// The index of the record kind `name` among [`Ruleset::kinds`].
+    pub(crate) fn kind_index_by_name(&self, name: &str) -> Option<usize> {
+        self.kinds.iter().position(|k| k.as_str() == name)
     }
 
     /// The score block with its texts.

@@ -42,6 +42,11 @@ impl Text {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether both are the same shared allocation (then they are equal).
+    pub(crate) fn same(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Default for Text {
@@ -184,6 +189,13 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// An interner that hands out `texts` for their strings.
+    pub fn with_texts(texts: impl IntoIterator<Item = Text>) -> Self {
+        Interner {
+            seen: texts.into_iter().collect(),
+        }
+    }
+
     /// The shared text equal to `s`.
     pub fn intern(&mut self, s: &str) -> Text {
         if let Some(text) = self.seen.get(s) {

@@ -46,7 +46,8 @@ pub(crate) fn consequences(ctx: Ctx<'_>, scope: CapScope) -> Result<Vec<NoticeRe
                 };
                 match &decl.per {
                     Some(per) => {
-                        for record in super::score::of_kind(ctx.records, &per.kind.name) {
+                        let kind = ctx.ruleset.kind_index_by_name(&per.kind.name);
+                        for record in ctx.records.of_kind(kind) {
                             let rctx = ctx.with_record(record);
                             let mut holds = match &per.filter {
                                 Some(f) => rctx.truth(f)?,

@@ -6,12 +6,13 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
-use super::{EvalError, History};
+use super::{EvalError, History, UnitRecords};
 use crate::date::Date;
 use crate::facts::{Record, Unit};
 use crate::period::Period;
 use crate::ruleset::Ruleset;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, RankSide, UnaryOp};
+use crate::text::Text;
 use crate::value::Value;
 
 /// What an expression can see.
@@ -22,7 +23,7 @@ pub(crate) struct Ctx<'a> {
     /// The record in scope (inside `per`, `count`, `sum`, `derive`).
     pub record: Option<&'a Record>,
     /// The unit's applied records in the evaluated period or year.
-    pub records: &'a [&'a Record],
+    pub records: &'a UnitRecords<'a>,
     pub as_of: Date,
     /// The evaluated period (a year for the annual assessment).
     pub scope: Period,
@@ -94,7 +95,8 @@ impl<'a> Ctx<'a> {
             }
             ExprKind::Count { kind, filter } => {
                 let mut total = Decimal::ZERO;
-                for record in super::score::of_kind(self.records, &kind.name) {
+                let kind = self.ruleset.kind_index_by_name(&kind.name);
+                for record in self.records.of_kind(kind) {
                     let inner = self.with_record(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         total = total
@@ -110,7 +112,8 @@ impl<'a> Ctx<'a> {
                 filter,
             } => {
                 let mut total = Decimal::ZERO;
-                for record in super::score::of_kind(self.records, &kind.name) {
+                let kind = self.ruleset.kind_index_by_name(&kind.name);
+                for record in self.records.of_kind(kind) {
                     let inner = self.with_record(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         let v = inner
@@ -216,17 +219,25 @@ impl<'a> Ctx<'a> {
 
     /// Both sides of a comparison; a bare name that is not in scope is a level name.
     fn comparands(&self, lhs: &Expr, rhs: &Expr) -> Result<(Value, Value), EvalError> {
-        let bare = |e: &Expr| match &e.kind {
-            ExprKind::Path(p) => match p.as_slice() {
-                [name] if self.lookup(&name.name).is_none() => Some(name.name.clone()),
-                _ => None,
-            },
-            _ => None,
+        // The value of a side, or the bare name when nothing is called that here.
+        let side = |e: &Expr| -> Result<Result<Value, Text>, EvalError> {
+            match &e.kind {
+                ExprKind::Path(p) => match p.as_slice() {
+                    [name] => match self.lookup(&name.name) {
+                        Some(value) => value.map(Ok),
+                        None => Ok(Err(Text::from(name.name.as_str()))),
+                    },
+                    _ => self.eval(e).map(Ok),
+                },
+                _ => self.eval(e).map(Ok),
+            }
         };
-        match (bare(lhs), bare(rhs)) {
-            (Some(level), None) => Ok((Value::Level(level.into()), self.eval(rhs)?)),
-            (None, Some(level)) => Ok((self.eval(lhs)?, Value::Level(level.into()))),
-            _ => Ok((self.eval(lhs)?, self.eval(rhs)?)),
+        match (side(lhs)?, side(rhs)?) {
+            (Ok(left), Ok(right)) => Ok((left, right)),
+            (Err(level), Ok(right)) => Ok((Value::Level(level), right)),
+            (Ok(left), Err(level)) => Ok((left, Value::Level(level))),
+            // Two bare names: the left one has no value.
+            (Err(_), Err(_)) => self.eval(lhs).map(|left| (left, Value::Absent)),
         }
     }
 

@@ -96,7 +96,7 @@ impl<'a> History<'a> {
         }
     }
 
-    fn records_of(&self, unit: &'a str, period: Period) -> Vec<&Record> {
+    fn records_of(&self, unit: &'a str, period: Period) -> Vec<&'a Record> {
         self.by_unit_period
             .get(&(unit, period))
             .map(|ids| {
@@ -107,7 +107,7 @@ impl<'a> History<'a> {
             .unwrap_or_default()
     }
 
-    fn records_of_year(&self, unit: &'a str, year: i32) -> Vec<&Record> {
+    fn records_of_year(&self, unit: &'a str, year: i32) -> Vec<&'a Record> {
         let first = Period::Month { year, month: 1 }.min(Period::Quarter { year, quarter: 1 });
         let mut records = self
             .by_unit_period
@@ -116,7 +116,7 @@ impl<'a> History<'a> {
             .filter(|((_, p), _)| p.year() == year)
             .flat_map(|(_, ids)| ids.iter().filter_map(|i| self.records.get(*i).copied()))
             .collect::<Vec<_>>();
-        // Rules find their kind by binary search; the sort is stable.
+        // Rules find their records by kind (`UnitRecords`); the sort is stable.
         records.sort_by(|a, b| a.kind.cmp(&b.kind));
         records
     }
@@ -136,6 +136,44 @@ impl<'a> History<'a> {
 
     pub(crate) fn place(&self, ranking: usize, period: Period, unit: &'a str) -> Option<Place> {
         self.places.get(&(ranking, period, unit)).copied()
+    }
+}
+
+/// A unit's applied records in one period or year, sorted by kind, with the
+/// run of each of the ruleset's record kinds: a rule finds its records by the
+/// kind's index instead of comparing names.
+pub(crate) struct UnitRecords<'a> {
+    records: Vec<&'a Record>,
+    /// Per kind (an index into `Ruleset::kinds`): start and end in `records`.
+    runs: Vec<(usize, usize)>,
+}
+
+impl<'a> UnitRecords<'a> {
+    /// `records` must be sorted by kind.
+    fn new(ruleset: &Ruleset, records: Vec<&'a Record>) -> Self {
+        let mut runs = vec![(0, 0); ruleset.kinds().len()];
+        let mut start = 0;
+        while let Some(first) = records.get(start) {
+            let length = records.get(start..).map_or(1, |rest| {
+                rest.iter().take_while(|r| r.kind == first.kind).count()
+            });
+            let end = start + length.max(1);
+            if let Some(run) = ruleset
+                .kind_index(&first.kind)
+                .and_then(|i| runs.get_mut(i))
+            {
+                *run = (start, end);
+            }
+            start = end;
+        }
+        UnitRecords { records, runs }
+    }
+
+    /// The records of the kind with this index (none for `None`).
+    pub(crate) fn of_kind(&self, kind: Option<usize>) -> &[&'a Record] {
+        kind.and_then(|k| self.runs.get(k))
+            .and_then(|&(start, end)| self.records.get(start..end))
+            .unwrap_or(&[])
     }
 }
 
@@ -233,7 +271,7 @@ impl<'a> Evaluator<'a> {
         for &period in &periods {
             let mut period_results = Vec::new();
             for unit in &self.facts.units {
-                let records = self.history.records_of(&unit.id, period);
+                let records = self.unit_records(self.history.records_of(&unit.id, period));
                 let ctx = self.ctx(unit, &records, period);
                 let scored = score::score(ctx, &mut usage)?;
                 // The periods' scores are kept only when the year sums them.
@@ -263,7 +301,8 @@ impl<'a> Evaluator<'a> {
                 for unit in &self.facts.units {
                     let scored = match source {
                         AnnualSource::PooledRecords => {
-                            let records = self.history.records_of_year(&unit.id, year);
+                            let records =
+                                self.unit_records(self.history.records_of_year(&unit.id, year));
                             let ctx = self.ctx(unit, &records, scope);
                             score::score(ctx, &mut YearUsage::new())?
                         }
@@ -341,7 +380,11 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn ctx<'c>(&'c self, unit: &'c Unit, records: &'c [&'c Record], scope: Period) -> Ctx<'c> {
+    fn unit_records(&self, records: Vec<&'a Record>) -> UnitRecords<'a> {
+        UnitRecords::new(self.ruleset, records)
+    }
+
+    fn ctx<'c>(&'c self, unit: &'c Unit, records: &'c UnitRecords<'c>, scope: Period) -> Ctx<'c> {
         Ctx {
             ruleset: self.ruleset,
             unit,
@@ -435,10 +478,10 @@ impl<'a> Evaluator<'a> {
             let Some(unit) = self.facts.unit(&r.unit) else {
                 continue;
             };
-            let records = match scope {
+            let records = self.unit_records(match scope {
                 CapScope::Period => self.history.records_of(&unit.id, period),
                 CapScope::Year => self.history.records_of_year(&unit.id, period.year()),
-            };
+            });
             let ctx = self.ctx(unit, &records, period);
             r.notices = consequence::consequences(ctx, scope)?;
         }
@@ -461,7 +504,7 @@ impl<'a> Evaluator<'a> {
                 let Some(unit) = self.facts.unit(&r.unit) else {
                     continue;
                 };
-                let records = self.history.records_of_year(&unit.id, year);
+                let records = self.unit_records(self.history.records_of_year(&unit.id, year));
                 let ctx = self.ctx(unit, &records, Period::Year(year));
                 if ctx.truth(condition)? {
                     averaged.push(i);

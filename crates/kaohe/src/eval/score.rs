@@ -79,13 +79,6 @@ fn scope_word(scope: CapScope, evaluated: Period) -> &'static str {
     }
 }
 
-/// The records of one kind: `records` is sorted by kind (see `History`).
-pub(crate) fn of_kind<'r, 'x>(records: &'r [&'x Record], kind: &str) -> &'r [&'x Record] {
-    let start = records.partition_point(|r| r.kind.as_str() < kind);
-    let end = records.partition_point(|r| r.kind.as_str() <= kind);
-    records.get(start..end).unwrap_or(&[])
-}
-
 /// Scores the unit in `ctx` over `ctx.records`.
 pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalError> {
     let Some((decl, texts)) = ctx.ruleset.score_with_texts() else {
@@ -363,7 +356,7 @@ fn rule_items(
     let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
     match &rule.per {
         Some(per) => {
-            for record in of_kind(ctx.records, &per.kind.name).iter().copied() {
+            for record in ctx.records.of_kind(texts.rule.per_kind).iter().copied() {
                 if !in_force(range, record.period) {
                     continue;
                 }

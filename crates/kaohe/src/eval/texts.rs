@@ -35,6 +35,8 @@ pub(crate) struct RuleTexts {
     pub clauses: Clauses,
     /// What each of the rule's caps cites, in order.
     pub caps: Vec<Clauses>,
+    /// The index of the `per` kind among the ruleset's record kinds.
+    pub per_kind: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,7 +61,8 @@ pub(crate) fn clauses(cite: Option<&Citation>) -> Clauses {
 }
 
 impl ScoreTexts {
-    pub(crate) fn of(decl: &ScoreDecl) -> ScoreTexts {
+    /// `kind_of` gives a record kind's index by name.
+    pub(crate) fn of(decl: &ScoreDecl, kind_of: impl Fn(&str) -> Option<usize>) -> ScoreTexts {
         ScoreTexts {
             base: clauses(
                 decl.base
@@ -91,6 +94,7 @@ impl ScoreTexts {
                             label: label(r.label.as_ref()),
                             clauses: clauses(r.cite.as_ref()),
                             caps: r.caps.iter().map(|(_, _, c)| clauses(c.as_ref())).collect(),
+                            per_kind: r.per.as_ref().and_then(|p| kind_of(&p.kind.name)),
                         })
                         .collect(),
                 })
