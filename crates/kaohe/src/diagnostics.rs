@@ -64,6 +64,11 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     NonPositiveCap(#[from] NonPositiveCap),
+    /// A cap over several rules names rules of different categories. Trigger:
+    /// `cap both 5 on late, media` with `late` in one category and `media` in another.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    CapAcrossCategories(#[from] CapAcrossCategories),
     /// A deduction or bonus amount is negative. Trigger: `deduct x { amount -5 }`.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -505,6 +510,25 @@ pub struct PreviousWithoutKey {
 pub struct MisplacedRanked {
     /// Where.
     #[label("ranking history used here")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::CapAcrossCategories`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("cap `{cap}` covers rules of two categories, `{first}` and `{other}`")]
+#[diagnostic(
+    code(kaohe::cap_across_categories),
+    help("a cap over rules takes its excess back inside one category, before that category's own bonus cap and floor; write one cap per category")
+)]
+pub struct CapAcrossCategories {
+    /// The cap.
+    pub cap: String,
+    /// The category of its first rule.
+    pub first: String,
+    /// The category of the rule at `span`.
+    pub other: String,
+    /// Where.
+    #[label("this rule is in `{other}`")]
     pub span: SourceSpan,
 }
 

@@ -36,6 +36,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::type_mismatch",
     "kaohe::wrong_argument_count",
     "kaohe::non_positive_cap",
+    "kaohe::cap_across_categories",
     "kaohe::negative_amount",
     "kaohe::invalid_range",
     "kaohe::overlapping_effective",

@@ -7,10 +7,10 @@ use rust_decimal::Decimal;
 use super::expr::{backticked, Scope};
 use super::{Checker, Ty};
 use crate::diagnostics::{
-    AllotmentMismatch, ConflictingPolicy, IncompleteClassification, InvalidRange, MissingCitation,
-    MissingLevels, MissingPart, NeedsRecord, NegativeAmount, NeverBinds, NonPositiveCap,
-    OutsideEffective, OverlappingEffective, RepeatedStatement, TypeMismatch, UnacknowledgedTies,
-    UncitedAssumption, UnusedInput,
+    AllotmentMismatch, CapAcrossCategories, ConflictingPolicy, IncompleteClassification,
+    InvalidRange, MissingCitation, MissingLevels, MissingPart, NeedsRecord, NegativeAmount,
+    NeverBinds, NonPositiveCap, OutsideEffective, OverlappingEffective, RepeatedStatement,
+    TypeMismatch, UnacknowledgedTies, UncitedAssumption, UnusedInput,
 };
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -279,6 +279,7 @@ impl<'a> Checker<'a> {
         }
         for cap in &score.group_caps {
             self.group_cap(cap);
+            self.cap_in_one_category(cap, score);
         }
     }
 
@@ -344,6 +345,37 @@ impl<'a> Checker<'a> {
             return false;
         }
         true
+    }
+
+    /// A cap over rules takes its excess back inside one category: across
+    /// categories, a bonus added in one category could lower the total (the
+    /// cap takes it back in another while its own category's cap cuts it too).
+    fn cap_in_one_category(&mut self, cap: &GroupCap, score: &ScoreDecl) {
+        let category_of = |rule: &str| {
+            score
+                .categories
+                .iter()
+                .find(|c| c.rules.iter().any(|r| r.name.name == rule))
+        };
+        let mut first: Option<&Category> = None;
+        for name in &cap.rules {
+            let Some(category) = category_of(&name.name) else {
+                continue;
+            };
+            match first {
+                None => first = Some(category),
+                Some(f) if f.name.name != category.name.name => {
+                    self.push(CapAcrossCategories {
+                        cap: cap.name.name.clone(),
+                        first: f.name.name.clone(),
+                        other: category.name.name.clone(),
+                        span: name.span.into(),
+                    });
+                    return;
+                }
+                Some(_) => {}
+            }
+        }
     }
 
     fn group_cap(&mut self, cap: &GroupCap) {

@@ -1438,10 +1438,16 @@ impl Spec {
             }
         }
         let mut group_caps = Vec::new();
-        let names: Vec<String> = (0..rule_count).map(|r| format!("r{r}")).collect();
         for i in 0..2 {
             if !g.c.chance(if i == 0 { 30 } else { 10 }) {
                 break;
+            }
+            // A cap's rules are in one category (kaohe::cap_across_categories).
+            let category = &categories[g.c.below(category_count)];
+            let mut names: Vec<String> = category.rules.iter().map(|r| r.name.clone()).collect();
+            names.dedup();
+            if names.is_empty() {
+                continue;
             }
             let order = g.c.permutation(names.len());
             let take = 1 + g.c.below(names.len().min(3));
@@ -1713,8 +1719,17 @@ impl Spec {
         };
         let category = c.below(self.categories.len());
         self.categories[category].rules.push(rule);
-        if !self.group_caps.is_empty() && c.chance(50) {
-            let i = c.below(self.group_caps.len());
+        // It may join a cap over rules of its own category.
+        let own: Vec<usize> = (0..self.group_caps.len())
+            .filter(|&i| {
+                self.group_caps[i]
+                    .rules
+                    .iter()
+                    .all(|r| self.categories[category].rules.iter().any(|x| &x.name == r))
+            })
+            .collect();
+        if !own.is_empty() && c.chance(50) {
+            let i = *c.pick(&own);
             self.group_caps[i].rules.push("rx".to_owned());
         }
         self.finalize();
