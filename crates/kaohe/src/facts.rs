@@ -98,6 +98,11 @@ impl Facts {
             .and_then(|i| self.units.get(i))
     }
 
+    /// The position of the unit with this id in [`Facts::units`].
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.units.binary_search_by(|u| u.id.as_str().cmp(id)).ok()
+    }
+
     /// Reads and validates a fact file for `ruleset` within the default [`Limits`].
     pub fn from_json(ruleset: &Ruleset, text: &str) -> Result<Facts, FactErrors> {
         Facts::from_json_within(ruleset, text, &Limits::default())

@@ -20,6 +20,8 @@ use crate::value::Value;
 pub(crate) struct Ctx<'a> {
     pub ruleset: &'a Ruleset,
     pub unit: &'a Unit,
+    /// The unit's index in `Facts::units`.
+    pub unit_index: usize,
     /// The record in scope (inside `per`, `count`, `sum`, `derive`).
     pub record: Option<&'a Record>,
     /// The unit's applied records in the evaluated period or year.
@@ -148,7 +150,7 @@ impl<'a> Ctx<'a> {
         };
         let mut period = self.scope;
         for _ in 0..periods {
-            let Some(place) = self.history.place(index, period, &self.unit.id) else {
+            let Some(place) = self.history.place(index, period, self.unit_index) else {
                 return false;
             };
             let inside = match side {
@@ -302,7 +304,7 @@ impl<'a> Ctx<'a> {
                     let key = self.ruleset.record(&record.kind)?.key.as_ref()?;
                     let value = record.attributes.get(&key.name)?;
                     self.history
-                        .previous_record(&self.unit.id, record, &key.name, value)
+                        .previous_record(self.unit_index, record, &key.name, value)
                 });
                 match previous {
                     Some(previous) => self.with_record(previous).eval(x),

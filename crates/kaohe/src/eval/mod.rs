@@ -55,39 +55,40 @@ pub(crate) struct Place {
     pub ranked: u32,
 }
 
-/// The applied records and the rankings so far. Records are borrowed from
-/// the facts (owned only when carried into another period); every key borrows
-/// from the facts or the ruleset, so lookups allocate nothing.
+/// The applied records and the rankings so far. Records are borrowed (from
+/// the facts, or the copies of carried records); units are known by their
+/// index in `Facts::units`, so lookups compare integers and allocate nothing.
 pub(crate) struct History<'a> {
+    /// Sorted by period, unit and kind.
     records: Vec<&'a Record>,
-    by_unit_period: BTreeMap<(&'a str, Period), Vec<usize>>,
-    /// (ranking's index among the ruleset's rankings, period, unit) → place.
-    places: BTreeMap<(usize, Period, &'a str), Place>,
+    /// (unit's index, period) → where its records are in `records`.
+    by_unit_period: BTreeMap<(usize, Period), (usize, usize)>,
+    /// (ranking's index among the ruleset's rankings, period, unit's index) → place.
+    places: BTreeMap<(usize, Period, usize), Place>,
 }
 
 impl<'a> History<'a> {
-    fn new(facts: &'a Facts, records: Vec<&'a Record>) -> History<'a> {
-        let mut by_unit_period: BTreeMap<(&'a str, Period), Vec<usize>> = BTreeMap::new();
-        // Records come sorted by period and unit: collect each run of one
-        // unit-period and look its unit up once.
-        let mut run: Option<((&'a str, Period), Vec<usize>)> = None;
-        for (i, r) in records.iter().enumerate() {
-            match &mut run {
-                Some(((unit, period), ids)) if *unit == r.unit.as_str() && *period == r.period => {
-                    ids.push(i);
-                }
-                _ => {
-                    if let Some((key, ids)) = run.take() {
-                        by_unit_period.entry(key).or_default().extend(ids);
-                    }
-                    run = facts
-                        .unit(&r.unit)
-                        .map(|unit| ((unit.id.as_str(), r.period), vec![i]));
-                }
-            }
+    fn new(facts: &'a Facts, mut records: Vec<&'a Record>) -> History<'a> {
+        let order = |a: &&Record, b: &&Record| {
+            (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind))
+        };
+        // `apply_policy` keeps this order; a unit-period's records must be one run.
+        if !records.is_sorted_by(|a, b| order(a, b).is_le()) {
+            records.sort_by(order);
         }
-        if let Some((key, ids)) = run {
-            by_unit_period.entry(key).or_default().extend(ids);
+        let mut by_unit_period = BTreeMap::new();
+        let mut start = 0;
+        while let Some(first) = records.get(start) {
+            let length = records.get(start..).map_or(1, |rest| {
+                rest.iter()
+                    .take_while(|r| r.period == first.period && r.unit == first.unit)
+                    .count()
+            });
+            let end = start + length.max(1);
+            if let Some(unit) = facts.unit_index(&first.unit) {
+                by_unit_period.insert((unit, first.period), (start, end));
+            }
+            start = end;
         }
         History {
             records,
@@ -96,25 +97,22 @@ impl<'a> History<'a> {
         }
     }
 
-    fn records_of(&self, unit: &'a str, period: Period) -> Vec<&'a Record> {
+    fn records_of(&self, unit: usize, period: Period) -> &[&'a Record] {
         self.by_unit_period
             .get(&(unit, period))
-            .map(|ids| {
-                ids.iter()
-                    .filter_map(|i| self.records.get(*i).copied())
-                    .collect()
-            })
-            .unwrap_or_default()
+            .and_then(|&(start, end)| self.records.get(start..end))
+            .unwrap_or(&[])
     }
 
-    fn records_of_year(&self, unit: &'a str, year: i32) -> Vec<&'a Record> {
+    fn records_of_year(&self, unit: usize, year: i32) -> Vec<&'a Record> {
         let first = Period::Month { year, month: 1 }.min(Period::Quarter { year, quarter: 1 });
         let mut records = self
             .by_unit_period
             .range((unit, first)..)
             .take_while(|((u, _), _)| *u == unit)
             .filter(|((_, p), _)| p.year() == year)
-            .flat_map(|(_, ids)| ids.iter().filter_map(|i| self.records.get(*i).copied()))
+            .flat_map(|(_, &(start, end))| self.records.get(start..end).unwrap_or(&[]))
+            .copied()
             .collect::<Vec<_>>();
         // Rules find their records by kind (`UnitRecords`); the sort is stable.
         records.sort_by(|a, b| a.kind.cmp(&b.kind));
@@ -124,17 +122,18 @@ impl<'a> History<'a> {
     /// The record of `unit` of the same kind with the same key value, one period earlier.
     pub(crate) fn previous_record(
         &self,
-        unit: &'a str,
+        unit: usize,
         record: &Record,
         key: &str,
         value: &crate::value::Value,
-    ) -> Option<&Record> {
+    ) -> Option<&'a Record> {
         self.records_of(unit, record.period.previous())
-            .into_iter()
+            .iter()
+            .copied()
             .find(|r| r.kind == record.kind && r.attributes.get(key) == Some(value))
     }
 
-    pub(crate) fn place(&self, ranking: usize, period: Period, unit: &'a str) -> Option<Place> {
+    pub(crate) fn place(&self, ranking: usize, period: Period, unit: usize) -> Option<Place> {
         self.places.get(&(ranking, period, unit)).copied()
     }
 }
@@ -270,9 +269,9 @@ impl<'a> Evaluator<'a> {
 
         for &period in &periods {
             let mut period_results = Vec::new();
-            for unit in &self.facts.units {
-                let records = self.unit_records(self.history.records_of(&unit.id, period));
-                let ctx = self.ctx(unit, &records, period);
+            for (index, unit) in self.facts.units.iter().enumerate() {
+                let records = self.unit_records(self.history.records_of(index, period).to_vec());
+                let ctx = self.ctx((index, unit), &records, period);
                 let scored = score::score(ctx, &mut usage)?;
                 // The periods' scores are kept only when the year sums them.
                 let keep = summed_annual.then(|| scored.clone());
@@ -298,12 +297,12 @@ impl<'a> Evaluator<'a> {
                 let scope = Period::Year(year);
                 evaluated.push(scope);
                 let mut annual_results = Vec::new();
-                for unit in &self.facts.units {
+                for (index, unit) in self.facts.units.iter().enumerate() {
                     let scored = match source {
                         AnnualSource::PooledRecords => {
                             let records =
-                                self.unit_records(self.history.records_of_year(&unit.id, year));
-                            let ctx = self.ctx(unit, &records, scope);
+                                self.unit_records(self.history.records_of_year(index, year));
+                            let ctx = self.ctx((index, unit), &records, scope);
                             score::score(ctx, &mut YearUsage::new())?
                         }
                         AnnualSource::SumOfPeriods => {
@@ -384,10 +383,17 @@ impl<'a> Evaluator<'a> {
         UnitRecords::new(self.ruleset, records)
     }
 
-    fn ctx<'c>(&'c self, unit: &'c Unit, records: &'c UnitRecords<'c>, scope: Period) -> Ctx<'c> {
+    /// What expressions see for a unit (with its index in `Facts::units`).
+    fn ctx<'c>(
+        &'c self,
+        (unit_index, unit): (usize, &'c Unit),
+        records: &'c UnitRecords<'c>,
+        scope: Period,
+    ) -> Ctx<'c> {
         Ctx {
             ruleset: self.ruleset,
             unit,
+            unit_index,
             record: None,
             records,
             as_of: self.facts.as_of,
@@ -452,11 +458,11 @@ impl<'a> Evaluator<'a> {
                         .skip_while(|e| e.rank != entry.rank)
                         .take_while(|e| e.rank == entry.rank)
                         .count();
-                    let Some(unit) = self.facts.unit(&entry.unit) else {
+                    let Some(unit) = self.facts.unit_index(&entry.unit) else {
                         continue;
                     };
                     self.history.places.insert(
-                        (ranking_index, period, unit.id.as_str()),
+                        (ranking_index, period, unit),
                         Place {
                             rank: entry.rank,
                             tied: u32::try_from(tied).unwrap_or(u32::MAX),
@@ -475,14 +481,17 @@ impl<'a> Evaluator<'a> {
             }
         }
         for r in results.iter_mut() {
-            let Some(unit) = self.facts.unit(&r.unit) else {
+            let Some(index) = self.facts.unit_index(&r.unit) else {
+                continue;
+            };
+            let Some(unit) = self.facts.units.get(index) else {
                 continue;
             };
             let records = self.unit_records(match scope {
-                CapScope::Period => self.history.records_of(&unit.id, period),
-                CapScope::Year => self.history.records_of_year(&unit.id, period.year()),
+                CapScope::Period => self.history.records_of(index, period).to_vec(),
+                CapScope::Year => self.history.records_of_year(index, period.year()),
             });
-            let ctx = self.ctx(unit, &records, period);
+            let ctx = self.ctx((index, unit), &records, period);
             r.notices = consequence::consequences(ctx, scope)?;
         }
         Ok(())
@@ -501,11 +510,14 @@ impl<'a> Evaluator<'a> {
                 if r.group != group.name.name {
                     continue;
                 }
-                let Some(unit) = self.facts.unit(&r.unit) else {
+                let Some(index) = self.facts.unit_index(&r.unit) else {
                     continue;
                 };
-                let records = self.unit_records(self.history.records_of_year(&unit.id, year));
-                let ctx = self.ctx(unit, &records, Period::Year(year));
+                let Some(unit) = self.facts.units.get(index) else {
+                    continue;
+                };
+                let records = self.unit_records(self.history.records_of_year(index, year));
+                let ctx = self.ctx((index, unit), &records, Period::Year(year));
                 if ctx.truth(condition)? {
                     averaged.push(i);
                 } else {
