@@ -423,18 +423,24 @@ fn main() {
         }
         return;
     }
-    let c_full = time(runs, || ruleset.evaluate(&facts).unwrap());
-    let c_items = time(runs, || {
-        ruleset
-            .evaluate_with(
-                &facts,
-                &EvalOptions {
-                    detail: Detail::Items,
-                },
-            )
-            .unwrap()
-    });
-    let d = time(runs, || hand_written(&facts));
+    // c and d alternate, run by run, so that a change in the shared machine's
+    // speed during the bench affects both sides of the ratio alike.
+    let (mut c_full, mut c_items, mut d) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        c_full.push(time(1, || ruleset.evaluate(&facts).unwrap()));
+        c_items.push(time(1, || {
+            ruleset
+                .evaluate_with(
+                    &facts,
+                    &EvalOptions {
+                        detail: Detail::Items,
+                    },
+                )
+                .unwrap()
+        }));
+        d.push(time(1, || hand_written(&facts)));
+    }
+    let (c_full, c_items, d) = (median(c_full), median(c_items), median(d));
     println!(
         "c. engine, explanations on       {:>10.1} ms",
         c_full.as_secs_f64() * 1e3

@@ -31,6 +31,8 @@ pub struct Ruleset {
     score_texts: Option<ScoreTexts>,
     /// The record kinds in declaration order; validated records share these texts.
     kinds: Vec<Text>,
+    /// For each of `kinds`, its declaration's index in `file.items`.
+    kind_items: Vec<usize>,
 }
 
 /// The namespaces looked up by name during evaluation (indexes into `Ruleset::index`).
@@ -104,14 +106,15 @@ impl Ruleset {
                         map.entry(name.clone()).or_insert(i);
                     }
                 }
-                let kinds: Vec<Text> = file
+                let (kinds, kind_items): (Vec<Text>, Vec<usize>) = file
                     .items
                     .iter()
-                    .filter_map(|i| match i {
-                        Item::Record(r) => Some(Text::from(r.name.name.as_str())),
+                    .enumerate()
+                    .filter_map(|(i, item)| match item {
+                        Item::Record(r) => Some((Text::from(r.name.name.as_str()), i)),
                         _ => None,
                     })
-                    .collect();
+                    .unzip();
                 let kind_of = |name: &str| kinds.iter().position(|k| k.as_str() == name);
                 let score_texts = file.items.iter().find_map(|i| match i {
                     Item::Score(s) => Some(ScoreTexts::of(s, kind_of)),
@@ -121,6 +124,7 @@ impl Ruleset {
                     source,
                     score_texts,
                     kinds,
+                    kind_items,
                     file,
                     warnings: checked.diagnostics,
                     hash,
@@ -253,6 +257,15 @@ impl Ruleset {
             .iter()
             .position(|k| k.same(kind))
             .or_else(|| self.kind_index_by_name(kind))
+    }
+
+    /// The declaration of a record's kind, found by [`Ruleset::kind_index`].
+    pub(crate) fn record_of_kind(&self, kind: &Text) -> Option<&ast::RecordDecl> {
+        let item = self.kind_index(kind).and_then(|i| self.kind_items.get(i))?;
+        match self.file.items.get(*item)? {
+            Item::Record(r) => Some(r),
+            _ => None,
+        }
     }
 
     /// The index of the record kind `name` among [`Ruleset::kinds`].

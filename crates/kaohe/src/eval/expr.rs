@@ -301,7 +301,7 @@ impl<'a> Ctx<'a> {
             }
             ("previous", [x]) => {
                 let previous = self.record.and_then(|record| {
-                    let key = self.ruleset.record(&record.kind)?.key.as_ref()?;
+                    let key = self.ruleset.record_of_kind(&record.kind)?.key.as_ref()?;
                     let value = record.attributes.get(&key.name)?;
                     self.history
                         .previous_record(self.unit_index, record, &key.name, value)
@@ -347,7 +347,7 @@ impl<'a> Ctx<'a> {
             }
             if let Some(derived) = self
                 .ruleset
-                .record(&record.kind)
+                .record_of_kind(&record.kind)
                 .and_then(|decl| decl.derived.iter().find(|d| d.name.name == name))
             {
                 return Some(self.eval(&derived.expr));
