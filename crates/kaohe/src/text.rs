@@ -217,10 +217,12 @@ pub struct Attributes(Box<[(Text, Value)]>);
 impl Attributes {
     /// The value of the attribute `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        // A record has a handful of attributes: a scan beats a search.
+        // A record has a handful of attributes: a scan beats a search. Length
+        // and first byte rule most names out without comparing the rest.
+        let (length, first) = (name.len(), name.as_bytes().first());
         self.0
             .iter()
-            .find(|(n, _)| n.as_str() == name)
+            .find(|(n, _)| n.len() == length && n.as_bytes().first() == first && n.as_str() == name)
             .map(|(_, v)| v)
     }
 

@@ -101,7 +101,8 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         limits: Vec::new(),
         records: Vec::new(),
     };
-    let mut working: Vec<Working> = Vec::new();
+    // Each category's items, in order (rules, then group caps).
+    let mut working: Vec<Vec<Working>> = decl.categories.iter().map(|_| Vec::new()).collect();
     for (index, (category, category_texts)) in
         decl.categories.iter().zip(&texts.categories).enumerate()
     {
@@ -110,12 +111,13 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 rule: rule_texts,
                 category: &category_texts.name,
             };
-            for (item, side) in rule_items(rule, texts, ctx, usage)? {
-                working.push(Working {
+            let items = rule_items(rule, texts, ctx, usage)?;
+            if let Some(own) = working.get_mut(index) {
+                own.extend(items.into_iter().map(|(item, side)| Working {
                     item,
                     side,
                     category: index,
-                });
+                }));
             }
         }
     }
@@ -125,6 +127,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         for side in [Side::Bonus, Side::Deduction] {
             let members: Vec<&Working> = working
                 .iter()
+                .flatten()
                 .filter(|w| {
                     w.side == side
                         && cap
@@ -165,7 +168,10 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     .join(", ")
             );
             let cited = cap_texts.clauses.clone();
-            working.push(Working {
+            let Some(own) = working.get_mut(category) else {
+                continue;
+            };
+            own.push(Working {
                 item: LineItem {
                     kind: ItemKind::Cap,
                     rule: Some(cap_texts.name.clone()),
@@ -194,16 +200,10 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     for (index, (category, category_texts)) in
         decl.categories.iter().zip(&texts.categories).enumerate()
     {
-        let mut own: Vec<Working> = Vec::new();
-        let mut rest = Vec::new();
-        for w in working {
-            if w.category == index {
-                own.push(w);
-            } else {
-                rest.push(w);
-            }
-        }
-        working = rest;
+        let mut own: Vec<Working> = working
+            .get_mut(index)
+            .map(std::mem::take)
+            .unwrap_or_default();
         let sum_side = |own: &[Working], side: Side| {
             own.iter()
                 .filter(|w| w.side == side)
@@ -603,12 +603,15 @@ fn occurrence_amount(
             amount = amount
                 .checked_mul(factor)
                 .ok_or_else(|| overflow(ctx, "a multiplied amount"))?;
-            let cited = clauses(times.cite.as_ref());
-            notes.push(if cited.is_empty() {
-                format!("× {factor}")
-            } else {
-                format!("× {factor} [{}]", cited.join(", "))
-            });
+            // Notes are shown only with the records they explain.
+            if ctx.detail == super::Detail::Full {
+                let cited = clauses(times.cite.as_ref());
+                notes.push(if cited.is_empty() {
+                    format!("× {factor}")
+                } else {
+                    format!("× {factor} [{}]", cited.join(", "))
+                });
+            }
         }
     }
     if rule.kind != RuleKind::Adjust && amount < Decimal::ZERO {
