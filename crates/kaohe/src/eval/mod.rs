@@ -663,17 +663,13 @@ fn carry(ruleset: &Ruleset, facts: &Facts) -> Vec<(usize, Record)> {
     ) else {
         return Vec::new();
     };
-    let unit = ruleset.period_unit();
     let mut carried = Vec::new();
     for (i, record) in facts.records.iter().enumerate() {
         if record.reported <= record.period.seal_date(days.value) {
             continue;
         }
-        let arrived = Period::containing(unit, record.reported);
-        let in_range = ruleset
-            .effective()
-            .is_none_or(|(from, to)| arrived.end() >= from && arrived.start() <= to);
-        if in_range {
+        let (arrived, in_force) = arrival(ruleset, record);
+        if in_force {
             let mut copy = record.clone();
             copy.period = arrived;
             copy.carried_from = Some(record.period);
@@ -681,6 +677,16 @@ fn carry(ruleset: &Ruleset, facts: &Facts) -> Vec<(usize, Record)> {
         }
     }
     carried
+}
+
+/// The period a late record arrived in (the one containing the day it was
+/// reported), and whether that period lies in the ruleset's effective range.
+fn arrival(ruleset: &Ruleset, record: &Record) -> (Period, bool) {
+    let arrived = Period::containing(ruleset.period_unit(), record.reported);
+    let in_force = ruleset
+        .effective()
+        .is_none_or(|(from, to)| arrived.end() >= from && arrived.start() <= to);
+    (arrived, in_force)
 }
 
 /// Decides which records apply: late records under a seal are rejected (or
@@ -698,7 +704,6 @@ fn apply_policy<'f>(
     // (position of the record, or of the one it was carried from, in the facts; record)
     let mut kept: Vec<(usize, &'f Record)> = Vec::with_capacity(facts.records.len());
     let decl = ruleset.period();
-    let unit = ruleset.period_unit();
     let seal = decl.and_then(|d| d.seal.as_ref());
     let late = decl
         .and_then(|d| d.late.as_ref())
@@ -724,13 +729,10 @@ fn apply_policy<'f>(
             kept.push((i, record));
             continue;
         }
-        let arrived = Period::containing(unit, record.reported);
-        let in_range = ruleset
-            .effective()
-            .is_none_or(|(from, to)| arrived.end() >= from && arrived.start() <= to);
+        let (arrived, in_force) = arrival(ruleset, record);
         match late {
             // Its copy is in `carried`.
-            LatePolicy::Carried if in_range => {}
+            LatePolicy::Carried if in_force => {}
             _ => rejected.push(RejectedRecord {
                 record: RecordRef::of(record),
                 unit: record.unit.clone(),
