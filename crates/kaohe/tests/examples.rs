@@ -103,6 +103,32 @@ fn items_add_up_to_totals_in_every_example() {
     }
 }
 
+#[test]
+fn totals_only_keeps_everything_but_the_line_items() {
+    use kaohe::{Detail, EvalOptions};
+    for (rules, facts_path) in examples() {
+        let ruleset = load(&rules);
+        let facts =
+            Facts::from_json(&ruleset, &std::fs::read_to_string(&facts_path).unwrap()).unwrap();
+        let full = ruleset.evaluate(&facts).unwrap();
+        let totals = ruleset
+            .evaluate_with(
+                &facts,
+                &EvalOptions {
+                    detail: Detail::Totals,
+                },
+            )
+            .unwrap();
+        assert!(full.results.iter().any(|r| !r.items.is_empty()));
+        assert!(totals.results.iter().all(|r| r.items.is_empty()));
+        let mut expected = full.clone();
+        for r in &mut expected.results {
+            r.items.clear();
+        }
+        assert_eq!(totals, expected, "{}", facts_path.display());
+    }
+}
+
 /// The fact file with its `records` and `units` in the given orders.
 fn reordered(json: &Value, records: &[usize], units: &[usize]) -> String {
     let mut json = json.clone();

@@ -213,6 +213,12 @@ pub enum Detail {
     /// Line items without their record lists: totals, amounts, limits and
     /// clauses are the same, the output is much smaller and faster to build.
     Items,
+    /// No line items at all: totals, converted scores, category subtotals,
+    /// ranks, rankings and notices are the same as with `Full`, and each
+    /// period's line items are dropped as soon as the period is ranked. The
+    /// smallest result, for tables of a whole province; `items` is empty, so
+    /// nothing explains the scores (evaluate with `Items` or `Full` for that).
+    Totals,
 }
 
 struct Evaluator<'a> {
@@ -283,6 +289,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             self.rank_and_notify(period, CapScope::Period, &mut period_results, &mut rankings)?;
+            self.drop_items(&mut period_results);
             results.extend(period_results);
         }
 
@@ -338,6 +345,7 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 self.rank_and_notify(scope, CapScope::Year, &mut annual_results, &mut rankings)?;
+                self.drop_items(&mut annual_results);
                 results.extend(annual_results);
             }
         }
@@ -377,6 +385,15 @@ impl<'a> Evaluator<'a> {
             rankings,
             rejected: self.rejected,
         })
+    }
+
+    /// Under [`Detail::Totals`], frees the line items of results that are done.
+    fn drop_items(&self, results: &mut [UnitResult]) {
+        if self.detail == Detail::Totals {
+            for r in results {
+                r.items = Vec::new();
+            }
+        }
     }
 
     fn unit_records(&self, records: Vec<&'a Record>) -> UnitRecords<'a> {

@@ -111,10 +111,10 @@ pub fn run(args: &Args) -> Exit {
         Ok(f) => f,
         Err(exit) => return exit,
     };
-    // Tables list no records: evaluate without the per-record explanation lists.
+    // Ranking tables show totals, subtotals, ranks and notices, no line items.
     let detail = match (args.format, &args.explain) {
         (OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown, None) => {
-            kaohe::Detail::Items
+            kaohe::Detail::Totals
         }
         _ => kaohe::Detail::Full,
     };
