@@ -296,13 +296,7 @@ pub fn tables<'e>(
 }
 
 fn row<'e>(evaluation: &'e Evaluation, result: &'e UnitResult) -> Row<'e> {
-    let tied = evaluation.rankings.iter().any(|r| {
-        result.ranking.as_deref() == Some(r.ranking.as_str())
-            && r.period == result.period
-            && r.unresolved_ties
-                .iter()
-                .any(|t| t.iter().any(|u| *u == result.unit))
-    });
+    let tied = evaluation.is_tied(result);
     let before = result.period.previous();
     let previous = evaluation
         .results

@@ -19,7 +19,7 @@
 
 use std::fmt::Write as _;
 
-use kaohe::eval::result::{Evaluation, ItemKind, NoticeKind, UnitResult};
+use kaohe::eval::result::{decimal_text as num, Evaluation, ItemKind, NoticeKind, UnitResult};
 use kaohe::{Period, Ruleset};
 use rust_decimal::Decimal;
 
@@ -42,10 +42,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-fn num(value: Decimal) -> String {
-    value.normalize().to_string()
 }
 
 fn signed(value: Decimal) -> String {

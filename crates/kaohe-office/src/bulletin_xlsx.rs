@@ -461,18 +461,7 @@ fn explanation_sheet(
             c.number(8, item.raw, &amount_format)?;
             c.number(9, item.amount, &amount_format)?;
             c.text(10, &item.clauses.join(", "), &styles.cell)?;
-            let limits: Vec<String> = item
-                .limits
-                .iter()
-                .map(|l| {
-                    format!(
-                        "{}: {} → {}",
-                        l.limit,
-                        l.raw.normalize(),
-                        l.applied.normalize()
-                    )
-                })
-                .collect();
+            let limits: Vec<String> = item.limits.iter().map(ToString::to_string).collect();
             c.text(11, &limits.join("；"), &styles.cell)?;
             let records: Vec<String> = item
                 .records

@@ -43,7 +43,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::eval::result::{
-    Clauses, Evaluation, ItemKind, LineItem, NoticeKind, NoticeResult, UnitResult,
+    normalized, normalized_option, Clauses, Evaluation, ItemKind, LineItem, NoticeKind,
+    NoticeResult, UnitResult,
 };
 use crate::eval::EvalError;
 use crate::facts::{FactErrors, Facts};
@@ -54,20 +55,6 @@ use crate::text::Text;
 
 /// The version of the impact JSON (`rulec diff --format json`).
 pub const IMPACT_FORMAT_VERSION: u32 = 1;
-
-fn normalized<S: serde::Serializer>(d: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(&crate::cases::decimal_text(*d))
-}
-
-fn normalized_option<S: serde::Serializer>(
-    d: &Option<Decimal>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => normalized(d, serializer),
-        None => serializer.serialize_none(),
-    }
-}
 
 /// What changes when the facts are evaluated under a new ruleset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -298,14 +285,7 @@ fn limits(line: Option<&Line<'_>>) -> Vec<String> {
     line.into_iter()
         .flat_map(|l| l.items.iter())
         .flat_map(|i| i.limits.iter())
-        .map(|l| {
-            format!(
-                "{}: {} → {}",
-                l.limit,
-                crate::cases::decimal_text(l.raw),
-                crate::cases::decimal_text(l.applied)
-            )
-        })
+        .map(|l| l.to_string())
         .collect()
 }
 

@@ -120,18 +120,7 @@ pub(crate) fn line_text(item: &crate::eval::result::LineItem) -> String {
     } else {
         decimal_text(item.amount)
     };
-    let limits: Vec<String> = item
-        .limits
-        .iter()
-        .map(|l| {
-            format!(
-                "{}: {} → {}",
-                l.limit,
-                decimal_text(l.raw),
-                decimal_text(l.applied)
-            )
-        })
-        .collect();
+    let limits: Vec<String> = item.limits.iter().map(ToString::to_string).collect();
     if limits.is_empty() {
         format!("{name} {amount}")
     } else {

@@ -262,11 +262,4 @@ impl Case {
     }
 }
 
-/// A decimal as people write it: no trailing zeros, no negative zero.
-pub(crate) fn decimal_text(d: Decimal) -> String {
-    if d.is_zero() {
-        "0".to_owned()
-    } else {
-        d.normalize().to_string()
-    }
-}
+pub(crate) use crate::eval::result::decimal_text;

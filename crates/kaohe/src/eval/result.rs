@@ -16,18 +16,29 @@ use crate::facts::Record;
 use crate::period::Period;
 use crate::text::{Attributes, Text};
 
-/// Decimals as written for people: no trailing zeros, no negative zero
-/// (`89.0` → `89`, `-0` → `0`). Rounded values (`converted`) keep their places.
-fn normalized<S: serde::Serializer>(d: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    let clean = if d.is_zero() {
-        Decimal::ZERO
-    } else {
-        d.normalize()
-    };
-    serializer.collect_str(&clean)
+/// A decimal as written for people: no trailing zeros, no negative zero
+/// (`89.0` → `89`, `-0` → `0`).
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// assert_eq!(kaohe::eval::result::decimal_text(Decimal::new(890, 1)), "89");
+/// assert_eq!(kaohe::eval::result::decimal_text(-Decimal::ZERO), "0");
+/// ```
+pub fn decimal_text(d: Decimal) -> String {
+    // `normalize` also turns a negative zero into zero.
+    d.normalize().to_string()
 }
 
-fn normalized_option<S: serde::Serializer>(
+/// Serialises a decimal as [`decimal_text`]. Rounded values (`converted`)
+/// are serialised as they are and keep their places.
+pub(crate) fn normalized<S: serde::Serializer>(
+    d: &Decimal,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&decimal_text(*d))
+}
+
+pub(crate) fn normalized_option<S: serde::Serializer>(
     d: &Option<Decimal>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -233,6 +244,19 @@ pub struct LimitApplied {
     pub applied: Decimal,
 }
 
+/// `cap 10 per period: 11 → 10`.
+impl std::fmt::Display for LimitApplied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} → {}",
+            self.limit,
+            decimal_text(self.raw),
+            decimal_text(self.applied)
+        )
+    }
+}
+
 /// A record counted by a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CountedRecord {
@@ -378,6 +402,17 @@ pub struct Selection {
 }
 
 impl Evaluation {
+    /// Whether `result`'s rank is shared in an unresolved tie (shown `2=`).
+    pub fn is_tied(&self, result: &UnitResult) -> bool {
+        self.rankings.iter().any(|r| {
+            result.ranking.as_deref() == Some(r.ranking.as_str())
+                && r.period == result.period
+                && r.unresolved_ties
+                    .iter()
+                    .any(|t| t.iter().any(|u| *u == result.unit))
+        })
+    }
+
     /// The evaluation restricted to a period or year and/or a unit. Rankings
     /// stay whole (a rank is only meaningful among all ranked units). Filters
     /// in place: nothing is copied, whatever the size of the evaluation.

@@ -78,13 +78,7 @@ fn rank_text(result: &UnitResult, evaluation: &Evaluation) -> String {
     let Some(rank) = result.rank else {
         return "-".to_owned();
     };
-    let tied = evaluation.rankings.iter().any(|r| {
-        result.ranking.as_deref() == Some(r.ranking.as_str())
-            && r.period == result.period
-            && r.unresolved_ties
-                .iter()
-                .any(|t| t.iter().any(|u| *u == result.unit))
-    });
+    let tied = evaluation.is_tied(result);
     if tied {
         format!("{rank}=")
     } else {
@@ -352,11 +346,8 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             out.push_str(&format!("{bullet}{}{count}  {amount}  {cite}\n", what));
             for limit in &item.limits {
                 out.push_str(&format!(
-                    "{}  {}: {} → {}{}\n",
+                    "{}  {limit}{}\n",
                     if md { "  -" } else { "   " },
-                    limit.limit,
-                    limit.raw.normalize(),
-                    limit.applied.normalize(),
                     if limit.clauses.is_empty() {
                         String::new()
                     } else {

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use kaohe::eval::result::decimal_text as number;
 use kaohe::impact::{DecimalChange, Impact, LineStatus, ResultChange};
 use kaohe::Period;
 use rust_decimal::Decimal;
@@ -20,14 +21,6 @@ pub enum DiffFormat {
 fn pad(text: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
-}
-
-fn number(d: Decimal) -> String {
-    if d.is_zero() {
-        "0".to_owned()
-    } else {
-        d.normalize().to_string()
-    }
 }
 
 fn signed(d: Decimal) -> String {
