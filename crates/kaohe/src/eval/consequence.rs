@@ -4,7 +4,7 @@
 
 use super::expr::Ctx;
 use super::result::{NoticeKind, NoticeResult};
-use super::score::clauses;
+use super::score::{all_hold, clauses};
 use super::EvalError;
 use crate::syntax::ast::{CapScope, ConsequenceKind, Ident, Item};
 use crate::value::Value;
@@ -49,24 +49,17 @@ pub(crate) fn consequences(ctx: Ctx<'_>, scope: CapScope) -> Result<Vec<NoticeRe
                         let kind = ctx.ruleset.kind_index_by_name(&per.kind.name);
                         for record in ctx.records.of_kind(kind) {
                             let rctx = ctx.with_record(record);
-                            let mut holds = match &per.filter {
+                            let selected = match &per.filter {
                                 Some(f) => rctx.truth(f)?,
                                 None => true,
                             };
-                            for w in &decl.when {
-                                holds = holds && rctx.truth(w)?;
-                            }
-                            if holds {
+                            if selected && all_hold(&decl.when, &rctx)? {
                                 notices.push(notice(Some(describe(record))));
                             }
                         }
                     }
                     None => {
-                        let mut holds = true;
-                        for w in &decl.when {
-                            holds = holds && ctx.truth(w)?;
-                        }
-                        if holds {
+                        if all_hold(&decl.when, &ctx)? {
                             notices.push(notice(None));
                         }
                     }

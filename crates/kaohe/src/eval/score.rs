@@ -540,7 +540,11 @@ fn finish(
     ))
 }
 
-fn all_hold(conditions: &[crate::syntax::ast::Expr], ctx: &Ctx<'_>) -> Result<bool, EvalError> {
+/// Whether every condition holds (evaluated in order, stopping at the first that does not).
+pub(crate) fn all_hold(
+    conditions: &[crate::syntax::ast::Expr],
+    ctx: &Ctx<'_>,
+) -> Result<bool, EvalError> {
     for c in conditions {
         if !ctx.truth(c)? {
             return Ok(false);
