@@ -466,8 +466,17 @@ fn evaluation_never_panics_and_fails_only_for_documented_causes() {
 /// score, and conversions are the declared weight and rounding.
 #[test]
 fn totals_add_up_and_no_cap_or_floor_is_exceeded() {
+    check_evaluations("totals_and_limits", check_totals);
+}
+
+/// Checks `property` on the evaluation of random valid rulesets and facts; a
+/// failure is reported with the ruleset and the facts.
+fn check_evaluations(
+    name: &str,
+    property: fn(&Spec, &FactsSpec, &Evaluation) -> Result<(), String>,
+) {
     check(
-        "totals_and_limits",
+        name,
         64,
         (stream(400), stream(600)),
         |(rules, fact_choices)| {
@@ -476,7 +485,7 @@ fn totals_add_up_and_no_cap_or_floor_is_exceeded() {
             let generated = FactsSpec::generate(&mut fact_choices.choices(), &spec, None);
             let json = generated.to_json(&spec);
             let (_, ev) = evaluate_ok(&ruleset, &text, &json)?;
-            check_totals(&spec, &generated, &ev)
+            property(&spec, &generated, &ev)
                 .map_err(|m| fail(format!("{m}{}", context(&text, &json))))
         },
     );
@@ -641,20 +650,7 @@ fn the_order_of_units_and_records_does_not_matter() {
 /// `rank` is its place in its first ranking.
 #[test]
 fn ranks_are_competition_ranks_consistent_with_the_keys() {
-    check(
-        "ranks",
-        64,
-        (stream(400), stream(600)),
-        |(rules, fact_choices)| {
-            let spec = Spec::generate(&mut rules.choices(), false);
-            let (ruleset, text) = ruleset(&spec)?;
-            let generated = FactsSpec::generate(&mut fact_choices.choices(), &spec, None);
-            let json = generated.to_json(&spec);
-            let (_, ev) = evaluate_ok(&ruleset, &text, &json)?;
-            check_ranks(&spec, &generated, &ev)
-                .map_err(|m| fail(format!("{m}{}", context(&text, &json))))
-        },
-    );
+    check_evaluations("ranks", check_ranks);
 }
 
 /// Under a sealing ruleset, adding records reported after a period's seal never
