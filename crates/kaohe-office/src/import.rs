@@ -19,19 +19,24 @@ use std::fmt;
 use std::io::Cursor;
 use std::str::FromStr;
 
-use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, Data, Dimensions, Range, Reader, StyleRange, Xlsx};
 use kaohe::date::Date;
 use kaohe::syntax::ast::PeriodUnit;
-use kaohe::{Facts, Period, Ruleset};
+use kaohe::{Facts, Period, Ruleset, Severity};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::utility::row_col_to_cell;
+use serde::ser::SerializeStruct;
+use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use crate::layout::{
     Column, ColumnType, Layout, Role, Sheet, AS_OF_CELL, DESCRIPTION_CELL, FIRST_DATA_ROW,
     INFO_SHEET, KEY_ROW, PERIODS_CELL,
 };
+use crate::lookalike;
+use crate::numfmt::{self, Scaling};
+use crate::sniff::{sniff, InputKind};
 
 /// A ledger read and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,24 +48,60 @@ pub struct Imported {
 }
 
 /// One problem in a ledger, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialises (errors as data, `docs/errors.md`) to
+/// `{"code", "severity", "message", "help"?, "sheet"?, "cell"?}`, e.g.
+/// `{"code": "kaohe::ledger::scaled_number", "severity": "error", "message":
+/// "expected a number (序时进度要求（%）), found 30% …", "help": "type 30 …",
+/// "sheet": "重点民生实事指标进度", "cell": "E3"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerError {
-    /// The sheet, if the problem is in one.
-    pub sheet: Option<String>,
-    /// The cell (`C14`), if the problem is in one.
-    pub cell: Option<String>,
+    /// Stable code, `kaohe::ledger::<name>` (listed in `docs/errors.md`).
+    pub code: &'static str,
+    /// Always [`Severity::Error`] today: the ledger has no warnings.
+    pub severity: Severity,
     /// What was expected and what was found.
     pub message: String,
+    /// What to do about it, if there is more to say than the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The sheet, if the problem is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// The cell (`C14`), if the problem is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// (sheet position in the workbook, row, column), to sort by.
+    #[serde(skip)]
     order: (usize, u32, u32),
 }
 
+impl LedgerError {
+    /// An error about the whole file (no sheet, no cell).
+    fn file(code: &'static str, message: impl Into<String>, help: Option<String>) -> LedgerError {
+        LedgerError {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            help,
+            sheet: None,
+            cell: None,
+            order: (0, 0, 0),
+        }
+    }
+}
+
 impl fmt::Display for LedgerError {
+    /// `sheet!CELL: message; help`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.sheet, &self.cell) {
-            (Some(sheet), Some(cell)) => write!(f, "{sheet}!{cell}: {}", self.message),
-            (Some(sheet), None) => write!(f, "{sheet}: {}", self.message),
-            _ => f.write_str(&self.message),
+            (Some(sheet), Some(cell)) => write!(f, "{sheet}!{cell}: {}", self.message)?,
+            (Some(sheet), None) => write!(f, "{sheet}: {}", self.message)?,
+            _ => f.write_str(&self.message)?,
+        }
+        match &self.help {
+            Some(help) => write!(f, "; {help}"),
+            None => Ok(()),
         }
     }
 }
@@ -68,40 +109,86 @@ impl fmt::Display for LedgerError {
 impl std::error::Error for LedgerError {}
 
 /// Why a ledger could not be imported.
+///
+/// Serialises to `{"errors": [LedgerError, …]}` (the shape of every failed
+/// operation's JSON, `docs/errors.md`).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The bytes are not an `.xlsx` workbook calamine can read.
-    #[error("cannot read the workbook: {0}")]
-    Workbook(String),
+    /// The bytes are not an `.xlsx` workbook that can be read: another format
+    /// ([`crate::sniff`]), a damaged zip, or a worksheet with malformed cell
+    /// references. Never empty.
+    #[error("cannot read the workbook: {}", join(.0))]
+    Workbook(Vec<LedgerError>),
     /// The ledger has errors (never empty), sorted by sheet, row and column.
     #[error("the ledger has {} error(s)", .0.len())]
     Ledger(Vec<LedgerError>),
 }
 
-/// Reads the ledger workbook `bytes` for `ruleset` into facts.
-pub fn import(ruleset: &Ruleset, bytes: &[u8]) -> Result<Imported, ImportError> {
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| ImportError::Workbook(e.to_string()))?;
-    let sheet_names = workbook.sheet_names();
-    let layout = Layout::of(ruleset);
-    let mut ranges: BTreeMap<String, Range<Data>> = BTreeMap::new();
-    for name in &sheet_names {
-        let range = workbook
-            .worksheet_range(name)
-            .map_err(|e| ImportError::Workbook(format!("sheet {name}: {e}")))?;
-        ranges.insert(name.clone(), range);
+fn join(errors: &[LedgerError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ImportError {
+    /// Every error, in order.
+    pub fn errors(&self) -> &[LedgerError] {
+        match self {
+            ImportError::Workbook(errors) | ImportError::Ledger(errors) => errors,
+        }
     }
+}
+
+impl Serialize for ImportError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("ImportError", 1)?;
+        s.serialize_field("errors", self.errors())?;
+        s.end()
+    }
+}
+
+/// What calamine gives of one worksheet besides its values.
+struct SheetExtras {
+    /// The formulas (`A3*2`, without `=`), by absolute position.
+    formulas: Range<String>,
+    /// Cell styles (number formats), by absolute position.
+    styles: StyleRange,
+    /// Merged ranges.
+    merged: Vec<Dimensions>,
+}
+
+/// Everything read from a workbook.
+struct Workbook {
+    sheet_names: Vec<String>,
+    ranges: BTreeMap<String, Range<Data>>,
+    extras: BTreeMap<String, SheetExtras>,
+}
+
+/// Reads the ledger workbook `bytes` for `ruleset` into facts.
+///
+/// The format is told by content ([`crate::sniff`]): anything but an `.xlsx`
+/// workbook is refused with [`ImportError::Workbook`] naming the format and
+/// what to do (`.xls` → save as `.xlsx`). A workbook whose worksheets hold
+/// malformed cell references is refused naming the sheet, before calamine
+/// reads it. Every cell is read as `docs/office.md` says; every problem is a
+/// [`LedgerError`] with its sheet and cell, all at once, and no facts come
+/// back while there is any. Never panics.
+pub fn import(ruleset: &Ruleset, bytes: &[u8]) -> Result<Imported, ImportError> {
+    let workbook = open(bytes)?;
+    let layout = Layout::of(ruleset);
     let mut reader = LedgerReader {
         layout: &layout,
-        sheet_names,
+        sheet_names: workbook.sheet_names.clone(),
+        extras: &workbook.extras,
         errors: Vec::new(),
         origins: BTreeMap::new(),
         poisoned_units: BTreeSet::new(),
         unit_ids: Vec::new(),
     };
-    let json = reader.read(&ranges);
-    let text = serde_json::to_string(&json).unwrap_or_default();
-    let facts = Facts::from_json(ruleset, &text);
+    let json = reader.read(&workbook.ranges);
+    let facts = validate(ruleset, &json);
     match facts {
         Ok(facts) if reader.errors.is_empty() => Ok(Imported { json, facts }),
         Ok(_) => Err(ImportError::Ledger(reader.finish())),
@@ -111,6 +198,196 @@ pub fn import(ruleset: &Ruleset, bytes: &[u8]) -> Result<Imported, ImportError> 
             }
             Err(ImportError::Ledger(reader.finish()))
         }
+    }
+}
+
+/// The facts of `json`. A fact reader that does not know the records' key
+/// `revision` yet (it is written from the 更正序号 column) validates the facts
+/// without it; one that does reads it.
+fn validate(ruleset: &Ruleset, json: &Json) -> Result<Facts, kaohe::FactErrors> {
+    let text = serde_json::to_string(json).unwrap_or_default();
+    let facts = Facts::from_json(ruleset, &text);
+    let unknown_revision = |e: &kaohe::FactErrors| {
+        e.errors
+            .iter()
+            .any(|e| e.message.starts_with("unexpected field `revision`"))
+    };
+    match facts {
+        Err(errors) if unknown_revision(&errors) => {
+            let mut stripped = json.clone();
+            if let Some(Json::Array(records)) = stripped.get_mut("records") {
+                for record in records.iter_mut() {
+                    if let Json::Object(record) = record {
+                        record.remove("revision");
+                    }
+                }
+            }
+            let text = serde_json::to_string(&stripped).unwrap_or_default();
+            Facts::from_json(ruleset, &text)
+        }
+        other => other,
+    }
+}
+
+/// Opens the workbook: its format, its cell references, then calamine.
+fn open(bytes: &[u8]) -> Result<Workbook, ImportError> {
+    let kind = sniff(bytes);
+    if kind != InputKind::Xlsx {
+        return Err(ImportError::Workbook(vec![LedgerError::file(
+            kind.code(),
+            format!(
+                "expected an Excel workbook (.xlsx), found {}",
+                kind.describe()
+            ),
+            Some(kind.advice().to_owned()),
+        )]));
+    }
+    let bad = crate::guard::bad_references(bytes);
+    if !bad.is_empty() {
+        return Err(ImportError::Workbook(
+            bad.into_iter()
+                .map(|b| LedgerError {
+                    sheet: Some(b.sheet),
+                    ..LedgerError::file(
+                        "kaohe::ledger::malformed_sheet",
+                        format!("the worksheet is damaged: {} ({})", b.element, b.reason),
+                        Some(DAMAGED_HELP.to_owned()),
+                    )
+                })
+                .collect(),
+        ));
+    }
+    // The references are checked; should calamine still panic on some other
+    // malformation, the panic becomes an error here (the last resort: the
+    // panic's own message may still reach standard error).
+    std::panic::catch_unwind(|| read_workbook(bytes)).unwrap_or_else(|_| {
+        Err(ImportError::Workbook(vec![LedgerError::file(
+            "kaohe::ledger::unreadable_workbook",
+            "the workbook is damaged: the xlsx reader failed on it",
+            Some(DAMAGED_HELP.to_owned()),
+        )]))
+    })
+}
+
+const DAMAGED_HELP: &str = "open the file in Excel or WPS and save it again; if that fails, copy the data into a new ledger from `rulec template`";
+
+fn unreadable(sheet: Option<&str>, error: &calamine::XlsxError) -> ImportError {
+    ImportError::Workbook(vec![LedgerError {
+        sheet: sheet.map(str::to_owned),
+        ..LedgerError::file(
+            "kaohe::ledger::unreadable_workbook",
+            format!("cannot read the workbook: {error}"),
+            Some(DAMAGED_HELP.to_owned()),
+        )
+    }])
+}
+
+fn read_workbook(bytes: &[u8]) -> Result<Workbook, ImportError> {
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(None, &e))?;
+    let sheet_names = workbook.sheet_names();
+    let mut ranges = BTreeMap::new();
+    let mut extras = BTreeMap::new();
+    for name in &sheet_names {
+        let sheet = |e: calamine::XlsxError| unreadable(Some(name), &e);
+        let range = workbook.worksheet_range(name).map_err(sheet)?;
+        let formulas = workbook.worksheet_formula(name).map_err(sheet)?;
+        let styles = workbook.worksheet_style(name).map_err(sheet)?;
+        let merged = workbook.merge_cells_by_sheet_name(name).map_err(sheet)?;
+        ranges.insert(name.clone(), range);
+        extras.insert(
+            name.clone(),
+            SheetExtras {
+                formulas,
+                styles,
+                merged,
+            },
+        );
+    }
+    Ok(Workbook {
+        sheet_names,
+        ranges,
+        extras,
+    })
+}
+
+/// A problem with a cell, before it is placed.
+struct Problem {
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
+/// Whether a column's header says it holds a percentage: `序时进度要求（%）`.
+fn is_percentage(column: &Column) -> bool {
+    column.label.contains(['%', '％']) || column.label.contains("百分")
+}
+
+/// `; the column is a percentage (its header ends in （%）)` where it is.
+fn percent_note(column: &Column) -> String {
+    if is_percentage(column) {
+        format!(": the column {} already counts in percent", column.label)
+    } else {
+        String::new()
+    }
+}
+
+/// `stored × factor`, normalised, for a message (the product as text when it
+/// is too large for a decimal).
+fn scale_up(stored: Decimal, factor: Decimal) -> String {
+    stored.checked_mul(factor).map_or_else(
+        || format!("{} × {factor}", stored.normalize()),
+        |d| d.normalize().to_string(),
+    )
+}
+
+/// The refusal of a number whose cell format scales what it shows.
+fn scaled(column: &Column, stored: Decimal, scaling: Scaling, format_code: &str) -> Problem {
+    let (shown, what) = match scaling {
+        Scaling::Percent => (
+            format!("{}%", scale_up(stored, Decimal::ONE_HUNDRED)),
+            "a percentage".to_owned(),
+        ),
+        Scaling::PerMille => (
+            format!("{}‰", scale_up(stored, Decimal::ONE_THOUSAND)),
+            "per mille".to_owned(),
+        ),
+        Scaling::Thousands(n) => {
+            let divisor = (0..n).fold(Decimal::ONE, |d, _| {
+                d.checked_mul(Decimal::ONE_THOUSAND).unwrap_or(d)
+            });
+            (
+                stored
+                    .checked_div(divisor)
+                    .map_or_else(String::new, |d| d.normalize().to_string()),
+                format!("thousands (divided by {divisor})"),
+            )
+        }
+    };
+    let number = shown.trim_end_matches(['%', '‰']).to_owned();
+    let help = match scaling {
+        Scaling::Percent | Scaling::PerMille if is_percentage(column) => format!(
+            "type {number} in a cell with a plain number format (the column {} counts in percent)",
+            column.label
+        ),
+        Scaling::Percent | Scaling::PerMille => format!(
+            "give the cell a plain number format (常规 or 数值) and type the number the column asks for ({number} or {})",
+            stored.normalize()
+        ),
+        Scaling::Thousands(_) => format!(
+            "give the cell a plain number format (常规 or 数值) so that it shows the {} it holds",
+            stored.normalize()
+        ),
+    };
+    Problem {
+        code: "kaohe::ledger::scaled_number",
+        message: format!(
+            "expected {} ({}), found a cell formatted as {what} (`{format_code}`): it shows {shown} but holds {}",
+            column.ty.expected(),
+            column.label,
+            stored.normalize()
+        ),
+        help: Some(help),
     }
 }
 
@@ -127,6 +404,8 @@ struct Origin {
 struct LedgerReader<'l> {
     layout: &'l Layout,
     sheet_names: Vec<String>,
+    /// Formulas, styles and merged ranges of each sheet.
+    extras: &'l BTreeMap<String, SheetExtras>,
     errors: Vec<LedgerError>,
     /// JSON path → cell, for mapping the validator's errors back.
     origins: BTreeMap<String, Origin>,
@@ -183,8 +462,9 @@ fn is_empty(data: &Data) -> bool {
 fn found(data: &Data) -> String {
     match data {
         Data::Empty => "an empty cell".to_owned(),
-        Data::String(s) if s.trim().is_empty() => "an empty cell".to_owned(),
-        Data::String(s) => s.trim().to_owned(),
+        Data::String(s) if s.is_empty() => "an empty cell".to_owned(),
+        Data::String(s) if s.trim().is_empty() => "a cell holding only white space".to_owned(),
+        Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => float_decimal(*f).map_or_else(|| f.to_string(), |d| d.to_string()),
         Data::Bool(true) => "TRUE".to_owned(),
@@ -213,13 +493,15 @@ fn float_decimal(f: f64) -> Option<Decimal> {
         .map(|d| d.normalize())
 }
 
-/// `2026-04-15`, `2026/4/15`, `2026.4.15`, `2026年4月15日`.
-fn parse_date_text(text: &str) -> Option<Date> {
-    let parts: Vec<&str> = text
-        .trim()
-        .trim_end_matches('日')
-        .split(['-', '/', '.', '年', '月'])
-        .collect();
+/// The date spellings a ledger cell accepts, for messages.
+pub(crate) const DATE_SPELLINGS: &str =
+    "a date cell, or text 2026-04-15 (as in fact files), 2026/4/15, 2026.4.15 or 2026年4月15日";
+
+/// The (year, month, day) of a date spelled `2026-04-15`, `2026/4/15`,
+/// `2026.4.15` or `2026年4月15日`, whether or not it is a calendar day.
+fn date_parts(text: &str) -> Option<(i32, u8, u8)> {
+    let text = text.strip_suffix('日').unwrap_or(text);
+    let parts: Vec<&str> = text.split(['-', '/', '.', '年', '月']).collect();
     let [y, m, d] = parts.as_slice() else {
         return None;
     };
@@ -230,12 +512,52 @@ fn parse_date_text(text: &str) -> Option<Date> {
     if !digits(y) || !digits(m) || !digits(d) {
         return None;
     }
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
+}
+
+/// `2026-04-15`, `2026/4/15`, `2026.4.15`, `2026年4月15日`.
+fn parse_date_text(text: &str) -> Option<Date> {
+    let (y, m, d) = date_parts(text)?;
+    Date::new(y, m, d)
+}
+
+/// Why a text spelled like a date is not one: `not a calendar day (February
+/// 2026 has 28 days)`.
+fn not_a_day(text: &str) -> Option<String> {
+    let (y, m, d) = date_parts(text)?;
+    if Date::new(y, m, d).is_some() {
+        return None;
+    }
+    if !(1..=12).contains(&m) {
+        return Some(format!("not a calendar day (there is no month {m})"));
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|d| Date::new(y, m, *d).is_some())
+        .unwrap_or(28);
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS
+        .get(usize::from(m).saturating_sub(1))
+        .copied()
+        .unwrap_or("the month");
+    Some(format!("not a calendar day ({month} {y} has {days} days)"))
 }
 
 /// `2026-04`, `2026-4`, `2026/04`, `2026年4月`, `2026-Q2`, `2026`.
 fn parse_period_text(text: &str) -> Option<Period> {
-    let text = text.trim();
     if let Ok(p) = Period::from_str(text) {
         return Some(p);
     }
@@ -276,14 +598,14 @@ fn cell_decimal(data: &Data) -> Option<Decimal> {
     match data {
         Data::Int(i) => Some(Decimal::from(*i)),
         Data::Float(f) => float_decimal(*f),
-        Data::String(s) => Decimal::from_str_exact(s.trim()).ok(),
+        Data::String(s) => Decimal::from_str_exact(s).ok(),
         _ => None,
     }
 }
 
 fn cell_text(data: &Data) -> Option<String> {
     match data {
-        Data::String(s) => Some(s.trim().to_owned()),
+        Data::String(s) => Some(s.clone()),
         Data::Int(i) => Some(i.to_string()),
         Data::Float(f) => float_decimal(*f).map(|d| d.to_string()),
         _ => None,
@@ -297,6 +619,27 @@ fn choose(choices: &[crate::layout::Choice], text: &str) -> Option<String> {
         .map(|c| c.name.clone())
 }
 
+/// The label or name of a choice that `text` spells with look-alike characters.
+fn choose_folded(choices: &[crate::layout::Choice], text: &str) -> Option<String> {
+    let folded = lookalike::fold(text);
+    choices
+        .iter()
+        .flat_map(|c| c.label.iter().chain(std::iter::once(&c.name)))
+        .find(|shown| lookalike::fold(shown) == folded)
+        .cloned()
+}
+
+/// `30%` / `300‰` (the text of a number with a percent or per-mille sign) → (number, sign).
+fn signed_number(text: &str) -> Option<(Decimal, char)> {
+    let sign = text.chars().next_back()?;
+    let (number, sign) = match sign {
+        '%' | '％' => (text.strip_suffix(sign)?, '%'),
+        '‰' => (text.strip_suffix(sign)?, '‰'),
+        _ => return None,
+    };
+    Some((Decimal::from_str_exact(number.trim()).ok()?, sign))
+}
+
 impl LedgerReader<'_> {
     fn sheet_position(&self, sheet: &str) -> usize {
         self.sheet_names
@@ -305,21 +648,32 @@ impl LedgerReader<'_> {
             .unwrap_or(usize::MAX)
     }
 
-    fn error_at(&mut self, sheet: &str, row: u32, col: u32, message: impl Into<String>) {
+    fn error_at(
+        &mut self,
+        (sheet, row, col): (&str, u32, u32),
+        code: &'static str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         self.errors.push(LedgerError {
             sheet: Some(sheet.to_owned()),
             cell: Some(cell_name(row, col)),
-            message: message.into(),
             order: (self.sheet_position(sheet), row, col),
+            ..LedgerError::file(code, message, help)
         });
     }
 
-    fn sheet_error(&mut self, sheet: &str, message: impl Into<String>) {
+    fn sheet_error(
+        &mut self,
+        sheet: &str,
+        code: &'static str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         self.errors.push(LedgerError {
             sheet: Some(sheet.to_owned()),
-            cell: None,
-            message: message.into(),
             order: (self.sheet_position(sheet), 0, 0),
+            ..LedgerError::file(code, message, help)
         });
     }
 
@@ -369,14 +723,18 @@ impl LedgerReader<'_> {
                     // The unit's own row has an error and was left out: already reported.
                     return;
                 }
-                self.error_at(&origin.sheet, origin.row, origin.col, message);
+                self.error_at(
+                    (&origin.sheet, origin.row, origin.col),
+                    "kaohe::ledger::invalid_fact",
+                    message,
+                    None,
+                );
             }
-            None => self.errors.push(LedgerError {
-                sheet: None,
-                cell: None,
-                message: format!("{path}: {message}"),
-                order: (0, 0, 0),
-            }),
+            None => self.errors.push(LedgerError::file(
+                "kaohe::ledger::invalid_fact",
+                format!("{path}: {message}"),
+                None,
+            )),
         }
     }
 
@@ -406,29 +764,54 @@ impl LedgerReader<'_> {
         let known: Vec<String> = std::iter::once(INFO_SHEET.to_owned())
             .chain(self.layout.sheets().map(|s| s.name.clone()))
             .collect();
+        let missing: Vec<String> = known
+            .iter()
+            .filter(|k| !self.sheet_names.contains(k))
+            .cloned()
+            .collect();
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
         for name in self.sheet_names.clone() {
-            if !known.contains(&name) {
-                self.sheet_error(
+            if known.contains(&name) {
+                continue;
+            }
+            match self.renamed_from(&name, &missing, ranges) {
+                Some(meant) => {
+                    self.sheet_error(
+                        &name,
+                        "kaohe::ledger::renamed_sheet",
+                        format!(
+                            "expected one of the ledger's sheets, found an unknown sheet; did you mean {meant}? (the ledger's sheet {meant} is missing)"
+                        ),
+                        Some(format!(
+                            "rename this sheet back to {meant}: the import finds sheets by the names `rulec template` gave them"
+                        )),
+                    );
+                    renamed.insert(meant, name);
+                }
+                None => self.sheet_error(
                     &name,
+                    "kaohe::ledger::unknown_sheet",
                     format!(
                         "expected one of the ledger's sheets ({}), found an unknown sheet; move it to another workbook",
                         known.join(", ")
                     ),
-                );
+                    None,
+                ),
             }
         }
 
         match ranges.get(INFO_SHEET) {
             Some(range) => self.info(range, &mut top),
             None => {
-                self.errors.push(LedgerError {
-                    sheet: None,
-                    cell: None,
-                    message: format!(
-                        "expected a sheet {INFO_SHEET} (with the evaluation date in {INFO_SHEET}!B3), found none"
-                    ),
-                    order: (0, 0, 0),
-                });
+                if !renamed.contains_key(INFO_SHEET) {
+                    self.errors.push(LedgerError::file(
+                        "kaohe::ledger::missing_sheet",
+                        format!(
+                            "expected a sheet {INFO_SHEET} (with the evaluation date in {INFO_SHEET}!B3), found none"
+                        ),
+                        None,
+                    ));
+                }
                 top.insert("as_of".to_owned(), Json::String("9999-12-31".to_owned()));
             }
         }
@@ -437,15 +820,16 @@ impl LedgerReader<'_> {
         let units = match ranges.get(&units_sheet.name) {
             Some(range) => self.units(&units_sheet, range),
             None => {
-                self.errors.push(LedgerError {
-                    sheet: None,
-                    cell: None,
-                    message: format!(
-                        "expected a sheet {} (the units), found none",
-                        units_sheet.name
-                    ),
-                    order: (0, 0, 0),
-                });
+                if !renamed.contains_key(&units_sheet.name) {
+                    self.errors.push(LedgerError::file(
+                        "kaohe::ledger::missing_sheet",
+                        format!(
+                            "expected a sheet {} (the units), found none",
+                            units_sheet.name
+                        ),
+                        None,
+                    ));
+                }
                 Vec::new()
             }
         };
@@ -471,6 +855,54 @@ impl LedgerReader<'_> {
         Json::Object(top)
     }
 
+    /// The ledger sheet (one of `missing`) that the unknown sheet `name` was
+    /// probably renamed from: the same name but for look-alike characters or
+    /// white space, the same machine names in row 2, or a similar name.
+    fn renamed_from(
+        &self,
+        name: &str,
+        missing: &[String],
+        ranges: &BTreeMap<String, Range<Data>>,
+    ) -> Option<String> {
+        let folded = lookalike::fold(name.trim());
+        if let Some(m) = missing.iter().find(|m| lookalike::fold(m) == folded) {
+            return Some(m.clone());
+        }
+        let keys: BTreeSet<String> = ranges
+            .get(name)
+            .map(|range| {
+                let last_col = range.end().map_or(0, |(_, c)| c);
+                (0..=last_col)
+                    .filter_map(|c| match range.get_value((KEY_ROW, c)) {
+                        Some(Data::String(s)) if !s.is_empty() => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let same_columns = missing.iter().find(|m| {
+            self.layout.sheets().any(|sheet| {
+                &sheet.name == *m
+                    && !keys.is_empty()
+                    && sheet
+                        .columns
+                        .iter()
+                        .filter(|c| c.required)
+                        .all(|c| keys.contains(&c.key))
+                    && keys.iter().all(|k| sheet.column(k).is_some())
+            })
+        });
+        if let Some(m) = same_columns {
+            return Some(m.clone());
+        }
+        missing
+            .iter()
+            .map(|m| (strsim::normalized_levenshtein(m, name), m))
+            .filter(|(score, m)| *score >= 0.5 || name.contains(m.as_str()) || m.contains(name))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, m)| m.clone())
+    }
+
     fn info(&mut self, range: &Range<Data>, top: &mut Map<String, Json>) {
         let get = |(row, col): (u32, u16)| {
             range
@@ -486,15 +918,28 @@ impl LedgerReader<'_> {
                 self.origin("$.as_of".to_owned(), INFO_SHEET, row, col.into(), None);
             }
             None => {
-                self.error_at(
-                    INFO_SHEET,
-                    row,
-                    col.into(),
-                    format!(
+                let at = (INFO_SHEET, row, u32::from(col));
+                let column = Column {
+                    key: "as_of".to_owned(),
+                    label: "评估日期".to_owned(),
+                    role: Role::Attribute("as_of".to_owned()),
+                    ty: ColumnType::Date,
+                    required: true,
+                    groups: Vec::new(),
+                };
+                let problem = self.special_problem(at, &column, &cell).unwrap_or(Problem {
+                    code: if is_empty(&cell) {
+                        "kaohe::ledger::empty_cell"
+                    } else {
+                        "kaohe::ledger::bad_cell"
+                    },
+                    message: format!(
                         "expected the evaluation date, a date YYYY-MM-DD, found {}",
                         found(&cell)
                     ),
-                );
+                    help: (!is_empty(&cell)).then(|| format!("accepted: {DATE_SPELLINGS}")),
+                });
+                self.report(at, problem);
                 top.insert("as_of".to_owned(), Json::String("9999-12-31".to_owned()));
             }
         }
@@ -513,10 +958,10 @@ impl LedgerReader<'_> {
                     );
                 }
                 None => self.error_at(
-                    INFO_SHEET,
-                    row,
-                    col.into(),
+                    (INFO_SHEET, row, col.into()),
+                    "kaohe::ledger::bad_cell",
                     format!("expected text, found {}", found(&cell)),
+                    None,
                 ),
             }
         }
@@ -531,7 +976,8 @@ impl LedgerReader<'_> {
             };
             let periods: Option<Vec<Period>> = text.and_then(|t| {
                 t.split([',', '，', '、', ';', '；', ' ', '\n'])
-                    .filter(|p| !p.trim().is_empty())
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
                     .map(|p| parse_period_text(p).filter(|p| p.is_unit(unit)))
                     .collect()
             });
@@ -551,13 +997,13 @@ impl LedgerReader<'_> {
                     );
                 }
                 None => self.error_at(
-                    INFO_SHEET,
-                    row,
-                    col.into(),
+                    (INFO_SHEET, row, col.into()),
+                    "kaohe::ledger::bad_cell",
                     format!(
                         "expected periods, each {expected}, separated by commas, found {}",
                         found(&cell)
                     ),
+                    None,
                 ),
             }
         }
@@ -577,13 +1023,13 @@ impl LedgerReader<'_> {
             match sheet.columns.iter().position(|c| c.key == key) {
                 Some(i) => match at.get(i).copied().flatten() {
                     Some(first) => self.error_at(
-                        &sheet.name,
-                        KEY_ROW,
-                        col,
+                        (&sheet.name, KEY_ROW, col),
+                        "kaohe::ledger::duplicate_column",
                         format!(
                             "expected each column once in row 2, found `{key}` again (first in {})",
                             cell_name(KEY_ROW, first)
                         ),
+                        None,
                     ),
                     None => {
                         if let Some(slot) = at.get_mut(i) {
@@ -594,14 +1040,14 @@ impl LedgerReader<'_> {
                 None => {
                     let keys: Vec<&str> = sheet.columns.iter().map(|c| c.key.as_str()).collect();
                     self.error_at(
-                        &sheet.name,
-                        KEY_ROW,
-                        col,
+                        (&sheet.name, KEY_ROW, col),
+                        "kaohe::ledger::unknown_column",
                         format!(
                             "expected a column name of this sheet ({}) or an empty cell (a remark column), found {}",
                             keys.join(", "),
                             found(&cell)
                         ),
+                        None,
                     );
                 }
             }
@@ -612,10 +1058,12 @@ impl LedgerReader<'_> {
                 complete = false;
                 self.sheet_error(
                     &sheet.name,
+                    "kaohe::ledger::missing_column",
                     format!(
                         "expected a column `{}` ({}) in row 2, found none",
                         column.key, column.label
                     ),
+                    None,
                 );
             }
         }
@@ -652,29 +1100,256 @@ impl LedgerReader<'_> {
         data: &Data,
     ) -> Option<Value> {
         let col = col.unwrap_or(0);
+        let at = (sheet, row, col);
         if is_empty(data) {
+            if let Some(p) = self.empty_problem(at, data) {
+                self.report(at, p);
+                return None;
+            }
             if column.required {
                 self.error_at(
-                    sheet,
-                    row,
-                    col,
+                    at,
+                    "kaohe::ledger::empty_cell",
                     format!(
-                        "expected {} ({}), found an empty cell",
+                        "expected {} ({}), found {}",
                         column.ty.expected(),
-                        column.label
+                        column.label,
+                        found(data)
                     ),
+                    None,
                 );
                 return None;
             }
             return Some(Value::Empty);
         }
-        let value = match &column.ty {
+        if let Some(p) = self.format_problem(at, column, data) {
+            self.report(at, p);
+            return None;
+        }
+        if let Some(value) = self.parse(column, data) {
+            return Some(value);
+        }
+        let problem = self
+            .text_problem(column, data)
+            .unwrap_or_else(|| match &column.ty {
+                ColumnType::UnitRef => self.unknown_unit(column, data),
+                ty => Problem {
+                    code: "kaohe::ledger::bad_cell",
+                    message: format!("expected {}, found {}", ty.expected(), found(data)),
+                    help: match ty {
+                        ColumnType::Date => Some(format!("accepted: {DATE_SPELLINGS}")),
+                        _ => None,
+                    },
+                },
+            });
+        self.report(at, problem);
+        None
+    }
+
+    /// Every special reason a cell cannot be read (see [`Self::cell`]), if any.
+    fn special_problem(
+        &self,
+        at: (&str, u32, u32),
+        column: &Column,
+        data: &Data,
+    ) -> Option<Problem> {
+        if is_empty(data) {
+            self.empty_problem(at, data)
+        } else {
+            self.format_problem(at, column, data)
+                .or_else(|| self.text_problem(column, data))
+        }
+    }
+
+    fn report(&mut self, at: (&str, u32, u32), p: Problem) {
+        self.error_at(at, p.code, p.message, p.help);
+    }
+
+    /// Why an empty cell is not simply empty: a formula without a saved
+    /// value, or a cell inside a merged range.
+    fn empty_problem(&self, (sheet, row, col): (&str, u32, u32), data: &Data) -> Option<Problem> {
+        let extras = self.extras.get(sheet)?;
+        if let Some(formula) = extras
+            .formulas
+            .get_value((row, col))
+            .filter(|f| !f.is_empty())
+        {
+            return Some(Problem {
+                code: "kaohe::ledger::formula_without_value",
+                message: format!("found the formula `={formula}` without a saved value"),
+                help: Some("open and save the file in Excel or WPS, or type the value".to_owned()),
+            });
+        }
+        if matches!(data, Data::Empty) {
+            let merged = extras
+                .merged
+                .iter()
+                .find(|d| d.contains(row, col) && (d.start.0, d.start.1) != (row, col));
+            if let Some(d) = merged {
+                let range = format!(
+                    "{}:{}",
+                    cell_name(d.start.0, d.start.1),
+                    cell_name(d.end.0, d.end.1)
+                );
+                return Some(Problem {
+                    code: "kaohe::ledger::merged_cell",
+                    message: format!("{} is inside the merged range {range}", cell_name(row, col)),
+                    help: Some("unmerge it and fill every row".to_owned()),
+                });
+            }
+        }
+        None
+    }
+
+    /// A number whose format shows another number (`30%` for 0.3), or text
+    /// with white space around it.
+    fn format_problem(
+        &self,
+        (sheet, row, col): (&str, u32, u32),
+        column: &Column,
+        data: &Data,
+    ) -> Option<Problem> {
+        match data {
+            Data::Float(_) | Data::Int(_) => {
+                let code = self
+                    .extras
+                    .get(sheet)?
+                    .styles
+                    .get((row, col))?
+                    .number_format
+                    .as_ref()?
+                    .format_code
+                    .clone();
+                let scaling = numfmt::scaling(&code)?;
+                let stored = cell_decimal(data)?;
+                Some(scaled(column, stored, scaling, &code))
+            }
+            Data::String(s) => {
+                let how = lookalike::surrounding_space(s)?;
+                Some(Problem {
+                    code: "kaohe::ledger::surrounding_space",
+                    message: format!(
+                        "expected {}, found `{s}`, which {how}",
+                        column.ty.expected()
+                    ),
+                    help: Some(
+                        "remove the white space: values are never trimmed, so that what is read is what was typed"
+                            .to_owned(),
+                    ),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Text that would be valid but for a percent sign, look-alike characters
+    /// or a day the month does not have.
+    fn text_problem(&self, column: &Column, data: &Data) -> Option<Problem> {
+        let Data::String(text) = data else {
+            return None;
+        };
+        let expected = column.ty.expected();
+        let numeric = matches!(
+            column.ty,
+            ColumnType::Integer | ColumnType::Decimal | ColumnType::Count
+        );
+        if numeric {
+            if let Some((number, sign)) = signed_number(text) {
+                return Some(Problem {
+                    code: "kaohe::ledger::scaled_number",
+                    message: format!("expected {expected}, found `{text}`"),
+                    help: Some(format!(
+                        "type the number {} without `{sign}`{}",
+                        number.normalize(),
+                        percent_note(column)
+                    )),
+                });
+            }
+        }
+        if matches!(column.ty, ColumnType::Date) {
+            if let Some(why) = not_a_day(text) {
+                return Some(Problem {
+                    code: "kaohe::ledger::not_a_calendar_day",
+                    message: format!("expected {expected}, found {text}, which is {why}"),
+                    help: None,
+                });
+            }
+        }
+        let folded = lookalike::fold(text);
+        if folded == *text {
+            return None;
+        }
+        let meant = match &column.ty {
+            ColumnType::Levels(choices) | ColumnType::Group(choices) => {
+                choose_folded(choices, text)?
+            }
+            ColumnType::UnitRef => self
+                .unit_ids
+                .iter()
+                .find(|u| lookalike::fold(u) == folded)?
+                .clone(),
+            _ => {
+                self.parse(column, &Data::String(folded.clone()))?;
+                folded
+            }
+        };
+        Some(Problem {
+            code: "kaohe::ledger::look_alike",
+            message: format!(
+                "expected {expected}, found `{text}`, which differs from `{meant}` in look-alike characters: {}",
+                lookalike::differences(text, &meant)
+            ),
+            help: Some(format!(
+                "type `{meant}` (half-width 半角 digits, letters and punctuation; pick from the drop-down list where there is one)"
+            )),
+        })
+    }
+
+    /// A unit id not on the units sheet, with the closest one.
+    fn unknown_unit(&self, column: &Column, data: &Data) -> Problem {
+        let id = cell_text(data).unwrap_or_else(|| found(data));
+        if let Some(spaced) = self.unit_ids.iter().find(|u| u.trim() == id) {
+            return Problem {
+                code: "kaohe::ledger::unknown_unit",
+                message: format!(
+                    "expected {}, found {id}; the units sheet has `{spaced}`, which {}",
+                    column.ty.expected(),
+                    lookalike::surrounding_space(spaced).unwrap_or_default()
+                ),
+                help: Some(format!(
+                    "remove the white space from the id on sheet {}",
+                    self.layout.units.name
+                )),
+            };
+        }
+        let help = self
+            .unit_ids
+            .iter()
+            .map(|u| (strsim::levenshtein(u, &id), u))
+            .filter(|(d, u)| *d <= 2.max(u.chars().count() / 3))
+            .min()
+            .map(|(_, u)| format!("; did you mean {u}?"))
+            .unwrap_or_default();
+        Problem {
+            code: "kaohe::ledger::unknown_unit",
+            message: format!("expected {}, found {id}{help}", column.ty.expected()),
+            help: None,
+        }
+    }
+
+    /// The value of a cell for its column, if it has the column's type.
+    fn parse(&self, column: &Column, data: &Data) -> Option<Value> {
+        match &column.ty {
             ColumnType::Text => cell_text(data).map(Value::Text),
             ColumnType::Integer => cell_decimal(data)
                 .filter(|d| d.fract().is_zero())
                 .and_then(|d| d.to_i64())
                 .map(Value::Integer),
             ColumnType::Count => cell_decimal(data)
+                .filter(|d| d.fract().is_zero() && !d.is_sign_negative())
+                .and_then(|d| d.to_u32())
+                .map(|c| Value::Integer(i64::from(c))),
+            ColumnType::Revision => cell_decimal(data)
                 .filter(|d| d.fract().is_zero() && !d.is_sign_negative())
                 .and_then(|d| d.to_u32())
                 .map(|c| Value::Integer(i64::from(c))),
@@ -686,7 +1361,7 @@ impl LedgerReader<'_> {
                 Data::Int(0) => Some(Value::Bool(false)),
                 Data::Float(f) if *f == 1.0 => Some(Value::Bool(true)),
                 Data::Float(f) if *f == 0.0 => Some(Value::Bool(false)),
-                Data::String(s) => match s.trim().to_lowercase().as_str() {
+                Data::String(s) => match s.to_lowercase().as_str() {
                     "是" | "true" => Some(Value::Bool(true)),
                     "否" | "false" => Some(Value::Bool(false)),
                     _ => None,
@@ -694,7 +1369,7 @@ impl LedgerReader<'_> {
                 _ => None,
             },
             ColumnType::Levels(choices) | ColumnType::Group(choices) => match data {
-                Data::String(s) => choose(choices, s.trim()).map(Value::Choice),
+                Data::String(s) => choose(choices, s).map(Value::Choice),
                 _ => None,
             },
             ColumnType::Period(unit) => {
@@ -723,45 +1398,10 @@ impl LedgerReader<'_> {
                     .filter(|p| matches!(p, Period::Year(_)) || p.is_unit(self.layout.period_unit))
                     .map(Value::Period)
             }
-            ColumnType::UnitRef => {
-                let Some(id) = cell_text(data) else {
-                    self.error_at(
-                        sheet,
-                        row,
-                        col,
-                        format!("expected {}, found {}", column.ty.expected(), found(data)),
-                    );
-                    return None;
-                };
-                if self.unit_ids.contains(&id) {
-                    return Some(Value::Text(id));
-                }
-                let help = self
-                    .unit_ids
-                    .iter()
-                    .map(|u| (strsim::levenshtein(u, &id), u))
-                    .filter(|(d, u)| *d <= 2.max(u.chars().count() / 3))
-                    .min()
-                    .map(|(_, u)| format!("; did you mean {u}?"))
-                    .unwrap_or_default();
-                self.error_at(
-                    sheet,
-                    row,
-                    col,
-                    format!("expected {}, found {id}{help}", column.ty.expected()),
-                );
-                return None;
-            }
-        };
-        if value.is_none() {
-            self.error_at(
-                sheet,
-                row,
-                col,
-                format!("expected {}, found {}", column.ty.expected(), found(data)),
-            );
+            ColumnType::UnitRef => cell_text(data)
+                .filter(|id| self.unit_ids.contains(id))
+                .map(Value::Text),
         }
-        value
     }
 
     fn units(&mut self, sheet: &Sheet, range: &Range<Data>) -> Vec<Json> {
@@ -846,9 +1486,8 @@ impl LedgerReader<'_> {
                             .map(|c| c.label.as_str())
                             .collect();
                         self.error_at(
-                            &sheet.name,
-                            row,
-                            col.unwrap_or(0),
+                            (&sheet.name, row, col.unwrap_or(0)),
+                            "kaohe::ledger::not_an_attribute_of_group",
                             format!(
                                 "expected an empty cell ({} is not an attribute of group {group_label}{}), found {}",
                                 column.label,
@@ -859,6 +1498,7 @@ impl LedgerReader<'_> {
                                 },
                                 found(&data)
                             ),
+                            None,
                         );
                     }
                     continue;
@@ -929,6 +1569,7 @@ impl LedgerReader<'_> {
                     Role::Period => "period",
                     Role::Reported => "reported",
                     Role::Count => "count",
+                    Role::Revision => "revision",
                     _ => "id",
                 };
                 let unit = match (&column.role, &value) {

@@ -74,6 +74,8 @@ pub enum ColumnType {
     Count,
     /// A unit id from the units sheet.
     UnitRef,
+    /// A record's revision (更正序号): a whole number ≥ 0, empty means none.
+    Revision,
     /// One of the ruleset's groups.
     Group(Vec<Choice>),
 }
@@ -100,6 +102,7 @@ impl ColumnType {
             ColumnType::PeriodOrYear => "a period YYYY-MM, YYYY-Qn or a year YYYY".to_owned(),
             ColumnType::Count => "a whole number 0 or more (empty means 1)".to_owned(),
             ColumnType::UnitRef => format!("a unit id listed on sheet {UNITS_SHEET}"),
+            ColumnType::Revision => "a whole number 0 or more (empty: no revision)".to_owned(),
         }
     }
 
@@ -123,6 +126,9 @@ impl ColumnType {
             }
             ColumnType::Count => "次数，整数，不填即 1".to_owned(),
             ColumnType::UnitRef => format!("填写《{UNITS_SHEET}》表中的单位编号"),
+            ColumnType::Revision => {
+                "选填，整数 ≥ 0：同一记录编号的更正，序号大者为准；行的先后不算".to_owned()
+            }
         }
     }
 }
@@ -146,6 +152,8 @@ pub enum Role {
     Count,
     /// The record's id (amendments).
     RecordId,
+    /// The record's revision (更正序号), JSON key `revision`.
+    Revision,
     /// An attribute declared by the ruleset (of a group or a record kind).
     Attribute(String),
 }
@@ -251,7 +259,7 @@ impl Layout {
             for field in &decl.fields {
                 let mut column = attribute_column(ruleset, field, Vec::new());
                 if columns.iter().any(|c| c.key == column.key)
-                    || ["count", "id"].contains(&column.key.as_str())
+                    || ["count", "id", "revision"].contains(&column.key.as_str())
                 {
                     column.key = format!("attributes.{}", column.key);
                 }
@@ -270,6 +278,14 @@ impl Layout {
                 label: "记录编号".to_owned(),
                 role: Role::RecordId,
                 ty: ColumnType::Text,
+                required: false,
+                groups: Vec::new(),
+            });
+            columns.push(Column {
+                key: "revision".to_owned(),
+                label: "更正序号".to_owned(),
+                role: Role::Revision,
+                ty: ColumnType::Revision,
                 required: false,
                 groups: Vec::new(),
             });

@@ -34,8 +34,12 @@
 pub mod bulletin;
 pub mod bulletin_html;
 pub mod bulletin_xlsx;
+mod guard;
 pub mod import;
 pub mod layout;
+mod lookalike;
+mod numfmt;
+pub mod sniff;
 pub mod template;
 
 pub use bulletin::Scope;
@@ -43,4 +47,5 @@ pub use bulletin_html::bulletin_html;
 pub use bulletin_xlsx::{bulletin_xlsx, BulletinError};
 pub use import::{import, ImportError, Imported, LedgerError};
 pub use layout::Layout;
+pub use sniff::{sniff, InputKind};
 pub use template::{template, TemplateError};

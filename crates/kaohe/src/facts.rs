@@ -53,6 +53,10 @@ pub struct Record {
     pub reported: Date,
     /// Its attributes, as its kind declares them.
     pub attributes: Attributes,
+    /// The record's revision (JSON key `revision`, integer ≥ 0; the ledger's
+    /// `更正序号` column), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
     /// Set by evaluation when a late record was carried into the period it
     /// arrived in (`late carried`): the period it was about. Never in fact files.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -772,6 +776,7 @@ impl Validator<'_> {
                 count,
                 reported,
                 attributes,
+                revision: None,
                 carried_from: None,
             });
         }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use kaohe::Ruleset;
-use kaohe_office::{ImportError, Imported};
+use kaohe_office::{ImportError, Imported, InputKind};
 
 use crate::commands::eval::load_ruleset;
 use crate::exit::Exit;
@@ -22,21 +22,33 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// Whether a FACTS argument names an Excel ledger rather than a JSON fact file.
+/// Whether a FACTS argument is an Excel ledger rather than a JSON fact file:
+/// told by the file's content ([`kaohe_office::sniff`]), not by its name, so a
+/// real `.xlsx` named `.xls` or `.json` is read as a ledger. A file that cannot
+/// be read counts as a ledger when its name ends in `.xlsx`, so that the
+/// reader reports the I/O error.
 pub fn is_ledger(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    match std::fs::read(path) {
+        Ok(bytes) => kaohe_office::sniff(&bytes) == InputKind::Xlsx,
+        Err(_) => path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")),
+    }
 }
 
 /// Reads and validates a ledger, printing every error with its sheet and cell.
+/// The reader is chosen by content: anything but an `.xlsx` workbook (an
+/// `.xls`, a CSV, a JSON fact file …) is refused naming its format.
 pub fn load_ledger(ruleset: &Ruleset, path: &Path) -> Result<Imported, Exit> {
     let bytes = std::fs::read(path).map_err(|error| {
         eprintln!("error: cannot read `{}`: {error}", path.display());
         Exit::Usage
     })?;
     kaohe_office::import(ruleset, &bytes).map_err(|error| match error {
-        ImportError::Workbook(message) => {
-            eprintln!("error: `{}`: {message}", path.display());
+        ImportError::Workbook(errors) => {
+            for e in &errors {
+                eprintln!("error: `{}`: {e}", path.display());
+            }
             Exit::Usage
         }
         ImportError::Ledger(errors) => {
