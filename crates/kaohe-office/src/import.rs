@@ -1229,11 +1229,12 @@ impl LedgerReader<'_> {
                 Some(Problem {
                     code: "kaohe::ledger::surrounding_space",
                     message: format!(
-                        "expected {}, found `{s}`, which {how}",
-                        column.ty.expected()
+                        "expected {} ({}), found `{s}`, which {how}",
+                        column.ty.expected(),
+                        column.label
                     ),
                     help: Some(
-                        "remove the white space: values are never trimmed, so that what is read is what was typed"
+                        "remove it: values are never trimmed, so that what is read is what was typed"
                             .to_owned(),
                     ),
                 })
@@ -1276,32 +1277,39 @@ impl LedgerReader<'_> {
             }
         }
         let folded = lookalike::fold(text);
-        if folded == *text {
-            return None;
-        }
-        let meant = match &column.ty {
+        let (meant, help) = match &column.ty {
             ColumnType::Levels(choices) | ColumnType::Group(choices) => {
-                choose_folded(choices, text)?
+                let meant = choose_folded(choices, text)?;
+                let help = format!("pick `{meant}` from the drop-down list");
+                (meant, help)
             }
-            ColumnType::UnitRef => self
-                .unit_ids
-                .iter()
-                .find(|u| lookalike::fold(u) == folded)?
-                .clone(),
+            ColumnType::UnitRef => {
+                let meant = self
+                    .unit_ids
+                    .iter()
+                    .find(|u| lookalike::fold(u) == folded)?
+                    .clone();
+                let help = format!("type `{meant}` as on sheet {}", self.layout.units.name);
+                (meant, help)
+            }
             _ => {
                 self.parse(column, &Data::String(folded.clone()))?;
-                folded
+                let help = format!(
+                    "type `{folded}` with half-width (半角) digits, letters and punctuation"
+                );
+                (folded, help)
             }
         };
+        if meant == *text {
+            return None;
+        }
         Some(Problem {
             code: "kaohe::ledger::look_alike",
             message: format!(
                 "expected {expected}, found `{text}`, which differs from `{meant}` in look-alike characters: {}",
                 lookalike::differences(text, &meant)
             ),
-            help: Some(format!(
-                "type `{meant}` (half-width 半角 digits, letters and punctuation; pick from the drop-down list where there is one)"
-            )),
+            help: Some(help),
         })
     }
 

@@ -31,6 +31,8 @@ pub enum Cell {
     Bool(bool),
     /// A formula and the result Excel cached for it.
     Formula(String, String),
+    /// A number in a cell with this number format (`0%`, `yyyy-mm-dd` …).
+    Formatted(f64, String),
 }
 
 impl Cell {
@@ -51,6 +53,11 @@ pub struct Ledger {
     pub extra_sheets: Vec<String>,
     /// (sheet, column index, new row-2 key): tamper with the machine names.
     pub key_overrides: Vec<(String, u16, String)>,
+    /// (sheet, column key, first data row index, last data row index, text):
+    /// a value merged over several rows of a column.
+    pub merges: Vec<(String, String, u32, u32, String)>,
+    /// Sheets renamed after filling: (template name, new name).
+    pub renames: Vec<(String, String)>,
 }
 
 pub fn workspace() -> std::path::PathBuf {
@@ -290,7 +297,12 @@ pub fn write(template: &[u8], ledger: &Ledger) -> Vec<u8> {
     for name in names.iter().chain(&ledger.extra_sheets) {
         let range = source.worksheet_range(name).ok();
         let ws = workbook.add_worksheet();
-        ws.set_name(name).unwrap();
+        let shown = ledger
+            .renames
+            .iter()
+            .find(|(from, _)| from == name)
+            .map_or(name.as_str(), |(_, to)| to.as_str());
+        ws.set_name(shown).unwrap();
         let Some(range) = range else { continue };
         let write_cell =
             |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &Cell| match cell {
@@ -315,6 +327,10 @@ pub fn write(template: &[u8], ledger: &Ledger) -> Vec<u8> {
                 Cell::Formula(f, result) => {
                     let formula = rust_xlsxwriter::Formula::new(f).set_result(result);
                     ws.write_formula(r, c, formula).unwrap();
+                }
+                Cell::Formatted(n, format) => {
+                    ws.write_number_with_format(r, c, *n, &Format::new().set_num_format(format))
+                        .unwrap();
                 }
             };
         if name == "说明" {
@@ -366,6 +382,43 @@ pub fn write(template: &[u8], ledger: &Ledger) -> Vec<u8> {
                 write_cell(ws, r, c as u16, cell);
             }
         }
+        for (sheet, key, first, last, text) in &ledger.merges {
+            if sheet == name {
+                let c = keys.iter().position(|k| k == key).unwrap() as u16;
+                ws.merge_range(2 + first, c, 2 + last, c, text, &Format::new())
+                    .unwrap();
+            }
+        }
     }
     workbook.save_to_buffer().unwrap()
+}
+
+/// The workbook `xlsx` with its part `path` (`xl/workbook.xml`) rewritten by `edit`.
+pub fn patch(xlsx: &[u8], path: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut found = false;
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        if name == path {
+            found = true;
+            bytes = edit(std::str::from_utf8(&bytes).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    assert!(found, "no part {path}");
+    out.finish().unwrap().into_inner()
+}
+
+/// The zip path of the worksheet `name` in a workbook written by [`write`]
+/// (sheets are numbered in order).
+pub fn sheet_part(xlsx: &[u8], name: &str) -> String {
+    let index = sheet_names(xlsx).iter().position(|n| n == name).unwrap();
+    format!("xl/worksheets/sheet{}.xml", index + 1)
 }
