@@ -162,3 +162,59 @@ fn file_formats_need_an_output_path() {
     assert!(stdout.is_empty());
     assert!(err.contains("-o PATH"), "{err}");
 }
+
+#[test]
+fn import_refuses_damaged_and_wrong_files_without_panicking() {
+    let out = dir();
+    let rules = "rulesets/miluo-2026/miluo-2026.rules";
+    let blank = out.join("refuse-blank.xlsx");
+    assert_eq!(rulec(&["template", rules, "-o", s(&blank)]).0, 0);
+    let template = std::fs::read(&blank).unwrap();
+    let ledger = common::Ledger {
+        as_of: Some(Cell::text("2026-04-23")),
+        ..common::Ledger::default()
+    };
+    let filled = write(&template, &ledger);
+    // A worksheet whose <dimension> ends before it starts made the xlsx
+    // reader subtract with overflow: exit 101.
+    let part = common::sheet_part(&filled, "单位");
+    let damaged = common::patch(&filled, &part, |xml| {
+        let start = xml.find("<dimension ref=\"").unwrap() + "<dimension ref=\"".len();
+        let end = start + xml[start..].find('"').unwrap();
+        format!("{}Q1:C25{}", &xml[..start], &xml[end..])
+    });
+    let path = out.join("damaged.xlsx");
+    std::fs::write(&path, damaged).unwrap();
+    let (code, stdout, err) = rulec(&["import", rules, s(&path)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(stdout.is_empty());
+    assert!(
+        err.contains("单位: the worksheet is damaged: <dimension ref=\"Q1:C25\">"),
+        "{err}"
+    );
+
+    // An Excel 97–2003 file named .xlsx: the format is named, with what to do.
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.resize(2048, 0);
+    let path = out.join("old.xlsx");
+    std::fs::write(&path, xls).unwrap();
+    let (code, _, err) = rulec(&["import", rules, s(&path)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Excel 97–2003 workbook (.xls)"), "{err}");
+    assert!(err.contains("*.xlsx"), "{err}");
+
+    // Errors for programs: JSON on standard output, exit 1.
+    let (code, stdout, err) = rulec(&["import", rules, s(&path), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["errors"][0]["code"], "kaohe::ledger::xls");
+    assert_eq!(json["errors"][0]["severity"], "error");
+    let path = out.join("no-date.xlsx");
+    std::fs::write(&path, write(&template, &common::Ledger::default())).unwrap();
+    let (code, stdout, _) = rulec(&["import", rules, s(&path), "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["errors"][0]["sheet"], "说明");
+    assert_eq!(json["errors"][0]["cell"], "B3");
+    assert_eq!(json["errors"][0]["code"], "kaohe::ledger::empty_cell");
+}

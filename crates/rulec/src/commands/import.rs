@@ -1,6 +1,10 @@
-//! `rulec import RULESET LEDGER [-o facts.json]`: read a filled-in Excel ledger
-//! into a fact file. Every bad cell is reported as `sheet!CELL: expected …,
-//! found …`, all at once, and nothing is written when there is any.
+//! `rulec import RULESET LEDGER [-o facts.json] [--format human|json]`: read a
+//! filled-in Excel ledger into a fact file. Every bad cell is reported as
+//! `sheet!CELL: expected …, found …`, all at once, and nothing is written when
+//! there is any; with `--format json` the errors are printed on standard output
+//! as `{"errors": [{"code", "severity", "message", "help", "sheet", "cell"}]}`.
+//! The ledger is recognised by its content ([`kaohe_office::sniff`]): an `.xls`,
+//! a CSV or a JSON file is refused naming its format, whatever its name.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +24,19 @@ pub struct Args {
     /// Where to write the fact file (JSON); standard output when absent.
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
+    /// How errors are printed: `human` (standard error) or `json` (standard
+    /// output, `{"errors": [...]}`, for programs).
+    #[arg(long, value_enum, default_value = "human")]
+    format: ErrorFormat,
+}
+
+/// How `rulec import` prints the ledger's errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ErrorFormat {
+    /// `error: LEDGER: sheet!CELL: message; help` lines on standard error.
+    Human,
+    /// `{"errors": [...]}` on standard output.
+    Json,
 }
 
 /// Whether a FACTS argument is an Excel ledger rather than a JSON fact file:
@@ -39,17 +56,31 @@ pub fn is_ledger(path: &Path) -> bool {
 /// Reads and validates a ledger, printing every error with its sheet and cell.
 /// The reader is chosen by content: anything but an `.xlsx` workbook (an
 /// `.xls`, a CSV, a JSON fact file …) is refused naming its format.
+/// A ledger that is not a readable `.xlsx` workbook (another format, a
+/// damaged file) exits 1 like any other bad input; exit 2 is for arguments and
+/// files that cannot be read at all.
 pub fn load_ledger(ruleset: &Ruleset, path: &Path) -> Result<Imported, Exit> {
+    load_ledger_as(ruleset, path, ErrorFormat::Human)
+}
+
+fn load_ledger_as(ruleset: &Ruleset, path: &Path, format: ErrorFormat) -> Result<Imported, Exit> {
     let bytes = std::fs::read(path).map_err(|error| {
         eprintln!("error: cannot read `{}`: {error}", path.display());
         Exit::Usage
     })?;
     kaohe_office::import(ruleset, &bytes).map_err(|error| match error {
+        error if format == ErrorFormat::Json => {
+            match serde_json::to_string_pretty(&error) {
+                Ok(json) => crate::output::println(&json),
+                Err(e) => eprintln!("error: {e}"),
+            }
+            Exit::Failure
+        }
         ImportError::Workbook(errors) => {
             for e in &errors {
                 eprintln!("error: `{}`: {e}", path.display());
             }
-            Exit::Usage
+            Exit::Failure
         }
         ImportError::Ledger(errors) => {
             for e in &errors {
@@ -70,7 +101,7 @@ pub fn run(args: &Args) -> Exit {
         Ok(r) => r,
         Err(exit) => return exit,
     };
-    let imported = match load_ledger(&ruleset, &args.ledger) {
+    let imported = match load_ledger_as(&ruleset, &args.ledger, args.format) {
         Ok(i) => i,
         Err(exit) => return exit,
     };
