@@ -4,7 +4,11 @@
 //! - [`template`]: the blank ledger (台账) of a ruleset, an `.xlsx` workbook
 //!   generated from its input declarations.
 //! - [`import`]: a filled-in ledger read back into facts, every bad cell
-//!   reported as `sheet!CELL: expected …, found …`.
+//!   reported as `sheet!CELL: expected …, found …`; what cannot be read right
+//!   (a percent-formatted number, a merged cell, look-alike characters …) is
+//!   refused, never guessed. Errors serialise as data (`docs/errors.md`).
+//! - [`sniff`]: what a file is by its content (`.xlsx`, `.xls`, JSON, CSV …),
+//!   for choosing a reader whatever the file's name.
 //! - [`bulletin_xlsx`]: the results as a workbook (ranking, explanation, notices).
 //! - [`bulletin_html`]: the results as one self-contained web page styled like
 //!   an official bulletin (工作专报), with the red/yellow/green board and each

@@ -453,3 +453,24 @@ fn errors_serialise_as_data() {
     assert_eq!(json["errors"][0]["severity"], "error");
     assert!(json["errors"][0].get("sheet").is_none());
 }
+
+#[test]
+fn every_ledger_code_has_a_row_in_docs_errors() {
+    let docs = std::fs::read_to_string(common::workspace().join("docs/errors.md")).unwrap();
+    let src = common::workspace().join("crates/kaohe-office/src");
+    let mut codes = Vec::new();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("\"kaohe::ledger::") {
+            let code = &rest[at + 1..];
+            let end = code.find('"').unwrap();
+            codes.push(code[..end].to_owned());
+            rest = &code[end..];
+        }
+    }
+    assert!(codes.len() > 20, "{codes:?}");
+    for code in codes {
+        assert!(docs.contains(&format!("| `{code}` |")), "{code} has no row");
+    }
+}
