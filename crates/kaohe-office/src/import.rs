@@ -1168,6 +1168,10 @@ impl LedgerReader<'_> {
     /// Why an empty cell is not simply empty: a formula without a saved
     /// value, or a cell inside a merged range.
     fn empty_problem(&self, (sheet, row, col): (&str, u32, u32), data: &Data) -> Option<Problem> {
+        // A saved empty text (`<v></v>`, a formula yielding "") is a value.
+        if !matches!(data, Data::Empty) {
+            return None;
+        }
         let extras = self.extras.get(sheet)?;
         if let Some(formula) = extras
             .formulas
@@ -1180,23 +1184,21 @@ impl LedgerReader<'_> {
                 help: Some("open and save the file in Excel or WPS, or type the value".to_owned()),
             });
         }
-        if matches!(data, Data::Empty) {
-            let merged = extras
-                .merged
-                .iter()
-                .find(|d| d.contains(row, col) && (d.start.0, d.start.1) != (row, col));
-            if let Some(d) = merged {
-                let range = format!(
-                    "{}:{}",
-                    cell_name(d.start.0, d.start.1),
-                    cell_name(d.end.0, d.end.1)
-                );
-                return Some(Problem {
-                    code: "kaohe::ledger::merged_cell",
-                    message: format!("{} is inside the merged range {range}", cell_name(row, col)),
-                    help: Some("unmerge it and fill every row".to_owned()),
-                });
-            }
+        let merged = extras
+            .merged
+            .iter()
+            .find(|d| d.contains(row, col) && (d.start.0, d.start.1) != (row, col));
+        if let Some(d) = merged {
+            let range = format!(
+                "{}:{}",
+                cell_name(d.start.0, d.start.1),
+                cell_name(d.end.0, d.end.1)
+            );
+            return Some(Problem {
+                code: "kaohe::ledger::merged_cell",
+                message: format!("{} is inside the merged range {range}", cell_name(row, col)),
+                help: Some("unmerge it and fill every row".to_owned()),
+            });
         }
         None
     }

@@ -84,7 +84,7 @@ fn range_in_grid(range: &str) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     #[test]
     fn any_bytes_are_sniffed_and_refused_without_panicking(

@@ -173,14 +173,17 @@ fn thirty_percent_typed_in_the_required_column_never_scores_on_schedule() {
 fn a_formula_without_a_saved_value() {
     let ruleset = load_ruleset("miluo-2026");
     let mut ledger = miluo(Cell::Formula("=10*3".into(), "NOCACHE".into()));
-    ledger.sheets.get_mut(INDICATOR).unwrap()[0]
-        .insert("actual".into(), Cell::Formula("=29".into(), "29".into()));
+    let cells = &mut ledger.sheets.get_mut(INDICATOR).unwrap()[0];
+    cells.insert("actual".into(), Cell::Formula("=29".into(), "29".into()));
+    // A formula whose saved value is the empty text, in an optional column: empty.
+    cells.insert("id".into(), Cell::Formula("=\"\"".into(), "EMPTY".into()));
     let bytes = fill(&ruleset, &ledger);
     let part = sheet_part(&bytes, INDICATOR);
     // A script's file: the formula is there, its value is not.
     let bytes = patch(&bytes, &part, |xml| {
         assert!(xml.contains("<v>NOCACHE</v>"), "{xml}");
         xml.replace("<v>NOCACHE</v>", "")
+            .replace("<v>EMPTY</v>", "<v></v>")
     });
     let errors = ledger_errors(&ruleset, &bytes);
     insta::assert_snapshot!(report(&errors));
