@@ -13,6 +13,15 @@
 //! The layout the import expects is [`crate::layout`]: columns are found by the
 //! machine names in row 2, so columns may be reordered, and columns whose row 2
 //! is empty (remarks) are ignored.
+//!
+//! Nothing is guessed (issue 11, `docs/office.md`): a file that is not an
+//! `.xlsx` workbook is refused naming its format ([`crate::sniff()`]); a
+//! worksheet with malformed cell references is refused naming the sheet before
+//! calamine reads it; a number whose cell format scales what it shows (`30%`
+//! for 0.3, `‰`, thousands), a formula without a saved value, an empty cell
+//! inside a merged range, white space around a value, look-alike characters
+//! (`１２`, `乡镇(街道)`) and days a month does not have are each refused with
+//! their own code and a help saying what to type.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -115,7 +124,7 @@ impl std::error::Error for LedgerError {}
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The bytes are not an `.xlsx` workbook that can be read: another format
-    /// ([`crate::sniff`]), a damaged zip, or a worksheet with malformed cell
+    /// ([`crate::sniff()`]), a damaged zip, or a worksheet with malformed cell
     /// references. Never empty.
     #[error("cannot read the workbook: {}", join(.0))]
     Workbook(Vec<LedgerError>),
@@ -168,7 +177,7 @@ struct Workbook {
 
 /// Reads the ledger workbook `bytes` for `ruleset` into facts.
 ///
-/// The format is told by content ([`crate::sniff`]): anything but an `.xlsx`
+/// The format is told by content ([`crate::sniff()`]): anything but an `.xlsx`
 /// workbook is refused with [`ImportError::Workbook`] naming the format and
 /// what to do (`.xls` → save as `.xlsx`). A workbook whose worksheets hold
 /// malformed cell references is refused naming the sheet, before calamine

@@ -7,7 +7,7 @@
 //!   reported as `sheet!CELL: expected …, found …`; what cannot be read right
 //!   (a percent-formatted number, a merged cell, look-alike characters …) is
 //!   refused, never guessed. Errors serialise as data (`docs/errors.md`).
-//! - [`sniff`]: what a file is by its content (`.xlsx`, `.xls`, JSON, CSV …),
+//! - [`sniff()`]: what a file is by its content (`.xlsx`, `.xls`, JSON, CSV …),
 //!   for choosing a reader whatever the file's name.
 //! - [`bulletin_xlsx`]: the results as a workbook (ranking, explanation, notices).
 //! - [`bulletin_html`]: the results as one self-contained web page styled like
