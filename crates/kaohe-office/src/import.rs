@@ -299,10 +299,19 @@ fn read_workbook(bytes: &[u8]) -> Result<Workbook, ImportError> {
     let mut extras = BTreeMap::new();
     for name in &sheet_names {
         let sheet = |e: calamine::XlsxError| unreadable(Some(name), &e);
+        // A chart sheet has no cells: read as an empty sheet, it is reported
+        // as a sheet that is not part of the ledger.
+        let or_empty = |result: Result<_, calamine::XlsxError>, empty| match result {
+            Err(calamine::XlsxError::NotAWorksheet(_)) => Ok(empty),
+            other => other.map_err(sheet),
+        };
         let range = workbook.worksheet_range(name).map_err(sheet)?;
         let formulas = workbook.worksheet_formula(name).map_err(sheet)?;
-        let styles = workbook.worksheet_style(name).map_err(sheet)?;
-        let merged = workbook.merge_cells_by_sheet_name(name).map_err(sheet)?;
+        let styles = or_empty(workbook.worksheet_style(name), StyleRange::empty())?;
+        let merged = match workbook.merge_cells_by_sheet_name(name) {
+            Err(calamine::XlsxError::NotAWorksheet(_)) => Vec::new(),
+            other => other.map_err(sheet)?,
+        };
         ranges.insert(name.clone(), range);
         extras.insert(
             name.clone(),

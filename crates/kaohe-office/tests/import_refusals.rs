@@ -280,6 +280,17 @@ fn a_renamed_sheet_gets_a_did_you_mean() {
 }
 
 #[test]
+fn a_chart_sheet_is_an_unknown_sheet_not_an_unreadable_workbook() {
+    let ruleset = load_ruleset("miluo-2026");
+    let mut ledger = miluo(Cell::Number(30.0));
+    ledger.chart_sheets.push("图表".into());
+    let errors = ledger_errors(&ruleset, &fill(&ruleset, &ledger));
+    assert_eq!(errors.len(), 1, "{}", report(&errors));
+    assert_eq!(errors[0].code, "kaohe::ledger::unknown_sheet");
+    assert_eq!(errors[0].sheet.as_deref(), Some("图表"));
+}
+
+#[test]
 fn look_alike_characters_say_which_characters_differ() {
     let ruleset = load_ruleset("shaodong-2023");
     let mut ledger = Ledger {

@@ -58,6 +58,8 @@ pub struct Ledger {
     pub merges: Vec<(String, String, u32, u32, String)>,
     /// Sheets renamed after filling: (template name, new name).
     pub renames: Vec<(String, String)>,
+    /// Chart sheets to add (a chart of the units sheet's column A).
+    pub chart_sheets: Vec<String>,
 }
 
 pub fn workspace() -> std::path::PathBuf {
@@ -389,6 +391,13 @@ pub fn write(template: &[u8], ledger: &Ledger) -> Vec<u8> {
                     .unwrap();
             }
         }
+    }
+    for name in &ledger.chart_sheets {
+        let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+        chart.add_series().set_values("='单位'!$D$3:$D$4");
+        let sheet = workbook.add_chartsheet();
+        sheet.set_name(name).unwrap();
+        sheet.insert_chart(0, 0, &chart).unwrap();
     }
     workbook.save_to_buffer().unwrap()
 }
