@@ -1154,8 +1154,12 @@ impl LedgerReader<'_> {
                 ty => Problem {
                     code: "kaohe::ledger::bad_cell",
                     message: format!("expected {}, found {}", ty.expected(), found(data)),
-                    help: match ty {
-                        ColumnType::Date => Some(format!("accepted: {DATE_SPELLINGS}")),
+                    help: match (ty, data) {
+                        (_, Data::Error(_)) => Some(
+                            "the cell's formula gives an error: correct it, or type the value"
+                                .to_owned(),
+                        ),
+                        (ColumnType::Date, _) => Some(format!("accepted: {DATE_SPELLINGS}")),
                         _ => None,
                     },
                 },
