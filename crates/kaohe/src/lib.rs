@@ -42,6 +42,7 @@ pub mod cases;
 pub mod check;
 pub mod date;
 pub mod diagnostics;
+pub mod error;
 pub mod eval;
 pub mod facts;
 pub mod impact;
@@ -68,4 +69,8 @@ pub use facts::{FactError, FactErrors, Facts};
 pub use limits::Limits;
 pub use period::Period;
 pub use ruleset::{Ruleset, RulesetErrors};
-pub use source::{SourceFile, Span};
+pub use source::{SourceFile, SourceRange, Span};
+pub use error::{ErrorList, ErrorRecord, ToErrorRecords};
+/// The decimal type of every score and amount, re-exported so callers need
+/// no dependency of their own (`kaohe::rust_decimal::Decimal`).
+pub use rust_decimal;

@@ -57,6 +57,19 @@ pub struct LineColumn {
     pub column: usize,
 }
 
+/// A located range of a named file: `{"file", "line", "column", "end": {"line", "column"}}`
+/// when serialised (1-based; columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourceRange {
+    /// The file's name.
+    pub file: String,
+    /// Where the range starts.
+    #[serde(flatten)]
+    pub start: LineColumn,
+    /// Where it ends.
+    pub end: LineColumn,
+}
+
 /// A byte range in a ruleset's source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {

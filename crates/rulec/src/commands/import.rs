@@ -22,12 +22,6 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// Whether a FACTS argument names an Excel ledger rather than a JSON fact file.
-pub fn is_ledger(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-}
-
 /// Reads and validates a ledger, printing every error with its sheet and cell.
 pub fn load_ledger(ruleset: &Ruleset, path: &Path) -> Result<Imported, Exit> {
     let bytes = std::fs::read(path).map_err(|error| {
