@@ -63,14 +63,14 @@ pub mod embedding {}
 
 pub use check::{check, Checked};
 pub use diagnostics::{DiagnosticRecord, RulesetDiagnostic, Severity};
+pub use error::{ErrorList, ErrorRecord, ToErrorRecords};
 pub use eval::result::Evaluation;
 pub use eval::{Detail, EvalError, EvalOptions};
 pub use facts::{FactError, FactErrors, Facts};
 pub use limits::Limits;
 pub use period::Period;
 pub use ruleset::{Ruleset, RulesetErrors};
-pub use source::{SourceFile, SourceRange, Span};
-pub use error::{ErrorList, ErrorRecord, ToErrorRecords};
 /// The decimal type of every score and amount, re-exported so callers need
 /// no dependency of their own (`kaohe::rust_decimal::Decimal`).
 pub use rust_decimal;
+pub use source::{SourceFile, SourceRange, Span};

@@ -410,3 +410,62 @@ fn a_csv_file_starts_with_a_byte_order_mark_and_standard_output_does_not() {
     ]);
     assert!(!std::fs::read(&md).unwrap().starts_with(b"\xEF\xBB\xBF"));
 }
+
+#[test]
+fn long_lines_are_cut_around_the_span_and_the_limit_hit_is_named() {
+    let dir = scratch("long");
+    // Over the size limit, all on one line: the size limit is named, and the
+    // line is not echoed.
+    let big = dir.join("big.rules");
+    std::fs::write(
+        &big,
+        format!("ruleset x {{ {}}}\n", "title \"a\" ".repeat(300_000)),
+    )
+    .unwrap();
+    let run = rulec(&["check", big.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.len() < 2_000,
+        "{} bytes of errors",
+        run.stderr.len()
+    );
+    assert!(
+        run.stderr
+            .contains("over the limit `max_ruleset_bytes` = 1048576"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("check that this is the ruleset file"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("split the expression"),
+        "{}",
+        run.stderr
+    );
+
+    // Under the limit, one long line: cut around the span, real line and column.
+    let long = dir.join("long.rules");
+    let text = format!(
+        "ruleset x {{ title \"{}\" }} garbage {}\n",
+        "a".repeat(200_000),
+        "x".repeat(1_000)
+    );
+    std::fs::write(&long, text).unwrap();
+    let run = rulec(&["check", long.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.len() < 2_000,
+        "{} bytes of errors",
+        run.stderr.len()
+    );
+    assert!(
+        run.stderr.contains("long.rules:1:200024]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("\" } garbage xxx"), "{}", run.stderr);
+    assert!(run.stderr.contains("───┬───"), "{}", run.stderr);
+}
