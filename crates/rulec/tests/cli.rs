@@ -469,3 +469,34 @@ fn long_lines_are_cut_around_the_span_and_the_limit_hit_is_named() {
     assert!(run.stderr.contains("\" } garbage xxx"), "{}", run.stderr);
     assert!(run.stderr.contains("───┬───"), "{}", run.stderr);
 }
+
+#[test]
+fn test_reports_cases_and_their_errors_as_json() {
+    let run = rulec(&["test", "--format", "json", "rulesets/miluo-2026"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["passed"], true);
+    let cases = json["cases"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    assert!(
+        cases.iter().all(|c| c["outcome"] == "passed"),
+        "{}",
+        run.stdout
+    );
+
+    let dir = scratch("cases-json");
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    std::fs::write(dir.join("cases/broken.toml"), "this is [not toml\n").unwrap();
+    let run = rulec(&["test", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["passed"], false);
+    assert_eq!(json["cases"][0]["outcome"], "error");
+    assert_eq!(json["cases"][0]["errors"][0]["code"], "kaohe::case::format");
+
+    let empty = scratch("no-cases");
+    let run = rulec(&["test", "--format", "json", empty.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["errors"][0]["code"], "kaohe::cli::no_cases");
+}
