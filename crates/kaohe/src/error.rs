@@ -309,6 +309,23 @@ impl ToErrorRecords for ImpactError {
     }
 }
 
+/// `RulesetErrors` as one `miette` diagnostic: "ruleset `x` has N error(s)",
+/// with every diagnostic of the file as a related diagnostic rendered against
+/// it (`miette::Report::new(errors)`).
+impl miette::Diagnostic for RulesetErrors {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        Some(Box::new(
+            self.diagnostics
+                .iter()
+                .map(|d| d as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
 impl SourceFile {
     /// The located form of a span: file name, start and end line and column.
     pub fn range(&self, span: crate::source::Span) -> SourceRange {
