@@ -500,3 +500,103 @@ fn test_reports_cases_and_their_errors_as_json() {
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["errors"][0]["code"], "kaohe::cli::no_cases");
 }
+
+#[test]
+fn an_evaluation_error_is_located_in_the_ruleset() {
+    let dir = scratch("eval-error");
+    let rules = dir.join("div.rules");
+    std::fs::write(
+        &rules,
+        r#"ruleset tiny {
+  title "示例" issuer "示例专班" source "示例细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [X-1] {}
+record late_report "迟报" {}
+period month [X-1] { amendable [X-1] }
+score [X-1] {
+  base 100 [X-1]
+  category daily "日常工作" [X-1] {
+    deduct late "迟报" [X-2] {
+      amount 10 / count(late_report)
+    }
+  }
+}
+ranking monthly "月度排名" of lead [X-3] { by total desc ties shared [X-3] }
+"#,
+    )
+    .unwrap();
+    let facts = dir.join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"as_of": "2026-05-10", "periods": ["2026-04"],
+            "units": [{"id": "jtj", "name": "教体局", "group": "lead"}], "records": []}"#,
+    )
+    .unwrap();
+    let run = rulec(&[
+        "eval",
+        rules.to_str().unwrap(),
+        facts.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["errors"][0],
+        serde_json::json!({
+            "code": "kaohe::eval::failed",
+            "severity": "error",
+            "message": "division by zero (unit `jtj`, period 2026-04)",
+            "file": rules.to_str().unwrap(),
+            "line": 12, "column": 14, "end": {"line": 12, "column": 37},
+        })
+    );
+    let run = rulec(&["eval", rules.to_str().unwrap(), facts.to_str().unwrap()]);
+    assert!(
+        run.stderr.contains(":12:14: `10 / count(late_report)`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_full_width_comma_in_a_shipped_citation_is_refused_not_glued() {
+    // The issue's example: `[ML-1，ML-A9]` in Miluo's ruleset.
+    let text = std::fs::read_to_string(workspace().join(MILUO)).unwrap();
+    let (line, _) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("[ML-1,") || l.contains("[ML-1]"))
+        .expect("a citation of ML-1");
+    let mut lines: Vec<String> = text.lines().map(ToOwned::to_owned).collect();
+    let cited =
+        lines[line]
+            .replace("[ML-1]", "[ML-1，ML-A9]")
+            .replacen("[ML-1,", "[ML-1，ML-A9,", 1);
+    lines[line] = cited.clone();
+    let dir = scratch("ml-a9");
+    let rules = dir.join("miluo.rules");
+    std::fs::write(&rules, lines.join("\n")).unwrap();
+    let run = rulec(&["check", "--format", "json", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let json: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json.len(), 1, "{}", run.stdout);
+    assert_eq!(json[0]["code"], "kaohe::full_width_punctuation");
+    assert_eq!(json[0]["line"], line + 1);
+    let column = cited[..cited.find('，').unwrap()].chars().count() + 1;
+    assert_eq!(json[0]["column"], column);
+    assert!(json[0]["help"]
+        .as_str()
+        .unwrap()
+        .starts_with("full-width comma `，`: write `,`"));
+    // Written with `,`, the undeclared assumption is reported.
+    std::fs::write(&rules, lines.join("\n").replace('，', ", ")).unwrap();
+    let run = rulec(&["check", "--format", "json", rules.to_str().unwrap()]);
+    assert!(
+        run.stdout.contains("kaohe::unknown_assumption"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ML-A9"), "{}", run.stdout);
+}
