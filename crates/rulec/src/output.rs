@@ -56,6 +56,10 @@ impl Failure {
     pub fn one(exit: Exit, record: ErrorRecord) -> Failure {
         let mut human = match &record.location {
             Location::File { file } => format!("error: {file}: {}\n", record.message),
+            Location::Source(range) => format!(
+                "error: {}:{}:{}: {}\n",
+                range.file, range.start.line, range.start.column, record.message
+            ),
             Location::Path {
                 file: Some(file),
                 path,
