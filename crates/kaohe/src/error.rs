@@ -75,6 +75,13 @@ pub enum Location {
         file: Option<String>,
         /// The JSON path, e.g. `$.records[4].count`.
         path: String,
+        /// The 1-based line, when the problem is in the file's bytes or JSON
+        /// syntax rather than in a value.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<u64>,
+        /// The 1-based column (characters), with `line`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        column: Option<u64>,
     },
     /// A sheet (and cell) of an Excel ledger, and `file` when known.
     Cell {
@@ -127,9 +134,16 @@ impl ErrorRecord {
     #[must_use]
     pub fn in_file(mut self, name: &str) -> ErrorRecord {
         self.location = match self.location {
-            Location::Path { file: None, path } => Location::Path {
+            Location::Path {
+                file: None,
+                path,
+                line,
+                column,
+            } => Location::Path {
                 file: Some(name.to_owned()),
                 path,
+                line,
+                column,
             },
             Location::Cell {
                 file: None,
@@ -238,6 +252,8 @@ impl ToErrorRecords for FactError {
             ErrorRecord::new(FACTS_INVALID, self.message.clone()).at(Location::Path {
                 file: None,
                 path: self.path.clone(),
+                line: None,
+                column: None,
             }),
         ]
     }

@@ -63,6 +63,7 @@ impl Failure {
             Location::Path {
                 file: Some(file),
                 path,
+                ..
             } => format!("error: {file}: {path}: {}\n", record.message),
             _ => format!("error: {}\n", record.message),
         };

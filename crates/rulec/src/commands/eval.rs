@@ -212,6 +212,8 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
             .at(Location::Path {
                 file: Some(input::display(&args.facts)),
                 path: "$.records".to_owned(),
+                line: None,
+                column: None,
             }),
         ));
     }
