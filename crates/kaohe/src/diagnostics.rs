@@ -28,6 +28,12 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     LimitExceeded(#[from] LimitExceeded),
+    /// Full-width punctuation (`，` `：` `（` `）` `、` `；`) outside a string or
+    /// comment, where the language needs the ASCII form. Trigger: `[ML-1，ML-A9]`
+    /// or `name：text`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    FullWidthPunctuation(#[from] FullWidthPunctuation),
     /// A number literal does not fit a decimal. Trigger: `base 99999999999999999999999999999`.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -235,10 +241,7 @@ pub struct UnexpectedSyntax {
 /// See [`RulesetDiagnostic::LimitExceeded`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
 #[error("{what}: over the limit `{limit}` = {value}")]
-#[diagnostic(
-    code(kaohe::limit_exceeded),
-    help("split the expression or block; limits keep parsing and evaluation bounded, and an embedding program can raise them (`kaohe::Limits`)")
-)]
+#[diagnostic(code(kaohe::limit_exceeded))]
 pub struct LimitExceeded {
     /// What passed the limit, e.g. "brackets nest".
     pub what: String,
@@ -249,6 +252,48 @@ pub struct LimitExceeded {
     /// Where the limit was passed.
     #[label("limit passed here")]
     pub span: SourceSpan,
+    /// What to do, for this limit (see [`LimitExceeded::help_for`]).
+    #[help]
+    pub help: Option<String>,
+}
+
+impl LimitExceeded {
+    /// The advice for the limit named `limit`: a file too large is not
+    /// fixed by splitting an expression, nor deep nesting by a smaller file.
+    pub fn help_for(limit: &str) -> Option<String> {
+        let raise = "an embedding program can raise it (`kaohe::Limits`)";
+        Some(match limit {
+            "max_ruleset_bytes" => format!(
+                "a rulebook's ruleset is a few dozen kilobytes; check that this is the ruleset file (not a fact file or an export); {raise}"
+            ),
+            "max_nesting" => format!(
+                "brackets and `if`s nest this deep only by mistake (an unclosed bracket?) or in generated text; flatten the expression, e.g. with `derive`; {raise}"
+            ),
+            "max_expression_operators" => format!(
+                "split the expression into named parts with `derive`; {raise}"
+            ),
+            _ => return None,
+        })
+    }
+}
+
+/// See [`RulesetDiagnostic::FullWidthPunctuation`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("full-width {name} `{found}` where the rule language needs `{ascii}`")]
+#[diagnostic(code(kaohe::full_width_punctuation))]
+pub struct FullWidthPunctuation {
+    /// The character found, e.g. `，`.
+    pub found: String,
+    /// Its name, e.g. "comma".
+    pub name: String,
+    /// The ASCII character to write instead.
+    pub ascii: String,
+    /// Where.
+    #[label("write `{ascii}`")]
+    pub span: SourceSpan,
+    /// "full-width comma `，`: write `,`", and why it matters where it does.
+    #[help]
+    pub help: Option<String>,
 }
 
 /// See [`RulesetDiagnostic::NumberOutOfRange`].

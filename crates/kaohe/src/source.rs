@@ -48,6 +48,29 @@ impl SourceFile {
     }
 }
 
+/// A source file is `miette` source code, named by its path, so that a
+/// diagnostic can be rendered against it (`RulesetErrors` does).
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct LineColumn {
@@ -55,6 +78,19 @@ pub struct LineColumn {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
+}
+
+/// A located range of a named file: `{"file", "line", "column", "end": {"line", "column"}}`
+/// when serialised (1-based; columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourceRange {
+    /// The file's name.
+    pub file: String,
+    /// Where the range starts.
+    #[serde(flatten)]
+    pub start: LineColumn,
+    /// Where it ends.
+    pub end: LineColumn,
 }
 
 /// A byte range in a ruleset's source file.

@@ -1,8 +1,44 @@
 //! `rulec`: the command-line front end of kaohe. Argument parsing and rendering
 //! only; everything it reports is computed by the `kaohe` library.
 
+/// `eprintln!` that never panics: std's panics when standard error is closed
+/// (`rulec check bad.rules 2>&1 | head -1`). Defined before the modules, so it
+/// shadows std's in every one of them; see `output`.
+macro_rules! eprintln {
+    () => {
+        $crate::output::eprint("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::output::eprint(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` that never panics (see `eprintln!`).
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        $crate::output::eprint(&format!($($arg)*))
+    };
+}
+
+/// `println!` that never panics when standard output is closed.
+#[allow(unused_macros, reason = "shadows std's, should anyone use it")]
+macro_rules! println {
+    ($($arg:tt)*) => {
+        $crate::output::println(&format!($($arg)*))
+    };
+}
+
+/// `print!` that never panics when standard output is closed.
+#[allow(unused_macros, reason = "shadows std's, should anyone use it")]
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::output::print(&format!($($arg)*))
+    };
+}
+
 mod commands;
 mod exit;
+mod input;
 mod output;
 mod render;
 

@@ -27,6 +27,7 @@ use serde_json::Value;
 const ALL_CODES: &[&str] = &[
     "kaohe::syntax",
     "kaohe::limit_exceeded",
+    "kaohe::full_width_punctuation",
     "kaohe::number_out_of_range",
     "kaohe::invalid_date",
     "kaohe::missing_part",

@@ -121,13 +121,32 @@ fn bad_facts_exit_1_with_a_json_path_and_no_results() {
         "eval",
         "rulesets/miluo-2026/miluo-2026.rules",
         bad.to_str().unwrap(),
-        "--format",
-        "json",
     ]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty(), "printed results: {stdout}");
     assert!(stderr.contains("$.records[0].kind"), "{stderr}");
     assert!(stderr.contains("did you mean `indicator`"), "{stderr}");
+
+    // With `--format json`, the errors are data on standard output, and no results.
+    let (code, stdout, stderr) = rulec(&[
+        "eval",
+        "rulesets/miluo-2026/miluo-2026.rules",
+        bad.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.is_empty(), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{stdout}");
+    assert_eq!(errors[0]["path"], "$.records[0].kind");
+    assert_eq!(errors[0]["severity"], "error");
+    assert!(errors[0]["code"]
+        .as_str()
+        .unwrap()
+        .starts_with("kaohe::facts::"));
+    assert!(json.get("results").is_none());
 }
 
 #[test]

@@ -48,6 +48,7 @@ impl<'a> Ctx<'a> {
             unit: self.unit.id.to_string(),
             period: self.scope.to_string(),
             span: Some(expr.span),
+            location: None,
         }
     }
 

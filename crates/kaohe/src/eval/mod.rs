@@ -43,6 +43,9 @@ pub struct EvalError {
     pub period: String,
     /// The ruleset expression at fault, if any.
     pub span: Option<Span>,
+    /// `span` located in the ruleset file (file, line, column, end); set by
+    /// [`Ruleset::evaluate_with`] whenever `span` is.
+    pub location: Option<Box<crate::source::SourceRange>>,
 }
 
 /// A unit's place in a ranking, for ranking-history conditions.
@@ -193,7 +196,10 @@ impl Ruleset {
         let carried = carry(self, facts);
         let mut evaluator = Evaluator::new(self, facts, &carried);
         evaluator.detail = options.detail;
-        evaluator.run()
+        evaluator.run().map_err(|mut error| {
+            error.location = error.span.map(|span| Box::new(self.source().range(span)));
+            error
+        })
     }
 }
 
@@ -335,6 +341,7 @@ impl<'a> Evaluator<'a> {
                                 unit: r.unit.to_string(),
                                 period: year.to_string(),
                                 span: Some(convert.weight.span),
+                                location: None,
                             })?;
                         r.converted = Some(match &convert.rounding {
                             Some(rounding) => {
@@ -600,6 +607,7 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
         unit: unit.id.to_string(),
         period: year.to_string(),
         span: None,
+        location: None,
     };
     let mut items: Vec<LineItem> = Vec::new();
     let mut categories: Vec<CategoryResult> = Vec::new();

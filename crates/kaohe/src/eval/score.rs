@@ -61,6 +61,7 @@ fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
         unit: ctx.unit.id.to_string(),
         period: ctx.scope.to_string(),
         span: None,
+        location: None,
     }
 }
 
@@ -628,6 +629,7 @@ fn occurrence_amount(
             unit: ctx.unit.id.to_string(),
             period: ctx.scope.to_string(),
             span: rule.amount.first().map(|(_, span)| *span),
+            location: None,
         });
     }
     Ok((amount, notes))

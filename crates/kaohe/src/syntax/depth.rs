@@ -75,6 +75,7 @@ pub(super) fn check_nesting(text: &str, limit: usize) -> Option<RulesetDiagnosti
                             limit: "max_nesting".to_owned(),
                             value: limit,
                             span: Span::new(offset, offset + width).into(),
+                            help: LimitExceeded::help_for("max_nesting"),
                         }
                         .into(),
                     );

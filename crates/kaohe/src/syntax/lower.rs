@@ -936,6 +936,7 @@ impl Lowering {
                     limit: "max_expression_operators".to_owned(),
                     value: self.limits.max_expression_operators,
                     span: span_of(&operator).into(),
+                    help: LimitExceeded::help_for("max_expression_operators"),
                 }
                 .into(),
             );

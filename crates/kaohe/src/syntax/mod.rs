@@ -8,6 +8,7 @@ pub mod ast;
 mod depth;
 mod expected;
 pub mod format;
+mod fullwidth;
 mod lower;
 
 use crate::diagnostics::{LimitExceeded, RulesetDiagnostic};
@@ -49,8 +50,16 @@ pub fn parse_within(source: &SourceFile, limits: &Limits) -> Parsed {
                 limit: "max_ruleset_bytes".to_owned(),
                 value: limits.max_ruleset_bytes,
                 span: crate::source::Span::new(0, 0).into(),
+                help: LimitExceeded::help_for("max_ruleset_bytes"),
             }
             .into()],
+        };
+    }
+    let full_width = fullwidth::check(source.text());
+    if !full_width.is_empty() {
+        return Parsed {
+            file: None,
+            diagnostics: full_width,
         };
     }
     if let Some(diagnostic) = depth::check_nesting(source.text(), limits.max_nesting) {

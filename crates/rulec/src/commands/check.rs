@@ -2,15 +2,16 @@
 
 use std::path::PathBuf;
 
-use kaohe::{check, SourceFile};
+use kaohe::check;
 
 use crate::exit::Exit;
+use crate::output::ErrorFormat;
 use crate::render::{self, Format};
 
 /// Arguments of `rulec check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Ruleset files to check.
+    /// Ruleset files to check (`-`: standard input).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Treat warnings as errors (exit 1 when there are any).
@@ -25,14 +26,10 @@ pub struct Args {
 pub fn run(args: &Args) -> Exit {
     let mut reports = Vec::new();
     for path in &args.files {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) => {
-                eprintln!("error: cannot read `{}`: {error}", path.display());
-                return Exit::Usage;
-            }
+        let source = match crate::input::read_source(path) {
+            Ok(source) => source,
+            Err(failure) => return failure.report(ErrorFormat::Human),
         };
-        let source = SourceFile::new(path.display().to_string(), text);
         let checked = check(&source);
         reports.push((source, checked.diagnostics));
     }

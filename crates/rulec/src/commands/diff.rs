@@ -5,61 +5,84 @@ use std::path::PathBuf;
 
 use kaohe::impact::{Impact, ImpactError};
 
-use crate::commands::eval::load_ruleset;
+use kaohe::error::{ErrorRecord, ToErrorRecords};
+
+use crate::commands::eval::ruleset;
 use crate::exit::Exit;
+use crate::input;
+use crate::output::{ErrorFormat, Failure};
 use crate::render::impact::{self, DiffFormat};
 
 /// Arguments of `rulec diff`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ruleset before the change.
+    /// The ruleset before the change (`-`: standard input).
     old: PathBuf,
     /// The ruleset after the change.
     new: PathBuf,
-    /// The fact file (JSON) to evaluate under both; it must fit both rulesets.
+    /// The fact file (JSON) to evaluate under both; it must fit both rulesets
+    /// (`-`: standard input).
     facts: PathBuf,
-    /// Output format.
+    /// Output format; with `json`, errors are printed as JSON on standard output.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
 }
 
-/// Runs `rulec diff`.
+/// Runs `rulec diff`; with `--format json`, errors are printed as JSON on
+/// standard output.
 pub fn run(args: &Args) -> Exit {
-    let old = match load_ruleset(&args.old) {
-        Ok(r) => r,
-        Err(exit) => return exit,
+    let errors = match args.format {
+        DiffFormat::Json => ErrorFormat::Json,
+        DiffFormat::Human => ErrorFormat::Human,
     };
-    let new = match load_ruleset(&args.new) {
-        Ok(r) => r,
-        Err(exit) => return exit,
-    };
-    let facts = match std::fs::read_to_string(&args.facts) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("error: cannot read `{}`: {error}", args.facts.display());
-            return Exit::Usage;
-        }
-    };
-    let impact = match Impact::between(&old, &new, &facts) {
-        Ok(impact) => impact,
-        Err(ImpactError::Facts { side, errors }) => {
-            for e in &errors.errors {
-                eprintln!("error: {}: {}: {}", args.facts.display(), e.path, e.message);
+    match compare(args) {
+        Ok(exit) => exit,
+        Err(failure) => failure.report(errors),
+    }
+}
+
+fn compare(args: &Args) -> Result<Exit, Failure> {
+    let old = ruleset(&args.old)?;
+    let new = ruleset(&args.new)?;
+    let bytes = input::read_bytes(&args.facts)?;
+    let facts = String::from_utf8(bytes).map_err(|_| {
+        Failure::one(
+            Exit::Failure,
+            ErrorRecord::new("kaohe::cli::not_utf8", "the fact file is not UTF-8")
+                .with_help("save it as UTF-8")
+                .in_file(&input::display(&args.facts)),
+        )
+    })?;
+    let name = input::display(&args.facts);
+    let impact = Impact::between(&old, &new, &facts).map_err(|error| {
+        let records: Vec<_> = error
+            .error_records()
+            .into_iter()
+            .map(|r| r.in_file(&name))
+            .collect();
+        let human = match &error {
+            ImpactError::Facts { side, errors } => {
+                let mut human = String::new();
+                for e in &errors.errors {
+                    human.push_str(&format!("error: {name}: {}: {}\n", e.path, e.message));
+                }
+                human.push_str(&format!(
+                    "error: the fact file has {} error(s) under the {side} ruleset; nothing was compared\n",
+                    errors.errors.len()
+                ));
+                human
             }
-            eprintln!(
-                "error: the fact file has {} error(s) under the {side} ruleset; nothing was compared",
-                errors.errors.len()
-            );
-            return Exit::Failure;
+            ImpactError::Eval { .. } => format!("error: {error}\n"),
+        };
+        Failure {
+            exit: Exit::Failure,
+            records,
+            human,
         }
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Exit::Failure;
-        }
-    };
+    })?;
     match args.format {
         DiffFormat::Human => crate::output::print(&impact::human(&impact)),
         DiffFormat::Json => crate::output::println(&impact.to_json()),
     }
-    Exit::Ok
+    Ok(Exit::Ok)
 }

@@ -1,20 +1,32 @@
 //! `rulec eval RULESET FACTS`: score, rank and explain.
+//!
+//! FACTS is told by its content ([`kaohe_office::sniff`]): a zip archive is an Excel
+//! ledger, an OLE2 file an old `.xls` workbook (refused), anything else JSON.
+//! With `--format json`, every error is printed as `{"errors": [ … ]}` on
+//! standard output (docs/errors.md); otherwise as text on standard error.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
+use kaohe::error::{ErrorRecord, Location, ToErrorRecords};
 use kaohe::eval::result::Selection;
-use kaohe::{Facts, Period, Ruleset, SourceFile};
+use kaohe::syntax::ast::PeriodUnit;
+use kaohe::{Facts, Period, Ruleset};
+use kaohe_office::InputKind;
 
 use crate::exit::Exit;
+use crate::input;
+use crate::output::{ErrorFormat, Failure};
 use crate::render::{self, evaluation::OutputFormat};
 
 /// Arguments of `rulec eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ruleset file.
+    /// The ruleset file (`-`: standard input).
     ruleset: PathBuf,
     /// The fact file (JSON, see docs/facts.md), or a filled-in Excel ledger
-    /// (`.xlsx`, see docs/office.md), which is imported first.
+    /// (`.xlsx`, see docs/office.md), which is imported first; told apart by
+    /// content, not name. `-`: standard input.
     facts: PathBuf,
     /// Only this month or quarter (YYYY-MM or YYYY-Qn).
     #[arg(long, value_name = "PERIOD", conflicts_with = "year")]
@@ -22,95 +34,193 @@ pub struct Args {
     /// Only the annual assessment of this year.
     #[arg(long, value_name = "YYYY")]
     year: Option<String>,
-    /// Output format.
+    /// Output format; with `json`, errors are printed as JSON on standard output.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
     /// Explain one unit's scores line by line (by id or name).
     #[arg(long, value_name = "UNIT")]
     explain: Option<String>,
     /// Write the output to this file instead of standard output (required
-    /// for `--format xlsx` and `--format html`).
+    /// for `--format xlsx` and `--format html`; a CSV file starts with a
+    /// UTF-8 byte-order mark, for Excel).
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
 }
 
 /// Reads a ruleset file and checks it, printing diagnostics on failure.
-pub fn load_ruleset(path: &PathBuf) -> Result<Ruleset, Exit> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        eprintln!("error: cannot read `{}`: {error}", path.display());
-        Exit::Usage
-    })?;
-    Ruleset::from_source(SourceFile::new(path.display().to_string(), text)).map_err(|errors| {
-        eprint!("{}", render::human(&errors.source, &errors.diagnostics));
+pub fn load_ruleset(path: &Path) -> Result<Ruleset, Exit> {
+    ruleset(path).map_err(|failure| failure.report(ErrorFormat::Human))
+}
+
+/// Reads a ruleset file (`-`: standard input) and checks it.
+pub fn ruleset(path: &Path) -> Result<Ruleset, Failure> {
+    let source = input::read_source(path)?;
+    Ruleset::from_source(source).map_err(|errors| {
         let count = errors.diagnostics.iter().filter(|d| d.is_error()).count();
-        eprintln!(
-            "error: ruleset `{}` has {count} error(s); nothing was evaluated",
-            path.display()
+        let human = format!(
+            "{}error: ruleset `{}` has {count} error(s); nothing was evaluated\n",
+            render::human(&errors.source, &errors.diagnostics),
+            errors.source.name()
         );
-        Exit::Failure
+        Failure {
+            exit: Exit::Failure,
+            records: errors.error_records(),
+            human,
+        }
     })
 }
 
-/// Reads and validates a fact file, printing every error with its JSON path.
-pub fn load_facts(ruleset: &Ruleset, path: &PathBuf) -> Result<Facts, Exit> {
-    // Streamed from the file: a province-scale fact file is never held as text.
-    let file = std::fs::File::open(path).map_err(|error| {
-        eprintln!("error: cannot read `{}`: {error}", path.display());
-        Exit::Usage
-    })?;
-    Facts::from_reader(ruleset, file).map_err(|errors| {
+/// Validates a JSON fact file read from `reader` (streamed: a province-scale
+/// fact file is never held as text).
+fn json_facts(ruleset: &Ruleset, path: &Path, reader: impl Read) -> Result<Facts, Failure> {
+    Facts::from_reader(ruleset, reader).map_err(|errors| {
+        let name = input::display(path);
+        let mut human = String::new();
         for e in &errors.errors {
-            eprintln!("error: {}: {}: {}", path.display(), e.path, e.message);
+            human.push_str(&format!("error: {name}: {}: {}\n", e.path, e.message));
         }
-        eprintln!(
-            "error: the fact file has {} error(s); nothing was evaluated",
+        human.push_str(&format!(
+            "error: the fact file has {} error(s); nothing was evaluated\n",
             errors.errors.len()
-        );
-        Exit::Failure
+        ));
+        Failure {
+            exit: Exit::Failure,
+            records: errors
+                .error_records()
+                .into_iter()
+                .map(|r| r.in_file(&name))
+                .collect(),
+            human,
+        }
     })
+}
+
+/// Reads FACTS, whichever kind it is by content: JSON, or an `.xlsx` ledger.
+fn facts(ruleset: &Ruleset, path: &Path) -> Result<Facts, Failure> {
+    let mut reader = input::open(path)?;
+    let mut head = Vec::with_capacity(512);
+    (&mut reader)
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(|e| input::io_failure("read", path, &e))?;
+    if head.is_empty() {
+        return Err(input::empty(path));
+    }
+    // Enough of the file to tell a workbook from JSON by content (zip and
+    // OLE2 magic numbers); JSON is streamed, a workbook read whole.
+    match kaohe_office::sniff(&head) {
+        InputKind::Xlsx | InputKind::Zip | InputKind::Xlsb | InputKind::Ods => {
+            let mut bytes = head;
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| input::io_failure("read", path, &e))?;
+            ledger(ruleset, path, &bytes)
+        }
+        kind @ (InputKind::Xls | InputKind::Html | InputKind::Xml) => Err(Failure::one(
+            Exit::Failure,
+            ErrorRecord::new(
+                kind.code(),
+                format!(
+                    "the file is {}, neither a fact file (JSON) nor a ledger (.xlsx)",
+                    kind.describe()
+                ),
+            )
+            .with_help(kind.advice())
+            .at(Location::File {
+                file: input::display(path),
+            }),
+        )),
+        _ => json_facts(ruleset, path, std::io::Cursor::new(head).chain(reader)),
+    }
+}
+
+/// Imports an `.xlsx` ledger; its errors keep the ledger's own codes
+/// (`kaohe::ledger::…`), sheets and cells.
+fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<Facts, Failure> {
+    let name = input::display(path);
+    match kaohe_office::import(ruleset, bytes) {
+        Ok(imported) => Ok(imported.facts),
+        Err(error) => {
+            let errors = error.errors();
+            let mut human = String::new();
+            for e in errors {
+                human.push_str(&format!("error: {name}: {e}\n"));
+            }
+            human.push_str(&format!(
+                "error: the ledger has {} error(s); nothing was evaluated\n",
+                errors.len()
+            ));
+            let records = errors
+                .iter()
+                .map(|e| {
+                    let mut record = ErrorRecord::new(e.code, e.message.clone());
+                    if let Some(help) = &e.help {
+                        record = record.with_help(help.clone());
+                    }
+                    match &e.sheet {
+                        Some(sheet) => record.at(Location::Cell {
+                            file: Some(name.clone()),
+                            sheet: sheet.clone(),
+                            cell: e.cell.clone(),
+                        }),
+                        None => record.in_file(&name),
+                    }
+                })
+                .collect();
+            Err(Failure {
+                exit: Exit::Failure,
+                records,
+                human,
+            })
+        }
+    }
 }
 
 /// Runs `rulec eval`.
 pub fn run(args: &Args) -> Exit {
-    if args.format.is_file() {
-        if args.output.is_none() {
-            eprintln!(
-                "error: --format {} writes a file: give it with -o PATH",
-                format_name(args.format)
-            );
-            return Exit::Usage;
-        }
-        if args.explain.is_some() {
-            eprintln!(
-                "error: --explain prints one unit; the {} bulletin explains every unit",
-                format_name(args.format)
-            );
-            return Exit::Usage;
-        }
+    let errors = if args.format == OutputFormat::Json {
+        ErrorFormat::Json
+    } else {
+        ErrorFormat::Human
+    };
+    match evaluate(args) {
+        Ok(exit) => exit,
+        Err(failure) => failure.report(errors),
     }
+}
+
+fn evaluate(args: &Args) -> Result<Exit, Failure> {
+    check_arguments(args)?;
     let period = match args.period.as_ref().or(args.year.as_ref()) {
         None => None,
         Some(text) => match text.parse::<Period>() {
             Ok(p) if args.year.is_none() || matches!(p, Period::Year(_)) => Some(p),
             _ => {
-                eprintln!("error: `{text}` is not a period (YYYY-MM, YYYY-Qn) or year (YYYY)");
-                return Exit::Usage;
+                return Err(Failure::usage(format!(
+                    "`{text}` is not a period (YYYY-MM, YYYY-Qn) or year (YYYY)"
+                )))
             }
         },
     };
-    let ruleset = match load_ruleset(&args.ruleset) {
-        Ok(r) => r,
-        Err(exit) => return exit,
-    };
-    let facts = if crate::commands::import::is_ledger(&args.facts) {
-        crate::commands::import::load_ledger(&ruleset, &args.facts).map(|i| i.facts)
-    } else {
-        load_facts(&ruleset, &args.facts)
-    };
-    let facts = match facts {
-        Ok(f) => f,
-        Err(exit) => return exit,
-    };
+    let ruleset = ruleset(&args.ruleset)?;
+    check_period_kind(&ruleset, period)?;
+    let facts = facts(&ruleset, &args.facts)?;
+    if facts.records.is_empty() && facts.periods.is_empty() {
+        return Err(Failure::one(
+            Exit::Failure,
+            ErrorRecord::new(
+                "kaohe::cli::nothing_to_evaluate",
+                "the fact file has no records and no `periods`: there is nothing to evaluate",
+            )
+            .with_help("add the period's records, or list the period in `periods` to evaluate it with none")
+            .at(Location::Path {
+                file: Some(input::display(&args.facts)),
+                path: "$.records".to_owned(),
+                line: None,
+                column: None,
+            }),
+        ));
+    }
     // Ranking tables show totals, subtotals, ranks and notices, no line items.
     let detail = match (args.format, &args.explain) {
         (OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown, None) => {
@@ -118,34 +228,45 @@ pub fn run(args: &Args) -> Exit {
         }
         _ => kaohe::Detail::Full,
     };
-    let evaluation = match ruleset.evaluate_with(&facts, &kaohe::EvalOptions { detail }) {
-        Ok(e) => e,
-        Err(error) => {
-            eprintln!("error: {error}");
-            if let Some(span) = error.span {
-                let at = ruleset.source().line_column(span.start);
-                eprintln!(
-                    "  at {}:{}:{}: `{}`",
-                    ruleset.source().name(),
-                    at.line,
-                    at.column,
+    let evaluation = ruleset
+        .evaluate_with(&facts, &kaohe::EvalOptions { detail })
+        .map_err(|error| {
+            let mut human = format!("error: {error}\n");
+            if let Some(at) = &error.location {
+                let span = error.span.unwrap_or_default();
+                human.push_str(&format!(
+                    "  at {}:{}:{}: `{}`\n",
+                    at.file,
+                    at.start.line,
+                    at.start.column,
                     ruleset.source().slice(span)
-                );
+                ));
             }
-            return Exit::Failure;
-        }
-    };
+            Failure {
+                exit: Exit::Failure,
+                records: error.error_records(),
+                human,
+            }
+        })?;
     if let Some(p) = period {
         if !evaluation.periods.contains(&p) {
-            eprintln!(
-                "error: period {p} is not in the facts (evaluated: {})",
+            return Err(Failure::usage(format!(
+                "period {p} is not in the facts (evaluated: {})",
                 list(&evaluation.periods)
-            );
-            return Exit::Usage;
+            )));
+        }
+    }
+    if let Some(unit) = &args.explain {
+        if !facts
+            .units
+            .iter()
+            .any(|u| u.id.as_str() == unit || u.name.as_str() == unit)
+        {
+            return Err(unknown_unit(unit, &facts));
         }
     }
     if args.format.is_file() {
-        return write_bulletin(args, &ruleset, &evaluation, period);
+        return Ok(write_bulletin(args, &ruleset, &evaluation, period));
     }
     let selected = evaluation.select(&Selection {
         period,
@@ -153,8 +274,10 @@ pub fn run(args: &Args) -> Exit {
     });
     if let Some(unit) = &args.explain {
         if selected.results.is_empty() {
-            eprintln!("error: no unit `{unit}` in the results");
-            return Exit::Usage;
+            return Err(Failure::usage(format!(
+                "unit `{unit}` has no results{}",
+                period.map(|p| format!(" in {p}")).unwrap_or_default()
+            )));
         }
     }
     let out = match (args.format, &args.explain) {
@@ -165,13 +288,124 @@ pub fn run(args: &Args) -> Exit {
     match &args.output {
         None => crate::output::println(&out),
         Some(path) => {
-            if let Err(error) = std::fs::write(path, format!("{out}\n")) {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                return Exit::Usage;
-            }
+            // Excel on Chinese Windows reads a CSV without a byte-order mark
+            // as GBK; a CSV *file* gets one. Standard output gets none: it is
+            // read by programs, which a mark would confuse (docs).
+            let bom = if args.format == OutputFormat::Csv {
+                "\u{FEFF}"
+            } else {
+                ""
+            };
+            std::fs::write(path, format!("{bom}{out}\n"))
+                .map_err(|e| input::io_failure("write", path, &e))?;
         }
     }
-    Exit::Ok
+    Ok(Exit::Ok)
+}
+
+/// Refuses combinations of arguments that would be ignored.
+fn check_arguments(args: &Args) -> Result<(), Failure> {
+    if input::is_stdin(&args.ruleset) && input::is_stdin(&args.facts) {
+        return Err(Failure::usage(
+            "the ruleset and the facts cannot both be read from standard input (`-`)",
+        ));
+    }
+    if args.format.is_file() {
+        if args.output.is_none() {
+            return Err(Failure::usage(format!(
+                "--format {} writes a file: give it with -o PATH",
+                format_name(args.format)
+            )));
+        }
+        if args.explain.is_some() {
+            return Err(Failure::usage(format!(
+                "--explain prints one unit; the {} bulletin explains every unit",
+                format_name(args.format)
+            )));
+        }
+    }
+    if args.explain.is_some() && args.format == OutputFormat::Csv {
+        return Err(Failure::one(
+            Exit::Usage,
+            ErrorRecord::new(
+                "kaohe::cli::usage",
+                "--explain cannot be written as csv: an explanation is not a table",
+            )
+            .with_help("use --format table, markdown or json with --explain"),
+        ));
+    }
+    Ok(())
+}
+
+/// A quarter on a monthly ruleset (or a month on a quarterly one) is refused,
+/// naming what the ruleset is.
+fn check_period_kind(ruleset: &Ruleset, period: Option<Period>) -> Result<(), Failure> {
+    let (wanted, example) = match (ruleset.period_unit(), period) {
+        (PeriodUnit::Month, Some(Period::Quarter { year, quarter })) => {
+            ("monthly", format!("{year}-{:02}", quarter * 3 - 2))
+        }
+        (PeriodUnit::Quarter, Some(Period::Month { year, month })) => {
+            ("quarterly", format!("{year}-Q{}", (month - 1) / 3 + 1))
+        }
+        _ => return Ok(()),
+    };
+    let given = period.map(|p| p.to_string()).unwrap_or_default();
+    Err(Failure::one(
+        Exit::Usage,
+        ErrorRecord::new(
+            "kaohe::cli::period_kind",
+            format!(
+                "ruleset `{}` is {wanted}: it has no period {given}",
+                ruleset.source().name()
+            ),
+        )
+        .with_help(format!(
+            "give a {} such as --period {example}, or --year for the annual assessment",
+            if wanted == "monthly" {
+                "month"
+            } else {
+                "quarter"
+            }
+        )),
+    ))
+}
+
+/// "no unit `x`", with the closest ids and names.
+fn unknown_unit(unit: &str, facts: &Facts) -> Failure {
+    let mut candidates: Vec<(usize, String)> = facts
+        .units
+        .iter()
+        .flat_map(|u| {
+            let shown = format!("`{}` ({})", u.id, u.name);
+            [
+                (
+                    strsim::damerau_levenshtein(unit, u.id.as_str()),
+                    shown.clone(),
+                ),
+                (strsim::damerau_levenshtein(unit, u.name.as_str()), shown),
+            ]
+        })
+        .collect();
+    candidates.sort();
+    let mut closest: Vec<String> = Vec::new();
+    for (distance, shown) in candidates {
+        if distance <= unit.chars().count().div_ceil(2).max(1) && !closest.contains(&shown) {
+            closest.push(shown);
+        }
+    }
+    closest.truncate(3);
+    let record = ErrorRecord::new(
+        "kaohe::cli::unknown_unit",
+        format!("no unit `{unit}` in the facts"),
+    );
+    Failure::one(
+        Exit::Usage,
+        if closest.is_empty() {
+            record.with_help("--explain takes a unit's id or name as in the fact file's `units`")
+        } else {
+            record.with_help(format!("did you mean {}?", closest.join(" or ")))
+        },
+    )
 }
 
 fn format_name(format: OutputFormat) -> &'static str {

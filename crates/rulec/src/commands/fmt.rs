@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use kaohe::syntax::format::format;
-use kaohe::SourceFile;
 
 use crate::exit::Exit;
 use crate::render;
@@ -17,7 +16,7 @@ const RESYNC_WINDOW: usize = 40;
 /// Arguments of `rulec fmt`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Ruleset files to format.
+    /// Ruleset files to format (`-`: standard input, formatted to standard output).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Rewrite nothing; list the files that would change with their first
@@ -31,15 +30,14 @@ pub fn run(args: &Args) -> Exit {
     let mut failed = false;
     let mut unformatted = 0usize;
     for path in &args.files {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) => {
-                eprintln!("error: cannot read `{}`: {error}", path.display());
+        let source = match crate::input::read_source(path) {
+            Ok(source) => source,
+            Err(failure) => {
+                failure.report(crate::output::ErrorFormat::Human);
                 failed = true;
                 continue;
             }
         };
-        let source = SourceFile::new(path.display().to_string(), text);
         let formatted = match format(&source) {
             Ok(formatted) => formatted,
             Err(diagnostics) => {
@@ -48,6 +46,11 @@ pub fn run(args: &Args) -> Exit {
                 continue;
             }
         };
+        if crate::input::is_stdin(path) && !args.check {
+            // Standard input is formatted to standard output.
+            crate::output::print(&formatted);
+            continue;
+        }
         if formatted == source.text() {
             continue;
         }

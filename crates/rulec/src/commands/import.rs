@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use kaohe::Ruleset;
-use kaohe_office::{ImportError, Imported, InputKind};
+use kaohe_office::{ImportError, Imported};
 
 use crate::commands::eval::load_ruleset;
 use crate::exit::Exit;
@@ -39,31 +39,13 @@ pub enum ErrorFormat {
     Json,
 }
 
-/// Whether a FACTS argument is an Excel ledger rather than a JSON fact file:
-/// told by the file's content ([`kaohe_office::sniff`]), not by its name, so a
-/// real `.xlsx` named `.xls` or `.json` is read as a ledger. A file that cannot
-/// be read counts as a ledger when its name ends in `.xlsx`, so that the
-/// reader reports the I/O error.
-pub fn is_ledger(path: &Path) -> bool {
-    match std::fs::read(path) {
-        Ok(bytes) => kaohe_office::sniff(&bytes) == InputKind::Xlsx,
-        Err(_) => path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")),
-    }
-}
-
 /// Reads and validates a ledger, printing every error with its sheet and cell.
 /// The reader is chosen by content: anything but an `.xlsx` workbook (an
 /// `.xls`, a CSV, a JSON fact file …) is refused naming its format.
 /// A ledger that is not a readable `.xlsx` workbook (another format, a
 /// damaged file) exits 1 like any other bad input; exit 2 is for arguments and
 /// files that cannot be read at all.
-pub fn load_ledger(ruleset: &Ruleset, path: &Path) -> Result<Imported, Exit> {
-    load_ledger_as(ruleset, path, ErrorFormat::Human)
-}
-
-fn load_ledger_as(ruleset: &Ruleset, path: &Path, format: ErrorFormat) -> Result<Imported, Exit> {
+fn load_ledger(ruleset: &Ruleset, path: &Path, format: ErrorFormat) -> Result<Imported, Exit> {
     let bytes = std::fs::read(path).map_err(|error| {
         eprintln!("error: cannot read `{}`: {error}", path.display());
         Exit::Usage
@@ -101,7 +83,7 @@ pub fn run(args: &Args) -> Exit {
         Ok(r) => r,
         Err(exit) => return exit,
     };
-    let imported = match load_ledger_as(&ruleset, &args.ledger, args.format) {
+    let imported = match load_ledger(&ruleset, &args.ledger, args.format) {
         Ok(i) => i,
         Err(exit) => return exit,
     };

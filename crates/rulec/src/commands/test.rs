@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use kaohe::cases::{run_suite, SuiteOptions};
 
+use kaohe::error::{ErrorRecord, ToErrorRecords};
+
 use crate::exit::Exit;
+use crate::output::{ErrorFormat, Failure};
 use crate::render::cases::{self, TestFormat};
 
 /// Arguments of `rulec test`.
@@ -21,7 +24,7 @@ pub struct Args {
     /// fail if there are any.
     #[arg(long)]
     coverage: bool,
-    /// Output format.
+    /// Output format; with `json`, the report and its errors are data on standard output.
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
     format: TestFormat,
 }
@@ -32,24 +35,38 @@ pub fn run(args: &Args) -> Exit {
         bless: args.bless,
         coverage: args.coverage,
     };
+    let errors = if args.format == TestFormat::Json {
+        ErrorFormat::Json
+    } else {
+        ErrorFormat::Human
+    };
     let report = match run_suite(&args.paths, &options) {
         Ok(report) => report,
         Err(error) => {
-            eprintln!("error: {error}");
-            return Exit::Usage;
+            return Failure {
+                exit: Exit::Usage,
+                records: error.error_records(),
+                human: format!("error: {error}\n"),
+            }
+            .report(errors);
         }
     };
     if report.cases.is_empty() && report.coverage.is_empty() {
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-        eprintln!(
-            "error: no cases found under {} (cases are `*.toml` files inside a `cases` folder)",
-            paths.join(", ")
-        );
-        return Exit::Failure;
+        return Failure::one(
+            Exit::Failure,
+            ErrorRecord::new(
+                "kaohe::cli::no_cases",
+                format!("no cases found under {}", paths.join(", ")),
+            )
+            .with_help("cases are `*.toml` files inside a `cases` folder (docs/cases.md)"),
+        )
+        .report(errors);
     }
     match args.format {
         TestFormat::Human => crate::output::print(&cases::human(&report)),
         TestFormat::Junit => crate::output::print(&cases::junit(&report)),
+        TestFormat::Json => crate::output::println(&cases::json(&report)),
     }
     if report.passed() && !report.cases.is_empty() {
         Exit::Ok

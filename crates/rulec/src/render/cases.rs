@@ -14,6 +14,92 @@ pub enum TestFormat {
     Human,
     /// JUnit XML, for CI systems.
     Junit,
+    /// One JSON object: every case's outcome, its differences or its errors
+    /// as data (docs/errors.md); a suite that cannot run at all prints
+    /// `{"errors": [ … ]}`.
+    Json,
+}
+
+/// The report as JSON: `{"passed", "cases": [{"file", "ruleset", "outcome",
+/// "differences"?, "errors"?}], "coverage": [{"ruleset", "cases", "cited",
+/// "uncovered", "errors"?}]}`.
+pub fn json(report: &kaohe::cases::SuiteReport) -> String {
+    use kaohe::cases::Outcome;
+    use kaohe::error::ToErrorRecords;
+    use serde_json::json;
+    let cases: Vec<serde_json::Value> = report
+        .cases
+        .iter()
+        .map(|case| {
+            let mut value = serde_json::Map::new();
+            value.insert("file".into(), json!(case.path.display().to_string()));
+            value.insert(
+                "ruleset".into(),
+                json!(case.ruleset.as_ref().map(|r| r.display().to_string())),
+            );
+            let (outcome, extra) = match &case.outcome {
+                Outcome::Passed => ("passed", None),
+                Outcome::Blessed { values } => ("blessed", Some(("values", json!(values)))),
+                Outcome::Failed(diffs) => (
+                    "failed",
+                    Some((
+                        "differences",
+                        diffs
+                            .iter()
+                            .map(|d| {
+                                json!({
+                                    "period": d.scope.to_string(),
+                                    "unit": d.unit,
+                                    "name": d.name,
+                                    "fields": d.fields.iter().map(|f| json!({
+                                        "field": f.field, "expected": f.expected, "actual": f.actual,
+                                    })).collect::<Vec<_>>(),
+                                    "actual_lines": d.actual_lines,
+                                })
+                            })
+                            .collect(),
+                    )),
+                ),
+                Outcome::Error(error) => (
+                    "error",
+                    Some(("errors", json!(error.error_records()))),
+                ),
+            };
+            value.insert("outcome".into(), json!(outcome));
+            if let Some((key, extra)) = extra {
+                value.insert(key.into(), extra);
+            }
+            serde_json::Value::Object(value)
+        })
+        .collect();
+    let coverage: Vec<serde_json::Value> = report
+        .coverage
+        .iter()
+        .map(|c| {
+            let mut value = serde_json::Map::new();
+            value.insert("ruleset".into(), json!(c.ruleset.display().to_string()));
+            value.insert("cases".into(), json!(c.cases));
+            value.insert("cited".into(), json!(c.cited));
+            value.insert(
+                "uncovered".into(),
+                json!(c
+                    .uncovered
+                    .iter()
+                    .map(|u| u.clause.clone())
+                    .collect::<Vec<_>>()),
+            );
+            if let Some(error) = &c.error {
+                value.insert("errors".into(), json!(error.error_records()));
+            }
+            serde_json::Value::Object(value)
+        })
+        .collect();
+    serde_json::to_string_pretty(&json!({
+        "passed": report.passed() && !report.cases.is_empty(),
+        "cases": cases,
+        "coverage": coverage,
+    }))
+    .unwrap_or_default()
 }
 
 fn pad(text: &str, width: usize) -> String {

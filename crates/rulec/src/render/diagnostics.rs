@@ -3,7 +3,10 @@
 use std::io::IsTerminal;
 
 use kaohe::{RulesetDiagnostic, SourceFile};
-use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,13 +27,173 @@ pub fn human(source: &SourceFile, diagnostics: &[RulesetDiagnostic]) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let report = miette::Report::new(diagnostic.clone()).with_source_code(
-            NamedSource::new(source.name(), source.text().to_owned()).with_language("kaohe"),
-        );
-        let _ = handler.render_report(&mut out, report.as_ref());
+        match Excerpted::of(source, diagnostic) {
+            Some(excerpted) => {
+                let _ = handler.render_report(&mut out, &excerpted);
+            }
+            None => {
+                let report = miette::Report::new(diagnostic.clone()).with_source_code(
+                    NamedSource::new(source.name(), source.text().to_owned())
+                        .with_language("kaohe"),
+                );
+                let _ = handler.render_report(&mut out, report.as_ref());
+            }
+        }
         out.push('\n');
     }
     out
+}
+
+/// Lines longer than this (in bytes) are not shown whole in a report: a
+/// 200 MB one-line file must not be echoed.
+pub const MAX_SHOWN_LINE: usize = 240;
+/// How much of a long line is shown before and after the span, in bytes.
+const SHOWN_AROUND: usize = 80;
+/// How much of a long span is shown, in bytes.
+const SHOWN_SPAN: usize = 80;
+
+/// A diagnostic whose source lines are too long to show: rendered against
+/// its primary line alone, cut around the span (`…` where cut), with the real
+/// line and column numbers and only the labels inside the cut.
+#[derive(Debug)]
+struct Excerpted<'a> {
+    diagnostic: &'a RulesetDiagnostic,
+    source: Excerpt,
+    labels: Vec<LabeledSpan>,
+}
+
+/// One cut line of a file, with where it came from.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line number of the line.
+    line: usize,
+    /// Byte offset in the line of the first byte shown, less the marker's length.
+    shift: isize,
+}
+
+impl<'a> Excerpted<'a> {
+    /// `None` when every line the report would show is short enough.
+    fn of(source: &SourceFile, diagnostic: &'a RulesetDiagnostic) -> Option<Excerpted<'a>> {
+        let text = source.text();
+        let span = diagnostic.span();
+        let start = floor_boundary(text, span.start.min(text.len()));
+        let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text
+            .get(start..)?
+            .find('\n')
+            .map_or(text.len(), |i| start + i);
+        // The lines shown: the span's own and one on each side.
+        let region_start = text
+            .get(..line_start.saturating_sub(1))?
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let span_end = floor_boundary(text, span.end.min(text.len())).max(start);
+        let region_end = text
+            .get(span_end.max(line_end)..)?
+            .match_indices('\n')
+            .nth(1)
+            .map_or(text.len(), |(i, _)| span_end.max(line_end) + i);
+        let too_long = text
+            .get(region_start..region_end)?
+            .split('\n')
+            .any(|line| line.len() > MAX_SHOWN_LINE);
+        if !too_long {
+            return None;
+        }
+        let from = floor_boundary(text, start.saturating_sub(SHOWN_AROUND).max(line_start));
+        let shown_end = span_end.min(start + SHOWN_SPAN) + SHOWN_AROUND;
+        let to = floor_boundary(text, shown_end.min(line_end));
+        let before = if from > line_start { "…" } else { "" };
+        let after = if to < line_end { "…" } else { "" };
+        let excerpt = format!("{before}{}{after}", text.get(from..to)?);
+        let shift = from as isize - before.len() as isize;
+        let window = from..=to;
+        let labels = diagnostic
+            .labels()
+            .into_iter()
+            .flatten()
+            .filter(|label| window.contains(&label.offset()))
+            .map(|label| {
+                let offset = label.offset() - from + before.len();
+                let len = label.len().min(to.saturating_sub(label.offset()));
+                LabeledSpan::new(label.label().map(ToOwned::to_owned), offset, len)
+            })
+            .collect();
+        Some(Excerpted {
+            diagnostic,
+            source: Excerpt {
+                name: source.name().to_owned(),
+                text: excerpt,
+                line: text.get(..line_start)?.matches('\n').count(),
+                shift: shift - line_start as isize,
+            },
+            labels,
+        })
+    }
+}
+
+/// The largest char boundary of `text` at or before `offset`.
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // Columns count bytes of the real line, as miette's own do.
+        let column = if contents.column() == 0 {
+            0
+        } else {
+            usize::try_from(contents.column() as isize + self.shift).unwrap_or(0)
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            *contents.span(),
+            self.line + contents.line(),
+            column,
+            contents.line_count(),
+        )))
+    }
+}
+
+impl std::fmt::Display for Excerpted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.diagnostic.fmt(f)
+    }
+}
+
+impl std::error::Error for Excerpted<'_> {}
+
+impl Diagnostic for Excerpted<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.diagnostic.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.diagnostic.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.diagnostic.help()
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
 }
 
 /// "2 errors, 1 warning in 1 file".
