@@ -157,8 +157,14 @@ impl Value {
             Value::Text(s) | Value::Choice(s) => Json::String(s.clone()),
             Value::Integer(i) => Json::from(*i),
             Value::Number(d) => {
+                // A JSON number holds an f64 (kaohe does not turn on serde_json's
+                // `arbitrary_precision`): a number only when it prints back as the
+                // same digits, else the numeric string, which fact files read exactly.
                 let text = d.normalize().to_string();
-                serde_json::Number::from_str(&text).map_or(Json::String(text), Json::Number)
+                match serde_json::Number::from_str(&text) {
+                    Ok(n) if n.to_string() == text => Json::Number(n),
+                    _ => Json::String(text),
+                }
             }
             Value::Date(d) => Json::String(d.to_string()),
             Value::Bool(b) => Json::Bool(*b),
