@@ -178,16 +178,16 @@ pub(crate) struct Input<R> {
     /// Bytes read from the file, the byte-order mark included.
     read: usize,
     started: bool,
-    /// Line (1-based), and characters and bytes read on it so far.
+    /// Line (1-based) and characters read on it so far.
     line: u64,
     column: u64,
-    byte_column: u64,
-    /// (line, byte column, column) after each of the last bytes read, to turn
-    /// `serde_json`'s byte columns into columns in characters.
-    recent: [(u64, u64, u64); 8],
-    recent_at: usize,
-    /// The last two bytes read that are not JSON white space, the latest first.
-    last_two: [u8; 2],
+    /// The last bytes handed out (at least [`HISTORY`] bytes, in the chunks
+    /// they went out in) and where the first of them is: `serde_json` reads
+    /// through a buffer, so it is behind; its position (line, column in
+    /// bytes) is found again in them when it reports a syntax error.
+    history: std::collections::VecDeque<Vec<u8>>,
+    history_len: usize,
+    history_start: Replay,
     /// Continuation bytes still expected, and the range the next one must be in.
     need: u8,
     low: u8,
@@ -211,10 +211,14 @@ impl<R: Read> Input<R> {
             started: false,
             line: 1,
             column: 0,
-            byte_column: 0,
-            recent: [(0, 0, 0); 8],
-            recent_at: 0,
-            last_two: [0; 2],
+            history: std::collections::VecDeque::new(),
+            history_len: 0,
+            history_start: Replay {
+                line: 1,
+                byte_column: 0,
+                column: 0,
+                last_two: [0; 2],
+            },
             need: 0,
             low: 0x80,
             high: 0xBF,
@@ -232,21 +236,38 @@ impl<R: Read> Input<R> {
     }
 
     /// `serde_json`'s position (line, column in bytes, of the last byte it
-    /// read) as line and column in characters; its own when that byte is no
-    /// longer known (then the column counts bytes).
-    pub(crate) fn in_characters(&self, line: u64, byte_column: u64) -> (u64, u64) {
-        let column = self
-            .recent
-            .iter()
-            .find(|(l, b, _)| *l == line && *b == byte_column)
-            .map_or(byte_column, |(_, _, c)| *c);
-        (line, column.max(1))
+    /// read) as line and column in characters, and whether the bytes read
+    /// there end in a comma and then `]` or `}` (a trailing comma, which
+    /// `serde_json` reports as "expected value"). Its own column (in bytes)
+    /// when the position is no longer in the history.
+    pub(crate) fn at(&self, line: u64, byte_column: u64) -> ((u64, u64), bool) {
+        let mut replay = self.history_start;
+        let target = |r: &Replay| r.line == line && r.byte_column == byte_column;
+        let found = target(&replay)
+            || self.history.iter().flatten().any(|&b| {
+                replay.step(b);
+                target(&replay)
+            });
+        if found {
+            let trailing_comma = matches!(replay.last_two, [b']' | b'}', b',']);
+            ((line, replay.column.max(1)), trailing_comma)
+        } else {
+            ((line, byte_column.max(1)), false)
+        }
     }
 
-    /// Whether the last bytes read are a comma and then the end of an array
-    /// or object (`serde_json` says "expected value" there when it skips).
-    pub(crate) fn after_trailing_comma(&self) -> bool {
-        matches!(self.last_two, [b']' | b'}', b','])
+    fn remember(&mut self, chunk: &[u8]) {
+        self.history.push_back(chunk.to_vec());
+        self.history_len += chunk.len();
+        while self.history_len > HISTORY {
+            let Some(oldest) = self.history.pop_front() else {
+                break;
+            };
+            self.history_len -= oldest.len();
+            for &b in &oldest {
+                self.history_start.step(b);
+            }
+        }
     }
 
     /// Whether the end came in the middle of a UTF-8 sequence (then it is reported).
@@ -407,21 +428,7 @@ impl<R: Read> Read for Input<R> {
         };
         self.inner.consume(n);
         for (i, &b) in buffer.iter().take(n).enumerate() {
-            let ok = self.check(b);
-            if b == b'\n' {
-                self.byte_column = 0;
-            } else {
-                self.byte_column += 1;
-            }
-            if let Some(slot) = self.recent.get_mut(self.recent_at % 8) {
-                *slot = (self.line, self.byte_column, self.column);
-            }
-            self.recent_at = self.recent_at.wrapping_add(1);
-            if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
-                let [latest, _] = self.last_two;
-                self.last_two = [b, latest];
-            }
-            if !ok {
+            if !self.check(b) {
                 let mut bad: Vec<u8> = self
                     .sequence
                     .get(..self.sequence_len)
@@ -435,6 +442,43 @@ impl<R: Read> Read for Input<R> {
             }
         }
         self.count(n)?;
+        self.remember(buffer.get(..n).unwrap_or_default());
         Ok(n)
+    }
+}
+
+/// How many bytes [`Input`] keeps after handing them out: more than the
+/// buffer `serde_json` reads through.
+const HISTORY: usize = 64 * 1024;
+
+/// The buffer `serde_json` reads through (smaller than [`HISTORY`]).
+pub(crate) const BUFFER: usize = 16 * 1024;
+
+/// A position replayed byte by byte: line, column in bytes and in
+/// characters, and the last two bytes that are not JSON white space.
+#[derive(Debug, Clone, Copy)]
+struct Replay {
+    line: u64,
+    byte_column: u64,
+    column: u64,
+    last_two: [u8; 2],
+}
+
+impl Replay {
+    fn step(&mut self, b: u8) {
+        if b == b'\n' {
+            self.line += 1;
+            self.byte_column = 0;
+            self.column = 0;
+        } else {
+            self.byte_column += 1;
+            if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            let [latest, _] = self.last_two;
+            self.last_two = [b, latest];
+        }
     }
 }

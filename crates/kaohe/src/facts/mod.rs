@@ -170,7 +170,9 @@ impl Facts {
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.
         let outcome = {
-            let mut deserializer = serde_json::Deserializer::from_reader(&mut input);
+            // serde_json reads byte by byte: fast only from a `BufReader`.
+            let buffered = std::io::BufReader::with_capacity(json::BUFFER, &mut input);
+            let mut deserializer = serde_json::Deserializer::from_reader(buffered);
             validator.stream(&mut deserializer, limits)
         };
         // The end of the file in the middle of a character (a syntax error
@@ -193,8 +195,8 @@ impl Facts {
                 })
             }
             (None, Err(e)) => {
-                let at = input.in_characters(e.line() as u64, e.column() as u64);
-                return Err(not_json(&e, at, input.after_trailing_comma()));
+                let (at, trailing_comma) = input.at(e.line() as u64, e.column() as u64);
+                return Err(not_json(&e, at, trailing_comma));
             }
             (None, Ok(None)) => {
                 return Err(FactErrors {
