@@ -953,3 +953,44 @@ fn every_fact_code_is_documented() {
         .collect();
     assert!(missing.is_empty(), "not in docs/errors.md: {missing:?}");
 }
+
+/// Positions stay right far into a file (past the reader's buffers), in
+/// characters, for syntax errors and for the first byte that is not UTF-8.
+#[test]
+fn positions_hold_far_into_a_file() {
+    let long = "说明".repeat(30_000);
+    let text = format!("{{\"description\": \"{long}\",\n\"as_of\": \"市\\q\"}}");
+    let errors = refused(&shaodong(), &text);
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (Some(2), Some(13)),
+        "{}",
+        errors[0].message
+    );
+    let text = format!("{{\"description\": \"{long}\" \"as_of\": 1}}");
+    let errors = refused(&shaodong(), &text);
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (Some(1), Some(60_020)),
+        "{}",
+        errors[0].message
+    );
+
+    let mut bytes = b"{\"description\": \"".to_vec();
+    for _ in 0..5_000 {
+        bytes.extend_from_slice("说明说明\\n".as_bytes());
+    }
+    bytes.extend_from_slice(b"\",\n\n  \"as_of\": \"");
+    bytes.extend_from_slice(&encoding_rs::GBK.encode("二〇二三年").0);
+    bytes.extend_from_slice(b"\"}");
+    let errors = Facts::from_reader(&shaodong(), bytes.as_slice())
+        .unwrap_err()
+        .errors;
+    assert_eq!(errors[0].code, "kaohe::facts::not_utf8");
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (Some(3), Some(13)),
+        "{}",
+        errors[0].message
+    );
+}

@@ -264,9 +264,7 @@ impl<R: Read> Input<R> {
                 break;
             };
             self.history_len -= oldest.len();
-            for &b in &oldest {
-                self.history_start.step(b);
-            }
+            self.history_start.advance(&oldest);
         }
     }
 
@@ -427,6 +425,25 @@ impl<R: Read> Read for Input<R> {
             Err(e) => return Err(self.fail(Stop::Io(e.to_string()))),
         };
         self.inner.consume(n);
+        let chunk = buffer.get(..n).unwrap_or_default();
+        // Fast path: a chunk that is UTF-8 by itself (no character cut at its
+        // ends), checked and counted in bulk.
+        if self.need == 0 && std::str::from_utf8(chunk).is_ok() {
+            if !self.content {
+                self.content = chunk
+                    .iter()
+                    .any(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+            }
+            let (lines, tail) = lines_and_tail(chunk);
+            if lines > 0 {
+                self.line += lines;
+                self.column = 0;
+            }
+            self.column += characters(tail);
+            self.count(n)?;
+            self.remember(chunk);
+            return Ok(n);
+        }
         for (i, &b) in buffer.iter().take(n).enumerate() {
             if !self.check(b) {
                 let mut bad: Vec<u8> = self
@@ -464,7 +481,48 @@ struct Replay {
     last_two: [u8; 2],
 }
 
+/// How many line feeds `chunk` holds, and the bytes after the last one (all
+/// of it when it holds none).
+fn lines_and_tail(chunk: &[u8]) -> (u64, &[u8]) {
+    let lines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+    let tail = match chunk.iter().rposition(|&b| b == b'\n') {
+        Some(at) => chunk.get(at + 1..).unwrap_or_default(),
+        None => chunk,
+    };
+    (lines, tail)
+}
+
+/// How many characters start in `bytes` (bytes that are not UTF-8 continuation bytes).
+fn characters(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
+}
+
 impl Replay {
+    /// [`Replay::step`] over every byte of `chunk`, in bulk.
+    fn advance(&mut self, chunk: &[u8]) {
+        let (lines, tail) = lines_and_tail(chunk);
+        if lines > 0 {
+            self.line += lines;
+            self.byte_column = 0;
+            self.column = 0;
+        }
+        self.byte_column += tail.len() as u64;
+        self.column += characters(tail);
+        let mut last = chunk
+            .iter()
+            .rev()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .copied();
+        match (last.next(), last.next()) {
+            (Some(latest), Some(before)) => self.last_two = [latest, before],
+            (Some(latest), None) => {
+                let [previous, _] = self.last_two;
+                self.last_two = [latest, previous];
+            }
+            _ => {}
+        }
+    }
+
     fn step(&mut self, b: u8) {
         if b == b'\n' {
             self.line += 1;
