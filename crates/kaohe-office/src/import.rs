@@ -210,32 +210,11 @@ pub fn import(ruleset: &Ruleset, bytes: &[u8]) -> Result<Imported, ImportError> 
     }
 }
 
-/// The facts of `json`. A fact reader that does not know the records' key
-/// `revision` yet (it is written from the 更正序号 column) validates the facts
-/// without it; one that does reads it.
+/// The facts of `json` (the ledger's cells as a fact file), validated by the
+/// one fact reader, so a ledger and a JSON file are held to the same rules.
 fn validate(ruleset: &Ruleset, json: &Json) -> Result<Facts, kaohe::FactErrors> {
     let text = serde_json::to_string(json).unwrap_or_default();
-    let facts = Facts::from_json(ruleset, &text);
-    let unknown_revision = |e: &kaohe::FactErrors| {
-        e.errors
-            .iter()
-            .any(|e| e.message.starts_with("unexpected field `revision`"))
-    };
-    match facts {
-        Err(errors) if unknown_revision(&errors) => {
-            let mut stripped = json.clone();
-            if let Some(Json::Array(records)) = stripped.get_mut("records") {
-                for record in records.iter_mut() {
-                    if let Json::Object(record) = record {
-                        record.remove("revision");
-                    }
-                }
-            }
-            let text = serde_json::to_string(&stripped).unwrap_or_default();
-            Facts::from_json(ruleset, &text)
-        }
-        other => other,
-    }
+    Facts::from_json(ruleset, &text)
 }
 
 /// Opens the workbook: its format, its cell references, then calamine.
@@ -454,8 +433,14 @@ impl Value {
             Value::Text(s) | Value::Choice(s) => Json::String(s.clone()),
             Value::Integer(i) => Json::from(*i),
             Value::Number(d) => {
+                // A JSON number holds an f64 (kaohe does not turn on serde_json's
+                // `arbitrary_precision`): a number only when it prints back as the
+                // same digits, else the numeric string, which fact files read exactly.
                 let text = d.normalize().to_string();
-                serde_json::Number::from_str(&text).map_or(Json::String(text), Json::Number)
+                match serde_json::Number::from_str(&text) {
+                    Ok(n) if n.to_string() == text => Json::Number(n),
+                    _ => Json::String(text),
+                }
             }
             Value::Date(d) => Json::String(d.to_string()),
             Value::Bool(b) => Json::Bool(*b),

@@ -38,8 +38,6 @@ use crate::impact::ImpactError;
 use crate::ruleset::RulesetErrors;
 use crate::source::{SourceFile, SourceRange};
 
-/// The code of every fact-file error until fact errors carry their own code.
-pub const FACTS_INVALID: &str = "kaohe::facts::invalid";
 /// The code of every evaluation error (division by zero, decimal overflow, an
 /// absent value in arithmetic).
 pub const EVAL_FAILED: &str = "kaohe::eval::failed";
@@ -48,7 +46,7 @@ pub const EVAL_FAILED: &str = "kaohe::eval::failed";
 /// `{"code", "severity", "message", "help"?, <location>}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorRecord {
-    /// The stable code, e.g. `kaohe::unknown_name`, `kaohe::facts::invalid`.
+    /// The stable code, e.g. `kaohe::unknown_name`, `kaohe::facts::repeated_key`.
     pub code: String,
     /// Error or warning.
     pub severity: Severity,
@@ -246,14 +244,15 @@ impl ToErrorRecords for (&SourceFile, &[RulesetDiagnostic]) {
 }
 
 impl ToErrorRecords for FactError {
-    /// Located by JSON path; the code is [`FACTS_INVALID`].
+    /// Located by JSON path (and line and column for problems in the file's
+    /// bytes or JSON syntax); the code is the error's own `kaohe::facts::…`.
     fn error_records(&self) -> Vec<ErrorRecord> {
         vec![
-            ErrorRecord::new(FACTS_INVALID, self.message.clone()).at(Location::Path {
+            ErrorRecord::new(self.code, self.message.clone()).at(Location::Path {
                 file: None,
                 path: self.path.clone(),
-                line: None,
-                column: None,
+                line: self.line,
+                column: self.column,
             }),
         ]
     }
@@ -360,14 +359,17 @@ mod tests {
     #[test]
     fn a_fact_error_serialises_with_code_and_path() {
         let error = FactError {
+            code: "kaohe::facts::wrong_type",
             path: "$.records[4].count".to_owned(),
             message: "expected a count, found `-1`".to_owned(),
+            line: None,
+            column: None,
         };
         let json = serde_json::to_value(ErrorList::of(&error)).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"errors": [{
-                "code": "kaohe::facts::invalid",
+                "code": "kaohe::facts::wrong_type",
                 "severity": "error",
                 "message": "expected a count, found `-1`",
                 "path": "$.records[4].count",

@@ -410,3 +410,587 @@ fn an_optional_description_is_accepted() {
     let result = Facts::from_json(&shaodong(), &facts.to_string());
     assert!(result.is_ok(), "{}", result.err().unwrap());
 }
+
+// ---------------------------------------------------------------------------
+// Real offices' files (issue 11 §1): read right or refused, the same by every
+// entry point.
+
+/// Reads `text` through both entry points, which must agree (facts or errors,
+/// positions included).
+fn both(ruleset: &Ruleset, text: &str) -> Result<Facts, Vec<FactError>> {
+    let from_text = Facts::from_json(ruleset, text).map_err(|e| e.errors);
+    let reader = std::io::BufReader::with_capacity(3, text.as_bytes());
+    let from_reader = Facts::from_reader(ruleset, reader).map_err(|e| e.errors);
+    assert_eq!(from_text, from_reader, "from_json and from_reader disagree");
+    if let (Ok(a), Ok(b)) = (&from_text, &from_reader) {
+        assert_eq!(a.hash(), b.hash());
+    }
+    from_text
+}
+
+fn refused(ruleset: &Ruleset, text: &str) -> Vec<FactError> {
+    match both(ruleset, text) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(errors) => errors,
+    }
+}
+
+/// Miluo facts with one indicator whose `required` is written `required`.
+fn miluo_indicator(required: &str, count: &str) -> String {
+    format!(
+        r#"{{"as_of": "2026-05-20",
+  "units": [{{"id": "jtj", "name": "教体局", "group": "lead"}}],
+  "records": [
+    {{"unit": "jtj", "period": "2026-04", "kind": "indicator", "reported": "2026-04-14", "count": {count},
+      "attributes": {{"name": "学位", "level": "provincial", "required": {required}, "actual": 29}}}}
+  ]}}"#
+    )
+}
+
+#[test]
+fn a_key_given_twice_is_refused_at_its_path() {
+    // The issue's example: April's records, then May's under the same key.
+    let april = r#"[{"unit": "jtj", "period": "2026-04", "kind": "returned_entry", "reported": "2026-04-10", "attributes": {"entry": "a"}}]"#;
+    let may = r#"[{"unit": "jtj", "period": "2026-05", "kind": "returned_entry", "reported": "2026-05-10", "attributes": {"entry": "b"}}]"#;
+    let text = format!(
+        r#"{{"as_of": "2026-05-20", "units": [{{"id": "jtj", "name": "教体局", "group": "lead"}}], "records": {april}, "records": {may}}}"#
+    );
+    let errors = refused(&miluo(), &text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].path, "$.records");
+    assert_eq!(errors[0].code, "kaohe::facts::repeated_key");
+    assert!(
+        errors[0].message.contains("more than once"),
+        "{}",
+        errors[0].message
+    );
+
+    // In a record (the fifth), a unit, attributes and discretion.
+    let mut records: Vec<String> = (0..4)
+        .map(|i| format!(r#"{{"unit": "jyj", "period": "2023-08", "kind": "report", "reported": "2023-08-2{i}", "attributes": {{"type": "monthly", "due": "2023-08-22", "submitted": "2023-08-23"}}}}"#))
+        .collect();
+    records.push(r#"{"unit": "jyj", "period": "2023-08", "kind": "report", "count": 1, "count": 2, "reported": "2023-08-23", "attributes": {"type": "monthly", "type": "monthly", "due": "2023-08-22", "submitted": "2023-08-23"}}"#.to_owned());
+    let text = format!(
+        r#"{{"as_of": "2023-09-30",
+  "units": [{{"id": "jyj", "id": "jyj", "name": "市教育局", "group": "lead", "attributes": {{"indicators": 3}}}}],
+  "records": [{}],
+  "discretion": {{"2023-08": ["jyj"], "2023-08": ["jyj"]}}}}"#,
+        records.join(",\n")
+    );
+    let errors = refused(&shaodong(), &text);
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    for path in [
+        "$.units[0].id",
+        "$.records[4].count",
+        "$.records[4].attributes.type",
+        "$.discretion.2023-08",
+    ] {
+        assert!(paths.contains(&path), "{path} not in {paths:?}");
+    }
+    assert!(errors
+        .iter()
+        .all(|e| e.code == "kaohe::facts::repeated_key"));
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let text = valid().to_string();
+    let plain = Facts::from_json(&shaodong(), &text).unwrap();
+    let with_bom = both(&shaodong(), &format!("\u{FEFF}{text}")).unwrap();
+    assert_eq!(with_bom, plain);
+    assert_eq!(with_bom.hash(), plain.hash());
+    // A second mark is not a byte-order mark: it is refused.
+    let errors = refused(&shaodong(), &format!("\u{FEFF}\u{FEFF}{text}"));
+    assert_eq!(errors[0].code, "kaohe::facts::not_json");
+}
+
+#[test]
+fn utf16_and_gbk_files_are_refused_with_what_to_do() {
+    let text = valid().to_string();
+    let utf16 = |big: bool, bom: bool| -> Vec<u8> {
+        let mut units: Vec<u16> = Vec::new();
+        if bom {
+            units.push(0xFEFF);
+        }
+        units.extend(text.encode_utf16());
+        units
+            .iter()
+            .flat_map(|u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    for (big, bom) in [(false, true), (true, true), (false, false), (true, false)] {
+        let errors = Facts::from_reader(&shaodong(), utf16(big, bom).as_slice())
+            .unwrap_err()
+            .errors;
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "kaohe::facts::utf16");
+        assert!(
+            errors[0].message.contains("the file is UTF-16")
+                && errors[0].message.contains("save it as UTF-8"),
+            "{}",
+            errors[0].message
+        );
+    }
+    // GBK from a Windows tool: 市教育局 on line 3.
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(
+        "{\"as_of\": \"2023-09-30\",\n \"units\": [\n  {\"id\": \"jyj\", \"name\": \"市教育局\", \"group\": \"lead\"}],\n \"records\": []}",
+    );
+    assert!(!unmappable);
+    let errors = Facts::from_reader(&shaodong(), gbk.as_ref())
+        .unwrap_err()
+        .errors;
+    assert_eq!(errors.len(), 1);
+    let e = &errors[0];
+    assert_eq!(e.code, "kaohe::facts::not_utf8");
+    assert_eq!((e.line, e.column), (Some(3), Some(26)), "{}", e.message);
+    assert!(
+        e.message
+            .contains("the file is not UTF-8 (looks like GBK): the first byte that is not UTF-8 is at line 3 column 26; save it as UTF-8"),
+        "{}",
+        e.message
+    );
+    // A lone bad byte that is not GBK either: no guess.
+    let errors = Facts::from_reader(&shaodong(), &b"{\"as_of\": \"\xFF\"}"[..])
+        .unwrap_err()
+        .errors;
+    assert_eq!(errors[0].code, "kaohe::facts::not_utf8");
+    assert!(
+        errors[0].message.starts_with(
+            "the file is not UTF-8: the first byte that is not UTF-8 is at line 1 column 12"
+        ),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn numbers_are_read_exactly_in_every_spelling() {
+    let value = |required: &str| -> String {
+        let facts = both(&miluo(), &miluo_indicator(required, "1")).unwrap();
+        facts.records[0]
+            .attributes
+            .get("required")
+            .unwrap()
+            .to_string()
+    };
+    // The issue's example: `"required": 3e1` is 30.
+    for spelling in ["30", "30.0", "3e1", "3E+1", "300e-1", "\"30\"", "\"3e1\""] {
+        assert_eq!(value(spelling), "30", "{spelling}");
+    }
+    // Python writes 1e-05, Jackson 1.0E-5.
+    for spelling in ["1e-05", "1.0E-5", "0.00001"] {
+        assert_eq!(value(spelling), "0.00001", "{spelling}");
+    }
+    assert_eq!(
+        value("1234567890.123456789012345678"),
+        "1234567890.123456789012345678"
+    );
+    // The spelling does not change the facts' hash.
+    let a = both(&miluo(), &miluo_indicator("30", "1")).unwrap();
+    let b = both(&miluo(), &miluo_indicator("3.0e1", "1.0")).unwrap();
+    assert_eq!(a.hash(), b.hash());
+}
+
+#[test]
+fn numbers_past_the_limits_name_the_limit_and_quote_the_number_as_written() {
+    let errors = refused(
+        &miluo(),
+        &miluo_indicator("1234567890.1234567890123456789", "1"),
+    );
+    assert_reported(
+        &errors,
+        &["$.records[0].attributes.required"],
+        &[
+            "`1234567890.1234567890123456789`",
+            "more than 28 significant digits",
+        ],
+    );
+    assert_eq!(errors[0].code, "kaohe::facts::number_limit");
+    let errors = refused(&miluo(), &miluo_indicator("30", "5e9"));
+    assert_reported(
+        &errors,
+        &["$.records[0].count"],
+        &["at most 4294967295", "found `5e9`"],
+    );
+    let errors = refused(&miluo(), &miluo_indicator("30", "4294967296"));
+    assert_reported(
+        &errors,
+        &["$.records[0].count"],
+        &["at most 4294967295", "`4294967296`"],
+    );
+    let errors = refused(&miluo(), &miluo_indicator("1E-40", "1"));
+    assert_reported(
+        &errors,
+        &["$.records[0].attributes.required"],
+        &["`1E-40`", "more than 28 digits after the decimal point"],
+    );
+}
+
+#[test]
+fn count_and_integer_attributes_take_the_same_spellings() {
+    for spelling in ["5", "5.0", "5e0", "0.5e1", "\"5\""] {
+        let facts = both(&miluo(), &miluo_indicator("30", spelling)).unwrap();
+        assert_eq!(facts.records[0].count, 5, "{spelling}");
+
+        let mut facts = valid();
+        facts["units"][0]["attributes"]["indicators"] = json!(5);
+        let text = facts
+            .to_string()
+            .replace(r#""indicators":5"#, &format!(r#""indicators":{spelling}"#));
+        let facts = both(&shaodong(), &text).unwrap();
+        assert_eq!(
+            facts.units[0]
+                .attributes
+                .get("indicators")
+                .unwrap()
+                .to_string(),
+            "5",
+            "{spelling}"
+        );
+    }
+    assert_reported(
+        &refused(&miluo(), &miluo_indicator("30", "-1")),
+        &["$.records[0].count"],
+        &["expected a whole number of occurrences, 0 or more, found `-1`"],
+    );
+    for spelling in ["5.5", "\"five\"", "\" 5\"", "true"] {
+        assert_reported(
+            &refused(&miluo(), &miluo_indicator("30", spelling)),
+            &["$.records[0].count"],
+            &["expected a whole number of occurrences"],
+        );
+        let mut facts = valid();
+        facts["units"][0]["attributes"]["indicators"] = json!(5);
+        let text = facts
+            .to_string()
+            .replace(r#""indicators":5"#, &format!(r#""indicators":{spelling}"#));
+        assert_reported(
+            &refused(&shaodong(), &text),
+            &["$.units[0].attributes.indicators"],
+            &["expected a whole number"],
+        );
+    }
+}
+
+#[test]
+fn an_empty_file_says_so() {
+    for text in ["", "   \n\t\r\n", "\u{FEFF}"] {
+        let errors = refused(&shaodong(), text);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "kaohe::facts::empty");
+        assert!(
+            errors[0].message.starts_with("the file is empty"),
+            "{}",
+            errors[0].message
+        );
+    }
+}
+
+#[test]
+fn both_readers_report_the_same_position() {
+    // The issue's example: line 4 from both.
+    let errors = refused(&shaodong(), "\n\n\n{\"as_of\": }");
+    assert_eq!((errors[0].line, errors[0].column), (Some(4), Some(11)));
+    assert!(
+        errors[0].message.contains("at line 4 column 11"),
+        "{}",
+        errors[0].message
+    );
+    // A leading form feed is not JSON white space: refused by both.
+    let errors = refused(&shaodong(), &format!("\u{c}{}", valid()));
+    assert_eq!(errors[0].code, "kaohe::facts::not_json");
+    assert_eq!((errors[0].line, errors[0].column), (Some(1), Some(1)));
+    // Inside a string, columns count characters: `\q` after 市教育局.
+    let errors = refused(&shaodong(), "{\"as_of\": \"市教育局\\q\"}");
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (Some(1), Some(17)),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn ids_with_white_space_are_refused_visibly() {
+    let text = |unit_id: &str, record_unit: &str, record_id: &str| {
+        format!(
+            r#"{{"as_of": "2026-05-20",
+  "units": [{{"id": "{unit_id}", "name": "教体局", "group": "lead"}}],
+  "records": [{{"id": "{record_id}", "unit": "{record_unit}", "period": "2026-04", "kind": "returned_entry", "reported": "2026-04-10", "attributes": {{"entry": "a"}}}}]}}"#
+        )
+    };
+    // The issue's example: `jtj ` in units, `jtj` in a record.
+    let errors = refused(&miluo(), &text("jtj ", "jtj", "r1"));
+    assert_reported(
+        &errors,
+        &["$.units[0].id"],
+        &["unit id `jtj␠` ends with a space; remove it"],
+    );
+    assert_reported(
+        &errors,
+        &["$.records[0].unit"],
+        &[
+            "unknown unit `jtj`",
+            "`jtj␠` in $.units differs from it only by white space",
+        ],
+    );
+    assert!(
+        errors.iter().all(|e| !e.message.contains("did you mean")),
+        "{errors:#?}"
+    );
+    let errors = refused(&miluo(), &text("jtj", "\u{3000}jtj", "r1"));
+    assert_reported(
+        &errors,
+        &["$.records[0].unit"],
+        &["unit `<U+3000>jtj` starts with a full-width space (U+3000); remove it"],
+    );
+    let errors = refused(&miluo(), &text("jtj", "jtj", "r1\u{a0}"));
+    assert_reported(
+        &errors,
+        &["$.records[0].id"],
+        &["record id `r1<U+00A0>` ends with a no-break space (U+00A0); remove it"],
+    );
+    assert!(errors
+        .iter()
+        .all(|e| e.code == "kaohe::facts::white_space_in_id"));
+}
+
+#[test]
+fn dates_that_are_not_calendar_days_say_so() {
+    let mut facts = valid();
+    facts["records"][1]["reported"] = json!("2023-02-30");
+    assert_reported(
+        &errors(&facts),
+        &["$.records[1].reported"],
+        &["expected a date \"YYYY-MM-DD\", found \"2023-02-30\": not a calendar day"],
+    );
+    let mut facts = valid();
+    facts["records"][1]["attributes"]["due"] = json!("2023/8/22");
+    assert_reported(
+        &errors(&facts),
+        &["$.records[1].attributes.due"],
+        &["fact files take YYYY-MM-DD only: write \"2023-08-22\""],
+    );
+}
+
+#[test]
+fn a_revision_is_read_and_only_then_hashed() {
+    let plain = both(&shaodong(), &valid().to_string()).unwrap();
+    assert_eq!(plain.records.iter().filter_map(|r| r.revision).count(), 0);
+    let mut facts = valid();
+    facts["records"][1]["revision"] = json!(2);
+    let revised = both(&shaodong(), &facts.to_string()).unwrap();
+    assert_eq!(
+        revised
+            .records
+            .iter()
+            .filter_map(|r| r.revision)
+            .collect::<Vec<_>>(),
+        [2]
+    );
+    assert_ne!(plain.hash(), revised.hash());
+    facts["records"][1]["revision"] = json!(0);
+    assert!(both(&shaodong(), &facts.to_string()).is_ok());
+    for bad in [
+        json!(-1),
+        json!(1.5),
+        json!(4_294_967_296_u64),
+        json!("next"),
+    ] {
+        facts["records"][1]["revision"] = bad;
+        assert_reported(
+            &errors(&facts),
+            &["$.records[1].revision"],
+            &["expected a revision number"],
+        );
+    }
+}
+
+#[test]
+fn errors_serialise_as_data() {
+    let syntax = refused(&shaodong(), "\n{\"as_of\": }");
+    let json = serde_json::to_value(&kaohe::FactErrors { errors: syntax }).unwrap();
+    assert_eq!(
+        json,
+        json!({"errors": [{
+            "code": "kaohe::facts::not_json",
+            "severity": "error",
+            "message": "not valid JSON: expected value at line 2 column 11",
+            "path": "$",
+            "line": 2,
+            "column": 11
+        }]})
+    );
+    let mut facts = valid();
+    facts["records"][1]["unit"] = json!("jyjj");
+    let json = serde_json::to_value(&errors(&facts)[0]).unwrap();
+    assert_eq!(json["code"], "kaohe::facts::unknown_unit");
+    assert_eq!(json["path"], "$.records[1].unit");
+    assert!(json.get("line").is_none());
+}
+
+/// Every number outside strings rewritten in exponent form: `33.3` with
+/// `zeros` = 2 becomes `33300E-3`.
+fn numbers_in_exponent_form(text: &str, zeros: usize, upper: bool) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => out.extend(chars.next()),
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if c == '-' || c.is_ascii_digit() {
+            let mut number = String::from(c);
+            while let Some(&d) = chars.peek() {
+                if d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-') {
+                    number.push(d);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            assert!(!number.contains(['e', 'E']), "{number}");
+            let (sign, digits) = number
+                .strip_prefix('-')
+                .map_or(("", number.as_str()), |d| ("-", d));
+            let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+            let mantissa = format!("{whole}{fraction}{}", "0".repeat(zeros));
+            // JSON allows no leading zeros.
+            let mantissa = match mantissa.trim_start_matches('0') {
+                "" => "0",
+                m => m,
+            };
+            let exponent = -(fraction.len() as i64) - zeros as i64;
+            let e = if upper { 'E' } else { 'e' };
+            out.push_str(&format!("{sign}{mantissa}{e}{exponent}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Issue 11 §6: a shipped example gives the same facts (and hash) after a
+    /// byte-order mark, CRLF line endings and numbers in exponent form.
+    #[test]
+    fn spelling_does_not_change_the_facts(
+        example in 0usize..4,
+        bom in proptest::bool::ANY,
+        crlf in proptest::bool::ANY,
+        exponent in proptest::bool::ANY,
+        zeros in 0usize..4,
+        upper in proptest::bool::ANY,
+    ) {
+        let (name, file) = [
+            ("shaodong-2023", "2023-h2.json"),
+            ("miluo-2026", "2026-04.json"),
+            ("miluo-2026", "2026-05.json"),
+            ("example-county", "2027.json"),
+        ][example];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rulesets");
+        let rules = std::fs::read_to_string(root.join(name).join(format!("{name}.rules"))).unwrap();
+        let ruleset = Ruleset::from_source(SourceFile::new(name, rules)).unwrap();
+        let text = std::fs::read_to_string(root.join(name).join("examples").join(file)).unwrap();
+        let plain = Facts::from_json(&ruleset, &text).unwrap();
+        let mut changed = text.clone();
+        if exponent {
+            changed = numbers_in_exponent_form(&changed, zeros, upper);
+        }
+        if crlf {
+            changed = changed.replace('\n', "\r\n");
+        }
+        if bom {
+            changed.insert(0, '\u{FEFF}');
+        }
+        let respelled = both(&ruleset, &changed).unwrap();
+        proptest::prop_assert_eq!(&respelled, &plain);
+        proptest::prop_assert_eq!(respelled.hash(), plain.hash());
+    }
+}
+
+#[test]
+fn the_exponent_rewrite_rewrites() {
+    assert_eq!(
+        numbers_in_exponent_form(r#"{"a": 33.3, "b": "1.5", "c": [-2, 0, 0.05]}"#, 2, true),
+        r#"{"a": 33300E-3, "b": "1.5", "c": [-200E-2, 0E-2, 500E-4]}"#
+    );
+}
+
+/// Every fact-file error code the reader can give has a row in docs/errors.md.
+#[test]
+fn every_fact_code_is_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("src/facts/mod.rs")).unwrap();
+    let docs = std::fs::read_to_string(root.join("../../docs/errors.md")).unwrap();
+    let mut codes: Vec<&str> = source
+        .split('"')
+        .filter(|s| s.starts_with("kaohe::facts::") && s.len() > "kaohe::facts::".len())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert!(codes.len() >= 20, "{codes:?}");
+    let missing: Vec<&&str> = codes
+        .iter()
+        .filter(|c| !docs.contains(&format!("| `{c}` |")))
+        .collect();
+    assert!(missing.is_empty(), "not in docs/errors.md: {missing:?}");
+}
+
+/// Positions stay right far into a file (past the reader's buffers), in
+/// characters, for syntax errors and for the first byte that is not UTF-8.
+#[test]
+fn positions_hold_far_into_a_file() {
+    let long = "说明".repeat(30_000);
+    let text = format!("{{\"description\": \"{long}\",\n\"as_of\": \"市\\q\"}}");
+    let errors = refused(&shaodong(), &text);
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (Some(2), Some(13)),
+        "{}",
+        errors[0].message
+    );
+    let text = format!("{{\"description\": \"{long}\" \"as_of\": 1}}");
+    let errors = refused(&shaodong(), &text);
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (Some(1), Some(60_020)),
+        "{}",
+        errors[0].message
+    );
+
+    let mut bytes = b"{\"description\": \"".to_vec();
+    for _ in 0..5_000 {
+        bytes.extend_from_slice("说明说明\\n".as_bytes());
+    }
+    bytes.extend_from_slice(b"\",\n\n  \"as_of\": \"");
+    bytes.extend_from_slice(&encoding_rs::GBK.encode("二〇二三年").0);
+    bytes.extend_from_slice(b"\"}");
+    let errors = Facts::from_reader(&shaodong(), bytes.as_slice())
+        .unwrap_err()
+        .errors;
+    assert_eq!(errors[0].code, "kaohe::facts::not_utf8");
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (Some(3), Some(13)),
+        "{}",
+        errors[0].message
+    );
+}

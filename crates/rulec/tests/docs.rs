@@ -67,7 +67,7 @@ fn every_error_code_is_listed_in_docs_errors_md() {
     for known in [
         "kaohe::syntax",
         "kaohe::full_width_punctuation",
-        "kaohe::facts::invalid",
+        "kaohe::facts::repeated_key",
         "kaohe::eval::failed",
         "kaohe::case::format",
         "kaohe::cli::not_utf8",

@@ -221,6 +221,52 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "shaodong-2023__discretion_not_an_object",
         &["$.discretion: expected an object"],
     ),
+    // Files as real offices' tools write them (issue 11).
+    (
+        "miluo-2026__records_given_twice",
+        &["$.records: the key `records` is given more than once"],
+    ),
+    (
+        "miluo-2026__record_key_given_twice",
+        &["$.records[2].count: the key `count` is given more than once"],
+    ),
+    (
+        "miluo-2026__attribute_given_twice",
+        &["$.records[0].attributes.actual: the key `actual` is given more than once"],
+    ),
+    ("miluo-2026__utf16", &["$: the file is UTF-16"]),
+    (
+        "miluo-2026__gbk",
+        &["$: the file is not UTF-8 (looks like GBK): the first byte that is not UTF-8 is at line 10 column 16; save it as UTF-8"],
+    ),
+    ("miluo-2026__empty", &["$: the file is empty"]),
+    (
+        "miluo-2026__leading_form_feed",
+        &["$: not valid JSON: expected value at line 1 column 1"],
+    ),
+    (
+        "miluo-2026__number_too_many_digits",
+        &["$.records[0].attributes.required: `30.0000000000000000000000000001` has more than 28 significant digits"],
+    ),
+    (
+        "miluo-2026__count_over_limit",
+        &["$.records[2].count: expected a whole number of occurrences, 0 or more and at most 4294967295, found `5e9`"],
+    ),
+    (
+        "miluo-2026__unit_id_trailing_space",
+        &[
+            "$.units[0].id: unit id `jtj␠` ends with a space; remove it",
+            "$.records[0].unit: unknown unit `jtj` (not in $.units); `jtj␠` in $.units differs from it only by white space",
+        ],
+    ),
+    (
+        "miluo-2026__reported_february_30",
+        &["$.records[0].reported: expected a date \"YYYY-MM-DD\", found \"2026-02-30\": not a calendar day"],
+    ),
+    (
+        "miluo-2026__revision_negative",
+        &["$.records[2].revision: expected a revision number, 0 or more"],
+    ),
     // Several mistakes in one file: each is reported.
     (
         "miluo-2026__several_errors",
@@ -263,6 +309,16 @@ const ERROR_CLASSES: &[&str] = &[
     "expected a period (",
     "expected a unit id",
     "did you mean",
+    "is given more than once",
+    "the file is UTF-16",
+    "the file is not UTF-8 (looks like GBK)",
+    "the file is empty",
+    "significant digits",
+    "at most 4294967295",
+    "ends with a space; remove it",
+    "differs from it only by white space",
+    "not a calendar day",
+    "expected a revision number",
 ];
 
 fn corpus_dir() -> PathBuf {

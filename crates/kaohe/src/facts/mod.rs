@@ -9,9 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
 
 use crate::date::Date;
 use crate::limits::Limits;
@@ -20,7 +18,11 @@ use crate::ruleset::{hex_digest, Ruleset};
 use crate::suggest;
 use crate::syntax::ast::{Field, TypeRef};
 use crate::text::{Attributes, Interner, Text};
-use crate::value::Value;
+use crate::value::{exact_decimal, NumberLimit, Value};
+
+mod json;
+use json::{Input, Node, Object, Stop};
+use serde_json::value::RawValue;
 
 /// A unit being assessed (a lead unit, a township, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,14 +51,14 @@ pub struct Record {
     pub kind: Text,
     /// How many occurrences it stands for (default 1).
     pub count: u32,
+    /// Optional revision number (0 to 4294967295) of a same-day amendment;
+    /// in the canonical form (and so the hash) only when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
     /// The day it was reported to the office.
     pub reported: Date,
     /// Its attributes, as its kind declares them.
     pub attributes: Attributes,
-    /// The record's revision (JSON key `revision`, integer ≥ 0; the ledger's
-    /// `更正序号` column), when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<u32>,
     /// Set by evaluation when a late record was carried into the period it
     /// arrived in (`late carried`): the period it was about. Never in fact files.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,31 +115,23 @@ impl Facts {
     }
 
     /// Reads and validates a fact file for `ruleset` within `limits` (file
-    /// size, number of units and records).
+    /// size, number of units and records). The same reader as
+    /// [`Facts::from_reader_within`]: the same facts, the same errors.
     pub fn from_json_within(
         ruleset: &Ruleset,
         text: &str,
         limits: &Limits,
     ) -> Result<Facts, FactErrors> {
-        if text.len() > limits.max_fact_bytes {
-            return Err(over_size(text.len(), limits));
-        }
-        let top = if text.trim_start().starts_with('{') {
-            TopLevel::Object
-        } else {
-            TopLevel::Other
-        };
-        Facts::read(
-            ruleset,
-            serde_json::Deserializer::from_str(text),
-            top,
-            limits,
-        )
+        Facts::read(ruleset, text.as_bytes(), limits)
     }
 
     /// Reads and validates a fact file from `reader` (a file, a socket) within
     /// the default [`Limits`], without holding the file's text in memory:
     /// records are validated as they stream in.
+    ///
+    /// The bytes must be UTF-8 (a leading byte-order mark is skipped); UTF-16
+    /// and other encodings are refused with the line and column of the first
+    /// byte that is not UTF-8 (`docs/facts.md`, "Encoding").
     pub fn from_reader(ruleset: &Ruleset, reader: impl std::io::Read) -> Result<Facts, FactErrors> {
         Facts::from_reader_within(ruleset, reader, &Limits::default())
     }
@@ -149,64 +143,21 @@ impl Facts {
         reader: impl std::io::Read,
         limits: &Limits,
     ) -> Result<Facts, FactErrors> {
-        use std::io::BufRead as _;
-        let read = std::cell::Cell::new(0usize);
-        let mut reader = std::io::BufReader::with_capacity(
-            1 << 16,
-            Limited {
-                inner: reader,
-                read: &read,
-                max: limits.max_fact_bytes,
-            },
-        );
-        let not_read = |e: std::io::Error| {
-            if read.get() > limits.max_fact_bytes {
-                over_size(read.get(), limits)
-            } else {
-                not_json(serde_json::Error::io(e))
-            }
-        };
-        // The first byte that is not white space says whether records can stream.
-        let top = loop {
-            let buffer = reader.fill_buf().map_err(not_read)?;
-            if buffer.is_empty() {
-                break TopLevel::Other;
-            }
-            let blank = buffer
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-            let first = buffer.get(blank).copied();
-            reader.consume(blank);
-            match first {
-                Some(b'{') => break TopLevel::Object,
-                Some(_) => break TopLevel::Other,
-                None => continue,
-            }
-        };
-        let result = Facts::read(
-            ruleset,
-            serde_json::Deserializer::from_reader(reader),
-            top,
-            limits,
-        );
-        if read.get() > limits.max_fact_bytes {
-            return Err(over_size(read.get(), limits));
-        }
-        result
+        Facts::read(ruleset, reader, limits)
     }
 
-    fn read<'de, R: serde_json::de::Read<'de>>(
+    /// The one reader behind every entry point.
+    fn read(
         ruleset: &Ruleset,
-        mut deserializer: serde_json::Deserializer<R>,
-        top: TopLevel,
+        reader: impl std::io::Read,
         limits: &Limits,
     ) -> Result<Facts, FactErrors> {
         let over = |path: &str, what: String, limit: &str, value: usize| FactErrors {
-            errors: vec![FactError {
-                path: path.to_owned(),
-                message: format!("{what} over the limit `{limit}` = {value}"),
-            }],
+            errors: vec![FactError::new(
+                "kaohe::facts::over_limit",
+                path,
+                format!("{what} over the limit `{limit}` = {value}"),
+            )],
         };
         let mut validator = Validator {
             ruleset,
@@ -215,36 +166,57 @@ impl Facts {
             // Records share the ruleset's kind texts (the engine finds kinds by pointer).
             interner: Interner::with_texts(ruleset.kinds().iter().cloned()),
         };
+        let mut input = Input::new(reader, limits.max_fact_bytes);
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.
-        let (top, streamed) = match top {
-            TopLevel::Object => validator
-                .stream(&mut deserializer, limits)
-                .map_err(not_json)?,
-            TopLevel::Other => {
-                let json = <Json as serde::Deserialize>::deserialize(&mut deserializer)
-                    .and_then(|json| deserializer.end().map(|()| json))
-                    .map_err(not_json)?;
-                let Some(top) = validator.object(&json, "$").cloned() else {
-                    return Err(FactErrors {
-                        errors: validator.errors,
-                    });
-                };
-                (top, None)
+        let outcome = {
+            // serde_json reads byte by byte: fast only from a `BufReader`.
+            let buffered = std::io::BufReader::with_capacity(json::BUFFER, &mut input);
+            let mut deserializer = serde_json::Deserializer::from_reader(buffered);
+            validator.stream(&mut deserializer, limits)
+        };
+        // The end of the file in the middle of a character (a syntax error
+        // elsewhere stands as it is).
+        if outcome
+            .as_ref()
+            .map_or_else(serde_json::Error::is_eof, |_| true)
+        {
+            input.check_end();
+        }
+        let (top, streamed) = match (input.stop.take(), outcome) {
+            (Some(stop), _) => return Err(stopped(stop, limits)),
+            (None, Err(e)) if e.is_eof() && input.is_blank() => {
+                return Err(FactErrors {
+                    errors: vec![FactError::new(
+                    "kaohe::facts::empty",
+                    "$",
+                    "the file is empty: a fact file is a JSON object with as_of, units and records",
+                )],
+                })
             }
+            (None, Err(e)) => {
+                let (at, trailing_comma) = input.at(e.line() as u64, e.column() as u64);
+                return Err(not_json(&e, at, trailing_comma));
+            }
+            (None, Ok(None)) => {
+                return Err(FactErrors {
+                    errors: validator.errors,
+                })
+            }
+            (None, Ok(Some(read))) => read,
         };
         let record_count = streamed.as_ref().map_or_else(
             || {
                 top.get("records")
-                    .and_then(Json::as_array)
-                    .map_or(0, Vec::len)
+                    .and_then(Node::as_array)
+                    .map_or(0, <[Node]>::len)
             },
             |s| s.count,
         );
         let unit_count = top
             .get("units")
-            .and_then(Json::as_array)
-            .map_or(0, Vec::len);
+            .and_then(Node::as_array)
+            .map_or(0, <[Node]>::len);
         for (count, key, limit, name) in [
             (record_count, "records", limits.max_records, "max_records"),
             (unit_count, "units", limits.max_units, "max_units"),
@@ -268,64 +240,138 @@ impl Facts {
     }
 }
 
-/// Whether a fact file's top level is an object (whose records stream) or
-/// something else (read whole, to report what it is).
-#[derive(Clone, Copy)]
-enum TopLevel {
-    Object,
-    Other,
-}
-
-fn not_json(e: serde_json::Error) -> FactErrors {
+/// A syntax error, at the line and column (in characters) reading stopped at.
+fn not_json(
+    e: &serde_json::Error,
+    (line, column): (u64, u64),
+    after_trailing_comma: bool,
+) -> FactErrors {
+    let text = e.to_string();
+    let what = match text.rfind(" at line ") {
+        Some(at) if e.line() > 0 => text.get(..at).unwrap_or(&text),
+        _ => &text,
+    };
+    let what = if after_trailing_comma && what == "expected value" {
+        "trailing comma"
+    } else {
+        what
+    };
+    let mut error = FactError::new(
+        "kaohe::facts::not_json",
+        "$",
+        format!("not valid JSON: {what} at line {line} column {column}"),
+    );
+    error.line = Some(line);
+    error.column = Some(column);
     FactErrors {
-        errors: vec![FactError {
-            path: "$".to_owned(),
-            message: format!("not valid JSON: {e}"),
-        }],
+        errors: vec![error],
     }
 }
 
-fn over_size(bytes: usize, limits: &Limits) -> FactErrors {
-    FactErrors {
-        errors: vec![FactError {
-            path: "$".to_owned(),
-            message: format!(
+/// Why reading stopped before the JSON was read.
+fn stopped(stop: Stop, limits: &Limits) -> FactErrors {
+    let error = match stop {
+        Stop::OverSize(bytes) => FactError::new(
+            "kaohe::facts::over_limit",
+            "$",
+            format!(
                 "the fact file's {bytes} bytes are over the limit `max_fact_bytes` = {}",
                 limits.max_fact_bytes
             ),
-        }],
-    }
-}
-
-/// A reader that fails once more than `max` bytes came through.
-struct Limited<'c, R> {
-    inner: R,
-    read: &'c std::cell::Cell<usize>,
-    max: usize,
-}
-
-impl<R: std::io::Read> std::io::Read for Limited<'_, R> {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buffer)?;
-        self.read.set(self.read.get().saturating_add(n));
-        if self.read.get() > self.max {
-            return Err(std::io::Error::other("over max_fact_bytes"));
+        ),
+        Stop::Utf16 { big_endian } => FactError::new(
+            "kaohe::facts::utf16",
+            "$",
+            format!(
+                "the file is UTF-16 ({}), not UTF-8; save it as UTF-8",
+                if big_endian {
+                    "big-endian"
+                } else {
+                    "little-endian"
+                }
+            ),
+        ),
+        Stop::NotUtf8 {
+            line,
+            column,
+            looks_like,
+        } => {
+            let looks = looks_like
+                .map(|l| format!(" (looks like {l})"))
+                .unwrap_or_default();
+            let mut error = FactError::new(
+                "kaohe::facts::not_utf8",
+                "$",
+                format!(
+                    "the file is not UTF-8{looks}: the first byte that is not UTF-8 is at line {line} column {column}; save it as UTF-8"
+                ),
+            );
+            error.line = Some(line);
+            error.column = Some(column);
+            error
         }
-        Ok(n)
+        Stop::Io(message) => FactError::new(
+            "kaohe::facts::io",
+            "$",
+            format!("cannot read the fact file: {message}"),
+        ),
+    };
+    FactErrors {
+        errors: vec![error],
     }
 }
 
 /// One problem in a fact file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+///
+/// Serialises (errors as data, `docs/errors.md`) to
+/// `{"code", "severity", "message", "path"}`, with `line` and `column` when the
+/// problem is in the file's bytes (encoding, JSON syntax) rather than in a value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct FactError {
+    /// Stable code, `kaohe::facts::…` (listed in `docs/errors.md`).
+    pub code: &'static str,
     /// Where, as a JSON path: `$.records[3].attributes.tier`.
     pub path: String,
-    /// What was expected and what was found.
+    /// What was expected and what was found (and what to do, where it helps).
     pub message: String,
+    /// The line (1-based) of a problem in the file's bytes or JSON syntax.
+    pub line: Option<u64>,
+    /// The column (1-based, in characters) of a problem in the file's bytes or JSON syntax.
+    pub column: Option<u64>,
 }
 
-/// Every problem found in a fact file (never empty).
+impl FactError {
+    fn new(code: &'static str, path: &str, message: impl Into<String>) -> FactError {
+        FactError {
+            code,
+            path: path.to_owned(),
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+}
+
+impl Serialize for FactError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", self.code)?;
+        map.serialize_entry("severity", "error")?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(line) = self.line {
+            map.serialize_entry("line", &line)?;
+        }
+        if let Some(column) = self.column {
+            map.serialize_entry("column", &column)?;
+        }
+        map.end()
+    }
+}
+
+/// Every problem found in a fact file (never empty); serialises to `{"errors": [...]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactErrors {
     /// The problems, in the order of the file.
@@ -354,44 +400,126 @@ struct Validator<'r> {
     interner: Interner,
 }
 
-fn describe(json: &Json) -> String {
+fn describe(json: &Node) -> String {
     match json {
-        Json::Null => "null".to_owned(),
-        Json::Bool(b) => format!("`{b}`"),
-        Json::Number(n) => format!("`{n}`"),
-        Json::String(s) => format!("\"{s}\""),
-        Json::Array(_) => "an array".to_owned(),
-        Json::Object(_) => "an object".to_owned(),
+        Node::Null => "null".to_owned(),
+        Node::Bool(b) => format!("`{b}`"),
+        Node::Number(n) => format!("`{n}`"),
+        Node::String(s) => format!("\"{s}\""),
+        Node::Array(_) => "an array".to_owned(),
+        Node::Object(_) => "an object".to_owned(),
     }
 }
 
+/// A text with its leading and trailing white space made visible: `jtj␠`.
+fn visible(text: &str) -> String {
+    let core = text.trim();
+    let show = |c: char| match c {
+        ' ' => "␠".to_owned(),
+        '\t' => "␉".to_owned(),
+        c => format!("<U+{:04X}>", u32::from(c)),
+    };
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len();
+    let lead: String = text
+        .get(..start)
+        .unwrap_or_default()
+        .chars()
+        .map(show)
+        .collect();
+    let trail: String = text
+        .get(end..)
+        .unwrap_or_default()
+        .chars()
+        .map(show)
+        .collect();
+    format!("{lead}{core}{trail}")
+}
+
+/// The name of a white-space character, for messages.
+fn space_name(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        '\t' => "a tab".to_owned(),
+        '\u{00A0}' => "a no-break space (U+00A0)".to_owned(),
+        '\u{3000}' => "a full-width space (U+3000)".to_owned(),
+        c => format!("white space (U+{:04X})", u32::from(c)),
+    }
+}
+
+/// Why a text that should be a date is not one, past "expected a date".
+fn date_note(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.get(4) == Some(&b'-')
+        && bytes.get(7) == Some(&b'-')
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if shaped {
+        return ": not a calendar day".to_owned();
+    }
+    // Another spelling of a real day: say how to write it.
+    let parts: Vec<&str> = text
+        .trim_end_matches('日')
+        .split(['-', '/', '.', '年', '月'])
+        .collect();
+    if let [y, m, d] = parts.as_slice() {
+        let number = |s: &str| s.parse::<u8>().ok();
+        if let (Ok(y), Some(m), Some(d)) = (y.parse::<i32>(), number(m), number(d)) {
+            if y >= 1000 {
+                if let Some(date) = Date::new(y, m, d) {
+                    return format!(" (fact files take YYYY-MM-DD only: write \"{date}\")");
+                }
+            }
+        }
+    }
+    String::new()
+}
+
 impl Validator<'_> {
-    fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(FactError {
-            path: path.to_owned(),
-            message: message.into(),
-        });
+    fn error(&mut self, code: &'static str, path: &str, message: impl Into<String>) {
+        self.errors.push(FactError::new(code, path, message));
     }
 
-    fn object<'j>(&mut self, json: &'j Json, path: &str) -> Option<&'j Map<String, Json>> {
+    /// `json` as an object; a key given twice in it is an error at its path.
+    fn object<'j>(&mut self, json: &'j Node, path: &str) -> Option<&'j Object> {
         let object = json.as_object();
-        if object.is_none() {
-            self.error(
+        match object {
+            None => self.error(
+                "kaohe::facts::wrong_type",
                 path,
                 format!("expected an object, found {}", describe(json)),
-            );
+            ),
+            Some(o) => {
+                for key in &o.repeated {
+                    self.repeated_key(path, key);
+                }
+            }
         }
         object
     }
 
+    fn repeated_key(&mut self, path: &str, key: &str) {
+        self.error(
+            "kaohe::facts::repeated_key",
+            &format!("{path}.{key}"),
+            format!(
+                "the key `{key}` is given more than once in this object; keep one (a JSON reader would silently use only one of them)"
+            ),
+        );
+    }
+
     /// Reports keys of `object` not in `allowed`.
-    fn only_keys(&mut self, object: &Map<String, Json>, allowed: &[&str], path: &str) {
+    fn only_keys(&mut self, object: &Object, allowed: &[&str], path: &str) {
         for key in object.keys() {
             if !allowed.contains(&key.as_str()) {
                 let help = suggest::did_you_mean(key, allowed.iter().copied())
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
                 self.error(
+                    "kaohe::facts::unexpected_field",
                     &format!("{path}.{key}"),
                     format!(
                         "unexpected field `{key}` (expected one of {}){help}",
@@ -402,44 +530,157 @@ impl Validator<'_> {
         }
     }
 
-    fn string<'j>(
-        &mut self,
-        object: &'j Map<String, Json>,
-        key: &str,
-        path: &str,
-    ) -> Option<&'j str> {
+    fn string<'j>(&mut self, object: &'j Object, key: &str, path: &str) -> Option<&'j str> {
         match object.get(key) {
-            Some(Json::String(s)) if !s.trim().is_empty() => Some(s),
+            Some(Node::String(s)) if !s.trim().is_empty() => Some(s),
             Some(other) => {
                 self.error(
+                    "kaohe::facts::wrong_type",
                     &format!("{path}.{key}"),
                     format!("expected a non-empty string, found {}", describe(other)),
                 );
                 None
             }
             None => {
-                self.error(path, format!("missing field `{key}`"));
-                None
-            }
-        }
-    }
-
-    fn date(&mut self, json: &Json, path: &str) -> Option<Date> {
-        match json.as_str().map(Date::from_str) {
-            Some(Ok(date)) => Some(date),
-            _ => {
                 self.error(
+                    "kaohe::facts::missing_field",
                     path,
-                    format!("expected a date \"YYYY-MM-DD\", found {}", describe(json)),
+                    format!("missing field `{key}`"),
                 );
                 None
             }
         }
     }
 
+    /// Reports an id (`what`: "unit id", …) with leading or trailing white
+    /// space; ids are never trimmed silently. `true` when it had some.
+    fn spaced(&mut self, what: &str, id: &str, path: &str) -> bool {
+        let (side, c) = match (id.chars().next(), id.chars().last()) {
+            (Some(c), _) if c.is_whitespace() => ("starts", c),
+            (_, Some(c)) if c.is_whitespace() => ("ends", c),
+            _ => return false,
+        };
+        self.error(
+            "kaohe::facts::white_space_in_id",
+            path,
+            format!(
+                "{what} `{}` {side} with {}; remove it",
+                visible(id),
+                space_name(c)
+            ),
+        );
+        true
+    }
+
+    /// What to add to "unknown unit `id`": the id it differs from only by
+    /// white space, or the closest known ids.
+    fn unknown_unit_help<'a>(
+        &self,
+        id: &str,
+        known: impl Iterator<Item = &'a str> + Clone,
+    ) -> String {
+        let spaced = known
+            .clone()
+            .find(|k| *k != id && k.trim() == id.trim())
+            .or_else(|| {
+                self.unit_ids_seen
+                    .iter()
+                    .map(String::as_str)
+                    .find(|k| *k != id && k.trim() == id.trim())
+            });
+        if let Some(k) = spaced {
+            return format!(
+                "; `{}` in $.units differs from it only by white space",
+                visible(k)
+            );
+        }
+        suggest::did_you_mean(id, known)
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default()
+    }
+
+    fn date(&mut self, json: &Node, path: &str) -> Option<Date> {
+        match json.as_str().map(Date::from_str) {
+            Some(Ok(date)) => Some(date),
+            _ => {
+                let note = json.as_str().map(date_note).unwrap_or_default();
+                self.error(
+                    "kaohe::facts::not_a_date",
+                    path,
+                    format!(
+                        "expected a date \"YYYY-MM-DD\", found {}{note}",
+                        describe(json)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole number 0 to 4294967295 (`count`, `revision`), in any JSON
+    /// spelling (`5`, `5.0`, `5e0`) or as a string holding one (`"5"`).
+    fn whole(&mut self, json: &Node, what: &str, path: &str) -> Option<u32> {
+        let written = match json {
+            Node::Number(t) | Node::String(t) => t.as_str(),
+            other => {
+                self.error(
+                    "kaohe::facts::wrong_type",
+                    path,
+                    format!("expected {what}, 0 or more, found {}", describe(other)),
+                );
+                return None;
+            }
+        };
+        let found = describe(json);
+        match exact_decimal(written) {
+            Err(NumberLimit::NotANumber) => {
+                self.error(
+                    "kaohe::facts::wrong_type",
+                    path,
+                    format!("expected {what}, 0 or more, found {found}"),
+                );
+                None
+            }
+            Err(limit) => {
+                self.error(
+                    "kaohe::facts::number_limit",
+                    path,
+                    format!(
+                        "expected {what}, 0 or more and at most {}, found {found}, which {}",
+                        u32::MAX,
+                        limit.describe()
+                    ),
+                );
+                None
+            }
+            Ok(d) if d.is_sign_negative() && !d.is_zero() || !d.fract().is_zero() => {
+                self.error(
+                    "kaohe::facts::wrong_type",
+                    path,
+                    format!("expected {what}, 0 or more, found {found}"),
+                );
+                None
+            }
+            Ok(d) => match u32::try_from(d) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    self.error(
+                        "kaohe::facts::number_limit",
+                        path,
+                        format!(
+                            "expected {what}, 0 or more and at most {}, found {found}",
+                            u32::MAX
+                        ),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
     /// Validates the top-level members; records (and the units they refer to)
     /// may already have been validated while streaming.
-    fn facts(&mut self, top: &Map<String, Json>, streamed: Option<Streamed>) -> Option<Facts> {
+    fn facts(&mut self, top: &Object, streamed: Option<Streamed>) -> Option<Facts> {
         self.only_keys(
             top,
             &[
@@ -453,8 +694,9 @@ impl Validator<'_> {
             "$",
         );
         if let Some(d) = top.get("description") {
-            if !d.is_string() {
+            if d.as_str().is_none() {
                 self.error(
+                    "kaohe::facts::wrong_type",
                     "$.description",
                     format!("expected a string, found {}", describe(d)),
                 );
@@ -463,7 +705,11 @@ impl Validator<'_> {
         let as_of = match top.get("as_of") {
             Some(j) => self.date(j, "$.as_of"),
             None => {
-                self.error("$", "missing field `as_of` (the evaluation date)");
+                self.error(
+                    "kaohe::facts::missing_field",
+                    "$",
+                    "missing field `as_of` (the evaluation date)",
+                );
                 None
             }
         };
@@ -508,11 +754,12 @@ impl Validator<'_> {
         Some(facts)
     }
 
-    fn array<'j>(&mut self, json: Option<&'j Json>, path: &str, required: bool) -> &'j [Json] {
+    fn array<'j>(&mut self, json: Option<&'j Node>, path: &str, required: bool) -> &'j [Node] {
         match json {
-            Some(Json::Array(items)) => items,
+            Some(Node::Array(items)) => items,
             Some(other) => {
                 self.error(
+                    "kaohe::facts::wrong_type",
                     path,
                     format!("expected an array, found {}", describe(other)),
                 );
@@ -521,14 +768,18 @@ impl Validator<'_> {
             None => {
                 if required {
                     let (parent, key) = path.rsplit_once('.').unwrap_or(("$", path));
-                    self.error(parent, format!("missing field `{key}`"));
+                    self.error(
+                        "kaohe::facts::missing_field",
+                        parent,
+                        format!("missing field `{key}`"),
+                    );
                 }
                 &[]
             }
         }
     }
 
-    fn periods(&mut self, json: Option<&Json>) -> Vec<Period> {
+    fn periods(&mut self, json: Option<&Node>) -> Vec<Period> {
         let items = self.array(json, "$.periods", false);
         let mut periods = BTreeSet::new();
         for (i, item) in items.iter().enumerate() {
@@ -539,7 +790,7 @@ impl Validator<'_> {
         periods.into_iter().collect()
     }
 
-    fn period(&mut self, json: &Json, path: &str) -> Option<Period> {
+    fn period(&mut self, json: &Node, path: &str) -> Option<Period> {
         let unit = self.ruleset.period_unit();
         let expected = match unit {
             crate::syntax::ast::PeriodUnit::Month => "a month \"YYYY-MM\"",
@@ -548,6 +799,7 @@ impl Validator<'_> {
         let period = json.as_str().and_then(|s| Period::from_str(s).ok());
         let Some(period) = period.filter(|p| p.is_unit(unit)) else {
             self.error(
+                "kaohe::facts::not_a_period",
                 path,
                 format!("expected {expected}, found {}", describe(json)),
             );
@@ -556,6 +808,7 @@ impl Validator<'_> {
         if let Some((from, to)) = self.ruleset.effective() {
             if period.end() < from || period.start() > to {
                 self.error(
+                    "kaohe::facts::outside_effective",
                     path,
                     format!(
                         "period {period} is outside the ruleset's effective range {from} to {to}"
@@ -567,7 +820,7 @@ impl Validator<'_> {
         Some(period)
     }
 
-    fn units(&mut self, json: Option<&Json>) -> Vec<Unit> {
+    fn units(&mut self, json: Option<&Node>) -> Vec<Unit> {
         let items = self.array(json, "$.units", true);
         let mut units: Vec<Unit> = Vec::new();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -581,8 +834,10 @@ impl Validator<'_> {
             let name = self.string(object, "name", &path).map(str::to_owned);
             let group = self.string(object, "group", &path).map(str::to_owned);
             if let Some(id) = &id {
+                self.spaced("unit id", id, &format!("{path}.id"));
                 if let Some(first) = seen.get(id) {
                     self.error(
+                        "kaohe::facts::duplicate_unit",
                         &format!("{path}.id"),
                         format!("duplicate unit id `{id}` (first used at $.units[{first}])"),
                     );
@@ -603,6 +858,7 @@ impl Validator<'_> {
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
                 self.error(
+                    "kaohe::facts::unknown_group",
                     &format!("{path}.group"),
                     format!(
                         "unknown group `{group}` (expected one of {}){help}",
@@ -631,7 +887,7 @@ impl Validator<'_> {
 
     fn records(
         &mut self,
-        json: Option<&Json>,
+        json: Option<&Node>,
         units: &BTreeMap<Text, Text>,
         as_of: Option<Date>,
     ) -> Vec<Record> {
@@ -649,7 +905,7 @@ impl Validator<'_> {
     fn record(
         &mut self,
         i: usize,
-        item: &Json,
+        item: &Node,
         units: Option<&BTreeMap<Text, Text>>,
         as_of: Option<Date>,
     ) -> Option<Record> {
@@ -663,6 +919,7 @@ impl Validator<'_> {
                 "period",
                 "kind",
                 "count",
+                "revision",
                 "reported",
                 "attributes",
             ],
@@ -671,12 +928,14 @@ impl Validator<'_> {
         let unit = self
             .string(object, "unit", &path)
             .map(|u| self.interner.intern(u));
-        if let (Some(u), Some(units)) = (&unit, units) {
+        let unit_spaced = unit
+            .as_ref()
+            .is_some_and(|u| self.spaced("unit", u, &format!("{path}.unit")));
+        if let (Some(u), Some(units), false) = (&unit, units, unit_spaced) {
             if !units.contains_key(u.as_str()) && !self.unit_ids_seen.contains(u.as_str()) {
-                let help = suggest::did_you_mean(u, units.keys().map(Text::as_str))
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_default();
+                let help = self.unknown_unit_help(u, units.keys().map(Text::as_str));
                 self.error(
+                    "kaohe::facts::unknown_unit",
                     &format!("{path}.unit"),
                     format!("unknown unit `{u}` (not in $.units){help}"),
                 );
@@ -685,7 +944,11 @@ impl Validator<'_> {
         let period = match object.get("period") {
             Some(j) => self.period(j, &format!("{path}.period")),
             None => {
-                self.error(&path, "missing field `period`");
+                self.error(
+                    "kaohe::facts::missing_field",
+                    &path,
+                    "missing field `period`",
+                );
                 None
             }
         };
@@ -693,6 +956,7 @@ impl Validator<'_> {
             Some(j) => self.date(j, &format!("{path}.reported")),
             None => {
                 self.error(
+                    "kaohe::facts::missing_field",
                     &path,
                     "missing field `reported` (the day the fact reached the office)",
                 );
@@ -702,6 +966,7 @@ impl Validator<'_> {
         if let (Some(reported), Some(as_of)) = (reported, as_of) {
             if reported > as_of {
                 self.error(
+                    "kaohe::facts::reported_after_as_of",
                     &format!("{path}.reported"),
                     format!("reported {reported} is after the evaluation date `as_of` {as_of}"),
                 );
@@ -709,32 +974,30 @@ impl Validator<'_> {
         }
         let count = match object.get("count") {
             None => Some(1),
-            Some(Json::Number(n)) => match n.as_u64().and_then(|c| u32::try_from(c).ok()) {
-                Some(c) => Some(c),
-                None => {
-                    self.error(
-                        &format!("{path}.count"),
-                        format!("expected a whole number of occurrences, 0 or more, found `{n}`"),
-                    );
-                    None
-                }
-            },
-            Some(other) => {
-                self.error(
-                    &format!("{path}.count"),
-                    format!(
-                        "expected a whole number of occurrences, 0 or more, found {}",
-                        describe(other)
-                    ),
-                );
-                None
-            }
+            Some(json) => self.whole(
+                json,
+                "a whole number of occurrences",
+                &format!("{path}.count"),
+            ),
+        };
+        let revision = match object.get("revision") {
+            None => Some(None),
+            Some(json) => self
+                .whole(json, "a revision number", &format!("{path}.revision"))
+                .map(Some),
         };
         let id = match object.get("id") {
             None => Some(None),
-            Some(Json::String(s)) if !s.is_empty() => Some(Some(Text::from(s))),
+            Some(Node::String(s)) if !s.is_empty() => {
+                if self.spaced("record id", s, &format!("{path}.id")) {
+                    None
+                } else {
+                    Some(Some(Text::from(s.as_str())))
+                }
+            }
             Some(other) => {
                 self.error(
+                    "kaohe::facts::wrong_type",
                     &format!("{path}.id"),
                     format!("expected a non-empty string, found {}", describe(other)),
                 );
@@ -754,6 +1017,7 @@ impl Validator<'_> {
                 .map(|h| format!("; {h}"))
                 .unwrap_or_default();
             self.error(
+                "kaohe::facts::unknown_kind",
                 &format!("{path}.kind"),
                 format!("unknown record kind `{kind}`{help}"),
             );
@@ -765,8 +1029,15 @@ impl Validator<'_> {
             fields,
             &format!("{path}.attributes"),
         );
-        if let (Some(unit), Some(period), Some(reported), Some(count), Some(id), Some(attributes)) =
-            (unit, period, reported, count, id, attributes)
+        if let (
+            Some(unit),
+            Some(period),
+            Some(reported),
+            Some(count),
+            Some(revision),
+            Some(id),
+            Some(attributes),
+        ) = (unit, period, reported, count, revision, id, attributes)
         {
             return Some(Record {
                 id,
@@ -774,9 +1045,9 @@ impl Validator<'_> {
                 period,
                 kind,
                 count,
+                revision,
                 reported,
                 attributes,
-                revision: None,
                 carried_from: None,
             });
         }
@@ -785,7 +1056,7 @@ impl Validator<'_> {
 
     fn discretion(
         &mut self,
-        json: Option<&Json>,
+        json: Option<&Node>,
         units: &BTreeMap<Text, Text>,
     ) -> BTreeMap<Period, Vec<String>> {
         let mut out = BTreeMap::new();
@@ -793,10 +1064,10 @@ impl Validator<'_> {
         let Some(object) = self.object(json, "$.discretion") else {
             return out;
         };
-        for (key, value) in object {
+        for (key, value) in &object.members {
             let path = format!("$.discretion.{key}");
             let Ok(period) = Period::from_str(key) else {
-                self.error(&path, format!("expected a period (\"YYYY-MM\", \"YYYY-Qn\" or \"YYYY\") as key, found \"{key}\""));
+                self.error("kaohe::facts::not_a_period", &path, format!("expected a period (\"YYYY-MM\", \"YYYY-Qn\" or \"YYYY\") as key, found \"{key}\""));
                 continue;
             };
             let items = self.array(Some(value), &path, true);
@@ -806,15 +1077,25 @@ impl Validator<'_> {
                 match item.as_str() {
                     Some(id) if units.contains_key(id) || self.unit_ids_seen.contains(id) => {
                         if order.iter().any(|o| o == id) {
-                            self.error(&item_path, format!("unit `{id}` is listed twice"));
+                            self.error(
+                                "kaohe::facts::listed_twice",
+                                &item_path,
+                                format!("unit `{id}` is listed twice"),
+                            );
                         } else {
                             order.push(id.to_owned());
                         }
                     }
                     Some(id) => {
-                        self.error(&item_path, format!("unknown unit `{id}` (not in $.units)"))
+                        let help = self.unknown_unit_help(id, units.keys().map(Text::as_str));
+                        self.error(
+                            "kaohe::facts::unknown_unit",
+                            &item_path,
+                            format!("unknown unit `{id}` (not in $.units){help}"),
+                        )
                     }
                     None => self.error(
+                        "kaohe::facts::wrong_type",
                         &item_path,
                         format!("expected a unit id, found {}", describe(item)),
                     ),
@@ -829,11 +1110,11 @@ impl Validator<'_> {
     /// field present, no extra field, every value of its type.
     fn attributes(
         &mut self,
-        json: Option<&Json>,
+        json: Option<&Node>,
         fields: &[Field],
         path: &str,
     ) -> Option<Attributes> {
-        let empty = Map::new();
+        let empty = Object::default();
         let object = match json {
             None => &empty,
             Some(j) => self.object(j, path)?,
@@ -852,6 +1133,7 @@ impl Validator<'_> {
                     format!("declared: {}", names.join(", "))
                 };
                 self.error(
+                    "kaohe::facts::unexpected_attribute",
                     &format!("{path}.{key}"),
                     format!("unexpected attribute `{key}` ({expected}){help}"),
                 );
@@ -861,10 +1143,11 @@ impl Validator<'_> {
             let name = &field.name.name;
             let field_path = format!("{path}.{name}");
             match object.get(name) {
-                None | Some(Json::Null) if field.ty.optional => {
+                None | Some(Node::Null) if field.ty.optional => {
                     values.push((self.interner.intern(name), Value::Absent));
                 }
                 None => self.error(
+                    "kaohe::facts::missing_attribute",
                     path,
                     format!(
                         "missing attribute `{name}` ({})",
@@ -907,21 +1190,48 @@ impl Validator<'_> {
         }
     }
 
-    fn value(&mut self, json: &Json, ty: &TypeRef, path: &str) -> Option<Value> {
+    fn value(&mut self, json: &Node, ty: &TypeRef, path: &str) -> Option<Value> {
         let value = match (ty.name.name.as_str(), json) {
-            ("integer", Json::Number(n)) => Decimal::from_str_exact(&n.to_string())
-                .ok()
-                .filter(|d| d.fract().is_zero())
-                .map(Value::Number),
-            ("decimal", Json::Number(n)) => Decimal::from_str_exact(&n.to_string())
-                .ok()
-                .map(Value::Number),
-            ("decimal", Json::String(s)) => Decimal::from_str_exact(s).ok().map(Value::Number),
-            ("date", Json::String(s)) => Date::from_str(s).ok().map(Value::Date),
-            ("text", Json::String(s)) => Some(Value::Text(self.interner.intern(s))),
-            ("bool", Json::Bool(b)) => Some(Value::Bool(*b)),
+            // Numbers: every JSON spelling, or a string holding one, read exactly.
+            ("integer" | "decimal", Node::Number(t) | Node::String(t)) => {
+                let whole = ty.name.name == "integer";
+                match exact_decimal(t) {
+                    Ok(d) if whole && !d.fract().is_zero() => None,
+                    Ok(d) => Some(Value::Number(d)),
+                    Err(NumberLimit::NotANumber) => None,
+                    Err(limit) => {
+                        self.error(
+                            "kaohe::facts::number_limit",
+                            path,
+                            format!(
+                                "{} {}: kaohe reads numbers exactly and cannot hold it",
+                                describe(json),
+                                limit.describe()
+                            ),
+                        );
+                        return None;
+                    }
+                }
+            }
+            ("date", Node::String(s)) => match Date::from_str(s) {
+                Ok(d) => Some(Value::Date(d)),
+                Err(_) => {
+                    self.error(
+                        "kaohe::facts::not_a_date",
+                        path,
+                        format!(
+                            "expected a date \"YYYY-MM-DD\", found {}{}",
+                            describe(json),
+                            date_note(s)
+                        ),
+                    );
+                    return None;
+                }
+            },
+            ("text", Node::String(s)) => Some(Value::Text(self.interner.intern(s))),
+            ("bool", Node::Bool(b)) => Some(Value::Bool(*b)),
             ("integer" | "decimal" | "date" | "text" | "bool", _) => None,
-            (levels, Json::String(s)) => {
+            (levels, Node::String(s)) => {
                 let ruleset = self.ruleset;
                 ruleset
                     .levels(levels)
@@ -937,6 +1247,7 @@ impl Validator<'_> {
         if value.is_none() {
             let expected = self.type_description(ty);
             self.error(
+                "kaohe::facts::wrong_type",
                 path,
                 format!("expected {expected}, found {}", describe(json)),
             );
@@ -955,6 +1266,7 @@ fn record_order(a: &Record, b: &Record) -> std::cmp::Ordering {
         &a.id,
         &a.attributes,
         a.count,
+        a.revision,
     )
         .cmp(&(
             &b.period,
@@ -964,6 +1276,7 @@ fn record_order(a: &Record, b: &Record) -> std::cmp::Ordering {
             &b.id,
             &b.attributes,
             b.count,
+            b.revision,
         ))
 }
 
@@ -1007,36 +1320,36 @@ struct Deferred {
 impl Validator<'_> {
     /// Validates the units, then checks the records streamed before them:
     /// their units exist and they were reported by `as_of`.
-    fn finish_deferred(&mut self, top: &Map<String, Json>, d: Deferred) -> Streamed {
+    fn finish_deferred(&mut self, top: &Object, d: Deferred) -> Streamed {
         let saved = std::mem::take(&mut self.errors);
         let units = self.units(top.get("units"));
         let unit_errors = std::mem::replace(&mut self.errors, saved);
         let ids: BTreeMap<&str, ()> = units.iter().map(|u| (u.id.as_str(), ())).collect();
         let as_of = top
             .get("as_of")
-            .and_then(Json::as_str)
+            .and_then(Node::as_str)
             .and_then(|s| Date::from_str(s).ok());
         let mut errors = d.errors;
         for (record, i) in d.records.iter().zip(&d.positions) {
             if !ids.contains_key(record.unit.as_str())
                 && !self.unit_ids_seen.contains(record.unit.as_str())
             {
-                let help = suggest::did_you_mean(&record.unit, ids.keys().copied())
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_default();
-                errors.push(FactError {
-                    path: format!("$.records[{i}].unit"),
-                    message: format!("unknown unit `{}` (not in $.units){help}", record.unit),
-                });
+                let help = self.unknown_unit_help(&record.unit, ids.keys().copied());
+                errors.push(FactError::new(
+                    "kaohe::facts::unknown_unit",
+                    &format!("$.records[{i}].unit"),
+                    format!("unknown unit `{}` (not in $.units){help}", record.unit),
+                ));
             }
             if let Some(as_of) = as_of.filter(|a| record.reported > *a) {
-                errors.push(FactError {
-                    path: format!("$.records[{i}].reported"),
-                    message: format!(
+                errors.push(FactError::new(
+                    "kaohe::facts::reported_after_as_of",
+                    &format!("$.records[{i}].reported"),
+                    format!(
                         "reported {} is after the evaluation date `as_of` {as_of}",
                         record.reported
                     ),
-                });
+                ));
             }
         }
         Streamed {
@@ -1049,15 +1362,16 @@ impl Validator<'_> {
     }
 
     /// Reads the top-level object member by member: every member but
-    /// `records` as JSON; the records one at a time, validated at once when
-    /// `as_of` and `units` came before them (kept as JSON otherwise).
+    /// `records` as a [`Node`]; the records one at a time, validated at once
+    /// when `as_of` and `units` came before them (checked against those
+    /// later otherwise). `None` when the top level is not an object (reported).
     fn stream<'de, R: serde_json::de::Read<'de>>(
         &mut self,
         deserializer: &mut serde_json::Deserializer<R>,
         limits: &Limits,
-    ) -> Result<(Map<String, Json>, Option<Streamed>), serde_json::Error> {
+    ) -> Result<Option<(Object, Option<Streamed>)>, serde_json::Error> {
         use serde::Deserializer as _;
-        let out = (&mut *deserializer).deserialize_map(Top {
+        let out = (&mut *deserializer).deserialize_any(Top {
             validator: self,
             max_records: limits.max_records,
         })?;
@@ -1071,18 +1385,41 @@ struct Top<'v, 'r> {
     max_records: usize,
 }
 
+impl Top<'_, '_> {
+    fn not_an_object(self, found: &str) -> Option<(Object, Option<Streamed>)> {
+        self.validator.error(
+            "kaohe::facts::wrong_type",
+            "$",
+            format!("expected an object, found {found}"),
+        );
+        None
+    }
+}
+
+fn raw_node<E: serde::de::Error>(raw: &RawValue) -> Result<Node, E> {
+    Node::from_raw(raw).map_err(E::custom)
+}
+
 impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
-    type Value = (Map<String, Json>, Option<Streamed>);
+    type Value = Option<(Object, Option<Streamed>)>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a fact file: an object with as_of, units and records")
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut top = Map::new();
+        let mut top = Object::default();
         let mut streamed = None;
         let mut deferred = None;
+        let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                // Given twice: an error; the second is not read.
+                self.validator.repeated_key("$", &key);
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            seen.push(key.clone());
             if key == "records" && !(top.contains_key("units") && top.contains_key("as_of")) {
                 // Units or the evaluation date come later: validate the records
                 // now, and check their units and dates once those are read.
@@ -1103,7 +1440,7 @@ impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
             } else if key == "records" {
                 let as_of = top
                     .get("as_of")
-                    .and_then(Json::as_str)
+                    .and_then(Node::as_str)
                     .and_then(|s| Date::from_str(s).ok());
                 let saved = std::mem::take(&mut self.validator.errors);
                 let units = self.validator.units(top.get("units"));
@@ -1127,14 +1464,43 @@ impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
                     count,
                 });
             } else {
-                let value: Json = map.next_value()?;
-                top.insert(key, value);
+                let raw: Box<RawValue> = map.next_value()?;
+                top.insert(key, raw_node(&raw)?);
             }
         }
         if let Some(d) = deferred {
             streamed = Some(self.validator.finish_deferred(&top, d));
         }
-        Ok((top, streamed))
+        Ok(Some((top, streamed)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(self.not_an_object("an array"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.not_an_object(&format!("\"{v}\"")))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(self.not_an_object(&format!("`{v}`")))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("null"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(self.not_an_object(&format!("the number `{v}`")))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(self.not_an_object(&format!("the number `{v}`")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("a number"))
     }
 }
 
@@ -1158,8 +1524,11 @@ impl<'de> serde::de::DeserializeSeed<'de> for RecordStream<'_, '_> {
 
 impl RecordStream<'_, '_> {
     fn not_an_array(self, found: &str) -> (Vec<Record>, Vec<usize>, usize) {
-        self.validator
-            .error("$.records", format!("expected an array, found {found}"));
+        self.validator.error(
+            "kaohe::facts::wrong_type",
+            "$.records",
+            format!("expected an array, found {found}"),
+        );
         (Vec::new(), Vec::new(), 0)
     }
 }
@@ -1176,9 +1545,10 @@ impl<'de> serde::de::Visitor<'de> for RecordStream<'_, '_> {
         let mut positions = Vec::new();
         let mut count = 0usize;
         while count < self.max {
-            let Some(item) = seq.next_element::<Json>()? else {
+            let Some(raw) = seq.next_element::<Box<RawValue>>()? else {
                 return Ok((records, positions, count));
             };
+            let item = raw_node(&raw)?;
             if let Some(record) = self.validator.record(count, &item, self.units, self.as_of) {
                 records.push(record);
                 positions.push(count);
@@ -1211,6 +1581,18 @@ impl<'de> serde::de::Visitor<'de> for RecordStream<'_, '_> {
     fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
         Ok(self.not_an_array("null"))
     }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(self.not_an_array(&format!("`{v}`")))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(self.not_an_array(&format!("`{v}`")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.not_an_array("a number"))
+    }
 }
 
 #[cfg(test)]
@@ -1221,7 +1603,7 @@ mod tests {
     fn miluo() -> Ruleset {
         Ruleset::from_source(SourceFile::new(
             "miluo-2026.rules",
-            include_str!("../../../rulesets/miluo-2026/miluo-2026.rules"),
+            include_str!("../../../../rulesets/miluo-2026/miluo-2026.rules"),
         ))
         .unwrap()
     }
