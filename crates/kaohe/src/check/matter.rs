@@ -765,3 +765,283 @@ fn pooled_note(period: Period) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::source::SourceFile;
+
+    /// A ruleset with `period` as its period block, `annual` after the score,
+    /// and `rules` in its one category; the codes the checker reports.
+    fn codes(period: &str, annual: &str, rules: &str) -> Vec<String> {
+        let text = format!(
+            r#"ruleset t {{
+  title "t" issuer "t" source "t"
+  effective 2026-01-01 to 2026-12-31
+}}
+levels tier "级别" {{ central "中央"  provincial "省级"  city "市级" }}
+group lead "牵头单位" [T-1] {{ attribute level: tier "级别" }}
+record report "报送" {{
+  due: date "截止"
+  submitted: date "报送"
+  points: integer "分值"
+  derive late = submitted > due [T-1]
+  derive doubled = count * 2 [T-1]
+}}
+{period}
+score [T-1] {{
+  base 100 [T-1]
+  category daily "日常" [T-1] {{
+{rules}
+  }}
+}}
+{annual}
+ranking m "排名" of lead [T-1] {{ by total desc [T-1]  ties shared [T-1] }}
+"#
+        );
+        let checked = crate::check::check(&SourceFile::new("t.rules", text));
+        checked.diagnostics.iter().map(|d| d.code_str()).collect()
+    }
+
+    const MONTH: &str = "period month [T-1] { amendable [T-1] }";
+    const QUARTER: &str = "period quarter [T-1] { amendable [T-1] }";
+
+    fn versions(split_end: &str, split_start: &str) -> String {
+        format!(
+            r#"    deduct late_data "迟报" [T-1] {{ per report where late amount 2 effective 2026-01-01 to {split_end} }}
+    deduct late_data "迟报" [T-1] {{ per report where late amount 4 effective {split_start} to 2026-12-31 }}"#
+        )
+    }
+
+    fn count(codes: &[String], code: &str) -> usize {
+        codes.iter().filter(|c| *c == code).count()
+    }
+
+    #[test]
+    fn a_version_boundary_inside_a_period_of_any_kind_is_an_error() {
+        let splits = "kaohe::effective_splits_period";
+        // The issue's example: April would be scored by both versions.
+        assert_eq!(
+            count(
+                &codes(MONTH, "", &versions("2026-04-14", "2026-04-15")),
+                splits
+            ),
+            2
+        );
+        // On a month boundary: fine monthly, but inside the second quarter.
+        assert_eq!(
+            count(
+                &codes(MONTH, "", &versions("2026-04-30", "2026-05-01")),
+                splits
+            ),
+            0
+        );
+        assert_eq!(
+            count(
+                &codes(QUARTER, "", &versions("2026-04-30", "2026-05-01")),
+                splits
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &codes(QUARTER, "", &versions("2026-06-30", "2026-07-01")),
+                splits
+            ),
+            0
+        );
+        // The year is one period when it is scored from pooled records.
+        let pooled = "annual [T-1] { from pooled records [T-1] }";
+        let summed = "annual [T-1] { from sum of periods [T-1] }";
+        assert_eq!(
+            count(
+                &codes(MONTH, pooled, &versions("2026-06-30", "2026-07-01")),
+                splits
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &codes(MONTH, summed, &versions("2026-06-30", "2026-07-01")),
+                splits
+            ),
+            0
+        );
+        // A lone rule in force from mid-month also splits the month.
+        let lone = r#"    deduct late_data "迟报" [T-1] { per report where late amount 2 effective 2026-03-10 to 2026-12-31 }"#;
+        assert_eq!(count(&codes(MONTH, "", lone), splits), 1);
+    }
+
+    #[test]
+    fn the_ruleset_s_own_bounds_may_fall_inside_a_period() {
+        let text = r#"ruleset t {
+  title "t" issuer "t" source "t"
+  effective 2026-07-13 to 2026-12-20
+}
+group lead "牵头单位" [T-1] { }
+record report "报送" { late: bool "迟报" }
+period month [T-1] { amendable [T-1] }
+score [T-1] {
+  base 100 [T-1]
+  category daily "日常" [T-1] {
+    deduct a "迟报" [T-1] { per report where late amount 2 effective 2026-07-13 to 2026-09-30 }
+    deduct a "迟报" [T-1] { per report where late amount 3 effective 2026-10-01 to 2026-12-20 }
+  }
+}
+ranking m "排名" of lead [T-1] { by total desc [T-1]  ties shared [T-1] }
+"#;
+        let checked = crate::check::check(&SourceFile::new("t.rules", text));
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    }
+
+    fn one_rule(condition: &str, amount: &str) -> Vec<String> {
+        codes(
+            MONTH,
+            "",
+            &format!(
+                r#"    deduct r "迟报" [T-1] {{ per report where {condition} amount {amount} }}"#
+            ),
+        )
+    }
+
+    #[test]
+    fn conditions_that_can_never_hold_are_found() {
+        for condition in [
+            "false",
+            "late and not late",
+            "late and points > 1 and not late",
+            "unit.level == provincial and unit.level == city",
+            "provincial == unit.level and unit.level != provincial",
+            "count(report) < 0",
+            "0 > count(report where late)",
+            "count <= -1",
+            "abs(points) == -2",
+            "not (late or not late)",
+            "false or count(report) < 0",
+            "late and (false and late)",
+        ] {
+            let found = one_rule(condition, "1");
+            assert_eq!(
+                count(&found, "kaohe::never_holds"),
+                1,
+                "`{condition}`: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn conditions_that_can_hold_are_not_reported() {
+        for condition in [
+            "true",
+            "late and not (points > 1)",
+            "unit.level == provincial or unit.level == city",
+            "unit.level == provincial and unit.level != city",
+            "unit.level == provincial and unit.level == provincial",
+            "count(report) <= 0",
+            "count(report) == 0",
+            "points < 0",
+            "late or false",
+            "not late",
+            "points == 1 and points == 1.0",
+        ] {
+            let found = one_rule(condition, "1");
+            assert_eq!(
+                count(&found, "kaohe::never_holds"),
+                0,
+                "`{condition}`: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_record_s_count_in_an_amount_is_refused() {
+        for amount in [
+            "count",
+            "count * 2",
+            "min(count, 3)",
+            "doubled",
+            "if late then count else 1",
+        ] {
+            let found = one_rule("late", amount);
+            assert_eq!(
+                count(&found, "kaohe::count_in_amount"),
+                1,
+                "`amount {amount}`: {found:?}"
+            );
+        }
+        for amount in [
+            "2",
+            "points",
+            "if count >= 3 then 2 else 1",
+            "count(report where late)",
+            "sum(report, count)",
+        ] {
+            let found = one_rule("late", amount);
+            assert_eq!(
+                count(&found, "kaohe::count_in_amount"),
+                0,
+                "`amount {amount}`: {found:?}"
+            );
+        }
+        let times = codes(
+            MONTH,
+            "",
+            r#"    deduct r "迟报" [T-1] { per report where late amount 1 times count when late [T-1] }"#,
+        );
+        assert_eq!(count(&times, "kaohe::count_in_amount"), 1, "{times:?}");
+    }
+
+    #[test]
+    fn zero_amounts_are_reported() {
+        assert_eq!(count(&one_rule("late", "0"), "kaohe::zero_amount"), 1);
+        assert_eq!(count(&one_rule("late", "0.00"), "kaohe::zero_amount"), 1);
+        assert_eq!(count(&one_rule("late", "0.5"), "kaohe::zero_amount"), 0);
+        let table = codes(
+            MONTH,
+            "",
+            r#"    bonus r "名次" [T-1] { per report amount by rank points of points { top 0, 0 } }"#,
+        );
+        assert_eq!(count(&table, "kaohe::zero_amount"), 1, "{table:?}");
+        let table = codes(
+            MONTH,
+            "",
+            r#"    bonus r "名次" [T-1] { per report amount by rank points of points { top 0, 1 } }"#,
+        );
+        assert_eq!(count(&table, "kaohe::zero_amount"), 0, "{table:?}");
+    }
+
+    fn bonus_cap(cap: &str, rules: &str) -> usize {
+        let found = codes(
+            MONTH,
+            "",
+            &format!("    allot 100\n    cap bonuses {cap} [T-1]\n{rules}"),
+        );
+        count(&found, "kaohe::never_binds")
+    }
+
+    #[test]
+    fn a_bonus_cap_its_rules_keep_from_binding_is_reported() {
+        let capped = r#"    bonus a "甲" [T-1] { per report where late amount 1 cap 2 per period [T-1] }
+    bonus b "乙" [T-1] { per report where not late amount 1 cap 3 per year [T-1] }"#;
+        assert_eq!(bonus_cap("5", capped), 1);
+        assert_eq!(bonus_cap("4", capped), 0);
+        assert_eq!(bonus_cap("5 per year", capped), 0);
+        let once = r#"    bonus a "甲" [T-1] { when unit.level == city amount 2 }"#;
+        assert_eq!(bonus_cap("2", once), 1);
+        let uncapped = r#"    bonus a "甲" [T-1] { per report where late amount 1 }"#;
+        assert_eq!(bonus_cap("2", uncapped), 0);
+    }
+
+    #[test]
+    fn duplicate_labels_but_not_versions_are_reported() {
+        let two = r#"    deduct a "迟报" [T-1] { per report where late amount 1 }
+    deduct b "迟报" [T-1] { per report where not late amount 1 }"#;
+        assert_eq!(count(&codes(MONTH, "", two), "kaohe::duplicate_label"), 1);
+        assert_eq!(
+            count(
+                &codes(MONTH, "", &versions("2026-06-30", "2026-07-01")),
+                "kaohe::duplicate_label"
+            ),
+            0
+        );
+    }
+}
