@@ -5,6 +5,7 @@
 //! overlapping effective ranges.
 
 mod expr;
+mod facts;
 mod matter;
 mod structure;
 
@@ -17,6 +18,7 @@ use crate::syntax::ast::{self, File, Item};
 use crate::syntax::{self};
 
 use expr::Scope;
+pub use facts::{fact_warnings, FactWarning, UNUSED_DISCRETION};
 
 /// The result of checking a ruleset file.
 #[derive(Debug, Clone)]

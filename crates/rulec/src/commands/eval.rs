@@ -111,6 +111,16 @@ pub fn run(args: &Args) -> Exit {
         Ok(f) => f,
         Err(exit) => return exit,
     };
+    // Parts of valid facts the ruleset ignores (a `discretion` order no
+    // ranking uses): warned about, never silently dropped.
+    for warning in kaohe::check::fact_warnings(&ruleset, &facts) {
+        use std::io::Write as _;
+        let mut stderr = std::io::stderr();
+        let _ = writeln!(stderr, "warning: {}: {}", warning.path, warning.message);
+        if let Some(help) = &warning.help {
+            let _ = writeln!(stderr, "  help: {help}");
+        }
+    }
     // Ranking tables show totals, subtotals, ranks and notices, no line items.
     let detail = match (args.format, &args.explain) {
         (OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown, None) => {
