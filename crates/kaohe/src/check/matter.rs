@@ -93,7 +93,13 @@ impl<'a> Checker<'a> {
                 kinds.push(Period::Year(range.from.year()));
             }
             if let Some(period) = kinds.into_iter().find(|p| p.start() != range.from) {
-                let later = period.next().start();
+                // Boundaries the version can start on: within the ruleset, and
+                // not after the version's own end.
+                let days = boundaries(
+                    [period.start(), period.next().start()],
+                    outer.from,
+                    range.to,
+                );
                 self.push(EffectiveSplitsPeriod {
                     what: "the start".to_owned(),
                     context: context.clone(),
@@ -102,8 +108,7 @@ impl<'a> Checker<'a> {
                     period: period.to_string(),
                     span: range.span.into(),
                     help: Some(format!(
-                        "a period is scored by one version of a rule; start this version on a {kind}'s first day, {} or {later}, and end the version before it the day before{pooled}",
-                        period.start(),
+                        "a period is scored by one version of a rule; start this version on a {kind}'s first day{days}, and end the version before it the day before{pooled}",
                         kind = period_kind(period),
                         pooled = pooled_note(period),
                     )),
@@ -116,7 +121,11 @@ impl<'a> Checker<'a> {
                 kinds.push(Period::Year(range.to.year()));
             }
             if let Some(period) = kinds.into_iter().find(|p| p.end() != range.to) {
-                let earlier = period.previous().end();
+                let days = boundaries(
+                    [period.previous().end(), period.end()],
+                    range.from,
+                    outer.to,
+                );
                 self.push(EffectiveSplitsPeriod {
                     what: "the end".to_owned(),
                     context,
@@ -125,8 +134,7 @@ impl<'a> Checker<'a> {
                     period: period.to_string(),
                     span: range.span.into(),
                     help: Some(format!(
-                        "a period is scored by one version of a rule; end this version on a {kind}'s last day, {earlier} or {}, and start the next version the day after{pooled}",
-                        period.end(),
+                        "a period is scored by one version of a rule; end this version on a {kind}'s last day{days}, and start the next version the day after{pooled}",
                         kind = period_kind(period),
                         pooled = pooled_note(period),
                     )),
@@ -746,6 +754,20 @@ fn uses_name<'e>(expr: &'e Expr, names: &BTreeSet<String>) -> Option<&'e Ident> 
             args.iter().find_map(|a| uses_name(a, names))
         }
         _ => None,
+    }
+}
+
+/// ", 2026-03-31 or 2026-04-30": the candidate days within `from..=to`.
+fn boundaries(candidates: [Date; 2], from: Date, to: Date) -> String {
+    let days: Vec<String> = candidates
+        .iter()
+        .filter(|d| **d >= from && **d <= to)
+        .map(ToString::to_string)
+        .collect();
+    if days.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", days.join(" or "))
     }
 }
 
