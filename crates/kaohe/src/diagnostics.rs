@@ -147,6 +147,36 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     OutsideEffective(#[from] OutsideEffective),
+    /// A rule's `effective` range starts or ends inside a period, so that
+    /// period would be scored by two versions of the rule (or by a version in
+    /// force for part of it). Trigger: `effective 2026-01-01 to 2026-04-14` in a
+    /// monthly ruleset.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    EffectiveSplitsPeriod(#[from] EffectiveSplitsPeriod),
+    /// A rule version's `effective` range lies entirely outside the ruleset's:
+    /// it is never in force (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NeverEffective(#[from] NeverEffective),
+    /// A rule's conditions can never all hold, or a class can never be given
+    /// (warning). Trigger: `when behind and not behind`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NeverHolds(#[from] NeverHolds),
+    /// A rule's amount is always 0 (warning). Trigger: `amount 0`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ZeroAmount(#[from] ZeroAmount),
+    /// Two rules of one category have the same label (warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    DuplicateLabel(#[from] DuplicateLabel),
+    /// An amount or `times` factor uses the record's own `count`, which the
+    /// amount is already multiplied by. Trigger: `per report amount count`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    CountInAmount(#[from] CountInAmount),
 }
 
 impl RulesetDiagnostic {
@@ -765,4 +795,126 @@ pub struct OutsideEffective {
     /// Where.
     #[label("partly outside")]
     pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::EffectiveSplitsPeriod`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} of {context} ({date}) falls inside {period_kind} {period}")]
+#[diagnostic(code(kaohe::effective_splits_period))]
+pub struct EffectiveSplitsPeriod {
+    /// `the start` or `the end`.
+    pub what: String,
+    /// The rule, e.g. "rule `late_data`".
+    pub context: String,
+    /// The date written.
+    pub date: String,
+    /// `month`, `quarter` or `year`.
+    pub period_kind: String,
+    /// The period it splits, e.g. `2026-04`.
+    pub period: String,
+    /// The `effective` statement.
+    #[label("splits {period}")]
+    pub span: SourceSpan,
+    /// The period boundaries to use instead.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::NeverEffective`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} is never in force: its effective range lies entirely outside the ruleset's ({from} to {to})")]
+#[diagnostic(
+    code(kaohe::never_effective),
+    severity(Warning),
+    help("days outside the ruleset's own range are never evaluated; correct the dates or remove this version")
+)]
+pub struct NeverEffective {
+    /// The declaration.
+    pub what: String,
+    /// The ruleset's start.
+    pub from: String,
+    /// The ruleset's end.
+    pub to: String,
+    /// Where.
+    #[label("entirely outside")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::NeverHolds`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} can never apply: {reason}")]
+#[diagnostic(code(kaohe::never_holds), severity(Warning))]
+pub struct NeverHolds {
+    /// The rule or class, e.g. "rule `late`".
+    pub what: String,
+    /// Why, e.g. "`behind` and `not behind` cannot both hold".
+    pub reason: String,
+    /// The condition.
+    #[label("never true")]
+    pub span: SourceSpan,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::ZeroAmount`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("rule `{rule}` always amounts to 0")]
+#[diagnostic(
+    code(kaohe::zero_amount),
+    severity(Warning),
+    help("a rule worth 0 points can never change a score; write the rulebook's amount, or remove the rule")
+)]
+pub struct ZeroAmount {
+    /// The rule.
+    pub rule: String,
+    /// The amount.
+    #[label("is 0")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::DuplicateLabel`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("rules `{first}` and `{rule}` of category `{category}` have the same label {label}")]
+#[diagnostic(
+    code(kaohe::duplicate_label),
+    severity(Warning),
+    help("a reader of the bulletin tells rules apart by their labels; give each rule its own (versions of one rule may share a label)")
+)]
+pub struct DuplicateLabel {
+    /// The category.
+    pub category: String,
+    /// The label, quoted.
+    pub label: String,
+    /// The first rule with it.
+    pub first: String,
+    /// The rule repeating it.
+    pub rule: String,
+    /// The repeated label.
+    #[label("same label as `{first}`")]
+    pub span: SourceSpan,
+    /// The first rule's label.
+    #[label("first used here")]
+    pub first_span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::CountInAmount`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error(
+    "{what} of rule `{rule}` uses the record's `count`, which the amount is already multiplied by"
+)]
+#[diagnostic(code(kaohe::count_in_amount))]
+pub struct CountInAmount {
+    /// `the amount` or `a \`times\` factor`.
+    pub what: String,
+    /// The rule.
+    pub rule: String,
+    /// The use of `count` (or of a derived attribute computed from it).
+    #[label("`{name}` counts the record's `count` again")]
+    pub span: SourceSpan,
+    /// The name used.
+    pub name: String,
+    /// Advice.
+    #[help]
+    pub help: Option<String>,
 }

@@ -281,7 +281,8 @@ impl ToErrorRecords for EvalError {
 }
 
 impl ToErrorRecords for CaseError {
-    /// `kaohe::case::io`, `kaohe::case::format` (located at the case file), or
+    /// `kaohe::case::io`, `kaohe::case::format`, `kaohe::case::checks_nothing`
+    /// (located at the case file), or
     /// the records of the ruleset, fact or evaluation errors the case ran into.
     fn error_records(&self) -> Vec<ErrorRecord> {
         match self {
@@ -302,6 +303,9 @@ impl ToErrorRecords for CaseError {
                 .map(|r| r.in_file(source_name))
                 .collect(),
             CaseError::Eval(error) => error.error_records(),
+            CaseError::ChecksNothing { path, .. } => {
+                vec![ErrorRecord::new(CaseError::CHECKS_NOTHING, self.to_string()).in_file(path)]
+            }
         }
     }
 }

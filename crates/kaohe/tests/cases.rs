@@ -249,7 +249,12 @@ period = "2026-01"
     );
     let case = Case::load(&path).unwrap();
     let ruleset = kaohe::cases::load_ruleset(&case.ruleset).unwrap();
-    let run = case.run(&ruleset).unwrap();
+    // The second block states nothing: running refuses it, blessing fills it.
+    assert!(matches!(
+        case.run(&ruleset),
+        Err(CaseError::ChecksNothing { block: 2, .. })
+    ));
+    let run = case.run_for_bless(&ruleset).unwrap();
     assert!(!run.failures.is_empty());
     let (text, changed) = case.bless(&run.evaluation).unwrap();
     assert!(text.contains("# July"), "{text}");
@@ -339,4 +344,59 @@ fn a_suite_reports_uncovered_clauses_per_ruleset() {
     let t7 = &report.coverage[0].uncovered[3];
     assert_eq!(t7.cited_at[0].what, "rule `late` (version 2)");
     assert!(run_suite(&[dir.0.join("missing")], &SuiteOptions::default()).is_err());
+}
+
+#[test]
+fn an_expectation_that_states_nothing_is_an_error_unless_blessed() {
+    for (name, block) in [
+        ("period_only.toml", "[[expect]]\nperiod = \"2026-01\"\n"),
+        (
+            "empty_units.toml",
+            "[[expect]]\nperiod = \"2026-01\"\nunits.a = {}\nunits.b = {}\n",
+        ),
+    ] {
+        let dir = Dir::new(name.trim_end_matches(".toml"));
+        let body =
+            format!("[[expect]]\nperiod = \"2026-01\"\nunits.a = {{ total = \"100\" }}\n\n{block}");
+        let path = dir.case(name, &body);
+        let case = Case::load(&path).unwrap();
+        let ruleset = kaohe::cases::load_ruleset(&case.ruleset).unwrap();
+        let err = case.run(&ruleset).unwrap_err();
+        assert!(
+            matches!(err, CaseError::ChecksNothing { block: 2, .. }),
+            "{name}: {err}"
+        );
+        assert!(
+            err.to_string().contains("[[expect]] #2")
+                && err.to_string().contains("this expectation checks nothing"),
+            "{err}"
+        );
+        let report = run_suite(std::slice::from_ref(&path), &SuiteOptions::default()).unwrap();
+        assert!(!report.passed(), "{name}");
+        assert!(matches!(
+            report.cases[0].outcome,
+            Outcome::Error(CaseError::ChecksNothing { .. })
+        ));
+        // `--bless` fills the block in; then the case checks something and passes.
+        let blessed = run_suite(
+            std::slice::from_ref(&path),
+            &SuiteOptions {
+                bless: true,
+                coverage: false,
+            },
+        )
+        .unwrap();
+        assert!(blessed.passed(), "{name}: {:?}", blessed.cases[0].outcome);
+        let again = run_suite(&[path], &SuiteOptions::default()).unwrap();
+        assert!(again.passed(), "{name}: {:?}", again.cases[0].outcome);
+    }
+    // `rejected = []` states something: that nothing was rejected.
+    let dir = Dir::new("rejected_only");
+    let path = dir.case(
+        "rejected_only.toml",
+        "[[expect]]\nperiod = \"2026-01\"\nrejected = []\n",
+    );
+    let case = Case::load(&path).unwrap();
+    let ruleset = kaohe::cases::load_ruleset(&case.ruleset).unwrap();
+    assert!(case.run(&ruleset).is_ok());
 }

@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use common::facts::FactsSpec;
 use common::spec::{Dir, Late, Policy, RuleKind, Spec};
-use common::{Choices, Per};
+use common::{Choices, Day, Per};
 use kaohe::eval::result::{Evaluation, ItemKind, LineItem, UnitResult};
 use kaohe::{EvalError, Facts, Ruleset, SourceFile};
 use proptest::prelude::*;
@@ -1611,4 +1611,121 @@ fn check_first_rank(
         }
     }
     Ok(())
+}
+
+// ------------------------------------------------------------------------
+// One rule version per period (issue 12 §3; the checker's
+// `kaohe::effective_splits_period`).
+
+/// Two versions of a rule that change on a random day: the checker refuses
+/// the ruleset exactly when that day is not the first day of a period (of the
+/// ruleset's kind; and of a year when the year is scored `from pooled
+/// records`), and when it accepts, every period is scored by at most one
+/// version of the rule.
+#[test]
+fn every_period_is_scored_by_at_most_one_version_of_each_rule() {
+    check(
+        "one_version",
+        64,
+        (stream(400), stream(600), stream(8)),
+        |(rules, fact_choices, extra)| {
+            let mut c = extra.choices();
+            let mut spec = Spec::generate(&mut rules.choices(), false);
+            let days = spec.to.0 - spec.from.0;
+            prop_assume!(days >= 1);
+            // The second version starts on `split`, between the ruleset's
+            // second day and its last; half the time on a period's first day.
+            let split = if c.chance(50) {
+                let starts: Vec<Day> =
+                    common::spec::periods_between(spec.quarter, spec.from, spec.to)
+                        .iter()
+                        .map(|p| p.start())
+                        .filter(|d| *d > spec.from)
+                        .collect();
+                if starts.is_empty() {
+                    spec.from.add(1 + c.below(days as usize) as i64)
+                } else {
+                    *c.pick(&starts)
+                }
+            } else {
+                spec.from.add(1 + c.below(days as usize) as i64)
+            };
+            let pooled = spec.annual.as_ref().is_some_and(|a| a.pooled);
+            let (_, month, day) = split.civil();
+            let aligned = Per::containing(spec.quarter, split).start() == split
+                && (!pooled || (month == 1 && day == 1));
+            let version = |label: &str, from: Day, to: Day| common::spec::Rule {
+                kind: RuleKind::Deduct,
+                name: "rv".to_owned(),
+                label: label.to_owned(),
+                cite: "[T-9]".to_owned(),
+                per: Some((0, None)),
+                when: Vec::new(),
+                amount: common::spec::Amount::Expr("1".to_owned()),
+                times: Vec::new(),
+                once_per: None,
+                caps: Vec::new(),
+                effective: Some((from, to)),
+            };
+            let (from, to) = (spec.from, spec.to);
+            let category = &mut spec.categories[0];
+            category.rules.push(version("版本一", from, split.add(-1)));
+            category.rules.push(version("版本二", split, to));
+            let text = spec.render();
+            let ruleset = match Ruleset::from_source(SourceFile::new(
+                "generated.rules",
+                text.clone(),
+            )) {
+                Ok(r) => r,
+                Err(e) => {
+                    let codes: BTreeSet<String> = e
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| d.code_str())
+                        .collect();
+                    prop_assert!(
+                        !aligned,
+                        "versions changing on {split}, a period's first day, are refused: {e}\n{text}"
+                    );
+                    prop_assert_eq!(
+                        codes,
+                        BTreeSet::from(["kaohe::effective_splits_period".to_owned()]),
+                        "{}\n{}",
+                        e,
+                        text
+                    );
+                    return Ok(());
+                }
+            };
+            prop_assert!(
+                aligned,
+                "versions changing on {split}, inside a period, are accepted:\n{text}"
+            );
+            let generated = FactsSpec::generate(&mut fact_choices.choices(), &spec, None);
+            let json = generated.to_json(&spec);
+            let (_, ev) = evaluate_ok(&ruleset, &text, &json)?;
+            for result in &ev.results {
+                if matches!(result.period, kaohe::Period::Year(_)) && !pooled {
+                    // A year summed from its periods sums both versions' periods.
+                    continue;
+                }
+                let labels: BTreeSet<&str> = result
+                    .items
+                    .iter()
+                    .filter(|i| i.rule.as_deref() == Some("rv"))
+                    .filter_map(|i| i.label.as_deref())
+                    .collect();
+                prop_assert!(
+                    labels.len() <= 1,
+                    "`{}` in {} is scored by two versions of `rv`: {:?}{}",
+                    result.unit,
+                    result.period,
+                    labels,
+                    context(&text, &json)
+                );
+            }
+            Ok(())
+        },
+    );
 }

@@ -56,6 +56,12 @@ const ALL_CODES: &[&str] = &[
     "kaohe::unused_input",
     "kaohe::uncited_assumption",
     "kaohe::outside_effective",
+    "kaohe::effective_splits_period",
+    "kaohe::never_effective",
+    "kaohe::never_holds",
+    "kaohe::zero_amount",
+    "kaohe::duplicate_label",
+    "kaohe::count_in_amount",
 ];
 
 /// The keys of every element of `rulec check --format json`.

@@ -171,6 +171,43 @@ pub enum CaseError {
     /// Evaluation failed.
     #[error("evaluation failed: {0}")]
     Eval(EvalError),
+    /// An `[[expect]]` block states nothing to compare (only its `period` or
+    /// `year`), so the case would pass whatever the ruleset gives. Code
+    /// `kaohe::case::checks_nothing`. `--bless` fills such a block in instead.
+    #[error("{path}: [[expect]] #{block} ({scope}): this expectation checks nothing; state a unit's `total`, `rank`, `categories`, `notices`, `classes` or `converted`, or the block's `rejected` (`rulec test --bless` fills the block in with the actual results)")]
+    ChecksNothing {
+        /// The case file.
+        path: String,
+        /// The block's number, 1-based, in file order.
+        block: usize,
+        /// Its period or year.
+        scope: Period,
+    },
+}
+
+impl CaseError {
+    /// The stable code of [`CaseError::ChecksNothing`].
+    pub const CHECKS_NOTHING: &'static str = "kaohe::case::checks_nothing";
+}
+
+impl Expectation {
+    /// Whether the block states anything to compare: a unit's value, or
+    /// `rejected`. A unit named with nothing stated (`a = {}`) checks nothing.
+    pub fn checks_something(&self) -> bool {
+        self.rejected.is_some() || self.units.iter().any(UnitExpectation::states_something)
+    }
+}
+
+impl UnitExpectation {
+    /// Whether any value is stated for the unit.
+    pub fn states_something(&self) -> bool {
+        self.total.is_some()
+            || self.converted.is_some()
+            || self.rank.is_some()
+            || !self.categories.is_empty()
+            || self.notices.is_some()
+            || !self.classes.is_empty()
+    }
 }
 
 /// What running a case gave.
@@ -239,7 +276,28 @@ impl Case {
 
     /// Evaluates the case's facts under `ruleset` and compares the result with
     /// the expectations.
+    ///
+    /// Fails with [`CaseError::ChecksNothing`] when an `[[expect]]` block
+    /// states nothing (a case must be able to fail).
     pub fn run(&self, ruleset: &Ruleset) -> Result<CaseRun, CaseError> {
+        if let Some((i, block)) = self
+            .expectations
+            .iter()
+            .enumerate()
+            .find(|(_, e)| !e.checks_something())
+        {
+            return Err(CaseError::ChecksNothing {
+                path: self.path.display().to_string(),
+                block: i + 1,
+                scope: block.scope,
+            });
+        }
+        self.run_for_bless(ruleset)
+    }
+
+    /// [`Case::run`] without refusing blocks that state nothing, for
+    /// [`Case::bless`], which fills them in.
+    pub fn run_for_bless(&self, ruleset: &Ruleset) -> Result<CaseRun, CaseError> {
         let facts = self.facts(ruleset)?;
         let evaluation = ruleset.evaluate(&facts).map_err(CaseError::Eval)?;
         let failures = compare::compare(&self.expectations, &evaluation);

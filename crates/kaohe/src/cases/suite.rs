@@ -145,7 +145,11 @@ pub fn run_suite(paths: &[PathBuf], options: &SuiteOptions) -> Result<SuiteRepor
         loaded.cases += 1;
         let outcome = match &loaded.ruleset {
             Err(error) => Outcome::Error(error.clone()),
-            Ok(ruleset) => match case.run(ruleset) {
+            Ok(ruleset) => match if options.bless {
+                case.run_for_bless(ruleset)
+            } else {
+                case.run(ruleset)
+            } {
                 Err(error) => Outcome::Error(error),
                 Ok(run) => {
                     loaded.exercised.extend(run.exercised.iter().cloned());

@@ -5,6 +5,8 @@
 //! overlapping effective ranges.
 
 mod expr;
+mod facts;
+mod matter;
 mod structure;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,6 +18,7 @@ use crate::syntax::ast::{self, File, Item};
 use crate::syntax::{self};
 
 use expr::Scope;
+pub use facts::{fact_warnings, FactWarning, UNUSED_DISCRETION};
 
 /// The result of checking a ruleset file.
 #[derive(Debug, Clone)]
@@ -59,7 +62,7 @@ pub fn check_within(source: &SourceFile, limits: &Limits) -> Checked {
         };
     };
     let literal_errors = !parsed.diagnostics.is_empty();
-    let mut checker = Checker::new(&file);
+    let mut checker = Checker::new(&file, source.text());
     checker.diagnostics = parsed.diagnostics;
     checker.run();
     let mut diagnostics = checker.diagnostics;
@@ -161,6 +164,8 @@ pub(crate) const BUILTIN_RECORD_FIELDS: &[(&str, Ty)] =
 /// The checker's state.
 pub(crate) struct Checker<'a> {
     file: &'a File,
+    /// The file's text, for quoting expressions in messages.
+    text: &'a str,
     symbols: Symbols<'a>,
     diagnostics: Vec<RulesetDiagnostic>,
     used_records: BTreeSet<String>,
@@ -170,9 +175,10 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(file: &'a File) -> Self {
+    fn new(file: &'a File, text: &'a str) -> Self {
         Checker {
             file,
+            text,
             symbols: Symbols::default(),
             diagnostics: Vec::new(),
             used_records: BTreeSet::new(),
@@ -190,6 +196,7 @@ impl<'a> Checker<'a> {
         self.declare();
         self.check_inputs();
         self.check_items();
+        self.check_matter();
         self.check_usage();
     }
 

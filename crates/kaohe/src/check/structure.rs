@@ -493,7 +493,14 @@ impl<'a> Checker<'a> {
         for range in &rule.effective {
             if self.range(range) {
                 if let Some(outer) = outer {
-                    if range.from < outer.from || range.to > outer.to {
+                    if range.to < outer.from || range.from > outer.to {
+                        self.push(crate::diagnostics::NeverEffective {
+                            what: context.clone(),
+                            from: outer.from.to_string(),
+                            to: outer.to.to_string(),
+                            span: range.span.into(),
+                        });
+                    } else if range.from < outer.from || range.to > outer.to {
                         self.push(OutsideEffective {
                             what: context.clone(),
                             from: outer.from.to_string(),

@@ -490,14 +490,19 @@ impl Gen<'_> {
                     format!("sum({}, {value}{filter}) {op} {n}", self.kinds[k].name)
                 } else {
                     let n = self.c.between(0, 3);
+                    // `count(…) < 0` never holds (`kaohe::never_holds`).
+                    let n = if *op == "<" { n.max(1) } else { n };
                     format!("count({}{filter}) {op} {n}", self.kinds[k].name)
                 }
             }
             3 => {
                 let choice = self.c.below(4);
                 match choice {
-                    0 => "true".to_owned(),
-                    1 => "false".to_owned(),
+                    // Always true and always false, in forms the checker's
+                    // contradiction analysis does not see through (a literal
+                    // `false` draws `kaohe::never_holds`).
+                    0 => "as_of >= 1900-01-01".to_owned(),
+                    1 => "as_of < 1900-01-01".to_owned(),
                     2 => {
                         let d = self.date_lit();
                         let op = self.c.pick(OPS);
@@ -636,7 +641,8 @@ impl Gen<'_> {
     }
 
     fn pick_bool_literal(&mut self) -> String {
-        (*self.c.pick(&["true", "false"])).to_owned()
+        // See `atom`: no boolean literals (`kaohe::never_holds`).
+        (*self.c.pick(&["as_of >= 1900-01-01", "as_of < 1900-01-01"])).to_owned()
     }
 
     // -------------------------------------------------------------- numbers
@@ -1742,14 +1748,105 @@ impl Spec {
 
     /// Keeps every limit able to bind (no `never_binds` warning): floors only in
     /// categories that deduct, bonus caps only where there are bonuses, group
-    /// caps below the sum of their rules' own caps.
+    /// caps below the sum of their rules' own caps. Also: `cap bonuses` below
+    /// what its rules' own caps allow, one label per rule within a category, and
+    /// under a pooled annual score rule versions that change only at a year's
+    /// start (the checker's `never_binds`, `duplicate_label`,
+    /// `effective_splits_period`).
     pub fn finalize(&mut self) {
+        let (from, to) = (self.from, self.to);
+        let pooled = self.annual.as_ref().is_some_and(|a| a.pooled);
+        // A rule worth 0 points draws the checker's `zero_amount` warning.
+        let zero = |s: &String| s.trim().parse::<f64>().is_ok_and(|v| v == 0.0);
+        for rule in self.categories.iter_mut().flat_map(|c| c.rules.iter_mut()) {
+            match &mut rule.amount {
+                Amount::Expr(e) if zero(e) => *e = "1".to_owned(),
+                Amount::ByLevel { entries, .. } if entries.iter().all(|(_, v)| zero(v)) => {
+                    if let Some((_, v)) = entries.first_mut() {
+                        *v = "1".to_owned();
+                    }
+                }
+                Amount::ByRank { top, bottom, .. } if top.iter().chain(bottom.iter()).all(zero) => {
+                    if let Some(v) = top.first_mut().or(bottom.first_mut()) {
+                        *v = "1".to_owned();
+                    }
+                }
+                _ => {}
+            }
+        }
         for category in &mut self.categories {
             if !category.can_deduct() {
                 category.floor = None;
             }
             if !category.can_add() {
                 category.bonus_cap = None;
+            }
+            if pooled {
+                // The pooled year is one period: a version boundary inside it
+                // is refused (`kaohe::effective_splits_period`), so such a
+                // rule is in force all along, and a later version becomes a
+                // rule of its own.
+                let year_start = |d: Day| d == from || d.civil().1 == 1 && d.civil().2 == 1;
+                let year_end = |d: Day| d == to || d.civil().1 == 12 && d.civil().2 == 31;
+                let mut cleared: Vec<String> = Vec::new();
+                for rule in &mut category.rules {
+                    if cleared.contains(&rule.name) {
+                        rule.name = format!("{}b", rule.name);
+                        rule.effective = None;
+                        continue;
+                    }
+                    if let Some((a, b)) = rule.effective {
+                        if !year_start(a) || !year_end(b) {
+                            rule.effective = None;
+                            cleared.push(rule.name.clone());
+                        }
+                    }
+                }
+            }
+            if let Some((n, scope)) = category.bonus_cap {
+                // The checker's bound: each bonus rule's own caps (per period:
+                // any cap; per year: the per-year caps), or the constant amount
+                // of a rule that applies at most once per period.
+                let mut sum: Option<u32> = Some(0);
+                for rule in category
+                    .rules
+                    .iter()
+                    .filter(|r| matches!(r.kind, RuleKind::Bonus | RuleKind::Adjust))
+                {
+                    let caps = rule
+                        .caps
+                        .iter()
+                        .filter(|(_, s)| !scope.is_year() || s.is_year())
+                        .map(|(n, _)| *n)
+                        .min();
+                    let once = (!scope.is_year() && rule.per.is_none() && rule.times.is_empty())
+                        .then(|| rule.constant_amount())
+                        .flatten()
+                        .map(|a| a.max(0.0).floor() as u32);
+                    let own = match (caps, once) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    sum = match (sum, own) {
+                        (Some(s), Some(o)) => Some(s + o),
+                        _ => None,
+                    };
+                }
+                match sum {
+                    Some(s) if s <= n && s >= 2 => category.bonus_cap = Some((s - 1, scope)),
+                    Some(s) if s <= n => category.bonus_cap = None,
+                    _ => {}
+                }
+            }
+            let mut labels: Vec<(String, String)> = Vec::new();
+            for rule in &mut category.rules {
+                if labels
+                    .iter()
+                    .any(|(label, name)| *label == rule.label && *name != rule.name)
+                {
+                    rule.label = format!("{}{}", rule.label, rule.name);
+                }
+                labels.push((rule.label.clone(), rule.name.clone()));
             }
         }
         let rules: Vec<Rule> = self
@@ -1790,6 +1887,72 @@ impl Spec {
                 _ => true,
             }
         });
+        self.drop_contradictions();
+    }
+
+    /// Random conditions may contradict each other (`f == a` in `where`,
+    /// `f != a` in `when`): the checker warns (`kaohe::never_holds`), and a
+    /// generated ruleset must check clean. Such a rule's conditions, or such a
+    /// class's, get `or as_of < 1900-01-01`: the same meaning (never true), in a
+    /// form the checker's analysis does not see through.
+    fn drop_contradictions(&mut self) {
+        const FALSE: &str = "as_of < 1900-01-01";
+        for _ in 0..4 {
+            let checked = kaohe::check::check(&kaohe::SourceFile::new("g.rules", self.render()));
+            let messages: Vec<String> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.code_str() == "kaohe::never_holds")
+                .map(|d| d.to_string())
+                .collect();
+            if messages.is_empty() {
+                return;
+            }
+            let quoted = |message: &str, prefix: &str| -> Option<String> {
+                let rest = message.strip_prefix(prefix)?;
+                Some(rest.split('`').next()?.to_owned())
+            };
+            let names: Vec<String> = messages
+                .iter()
+                .filter_map(|m| quoted(m, "rule `"))
+                .collect();
+            // `class `blue` of `c0` can never apply`: drop the arm.
+            for message in &messages {
+                let (Some(class), Some(decl)) = (
+                    quoted(message, "class `"),
+                    message
+                        .split_once(" of `")
+                        .and_then(|(_, rest)| rest.split('`').next()),
+                ) else {
+                    continue;
+                };
+                let header = format!("classify {decl} ");
+                for text in &mut self.consequences {
+                    if text.starts_with(&header) {
+                        let arm = format!("  {class} \"");
+                        *text = text
+                            .lines()
+                            .map(|line| match line.split_once(" when ") {
+                                Some((head, condition)) if line.starts_with(&arm) => {
+                                    format!("{head} when ({condition}) or {FALSE}\n")
+                                }
+                                _ => format!("{line}\n"),
+                            })
+                            .collect();
+                    }
+                }
+            }
+            for rule in self.categories.iter_mut().flat_map(|c| c.rules.iter_mut()) {
+                if names.contains(&rule.name) {
+                    for condition in &mut rule.when {
+                        *condition = format!("({condition}) or {FALSE}");
+                    }
+                    if let Some((_, Some(filter))) = &mut rule.per {
+                        *filter = format!("({filter}) or {FALSE}");
+                    }
+                }
+            }
+        }
     }
 
     /// The rules, in declaration order (versions separately).

@@ -221,6 +221,14 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
             }),
         ));
     }
+    // Parts of valid facts the ruleset ignores (a `discretion` order no
+    // ranking uses): warned about, never silently dropped.
+    for warning in kaohe::check::fact_warnings(&ruleset, &facts) {
+        eprintln!("warning: {}: {}", warning.path, warning.message);
+        if let Some(help) = &warning.help {
+            eprintln!("  help: {help}");
+        }
+    }
     // Ranking tables show totals, subtotals, ranks and notices, no line items.
     let detail = match (args.format, &args.explain) {
         (OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown, None) => {

@@ -1,0 +1,139 @@
+//! Warnings about a valid fact file that the ruleset would silently ignore
+//! (issue 12 §7): today, a `discretion` order for a period or year that no
+//! ranking breaks ties `by discretion` in. Validation (`crate::facts`) accepts
+//! such a file, since the order is well formed; this check, run between
+//! validation and evaluation, says that it changes nothing.
+
+use serde::Serialize;
+
+use crate::facts::Facts;
+use crate::period::Period;
+use crate::ruleset::Ruleset;
+use crate::syntax::ast::{CapScope, Item};
+
+/// A warning about a fact file: the facts are valid and can be evaluated, but
+/// part of them has no effect. Serialises as
+/// `{"code", "severity": "warning", "message", "help", "path"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct FactWarning {
+    /// The stable code, e.g. `kaohe::facts::unused_discretion`.
+    pub code: &'static str,
+    /// Always `warning`.
+    pub severity: crate::diagnostics::Severity,
+    /// What is ignored.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Where, as a JSON path: `$.discretion.2026-04`.
+    pub path: String,
+}
+
+/// The code of a discretionary order no ranking uses.
+pub const UNUSED_DISCRETION: &str = "kaohe::facts::unused_discretion";
+
+/// Warnings about parts of `facts` that `ruleset` ignores, in the order of the
+/// periods: each `discretion` order for a period (or year) for which
+/// the ruleset has no per-period (per-year) ranking with a `by discretion`
+/// key.
+pub fn fact_warnings(ruleset: &Ruleset, facts: &Facts) -> Vec<FactWarning> {
+    let uses_discretion = |scope: CapScope| {
+        ruleset.syntax().items.iter().any(|item| match item {
+            Item::Ranking(r) => {
+                r.scope == scope && r.keys.iter().any(|k| k.key.name == "discretion")
+            }
+            _ => false,
+        })
+    };
+    let (per_period, per_year) = (
+        uses_discretion(CapScope::Period),
+        uses_discretion(CapScope::Year),
+    );
+    facts
+        .discretion
+        .iter()
+        .filter(|(period, order)| {
+            let used = match period {
+                Period::Year(_) => per_year,
+                _ => per_period,
+            };
+            !used && !order.is_empty()
+        })
+        .map(|(period, _)| {
+            let (what, scope) = match period {
+                Period::Year(_) => ("year", "per year"),
+                _ => ("period", "per period"),
+            };
+            FactWarning {
+                code: UNUSED_DISCRETION,
+                severity: crate::diagnostics::Severity::Warning,
+                message: format!(
+                    "the discretionary order for {what} {period} is ignored: no {scope} ranking of ruleset `{}` breaks ties `by discretion`",
+                    ruleset.id()
+                ),
+                help: Some(format!(
+                    "remove `$.discretion.{period}`, or, if the rulebook lets the office order tied units, add `by discretion` as the last key of the {scope} ranking"
+                )),
+                path: format!("$.discretion.{period}"),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn ruleset(text: &str) -> Ruleset {
+        Ruleset::from_source(SourceFile::new("r.rules", text)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Miluo's April example with a discretionary order for `period`.
+    fn miluo_with_discretion(ruleset: &Ruleset, period: &str) -> Facts {
+        let text = include_str!("../../../../rulesets/miluo-2026/examples/2026-04.json");
+        let mut json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let ids: Vec<serde_json::Value> = json["units"]
+            .as_array()
+            .map(|units| units.iter().take(2).map(|u| u["id"].clone()).collect())
+            .unwrap_or_default();
+        json["discretion"] = serde_json::json!({ period: ids });
+        Facts::from_json(ruleset, &json.to_string()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_discretionary_order_no_ranking_uses_is_a_warning() {
+        let miluo = ruleset(include_str!(
+            "../../../../rulesets/miluo-2026/miluo-2026.rules"
+        ));
+        for period in ["2026-04", "2026"] {
+            let facts = miluo_with_discretion(&miluo, period);
+            let warnings = fact_warnings(&miluo, &facts);
+            assert_eq!(warnings.len(), 1, "{period}: {warnings:?}");
+            let json = serde_json::to_value(&warnings[0]).unwrap_or_default();
+            assert_eq!(json["code"], "kaohe::facts::unused_discretion");
+            assert_eq!(json["severity"], "warning");
+            assert_eq!(json["path"], format!("$.discretion.{period}"));
+            assert!(
+                warnings[0].message.contains("is ignored"),
+                "{}",
+                warnings[0].message
+            );
+        }
+        // Without the order, nothing to say.
+        let plain = include_str!("../../../../rulesets/miluo-2026/examples/2026-04.json");
+        let facts = Facts::from_json(&miluo, plain).unwrap_or_else(|e| panic!("{e}"));
+        assert!(fact_warnings(&miluo, &facts).is_empty());
+    }
+
+    #[test]
+    fn a_discretionary_order_a_ranking_uses_is_not_a_warning() {
+        let shaodong = ruleset(include_str!(
+            "../../../../rulesets/shaodong-2023/shaodong-2023.rules"
+        ));
+        let text = include_str!("../../../../rulesets/shaodong-2023/examples/2023-h2.json");
+        let facts = Facts::from_json(&shaodong, text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!facts.discretion.is_empty());
+        assert!(fact_warnings(&shaodong, &facts).is_empty());
+    }
+}
