@@ -46,6 +46,7 @@ pub mod eval;
 pub mod facts;
 pub mod impact;
 pub mod limits;
+pub mod number;
 pub mod period;
 pub mod ruleset;
 pub mod schema;

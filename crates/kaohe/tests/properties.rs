@@ -899,7 +899,7 @@ fn first_difference(a: &str, b: &str) -> String {
 fn bonus_side(item: &LineItem) -> bool {
     match item.kind {
         ItemKind::Bonus => true,
-        ItemKind::Adjustment | ItemKind::Cap => item.raw >= Decimal::ZERO,
+        ItemKind::Adjustment | ItemKind::Cap => item.raw.dec() >= Decimal::ZERO,
         _ => false,
     }
 }
@@ -982,7 +982,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
     for r in &ev.results {
         let label = r.period.to_string();
         let at = |what: String| format!("`{}` in {label}: {what}", r.unit);
-        let sum: Decimal = r.items.iter().map(|i| i.amount).sum();
+        let sum: Decimal = r.items.iter().map(|i| i.amount.dec()).sum();
         if sum != r.total {
             return Err(at(format!(
                 "items add up to {sum}, the total is {}",
@@ -1029,9 +1029,13 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 return Err(at(format!("`{name}` applies more than its raw amount")));
             }
             let signs_ok = match item.kind {
-                ItemKind::Deduction => item.amount <= Decimal::ZERO && item.raw <= Decimal::ZERO,
-                ItemKind::Bonus => item.amount >= Decimal::ZERO && item.raw >= Decimal::ZERO,
-                _ => summed_annual || item.amount * item.raw >= Decimal::ZERO,
+                ItemKind::Deduction => {
+                    item.amount.dec() <= Decimal::ZERO && item.raw.dec() <= Decimal::ZERO
+                }
+                ItemKind::Bonus => {
+                    item.amount.dec() >= Decimal::ZERO && item.raw.dec() >= Decimal::ZERO
+                }
+                _ => summed_annual || item.amount.dec() * item.raw.dec() >= Decimal::ZERO,
             };
             if !signs_ok {
                 return Err(at(format!("`{name}` has the wrong sign: {item:?}")));
@@ -1041,7 +1045,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             // the records of the former.)
             let several_versions_summed = summed_annual && versions.len() > 1;
             if !item.records.is_empty() && !several_versions_summed {
-                let records: Decimal = item.records.iter().map(|x| x.amount).sum();
+                let records: Decimal = item.records.iter().map(|x| x.amount.dec()).sum();
                 let count: u32 = item.records.iter().map(|x| x.count).sum();
                 if records != item.raw || count != item.count {
                     return Err(at(format!(
@@ -1060,12 +1064,12 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             for (n, scope) in &rule.caps {
                 let cap = d(i64::from(*n));
                 if summed_annual {
-                    if scope.is_year() && item.amount.abs() > cap {
+                    if scope.is_year() && item.amount.dec().abs() > cap {
                         return Err(at(format!("`{name}` exceeds its cap {n} per year")));
                     }
                     continue;
                 }
-                if (!scope.is_year() || r.annual) && item.amount.abs() > cap {
+                if (!scope.is_year() || r.annual) && item.amount.dec().abs() > cap {
                     return Err(at(format!(
                         "`{name}` applies {} over its cap {n}",
                         item.amount
@@ -1073,7 +1077,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 }
                 if scope.is_year() && !r.annual && versions.len() == 1 {
                     // An adjust rule's two signs are capped separately.
-                    let negative = item.kind == ItemKind::Adjustment && item.raw < Decimal::ZERO;
+                    let negative =
+                        item.kind == ItemKind::Adjustment && item.raw.dec() < Decimal::ZERO;
                     let used = year_usage
                         .entry((
                             r.unit.to_string(),
@@ -1081,7 +1086,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                             year,
                         ))
                         .or_insert(Decimal::ZERO);
-                    *used += item.amount.abs();
+                    *used += item.amount.dec().abs();
                     if *used > cap {
                         return Err(at(format!(
                             "`{name}` applies {used} in the year, over its cap {n} per year"
@@ -1104,16 +1109,16 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     .iter()
                     .filter(|i| {
                         (is_rule_item(i)
-                            && on_side(i.amount)
+                            && on_side(i.amount.dec())
                             && cap
                                 .rules
                                 .iter()
                                 .any(|n| Some(n.as_str()) == i.rule.as_deref()))
                             || (i.kind == ItemKind::Cap
-                                && on_side(i.raw)
+                                && on_side(i.raw.dec())
                                 && i.rule.as_deref() == Some(cap.name.as_str()))
                     })
-                    .map(|i| i.amount)
+                    .map(|i| i.amount.dec())
                     .sum();
                 let limit = d(i64::from(cap.limit));
                 if applied.abs() > limit {
@@ -1156,9 +1161,9 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             let (mut bonuses, mut deductions) = (Decimal::ZERO, Decimal::ZERO);
             for i in own {
                 if bonus_side(i) {
-                    bonuses += i.amount;
+                    bonuses += i.amount.dec();
                 } else {
-                    deductions -= i.amount;
+                    deductions -= i.amount.dec();
                 }
             }
             if bonuses != c.bonuses || deductions != c.deductions {
@@ -1168,14 +1173,16 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 )));
             }
             let allot = spec_c.allot.map(d);
-            if c.allot != allot || c.subtotal != allot.map(|a| a - deductions + bonuses) {
+            if c.allot != allot
+                || c.subtotal.map(|x| x.dec()) != allot.map(|a| a - deductions + bonuses)
+            {
                 return Err(at(format!(
                     "category `{}`: wrong allotment or subtotal",
                     c.category
                 )));
             }
             if let (Some(allot), Some(floor)) = (spec_c.allot, spec_c.floor) {
-                if c.deductions > d(allot - floor) {
+                if c.deductions.dec() > d(allot - floor) {
                     return Err(at(format!(
                         "category `{}` loses {} below its floor {floor} (allot {allot})",
                         c.category, c.deductions
@@ -1184,7 +1191,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             }
             if let Some((n, scope)) = spec_c.bonus_cap {
                 let cap = d(i64::from(n));
-                if c.bonuses > cap {
+                if c.bonuses.dec() > cap {
                     return Err(at(format!(
                         "category `{}` bonuses {} over cap {n}",
                         c.category, c.bonuses
@@ -1194,7 +1201,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     let used = year_usage
                         .entry((r.unit.to_string(), format!("bonus:{}", c.category), year))
                         .or_insert(Decimal::ZERO);
-                    *used += c.bonuses.max(Decimal::ZERO);
+                    *used += c.bonuses.dec().max(Decimal::ZERO);
                     if *used > cap {
                         return Err(at(format!(
                             "category `{}` bonuses {used} in the year, over cap {n} per year",
@@ -1203,7 +1210,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     }
                 }
             }
-            net += c.bonuses - c.deductions;
+            net += c.bonuses.dec() - c.deductions.dec();
         }
         if net != r.total {
             return Err(at(format!(
@@ -1246,7 +1253,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         .unwrap_or_default();
                     facts.attribute(&o.unit, attr) != Some(0)
                 })
-                .map(|o| o.total)
+                .map(|o| o.total.dec())
                 .collect();
             if averaged != (expect_average && !others.is_empty()) {
                 return Err(format!("`{}` in {year}: averaged is {averaged}", r.unit));
@@ -1270,7 +1277,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     .collect();
                 let sum: Decimal = periods
                     .iter()
-                    .map(|p| p.total - d(spec.base))
+                    .map(|p| p.total.dec() - d(spec.base))
                     .sum::<Decimal>()
                     + d(spec.base);
                 if r.total != sum {
@@ -1288,7 +1295,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                                 && i.rule == item.rule
                                 && i.category == item.category
                         })
-                        .map(|i| i.amount)
+                        .map(|i| i.amount.dec())
                         .sum();
                     if same != item.amount {
                         return Err(format!(
@@ -1301,7 +1308,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             match (&annual.convert, r.converted) {
                 (None, None) => {}
                 (Some((weight, rounding)), Some(converted)) => {
-                    let exact = r.total * dec(weight) / d(100);
+                    let exact = r.total.dec() * dec(weight) / d(100);
                     match rounding {
                         None if converted != exact => {
                             return Err(format!(
@@ -1311,7 +1318,9 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         }
                         Some((places, _)) => {
                             let unit = Decimal::new(1, *places);
-                            if converted.scale() != *places || (converted - exact).abs() >= unit {
+                            if converted.dec().scale() != *places
+                                || (converted.dec() - exact).abs() >= unit
+                            {
                                 return Err(format!(
                                     "`{}` in {year}: converted {converted} is not {exact} to {places} places",
                                     r.unit
@@ -1346,7 +1355,9 @@ fn chain(item: &LineItem) -> Result<(), String> {
                 item.limits.len()
             ));
         };
-        if limit.raw != item.raw || limit.applied - limit.raw != item.amount {
+        if limit.raw.dec() != item.raw.dec()
+            || limit.applied.dec() - limit.raw.dec() != item.amount.dec()
+        {
             return Err(format!(
                 "{:?} `{:?}` does not take raw to applied: {item:?}",
                 item.kind, item.rule
@@ -1470,7 +1481,7 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
         let values: Vec<Vec<(String, KeyValue)>> = rr
             .entries
             .iter()
-            .map(|e| keys(&e.unit, members[e.unit.as_str()].total))
+            .map(|e| keys(&e.unit, members[e.unit.as_str()].total.dec()))
             .collect();
         for (i, e) in rr.entries.iter().enumerate() {
             if e.total != members[e.unit.as_str()].total {
@@ -1611,4 +1622,15 @@ fn check_first_rank(
         }
     }
     Ok(())
+}
+
+/// Results are exact numbers; the values these tests compare terminate.
+trait Exact {
+    fn dec(&self) -> rust_decimal::Decimal;
+}
+
+impl Exact for kaohe::number::Number {
+    fn dec(&self) -> rust_decimal::Decimal {
+        self.to_decimal().expect("a terminating value")
+    }
 }

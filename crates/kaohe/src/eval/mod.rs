@@ -17,13 +17,12 @@ pub(crate) mod texts;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::Decimal;
-
 use crate::facts::{Facts, Record, Unit};
+use crate::number::Number;
 use crate::period::Period;
 use crate::ruleset::Ruleset;
 use crate::source::Span;
-use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy, RoundMode};
+use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy};
 use crate::text::Text;
 use crate::value::Value;
 use expr::Ctx;
@@ -326,20 +325,22 @@ impl<'a> Evaluator<'a> {
                 self.average(&mut annual_results, year)?;
                 if let Some(convert) = &annual.convert {
                     for r in &mut annual_results {
+                        let failed = |message: &str| EvalError {
+                            message: message.to_owned(),
+                            unit: r.unit.to_string(),
+                            period: year.to_string(),
+                            span: Some(convert.weight.span),
+                        };
                         let converted = r
                             .total
-                            .checked_mul(convert.weight.value)
-                            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
-                            .ok_or_else(|| EvalError {
-                                message: "conversion overflows a decimal".to_owned(),
-                                unit: r.unit.to_string(),
-                                period: year.to_string(),
-                                span: Some(convert.weight.span),
-                            })?;
+                            .checked_mul(convert.weight.value.into())
+                            .and_then(|v| v.checked_div(Number::ONE_HUNDRED))
+                            .ok_or_else(|| failed("the conversion overflows"))?;
                         r.converted = Some(match &convert.rounding {
-                            Some(rounding) => {
-                                round(converted, rounding.places.value, rounding.mode)
-                            }
+                            Some(rounding) => converted
+                                .round(rounding.places.value, rounding.mode)
+                                .map(Number::from)
+                                .ok_or_else(|| failed("the converted score overflows a decimal"))?,
                             None => converted,
                         });
                     }
@@ -439,7 +440,7 @@ impl<'a> Evaluator<'a> {
             .enumerate()
             .filter(|(_, r)| r.scope == scope)
         {
-            let members: Vec<(&Unit, Decimal)> = results
+            let members: Vec<(&Unit, Number)> = results
                 .iter()
                 .filter(|r| r.group == decl.group.name)
                 .filter_map(|r| self.facts.unit(&r.unit).map(|u| (u, r.total)))
@@ -451,7 +452,7 @@ impl<'a> Evaluator<'a> {
             let discretion = self.facts.discretion.get(&discretion_key);
             // `within attr`: one ranking per value of the attribute.
             // Keyed by the value's text, as shown in `within`.
-            let mut partitions: BTreeMap<Option<Text>, Vec<(&Unit, Decimal)>> = BTreeMap::new();
+            let mut partitions: BTreeMap<Option<Text>, Vec<(&Unit, Number)>> = BTreeMap::new();
             for member in members {
                 let key = decl
                     .within
@@ -515,7 +516,10 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Units for which their group's `average when` holds get the average annual
-    /// total of the group's other units.
+    /// total of the group's other units. When some unit qualifies but no
+    /// other unit of the group is left to average over, the evaluation fails
+    /// (issue 12 §5): the rulebook's formula has no value, and keeping each
+    /// unit's own score would silently change it.
     fn average(&self, results: &mut [UnitResult], year: i32) -> Result<(), EvalError> {
         for group in self.ruleset.groups() {
             let Some((condition, cite)) = &group.average_when else {
@@ -541,14 +545,30 @@ impl<'a> Evaluator<'a> {
                     others.push(r.total);
                 }
             }
-            if others.is_empty() || averaged.is_empty() {
+            if averaged.is_empty() {
                 continue;
             }
-            let sum = others
+            let failed = |message: String| EvalError {
+                message,
+                unit: averaged
+                    .first()
+                    .and_then(|i| results.get(*i))
+                    .map(|r| r.unit.to_string())
+                    .unwrap_or_default(),
+                period: year.to_string(),
+                span: Some(condition.span),
+            };
+            if others.is_empty() {
+                return Err(failed(format!(
+                    "every unit of group `{}` meets its `average when` condition, so there is no other unit to average over; the rulebook does not say what they score (state it in the ruleset, e.g. a rule for this case, or correct the facts)",
+                    group.name.name
+                )));
+            }
+            let average = others
                 .iter()
-                .try_fold(Decimal::ZERO, |a, t| a.checked_add(*t));
-            let average = sum.and_then(|s| s.checked_div(Decimal::from(others.len())));
-            let Some(average) = average else { continue };
+                .try_fold(Number::ZERO, |a, t| a.checked_add(*t))
+                .and_then(|s| s.checked_div(Number::from(others.len())))
+                .ok_or_else(|| failed("the group average overflows".to_owned()))?;
             for i in averaged {
                 if let Some(r) = results.get_mut(i) {
                     r.total = average;
@@ -639,7 +659,15 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
                         .bonuses
                         .checked_add(category.bonuses)
                         .ok_or_else(overflow)?;
-                    c.subtotal = c.allot.map(|a| a - c.deductions + c.bonuses);
+                    c.subtotal = match c.allot {
+                        Some(a) => Some(
+                            Number::from(a)
+                                .checked_sub(c.deductions)
+                                .and_then(|v| v.checked_add(c.bonuses))
+                                .ok_or_else(overflow)?,
+                        ),
+                        None => None,
+                    };
                 }
                 None => categories.push(category.clone()),
             }
@@ -647,26 +675,13 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
     }
     let total = items
         .iter()
-        .try_fold(Decimal::ZERO, |a, i| a.checked_add(i.amount))
+        .try_fold(Number::ZERO, |a, i| a.checked_add(i.amount))
         .ok_or_else(overflow)?;
     Ok(Scored {
         items,
         categories,
         total,
     })
-}
-
-fn round(value: Decimal, places: u32, mode: RoundMode) -> Decimal {
-    use rust_decimal::RoundingStrategy as S;
-    let strategy = match mode {
-        RoundMode::HalfUp => S::MidpointAwayFromZero,
-        RoundMode::HalfEven => S::MidpointNearestEven,
-        RoundMode::Down => S::ToZero,
-        RoundMode::Up => S::AwayFromZero,
-    };
-    let mut rounded = value.round_dp_with_strategy(places, strategy);
-    rounded.rescale(places);
-    rounded
 }
 
 /// Copies of the records reported after their period was sealed that the

@@ -124,7 +124,7 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 r.categories
                     .iter()
                     .find(|c| c.category == *name)
-                    .and_then(|c| c.subtotal.or(Some(-c.deductions + c.bonuses)))
+                    .and_then(|c| c.subtotal.or_else(|| c.bonuses.checked_sub(c.deductions)))
                     .map(|v| v.normalize().to_string())
                     .unwrap_or_default(),
             );
@@ -332,7 +332,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             } else {
                 String::new()
             };
-            let amount = if item.amount.is_sign_negative() {
+            let amount = if item.amount.is_negative() {
                 item.amount.normalize().to_string()
             } else {
                 format!("+{}", item.amount.normalize())
