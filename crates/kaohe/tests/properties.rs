@@ -14,6 +14,8 @@
 //!   triggers a bonus never lowers it;
 //! - the order of units and records changes nothing in the output;
 //! - ranks are competition ranks consistent with the ranking keys;
+//! - with division, units whose scores are mathematically equal share a rank
+//!   (exact quotients); a unit ranked 1st is never bottom N when n > N;
 //! - records reported after a period's seal never change that period, and a
 //!   late record is either rejected or applied to a period that is evaluated;
 //! - formatting a ruleset (`kaohe::syntax::format`) preserves its meaning.
@@ -330,6 +332,10 @@ fn generated_rulesets_cover_the_language() {
         "min(",
         "max(",
         "abs(",
+        "round(",
+        "floor(",
+        "ceil(",
+        "ties straddling",
         "overdue(",
         "present(",
         "as_of",
@@ -1633,4 +1639,142 @@ impl Exact for kaohe::number::Number {
     fn dec(&self) -> rust_decimal::Decimal {
         self.to_decimal().expect("a terminating value")
     }
+}
+
+// ------------------------------------------- exact quotients and rank bands
+
+/// A ruleset whose only rule gives `value / divisor` per record (issue 12 §1).
+fn division_ruleset(base: u32, divisor: u32) -> Ruleset {
+    let text = format!(
+        "ruleset div_2026 {{\n  title \"t\"\n  issuer \"i\"\n  source \"s\"\n  effective 2026-01-01 to 2026-12-31\n}}\n\
+         group lead \"l\" [X] {{\n}}\n\
+         record task \"t\" {{\n  value: integer \"v\"\n}}\n\
+         period month [X] {{\n  amendable [X]\n}}\n\
+         score [X] {{\n  base {base} [X]\n  category w \"w\" [X] {{\n    bonus b \"b\" [X] {{\n      per task\n      amount value / {divisor}\n    }}\n  }}\n}}\n\
+         ranking monthly \"m\" of lead [X] {{\n  by total desc [X]\n  ties shared [X]\n}}\n"
+    );
+    Ruleset::from_source(SourceFile::new("div.rules", text)).unwrap()
+}
+
+/// For random rulesets with division, units whose scores are mathematically
+/// equal share a rank, and units whose scores differ do not: the quotients
+/// (thirds, sevenths, …) are exact, so no rounding creates or breaks a tie;
+/// and each total is exactly base + Σ values / divisor.
+#[test]
+fn units_with_mathematically_equal_scores_share_a_rank() {
+    let units = prop::collection::vec(prop::collection::vec(0u32..7, 0..5), 2..7);
+    check(
+        "exact_ties",
+        cases(64),
+        (
+            units,
+            prop::sample::select(vec![3u32, 6, 7, 9, 11]),
+            0u32..2,
+        ),
+        |(units, divisor, base)| {
+            let base = base * 100;
+            let ruleset = division_ruleset(base, divisor);
+            let mut records = Vec::new();
+            for (u, values) in units.iter().enumerate() {
+                for v in values {
+                    records.push(serde_json::json!({
+                        "unit": format!("u{u}"), "period": "2026-03", "kind": "task",
+                        "reported": "2026-03-20", "attributes": {"value": v}}));
+                }
+            }
+            let facts = serde_json::json!({
+                "as_of": "2026-04-30",
+                "units": (0..units.len()).map(|u| serde_json::json!(
+                    {"id": format!("u{u}"), "name": format!("单位{u}"), "group": "lead"})).collect::<Vec<_>>(),
+                "records": records,
+            });
+            let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+            let ev = evaluate(&ruleset, &facts).unwrap();
+            let sums: Vec<u32> = units.iter().map(|v| v.iter().sum()).collect();
+            let rank_of = |u: usize| {
+                ev.rankings[0]
+                    .entries
+                    .iter()
+                    .find(|e| e.unit == format!("u{u}").as_str())
+                    .map(|e| e.rank)
+                    .unwrap()
+            };
+            for (u, sum) in sums.iter().enumerate() {
+                let r = ev
+                    .results
+                    .iter()
+                    .find(|r| r.unit == format!("u{u}").as_str())
+                    .unwrap();
+                let expected = kaohe::number::Number::fraction(
+                    i128::from(base) * i128::from(divisor) + i128::from(*sum),
+                    i128::from(divisor),
+                )
+                .unwrap();
+                prop_assert_eq!(r.total, expected, "u{} total", u);
+                for (v, other) in sums.iter().enumerate() {
+                    prop_assert_eq!(
+                        rank_of(u) == rank_of(v),
+                        sum == other,
+                        "u{} ({}) and u{} ({}) over {}",
+                        u,
+                        sum,
+                        v,
+                        other,
+                        divisor
+                    );
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// For random rankings (n units, a published competition rank and the size
+/// of its tie group), a unit ranked 1st is never bottom N when n > N, in the
+/// default reading (SD-A7 revised); bottom N is exactly rank ≥ n − N + 1 and
+/// top N exactly rank ≤ N; a rank outside 1..n is in neither; and
+/// `ties straddling` only ever adds units to the bottom band.
+#[test]
+fn a_unit_ranked_first_is_never_bottom_n_when_more_than_n_are_ranked() {
+    use kaohe::eval::in_rank_band;
+    use kaohe::syntax::ast::{RankSide, TieBand};
+    check(
+        "rank_bands",
+        cases(256),
+        (1u32..40, 1u32..6, 0u32..42, 1u32..40),
+        |(ranked, places, rank, tied)| {
+            let bottom = in_rank_band(
+                RankSide::Bottom,
+                places,
+                rank,
+                tied,
+                ranked,
+                TieBand::PublishedRank,
+            );
+            let top = in_rank_band(
+                RankSide::Top,
+                places,
+                rank,
+                tied,
+                ranked,
+                TieBand::PublishedRank,
+            );
+            let straddling = in_rank_band(
+                RankSide::Bottom,
+                places,
+                rank,
+                tied,
+                ranked,
+                TieBand::Straddling,
+            );
+            if rank == 1 && ranked > places {
+                prop_assert!(!bottom);
+            }
+            let valid = rank >= 1 && rank <= ranked;
+            prop_assert_eq!(bottom, valid && rank + places > ranked);
+            prop_assert_eq!(top, valid && rank <= places);
+            prop_assert!(!bottom || straddling);
+            Ok(())
+        },
+    );
 }

@@ -1638,3 +1638,36 @@ fn sd_2_4_average_over_nobody_is_an_error() {
     let span = error.span.expect("the `average when` condition");
     assert_eq!(&SHAODONG[span.start..span.end], "tasks == 0");
 }
+
+/// `ties straddling` (issue 12 §2): the other reading, chosen explicitly. On
+/// SD-A7's scenario the September tie d/e/f (rank 4 of 7, places 4–6) reaches
+/// into the last three places, so it counts: e, f and g are warned (d was not
+/// bottom three in August). On the 17-unit example all 17 are.
+#[test]
+fn ties_straddling_counts_a_tie_group_reaching_into_the_last_places() {
+    let text = SHAODONG.replace(
+        "when ranked bottom 3 for 2 consecutive periods in monthly",
+        "when ranked bottom 3 for 2 consecutive periods in monthly ties straddling",
+    );
+    assert_ne!(text, SHAODONG, "the ruleset changed shape");
+    let ruleset = Ruleset::from_source(SourceFile::new("s.rules", text)).unwrap();
+    let warned = |facts: &Value, unit: &str| {
+        let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+        let ev = ruleset.evaluate(&facts).unwrap();
+        !notices(result(&ev, unit, "2023-09"), "warning").is_empty()
+    };
+    let seven = sd_a7_warning();
+    for (unit, expected) in [
+        ("a", false),
+        ("c", false),
+        ("d", false),
+        ("e", true),
+        ("f", true),
+        ("g", true),
+    ] {
+        assert_eq!(warned(&seven, unit), expected, "{unit}");
+    }
+    let seventeen = sd_a7_seventeen();
+    assert!(warned(&seventeen, "u01"));
+    assert!(warned(&seventeen, "u17"));
+}

@@ -44,6 +44,33 @@ pub struct EvalError {
     pub span: Option<Span>,
 }
 
+/// Whether a unit is in the top or bottom `places` of a ranking of `ranked`
+/// units, given its published (competition) rank and how many units share
+/// that rank: what `ranked top|bottom N … [ties straddling]` tests in each
+/// period (SD-A7, revised; docs/language.md §17). Top N: `rank ≤ N`; bottom N:
+/// `rank ≥ ranked − N + 1`; with [`TieBand::Straddling`] a tie group is bottom N
+/// as soon as any place it occupies is. A rank outside `1..=ranked` is never
+/// inside.
+///
+/// ```
+/// use kaohe::eval::in_rank_band;
+/// use kaohe::syntax::ast::{RankSide, TieBand};
+/// // 15 of 17 units tied at rank 1: not bottom 3; ranks 16 and 17 are.
+/// assert!(!in_rank_band(RankSide::Bottom, 3, 1, 15, 17, TieBand::PublishedRank));
+/// assert!(in_rank_band(RankSide::Bottom, 3, 16, 1, 17, TieBand::PublishedRank));
+/// assert!(in_rank_band(RankSide::Bottom, 3, 1, 15, 17, TieBand::Straddling));
+/// ```
+pub fn in_rank_band(
+    side: crate::syntax::ast::RankSide,
+    places: u32,
+    rank: u32,
+    tied: u32,
+    ranked: u32,
+    ties: crate::syntax::ast::TieBand,
+) -> bool {
+    expr::in_band(side, places, Place { rank, tied, ranked }, ties)
+}
+
 /// A unit's place in a ranking, for ranking-history conditions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Place {
