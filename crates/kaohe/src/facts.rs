@@ -57,6 +57,11 @@ pub struct Record {
     /// arrived in (`late carried`): the period it was about. Never in fact files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Period>,
+    /// The order of versions of one record (same `id`) reported on the same
+    /// day, under an amendable ruleset: the higher revision replaces the lower
+    /// (issue 12 §4). JSON key `revision`, a whole number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
 }
 
 impl Serialize for Date {
@@ -210,6 +215,7 @@ impl Facts {
             unit_ids_seen: BTreeSet::new(),
             // Records share the ruleset's kind texts (the engine finds kinds by pointer).
             interner: Interner::with_texts(ruleset.kinds().iter().cloned()),
+            versions: BTreeMap::new(),
         };
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.
@@ -348,7 +354,14 @@ struct Validator<'r> {
     unit_ids_seen: BTreeSet<String>,
     /// Unit ids, kinds, attribute names and text values, shared.
     interner: Interner,
+    /// (unit, id) → every valid record with that id: its position in
+    /// `$.records`, its `reported` day and its `revision`.
+    versions: BTreeMap<(Text, Text), Vec<Version>>,
 }
+
+/// A version of a record with an `id`: its position in `$.records`, its
+/// `reported` day and its `revision`.
+type Version = (usize, Date, Option<u32>);
 
 fn describe(json: &Json) -> String {
     match json {
@@ -482,6 +495,7 @@ impl Validator<'_> {
             }
             None => self.records(top.get("records"), &unit_ids, as_of),
         };
+        self.same_day_versions();
         let discretion = self.discretion(top.get("discretion"), &unit_ids);
         let as_of = as_of?;
 
@@ -661,6 +675,7 @@ impl Validator<'_> {
                 "count",
                 "reported",
                 "attributes",
+                "revision",
             ],
             &path,
         );
@@ -737,6 +752,29 @@ impl Validator<'_> {
                 None
             }
         };
+        let revision = match object.get("revision") {
+            None => Some(None),
+            Some(Json::Number(n)) => match n.as_u64().and_then(|r| u32::try_from(r).ok()) {
+                Some(r) => Some(Some(r)),
+                None => {
+                    self.error(
+                        &format!("{path}.revision"),
+                        format!("expected a whole number (0 or more) ordering same-day versions, found `{n}`"),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                self.error(
+                    &format!("{path}.revision"),
+                    format!(
+                        "expected a whole number (0 or more) ordering same-day versions, found {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        };
         let kind = self.string(object, "kind", &path)?;
         let kind = self.interner.intern(kind);
         let ruleset = self.ruleset;
@@ -761,10 +799,25 @@ impl Validator<'_> {
             fields,
             &format!("{path}.attributes"),
         );
-        if let (Some(unit), Some(period), Some(reported), Some(count), Some(id), Some(attributes)) =
-            (unit, period, reported, count, id, attributes)
+        if let (
+            Some(unit),
+            Some(period),
+            Some(reported),
+            Some(count),
+            Some(id),
+            Some(attributes),
+            Some(revision),
+        ) = (unit, period, reported, count, id, attributes, revision)
         {
+            let amendable = self.ruleset.period().is_some_and(|p| p.amendable.is_some());
+            if let (Some(id), true) = (&id, amendable) {
+                self.versions
+                    .entry((unit.clone(), id.clone()))
+                    .or_default()
+                    .push((i, reported, revision));
+            }
             return Some(Record {
+                revision,
                 id,
                 unit,
                 period,
@@ -776,6 +829,39 @@ impl Validator<'_> {
             });
         }
         None
+    }
+
+    /// Under an amendable ruleset, two versions of one record (same unit and
+    /// `id`) reported on the same day must state their order with distinct
+    /// `revision`s; otherwise which one applies would be a silent choice
+    /// (issue 12 §4). Each such pair is an error at the later one's path,
+    /// naming both.
+    fn same_day_versions(&mut self) {
+        let amendable = self.ruleset.period().is_some_and(|p| p.amendable.is_some());
+        if !amendable {
+            return;
+        }
+        let mut found = Vec::new();
+        for ((unit, id), versions) in &self.versions {
+            for (k, (j, reported, revision)) in versions.iter().enumerate() {
+                let clash = versions.iter().take(k).find(|(_, day, other)| {
+                    day == reported && (revision.is_none() || other.is_none() || other == revision)
+                });
+                if let Some((i, _, other)) = clash {
+                    let why = match (other, revision) {
+                        (Some(a), Some(b)) if a == b => format!("both have revision {a}"),
+                        _ => "the day alone does not say which is the correction".to_owned(),
+                    };
+                    found.push(FactError {
+                        path: format!("$.records[{j}]"),
+                        message: format!(
+                            "$.records[{i}] and $.records[{j}] are two versions of record `{id}` of unit `{unit}` reported on the same day {reported}, and {why}; give each a distinct `revision` (the higher one applies) or remove the wrong one"
+                        ),
+                    });
+                }
+            }
+        }
+        self.errors.extend(found);
     }
 
     fn discretion(
@@ -950,6 +1036,7 @@ fn record_order(a: &Record, b: &Record) -> std::cmp::Ordering {
         &a.id,
         &a.attributes,
         a.count,
+        a.revision,
     )
         .cmp(&(
             &b.period,
@@ -959,6 +1046,7 @@ fn record_order(a: &Record, b: &Record) -> std::cmp::Ordering {
             &b.id,
             &b.attributes,
             b.count,
+            b.revision,
         ))
 }
 

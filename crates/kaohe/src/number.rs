@@ -110,6 +110,13 @@ impl Number {
             .and_then(Number::of_ratio)
     }
 
+    /// The exact sum of `numbers`; `None` on overflow.
+    pub fn checked_sum(numbers: impl IntoIterator<Item = Number>) -> Option<Number> {
+        numbers
+            .into_iter()
+            .try_fold(Number::ZERO, |sum, n| sum.checked_add(n))
+    }
+
     /// `self − other`; `None` on overflow.
     pub fn checked_sub(self, other: Number) -> Option<Number> {
         if let (Repr::Decimal(a), Repr::Decimal(b)) = (self.0, other.0) {

@@ -1671,3 +1671,63 @@ fn ties_straddling_counts_a_tie_group_reaching_into_the_last_places() {
     assert!(warned(&seventeen, "u01"));
     assert!(warned(&seventeen, "u17"));
 }
+
+/// Issue 12 §4: under an amendable ruleset (Shaodong), a record and its
+/// correction reported on the same day. Without `revision` (or with equal
+/// ones) the facts are refused, naming both records; with revisions the
+/// higher applies, whatever the order of the rows.
+#[test]
+fn same_day_amendments_need_a_revision() {
+    let ruleset = ruleset(Book::Shaodong);
+    let facts = |first: Value, second: Value| {
+        json!({
+            "as_of": "2023-10-15",
+            "units": [lead("m1", 3)],
+            "records": [
+                behind("m1", "2023-08", "2023-08-20", 1),
+                first,
+                second,
+            ]
+        })
+    };
+    let v = |count: u32| with_id(behind("m1", "2023-08", "2023-09-05", count), "m1-aug");
+    let with_revision = |mut r: Value, n: u32| {
+        r["revision"] = json!(n);
+        r
+    };
+
+    // No revision: an error at the second, naming both.
+    let err = Facts::from_json(&ruleset, &facts(v(3), v(1)).to_string()).unwrap_err();
+    assert_eq!(err.errors.len(), 1, "{err:?}");
+    assert_eq!(err.errors[0].path, "$.records[2]");
+    assert!(
+        err.errors[0]
+            .message
+            .contains("$.records[1] and $.records[2]"),
+        "{err:?}"
+    );
+    assert!(err.errors[0].message.contains("`revision`"), "{err:?}");
+    // One revision only, or equal revisions: still an error.
+    for (a, b) in [(Some(1), None), (Some(2), Some(2))] {
+        let first = a.map_or_else(|| v(3), |n| with_revision(v(3), n));
+        let second = b.map_or_else(|| v(1), |n| with_revision(v(1), n));
+        let err = Facts::from_json(&ruleset, &facts(first, second).to_string()).unwrap_err();
+        assert_eq!(err.errors[0].path, "$.records[2]", "{a:?} {b:?}");
+    }
+    // Revisions 2 (count 1) and 1 (count 3): revision 2 applies, in either order.
+    for (first, second) in [
+        (with_revision(v(1), 2), with_revision(v(3), 1)),
+        (with_revision(v(3), 1), with_revision(v(1), 2)),
+    ] {
+        let ev = run(Book::Shaodong, &facts(first, second));
+        // 100 − 5 (the record without id) − 5 × 1 (revision 2).
+        assert_eq!(total(&ev, "m1", "2023-08"), d("90"));
+        assert_eq!(ev.rejected.len(), 1);
+        assert!(
+            ev.rejected[0].reason.contains("revision 2"),
+            "{:?}",
+            ev.rejected
+        );
+        assert_eq!(ev.rejected[0].record.revision, Some(1));
+    }
+}

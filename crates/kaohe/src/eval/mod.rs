@@ -810,7 +810,8 @@ fn apply_policy<'f>(
             }),
         }
     }
-    // Amendments: the latest version of each id applies.
+    // Amendments: the latest version of each id applies; on one day, the
+    // highest `revision`.
     // A carried record is a new fact in the period it arrived in: it competes
     // only with other versions carried into that period, never with (and so
     // never replaces) a version in a sealed period.
@@ -835,7 +836,11 @@ fn apply_policy<'f>(
             let newer = latest
                 .get(&key)
                 .and_then(|j| kept.get(*j))
-                .is_none_or(|current| record.reported >= current.reported);
+                // Validation refused same-day versions without distinct
+                // revisions: (reported, revision) orders the versions.
+                .is_none_or(|current| {
+                    (record.reported, record.revision) >= (current.reported, current.revision)
+                });
             if newer {
                 latest.insert(key, i);
             }
@@ -853,11 +858,18 @@ fn apply_policy<'f>(
             Some((j, newer)) if j != i => rejected.push(RejectedRecord {
                 record: RecordRef::of(record),
                 unit: record.unit.clone(),
-                reason: format!(
-                    "superseded by the version of `{}` reported {}",
-                    record.id.as_deref().unwrap_or(""),
-                    newer.reported
-                ),
+                reason: match newer.revision.filter(|_| newer.reported == record.reported) {
+                    Some(revision) => format!(
+                        "superseded by the version of `{}` reported {}, revision {revision}",
+                        record.id.as_deref().unwrap_or(""),
+                        newer.reported
+                    ),
+                    None => format!(
+                        "superseded by the version of `{}` reported {}",
+                        record.id.as_deref().unwrap_or(""),
+                        newer.reported
+                    ),
+                },
                 clauses: amend_clauses.clone(),
             }),
             _ => applied.push(*record),

@@ -358,6 +358,9 @@ pub struct RecordRef {
     /// For a late record carried into the period it arrived in: the period it was about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Period>,
+    /// Its `revision`, when the facts give one (orders same-day versions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
 }
 
 impl RecordRef {
@@ -369,6 +372,7 @@ impl RecordRef {
             reported: record.reported,
             attributes: record.attributes.clone(),
             carried_from: record.carried_from,
+            revision: record.revision,
         }
     }
 }
