@@ -30,6 +30,21 @@ pub fn period_label(period: Period) -> String {
     }
 }
 
+/// `（暂定结果）` when any of `periods`' results may still change (the
+/// evaluation date falls inside one, or before its seal; glossary:
+/// provisional = 暂定结果), else nothing.
+pub fn provisional_mark(evaluation: &Evaluation, periods: &[Period]) -> &'static str {
+    let provisional = evaluation
+        .results
+        .iter()
+        .any(|r| r.provisional && periods.contains(&r.period));
+    if provisional {
+        "（暂定结果）"
+    } else {
+        ""
+    }
+}
+
 /// The periods a bulletin shows: the scope's, or every evaluated one.
 pub fn periods(evaluation: &Evaluation, scope: &Scope) -> Vec<Period> {
     match scope.period {

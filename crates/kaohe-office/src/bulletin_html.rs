@@ -25,7 +25,7 @@ use kaohe::{Period, Ruleset};
 
 use crate::bulletin::{
     categories, category_value, class_colour, classifications, focus, item_kind_label,
-    notice_kind_label, period_label, record_text, tables, Row, Scope, Table,
+    notice_kind_label, period_label, provisional_mark, record_text, tables, Row, Scope, Table,
 };
 
 /// Escapes text for HTML element content and attribute values.
@@ -104,9 +104,10 @@ pub fn bulletin_html(ruleset: &Ruleset, evaluation: &Evaluation, scope: &Scope) 
     let mut body = String::new();
     let _ = write!(
         body,
-        r#"<h2 class="doc-title">{}</h2><p class="doc-period">（{}考核结果）</p>"#,
+        r#"<h2 class="doc-title">{}</h2><p class="doc-period">（{}考核结果）{}</p>"#,
         escape(ruleset.title()),
-        escape(&period_label(period))
+        escape(&period_label(period)),
+        provisional_mark(evaluation, &[period])
     );
     body.push_str(&summary(evaluation, &tables, &classifications, period));
 

@@ -26,7 +26,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use crate::bulletin::{
     categories, category_value, class_colour, classifications, item_kind_label, notice_kind_label,
-    period_label, periods, places, record_text, tables, Scope,
+    period_label, periods, places, provisional_mark, record_text, tables, Scope,
 };
 use crate::template::{display_width, header_format, subtitle_format, title_format};
 
@@ -236,8 +236,10 @@ fn title(
         1,
         0,
         format!(
-            "{span} · 评估日期 {}{issuer} · {}",
-            evaluation.facts.as_of, evaluation.engine
+            "{span}{} · 评估日期 {}{issuer} · {}",
+            provisional_mark(evaluation, periods),
+            evaluation.facts.as_of,
+            evaluation.engine
         ),
         &styles.subtitle,
     )?;

@@ -216,12 +216,28 @@ fn miluo_late_april_record_is_rejected_and_april_is_unchanged() {
         .collect();
     assert!(!late.is_empty(), "no April record rejected after the seal");
     assert!(late.iter().all(|r| r.reason.contains("sealed")));
-    // April's results and ranking are exactly those before May's facts arrived.
+    // April's results and ranking are exactly those before May's facts
+    // arrived; only their status went from provisional (as of 2026-04-23,
+    // inside April) to final (as of 2026-06-10, after April's seal).
+    assert!(april_only
+        .results
+        .iter()
+        .filter(|r| r.period == april)
+        .all(|r| r.provisional));
+    assert!(with_may
+        .results
+        .iter()
+        .filter(|r| r.period == april)
+        .all(|r| !r.provisional));
     let april_results = |e: &kaohe::Evaluation| -> Vec<String> {
         e.results
             .iter()
             .filter(|r| r.period == april)
-            .map(|r| serde_json::to_string(r).unwrap())
+            .map(|r| {
+                let mut r = r.clone();
+                r.provisional = false;
+                serde_json::to_string(&r).unwrap()
+            })
             .collect()
     };
     assert_eq!(april_results(&april_only), april_results(&with_may));
@@ -229,7 +245,11 @@ fn miluo_late_april_record_is_rejected_and_april_is_unchanged() {
         e.rankings
             .iter()
             .filter(|r| r.period == april)
-            .map(|r| serde_json::to_string(r).unwrap())
+            .map(|r| {
+                let mut r = r.clone();
+                r.provisional = false;
+                serde_json::to_string(&r).unwrap()
+            })
             .collect()
     };
     assert_eq!(april_ranking(&april_only), april_ranking(&with_may));

@@ -41,6 +41,7 @@ use common::facts::FactsSpec;
 use common::spec::{Dir, Late, Policy, RuleKind, Spec};
 use common::{Choices, Per};
 use kaohe::eval::result::{Evaluation, ItemKind, LineItem, UnitResult};
+use kaohe::number::Number;
 use kaohe::{EvalError, Facts, Ruleset, SourceFile};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -1246,7 +1247,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 let attr = w.split(' ').next().unwrap_or_default();
                 facts.attribute(&r.unit, attr) == Some(0)
             });
-            let others: Vec<Decimal> = of_year
+            let others: Vec<Number> = of_year
                 .iter()
                 .filter(|o| {
                     o.group == r.group && !o.items.iter().any(|i| i.kind == ItemKind::Average)
@@ -1259,14 +1260,16 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         .unwrap_or_default();
                     facts.attribute(&o.unit, attr) != Some(0)
                 })
-                .map(|o| o.total.dec())
+                .map(|o| o.total)
                 .collect();
             if averaged != (expect_average && !others.is_empty()) {
                 return Err(format!("`{}` in {year}: averaged is {averaged}", r.unit));
             }
             if averaged {
-                let sum: Decimal = others.iter().sum();
-                let average = sum / Decimal::from(others.len());
+                // Exact: an average of three totals need not terminate.
+                let average = Number::checked_sum(others.iter().copied())
+                    .and_then(|s| s.checked_div(Number::from(others.len())))
+                    .unwrap();
                 if r.total != average {
                     return Err(format!(
                         "`{}` in {year}: the average of {others:?} is {average}, not {}",
@@ -1314,7 +1317,11 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             match (&annual.convert, r.converted) {
                 (None, None) => {}
                 (Some((weight, rounding)), Some(converted)) => {
-                    let exact = r.total.dec() * dec(weight) / d(100);
+                    let exact = r
+                        .total
+                        .checked_mul(Number::from(dec(weight)))
+                        .and_then(|v| v.checked_div(Number::from(d(100))))
+                        .unwrap();
                     match rounding {
                         None if converted != exact => {
                             return Err(format!(
@@ -1324,9 +1331,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         }
                         Some((places, _)) => {
                             let unit = Decimal::new(1, *places);
-                            if converted.dec().scale() != *places
-                                || (converted.dec() - exact).abs() >= unit
-                            {
+                            let error = converted.checked_sub(exact).unwrap().abs();
+                            if converted.dec().scale() != *places || error >= Number::from(unit) {
                                 return Err(format!(
                                     "`{}` in {year}: converted {converted} is not {exact} to {places} places",
                                     r.unit
@@ -1392,7 +1398,7 @@ fn chain(item: &LineItem) -> Result<(), String> {
 /// A unit's value on a ranking key: a number, or absent (ranks last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyValue {
-    Directed(Option<Decimal>, bool),
+    Directed(Option<Number>, bool),
     Position(usize),
 }
 
@@ -1458,7 +1464,7 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
                 }
             })
             .map(|(_, ids)| ids);
-        let keys = |unit: &str, total: Decimal| -> Vec<(String, KeyValue)> {
+        let keys = |unit: &str, total: Number| -> Vec<(String, KeyValue)> {
             decl.keys
                 .iter()
                 .map(|(key, dir)| {
@@ -1470,7 +1476,10 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
                                 .and_then(|ids| ids.iter().position(|id| id == unit))
                                 .unwrap_or(usize::MAX),
                         ),
-                        attr => KeyValue::Directed(facts.attribute(unit, attr).map(d), desc),
+                        attr => KeyValue::Directed(
+                            facts.attribute(unit, attr).map(|v| Number::from(d(v))),
+                            desc,
+                        ),
                     };
                     (key.clone(), value)
                 })
@@ -1487,7 +1496,7 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
         let values: Vec<Vec<(String, KeyValue)>> = rr
             .entries
             .iter()
-            .map(|e| keys(&e.unit, members[e.unit.as_str()].total.dec()))
+            .map(|e| keys(&e.unit, members[e.unit.as_str()].total))
             .collect();
         for (i, e) in rr.entries.iter().enumerate() {
             if e.total != members[e.unit.as_str()].total {
@@ -1687,6 +1696,7 @@ fn units_with_mathematically_equal_scores_share_a_rank() {
                 "units": (0..units.len()).map(|u| serde_json::json!(
                     {"id": format!("u{u}"), "name": format!("单位{u}"), "group": "lead"})).collect::<Vec<_>>(),
                 "records": records,
+                "periods": ["2026-03"],
             });
             let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
             let ev = evaluate(&ruleset, &facts).unwrap();

@@ -1731,3 +1731,79 @@ fn same_day_amendments_need_a_revision() {
         assert_eq!(ev.rejected[0].record.revision, Some(1));
     }
 }
+
+/// Issue 12 §7: a result is provisional while `as_of` lies inside its period,
+/// or on or before the seal of a sealed period (Miluo: the 15th of the next
+/// month); a year while `as_of` lies inside it or before its last month's
+/// seal. An amendable ruleset's (Shaodong's) past months are not provisional.
+#[test]
+fn provisional_results_while_a_period_may_still_change() {
+    let provisional = |book: Book, as_of: &str, record: Value, period: &str| {
+        let facts = json!({"as_of": as_of, "units": [ml_lead("u1")], "records": [record]});
+        let facts = if matches!(book, Book::Shaodong) {
+            json!({"as_of": as_of, "units": [lead("u1", 3)], "records": facts["records"]})
+        } else {
+            facts
+        };
+        let ev = run(book, &facts);
+        let r = result(&ev, "u1", period);
+        let ranking = ev
+            .rankings
+            .iter()
+            .find(|k| k.period.to_string() == period)
+            .unwrap();
+        assert_eq!(ranking.provisional, r.provisional, "{as_of} {period}");
+        let json = serde_json::to_value(r).unwrap();
+        assert_eq!(json.get("provisional").is_some(), r.provisional);
+        r.provisional
+    };
+    let april = || {
+        rec(
+            "u1",
+            "2026-04",
+            "returned_entry",
+            "2026-04-10",
+            json!({"entry": "x"}),
+        )
+    };
+    // Inside April; on the seal day; the day after the seal.
+    assert!(provisional(Book::Miluo, "2026-04-23", april(), "2026-04"));
+    assert!(provisional(Book::Miluo, "2026-04-30", april(), "2026-04"));
+    assert!(provisional(Book::Miluo, "2026-05-15", april(), "2026-04"));
+    assert!(!provisional(Book::Miluo, "2026-05-16", april(), "2026-04"));
+    // Shaodong months are amendable, never sealed: final once over.
+    let august = || behind("u1", "2023-08", "2023-08-28", 1);
+    assert!(provisional(
+        Book::Shaodong,
+        "2023-08-31",
+        august(),
+        "2023-08"
+    ));
+    assert!(!provisional(
+        Book::Shaodong,
+        "2023-09-01",
+        august(),
+        "2023-08"
+    ));
+}
+
+/// The year is provisional until its last month's seal has passed (Miluo:
+/// 2027-01-15 for 2026), so a December record can still change it.
+#[test]
+fn the_year_is_provisional_until_its_last_period_is_sealed() {
+    for (as_of, expected) in [
+        ("2026-12-31", true),
+        ("2027-01-15", true),
+        ("2027-01-16", false),
+    ] {
+        let facts = json!({"as_of": as_of, "units": [ml_lead("u1")],
+            "records": [rec("u1", "2026-12", "returned_entry", "2026-12-10", json!({"entry": "x"}))]});
+        let ev = run(Book::Miluo, &facts);
+        assert_eq!(result(&ev, "u1", "2026").provisional, expected, "{as_of}");
+        assert_eq!(
+            result(&ev, "u1", "2026-12").provisional,
+            expected,
+            "{as_of}"
+        );
+    }
+}

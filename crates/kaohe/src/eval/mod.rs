@@ -377,6 +377,12 @@ impl<'a> Evaluator<'a> {
                 results.extend(annual_results);
             }
         }
+        for r in &mut results {
+            r.provisional = self.provisional(r.period);
+        }
+        for ranking in &mut rankings {
+            ranking.provisional = self.provisional(ranking.period);
+        }
         let group_order: BTreeMap<&str, usize> = self
             .ruleset
             .groups()
@@ -413,6 +419,26 @@ impl<'a> Evaluator<'a> {
             rankings,
             rejected: self.rejected,
         })
+    }
+
+    /// Whether a period's (or year's) result may still change (issue 12 §7):
+    /// `as_of` is on or before its last day, or on or before the seal of a sealed period
+    /// (a year: of its last period). An amendable ruleset's past periods are
+    /// never sealed but are final as far as the facts go: provisional only
+    /// while `as_of` lies inside them.
+    fn provisional(&self, period: Period) -> bool {
+        let as_of = self.facts.as_of;
+        if as_of <= period.end() {
+            return true;
+        }
+        let last = match period {
+            Period::Year(_) => Period::containing(self.ruleset.period_unit(), period.end()),
+            other => other,
+        };
+        self.ruleset
+            .period()
+            .and_then(|d| d.seal.as_ref())
+            .is_some_and(|(days, _)| as_of <= last.seal_date(days.value))
     }
 
     /// Under [`Detail::Totals`], frees the line items of results that are done.
@@ -629,6 +655,7 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
         group: unit.group.clone(),
         period,
         annual,
+        provisional: false,
         total: scored.total,
         converted: None,
         rank: None,

@@ -123,6 +123,7 @@ pub(crate) fn rank(
         label: decl.label.as_ref().map(|l| l.text.clone()),
         period,
         within: None,
+        provisional: false,
         entries,
         unresolved_ties: unresolved,
     }

@@ -211,6 +211,12 @@ pub struct UnitResult {
     pub period: Period,
     /// Whether this is the annual assessment.
     pub annual: bool,
+    /// Whether the result may still change (issue 12 §7): the evaluation date
+    /// `as_of` falls inside the period (or year), or on or before the seal of
+    /// a sealed period (of the year's last period, for a year). In JSON
+    /// `"provisional": true`, left out when final.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
     /// The total score; the sum of `items`.
     #[serde(flatten, serialize_with = "total_field")]
     pub total: Number,
@@ -424,6 +430,9 @@ pub struct RankingResult {
     pub label: Option<String>,
     /// The period or year.
     pub period: Period,
+    /// Whether the ranking may still change (as [`UnitResult::provisional`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
     /// With `within attr`: the attribute's value shared by the units ranked here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within: Option<String>,

@@ -317,6 +317,10 @@ impl FactsSpec {
                 let mut record = Map::new();
                 if let Some(id) = &r.id {
                     record.insert("id".to_owned(), json!(id));
+                    // Versions of one id reported on the same day must say
+                    // which is the correction (issue 12 §4): a distinct
+                    // revision per generated record.
+                    record.insert("revision".to_owned(), json!(*i));
                 }
                 record.insert("unit".to_owned(), json!(r.unit));
                 record.insert("period".to_owned(), json!(r.period.label()));
