@@ -6,6 +6,7 @@
 use kaohe::eval::result::{
     CategoryResult, Evaluation, ItemKind, NoticeKind, RecordRef, UnitResult,
 };
+use kaohe::number::Number;
 use kaohe::syntax::ast::Item;
 use kaohe::{Period, Ruleset};
 use rust_decimal::Decimal;
@@ -26,6 +27,21 @@ pub fn period_label(period: Period) -> String {
         Period::Month { year, month } => format!("{year}年{month}月"),
         Period::Quarter { year, quarter } => format!("{year}年第{quarter}季度"),
         Period::Year(year) => format!("{year}年度"),
+    }
+}
+
+/// `（暂定结果）` when any of `periods`' results may still change (the
+/// evaluation date falls inside one, or before its seal; glossary:
+/// provisional = 暂定结果), else nothing.
+pub fn provisional_mark(evaluation: &Evaluation, periods: &[Period]) -> &'static str {
+    let provisional = evaluation
+        .results
+        .iter()
+        .any(|r| r.provisional && periods.contains(&r.period));
+    if provisional {
+        "（暂定结果）"
+    } else {
+        ""
     }
 }
 
@@ -53,10 +69,11 @@ pub fn focus(evaluation: &Evaluation, scope: &Scope) -> Option<Period> {
 
 /// A category's contribution: its subtotal where it has an allotment, else
 /// bonuses − deductions.
-pub fn category_value(category: &CategoryResult) -> Decimal {
+/// `None` only if the exact difference overflows.
+pub fn category_value(category: &CategoryResult) -> Option<Number> {
     category
         .subtotal
-        .unwrap_or(category.bonuses - category.deductions)
+        .or_else(|| category.bonuses.checked_sub(category.deductions))
 }
 
 /// The categories appearing in `periods`, in order: (name, label).
@@ -203,7 +220,7 @@ pub struct Row<'e> {
     /// The unit's result in the previous period, if evaluated.
     pub previous: Option<&'e UnitResult>,
     /// Total − the previous period's total.
-    pub delta: Option<Decimal>,
+    pub delta: Option<Number>,
     /// Places gained since the previous period (positive = up).
     pub rank_change: Option<i64>,
     /// The classes given, per classification: (classification, class, class label).
@@ -310,7 +327,7 @@ fn row<'e>(evaluation: &'e Evaluation, result: &'e UnitResult) -> Row<'e> {
         result,
         tied,
         previous,
-        delta: previous.map(|p| result.total - p.total),
+        delta: previous.and_then(|p| result.total.checked_sub(p.total)),
         rank_change,
         classes: result
             .notices

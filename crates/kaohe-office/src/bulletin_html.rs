@@ -20,12 +20,12 @@
 use std::fmt::Write as _;
 
 use kaohe::eval::result::{decimal_text as num, Evaluation, ItemKind, NoticeKind, UnitResult};
+use kaohe::number::Number;
 use kaohe::{Period, Ruleset};
-use rust_decimal::Decimal;
 
 use crate::bulletin::{
     categories, category_value, class_colour, classifications, focus, item_kind_label,
-    notice_kind_label, period_label, record_text, tables, Row, Scope, Table,
+    notice_kind_label, period_label, provisional_mark, record_text, tables, Row, Scope, Table,
 };
 
 /// Escapes text for HTML element content and attribute values.
@@ -44,10 +44,10 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn signed(value: Decimal) -> String {
+fn signed(value: Number) -> String {
     if value.is_zero() {
         "0".to_owned()
-    } else if value.is_sign_negative() {
+    } else if value.is_negative() {
         format!("−{}", num(-value))
     } else {
         format!("+{}", num(value))
@@ -104,9 +104,10 @@ pub fn bulletin_html(ruleset: &Ruleset, evaluation: &Evaluation, scope: &Scope) 
     let mut body = String::new();
     let _ = write!(
         body,
-        r#"<h2 class="doc-title">{}</h2><p class="doc-period">（{}考核结果）</p>"#,
+        r#"<h2 class="doc-title">{}</h2><p class="doc-period">（{}考核结果）{}</p>"#,
         escape(ruleset.title()),
-        escape(&period_label(period))
+        escape(&period_label(period)),
+        provisional_mark(evaluation, &[period])
     );
     body.push_str(&summary(evaluation, &tables, &classifications, period));
 
@@ -314,7 +315,7 @@ fn ranking_table(
                 .categories
                 .iter()
                 .find(|c| &c.category == name)
-                .map(|c| num(category_value(c)))
+                .map(|c| category_value(c).map_or_else(|| "—".to_owned(), num))
                 .unwrap_or_default();
             let _ = write!(out, r#"<td class="num">{value}</td>"#);
         }
@@ -339,7 +340,7 @@ fn change_cells(row: &Row<'_>) -> String {
     let mut out = String::new();
     {
         let delta = row.delta.map(|d| {
-            let class = if d.is_sign_negative() && !d.is_zero() {
+            let class = if d.is_negative() {
                 "down"
             } else if d.is_zero() {
                 "same"
@@ -469,7 +470,7 @@ fn trend(evaluation: &Evaluation, results: &[&UnitResult], focus: Period) -> Str
         .results
         .iter()
         .filter(|r| months.contains(&r.period))
-        .filter_map(|r| r.total.to_f64())
+        .filter_map(|r| r.total.approximate_decimal().to_f64())
         .collect();
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -552,6 +553,7 @@ fn trend(evaluation: &Evaluation, results: &[&UnitResult], focus: Period) -> Str
             .iter()
             .filter_map(|(i, r)| {
                 r.total
+                    .approximate_decimal()
                     .to_f64()
                     .map(|t| format!("{:.1},{:.1}", x_of(*i), y_of(t)))
             })
@@ -564,7 +566,9 @@ fn trend(evaluation: &Evaluation, results: &[&UnitResult], focus: Period) -> Str
             );
         }
         for (i, r) in &points {
-            let Some(t) = r.total.to_f64() else { continue };
+            let Some(t) = r.total.approximate_decimal().to_f64() else {
+                continue;
+            };
             let colour = r
                 .notices
                 .iter()
@@ -622,7 +626,7 @@ fn explanation(ruleset: &Ruleset, evaluation: &Evaluation, row: &Row<'_>) -> Str
         } else {
             signed(item.amount)
         };
-        let class = if item.amount.is_sign_negative() && !item.amount.is_zero() {
+        let class = if item.amount.is_negative() {
             "down"
         } else {
             ""
@@ -839,7 +843,7 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
         assert_eq!(chinese_date("2026-05-09"), "2026年5月9日");
-        assert_eq!(signed(Decimal::new(-25, 1)), "−2.5");
+        assert_eq!(signed(rust_decimal::Decimal::new(-25, 1).into()), "−2.5");
     }
 
     #[test]

@@ -26,7 +26,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use crate::bulletin::{
     categories, category_value, class_colour, classifications, item_kind_label, notice_kind_label,
-    period_label, periods, places, record_text, tables, Scope,
+    period_label, periods, places, provisional_mark, record_text, tables, Scope,
 };
 use crate::template::{display_width, header_format, subtitle_format, title_format};
 
@@ -236,8 +236,10 @@ fn title(
         1,
         0,
         format!(
-            "{span} · 评估日期 {}{issuer} · {}",
-            evaluation.facts.as_of, evaluation.engine
+            "{span}{} · 评估日期 {}{issuer} · {}",
+            provisional_mark(evaluation, periods),
+            evaluation.facts.as_of,
+            evaluation.engine
         ),
         &styles.subtitle,
     )?;
@@ -268,12 +270,15 @@ fn ranking_sheet(
         .collect();
     let converted = results.iter().any(|r| r.converted.is_some());
 
-    let total_format = styles.number(max_places(results.iter().map(|r| r.total)), false);
+    let total_format = styles.number(
+        max_places(results.iter().map(|r| r.total.approximate_decimal())),
+        false,
+    );
     let converted_format = styles.number(
         results
             .iter()
             .filter_map(|r| r.converted)
-            .map(|c| c.scale())
+            .map(|c| c.approximate_decimal().scale())
             .max()
             .unwrap_or(0),
         false,
@@ -282,12 +287,19 @@ fn ranking_sheet(
         max_places(
             results
                 .iter()
-                .flat_map(|r| r.categories.iter().map(category_value)),
+                .flat_map(|r| r.categories.iter().filter_map(category_value))
+                .map(|n| n.approximate_decimal()),
         ),
         false,
     );
     let rows: Vec<_> = tables.iter().flat_map(|t| t.rows.iter()).collect();
-    let delta_format = styles.number(max_places(rows.iter().filter_map(|r| r.delta)), true);
+    let delta_format = styles.number(
+        max_places(
+            rows.iter()
+                .filter_map(|r| r.delta.map(|d| d.approximate_decimal())),
+        ),
+        true,
+    );
     let rank_format = styles.number(0, false);
     let change_format = styles.number(0, true);
 
@@ -323,24 +335,29 @@ fn ranking_sheet(
             i += 1;
             c.text(i, &r.unit, &styles.cell)?;
             i += 1;
-            c.number(i, r.total, &total_format)?;
+            c.number(i, r.total.approximate_decimal(), &total_format)?;
             i += 1;
             if converted {
                 match r.converted {
-                    Some(v) => c.number(i, v, &converted_format)?,
+                    Some(v) => c.number(i, v.approximate_decimal(), &converted_format)?,
                     None => c.blank(i, &styles.cell)?,
                 }
                 i += 1;
             }
             for (name, _) in &categories {
-                match r.categories.iter().find(|k| &k.category == name) {
-                    Some(k) => c.number(i, category_value(k), &category_format)?,
+                match r
+                    .categories
+                    .iter()
+                    .find(|k| &k.category == name)
+                    .and_then(category_value)
+                {
+                    Some(v) => c.number(i, v.approximate_decimal(), &category_format)?,
                     None => c.blank(i, &styles.cell)?,
                 }
                 i += 1;
             }
             match row.delta {
-                Some(d) => c.number(i, d, &delta_format)?,
+                Some(d) => c.number(i, d.approximate_decimal(), &delta_format)?,
                 None => c.blank(i, &styles.cell)?,
             }
             i += 1;
@@ -407,7 +424,8 @@ fn explanation_sheet(
         max_places(
             results
                 .iter()
-                .flat_map(|r| r.items.iter().flat_map(|i| [i.raw, i.amount])),
+                .flat_map(|r| r.items.iter().flat_map(|i| [i.raw, i.amount]))
+                .map(|n| n.approximate_decimal()),
         ),
         false,
     );
@@ -458,8 +476,8 @@ fn explanation_sheet(
                 .unwrap_or_default();
             c.text(6, &category, &styles.cell)?;
             c.number(7, Decimal::from(item.count), &count_format)?;
-            c.number(8, item.raw, &amount_format)?;
-            c.number(9, item.amount, &amount_format)?;
+            c.number(8, item.raw.approximate_decimal(), &amount_format)?;
+            c.number(9, item.amount.approximate_decimal(), &amount_format)?;
             c.text(10, &item.clauses.join(", "), &styles.cell)?;
             let limits: Vec<String> = item.limits.iter().map(ToString::to_string).collect();
             c.text(11, &limits.join("；"), &styles.cell)?;
@@ -476,7 +494,7 @@ fn explanation_sheet(
                         "{} ×{} = {}{notes}",
                         record_text(ruleset, &cr.record),
                         cr.count,
-                        cr.amount.normalize()
+                        cr.amount
                     )
                 })
                 .collect();

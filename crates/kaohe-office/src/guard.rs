@@ -10,6 +10,12 @@
 //! of the worksheet elements calamine reads (`row`, `c`, `dimension`,
 //! `mergeCell`, `f`) must be a cell inside Excel's grid (`A1` … `XFD1048576`)
 //! or a range of two such cells whose end is not before its start.
+//!
+//! calamine also lays a sheet's cells out densely, from its first to its last
+//! cell: a stray cell at `XFD1048576` next to `A1` asks for 17 billion cells
+//! and aborts the process (an allocation failure cannot be caught). So the
+//! cells of a sheet must span at most [`MAX_SPAN_CELLS`] cells (rows × columns);
+//! a ledger is a few thousand rows of a few dozen columns.
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, Cursor, Read};
@@ -21,6 +27,11 @@ use quick_xml::Reader;
 const MAX_ROW: u32 = 1_048_576;
 /// Excel's last column (1-based, `XFD`).
 const MAX_COL: u32 = 16_384;
+
+/// The most cells (rows × columns, from the first used cell to the last) a
+/// worksheet's used area may span: 4 million, far above any ledger (the
+/// province-scale ledger of 100,000 rows × 30 columns is 3 million).
+pub(crate) const MAX_SPAN_CELLS: u64 = 4_000_000;
 
 /// A malformed reference found in a worksheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +149,8 @@ fn attributes(e: &BytesStart<'_>) -> BTreeMap<String, String> {
 fn first_bad_reference<R: std::io::BufRead>(xml: R) -> Option<(String, &'static str)> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
+    // (first row, last row, first column, last column) of the cells seen.
+    let mut span: Option<(u32, u32, u32, u32)> = None;
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => {
@@ -154,6 +167,25 @@ fn first_bad_reference<R: std::io::BufRead>(xml: R) -> Option<(String, &'static 
                     if let Some(value) = attrs.get(*key) {
                         if let Err(reason) = check(value, *shape) {
                             return Some((format!("<{element} {key}=\"{value}\">"), reason));
+                        }
+                    }
+                }
+                if element == "c" {
+                    if let Some(Ok((row, col))) = attrs.get("r").map(|r| cell(r)) {
+                        let (r0, r1, c0, c1) = span.unwrap_or((row, row, col, col));
+                        let widened = (r0.min(row), r1.max(row), c0.min(col), c1.max(col));
+                        span = Some(widened);
+                        let (r0, r1, c0, c1) = widened;
+                        let cells = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+                        if cells > MAX_SPAN_CELLS {
+                            return Some((
+                                format!(
+                                    "cells from {} to {}",
+                                    reference(r0, c0),
+                                    reference(r1, c1)
+                                ),
+                                "the used cells span more than 4,000,000 cells (rows × columns); delete the stray cells far from the ledger's table",
+                            ));
                         }
                     }
                 }
@@ -201,6 +233,19 @@ fn row_number(text: &str) -> Result<u32, &'static str> {
     }
 }
 
+/// `B3` for (row 3, column 2), 1-based.
+fn reference(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{row}", letters.into_iter().collect::<String>())
+}
+
 fn check(value: &str, shape: Shape) -> Result<(), &'static str> {
     match shape {
         Shape::Row => row_number(value).map(|_| ()),
@@ -241,5 +286,17 @@ mod tests {
         assert!(check("A0", Shape::Cell).is_err());
         assert!(check("0", Shape::Row).is_err());
         assert!(check("12", Shape::Row).is_ok());
+        assert_eq!(reference(1048576, 16384), "XFD1048576");
+        assert_eq!(reference(3, 28), "AB3");
+    }
+
+    #[test]
+    fn a_stray_far_cell_is_refused_before_calamine_lays_the_sheet_out() {
+        let sheet = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row></sheetData></worksheet>"#;
+        let (element, reason) = first_bad_reference(&sheet[..]).unwrap();
+        assert_eq!(element, "cells from A1 to XFD1048576");
+        assert!(reason.contains("4,000,000"), "{reason}");
+        let ledger = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="5000"><c r="AD5000"/></row></sheetData></worksheet>"#;
+        assert_eq!(first_bad_reference(&ledger[..]), None);
     }
 }

@@ -121,7 +121,7 @@ fn check(name: &str, example: &str) {
         assert_eq!(text(&ranking, row, col(&h, "单位")), result.name);
         assert_eq!(
             number(&ranking, row, col(&h, "总分")),
-            result.total.to_f64(),
+            result.total.dec().to_f64(),
             "{unit} {period}"
         );
         assert_eq!(
@@ -132,7 +132,8 @@ fn check(name: &str, example: &str) {
             let label = category.label.clone().unwrap_or(category.category.clone());
             let expected = category
                 .subtotal
-                .unwrap_or(category.bonuses - category.deductions);
+                .map(|x| x.dec())
+                .unwrap_or(category.bonuses.dec() - category.deductions.dec());
             assert_eq!(
                 number(&ranking, row, col(&h, &label)),
                 expected.to_f64(),
@@ -145,11 +146,14 @@ fn check(name: &str, example: &str) {
             .find(|r| r.unit == unit && r.period == period.previous());
         assert_eq!(
             number(&ranking, row, col(&h, "较上期得分")),
-            previous.and_then(|p| (result.total - p.total).to_f64()),
+            previous.and_then(|p| (result.total.dec() - p.total.dec()).to_f64()),
             "{unit} {period}"
         );
         if let Some(converted) = result.converted {
-            assert_eq!(number(&ranking, row, col(&h, "折算分")), converted.to_f64());
+            assert_eq!(
+                number(&ranking, row, col(&h, "折算分")),
+                converted.dec().to_f64()
+            );
         }
         for notice in result.notices.iter().filter(|n| n.class.is_some()) {
             let label = notice.label.clone().unwrap();
@@ -175,7 +179,7 @@ fn check(name: &str, example: &str) {
             .map(|r| number(&explanation, r, col(&eh, "计分")).unwrap())
             .sum();
         assert!(
-            (sum - result.total.to_f64().unwrap()).abs() < 1e-9,
+            (sum - result.total.dec().to_f64().unwrap()).abs() < 1e-9,
             "{} {}: {sum} vs {}",
             result.unit,
             result.period,
@@ -298,4 +302,15 @@ fn shaodong_bulletin_reads_back_with_exact_precision() {
             .filter(|r| r.period == october)
             .count()
     );
+}
+
+/// Results are exact numbers; the values these tests compare terminate.
+trait Exact {
+    fn dec(&self) -> rust_decimal::Decimal;
+}
+
+impl Exact for kaohe::number::Number {
+    fn dec(&self) -> rust_decimal::Decimal {
+        self.to_decimal().expect("a terminating value")
+    }
 }

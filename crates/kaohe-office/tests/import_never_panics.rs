@@ -78,6 +78,28 @@ fn in_grid(cell: &str) -> Option<(u64, u64)> {
         .then_some((row, col))
 }
 
+/// Whether the cells of a worksheet's XML span at most 4,000,000 cells (rows ×
+/// columns), past which the import refuses the sheet rather than let calamine
+/// lay it out densely (a stray cell at `XFD1048576` would ask for 17 billion).
+fn span_fits(xml: &str) -> bool {
+    let cells: Vec<(u64, u64)> = xml
+        .split("<c r=\"")
+        .skip(1)
+        .filter_map(|rest| in_grid(&rest[..rest.find('"')?]))
+        .collect();
+    let rows = cells.iter().map(|c| c.0);
+    let cols = cells.iter().map(|c| c.1);
+    match (
+        rows.clone().min(),
+        rows.max(),
+        cols.clone().min(),
+        cols.max(),
+    ) {
+        (Some(r0), Some(r1), Some(c0), Some(c1)) => (r1 - r0 + 1) * (c1 - c0 + 1) <= 4_000_000,
+        _ => true,
+    }
+}
+
 fn range_in_grid(range: &str) -> bool {
     let (a, b) = range.split_once(':').unwrap();
     matches!((in_grid(a), in_grid(b)), (Some(a), Some(b)) if b.0 >= a.0 && b.1 >= a.1)
@@ -108,7 +130,8 @@ proptest! {
     ) {
         let bytes = ledger();
         let part = sheet_part(bytes, "单位");
-        let damaged = patch(bytes, &part, |xml| match which {
+        let patched_sheet = std::cell::RefCell::new(String::new());
+        let damaged = patch(bytes, &part, |xml| { let out = match which {
             0 => {
                 let start = xml.find("<dimension ref=\"").unwrap() + "<dimension ref=\"".len();
                 let end = start + xml[start..].find('"').unwrap();
@@ -120,11 +143,11 @@ proptest! {
                 1,
             ),
             _ => xml.replacen("<c r=\"A3\"", &format!("<c r=\"{first_cell}\""), 1),
-        });
+        }; *patched_sheet.borrow_mut() = out.clone(); out });
         let well_formed = match which {
             0 => range_in_grid(&dimension),
             1 => range_in_grid(&merged),
-            _ => in_grid(&first_cell).is_some(),
+            _ => in_grid(&first_cell).is_some() && span_fits(&patched_sheet.borrow()),
         };
         match import(ruleset(), &damaged) {
             Err(ImportError::Workbook(errors)) if !well_formed => {

@@ -395,7 +395,7 @@ fn main() {
         let (total, rank) = hand[&(r.unit.to_string(), r.period)];
         assert_eq!(
             (total, Some(rank)),
-            (r.total, r.rank),
+            (r.total.dec(), r.rank),
             "{} {}",
             r.unit,
             r.period
@@ -458,4 +458,15 @@ fn main() {
         c_items.as_secs_f64() / d.as_secs_f64(),
         c_full.as_secs_f64() / d.as_secs_f64()
     );
+}
+
+/// Results are exact numbers; the values these tests compare terminate.
+trait Exact {
+    fn dec(&self) -> rust_decimal::Decimal;
+}
+
+impl Exact for kaohe::number::Number {
+    fn dec(&self) -> rust_decimal::Decimal {
+        self.to_decimal().expect("a terminating value")
+    }
 }

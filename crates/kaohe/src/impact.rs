@@ -39,12 +39,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::Decimal;
+use crate::number::Number;
 use serde::Serialize;
 
 use crate::eval::result::{
-    normalized, normalized_option, Clauses, Evaluation, ItemKind, LineItem, NoticeKind,
-    NoticeResult, UnitResult,
+    Clauses, Evaluation, ItemKind, LineItem, NoticeKind, NoticeResult, UnitResult,
 };
 use crate::eval::EvalError;
 use crate::facts::{FactErrors, Facts};
@@ -111,15 +110,33 @@ impl<T: PartialEq> Change<T> {
     }
 }
 
-/// A decimal before and after, serialised as exact strings.
+/// A number before and after, serialised as exact strings (a value that does
+/// not terminate as its fraction, `"1/3"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DecimalChange {
     /// Before.
-    #[serde(serialize_with = "normalized_option")]
-    pub before: Option<Decimal>,
+    #[serde(serialize_with = "exact_option")]
+    pub before: Option<Number>,
     /// After.
-    #[serde(serialize_with = "normalized_option")]
-    pub after: Option<Decimal>,
+    #[serde(serialize_with = "exact_option")]
+    pub after: Option<Number>,
+}
+
+fn exact_option<S: serde::Serializer>(
+    n: &Option<Number>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match n {
+        Some(n) => serializer.collect_str(&n.exact_text()),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn exact<S: serde::Serializer>(n: &Option<Number>, serializer: S) -> Result<S::Ok, S::Error> {
+    match n {
+        Some(n) => serializer.collect_str(&n.exact_text()),
+        None => serializer.collect_str("overflow"),
+    }
 }
 
 impl DecimalChange {
@@ -128,9 +145,12 @@ impl DecimalChange {
         self.before != self.after
     }
 
-    /// after − before, counting a missing side as 0.
-    pub fn delta(&self) -> Decimal {
-        self.after.unwrap_or_default() - self.before.unwrap_or_default()
+    /// after − before, counting a missing side as 0; `None` when the exact
+    /// difference overflows.
+    pub fn delta(&self) -> Option<Number> {
+        self.after
+            .unwrap_or(Number::ZERO)
+            .checked_sub(self.before.unwrap_or(Number::ZERO))
     }
 }
 
@@ -184,8 +204,8 @@ pub struct LineChange {
     /// The amount applied (signed).
     pub amount: DecimalChange,
     /// after − before.
-    #[serde(serialize_with = "normalized")]
-    pub delta: Decimal,
+    #[serde(serialize_with = "exact")]
+    pub delta: Option<Number>,
     /// Whether the rule is in both rulesets.
     pub status: LineStatus,
     /// The clauses it cites (the new side's when both have it).
@@ -264,7 +284,7 @@ fn line_key(item: &LineItem) -> String {
 }
 
 struct Line<'a> {
-    amount: Decimal,
+    amount: Option<Number>,
     items: Vec<&'a LineItem>,
 }
 
@@ -272,10 +292,10 @@ fn lines(result: Option<&UnitResult>) -> BTreeMap<String, Line<'_>> {
     let mut out: BTreeMap<String, Line<'_>> = BTreeMap::new();
     for item in result.iter().flat_map(|r| r.items.iter()) {
         let line = out.entry(line_key(item)).or_insert(Line {
-            amount: Decimal::ZERO,
+            amount: Some(Number::ZERO),
             items: Vec::new(),
         });
-        line.amount += item.amount;
+        line.amount = line.amount.and_then(|a| a.checked_add(item.amount));
         line.items.push(item);
     }
     out
@@ -404,10 +424,10 @@ impl Impact {
             for name in names {
                 let (x, y) = (lb.get(name), la.get(name));
                 let amount = DecimalChange {
-                    before: x.map(|l| l.amount),
-                    after: y.map(|l| l.amount),
+                    before: x.and_then(|l| l.amount),
+                    after: y.and_then(|l| l.amount),
                 };
-                if amount.before.unwrap_or_default() == amount.after.unwrap_or_default() {
+                if amount.before.unwrap_or(Number::ZERO) == amount.after.unwrap_or(Number::ZERO) {
                     continue;
                 }
                 let status = match (old_rules.contains(name), new_rules.contains(name)) {
@@ -427,8 +447,12 @@ impl Impact {
                     limits_before: limits(x),
                 });
             }
-            line_changes
-                .sort_by(|p, q| q.delta.abs().cmp(&p.delta.abs()).then(p.line.cmp(&q.line)));
+            line_changes.sort_by(|p, q| {
+                q.delta
+                    .map(Number::abs)
+                    .cmp(&p.delta.map(Number::abs))
+                    .then(p.line.cmp(&q.line))
+            });
             if score_changed {
                 summary.results_changed_score += 1;
                 score_units.insert(any.unit.clone());

@@ -49,7 +49,7 @@
 //! assert_eq!(jtj.total, Decimal::from(95));
 //! assert_eq!(jtj.rank, Some(2));
 //! let late = jtj.items.iter().find(|i| i.rule.as_deref() == Some("late")).unwrap();
-//! assert_eq!((late.count, late.amount), (2, Decimal::from(-5)));
+//! assert_eq!((late.count, late.amount), (2, Decimal::from(-5).into()));
 //! assert_eq!(late.clauses, ["X-2"]);
 //! assert_eq!(late.records.len(), 2);
 //! // The whole result as the stable JSON format.
@@ -57,8 +57,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Scores are [`rust_decimal::Decimal`]s (re-exported as [`rust_decimal`]);
-//! print them with `normalize()` (`99.25`, not `99.250`). Errors a caller can
+//! Scores are exact [`number::Number`]s: a decimal while the value terminates,
+//! an exact fraction (`1/3`) only when it does not, so no rounding ever creates
+//! or breaks a tie. They compare with [`rust_decimal::Decimal`] (re-exported as
+//! [`rust_decimal`]) and print normalised (`99.25`, not `99.250`; a
+//! non-terminating value as `≈0.3333`); [`number::Number::to_decimal`] gives
+//! the decimal when there is one. Errors a caller can
 //! receive are data as well as text: [`error::ToErrorRecords`] gives each a
 //! stable code and its location ([the error codes](guide::errors)).
 //!
@@ -87,6 +91,7 @@ pub mod eval;
 pub mod facts;
 pub mod impact;
 pub mod limits;
+pub mod number;
 pub mod period;
 pub mod ruleset;
 pub mod schema;

@@ -99,6 +99,7 @@ pub fn facts_schema(ruleset: &Ruleset) -> Json {
                     "kind": {"const": r.name.name},
                     "count": {"type": "integer", "minimum": 0},
                     "reported": date,
+                    "revision": {"type": "integer", "minimum": 0, "maximum": u32::MAX},
                     "attributes": attributes_schema(ruleset, &r.fields)
                 },
                 "required": ["unit", "period", "kind", "reported"],

@@ -69,7 +69,13 @@ fn a_changed_amount_lists_the_units_and_the_rule() {
     assert_eq!(jan.total.after.unwrap().to_string(), "94");
     assert_eq!(jan.lines.len(), 1);
     assert_eq!(jan.lines[0].line, "late");
-    assert_eq!(jan.lines[0].delta.to_string(), "-2");
+    assert_eq!(
+        jan.lines[0]
+            .delta
+            .map(|x| x.to_string())
+            .unwrap_or_default(),
+        "-2"
+    );
     assert_eq!(jan.lines[0].status, LineStatus::Both);
     assert_eq!(impact.summary.results_changed_score, 1);
     assert_eq!(impact.summary.units_changed_score, 1);
@@ -98,7 +104,13 @@ fn removed_added_and_renamed_rules_show_as_such() {
     let lines: Vec<(&str, String, LineStatus)> = b
         .lines
         .iter()
-        .map(|l| (l.line.as_str(), l.delta.to_string(), l.status))
+        .map(|l| {
+            (
+                l.line.as_str(),
+                l.delta.map(|x| x.to_string()).unwrap_or_default(),
+                l.status,
+            )
+        })
         .collect();
     assert_eq!(
         lines,

@@ -14,6 +14,8 @@
 //!   triggers a bonus never lowers it;
 //! - the order of units and records changes nothing in the output;
 //! - ranks are competition ranks consistent with the ranking keys;
+//! - with division, units whose scores are mathematically equal share a rank
+//!   (exact quotients); a unit ranked 1st is never bottom N when n > N;
 //! - records reported after a period's seal never change that period, and a
 //!   late record is either rejected or applied to a period that is evaluated;
 //! - formatting a ruleset (`kaohe::syntax::format`) preserves its meaning.
@@ -39,6 +41,7 @@ use common::facts::FactsSpec;
 use common::spec::{Dir, Late, Policy, RuleKind, Spec};
 use common::{Choices, Day, Per};
 use kaohe::eval::result::{Evaluation, ItemKind, LineItem, UnitResult};
+use kaohe::number::Number;
 use kaohe::{EvalError, Facts, Ruleset, SourceFile};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -330,6 +333,10 @@ fn generated_rulesets_cover_the_language() {
         "min(",
         "max(",
         "abs(",
+        "round(",
+        "floor(",
+        "ceil(",
+        "ties straddling",
         "overdue(",
         "present(",
         "as_of",
@@ -899,7 +906,7 @@ fn first_difference(a: &str, b: &str) -> String {
 fn bonus_side(item: &LineItem) -> bool {
     match item.kind {
         ItemKind::Bonus => true,
-        ItemKind::Adjustment | ItemKind::Cap => item.raw >= Decimal::ZERO,
+        ItemKind::Adjustment | ItemKind::Cap => item.raw.dec() >= Decimal::ZERO,
         _ => false,
     }
 }
@@ -982,7 +989,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
     for r in &ev.results {
         let label = r.period.to_string();
         let at = |what: String| format!("`{}` in {label}: {what}", r.unit);
-        let sum: Decimal = r.items.iter().map(|i| i.amount).sum();
+        let sum: Decimal = r.items.iter().map(|i| i.amount.dec()).sum();
         if sum != r.total {
             return Err(at(format!(
                 "items add up to {sum}, the total is {}",
@@ -1029,9 +1036,13 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 return Err(at(format!("`{name}` applies more than its raw amount")));
             }
             let signs_ok = match item.kind {
-                ItemKind::Deduction => item.amount <= Decimal::ZERO && item.raw <= Decimal::ZERO,
-                ItemKind::Bonus => item.amount >= Decimal::ZERO && item.raw >= Decimal::ZERO,
-                _ => summed_annual || item.amount * item.raw >= Decimal::ZERO,
+                ItemKind::Deduction => {
+                    item.amount.dec() <= Decimal::ZERO && item.raw.dec() <= Decimal::ZERO
+                }
+                ItemKind::Bonus => {
+                    item.amount.dec() >= Decimal::ZERO && item.raw.dec() >= Decimal::ZERO
+                }
+                _ => summed_annual || item.amount.dec() * item.raw.dec() >= Decimal::ZERO,
             };
             if !signs_ok {
                 return Err(at(format!("`{name}` has the wrong sign: {item:?}")));
@@ -1041,7 +1052,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             // the records of the former.)
             let several_versions_summed = summed_annual && versions.len() > 1;
             if !item.records.is_empty() && !several_versions_summed {
-                let records: Decimal = item.records.iter().map(|x| x.amount).sum();
+                let records: Decimal = item.records.iter().map(|x| x.amount.dec()).sum();
                 let count: u32 = item.records.iter().map(|x| x.count).sum();
                 if records != item.raw || count != item.count {
                     return Err(at(format!(
@@ -1060,12 +1071,12 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             for (n, scope) in &rule.caps {
                 let cap = d(i64::from(*n));
                 if summed_annual {
-                    if scope.is_year() && item.amount.abs() > cap {
+                    if scope.is_year() && item.amount.dec().abs() > cap {
                         return Err(at(format!("`{name}` exceeds its cap {n} per year")));
                     }
                     continue;
                 }
-                if (!scope.is_year() || r.annual) && item.amount.abs() > cap {
+                if (!scope.is_year() || r.annual) && item.amount.dec().abs() > cap {
                     return Err(at(format!(
                         "`{name}` applies {} over its cap {n}",
                         item.amount
@@ -1073,7 +1084,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 }
                 if scope.is_year() && !r.annual && versions.len() == 1 {
                     // An adjust rule's two signs are capped separately.
-                    let negative = item.kind == ItemKind::Adjustment && item.raw < Decimal::ZERO;
+                    let negative =
+                        item.kind == ItemKind::Adjustment && item.raw.dec() < Decimal::ZERO;
                     let used = year_usage
                         .entry((
                             r.unit.to_string(),
@@ -1081,7 +1093,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                             year,
                         ))
                         .or_insert(Decimal::ZERO);
-                    *used += item.amount.abs();
+                    *used += item.amount.dec().abs();
                     if *used > cap {
                         return Err(at(format!(
                             "`{name}` applies {used} in the year, over its cap {n} per year"
@@ -1104,16 +1116,16 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     .iter()
                     .filter(|i| {
                         (is_rule_item(i)
-                            && on_side(i.amount)
+                            && on_side(i.amount.dec())
                             && cap
                                 .rules
                                 .iter()
                                 .any(|n| Some(n.as_str()) == i.rule.as_deref()))
                             || (i.kind == ItemKind::Cap
-                                && on_side(i.raw)
+                                && on_side(i.raw.dec())
                                 && i.rule.as_deref() == Some(cap.name.as_str()))
                     })
-                    .map(|i| i.amount)
+                    .map(|i| i.amount.dec())
                     .sum();
                 let limit = d(i64::from(cap.limit));
                 if applied.abs() > limit {
@@ -1156,9 +1168,9 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             let (mut bonuses, mut deductions) = (Decimal::ZERO, Decimal::ZERO);
             for i in own {
                 if bonus_side(i) {
-                    bonuses += i.amount;
+                    bonuses += i.amount.dec();
                 } else {
-                    deductions -= i.amount;
+                    deductions -= i.amount.dec();
                 }
             }
             if bonuses != c.bonuses || deductions != c.deductions {
@@ -1168,14 +1180,16 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 )));
             }
             let allot = spec_c.allot.map(d);
-            if c.allot != allot || c.subtotal != allot.map(|a| a - deductions + bonuses) {
+            if c.allot != allot
+                || c.subtotal.map(|x| x.dec()) != allot.map(|a| a - deductions + bonuses)
+            {
                 return Err(at(format!(
                     "category `{}`: wrong allotment or subtotal",
                     c.category
                 )));
             }
             if let (Some(allot), Some(floor)) = (spec_c.allot, spec_c.floor) {
-                if c.deductions > d(allot - floor) {
+                if c.deductions.dec() > d(allot - floor) {
                     return Err(at(format!(
                         "category `{}` loses {} below its floor {floor} (allot {allot})",
                         c.category, c.deductions
@@ -1184,7 +1198,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             }
             if let Some((n, scope)) = spec_c.bonus_cap {
                 let cap = d(i64::from(n));
-                if c.bonuses > cap {
+                if c.bonuses.dec() > cap {
                     return Err(at(format!(
                         "category `{}` bonuses {} over cap {n}",
                         c.category, c.bonuses
@@ -1194,7 +1208,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     let used = year_usage
                         .entry((r.unit.to_string(), format!("bonus:{}", c.category), year))
                         .or_insert(Decimal::ZERO);
-                    *used += c.bonuses.max(Decimal::ZERO);
+                    *used += c.bonuses.dec().max(Decimal::ZERO);
                     if *used > cap {
                         return Err(at(format!(
                             "category `{}` bonuses {used} in the year, over cap {n} per year",
@@ -1203,7 +1217,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     }
                 }
             }
-            net += c.bonuses - c.deductions;
+            net += c.bonuses.dec() - c.deductions.dec();
         }
         if net != r.total {
             return Err(at(format!(
@@ -1233,7 +1247,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 let attr = w.split(' ').next().unwrap_or_default();
                 facts.attribute(&r.unit, attr) == Some(0)
             });
-            let others: Vec<Decimal> = of_year
+            let others: Vec<Number> = of_year
                 .iter()
                 .filter(|o| {
                     o.group == r.group && !o.items.iter().any(|i| i.kind == ItemKind::Average)
@@ -1252,8 +1266,10 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 return Err(format!("`{}` in {year}: averaged is {averaged}", r.unit));
             }
             if averaged {
-                let sum: Decimal = others.iter().sum();
-                let average = sum / Decimal::from(others.len());
+                // Exact: an average of three totals need not terminate.
+                let average = Number::checked_sum(others.iter().copied())
+                    .and_then(|s| s.checked_div(Number::from(others.len())))
+                    .unwrap();
                 if r.total != average {
                     return Err(format!(
                         "`{}` in {year}: the average of {others:?} is {average}, not {}",
@@ -1270,7 +1286,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     .collect();
                 let sum: Decimal = periods
                     .iter()
-                    .map(|p| p.total - d(spec.base))
+                    .map(|p| p.total.dec() - d(spec.base))
                     .sum::<Decimal>()
                     + d(spec.base);
                 if r.total != sum {
@@ -1288,7 +1304,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                                 && i.rule == item.rule
                                 && i.category == item.category
                         })
-                        .map(|i| i.amount)
+                        .map(|i| i.amount.dec())
                         .sum();
                     if same != item.amount {
                         return Err(format!(
@@ -1301,7 +1317,11 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             match (&annual.convert, r.converted) {
                 (None, None) => {}
                 (Some((weight, rounding)), Some(converted)) => {
-                    let exact = r.total * dec(weight) / d(100);
+                    let exact = r
+                        .total
+                        .checked_mul(Number::from(dec(weight)))
+                        .and_then(|v| v.checked_div(Number::from(d(100))))
+                        .unwrap();
                     match rounding {
                         None if converted != exact => {
                             return Err(format!(
@@ -1311,7 +1331,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         }
                         Some((places, _)) => {
                             let unit = Decimal::new(1, *places);
-                            if converted.scale() != *places || (converted - exact).abs() >= unit {
+                            let error = converted.checked_sub(exact).unwrap().abs();
+                            if converted.dec().scale() != *places || error >= Number::from(unit) {
                                 return Err(format!(
                                     "`{}` in {year}: converted {converted} is not {exact} to {places} places",
                                     r.unit
@@ -1346,7 +1367,9 @@ fn chain(item: &LineItem) -> Result<(), String> {
                 item.limits.len()
             ));
         };
-        if limit.raw != item.raw || limit.applied - limit.raw != item.amount {
+        if limit.raw.dec() != item.raw.dec()
+            || limit.applied.dec() - limit.raw.dec() != item.amount.dec()
+        {
             return Err(format!(
                 "{:?} `{:?}` does not take raw to applied: {item:?}",
                 item.kind, item.rule
@@ -1375,7 +1398,7 @@ fn chain(item: &LineItem) -> Result<(), String> {
 /// A unit's value on a ranking key: a number, or absent (ranks last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyValue {
-    Directed(Option<Decimal>, bool),
+    Directed(Option<Number>, bool),
     Position(usize),
 }
 
@@ -1441,7 +1464,7 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
                 }
             })
             .map(|(_, ids)| ids);
-        let keys = |unit: &str, total: Decimal| -> Vec<(String, KeyValue)> {
+        let keys = |unit: &str, total: Number| -> Vec<(String, KeyValue)> {
             decl.keys
                 .iter()
                 .map(|(key, dir)| {
@@ -1453,7 +1476,10 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
                                 .and_then(|ids| ids.iter().position(|id| id == unit))
                                 .unwrap_or(usize::MAX),
                         ),
-                        attr => KeyValue::Directed(facts.attribute(unit, attr).map(d), desc),
+                        attr => KeyValue::Directed(
+                            facts.attribute(unit, attr).map(|v| Number::from(d(v))),
+                            desc,
+                        ),
                     };
                     (key.clone(), value)
                 })
@@ -1611,6 +1637,156 @@ fn check_first_rank(
         }
     }
     Ok(())
+}
+
+/// Results are exact numbers; the values these tests compare terminate.
+trait Exact {
+    fn dec(&self) -> rust_decimal::Decimal;
+}
+
+impl Exact for kaohe::number::Number {
+    fn dec(&self) -> rust_decimal::Decimal {
+        self.to_decimal().expect("a terminating value")
+    }
+}
+
+// ------------------------------------------- exact quotients and rank bands
+
+/// A ruleset whose only rule gives `value / divisor` per record (issue 12 §1).
+fn division_ruleset(base: u32, divisor: u32) -> Ruleset {
+    let text = format!(
+        "ruleset div_2026 {{\n  title \"t\"\n  issuer \"i\"\n  source \"s\"\n  effective 2026-01-01 to 2026-12-31\n}}\n\
+         group lead \"l\" [X] {{\n}}\n\
+         record task \"t\" {{\n  value: integer \"v\"\n}}\n\
+         period month [X] {{\n  amendable [X]\n}}\n\
+         score [X] {{\n  base {base} [X]\n  category w \"w\" [X] {{\n    bonus b \"b\" [X] {{\n      per task\n      amount value / {divisor}\n    }}\n  }}\n}}\n\
+         ranking monthly \"m\" of lead [X] {{\n  by total desc [X]\n  ties shared [X]\n}}\n"
+    );
+    Ruleset::from_source(SourceFile::new("div.rules", text)).unwrap()
+}
+
+/// For random rulesets with division, units whose scores are mathematically
+/// equal share a rank, and units whose scores differ do not: the quotients
+/// (thirds, sevenths, …) are exact, so no rounding creates or breaks a tie;
+/// and each total is exactly base + Σ values / divisor.
+#[test]
+fn units_with_mathematically_equal_scores_share_a_rank() {
+    let units = prop::collection::vec(prop::collection::vec(0u32..7, 0..5), 2..7);
+    check(
+        "exact_ties",
+        cases(64),
+        (
+            units,
+            prop::sample::select(vec![3u32, 6, 7, 9, 11]),
+            0u32..2,
+        ),
+        |(units, divisor, base)| {
+            let base = base * 100;
+            let ruleset = division_ruleset(base, divisor);
+            let mut records = Vec::new();
+            for (u, values) in units.iter().enumerate() {
+                for v in values {
+                    records.push(serde_json::json!({
+                        "unit": format!("u{u}"), "period": "2026-03", "kind": "task",
+                        "reported": "2026-03-20", "attributes": {"value": v}}));
+                }
+            }
+            let facts = serde_json::json!({
+                "as_of": "2026-04-30",
+                "units": (0..units.len()).map(|u| serde_json::json!(
+                    {"id": format!("u{u}"), "name": format!("单位{u}"), "group": "lead"})).collect::<Vec<_>>(),
+                "records": records,
+                "periods": ["2026-03"],
+            });
+            let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+            let ev = evaluate(&ruleset, &facts).unwrap();
+            let sums: Vec<u32> = units.iter().map(|v| v.iter().sum()).collect();
+            let rank_of = |u: usize| {
+                ev.rankings[0]
+                    .entries
+                    .iter()
+                    .find(|e| e.unit == format!("u{u}").as_str())
+                    .map(|e| e.rank)
+                    .unwrap()
+            };
+            for (u, sum) in sums.iter().enumerate() {
+                let r = ev
+                    .results
+                    .iter()
+                    .find(|r| r.unit == format!("u{u}").as_str())
+                    .unwrap();
+                let expected = kaohe::number::Number::fraction(
+                    i128::from(base) * i128::from(divisor) + i128::from(*sum),
+                    i128::from(divisor),
+                )
+                .unwrap();
+                prop_assert_eq!(r.total, expected, "u{} total", u);
+                for (v, other) in sums.iter().enumerate() {
+                    prop_assert_eq!(
+                        rank_of(u) == rank_of(v),
+                        sum == other,
+                        "u{} ({}) and u{} ({}) over {}",
+                        u,
+                        sum,
+                        v,
+                        other,
+                        divisor
+                    );
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// For random rankings (n units, a published competition rank and the size
+/// of its tie group), a unit ranked 1st is never bottom N when n > N, in the
+/// default reading (SD-A7 revised); bottom N is exactly rank ≥ n − N + 1 and
+/// top N exactly rank ≤ N; a rank outside 1..n is in neither; and
+/// `ties straddling` only ever adds units to the bottom band.
+#[test]
+fn a_unit_ranked_first_is_never_bottom_n_when_more_than_n_are_ranked() {
+    use kaohe::eval::in_rank_band;
+    use kaohe::syntax::ast::{RankSide, TieBand};
+    check(
+        "rank_bands",
+        cases(256),
+        (1u32..40, 1u32..6, 0u32..42, 1u32..40),
+        |(ranked, places, rank, tied)| {
+            let bottom = in_rank_band(
+                RankSide::Bottom,
+                places,
+                rank,
+                tied,
+                ranked,
+                TieBand::PublishedRank,
+            );
+            let top = in_rank_band(
+                RankSide::Top,
+                places,
+                rank,
+                tied,
+                ranked,
+                TieBand::PublishedRank,
+            );
+            let straddling = in_rank_band(
+                RankSide::Bottom,
+                places,
+                rank,
+                tied,
+                ranked,
+                TieBand::Straddling,
+            );
+            if rank == 1 && ranked > places {
+                prop_assert!(!bottom);
+            }
+            let valid = rank >= 1 && rank <= ranked;
+            prop_assert_eq!(bottom, valid && rank + places > ranked);
+            prop_assert_eq!(top, valid && rank <= places);
+            prop_assert!(!bottom || straddling);
+            Ok(())
+        },
+    );
 }
 
 // ------------------------------------------------------------------------

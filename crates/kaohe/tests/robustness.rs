@@ -104,7 +104,9 @@ fn a_ruleset_over_the_size_limit_is_an_error_naming_the_limit() {
 fn decimal_overflow_during_evaluation_is_an_error() {
     let text = MILUO.replace(
         "per returned_entry\n      amount 1",
-        "per returned_entry\n      amount 79228162514264337593543950335 * 2",
+        // Exact arithmetic holds MAX × 2 (a 97-bit integer); MAX × MAX needs
+        // more than 128 bits.
+        "per returned_entry\n      amount 79228162514264337593543950335 * 79228162514264337593543950335",
     );
     assert_ne!(
         text, MILUO,

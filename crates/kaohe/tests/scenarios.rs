@@ -62,7 +62,7 @@ fn run(book: Book, facts: &Value) -> Evaluation {
 
 fn assert_items_add_up(evaluation: &Evaluation) {
     for r in &evaluation.results {
-        let sum: Decimal = r.items.iter().map(|i| i.amount).sum();
+        let sum: Decimal = r.items.iter().map(|i| i.amount.dec()).sum();
         assert_eq!(
             sum, r.total,
             "items of `{}` in {} add up to {sum}, total is {}",
@@ -105,7 +105,7 @@ fn has_result(ev: &Evaluation, unit: &str, period: &str) -> bool {
 }
 
 fn total(ev: &Evaluation, unit: &str, period: &str) -> Decimal {
-    result(ev, unit, period).total
+    result(ev, unit, period).total.dec()
 }
 
 fn item<'a>(r: &'a UnitResult, kind: ItemKind, rule: &str) -> &'a LineItem {
@@ -437,6 +437,19 @@ fn sd_a7_warning() -> Value {
             behind("g", "2023-09", "2023-09-28", 2),
         ]
     })
+}
+
+/// SD-A7 (revised), issue 12 §2: 17 lead units, two months running; 15 have
+/// no deduction (100, rank 1=), two lose points. Only the two lower units are
+/// bottom three (ranks 16 and 17 ≥ 17 − 3 + 1 = 15); the 15 tied at rank 1 are not.
+fn sd_a7_seventeen() -> Value {
+    let units: Vec<Value> = (1..=17).map(|i| lead(&format!("u{i:02}"), 3)).collect();
+    let mut records = Vec::new();
+    for (month, reported) in [("2023-08", "2023-08-28"), ("2023-09", "2023-09-28")] {
+        records.push(behind("u16", month, reported, 1));
+        records.push(behind("u17", month, reported, 2));
+    }
+    json!({"as_of": "2023-10-10", "units": units, "records": records})
 }
 
 /// SD-A7: "bottom three" is read on the final rank, after the tie-break keys.
@@ -785,7 +798,7 @@ fn sd_a1_category_floors_and_uncapped_bonuses() {
     assert_eq!(floor.limits[0].raw, d("-75"));
     assert_eq!(floor.limits[0].applied, d("-70"));
     assert_eq!(category(a, "key").deductions, d("70"));
-    assert_eq!(category(a, "key").subtotal, Some(d("0"))); // 70 − 70
+    assert_eq!(category(a, "key").subtotal.map(|x| x.dec()), Some(d("0"))); // 70 − 70
     assert_eq!(a.total, d("30")); // 100 − 70
 
     // b: 6 supervisions × 2 = 12 raw, individual (allot 10) loses at most 10;
@@ -796,14 +809,17 @@ fn sd_a1_category_floors_and_uncapped_bonuses() {
     let individual = category(b, "individual");
     assert_eq!(individual.deductions, d("10"));
     assert_eq!(individual.bonuses, d("10"));
-    assert_eq!(individual.subtotal, Some(d("10"))); // 10 − 10 + 10
+    assert_eq!(individual.subtotal.map(|x| x.dec()), Some(d("10"))); // 10 − 10 + 10
     assert_eq!(b.total, d("100")); // 100 − 10 + 10
 
     // c: bonuses 3 × 2 (outstanding) + 2 × 2 (city instructions) + 2 (commendation) = 12,
     // not limited by the allotment of 10: subtotal 22, total 112 (> 100 is allowed).
     let c = result(&ev, "c", "2023-08");
     assert_eq!(category(c, "individual").bonuses, d("12"));
-    assert_eq!(category(c, "individual").subtotal, Some(d("22"))); // 10 + 12
+    assert_eq!(
+        category(c, "individual").subtotal.map(|x| x.dec()),
+        Some(d("22"))
+    ); // 10 + 12
     assert_eq!(c.total, d("112"));
 
     // Monthly ranking: c 112, b 100, a 30.
@@ -816,8 +832,11 @@ fn sd_a1_category_floors_and_uncapped_bonuses() {
     let a_year = result(&ev, "a", "2023");
     assert!(a_year.annual);
     assert_eq!(a_year.total, d("30"));
-    assert_eq!(a_year.converted, Some(d("3.00"))); // 30 × 10 / 100
-    assert_eq!(result(&ev, "c", "2023").converted, Some(d("11.20"))); // 112 × 10 / 100
+    assert_eq!(a_year.converted.map(|x| x.dec()), Some(d("3.00"))); // 30 × 10 / 100
+    assert_eq!(
+        result(&ev, "c", "2023").converted.map(|x| x.dec()),
+        Some(d("11.20"))
+    ); // 112 × 10 / 100
 }
 
 #[test]
@@ -864,7 +883,7 @@ fn sd_a2_media_cap_and_highest_tier_per_month_and_per_year() {
     assert_eq!(item(year, ItemKind::Bonus, "media").raw, d("17"));
     assert_eq!(item(year, ItemKind::Bonus, "media").amount, d("10"));
     assert_eq!(year.total, d("110"));
-    assert_eq!(year.converted, Some(d("11.00")));
+    assert_eq!(year.converted.map(|x| x.dec()), Some(d("11.00")));
 
     // m2: 学位扩充 in August (central 3, provincial 2 → 3) and again in September (central 3):
     // each month 103; in the year the same work counts once at its highest tier → 3, total 103 (not 106).
@@ -891,7 +910,7 @@ fn sd_a3_project_rank_adjustment_with_overlap_reading_as_top() {
             .cloned()
             .collect()
     };
-    let amounts: Vec<Decimal> = adjustments(r1).iter().map(|i| i.amount).collect();
+    let amounts: Vec<Decimal> = adjustments(r1).iter().map(|i| i.amount.dec()).collect();
     assert_eq!(amounts, [d("3"), d("-2")]);
     let amount_of = |r: &UnitResult, project: &str| {
         adjustments(r)
@@ -949,7 +968,7 @@ fn sd_a3_rank_bonus_and_rank_penalty_are_not_netted_before_the_floor() {
     let individual = category(s1, "individual");
     assert_eq!(individual.deductions, d("10"));
     assert_eq!(individual.bonuses, d("3"));
-    assert_eq!(individual.subtotal, Some(d("3")));
+    assert_eq!(individual.subtotal.map(|x| x.dec()), Some(d("3")));
     assert_eq!(s1.total, d("93"));
 }
 
@@ -1071,13 +1090,16 @@ fn sd_a6_annual_pools_the_year_with_floors_on_yearly_sums() {
     let y = result(&ev, "y", "2023");
     assert!(y.annual);
     assert_eq!(category(y, "key").deductions, d("70"));
-    assert_eq!(category(y, "key").subtotal, Some(d("0")));
+    assert_eq!(category(y, "key").subtotal.map(|x| x.dec()), Some(d("0")));
     assert_eq!(category(y, "daily").deductions, d("20"));
-    assert_eq!(category(y, "daily").subtotal, Some(d("0")));
+    assert_eq!(category(y, "daily").subtotal.map(|x| x.dec()), Some(d("0")));
     assert_eq!(category(y, "individual").bonuses, d("5"));
-    assert_eq!(category(y, "individual").subtotal, Some(d("15")));
+    assert_eq!(
+        category(y, "individual").subtotal.map(|x| x.dec()),
+        Some(d("15"))
+    );
     assert_eq!(y.total, d("15"));
-    assert_eq!(y.converted, Some(d("1.50"))); // 15 × 10 / 100
+    assert_eq!(y.converted.map(|x| x.dec()), Some(d("1.50"))); // 15 × 10 / 100
 
     // z: Aug quality problem due 09-15, unrectified at as_of 11-20 → 3 × 2 = 6 → 94;
     // Sep bad data 3 × 1, city media +1 → 98; Oct no record → 100.
@@ -1086,12 +1108,36 @@ fn sd_a6_annual_pools_the_year_with_floors_on_yearly_sums() {
     assert_eq!(total(&ev, "z", "2023-10"), d("100"));
     // Year: 100 − 6 − 3 + 1 = 92.
     assert_eq!(total(&ev, "z", "2023"), d("92"));
-    assert_eq!(result(&ev, "z", "2023").converted, Some(d("9.20")));
+    assert_eq!(
+        result(&ev, "z", "2023").converted.map(|x| x.dec()),
+        Some(d("9.20"))
+    );
 
     assert_eq!(
         places(ranking(&ev, "annual_lead", "2023")),
         expect_places(&[("z", 1), ("y", 2)])
     );
+}
+
+#[test]
+fn sd_a7_seventeen_units_fifteen_tied_first_only_the_two_lower_are_warned() {
+    let ev = run(Book::Shaodong, &sd_a7_seventeen());
+    let september = ranking(&ev, "monthly", "2023-09");
+    assert_eq!(september.entries.len(), 17);
+    for entry in &september.entries {
+        let expected = match entry.unit.as_str() {
+            "u16" => 16,
+            "u17" => 17,
+            _ => 1,
+        };
+        assert_eq!(entry.rank, expected, "{}", entry.unit);
+    }
+    for i in 1..=17 {
+        let unit = format!("u{i:02}");
+        let warned = !notices(result(&ev, &unit, "2023-09"), "warning").is_empty();
+        assert_eq!(warned, i >= 16, "{unit} in September");
+        assert!(notices(result(&ev, &unit, "2023-08"), "warning").is_empty());
+    }
 }
 
 #[test]
@@ -1113,7 +1159,9 @@ fn sd_a7_bottom_three_two_months_running_gets_a_warning() {
         ])
     );
     // September: a b c 100 (1), d e f 95 (4, places 4–6), g 90 (7).
-    // The tie d/e/f reaches into places 5–7, so all three count: bottom 3 = d, e, f, g.
+    // SD-A7 (revised): bottom 3 of 7 is a published rank ≥ 7 − 3 + 1 = 5. The
+    // tie d/e/f shares rank 4, above the line, so it does not count although
+    // its places reach into 5–7: bottom 3 in September = g only.
     assert_eq!(
         places(ranking(&ev, "monthly", "2023-09")),
         expect_places(&[
@@ -1126,8 +1174,8 @@ fn sd_a7_bottom_three_two_months_running_gets_a_warning() {
             ("g", 7)
         ])
     );
-    // Warnings in September: e, f, g (bottom 3 in August and September); not d
-    // (not bottom 3 in August); nobody in August (there is no July ranking).
+    // Warnings in September: g only (bottom 3 in August and September); not
+    // e or f (rank 4 in September); not d; nobody in August (no July ranking).
     for unit in ["a", "b", "c", "d", "e", "f", "g"] {
         assert!(
             notices(result(&ev, unit, "2023-08"), "warning").is_empty(),
@@ -1139,8 +1187,8 @@ fn sd_a7_bottom_three_two_months_running_gets_a_warning() {
         ("b", false),
         ("c", false),
         ("d", false),
-        ("e", true),
-        ("f", true),
+        ("e", false),
+        ("f", false),
         ("g", true),
     ] {
         let warnings = notices(result(&ev, unit, "2023-09"), "warning");
@@ -1186,7 +1234,7 @@ fn sd_a8_conversion_and_sd_2_4_township_average() {
     assert_eq!(total(&ev, "l", "2023-08"), d("94.5"));
     let l = result(&ev, "l", "2023");
     assert_eq!(l.total, d("94.5"));
-    assert_eq!(l.converted, Some(d("9.45")));
+    assert_eq!(l.converted.map(|x| x.dec()), Some(d("9.45")));
 
     // Townships are assessed annually only: no monthly result, not in the monthly ranking.
     for t in ["t1", "t2", "t3"] {
@@ -1200,7 +1248,7 @@ fn sd_a8_conversion_and_sd_2_4_township_average() {
     // t1: 100 − 5 − 3 + 0.5 = 92.5 → 9.25; t2: 100 − 5 − 3 = 92 → 9.20.
     let t1 = result(&ev, "t1", "2023");
     assert_eq!(t1.total, d("92.5"));
-    assert_eq!(t1.converted, Some(d("9.25")));
+    assert_eq!(t1.converted.map(|x| x.dec()), Some(d("9.25")));
     let t2 = result(&ev, "t2", "2023");
     assert_eq!(t2.total, d("92"));
     assert_eq!(t2.converted.map(|c| c.to_string()), Some("9.20".to_owned()));
@@ -1211,7 +1259,7 @@ fn sd_a8_conversion_and_sd_2_4_township_average() {
     assert_eq!(t3.items.len(), 1);
     assert_eq!(t3.items[0].kind, ItemKind::Average);
     assert_eq!(t3.items[0].amount, d("92.25"));
-    assert_eq!(t3.converted, Some(d("9.23")));
+    assert_eq!(t3.converted.map(|x| x.dec()), Some(d("9.23")));
 
     // Annual township ranking: t1 92.5, t3 92.25, t2 92.
     assert_eq!(
@@ -1237,7 +1285,10 @@ fn sd_a9_report_after_its_due_day_is_late() {
         item(r3, ItemKind::Deduction, "late_report").amount,
         d("-22")
     );
-    assert_eq!(category(r3, "daily").subtotal, Some(d("0")));
+    assert_eq!(
+        category(r3, "daily").subtotal.map(|x| x.dec()),
+        Some(d("0"))
+    );
     assert_eq!(r3.total, d("80"));
 }
 
@@ -1550,4 +1601,209 @@ fn ml_a8_below_half_the_required_progress_is_dispatched_daily() {
     assert_eq!(flags("f3").len(), 2);
     assert_eq!(total(&ev, "f3", "2026-04"), d("92"));
     assert_eq!(class_of(result(&ev, "f3", "2026-04"), "board"), "red");
+}
+
+/// Results are exact numbers; the values these tests compare terminate.
+trait Exact {
+    fn dec(&self) -> rust_decimal::Decimal;
+}
+
+impl Exact for kaohe::number::Number {
+    fn dec(&self) -> rust_decimal::Decimal {
+        self.to_decimal().expect("a terminating value")
+    }
+}
+
+/// Issue 12 §5: `average when tasks == 0` when no township has tasks leaves
+/// nobody to average over: an evaluation error naming the condition, never
+/// each township silently keeping its own score.
+#[test]
+fn sd_2_4_average_over_nobody_is_an_error() {
+    let ruleset = ruleset(Book::Shaodong);
+    let facts = json!({
+        "as_of": "2023-10-10",
+        "units": [lead("l", 3), township("t1", 0), township("t2", 0)],
+        "records": [
+            behind("l", "2023-08", "2023-08-28", 1),
+            behind("t1", "2023-08", "2023-08-28", 1),
+        ]
+    });
+    let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+    let error = ruleset.evaluate(&facts).unwrap_err();
+    assert!(
+        error.message.contains("no other unit to average over"),
+        "{error}"
+    );
+    assert_eq!(error.period, "2023");
+    let span = error.span.expect("the `average when` condition");
+    assert_eq!(&SHAODONG[span.start..span.end], "tasks == 0");
+}
+
+/// `ties straddling` (issue 12 §2): the other reading, chosen explicitly. On
+/// SD-A7's scenario the September tie d/e/f (rank 4 of 7, places 4–6) reaches
+/// into the last three places, so it counts: e, f and g are warned (d was not
+/// bottom three in August). On the 17-unit example all 17 are.
+#[test]
+fn ties_straddling_counts_a_tie_group_reaching_into_the_last_places() {
+    let text = SHAODONG.replace(
+        "when ranked bottom 3 for 2 consecutive periods in monthly",
+        "when ranked bottom 3 for 2 consecutive periods in monthly ties straddling",
+    );
+    assert_ne!(text, SHAODONG, "the ruleset changed shape");
+    let ruleset = Ruleset::from_source(SourceFile::new("s.rules", text)).unwrap();
+    let warned = |facts: &Value, unit: &str| {
+        let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+        let ev = ruleset.evaluate(&facts).unwrap();
+        !notices(result(&ev, unit, "2023-09"), "warning").is_empty()
+    };
+    let seven = sd_a7_warning();
+    for (unit, expected) in [
+        ("a", false),
+        ("c", false),
+        ("d", false),
+        ("e", true),
+        ("f", true),
+        ("g", true),
+    ] {
+        assert_eq!(warned(&seven, unit), expected, "{unit}");
+    }
+    let seventeen = sd_a7_seventeen();
+    assert!(warned(&seventeen, "u01"));
+    assert!(warned(&seventeen, "u17"));
+}
+
+/// Issue 12 §4: under an amendable ruleset (Shaodong), a record and its
+/// correction reported on the same day. Without `revision` (or with equal
+/// ones) the facts are refused, naming both records; with revisions the
+/// higher applies, whatever the order of the rows.
+#[test]
+fn same_day_amendments_need_a_revision() {
+    let ruleset = ruleset(Book::Shaodong);
+    let facts = |first: Value, second: Value| {
+        json!({
+            "as_of": "2023-10-15",
+            "units": [lead("m1", 3)],
+            "records": [
+                behind("m1", "2023-08", "2023-08-20", 1),
+                first,
+                second,
+            ]
+        })
+    };
+    let v = |count: u32| with_id(behind("m1", "2023-08", "2023-09-05", count), "m1-aug");
+    let with_revision = |mut r: Value, n: u32| {
+        r["revision"] = json!(n);
+        r
+    };
+
+    // No revision: an error at the second, naming both.
+    let err = Facts::from_json(&ruleset, &facts(v(3), v(1)).to_string()).unwrap_err();
+    assert_eq!(err.errors.len(), 1, "{err:?}");
+    assert_eq!(err.errors[0].path, "$.records[2]");
+    assert!(
+        err.errors[0]
+            .message
+            .contains("$.records[1] and $.records[2]"),
+        "{err:?}"
+    );
+    assert!(err.errors[0].message.contains("`revision`"), "{err:?}");
+    // One revision only, or equal revisions: still an error.
+    for (a, b) in [(Some(1), None), (Some(2), Some(2))] {
+        let first = a.map_or_else(|| v(3), |n| with_revision(v(3), n));
+        let second = b.map_or_else(|| v(1), |n| with_revision(v(1), n));
+        let err = Facts::from_json(&ruleset, &facts(first, second).to_string()).unwrap_err();
+        assert_eq!(err.errors[0].path, "$.records[2]", "{a:?} {b:?}");
+    }
+    // Revisions 2 (count 1) and 1 (count 3): revision 2 applies, in either order.
+    for (first, second) in [
+        (with_revision(v(1), 2), with_revision(v(3), 1)),
+        (with_revision(v(3), 1), with_revision(v(1), 2)),
+    ] {
+        let ev = run(Book::Shaodong, &facts(first, second));
+        // 100 − 5 (the record without id) − 5 × 1 (revision 2).
+        assert_eq!(total(&ev, "m1", "2023-08"), d("90"));
+        assert_eq!(ev.rejected.len(), 1);
+        assert!(
+            ev.rejected[0].reason.contains("revision 2"),
+            "{:?}",
+            ev.rejected
+        );
+        assert_eq!(ev.rejected[0].record.revision, Some(1));
+    }
+}
+
+/// Issue 12 §7: a result is provisional while `as_of` lies inside its period,
+/// or on or before the seal of a sealed period (Miluo: the 15th of the next
+/// month); a year while `as_of` lies inside it or before its last month's
+/// seal. An amendable ruleset's (Shaodong's) past months are not provisional.
+#[test]
+fn provisional_results_while_a_period_may_still_change() {
+    let provisional = |book: Book, as_of: &str, record: Value, period: &str| {
+        let facts = json!({"as_of": as_of, "units": [ml_lead("u1")], "records": [record]});
+        let facts = if matches!(book, Book::Shaodong) {
+            json!({"as_of": as_of, "units": [lead("u1", 3)], "records": facts["records"]})
+        } else {
+            facts
+        };
+        let ev = run(book, &facts);
+        let r = result(&ev, "u1", period);
+        let ranking = ev
+            .rankings
+            .iter()
+            .find(|k| k.period.to_string() == period)
+            .unwrap();
+        assert_eq!(ranking.provisional, r.provisional, "{as_of} {period}");
+        let json = serde_json::to_value(r).unwrap();
+        assert_eq!(json.get("provisional").is_some(), r.provisional);
+        r.provisional
+    };
+    let april = || {
+        rec(
+            "u1",
+            "2026-04",
+            "returned_entry",
+            "2026-04-10",
+            json!({"entry": "x"}),
+        )
+    };
+    // Inside April; on the seal day; the day after the seal.
+    assert!(provisional(Book::Miluo, "2026-04-23", april(), "2026-04"));
+    assert!(provisional(Book::Miluo, "2026-04-30", april(), "2026-04"));
+    assert!(provisional(Book::Miluo, "2026-05-15", april(), "2026-04"));
+    assert!(!provisional(Book::Miluo, "2026-05-16", april(), "2026-04"));
+    // Shaodong months are amendable, never sealed: final once over.
+    let august = || behind("u1", "2023-08", "2023-08-28", 1);
+    assert!(provisional(
+        Book::Shaodong,
+        "2023-08-31",
+        august(),
+        "2023-08"
+    ));
+    assert!(!provisional(
+        Book::Shaodong,
+        "2023-09-01",
+        august(),
+        "2023-08"
+    ));
+}
+
+/// The year is provisional until its last month's seal has passed (Miluo:
+/// 2027-01-15 for 2026), so a December record can still change it.
+#[test]
+fn the_year_is_provisional_until_its_last_period_is_sealed() {
+    for (as_of, expected) in [
+        ("2026-12-31", true),
+        ("2027-01-15", true),
+        ("2027-01-16", false),
+    ] {
+        let facts = json!({"as_of": as_of, "units": [ml_lead("u1")],
+            "records": [rec("u1", "2026-12", "returned_entry", "2026-12-10", json!({"entry": "x"}))]});
+        let ev = run(Book::Miluo, &facts);
+        assert_eq!(result(&ev, "u1", "2026").provisional, expected, "{as_of}");
+        assert_eq!(
+            result(&ev, "u1", "2026-12").provisional,
+            expected,
+            "{as_of}"
+        );
+    }
 }

@@ -8,7 +8,6 @@
 //! block without units is filled with every unit that has a result in its
 //! period, one inline table per unit, and with the rejected records if any.
 
-use rust_decimal::Decimal;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::compare::{category_value, class_of, find, notice_names, rejected_in};
@@ -51,7 +50,7 @@ fn text(s: &str) -> Value {
     Value::from(s)
 }
 
-fn decimal(d: Decimal) -> Value {
+fn decimal(d: impl Into<crate::number::Number>) -> Value {
     Value::from(decimal_text(d))
 }
 

@@ -4,6 +4,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::number::Number;
+
 use super::{decimal_text, Expectation, UnitExpectation};
 use crate::eval::result::{Evaluation, ItemKind, NoticeKind, UnitResult};
 use crate::period::Period;
@@ -49,12 +51,12 @@ pub(crate) fn find<'e>(
 }
 
 /// A category's subtotal: `allot − deductions + bonuses`, or `bonuses − deductions`.
-pub(crate) fn category_value(result: &UnitResult, category: &str) -> Option<Decimal> {
+pub(crate) fn category_value(result: &UnitResult, category: &str) -> Option<Number> {
     result
         .categories
         .iter()
         .find(|c| c.category == category)
-        .map(|c| c.subtotal.unwrap_or(c.bonuses - c.deductions))
+        .and_then(|c| c.subtotal.or_else(|| c.bonuses.checked_sub(c.deductions)))
 }
 
 /// The names of the notices, flags and quota reminders issued, sorted.
@@ -115,7 +117,7 @@ pub(crate) fn line_text(item: &crate::eval::result::LineItem) -> String {
         ItemKind::Average => "group average".to_owned(),
         _ => item.rule.as_deref().unwrap_or_default().to_owned(),
     };
-    let amount = if item.amount > Decimal::ZERO && item.kind != ItemKind::Base {
+    let amount = if item.amount > Number::ZERO && item.kind != ItemKind::Base {
         format!("+{}", decimal_text(item.amount))
     } else {
         decimal_text(item.amount)
@@ -198,9 +200,9 @@ fn compare_unit(
     };
     let mut fields = Vec::new();
     let mut score_differs = false;
-    let mut number = |field: &str, want: Option<Decimal>, got: Option<Decimal>| {
+    let mut number = |field: &str, want: Option<Decimal>, got: Option<Number>| {
         if let Some(want) = want {
-            if Some(want) != got {
+            if Some(Number::from(want)) != got {
                 score_differs = true;
                 fields.push(FieldDiff {
                     field: field.to_owned(),

@@ -30,6 +30,12 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("max", "max(a, b, …): the largest of two or more numbers"),
     ("abs", "abs(x): the absolute value of a number"),
     (
+        "round",
+        "round(x, places, mode): `x` rounded to 0–28 decimal places; mode `half_up`, `half_even`, `down` (toward zero) or `up` (away from zero)",
+    ),
+    ("floor", "floor(x): the largest whole number not above `x`"),
+    ("ceil", "ceil(x): the smallest whole number not below `x`"),
+    (
         "overdue",
         "overdue(deadline, done): the deadline is set, the evaluation date is past it, and `done` is unset or later than the deadline",
     ),
@@ -324,6 +330,7 @@ impl Checker<'_> {
         let arity_ok = match function.name.as_str() {
             "min" | "max" => args.len() >= 2,
             "overdue" => args.len() == 2,
+            "round" => args.len() == 3,
             _ => args.len() == 1,
         };
         if !arity_ok {
@@ -332,6 +339,7 @@ impl Checker<'_> {
                 expected: match function.name.as_str() {
                     "min" | "max" => "two or more arguments".to_owned(),
                     "overdue" => "two arguments".to_owned(),
+                    "round" => "three arguments".to_owned(),
                     _ => "one argument".to_owned(),
                 },
                 found: args.len(),
@@ -359,6 +367,46 @@ impl Checker<'_> {
                     self.expect(arg, &ty, &Ty::Decimal);
                 }
                 ty
+            }
+            "floor" | "ceil" => {
+                for arg in args {
+                    let ty = self.expr(arg, scope);
+                    self.expect(arg, &ty, &Ty::Decimal);
+                }
+                Ty::Int
+            }
+            "round" => {
+                let [x, places, mode] = args else {
+                    return Ty::Unknown;
+                };
+                let ty = self.expr(x, scope);
+                self.expect(x, &ty, &Ty::Decimal);
+                let whole = matches!(
+                    &places.kind,
+                    ExprKind::Number(n) if n.fract().is_zero() && *n >= rust_decimal::Decimal::ZERO && *n <= rust_decimal::Decimal::from(28)
+                );
+                if !whole {
+                    self.push(TypeMismatch {
+                        expected: "a whole number of places from 0 to 28".to_owned(),
+                        found: "not a whole number from 0 to 28".to_owned(),
+                        span: places.span.into(),
+                        help: Some(signature.to_owned()),
+                    });
+                }
+                let mode_ok = matches!(
+                    &mode.kind,
+                    ExprKind::Path(p) if matches!(p.as_slice(), [m] if ["half_up", "half_even", "down", "up"].contains(&m.name.as_str()))
+                );
+                if !mode_ok {
+                    self.push(TypeMismatch {
+                        expected: "a rounding mode: `half_up`, `half_even`, `down` or `up`"
+                            .to_owned(),
+                        found: "not a rounding mode".to_owned(),
+                        span: mode.span.into(),
+                        help: Some(signature.to_owned()),
+                    });
+                }
+                Ty::Decimal
             }
             "overdue" => {
                 for arg in args {

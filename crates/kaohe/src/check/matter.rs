@@ -697,17 +697,20 @@ fn same(a: &Expr, b: &Expr) -> bool {
                 places: p1,
                 periods: n1,
                 ranking: r1,
+                ties: t1,
             },
             ExprKind::Ranked {
                 side: s2,
                 places: p2,
                 periods: n2,
                 ranking: r2,
+                ties: t2,
             },
         ) => {
             s1 == s2
                 && p1.value == p2.value
                 && n1.value == n2.value
+                && t1 == t2
                 && r1.as_ref().map(|r| &r.name) == r2.as_ref().map(|r| &r.name)
         }
         _ => false,

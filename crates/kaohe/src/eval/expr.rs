@@ -1,19 +1,56 @@
 //! Evaluating expressions over a unit, its records and the ranking history.
 //! Evaluation is total: no loops, no recursion beyond the (bounded) tree,
-//! arithmetic is checked and fails with an error instead of overflowing.
+//! arithmetic is exact ([`Number`]: a quotient such as `1 / 3` is kept as a
+//! fraction) and checked: it fails with an error instead of overflowing.
 
 use std::cmp::Ordering;
-
-use rust_decimal::Decimal;
 
 use super::{EvalError, History, UnitRecords};
 use crate::date::Date;
 use crate::facts::{Record, Unit};
+use crate::number::Number;
 use crate::period::Period;
 use crate::ruleset::Ruleset;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, RankSide, UnaryOp};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, RankSide, RoundMode, TieBand, UnaryOp};
 use crate::text::Text;
 use crate::value::Value;
+
+/// What an expression computes: a fact [`Value`], except that numbers are
+/// exact [`Number`]s (a quotient need not terminate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Val {
+    Absent,
+    Bool(bool),
+    Number(Number),
+    Date(Date),
+    Text(Text),
+    Level(Text),
+}
+
+impl From<Value> for Val {
+    fn from(value: Value) -> Val {
+        match value {
+            Value::Absent => Val::Absent,
+            Value::Bool(b) => Val::Bool(b),
+            Value::Number(n) => Val::Number(Number::from(n)),
+            Value::Date(d) => Val::Date(d),
+            Value::Text(t) => Val::Text(t),
+            Value::Level(l) => Val::Level(l),
+        }
+    }
+}
+
+impl std::fmt::Display for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Absent => f.write_str("(absent)"),
+            Val::Bool(b) => write!(f, "{b}"),
+            Val::Number(n) => write!(f, "{n}"),
+            Val::Date(d) => write!(f, "{d}"),
+            Val::Text(t) | Val::Level(t) => f.write_str(t),
+        }
+    }
+}
 
 /// What an expression can see.
 #[derive(Clone, Copy)]
@@ -62,32 +99,30 @@ impl<'a> Ctx<'a> {
     /// Evaluates a condition.
     pub(crate) fn truth(&self, expr: &Expr) -> Result<bool, EvalError> {
         match self.eval(expr)? {
-            Value::Bool(b) => Ok(b),
-            Value::Absent => Ok(false),
+            Val::Bool(b) => Ok(b),
+            Val::Absent => Ok(false),
             other => Err(self.error(expr, format!("expected a condition, found `{other}`"))),
         }
     }
 
     /// Evaluates a number.
-    pub(crate) fn number(&self, expr: &Expr) -> Result<Decimal, EvalError> {
+    pub(crate) fn number(&self, expr: &Expr) -> Result<Number, EvalError> {
         match self.eval(expr)? {
-            Value::Number(n) => Ok(n),
-            Value::Absent => {
-                Err(self.error(expr, "a number is needed but the attribute is absent"))
-            }
+            Val::Number(n) => Ok(n),
+            Val::Absent => Err(self.error(expr, "a number is needed but the attribute is absent")),
             other => Err(self.error(expr, format!("expected a number, found `{other}`"))),
         }
     }
 
-    pub(crate) fn eval(&self, expr: &Expr) -> Result<Value, EvalError> {
+    pub(crate) fn eval(&self, expr: &Expr) -> Result<Val, EvalError> {
         Ok(match &expr.kind {
-            ExprKind::Number(n) => Value::Number(*n),
-            ExprKind::Date(d) => Value::Date(*d),
-            ExprKind::Text(t) => Value::Text(t.as_str().into()),
-            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Number(n) => Val::Number(Number::from(*n)),
+            ExprKind::Date(d) => Val::Date(*d),
+            ExprKind::Text(t) => Val::Text(t.as_str().into()),
+            ExprKind::Bool(b) => Val::Bool(*b),
             ExprKind::Path(path) => self.path(path, expr)?,
-            ExprKind::Unary(UnaryOp::Not, inner) => Value::Bool(!self.truth(inner)?),
-            ExprKind::Unary(UnaryOp::Neg, inner) => Value::Number(-self.number(inner)?),
+            ExprKind::Unary(UnaryOp::Not, inner) => Val::Bool(!self.truth(inner)?),
+            ExprKind::Unary(UnaryOp::Neg, inner) => Val::Number(-self.number(inner)?),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, expr)?,
             ExprKind::If(c, t, e) => {
                 if self.truth(c)? {
@@ -97,38 +132,38 @@ impl<'a> Ctx<'a> {
                 }
             }
             ExprKind::Count { kind, filter } => {
-                let mut total = Decimal::ZERO;
+                let mut total = Number::ZERO;
                 let kind = self.ruleset.kind_index_by_name(&kind.name);
                 for record in self.records.of_kind(kind) {
                     let inner = self.with_record(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         total = total
-                            .checked_add(Decimal::from(record.count))
+                            .checked_add(Number::from(record.count))
                             .ok_or_else(|| self.error(expr, "count overflows"))?;
                     }
                 }
-                Value::Number(total)
+                Val::Number(total)
             }
             ExprKind::Sum {
                 kind,
                 value,
                 filter,
             } => {
-                let mut total = Decimal::ZERO;
+                let mut total = Number::ZERO;
                 let kind = self.ruleset.kind_index_by_name(&kind.name);
                 for record in self.records.of_kind(kind) {
                     let inner = self.with_record(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         let v = inner
                             .number(value)?
-                            .checked_mul(Decimal::from(record.count))
+                            .checked_mul(Number::from(record.count))
                             .ok_or_else(|| self.error(expr, "sum overflows"))?;
                         total = total
                             .checked_add(v)
                             .ok_or_else(|| self.error(expr, "sum overflows"))?;
                     }
                 }
-                Value::Number(total)
+                Val::Number(total)
             }
             ExprKind::Call { function, args } => self.call(function, args, expr)?,
             ExprKind::Ranked {
@@ -136,11 +171,21 @@ impl<'a> Ctx<'a> {
                 places,
                 periods,
                 ranking,
-            } => Value::Bool(self.ranked(*side, places.value, periods.value, ranking.as_ref())),
+                ties,
+            } => {
+                Val::Bool(self.ranked(*side, places.value, periods.value, ranking.as_ref(), *ties))
+            }
         })
     }
 
-    fn ranked(&self, side: RankSide, places: u32, periods: u32, ranking: Option<&Ident>) -> bool {
+    fn ranked(
+        &self,
+        side: RankSide,
+        places: u32,
+        periods: u32,
+        ranking: Option<&Ident>,
+        ties: TieBand,
+    ) -> bool {
         // The named ranking, or the only per-period one (the checker ensures it).
         let index = self.ruleset.rankings().position(|r| match ranking {
             Some(name) => r.name.name == name.name,
@@ -154,15 +199,7 @@ impl<'a> Ctx<'a> {
             let Some(place) = self.history.place(index, period, self.unit_index) else {
                 return false;
             };
-            let inside = match side {
-                RankSide::Top => place.rank <= places,
-                // The tie group occupies rank .. rank + tied - 1; it is in the
-                // bottom N when its last place is.
-                RankSide::Bottom => {
-                    let last = place.rank + place.tied - 1;
-                    last + places > place.ranked
-                }
-            };
+            let inside = in_band(side, places, place, ties);
             if !inside {
                 return false;
             }
@@ -171,16 +208,10 @@ impl<'a> Ctx<'a> {
         true
     }
 
-    fn binary(
-        &self,
-        op: BinaryOp,
-        lhs: &Expr,
-        rhs: &Expr,
-        whole: &Expr,
-    ) -> Result<Value, EvalError> {
+    fn binary(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr, whole: &Expr) -> Result<Val, EvalError> {
         match op {
-            BinaryOp::And => return Ok(Value::Bool(self.truth(lhs)? && self.truth(rhs)?)),
-            BinaryOp::Or => return Ok(Value::Bool(self.truth(lhs)? || self.truth(rhs)?)),
+            BinaryOp::And => return Ok(Val::Bool(self.truth(lhs)? && self.truth(rhs)?)),
+            BinaryOp::Or => return Ok(Val::Bool(self.truth(lhs)? || self.truth(rhs)?)),
             _ => {}
         }
         if matches!(
@@ -188,8 +219,8 @@ impl<'a> Ctx<'a> {
             BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
         ) {
             let (left, right) = self.comparands(lhs, rhs)?;
-            if left == Value::Absent || right == Value::Absent {
-                return Ok(Value::Bool(false));
+            if left == Val::Absent || right == Val::Absent {
+                return Ok(Val::Bool(false));
             }
             let ordering = self.compare(&left, &right);
             let result = match op {
@@ -200,7 +231,7 @@ impl<'a> Ctx<'a> {
                 BinaryOp::Gt => ordering == Some(Ordering::Greater),
                 _ => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
             };
-            return Ok(Value::Bool(result));
+            return Ok(Val::Bool(result));
         }
         let a = self.number(lhs)?;
         let b = self.number(rhs)?;
@@ -215,15 +246,21 @@ impl<'a> Ctx<'a> {
                 a.checked_div(b)
             }
         };
-        result
-            .map(Value::Number)
-            .ok_or_else(|| self.error(whole, format!("`{}` overflows a decimal", op.symbol())))
+        result.map(Val::Number).ok_or_else(|| {
+            self.error(
+                whole,
+                format!(
+                    "`{}` overflows: the exact value needs more than 128 bits",
+                    op.symbol()
+                ),
+            )
+        })
     }
 
     /// Both sides of a comparison; a bare name that is not in scope is a level name.
-    fn comparands(&self, lhs: &Expr, rhs: &Expr) -> Result<(Value, Value), EvalError> {
+    fn comparands(&self, lhs: &Expr, rhs: &Expr) -> Result<(Val, Val), EvalError> {
         // The value of a side, or the bare name when nothing is called that here.
-        let side = |e: &Expr| -> Result<Result<Value, Text>, EvalError> {
+        let side = |e: &Expr| -> Result<Result<Val, Text>, EvalError> {
             match &e.kind {
                 ExprKind::Path(p) => match p.as_slice() {
                     [name] => match self.lookup(&name.name) {
@@ -237,20 +274,20 @@ impl<'a> Ctx<'a> {
         };
         match (side(lhs)?, side(rhs)?) {
             (Ok(left), Ok(right)) => Ok((left, right)),
-            (Err(level), Ok(right)) => Ok((Value::Level(level), right)),
-            (Ok(left), Err(level)) => Ok((left, Value::Level(level))),
+            (Err(level), Ok(right)) => Ok((Val::Level(level), right)),
+            (Ok(left), Err(level)) => Ok((left, Val::Level(level))),
             // Two bare names: the left one has no value.
-            (Err(_), Err(_)) => self.eval(lhs).map(|left| (left, Value::Absent)),
+            (Err(_), Err(_)) => self.eval(lhs).map(|left| (left, Val::Absent)),
         }
     }
 
-    fn compare(&self, a: &Value, b: &Value) -> Option<Ordering> {
+    fn compare(&self, a: &Val, b: &Val) -> Option<Ordering> {
         match (a, b) {
-            (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
-            (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-            (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
-            (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-            (Value::Level(x), Value::Level(y)) => {
+            (Val::Number(x), Val::Number(y)) => Some(x.cmp(y)),
+            (Val::Date(x), Val::Date(y)) => Some(x.cmp(y)),
+            (Val::Text(x), Val::Text(y)) => Some(x.cmp(y)),
+            (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(y)),
+            (Val::Level(x), Val::Level(y)) => {
                 if x == y {
                     return Some(Ordering::Equal);
                 }
@@ -272,7 +309,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn call(&self, function: &Ident, args: &[Expr], whole: &Expr) -> Result<Value, EvalError> {
+    fn call(&self, function: &Ident, args: &[Expr], whole: &Expr) -> Result<Val, EvalError> {
         match (function.name.as_str(), args) {
             ("min" | "max", [first, rest @ ..]) => {
                 let mut best = self.number(first)?;
@@ -284,19 +321,54 @@ impl<'a> Ctx<'a> {
                         best.max(n)
                     };
                 }
-                Ok(Value::Number(best))
+                Ok(Val::Number(best))
             }
-            ("abs", [x]) => Ok(Value::Number(self.number(x)?.abs())),
-            ("present", [x]) => Ok(Value::Bool(self.eval(x)? != Value::Absent)),
+            ("abs", [x]) => Ok(Val::Number(self.number(x)?.abs())),
+            ("floor" | "ceil", [x]) => {
+                let n = self.number(x)?;
+                let whole_number = if function.name == "floor" {
+                    n.floor()
+                } else {
+                    n.ceil()
+                };
+                whole_number
+                    .map(Val::Number)
+                    .ok_or_else(|| self.error(whole, format!("`{}` overflows", function.name)))
+            }
+            ("round", [x, places, mode]) => {
+                let n = self.number(x)?;
+                let places_value = self.number(places)?;
+                let places_ok = places_value
+                    .trunc_i64()
+                    .filter(|p| Number::from(*p) == places_value)
+                    .and_then(|p| u32::try_from(p).ok())
+                    .filter(|p| *p <= 28);
+                let Some(places_count) = places_ok else {
+                    return Err(self.error(
+                        places,
+                        format!("`round` takes 0 to 28 places, found `{places_value}`"),
+                    ));
+                };
+                let Some(mode) = round_mode(mode) else {
+                    return Err(self.error(
+                        mode,
+                        "`round` takes a mode: `half_up`, `half_even`, `down` or `up`",
+                    ));
+                };
+                n.round(places_count, mode)
+                    .map(|d| Val::Number(Number::from(d)))
+                    .ok_or_else(|| self.error(whole, "`round` overflows a decimal"))
+            }
+            ("present", [x]) => Ok(Val::Bool(self.eval(x)? != Val::Absent)),
             ("overdue", [deadline, done]) => {
-                let Value::Date(deadline) = self.eval(deadline)? else {
-                    return Ok(Value::Bool(false));
+                let Val::Date(deadline) = self.eval(deadline)? else {
+                    return Ok(Val::Bool(false));
                 };
                 let done = match self.eval(done)? {
-                    Value::Date(d) => Some(d),
+                    Val::Date(d) => Some(d),
                     _ => None,
                 };
-                Ok(Value::Bool(
+                Ok(Val::Bool(
                     self.as_of > deadline && done.is_none_or(|d| d > deadline),
                 ))
             }
@@ -309,23 +381,23 @@ impl<'a> Ctx<'a> {
                 });
                 match previous {
                     Some(previous) => self.with_record(previous).eval(x),
-                    None => Ok(Value::Absent),
+                    None => Ok(Val::Absent),
                 }
             }
             _ => Err(self.error(whole, format!("cannot call `{}` here", function.name))),
         }
     }
 
-    fn path(&self, path: &[Ident], expr: &Expr) -> Result<Value, EvalError> {
+    fn path(&self, path: &[Ident], expr: &Expr) -> Result<Val, EvalError> {
         match path {
             [name] => self
                 .lookup(&name.name)
                 .transpose()?
                 .ok_or_else(|| self.error(expr, format!("`{}` has no value here", name.name))),
             [_, name] => match self.unit.attributes.get(&name.name) {
-                Some(value) => Ok(value.clone()),
+                Some(value) => Ok(Val::from(value.clone())),
                 // Declared by another group: absent for this unit.
-                None if self.declared_unit_attribute(&name.name) => Ok(Value::Absent),
+                None if self.declared_unit_attribute(&name.name) => Ok(Val::Absent),
                 None => Err(self.error(
                     expr,
                     format!("unit `{}` has no attribute `{}`", self.unit.id, name.name),
@@ -336,14 +408,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// A bare name's value: a record attribute (declared or derived), a unit attribute, a built-in.
-    fn lookup(&self, name: &str) -> Option<Result<Value, EvalError>> {
+    fn lookup(&self, name: &str) -> Option<Result<Val, EvalError>> {
         if let Some(record) = self.record {
             if let Some(value) = record.attributes.get(name) {
-                return Some(Ok(value.clone()));
+                return Some(Ok(Val::from(value.clone())));
             }
             match name {
-                "reported" => return Some(Ok(Value::Date(record.reported))),
-                "count" => return Some(Ok(Value::Number(Decimal::from(record.count)))),
+                "reported" => return Some(Ok(Val::Date(record.reported))),
+                "count" => return Some(Ok(Val::Number(Number::from(record.count)))),
                 _ => {}
             }
             if let Some(derived) = self
@@ -355,17 +427,57 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(value) = self.unit.attributes.get(name) {
-            return Some(Ok(value.clone()));
+            return Some(Ok(Val::from(value.clone())));
         }
         if self.declared_unit_attribute(name) {
             // Another group's attribute: absent for this unit, like an unset optional one.
-            return Some(Ok(Value::Absent));
+            return Some(Ok(Val::Absent));
         }
         match name {
-            "as_of" => Some(Ok(Value::Date(self.as_of))),
-            "period_start" => Some(Ok(Value::Date(self.scope.start()))),
-            "period_end" => Some(Ok(Value::Date(self.scope.end()))),
+            "as_of" => Some(Ok(Val::Date(self.as_of))),
+            "period_start" => Some(Ok(Val::Date(self.scope.start()))),
+            "period_end" => Some(Ok(Val::Date(self.scope.end()))),
             _ => None,
+        }
+    }
+}
+
+/// A `round` mode argument: a bare name (`half_up`, `half_even`, `down`, `up`).
+fn round_mode(expr: &Expr) -> Option<RoundMode> {
+    let ExprKind::Path(path) = &expr.kind else {
+        return None;
+    };
+    match path.as_slice() {
+        [name] => match name.name.as_str() {
+            "half_up" => Some(RoundMode::HalfUp),
+            "half_even" => Some(RoundMode::HalfEven),
+            "down" => Some(RoundMode::Down),
+            "up" => Some(RoundMode::Up),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a unit at `place` is in the top or bottom `places` of its ranking
+/// (SD-A7, revised): top N when its published rank is at most N; bottom N when
+/// its published rank is at least n − N + 1, so every unit sharing such a
+/// rank counts and a tie group whose shared rank is above that line does not.
+/// With `ties straddling` a tie group counts as soon as any of the places it
+/// occupies (rank … rank + tied − 1) is inside the band.
+pub(crate) fn in_band(side: RankSide, places: u32, place: super::Place, ties: TieBand) -> bool {
+    let rank = u64::from(place.rank);
+    let places = u64::from(places);
+    let ranked = u64::from(place.ranked);
+    if rank == 0 || rank > ranked {
+        return false;
+    }
+    match (side, ties) {
+        (RankSide::Top, _) => rank <= places,
+        (RankSide::Bottom, TieBand::PublishedRank) => rank + places > ranked,
+        (RankSide::Bottom, TieBand::Straddling) => {
+            let last = rank + u64::from(place.tied).max(1) - 1;
+            last + places > ranked
         }
     }
 }

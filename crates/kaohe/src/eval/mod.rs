@@ -17,13 +17,12 @@ pub(crate) mod texts;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::Decimal;
-
 use crate::facts::{Facts, Record, Unit};
+use crate::number::Number;
 use crate::period::Period;
 use crate::ruleset::Ruleset;
 use crate::source::Span;
-use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy, RoundMode};
+use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy};
 use crate::text::Text;
 use crate::value::Value;
 use expr::Ctx;
@@ -46,6 +45,33 @@ pub struct EvalError {
     /// `span` located in the ruleset file (file, line, column, end); set by
     /// [`Ruleset::evaluate_with`] whenever `span` is.
     pub location: Option<Box<crate::source::SourceRange>>,
+}
+
+/// Whether a unit is in the top or bottom `places` of a ranking of `ranked`
+/// units, given its published (competition) rank and how many units share
+/// that rank: what `ranked top|bottom N … [ties straddling]` tests in each
+/// period (SD-A7, revised; docs/language.md §17). Top N: `rank ≤ N`; bottom N:
+/// `rank ≥ ranked − N + 1`; with [`TieBand::Straddling`] a tie group is bottom N
+/// as soon as any place it occupies is. A rank outside `1..=ranked` is never
+/// inside.
+///
+/// ```
+/// use kaohe::eval::in_rank_band;
+/// use kaohe::syntax::ast::{RankSide, TieBand};
+/// // 15 of 17 units tied at rank 1: not bottom 3; ranks 16 and 17 are.
+/// assert!(!in_rank_band(RankSide::Bottom, 3, 1, 15, 17, TieBand::PublishedRank));
+/// assert!(in_rank_band(RankSide::Bottom, 3, 16, 1, 17, TieBand::PublishedRank));
+/// assert!(in_rank_band(RankSide::Bottom, 3, 1, 15, 17, TieBand::Straddling));
+/// ```
+pub fn in_rank_band(
+    side: crate::syntax::ast::RankSide,
+    places: u32,
+    rank: u32,
+    tied: u32,
+    ranked: u32,
+    ties: crate::syntax::ast::TieBand,
+) -> bool {
+    expr::in_band(side, places, Place { rank, tied, ranked }, ties)
 }
 
 /// A unit's place in a ranking, for ranking-history conditions.
@@ -332,21 +358,23 @@ impl<'a> Evaluator<'a> {
                 self.average(&mut annual_results, year)?;
                 if let Some(convert) = &annual.convert {
                     for r in &mut annual_results {
+                        let failed = |message: &str| EvalError {
+                            message: message.to_owned(),
+                            unit: r.unit.to_string(),
+                            period: year.to_string(),
+                            span: Some(convert.weight.span),
+                            location: None,
+                        };
                         let converted = r
                             .total
-                            .checked_mul(convert.weight.value)
-                            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
-                            .ok_or_else(|| EvalError {
-                                message: "conversion overflows a decimal".to_owned(),
-                                unit: r.unit.to_string(),
-                                period: year.to_string(),
-                                span: Some(convert.weight.span),
-                                location: None,
-                            })?;
+                            .checked_mul(convert.weight.value.into())
+                            .and_then(|v| v.checked_div(Number::ONE_HUNDRED))
+                            .ok_or_else(|| failed("the conversion overflows"))?;
                         r.converted = Some(match &convert.rounding {
-                            Some(rounding) => {
-                                round(converted, rounding.places.value, rounding.mode)
-                            }
+                            Some(rounding) => converted
+                                .round(rounding.places.value, rounding.mode)
+                                .map(Number::from)
+                                .ok_or_else(|| failed("the converted score overflows a decimal"))?,
                             None => converted,
                         });
                     }
@@ -355,6 +383,12 @@ impl<'a> Evaluator<'a> {
                 self.drop_items(&mut annual_results);
                 results.extend(annual_results);
             }
+        }
+        for r in &mut results {
+            r.provisional = self.provisional(r.period);
+        }
+        for ranking in &mut rankings {
+            ranking.provisional = self.provisional(ranking.period);
         }
         let group_order: BTreeMap<&str, usize> = self
             .ruleset
@@ -392,6 +426,26 @@ impl<'a> Evaluator<'a> {
             rankings,
             rejected: self.rejected,
         })
+    }
+
+    /// Whether a period's (or year's) result may still change (issue 12 §7):
+    /// `as_of` is on or before its last day, or on or before the seal of a sealed period
+    /// (a year: of its last period). An amendable ruleset's past periods are
+    /// never sealed but are final as far as the facts go: provisional only
+    /// while `as_of` lies inside them.
+    fn provisional(&self, period: Period) -> bool {
+        let as_of = self.facts.as_of;
+        if as_of <= period.end() {
+            return true;
+        }
+        let last = match period {
+            Period::Year(_) => Period::containing(self.ruleset.period_unit(), period.end()),
+            other => other,
+        };
+        self.ruleset
+            .period()
+            .and_then(|d| d.seal.as_ref())
+            .is_some_and(|(days, _)| as_of <= last.seal_date(days.value))
     }
 
     /// Under [`Detail::Totals`], frees the line items of results that are done.
@@ -446,7 +500,7 @@ impl<'a> Evaluator<'a> {
             .enumerate()
             .filter(|(_, r)| r.scope == scope)
         {
-            let members: Vec<(&Unit, Decimal)> = results
+            let members: Vec<(&Unit, Number)> = results
                 .iter()
                 .filter(|r| r.group == decl.group.name)
                 .filter_map(|r| self.facts.unit(&r.unit).map(|u| (u, r.total)))
@@ -458,7 +512,7 @@ impl<'a> Evaluator<'a> {
             let discretion = self.facts.discretion.get(&discretion_key);
             // `within attr`: one ranking per value of the attribute.
             // Keyed by the value's text, as shown in `within`.
-            let mut partitions: BTreeMap<Option<Text>, Vec<(&Unit, Decimal)>> = BTreeMap::new();
+            let mut partitions: BTreeMap<Option<Text>, Vec<(&Unit, Number)>> = BTreeMap::new();
             for member in members {
                 let key = decl
                     .within
@@ -522,7 +576,10 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Units for which their group's `average when` holds get the average annual
-    /// total of the group's other units.
+    /// total of the group's other units. When some unit qualifies but no
+    /// other unit of the group is left to average over, the evaluation fails
+    /// (issue 12 §5): the rulebook's formula has no value, and keeping each
+    /// unit's own score would silently change it.
     fn average(&self, results: &mut [UnitResult], year: i32) -> Result<(), EvalError> {
         for group in self.ruleset.groups() {
             let Some((condition, cite)) = &group.average_when else {
@@ -548,14 +605,31 @@ impl<'a> Evaluator<'a> {
                     others.push(r.total);
                 }
             }
-            if others.is_empty() || averaged.is_empty() {
+            if averaged.is_empty() {
                 continue;
             }
-            let sum = others
+            let failed = |message: String| EvalError {
+                message,
+                unit: averaged
+                    .first()
+                    .and_then(|i| results.get(*i))
+                    .map(|r| r.unit.to_string())
+                    .unwrap_or_default(),
+                period: year.to_string(),
+                span: Some(condition.span),
+                location: None,
+            };
+            if others.is_empty() {
+                return Err(failed(format!(
+                    "every unit of group `{}` meets its `average when` condition, so there is no other unit to average over; the rulebook does not say what they score (state it in the ruleset, e.g. a rule for this case, or correct the facts)",
+                    group.name.name
+                )));
+            }
+            let average = others
                 .iter()
-                .try_fold(Decimal::ZERO, |a, t| a.checked_add(*t));
-            let average = sum.and_then(|s| s.checked_div(Decimal::from(others.len())));
-            let Some(average) = average else { continue };
+                .try_fold(Number::ZERO, |a, t| a.checked_add(*t))
+                .and_then(|s| s.checked_div(Number::from(others.len())))
+                .ok_or_else(|| failed("the group average overflows".to_owned()))?;
             for i in averaged {
                 if let Some(r) = results.get_mut(i) {
                     r.total = average;
@@ -589,6 +663,7 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
         group: unit.group.clone(),
         period,
         annual,
+        provisional: false,
         total: scored.total,
         converted: None,
         rank: None,
@@ -647,7 +722,15 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
                         .bonuses
                         .checked_add(category.bonuses)
                         .ok_or_else(overflow)?;
-                    c.subtotal = c.allot.map(|a| a - c.deductions + c.bonuses);
+                    c.subtotal = match c.allot {
+                        Some(a) => Some(
+                            Number::from(a)
+                                .checked_sub(c.deductions)
+                                .and_then(|v| v.checked_add(c.bonuses))
+                                .ok_or_else(overflow)?,
+                        ),
+                        None => None,
+                    };
                 }
                 None => categories.push(category.clone()),
             }
@@ -655,26 +738,13 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
     }
     let total = items
         .iter()
-        .try_fold(Decimal::ZERO, |a, i| a.checked_add(i.amount))
+        .try_fold(Number::ZERO, |a, i| a.checked_add(i.amount))
         .ok_or_else(overflow)?;
     Ok(Scored {
         items,
         categories,
         total,
     })
-}
-
-fn round(value: Decimal, places: u32, mode: RoundMode) -> Decimal {
-    use rust_decimal::RoundingStrategy as S;
-    let strategy = match mode {
-        RoundMode::HalfUp => S::MidpointAwayFromZero,
-        RoundMode::HalfEven => S::MidpointNearestEven,
-        RoundMode::Down => S::ToZero,
-        RoundMode::Up => S::AwayFromZero,
-    };
-    let mut rounded = value.round_dp_with_strategy(places, strategy);
-    rounded.rescale(places);
-    rounded
 }
 
 /// Copies of the records reported after their period was sealed that the
@@ -776,7 +846,8 @@ fn apply_policy<'f>(
             }),
         }
     }
-    // Amendments: the latest version of each id applies.
+    // Amendments: the latest version of each id applies; on one day, the
+    // highest `revision`.
     // A carried record is a new fact in the period it arrived in: it competes
     // only with other versions carried into that period, never with (and so
     // never replaces) a version in a sealed period.
@@ -801,7 +872,11 @@ fn apply_policy<'f>(
             let newer = latest
                 .get(&key)
                 .and_then(|j| kept.get(*j))
-                .is_none_or(|current| record.reported >= current.reported);
+                // Validation refused same-day versions without distinct
+                // revisions: (reported, revision) orders the versions.
+                .is_none_or(|current| {
+                    (record.reported, record.revision) >= (current.reported, current.revision)
+                });
             if newer {
                 latest.insert(key, i);
             }
@@ -819,11 +894,18 @@ fn apply_policy<'f>(
             Some((j, newer)) if j != i => rejected.push(RejectedRecord {
                 record: RecordRef::of(record),
                 unit: record.unit.clone(),
-                reason: format!(
-                    "superseded by the version of `{}` reported {}",
-                    record.id.as_deref().unwrap_or(""),
-                    newer.reported
-                ),
+                reason: match newer.revision.filter(|_| newer.reported == record.reported) {
+                    Some(revision) => format!(
+                        "superseded by the version of `{}` reported {}, revision {revision}",
+                        record.id.as_deref().unwrap_or(""),
+                        newer.reported
+                    ),
+                    None => format!(
+                        "superseded by the version of `{}` reported {}",
+                        record.id.as_deref().unwrap_or(""),
+                        newer.reported
+                    ),
+                },
                 clauses: amend_clauses.clone(),
             }),
             _ => applied.push(*record),

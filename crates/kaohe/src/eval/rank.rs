@@ -5,10 +5,9 @@
 
 use std::cmp::Ordering;
 
-use rust_decimal::Decimal;
-
 use super::result::{RankEntry, RankingResult};
 use crate::facts::Unit;
+use crate::number::Number;
 use crate::period::Period;
 use crate::syntax::ast::{Direction, RankingDecl};
 use crate::value::Value;
@@ -17,8 +16,8 @@ use crate::value::Value;
 fn on_key(
     key: &str,
     direction: Option<Direction>,
-    a: (&Unit, Decimal),
-    b: (&Unit, Decimal),
+    a: (&Unit, Number),
+    b: (&Unit, Number),
     discretion: Option<&Vec<String>>,
 ) -> Ordering {
     let desc = direction != Some(Direction::Asc);
@@ -54,8 +53,8 @@ fn on_key(
 /// The first key on which `a` and `b` differ, if any.
 fn deciding_key(
     decl: &RankingDecl,
-    a: (&Unit, Decimal),
-    b: (&Unit, Decimal),
+    a: (&Unit, Number),
+    b: (&Unit, Number),
     discretion: Option<&Vec<String>>,
 ) -> Option<String> {
     decl.keys
@@ -67,23 +66,23 @@ fn deciding_key(
 pub(crate) fn rank(
     decl: &RankingDecl,
     period: Period,
-    members: &[(&Unit, Decimal)],
+    members: &[(&Unit, Number)],
     discretion: Option<&Vec<String>>,
 ) -> RankingResult {
-    let compare = |a: &(&Unit, Decimal), b: &(&Unit, Decimal)| {
+    let compare = |a: &(&Unit, Number), b: &(&Unit, Number)| {
         decl.keys
             .iter()
             .map(|k| on_key(&k.key.name, k.direction, *a, *b, discretion))
             .find(|o| *o != Ordering::Equal)
             .unwrap_or(Ordering::Equal)
     };
-    let mut sorted: Vec<(&Unit, Decimal)> = members.to_vec();
+    let mut sorted: Vec<(&Unit, Number)> = members.to_vec();
     sorted.sort_by(|a, b| compare(a, b).then_with(|| a.0.id.cmp(&b.0.id)));
     let mut entries: Vec<RankEntry> = Vec::with_capacity(sorted.len());
     let mut rank = 1u32;
     for (i, current) in sorted.iter().enumerate() {
         let above = i.checked_sub(1).and_then(|j| sorted.get(j));
-        let versus = |other: Option<&(&Unit, Decimal)>| {
+        let versus = |other: Option<&(&Unit, Number)>| {
             other.map(|o| {
                 deciding_key(decl, *current, *o, discretion).unwrap_or_else(|| "tie".to_owned())
             })
@@ -124,6 +123,7 @@ pub(crate) fn rank(
         label: decl.label.as_ref().map(|l| l.text.clone()),
         period,
         within: None,
+        provisional: false,
         entries,
         unresolved_ties: unresolved,
     }

@@ -13,37 +13,106 @@ use std::sync::Arc;
 
 use crate::date::Date;
 use crate::facts::Record;
+use crate::number::Number;
 use crate::period::Period;
 use crate::text::{Attributes, Text};
 
-/// A decimal as written for people: no trailing zeros, no negative zero
-/// (`89.0` → `89`, `-0` → `0`).
+/// A number as written for people: a terminating value exactly, with no
+/// trailing zeros and no negative zero (`89.0` → `89`, `-0` → `0`); a value
+/// that does not terminate rounded to four places and marked (`≈0.3333`).
 ///
 /// ```
 /// use rust_decimal::Decimal;
+/// use kaohe::number::Number;
 /// assert_eq!(kaohe::eval::result::decimal_text(Decimal::new(890, 1)), "89");
 /// assert_eq!(kaohe::eval::result::decimal_text(-Decimal::ZERO), "0");
+/// let third = Number::fraction(1, 3).unwrap_or(Number::ZERO);
+/// assert_eq!(kaohe::eval::result::decimal_text(third), "≈0.3333");
 /// ```
-pub fn decimal_text(d: Decimal) -> String {
-    // `normalize` also turns a negative zero into zero.
-    d.normalize().to_string()
+pub fn decimal_text(n: impl Into<Number>) -> String {
+    n.into().to_text()
 }
 
-/// Serialises a decimal as [`decimal_text`]. Rounded values (`converted`)
-/// are serialised as they are and keep their places.
-pub(crate) fn normalized<S: serde::Serializer>(
-    d: &Decimal,
+/// Serialises the number field `$name` as the decimal string (rounded to four
+/// places when it does not terminate) and, only when it does not terminate,
+/// `$name_exact` with the exact fraction (`"1/3"`). Used with `#[serde(flatten)]`.
+macro_rules! number_field {
+    ($function:ident, $name:literal) => {
+        pub(crate) fn $function<S: serde::Serializer>(
+            n: &Number,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            number_entries(serializer, $name, concat!($name, "_exact"), Some(n), false)
+        }
+    };
+    ($function:ident, $name:literal, option) => {
+        pub(crate) fn $function<S: serde::Serializer>(
+            n: &Option<Number>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            number_entries(
+                serializer,
+                $name,
+                concat!($name, "_exact"),
+                n.as_ref(),
+                false,
+            )
+        }
+    };
+}
+
+fn number_entries<S: serde::Serializer>(
+    serializer: S,
+    name: &str,
+    exact_name: &str,
+    n: Option<&Number>,
+    keep_places: bool,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    match n {
+        None => map.serialize_entry(name, &None::<String>)?,
+        Some(n) => {
+            let text = match n.to_decimal() {
+                Some(d) if keep_places => d.to_string(),
+                _ => n.approximate(),
+            };
+            map.serialize_entry(name, &text)?;
+            if !n.terminates() {
+                map.serialize_entry(exact_name, &n.exact_text())?;
+            }
+        }
+    }
+    map.end()
+}
+
+number_field!(total_field, "total");
+number_field!(raw_field, "raw");
+number_field!(amount_field, "amount");
+number_field!(applied_field, "applied");
+number_field!(deductions_field, "deductions");
+number_field!(bonuses_field, "bonuses");
+number_field!(subtotal_field, "subtotal", option);
+
+/// `converted` keeps the places its declared rounding gave it (`89.50`), and
+/// is left out when the ruleset does not convert.
+fn converted_field<S: serde::Serializer>(
+    n: &Option<Number>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(&decimal_text(*d))
+    match n {
+        Some(n) => number_entries(serializer, "converted", "converted_exact", Some(n), true),
+        None => serde::ser::SerializeMap::end(serializer.serialize_map(Some(0))?),
+    }
 }
 
+/// Serialises a decimal normalised (`89.0` → `89`).
 pub(crate) fn normalized_option<S: serde::Serializer>(
     d: &Option<Decimal>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match d {
-        Some(d) => normalized(d, serializer),
+        Some(d) => serializer.collect_str(&d.normalize()),
         None => serializer.serialize_none(),
     }
 }
@@ -142,12 +211,18 @@ pub struct UnitResult {
     pub period: Period,
     /// Whether this is the annual assessment.
     pub annual: bool,
+    /// Whether the result may still change (issue 12 §7): the evaluation date
+    /// `as_of` falls inside the period (or year), or on or before the seal of
+    /// a sealed period (of the year's last period, for a year). In JSON
+    /// `"provisional": true`, left out when final.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
     /// The total score; the sum of `items`.
-    #[serde(serialize_with = "normalized")]
-    pub total: Decimal,
+    #[serde(flatten, serialize_with = "total_field")]
+    pub total: Number,
     /// The converted (折算) annual score, where the ruleset converts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub converted: Option<Decimal>,
+    #[serde(flatten, serialize_with = "converted_field")]
+    pub converted: Option<Number>,
     /// The rank in the unit's first ranking for this period, if ranked.
     pub rank: Option<u32>,
     /// That ranking's name.
@@ -172,14 +247,14 @@ pub struct CategoryResult {
     #[serde(serialize_with = "normalized_option")]
     pub allot: Option<Decimal>,
     /// Deductions applied (a positive number), after the floor.
-    #[serde(serialize_with = "normalized")]
-    pub deductions: Decimal,
+    #[serde(flatten, serialize_with = "deductions_field")]
+    pub deductions: Number,
     /// Bonuses applied, after caps.
-    #[serde(serialize_with = "normalized")]
-    pub bonuses: Decimal,
+    #[serde(flatten, serialize_with = "bonuses_field")]
+    pub bonuses: Number,
     /// allot − deductions + bonuses, when the category has an allotment.
-    #[serde(serialize_with = "normalized_option")]
-    pub subtotal: Option<Decimal>,
+    #[serde(flatten, serialize_with = "subtotal_field")]
+    pub subtotal: Option<Number>,
 }
 
 /// What kind of line item.
@@ -218,11 +293,11 @@ pub struct LineItem {
     /// How many occurrences counted.
     pub count: u32,
     /// The amount before this line's own limits (signed).
-    #[serde(serialize_with = "normalized")]
-    pub raw: Decimal,
+    #[serde(flatten, serialize_with = "raw_field")]
+    pub raw: Number,
     /// The amount applied to the total (signed: deductions are negative).
-    #[serde(serialize_with = "normalized")]
-    pub amount: Decimal,
+    #[serde(flatten, serialize_with = "amount_field")]
+    pub amount: Number,
     /// Limits that bound, raw → applied.
     pub limits: Vec<LimitApplied>,
     /// The records counted, each with its amount.
@@ -237,11 +312,11 @@ pub struct LimitApplied {
     /// The clauses it cites.
     pub clauses: Clauses,
     /// The amount before it.
-    #[serde(serialize_with = "normalized")]
-    pub raw: Decimal,
+    #[serde(flatten, serialize_with = "raw_field")]
+    pub raw: Number,
     /// The amount after it.
-    #[serde(serialize_with = "normalized")]
-    pub applied: Decimal,
+    #[serde(flatten, serialize_with = "applied_field")]
+    pub applied: Number,
 }
 
 /// `cap 10 per period: 11 → 10`.
@@ -265,8 +340,8 @@ pub struct CountedRecord {
     /// Occurrences it stands for.
     pub count: u32,
     /// Its amount (signed), after multipliers; 0 when superseded.
-    #[serde(serialize_with = "normalized")]
-    pub amount: Decimal,
+    #[serde(flatten, serialize_with = "amount_field")]
+    pub amount: Number,
     /// Multipliers or dedupe that applied to it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -289,6 +364,9 @@ pub struct RecordRef {
     /// For a late record carried into the period it arrived in: the period it was about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Period>,
+    /// Its `revision`, when the facts give one (orders same-day versions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
 }
 
 impl RecordRef {
@@ -300,6 +378,7 @@ impl RecordRef {
             reported: record.reported,
             attributes: record.attributes.clone(),
             carried_from: record.carried_from,
+            revision: record.revision,
         }
     }
 }
@@ -351,6 +430,9 @@ pub struct RankingResult {
     pub label: Option<String>,
     /// The period or year.
     pub period: Period,
+    /// Whether the ranking may still change (as [`UnitResult::provisional`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
     /// With `within attr`: the attribute's value shared by the units ranked here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within: Option<String>,
@@ -370,8 +452,8 @@ pub struct RankEntry {
     /// The unit's name.
     pub name: Text,
     /// Its total.
-    #[serde(serialize_with = "normalized")]
-    pub total: Decimal,
+    #[serde(flatten, serialize_with = "total_field")]
+    pub total: Number,
     /// The key that separated it from the unit above (`total`, an attribute,
     /// `discretion`), or `tie` when nothing did; absent for the first.
     pub versus_above: Option<String>,

@@ -5,13 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-
 use super::expr::Ctx;
 use super::result::{CategoryResult, CountedRecord, ItemKind, LimitApplied, LineItem, RecordRef};
 use super::texts::RuleTexts;
 use super::EvalError;
 use crate::facts::Record;
+use crate::number::Number;
 use crate::period::Period;
 use crate::syntax::ast::{Amount, CapScope, DateRange, RankSide, Rule, RuleKind};
 use crate::text::Text;
@@ -19,14 +18,14 @@ use crate::value::Value;
 
 /// What a per-year cap has already given in earlier periods of the year:
 /// (unit, limit key, year) → amount used.
-pub(crate) type YearUsage = BTreeMap<(Text, String, i32), Decimal>;
+pub(crate) type YearUsage = BTreeMap<(Text, String, i32), Number>;
 
 /// A unit's score in one period or year.
 #[derive(Clone)]
 pub(crate) struct Scored {
     pub items: Vec<LineItem>,
     pub categories: Vec<CategoryResult>,
-    pub total: Decimal,
+    pub total: Number,
 }
 
 /// Which way an item moves a category.
@@ -66,8 +65,8 @@ fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
 }
 
 /// Clamps `value` into `[-limit, limit]`.
-fn clamp(value: Decimal, limit: Decimal) -> Decimal {
-    let limit = limit.max(Decimal::ZERO);
+fn clamp(value: Number, limit: Number) -> Number {
+    let limit = limit.max(Number::ZERO);
     value.min(limit).max(-limit)
 }
 
@@ -86,10 +85,13 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         return Ok(Scored {
             items: Vec::new(),
             categories: Vec::new(),
-            total: Decimal::ZERO,
+            total: Number::ZERO,
         });
     };
-    let base = decl.base.first().map_or(Decimal::ZERO, |(n, _)| n.value);
+    let base = decl
+        .base
+        .first()
+        .map_or(Number::ZERO, |(n, _)| Number::from(n.value));
     let base_item = LineItem {
         kind: ItemKind::Base,
         rule: None,
@@ -143,7 +145,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             let category = first.category;
             let sum = members
                 .iter()
-                .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(w.item.amount))
+                .try_fold(Number::ZERO, |acc, w| acc.checked_add(w.item.amount))
                 .ok_or_else(|| overflow(&ctx, "a group cap"))?;
             let key = || {
                 (
@@ -152,9 +154,9 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     ctx.scope.year(),
                 )
             };
-            let limit = year_limit(cap.limit.value, cap.scope, &ctx, usage, key);
+            let limit = year_limit(cap.limit.value.into(), cap.scope, &ctx, usage, key)?;
             let capped = clamp(sum, limit);
-            record_usage(cap.scope, &ctx, usage, key, capped);
+            record_usage(cap.scope, &ctx, usage, key, capped)?;
             if capped == sum {
                 continue;
             }
@@ -181,7 +183,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     clauses: cited.clone(),
                     count: 0,
                     raw: sum,
-                    amount: capped - sum,
+                    amount: sub(&ctx, capped, sum)?,
                     limits: vec![LimitApplied {
                         limit: text,
                         clauses: cited,
@@ -208,7 +210,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         let sum_side = |own: &[Working], side: Side| {
             own.iter()
                 .filter(|w| w.side == side)
-                .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(w.item.amount))
+                .try_fold(Number::ZERO, |acc, w| acc.checked_add(w.item.amount))
         };
         let mut bonuses = sum_side(&own, Side::Bonus).ok_or_else(|| overflow(&ctx, "bonuses"))?;
         let mut deductions =
@@ -221,9 +223,9 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     ctx.scope.year(),
                 )
             };
-            let limit = year_limit(cap.value, *scope, &ctx, usage, key).max(Decimal::ZERO);
+            let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?.max(Number::ZERO);
             let capped = bonuses.min(limit);
-            record_usage(*scope, &ctx, usage, key, capped);
+            record_usage(*scope, &ctx, usage, key, capped)?;
             if capped != bonuses {
                 let cited = category_texts.bonus_cap.clone();
                 own.push(Working {
@@ -235,7 +237,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         clauses: cited.clone(),
                         count: 0,
                         raw: bonuses,
-                        amount: capped - bonuses,
+                        amount: sub(&ctx, capped, bonuses)?,
                         limits: vec![LimitApplied {
                             limit: format!(
                                 "cap bonuses {} per {}",
@@ -255,7 +257,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             }
         }
         if let (Some(allot), Some((floor, _))) = (&category.allot, &category.floor) {
-            let most = (allot.value - floor.value).max(Decimal::ZERO);
+            let most = sub(&ctx, allot.value.into(), floor.value.into())?.max(Number::ZERO);
             if deductions > most {
                 let cited = category_texts.floor.clone();
                 own.push(Working {
@@ -267,7 +269,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         clauses: cited.clone(),
                         count: 0,
                         raw: -deductions,
-                        amount: deductions - most,
+                        amount: sub(&ctx, deductions, most)?,
                         limits: vec![LimitApplied {
                             limit: format!("floor {} (allot {})", floor.value, allot.value),
                             clauses: cited,
@@ -282,22 +284,27 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 deductions = most;
             }
         }
+        let subtotal = match &category.allot {
+            Some(a) => Some(
+                sub(&ctx, a.value.into(), deductions)?
+                    .checked_add(bonuses)
+                    .ok_or_else(|| overflow(&ctx, "a subtotal"))?,
+            ),
+            None => None,
+        };
         categories.push(CategoryResult {
             category: category_texts.name.clone(),
             label: category_texts.label.clone(),
             allot: category.allot.as_ref().map(|a| a.value),
             deductions,
             bonuses,
-            subtotal: category
-                .allot
-                .as_ref()
-                .map(|a| a.value - deductions + bonuses),
+            subtotal,
         });
         items.extend(own.into_iter().map(|w| w.item));
     }
     let total = items
         .iter()
-        .try_fold(Decimal::ZERO, |acc, i| acc.checked_add(i.amount))
+        .try_fold(Number::ZERO, |acc, i| acc.checked_add(i.amount))
         .ok_or_else(|| overflow(&ctx, "the total"))?;
     Ok(Scored {
         items,
@@ -309,18 +316,26 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
 /// The limit left for a cap: the cap itself per period, or what the earlier
 /// periods of the year left of it per year (the annual assessment is one period).
 fn year_limit(
-    cap: Decimal,
+    cap: Number,
     scope: CapScope,
     ctx: &Ctx<'_>,
     usage: &YearUsage,
     key: impl Fn() -> (Text, String, i32),
-) -> Decimal {
+) -> Result<Number, EvalError> {
     match (scope, ctx.scope) {
-        (CapScope::Year, Period::Month { .. } | Period::Quarter { .. }) => {
-            cap - usage.get(&key()).copied().unwrap_or(Decimal::ZERO).abs()
-        }
-        _ => cap,
+        (CapScope::Year, Period::Month { .. } | Period::Quarter { .. }) => sub(
+            ctx,
+            cap,
+            usage.get(&key()).copied().unwrap_or(Number::ZERO).abs(),
+        ),
+        _ => Ok(cap),
     }
+}
+
+/// `a − b`, an overflow being an evaluation error.
+fn sub(ctx: &Ctx<'_>, a: Number, b: Number) -> Result<Number, EvalError> {
+    a.checked_sub(b)
+        .ok_or_else(|| overflow(ctx, "a difference"))
 }
 
 fn record_usage(
@@ -328,17 +343,21 @@ fn record_usage(
     ctx: &Ctx<'_>,
     usage: &mut YearUsage,
     key: impl Fn() -> (Text, String, i32),
-    applied: Decimal,
-) {
+    applied: Number,
+) -> Result<(), EvalError> {
     if scope == CapScope::Year && !matches!(ctx.scope, Period::Year(_)) {
-        *usage.entry(key()).or_insert(Decimal::ZERO) += applied.abs();
+        let used = usage.entry(key()).or_insert(Number::ZERO);
+        *used = used
+            .checked_add(applied.abs())
+            .ok_or_else(|| overflow(ctx, "a per-year cap"))?;
     }
+    Ok(())
 }
 
 struct Occurrence<'a> {
     record: Option<&'a Record>,
     count: u32,
-    amount: Decimal,
+    amount: Number,
     notes: Vec<String>,
     kept: bool,
 }
@@ -444,7 +463,7 @@ fn rule_items(
     }
     let (negative, positive): (Vec<Occurrence<'_>>, Vec<Occurrence<'_>>) = occurrences
         .into_iter()
-        .partition(|o| o.amount < Decimal::ZERO);
+        .partition(|o| o.amount < Number::ZERO);
     let mut items = Vec::new();
     for (part, side) in [(positive, Side::Bonus), (negative, Side::Deduction)] {
         if !part.is_empty() {
@@ -463,16 +482,16 @@ fn finish(
     occurrences: &[Occurrence<'_>],
     side: Side,
 ) -> Result<(LineItem, Side), EvalError> {
-    let mut raw = Decimal::ZERO;
+    let mut raw = Number::ZERO;
     let mut count = 0u32;
     let mut records = Vec::new();
     for occ in occurrences {
         let contribution = if occ.kept {
             occ.amount
-                .checked_mul(Decimal::from(occ.count))
+                .checked_mul(Number::from(occ.count))
                 .ok_or_else(|| overflow(&ctx, "an amount"))?
         } else {
-            Decimal::ZERO
+            Number::ZERO
         };
         raw = raw
             .checked_add(contribution)
@@ -505,11 +524,11 @@ fn finish(
                 ctx.scope.year(),
             )
         };
-        let limit = year_limit(cap.value, *scope, &ctx, usage, key);
+        let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?;
         let capped = clamp(applied, limit);
-        record_usage(*scope, &ctx, usage, key, capped);
+        record_usage(*scope, &ctx, usage, key, capped)?;
         if capped != applied {
-            let sign = |d: Decimal| if rule.kind == RuleKind::Deduct { -d } else { d };
+            let sign = |d: Number| if rule.kind == RuleKind::Deduct { -d } else { d };
             limits.push(LimitApplied {
                 limit: format!("cap {} per {}", cap.value, scope_word(*scope, ctx.scope)),
                 clauses: cited.clone(),
@@ -559,10 +578,10 @@ fn occurrence_amount(
     rule: &Rule,
     ctx: &Ctx<'_>,
     record: Option<&Record>,
-) -> Result<(Decimal, Vec<String>), EvalError> {
+) -> Result<(Number, Vec<String>), EvalError> {
     let attribute = |name: &str| record.and_then(|r| r.attributes.get(name));
     let mut amount = match rule.amount.first().map(|(a, _)| a) {
-        None => Decimal::ZERO,
+        None => Number::ZERO,
         Some(Amount::Expr(expr)) => ctx.number(expr)?,
         Some(Amount::ByLevel {
             attribute: attr,
@@ -571,8 +590,8 @@ fn occurrence_amount(
             Some(Value::Level(level)) => entries
                 .iter()
                 .find(|(l, _)| &l.name == level)
-                .map_or(Decimal::ZERO, |(_, n)| n.value),
-            _ => Decimal::ZERO,
+                .map_or(Number::ZERO, |(_, n)| n.value.into()),
+            _ => Number::ZERO,
         },
         Some(Amount::ByRank {
             rank,
@@ -592,12 +611,12 @@ fn occurrence_amount(
                     let from_top = usize::try_from(r - 1).ok().and_then(|i| top.get(i));
                     let from_bottom = usize::try_from(n - r).ok().and_then(|i| bottom.get(i));
                     match (from_top, from_bottom, overlap.unwrap_or(RankSide::Top)) {
-                        (Some(t), Some(_), RankSide::Top) | (Some(t), None, _) => t.value,
-                        (_, Some(b), _) => b.value,
-                        (None, None, _) => Decimal::ZERO,
+                        (Some(t), Some(_), RankSide::Top) | (Some(t), None, _) => t.value.into(),
+                        (_, Some(b), _) => b.value.into(),
+                        (None, None, _) => Number::ZERO,
                     }
                 }
-                _ => Decimal::ZERO,
+                _ => Number::ZERO,
             }
         }
     };
@@ -619,7 +638,7 @@ fn occurrence_amount(
             }
         }
     }
-    if rule.kind != RuleKind::Adjust && amount < Decimal::ZERO {
+    if rule.kind != RuleKind::Adjust && amount < Number::ZERO {
         return Err(EvalError {
             message: format!(
                 "`{}` rule `{}` computed the negative amount {amount}; deductions and bonuses are positive (use `adjust` for signed amounts)",

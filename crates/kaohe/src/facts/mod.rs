@@ -51,8 +51,10 @@ pub struct Record {
     pub kind: Text,
     /// How many occurrences it stands for (default 1).
     pub count: u32,
-    /// Optional revision number (0 to 4294967295) of a same-day amendment;
-    /// in the canonical form (and so the hash) only when given.
+    /// Optional revision number (0 to 4294967295): the order of versions of
+    /// one record (same `id`) reported on the same day, under an amendable
+    /// ruleset — the higher revision replaces the lower (docs/facts.md). JSON
+    /// key `revision`; in the canonical form (and so the hash) only when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<u32>,
     /// The day it was reported to the office.
@@ -165,6 +167,7 @@ impl Facts {
             unit_ids_seen: BTreeSet::new(),
             // Records share the ruleset's kind texts (the engine finds kinds by pointer).
             interner: Interner::with_texts(ruleset.kinds().iter().cloned()),
+            versions: BTreeMap::new(),
         };
         let mut input = Input::new(reader, limits.max_fact_bytes);
         // An object is read member by member, records one at a time, so a
@@ -398,7 +401,14 @@ struct Validator<'r> {
     unit_ids_seen: BTreeSet<String>,
     /// Unit ids, kinds, attribute names and text values, shared.
     interner: Interner,
+    /// (unit, id) → every valid record with that id: its position in
+    /// `$.records`, its `reported` day and its `revision`.
+    versions: BTreeMap<(Text, Text), Vec<Version>>,
 }
+
+/// A version of a record with an `id`: its position in `$.records`, its
+/// `reported` day and its `revision`.
+type Version = (usize, Date, Option<u32>);
 
 fn describe(json: &Node) -> String {
     match json {
@@ -732,6 +742,7 @@ impl Validator<'_> {
             }
             None => self.records(top.get("records"), &unit_ids, as_of),
         };
+        self.same_day_versions();
         let discretion = self.discretion(top.get("discretion"), &unit_ids);
         let as_of = as_of?;
 
@@ -1039,6 +1050,13 @@ impl Validator<'_> {
             Some(attributes),
         ) = (unit, period, reported, count, revision, id, attributes)
         {
+            let amendable = self.ruleset.period().is_some_and(|p| p.amendable.is_some());
+            if let (Some(id), true) = (&id, amendable) {
+                self.versions
+                    .entry((unit.clone(), id.clone()))
+                    .or_default()
+                    .push((i, reported, revision));
+            }
             return Some(Record {
                 id,
                 unit,
@@ -1052,6 +1070,40 @@ impl Validator<'_> {
             });
         }
         None
+    }
+
+    /// Under an amendable ruleset, two versions of one record (same unit and
+    /// `id`) reported on the same day must state their order with distinct
+    /// `revision`s; otherwise which one applies would be a silent choice
+    /// (issue 12 §4). Each such pair is an error at the later one's path,
+    /// naming both.
+    fn same_day_versions(&mut self) {
+        let amendable = self.ruleset.period().is_some_and(|p| p.amendable.is_some());
+        if !amendable {
+            return;
+        }
+        let mut found = Vec::new();
+        for ((unit, id), versions) in &self.versions {
+            for (k, (j, reported, revision)) in versions.iter().enumerate() {
+                let clash = versions.iter().take(k).find(|(_, day, other)| {
+                    day == reported && (revision.is_none() || other.is_none() || other == revision)
+                });
+                if let Some((i, _, other)) = clash {
+                    let why = match (other, revision) {
+                        (Some(a), Some(b)) if a == b => format!("both have revision {a}"),
+                        _ => "the day alone does not say which is the correction".to_owned(),
+                    };
+                    found.push(FactError::new(
+                        "kaohe::facts::same_day_versions",
+                        &format!("$.records[{j}]"),
+                        format!(
+                            "$.records[{i}] and $.records[{j}] are two versions of record `{id}` of unit `{unit}` reported on the same day {reported}, and {why}; give each a distinct `revision` (the higher one applies) or remove the wrong one"
+                        ),
+                    ));
+                }
+            }
+        }
+        self.errors.extend(found);
     }
 
     fn discretion(

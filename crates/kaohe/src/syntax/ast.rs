@@ -649,6 +649,19 @@ pub enum RankSide {
     Bottom,
 }
 
+/// Which units of a tie group count as inside a top or bottom band
+/// (`ranked bottom 3 …`): SD-A7, revised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TieBand {
+    /// The default: a unit is in the band by its published (competition)
+    /// rank — top N when rank ≤ N, bottom N when rank ≥ n − N + 1.
+    #[default]
+    PublishedRank,
+    /// `ties straddling`: a tie group counts as soon as any place it occupies
+    /// (rank … rank + tied − 1) is inside the band.
+    Straddling,
+}
+
 /// An expression with its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
@@ -768,5 +781,7 @@ pub enum ExprKind {
         periods: Integer,
         /// Which ranking (the only per-period ranking when absent).
         ranking: Option<Ident>,
+        /// How a tie group at the band's edge counts (`ties straddling`).
+        ties: TieBand,
     },
 }

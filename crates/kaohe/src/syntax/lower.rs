@@ -995,9 +995,11 @@ impl Lowering {
                 let mut side = RankSide::Bottom;
                 let mut numbers = Vec::new();
                 let mut ranking = None;
+                let mut ties = TieBand::PublishedRank;
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::rank_side if p.as_str() == "top" => side = RankSide::Top,
+                        Rule::ties_straddling => ties = TieBand::Straddling,
                         Rule::integer => numbers.push(self.integer(&p)),
                         Rule::ident => ranking = Some(Self::ident(&p)),
                         _ => {}
@@ -1011,6 +1013,7 @@ impl Lowering {
                     places,
                     periods,
                     ranking,
+                    ties,
                 }
             }
             Rule::count_of => {

@@ -86,6 +86,30 @@ impl FactsSpec {
                 });
                 n += 1;
             }
+            // `average when attr == 0` needs a unit to average over: with none
+            // the evaluation fails (issue 12 §5), so one unit has tasks.
+            if let Some(attr) = group
+                .average_when
+                .as_ref()
+                .and_then(|w| w.split(' ').next())
+            {
+                let of_group = units.iter_mut().filter(|u: &&mut UnitF| u.group == gi);
+                let mut all_zero = true;
+                let mut last = None;
+                for u in of_group {
+                    if u.attrs.iter().any(|(a, v)| a == attr && *v != Some(0)) {
+                        all_zero = false;
+                    }
+                    last = Some(u);
+                }
+                if let (true, Some(u)) = (all_zero, last) {
+                    for (a, v) in &mut u.attrs {
+                        if a == attr {
+                            *v = Some(1 + c.below(4) as i64);
+                        }
+                    }
+                }
+            }
         }
 
         let mut facts = FactsSpec {
@@ -293,6 +317,10 @@ impl FactsSpec {
                 let mut record = Map::new();
                 if let Some(id) = &r.id {
                     record.insert("id".to_owned(), json!(id));
+                    // Versions of one id reported on the same day must say
+                    // which is the correction (issue 12 §4): a distinct
+                    // revision per generated record.
+                    record.insert("revision".to_owned(), json!(*i));
                 }
                 record.insert("unit".to_owned(), json!(r.unit));
                 record.insert("period".to_owned(), json!(r.period.label()));

@@ -525,7 +525,12 @@ impl Gen<'_> {
                 } else {
                     format!(" in {}", self.c.pick(&self.period_rankings.clone()))
                 };
-                format!("ranked {side} {n} for {k} consecutive periods{in_ranking}")
+                let ties = if self.c.chance(25) {
+                    " ties straddling"
+                } else {
+                    ""
+                };
+                format!("ranked {side} {n} for {k} consecutive periods{in_ranking}{ties}")
             }
             _ => {
                 let k = s.record.unwrap_or(0);
@@ -762,8 +767,9 @@ impl Gen<'_> {
                     let b = self.num(s, depth - 1, true);
                     paren(format!("{a} / {b}"))
                 } else {
-                    // Terminating divisors keep a safe spec's arithmetic exact;
-                    // a risky one also divides by 3 (rounded to 28 digits).
+                    // Terminating divisors keep a safe spec's values decimal
+                    // (the properties compare them as decimals); a risky one
+                    // also divides by 3 (an exact fraction).
                     let divisors: &[&str] = if self.risky {
                         &["2", "4", "5", "10", "3"]
                     } else {
@@ -785,8 +791,24 @@ impl Gen<'_> {
                 }
             }
             10 => {
-                let a = self.num(s, depth - 1, false);
-                format!("abs({a})")
+                if self.c.chance(70) {
+                    let a = self.num(s, depth - 1, false);
+                    format!("abs({a})")
+                } else {
+                    // Declared rounding of a quotient that need not terminate:
+                    // the result terminates, so even a safe spec may use it.
+                    let a = self.num(s, depth - 1, nonneg);
+                    let d = self.c.pick(&["3", "7"]);
+                    match self.c.below(3) {
+                        0 => {
+                            let places = self.c.between(0, 2);
+                            let mode = self.c.pick(&["half_up", "half_even", "down", "up"]);
+                            format!("round({a} / {d}, {places}, {mode})")
+                        }
+                        1 => format!("floor({a} / {d})"),
+                        _ => format!("ceil({a} / {d})"),
+                    }
+                }
             }
             _ => {
                 let c = self.cond(s, 1);

@@ -103,9 +103,6 @@ fn facts(ruleset: &Ruleset, path: &Path) -> Result<Facts, Failure> {
         .take(512)
         .read_to_end(&mut head)
         .map_err(|e| input::io_failure("read", path, &e))?;
-    if head.is_empty() {
-        return Err(input::empty(path));
-    }
     // Enough of the file to tell a workbook from JSON by content (zip and
     // OLE2 magic numbers); JSON is streamed, a workbook read whole.
     match kaohe_office::sniff(&head) {

@@ -124,7 +124,7 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 r.categories
                     .iter()
                     .find(|c| c.category == *name)
-                    .and_then(|c| c.subtotal.or(Some(-c.deductions + c.bonuses)))
+                    .and_then(|c| c.subtotal.or_else(|| c.bonuses.checked_sub(c.deductions)))
                     .map(|v| v.normalize().to_string())
                     .unwrap_or_default(),
             );
@@ -134,9 +134,13 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     };
     if format == OutputFormat::Csv {
         let converted = evaluation.results.iter().any(|r| r.converted.is_some());
+        let provisional = evaluation.results.iter().any(|r| r.provisional);
         let mut header = header_for(converted);
         // The name has its own column here; the table's "unit" column is the name.
         header.remove(1);
+        if provisional {
+            header.push("provisional".into());
+        }
         let mut out = String::from("period,unit,name,group,");
         out.push_str(
             &header
@@ -155,6 +159,9 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 r.group.to_string(),
             ];
             line.extend(cells);
+            if provisional {
+                line.push(if r.provisional { "yes" } else { "" }.to_owned());
+            }
             out.push('\n');
             out.push_str(
                 &line
@@ -185,10 +192,11 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 .filter(|r| r.group == group)
                 .map(|r| row(r, converted))
                 .collect();
-            let kind = if results.first().is_some_and(|r| r.annual) {
-                "annual"
-            } else {
-                "period"
+            let kind = match results.first() {
+                Some(r) if r.annual && r.provisional => "annual, provisional",
+                Some(r) if r.annual => "annual",
+                Some(r) if r.provisional => "period, provisional",
+                _ => "period",
             };
             let group_label = ruleset
                 .groups()
@@ -282,10 +290,13 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
     let mut out = String::new();
     let md = format == OutputFormat::Markdown;
     for result in &evaluation.results {
-        let rank = result
+        let mut rank = result
             .rank
             .map(|r| format!(", rank {}", r))
             .unwrap_or_default();
+        if result.provisional {
+            rank.push_str(" (provisional: the period may still change)");
+        }
         if md {
             out.push_str(&format!(
                 "### {} ({}) — {}: total {}{rank}\n\n",
@@ -332,7 +343,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             } else {
                 String::new()
             };
-            let amount = if item.amount.is_sign_negative() {
+            let amount = if item.amount.is_negative() {
                 item.amount.normalize().to_string()
             } else {
                 format!("+{}", item.amount.normalize())

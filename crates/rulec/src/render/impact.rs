@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use kaohe::eval::result::decimal_text as number;
 use kaohe::impact::{DecimalChange, Impact, LineStatus, ResultChange};
+use kaohe::number::Number as Decimal;
 use kaohe::Period;
-use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
 /// Output formats of `rulec diff`.
@@ -49,7 +49,10 @@ fn heading(change: &ResultChange) -> String {
         parts.push(format!(
             "total {} ({})",
             before_after(&change.total, number),
-            signed(change.total.delta())
+            change
+                .total
+                .delta()
+                .map_or_else(|| "overflow".to_owned(), signed)
         ));
     } else if let Some(t) = change.total.after {
         parts.push(format!("total {} (unchanged)", number(t)));
@@ -130,7 +133,7 @@ pub fn human(impact: &Impact) -> String {
                 "      {}  {} ({}){status}{limits}",
                 pad(&line.line, line_width),
                 before_after(&line.amount, signed),
-                signed(line.delta)
+                line.delta.map_or_else(|| "overflow".to_owned(), signed)
             );
         }
         for g in &change.gained {
