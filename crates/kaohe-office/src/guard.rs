@@ -293,9 +293,11 @@ mod tests {
     #[test]
     fn a_stray_far_cell_is_refused_before_calamine_lays_the_sheet_out() {
         let sheet = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row></sheetData></worksheet>"#;
-        let (element, reason) = first_bad_reference(&sheet[..]).unwrap();
-        assert_eq!(element, "cells from A1 to XFD1048576");
-        assert!(reason.contains("4,000,000"), "{reason}");
+        let found = first_bad_reference(&sheet[..]);
+        assert!(
+            matches!(&found, Some((element, reason)) if element == "cells from A1 to XFD1048576" && reason.contains("4,000,000")),
+            "{found:?}"
+        );
         let ledger = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="5000"><c r="AD5000"/></row></sheetData></worksheet>"#;
         assert_eq!(first_bad_reference(&ledger[..]), None);
     }
