@@ -38,6 +38,7 @@
     )
 )]
 
+pub mod api;
 pub mod cases;
 pub mod check;
 pub mod date;

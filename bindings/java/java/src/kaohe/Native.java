@@ -1,0 +1,26 @@
+package kaohe;
+
+/** The native methods of {@code kaohe_jni}; package-private, used by {@link Kaohe} and {@link CompiledRuleset}. */
+final class Native {
+    private Native() {}
+
+    static native String check(String name, String text);
+
+    static native long compile(String name, String text);
+
+    static native void free(long handle);
+
+    static native String warnings(long handle);
+
+    static native String evaluate(long handle, String facts, String options);
+
+    static native String schema(long handle);
+
+    static native byte[] template(long handle);
+
+    static native String importLedger(long handle, byte[] ledger);
+
+    static native String diff(String oldName, String oldText, String newName, String newText, String facts);
+
+    static native String version();
+}
