@@ -61,7 +61,7 @@ struct job {
 static void *evaluate_in_thread(void *arg) {
     struct job *job = arg;
     job->same = 1;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 2; i++) {
         char *out = NULL;
         KaoheStatus status = kaohe_evaluate(job->compiled, job->facts, "{\"detail\":\"items\"}", &out);
         if (status != KAOHE_STATUS_OK || strcmp(out, job->expected) != 0) {

@@ -565,4 +565,41 @@ mod tests {
         let v: Json = serde_json::from_str(&schema(&compiled())).unwrap();
         assert_eq!(v["type"], "object");
     }
+
+    const TINY: &str = r#"ruleset tiny {
+  title "示例" issuer "示例专班" source "示例细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [X-1] {}
+record late_report "迟报" {}
+period month [X-1] { amendable [X-1] }
+score [X-1] {
+  base 100 [X-1]
+  category daily "日常工作" [X-1] {
+    deduct late "迟报" [X-2] { amount 10 / (count(late_report) - 1) }
+  }
+}
+ranking monthly "月度排名" of lead [X-3] { by total desc ties shared [X-3] }
+"#;
+
+    #[test]
+    fn an_evaluation_error_is_located_in_the_ruleset() {
+        let c = compile("tiny.rules", TINY).unwrap();
+        let facts = r#"{"as_of": "2026-02-10", "units": [{"id": "a", "name": "A", "group": "lead"}],
+          "records": [{"unit": "a", "period": "2026-01", "kind": "late_report", "reported": "2026-01-05"}]}"#;
+        let e = evaluate(&c, facts, "").unwrap_err();
+        assert_eq!(e.errors.len(), 1);
+        let error = &e.errors[0];
+        assert_eq!(error.code, "kaohe::eval::failed");
+        assert!(
+            error.message.contains("division by zero"),
+            "{}",
+            error.message
+        );
+        assert_eq!(
+            (error.file.as_deref(), error.line),
+            (Some("tiny.rules"), Some(11))
+        );
+        assert!(error.column.is_some() && error.end.is_some());
+    }
 }
