@@ -135,3 +135,16 @@ def test_threads_share_one_ruleset(miluo):
 def test_bad_facts_type(miluo):
     with pytest.raises(TypeError):
         miluo.evaluate(42)
+
+
+@pytest.mark.parametrize("detail", ["full", "items", "totals"])
+def test_the_fast_decimal_walk_converts_every_score(detail):
+    from kaohe import _decimals, _evaluation
+
+    for rules in sorted((ROOT / "rulesets").glob("*/*.rules")):
+        ruleset = kaohe.Ruleset.from_file(rules)
+        for facts in sorted((rules.parent / "examples").glob("*.json")):
+            text = ruleset.evaluate_json(facts, detail=detail)
+            assert _evaluation(json.loads(text)) == _decimals(json.loads(text)), facts
+            # and it converted something
+            assert isinstance(_evaluation(json.loads(text))["results"][0]["total"], Decimal)

@@ -124,6 +124,34 @@ def _decimals(value, key=None):
     return value
 
 
+def _evaluation(v: dict) -> dict:
+    """The evaluation JSON (format_version 1) with every score a Decimal, in
+    place: the same as `_decimals`, but walking only where scores are (a test
+    checks the two agree), several times faster on large results."""
+    D = _Decimal
+    for r in v["results"]:
+        r["total"] = D(r["total"])
+        if "converted" in r:
+            r["converted"] = D(r["converted"])
+        for c in r["categories"]:
+            for k in ("allot", "deductions", "bonuses", "subtotal"):
+                x = c.get(k)
+                if x is not None:
+                    c[k] = D(x)
+        for item in r["items"]:
+            item["raw"] = D(item["raw"])
+            item["amount"] = D(item["amount"])
+            for limit in item["limits"]:
+                limit["raw"] = D(limit["raw"])
+                limit["applied"] = D(limit["applied"])
+            for counted in item.get("records", ()):
+                counted["amount"] = D(counted["amount"])
+    for ranking in v["rankings"]:
+        for entry in ranking["entries"]:
+            entry["total"] = D(entry["total"])
+    return v
+
+
 def _facts_json(value) -> str:
     """JSON text of facts given as a dict: Decimals and ints written exactly,
     dates as YYYY-MM-DD; a float is written as its shortest repr."""
@@ -225,7 +253,7 @@ class Ruleset:
         ``detail`` is ``"full"`` (default), ``"items"`` or ``"totals"``;
         ``period`` (``"2026-04"``, ``"2026"``) and ``unit`` keep only those results.
         """
-        return _decimals(_json.loads(self.evaluate_json(facts, detail=detail, period=period, unit=unit)))
+        return _evaluation(_json.loads(self.evaluate_json(facts, detail=detail, period=period, unit=unit)))
 
     def evaluate_json(self, facts, *, detail=None, period=None, unit=None) -> str:
         """As :meth:`evaluate`, but the evaluation JSON text itself."""

@@ -1,5 +1,6 @@
 package kaohe;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -35,9 +36,11 @@ public final class CompiledRuleset implements AutoCloseable {
      * @throws KaoheException with every fact error (each with its JSON path) or the evaluation error
      */
     public String evaluate(String factsJson, String optionsJson) {
+        byte[] facts = factsJson == null ? null : factsJson.getBytes(StandardCharsets.UTF_8);
+        byte[] options = optionsJson == null ? null : optionsJson.getBytes(StandardCharsets.UTF_8);
         long h = acquire();
         try {
-            return Native.evaluate(h, factsJson, optionsJson);
+            return new String(Native.evaluate(h, facts, options), StandardCharsets.UTF_8);
         } finally {
             release();
         }

@@ -12,7 +12,8 @@ final class Native {
 
     static native String warnings(long handle);
 
-    static native String evaluate(long handle, String facts, String options);
+    /** UTF-8 bytes in and out (see the native side for why). */
+    static native byte[] evaluate(long handle, byte[] facts, byte[] options);
 
     static native String schema(long handle);
 
