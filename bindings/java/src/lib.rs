@@ -205,6 +205,30 @@ pub extern "system" fn Java_kaohe_Native_evaluate<'l>(
     })
 }
 
+/// `long benchRustEvaluate(long handle, byte[] facts, byte[] options)`: for
+/// the bench (`kaohe.Bench`): the same evaluation as `evaluate`, timed inside
+/// Rust in nanoseconds after the arguments have crossed the boundary; the
+/// baseline the binding's overhead is measured against, in the same process.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_benchRustEvaluate<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    facts: JByteArray<'l>,
+    options: JByteArray<'l>,
+) -> jlong {
+    run(&mut env, -1, |env| {
+        let c = compiled(handle)?;
+        let facts = utf8(env, &facts, "facts")?;
+        let options = utf8(env, &options, "options")?;
+        let start = std::time::Instant::now();
+        let json = api::evaluate(c, &facts, &options)?;
+        let nanos = start.elapsed().as_nanos();
+        drop(json);
+        Ok(jlong::try_from(nanos).unwrap_or(jlong::MAX))
+    })
+}
+
 fn utf8(env: &mut JNIEnv<'_>, bytes: &JByteArray<'_>, name: &str) -> Result<String, Failure> {
     if bytes.is_null() {
         return Err(argument(name));

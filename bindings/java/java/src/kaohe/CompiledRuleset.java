@@ -46,6 +46,18 @@ public final class CompiledRuleset implements AutoCloseable {
         }
     }
 
+    /** For {@code kaohe.Bench}: nanoseconds of the Rust evaluation alone, in this process. */
+    long benchRustEvaluate(String factsJson, String optionsJson) {
+        byte[] facts = factsJson.getBytes(StandardCharsets.UTF_8);
+        byte[] options = optionsJson.getBytes(StandardCharsets.UTF_8);
+        long h = acquire();
+        try {
+            return Native.benchRustEvaluate(h, facts, options);
+        } finally {
+            release();
+        }
+    }
+
     /** The checker's warnings: {@code {"api_version":1,"ok":true,"diagnostics":[…]}}. */
     public String check() {
         long h = acquire();
