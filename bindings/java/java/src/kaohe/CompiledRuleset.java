@@ -46,6 +46,22 @@ public final class CompiledRuleset implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #evaluate(String, String)}, with UTF-8 bytes in and out: for hosts that already
+     * hold UTF-8 (an HTTP request body), this skips the JVM's string codec, which costs more than
+     * the call into kaohe itself (docs/performance.md). {@code optionsJson} may be null.
+     *
+     * @throws KaoheException with every fact error (each with its JSON path) or the evaluation error
+     */
+    public byte[] evaluateUtf8(byte[] factsJson, byte[] optionsJson) {
+        long h = acquire();
+        try {
+            return Native.evaluate(h, factsJson, optionsJson);
+        } finally {
+            release();
+        }
+    }
+
     /** For {@code kaohe.Bench}: nanoseconds of the Rust evaluation alone, in this process. */
     long benchRustEvaluate(String factsJson, String optionsJson) {
         byte[] facts = factsJson.getBytes(StandardCharsets.UTF_8);

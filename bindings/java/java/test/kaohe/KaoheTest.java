@@ -79,6 +79,13 @@ public final class KaoheTest {
                 check(json.contains("\"clauses\":[\"ML-"), "items cite clauses");
             });
 
+            test("evaluateUtf8 gives the same bytes as evaluate", () -> {
+                byte[] bytes = miluo.evaluateUtf8(facts.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+                check(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).equals(miluo.evaluate(facts)), "same result");
+                KaoheException e = throwsKaohe(() -> miluo.evaluateUtf8(new byte[] {(byte) 0xff}, null));
+                check(e.errorsJson().contains("not valid UTF-8"), e.errorsJson());
+            });
+
             test("options select a unit and drop the items", () -> {
                 String json = miluo.evaluate(facts, "{\"unit\":\"jtj\",\"detail\":\"totals\"}");
                 check(json.contains("\"unit\":\"jtj\""), json);
