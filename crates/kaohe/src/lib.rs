@@ -82,6 +82,7 @@
     )
 )]
 
+pub mod api;
 pub mod cases;
 pub mod check;
 pub mod date;

@@ -1,0 +1,130 @@
+package kaohe;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A compiled ruleset. Thread-safe: any number of threads may call {@link #evaluate} at once.
+ * Close it (try-with-resources) to free the native memory; using it after {@link #close()}
+ * throws a {@link KaoheException}.
+ */
+public final class CompiledRuleset implements AutoCloseable {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private long handle;
+
+    CompiledRuleset(long handle) {
+        this.handle = handle;
+    }
+
+    private long acquire() {
+        lock.readLock().lock();
+        return handle;
+    }
+
+    private void release() {
+        lock.readLock().unlock();
+    }
+
+    /** The evaluation JSON ({@code format_version} 1, docs/embedding.md) of a fact file. */
+    public String evaluate(String factsJson) {
+        return evaluate(factsJson, "{}");
+    }
+
+    /**
+     * Evaluates with options: {@code {"detail":"full"|"items"|"totals","period":"2026-04","unit":"jtj"}}.
+     *
+     * @throws KaoheException with every fact error (each with its JSON path) or the evaluation error
+     */
+    public String evaluate(String factsJson, String optionsJson) {
+        byte[] facts = factsJson == null ? null : factsJson.getBytes(StandardCharsets.UTF_8);
+        byte[] options = optionsJson == null ? null : optionsJson.getBytes(StandardCharsets.UTF_8);
+        long h = acquire();
+        try {
+            return new String(Native.evaluate(h, facts, options), StandardCharsets.UTF_8);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * As {@link #evaluate(String, String)}, with UTF-8 bytes in and out: for hosts that already
+     * hold UTF-8 (an HTTP request body), this skips the JVM's string codec, which costs more than
+     * the call into kaohe itself (docs/performance.md). {@code optionsJson} may be null.
+     *
+     * @throws KaoheException with every fact error (each with its JSON path) or the evaluation error
+     */
+    public byte[] evaluateUtf8(byte[] factsJson, byte[] optionsJson) {
+        long h = acquire();
+        try {
+            return Native.evaluate(h, factsJson, optionsJson);
+        } finally {
+            release();
+        }
+    }
+
+    /** For {@code kaohe.Bench}: nanoseconds of the Rust evaluation alone, in this process. */
+    long benchRustEvaluate(String factsJson, String optionsJson) {
+        byte[] facts = factsJson.getBytes(StandardCharsets.UTF_8);
+        byte[] options = optionsJson.getBytes(StandardCharsets.UTF_8);
+        long h = acquire();
+        try {
+            return Native.benchRustEvaluate(h, facts, options);
+        } finally {
+            release();
+        }
+    }
+
+    /** The checker's warnings: {@code {"api_version":1,"ok":true,"diagnostics":[…]}}. */
+    public String check() {
+        long h = acquire();
+        try {
+            return Native.warnings(h);
+        } finally {
+            release();
+        }
+    }
+
+    /** The JSON Schema of the fact files this ruleset accepts. */
+    public String schema() {
+        long h = acquire();
+        try {
+            return Native.schema(h);
+        } finally {
+            release();
+        }
+    }
+
+    /** The blank Excel ledger (台账), the bytes of an .xlsx file. */
+    public byte[] template() {
+        long h = acquire();
+        try {
+            return Native.template(h);
+        } finally {
+            release();
+        }
+    }
+
+    /** A filled-in ledger (.xlsx bytes) read into a fact file (JSON). */
+    public String importLedger(byte[] ledger) {
+        long h = acquire();
+        try {
+            return Native.importLedger(h, ledger);
+        } finally {
+            release();
+        }
+    }
+
+    /** Frees the native ruleset once every running call has returned. Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (handle != 0) {
+                Native.free(handle);
+                handle = 0;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! The native library `kaohe_jni` behind the Java binding (issue 14 §6): the
+//! static native methods of `kaohe.Native`, each one operation of the JSON
+//! contract (`kaohe::api`, `kaohe_ffi::ledger`).
+//!
+//! A failure throws `kaohe.KaoheException(summary, errorsJson)` with the
+//! `{"api_version":1,"errors":[…]}` JSON; no panic crosses into the JVM (each
+//! entry point catches one and throws a `kaohe::ffi::panic` error instead). A
+//! compiled ruleset is a `Box<Compiled>` whose address the Java object holds;
+//! `kaohe.CompiledRuleset` guarantees it is freed once, after every call using
+//! it has returned, so concurrent `evaluate` calls share it safely.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use jni::objects::{JByteArray, JClass, JString, JThrowable, JValue};
+use jni::sys::{jbyteArray, jlong, jstring};
+use jni::JNIEnv;
+use kaohe::api::{self, ApiError, ApiErrors, Compiled};
+
+/// A failure to report to Java.
+enum Failure {
+    /// The input has errors.
+    Errors(ApiErrors),
+    /// A JNI call failed (an exception may already be pending in the JVM).
+    Jni(jni::errors::Error),
+}
+
+impl From<ApiErrors> for Failure {
+    fn from(e: ApiErrors) -> Failure {
+        Failure::Errors(e)
+    }
+}
+
+impl From<jni::errors::Error> for Failure {
+    fn from(e: jni::errors::Error) -> Failure {
+        Failure::Jni(e)
+    }
+}
+
+fn argument(name: &str) -> Failure {
+    Failure::Errors(ApiErrors::one(ApiError::new(
+        "kaohe::ffi::invalid_argument",
+        format!("argument `{name}` is null"),
+    )))
+}
+
+/// Throws `kaohe.KaoheException` for `errors`; falls back to a
+/// `RuntimeException` if the class cannot be built.
+fn throw(env: &mut JNIEnv<'_>, errors: &ApiErrors) {
+    let build = |env: &mut JNIEnv<'_>| -> jni::errors::Result<()> {
+        let summary = env.new_string(errors.to_string())?;
+        let json = env.new_string(errors.to_json())?;
+        let exception = env.new_object(
+            "kaohe/KaoheException",
+            "(Ljava/lang/String;Ljava/lang/String;)V",
+            &[JValue::Object(&summary), JValue::Object(&json)],
+        )?;
+        env.throw(JThrowable::from(exception))
+    };
+    if build(env).is_err() && !env.exception_check().unwrap_or(true) {
+        let _ = env.throw_new("java/lang/RuntimeException", errors.to_json());
+    }
+}
+
+/// Runs `f`, catching a panic; on failure throws and returns `fallback`.
+fn run<'local, T>(
+    env: &mut JNIEnv<'local>,
+    fallback: T,
+    f: impl FnOnce(&mut JNIEnv<'local>) -> Result<T, Failure>,
+) -> T {
+    match catch_unwind(AssertUnwindSafe(|| f(env))) {
+        Ok(Ok(value)) => value,
+        Ok(Err(Failure::Errors(errors))) => {
+            throw(env, &errors);
+            fallback
+        }
+        Ok(Err(Failure::Jni(e))) => {
+            if !env.exception_check().unwrap_or(true) {
+                let errors = ApiErrors::one(ApiError::new(
+                    "kaohe::ffi::invalid_argument",
+                    format!("the JNI call failed: {e}"),
+                ));
+                throw(env, &errors);
+            }
+            fallback
+        }
+        Err(_) => {
+            let errors = ApiErrors::one(ApiError::new(
+                "kaohe::ffi::panic",
+                "kaohe failed unexpectedly (a panic); this is a bug in kaohe, please report it with the inputs",
+            ));
+            throw(env, &errors);
+            fallback
+        }
+    }
+}
+
+fn read(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String, Failure> {
+    if s.is_null() {
+        return Err(argument(name));
+    }
+    Ok(env.get_string(s)?.into())
+}
+
+fn string(env: &mut JNIEnv<'_>, s: &str) -> Result<jstring, Failure> {
+    Ok(env.new_string(s)?.into_raw())
+}
+
+/// The compiled ruleset at `handle`.
+fn compiled<'a>(handle: jlong) -> Result<&'a Compiled, Failure> {
+    let p = handle as *const Compiled;
+    // SAFETY: a non-zero handle is the address of a live `Box<Compiled>` made
+    // by `compile`; `kaohe.CompiledRuleset` frees it only after every call
+    // using it has returned (its read-write lock), and it is only read here.
+    match unsafe { p.as_ref() } {
+        Some(c) => Ok(c),
+        None => Err(Failure::Errors(ApiErrors::one(ApiError::new(
+            "kaohe::ffi::invalid_argument",
+            "the compiled ruleset is closed",
+        )))),
+    }
+}
+
+/// `String check(String name, String text)`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_check<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    name: JString<'l>,
+    text: JString<'l>,
+) -> jstring {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let (name, text) = (read(env, &name, "name")?, read(env, &text, "text")?);
+        string(env, &api::check(&name, &text))
+    })
+}
+
+/// `long compile(String name, String text)`: the handle of a new compiled ruleset.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_compile<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    name: JString<'l>,
+    text: JString<'l>,
+) -> jlong {
+    run(&mut env, 0, |env| {
+        let (name, text) = (read(env, &name, "name")?, read(env, &text, "text")?);
+        let c = api::compile(&name, &text)?;
+        Ok(Box::into_raw(Box::new(c)) as jlong)
+    })
+}
+
+/// `void free(long handle)`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_free<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) {
+    run(&mut env, (), |_| {
+        if handle != 0 {
+            // SAFETY: made by `Box::into_raw` in `compile`; `kaohe.CompiledRuleset.close`
+            // calls this once, under its write lock, so no other call uses it.
+            drop(unsafe { Box::from_raw(handle as *mut Compiled) });
+        }
+        Ok(())
+    })
+}
+
+/// `String warnings(long handle)`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_warnings<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> jstring {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let json = compiled(handle)?.warnings_json();
+        string(env, &json)
+    })
+}
+
+/// `byte[] evaluate(long handle, byte[] facts, byte[] options)`: UTF-8 in and
+/// out. Bytes rather than `String`s because JNI's strings are modified UTF-8
+/// and converting a whole fact file and result through it costs more than the
+/// JVM's own UTF-8 codec (`String.getBytes`, `new String`), which the Java
+/// side uses.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_evaluate<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    facts: JByteArray<'l>,
+    options: JByteArray<'l>,
+) -> jbyteArray {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let c = compiled(handle)?;
+        let facts = utf8(env, &facts, "facts")?;
+        let options = if options.is_null() {
+            String::new()
+        } else {
+            utf8(env, &options, "options")?
+        };
+        let json = api::evaluate(c, &facts, &options)?;
+        Ok(env.byte_array_from_slice(json.as_bytes())?.into_raw())
+    })
+}
+
+/// `long benchRustEvaluate(long handle, byte[] facts, byte[] options)`: for
+/// the bench (`kaohe.Bench`): the same evaluation as `evaluate`, timed inside
+/// Rust in nanoseconds after the arguments have crossed the boundary; the
+/// baseline the binding's overhead is measured against, in the same process.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_benchRustEvaluate<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    facts: JByteArray<'l>,
+    options: JByteArray<'l>,
+) -> jlong {
+    run(&mut env, -1, |env| {
+        let c = compiled(handle)?;
+        let facts = utf8(env, &facts, "facts")?;
+        let options = utf8(env, &options, "options")?;
+        let start = std::time::Instant::now();
+        let json = api::evaluate(c, &facts, &options)?;
+        let nanos = start.elapsed().as_nanos();
+        drop(json);
+        Ok(jlong::try_from(nanos).unwrap_or(jlong::MAX))
+    })
+}
+
+fn utf8(env: &mut JNIEnv<'_>, bytes: &JByteArray<'_>, name: &str) -> Result<String, Failure> {
+    if bytes.is_null() {
+        return Err(argument(name));
+    }
+    String::from_utf8(env.convert_byte_array(bytes)?).map_err(|_| {
+        Failure::Errors(ApiErrors::one(ApiError::new(
+            "kaohe::ffi::invalid_argument",
+            format!("argument `{name}` is not valid UTF-8"),
+        )))
+    })
+}
+
+/// `String schema(long handle)`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_schema<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> jstring {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let json = api::schema(compiled(handle)?);
+        string(env, &json)
+    })
+}
+
+/// `byte[] template(long handle)`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_template<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> jbyteArray {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let bytes = kaohe_ffi::ledger::template(compiled(handle)?)?;
+        Ok(env.byte_array_from_slice(&bytes)?.into_raw())
+    })
+}
+
+/// `String importLedger(long handle, byte[] ledger)`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_importLedger<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    ledger: JByteArray<'l>,
+) -> jstring {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let c = compiled(handle)?;
+        if ledger.is_null() {
+            return Err(argument("ledger"));
+        }
+        let bytes = env.convert_byte_array(&ledger)?;
+        let json = kaohe_ffi::ledger::import(c, &bytes)?;
+        string(env, &json)
+    })
+}
+
+/// `String diff(String oldName, String oldText, String newName, String newText, String facts)`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_diff<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    old_name: JString<'l>,
+    old_text: JString<'l>,
+    new_name: JString<'l>,
+    new_text: JString<'l>,
+    facts: JString<'l>,
+) -> jstring {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let old = (
+            read(env, &old_name, "oldName")?,
+            read(env, &old_text, "oldText")?,
+        );
+        let new = (
+            read(env, &new_name, "newName")?,
+            read(env, &new_text, "newText")?,
+        );
+        let facts = read(env, &facts, "facts")?;
+        let json = api::diff((&old.0, &old.1), (&new.0, &new.1), &facts)?;
+        string(env, &json)
+    })
+}
+
+/// `String version()`.
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_version<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+) -> jstring {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        string(env, &api::version())
+    })
+}

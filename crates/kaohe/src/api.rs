@@ -1,0 +1,643 @@
+//! The JSON contract shared by every language binding (issue 14 §3).
+//!
+//! Each operation takes text (a ruleset's source, a fact file, options as
+//! JSON) and gives back either JSON text or, on failure, [`ApiErrors`], whose
+//! JSON is `{"api_version": 1, "errors": [ … ]}`. The C ABI
+//! (`crates/kaohe-ffi`), the Python package (`bindings/python`) and the Java
+//! binding (`bindings/java`) are thin layers over these functions, so every
+//! language sees the same results and the same errors. `docs/api.md`
+//! describes each operation and gives the JSON Schemas of its results.
+//!
+//! The Rust API ([`Ruleset`], [`Facts`], [`Evaluation`](crate::Evaluation))
+//! stays first-class; use it from Rust. This module is for hosts that speak JSON.
+//!
+//! ```
+//! let text = std::fs::read_to_string(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/../../rulesets/miluo-2026/miluo-2026.rules"
+//! ))?;
+//! let compiled = kaohe::api::compile("miluo-2026.rules", &text)?;
+//! let facts = r#"{"as_of": "2026-06-10",
+//!   "units": [{"id": "jtj", "name": "教体局", "group": "lead"}], "records": []}"#;
+//! let json = kaohe::api::evaluate(&compiled, facts, r#"{"detail": "totals"}"#)?;
+//! assert!(json.starts_with(r#"{"format_version":1,"#));
+//!
+//! // A failure is data: every error with a stable code and its location.
+//! let failed = kaohe::api::evaluate(&compiled, r#"{"units": 3}"#, "{}").unwrap_err();
+//! assert!(failed.errors[0].code.starts_with("kaohe::facts::"));
+//! assert!(failed.to_json().starts_with(r#"{"api_version":1,"errors":[{"#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Every function here is a pure function of its arguments: no global state,
+//! nothing printed, and a [`Compiled`] ruleset is `Send + Sync`, so one
+//! compiled ruleset can be evaluated from many threads at once.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::diagnostics::{DiagnosticRecord, Severity};
+use crate::error::{ErrorRecord, Location, ToErrorRecords};
+use crate::eval::result::Selection;
+use crate::eval::{Detail, EvalError, EvalOptions};
+use crate::facts::{FactError, Facts};
+use crate::impact::{Impact, ImpactError};
+use crate::period::Period;
+use crate::ruleset::{Ruleset, RulesetErrors};
+use crate::source::{LineColumn, SourceFile};
+use crate::{check as check_source, schema};
+
+/// The version of this contract. It increments when an operation, a field of
+/// a result or an error is removed or changes meaning; additions keep it.
+pub const API_VERSION: u32 = 1;
+
+/// One error (or warning) as data: the shape shared by every area of kaohe
+/// (`docs/errors.md`). Exactly one kind of location is set: `file`/`line`/
+/// `column`/`end` for a ruleset or an evaluation, `path` (a JSON path) for a
+/// fact file or options, `sheet`/`cell` for a ledger; none for an error with no
+/// place (e.g. an unreadable workbook).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    /// The stable code, e.g. `kaohe::unknown_name`, `kaohe::facts::wrong_type`.
+    pub code: String,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// What is wrong, in English.
+    pub message: String,
+    /// Advice, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The ruleset file's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line where the span starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column (in characters) where the span starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// Where the span ends (1-based line and column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<LineColumn>,
+    /// The JSON path of the value at fault: `$.records[3].attributes.tier`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The ledger sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// The ledger cell, e.g. `C14`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+impl ApiError {
+    /// An error with a code and a message and no location.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: code.into(),
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            file: None,
+            line: None,
+            column: None,
+            end: None,
+            path: None,
+            sheet: None,
+            cell: None,
+        }
+    }
+
+    /// The same error with advice.
+    pub fn with_help(mut self, help: impl Into<String>) -> ApiError {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The same error located at a JSON path.
+    pub fn at_path(mut self, path: impl Into<String>) -> ApiError {
+        self.path = Some(path.into());
+        self
+    }
+}
+
+// Errors reach the contract through the shared errors-as-data conversion
+// (`kaohe::error::ToErrorRecords`), flattened into the envelope's element.
+
+impl From<ErrorRecord> for ApiError {
+    fn from(r: ErrorRecord) -> ApiError {
+        let mut out = ApiError {
+            severity: r.severity,
+            help: r.help,
+            ..ApiError::new(r.code, r.message)
+        };
+        match r.location {
+            Location::Source(range) => {
+                out.file = Some(range.file);
+                out.line = Some(range.start.line);
+                out.column = Some(range.start.column);
+                out.end = Some(range.end);
+            }
+            Location::Path {
+                file,
+                path,
+                line,
+                column,
+            } => {
+                out.file = file;
+                out.path = Some(path);
+                out.line = line.and_then(|l| usize::try_from(l).ok());
+                out.column = column.and_then(|c| usize::try_from(c).ok());
+            }
+            Location::Cell { file, sheet, cell } => {
+                out.file = file;
+                out.sheet = Some(sheet);
+                out.cell = cell;
+            }
+            Location::File { file } => out.file = Some(file),
+            Location::Nowhere {} => {}
+        }
+        out
+    }
+}
+
+impl From<DiagnosticRecord> for ApiError {
+    fn from(d: DiagnosticRecord) -> ApiError {
+        ApiError {
+            code: d.code,
+            severity: d.severity,
+            message: d.message,
+            help: d.help,
+            file: Some(d.file),
+            line: Some(d.start.line),
+            column: Some(d.start.column),
+            end: Some(d.end),
+            ..ApiError::new("", "")
+        }
+    }
+}
+
+impl From<&FactError> for ApiError {
+    /// The fact error's own code (`kaohe::facts::…`) and JSON path.
+    fn from(e: &FactError) -> ApiError {
+        e.error_records()
+            .into_iter()
+            .next()
+            .map(ApiError::from)
+            .unwrap_or_else(|| ApiError::new(e.code, e.message.clone()).at_path(e.path.clone()))
+    }
+}
+
+/// An evaluation error, located in `source` when it has a span.
+fn eval_error(e: &EvalError, source: &SourceFile) -> ApiError {
+    let mut out = ApiError::new(crate::error::EVAL_FAILED, e.to_string());
+    if let Some(span) = e.span {
+        let start = source.line_column(span.start);
+        out.file = Some(source.name().to_owned());
+        out.line = Some(start.line);
+        out.column = Some(start.column);
+        out.end = Some(source.line_column(span.end));
+    }
+    out
+}
+
+/// A failed operation: every error found (never empty). Its JSON, from
+/// [`ApiErrors::to_json`], is `{"api_version": 1, "errors": [ … ]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}", self.summary())]
+pub struct ApiErrors {
+    /// Always [`API_VERSION`].
+    pub api_version: u32,
+    /// The errors (and, for a ruleset, its warnings), in the order of the input.
+    pub errors: Vec<ApiError>,
+}
+
+impl ApiErrors {
+    /// A failure with these errors.
+    pub fn new(errors: Vec<ApiError>) -> ApiErrors {
+        ApiErrors {
+            api_version: API_VERSION,
+            errors,
+        }
+    }
+
+    /// A failure with one error.
+    pub fn one(error: ApiError) -> ApiErrors {
+        ApiErrors::new(vec![error])
+    }
+
+    /// The compact JSON form, `{"api_version":1,"errors":[…]}`.
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
+
+    fn summary(&self) -> String {
+        let n = self
+            .errors
+            .iter()
+            .filter(|e| e.severity == Severity::Error)
+            .count();
+        let first = self.errors.iter().find(|e| e.severity == Severity::Error);
+        match first {
+            Some(e) => format!("{n} error(s), the first: {}", e.message),
+            None => "no error".to_owned(),
+        }
+    }
+}
+
+impl From<RulesetErrors> for ApiErrors {
+    fn from(e: RulesetErrors) -> ApiErrors {
+        ApiErrors::new(
+            e.diagnostics
+                .iter()
+                .map(|d| ApiError::from(d.record(&e.source)))
+                .collect(),
+        )
+    }
+}
+
+/// Compact JSON of a value whose serialisation cannot fail (plain structs and
+/// maps with string keys); an impossible failure still yields valid JSON.
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| {
+        let error = ApiError::new("kaohe::api::internal", format!("cannot serialise: {e}"));
+        format!(
+            "{{\"api_version\":{API_VERSION},\"errors\":[{}]}}",
+            serde_json::to_string(&error).unwrap_or_default()
+        )
+    })
+}
+
+/// A checked ruleset, ready to evaluate many times, from many threads at once.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    ruleset: Ruleset,
+}
+
+impl Compiled {
+    /// Wraps a ruleset checked through the Rust API.
+    pub fn new(ruleset: Ruleset) -> Compiled {
+        Compiled { ruleset }
+    }
+
+    /// The ruleset.
+    pub fn ruleset(&self) -> &Ruleset {
+        &self.ruleset
+    }
+
+    /// The checker's warnings as the result of [`check`]: `{"api_version": 1,
+    /// "ok": true, "diagnostics": [ … ]}`.
+    pub fn warnings_json(&self) -> String {
+        let source = self.ruleset.source();
+        check_result(
+            true,
+            self.ruleset
+                .warnings()
+                .iter()
+                .map(|d| ApiError::from(d.record(source)))
+                .collect(),
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct CheckResult {
+    api_version: u32,
+    ok: bool,
+    diagnostics: Vec<ApiError>,
+}
+
+fn check_result(ok: bool, diagnostics: Vec<ApiError>) -> String {
+    to_json(&CheckResult {
+        api_version: API_VERSION,
+        ok,
+        diagnostics,
+    })
+}
+
+/// Checks a ruleset's source; `name` is the file name errors are reported
+/// against. Never fails: the result is `{"api_version": 1, "ok": bool,
+/// "diagnostics": [ … ]}`, `ok` false when any diagnostic is an error.
+pub fn check(name: &str, text: &str) -> String {
+    let source = SourceFile::new(name, text);
+    let checked = check_source(&source);
+    check_result(
+        checked.is_ok(),
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| ApiError::from(d.record(&source)))
+            .collect(),
+    )
+}
+
+/// Parses and checks a ruleset; fails with every diagnostic (errors and
+/// warnings) if any is an error.
+pub fn compile(name: &str, text: &str) -> Result<Compiled, ApiErrors> {
+    Ruleset::from_source(SourceFile::new(name, text))
+        .map(Compiled::new)
+        .map_err(ApiErrors::from)
+}
+
+/// What [`evaluate`] is asked for, read from the options JSON
+/// (`docs/api.md#evaluate`): `{"detail": "full" | "items" | "totals",
+/// "period": "2026-04" | "2026-Q2" | "2026", "unit": "jtj"}`, every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// How much explanation to keep (default `full`).
+    pub eval: EvalOptions,
+    /// Which period or year and which unit to keep (default everything).
+    pub selection: Selection,
+}
+
+impl Options {
+    /// Reads options JSON; an empty string means the defaults. Fails with
+    /// every bad field (code `kaohe::api::invalid_options`, with its path).
+    pub fn from_json(text: &str) -> Result<Options, ApiErrors> {
+        let mut options = Options::default();
+        if text.trim().is_empty() {
+            return Ok(options);
+        }
+        let bad = |path: &str, message: String| {
+            ApiError::new("kaohe::api::invalid_options", message)
+                .at_path(path)
+                .with_help(
+                    "options are an object with optional `detail` (\"full\", \"items\" or \"totals\"), \
+                     `period` (\"YYYY-MM\", \"YYYY-Qn\" or \"YYYY\") and `unit` (a unit's id or name)",
+                )
+        };
+        let value: Json = serde_json::from_str(text)
+            .map_err(|e| ApiErrors::one(bad("$", format!("not JSON: {e}"))))?;
+        let Json::Object(fields) = value else {
+            return Err(ApiErrors::one(bad("$", "expected an object".to_owned())));
+        };
+        let mut errors = Vec::new();
+        for (key, value) in &fields {
+            let path = format!("$.{key}");
+            match (key.as_str(), value) {
+                (_, Json::Null) if key != "detail" && key != "period" && key != "unit" => {
+                    errors.push(bad(&path, format!("unknown option `{key}`")));
+                }
+                (_, Json::Null) => {}
+                ("detail", Json::String(s)) => match s.as_str() {
+                    "full" => options.eval.detail = Detail::Full,
+                    "items" => options.eval.detail = Detail::Items,
+                    "totals" => options.eval.detail = Detail::Totals,
+                    other => errors.push(bad(
+                        &path,
+                        format!("expected `full`, `items` or `totals`, found `{other}`"),
+                    )),
+                },
+                ("period", Json::String(s)) => match s.parse::<Period>() {
+                    Ok(p) => options.selection.period = Some(p),
+                    Err(_) => errors.push(bad(
+                        &path,
+                        format!("expected a period YYYY-MM, YYYY-Qn or a year YYYY, found `{s}`"),
+                    )),
+                },
+                ("unit", Json::String(s)) => options.selection.unit = Some(s.clone()),
+                ("detail" | "period" | "unit", other) => {
+                    errors.push(bad(&path, format!("expected a string, found {other}")));
+                }
+                _ => errors.push(bad(&path, format!("unknown option `{key}`"))),
+            }
+        }
+        if errors.is_empty() {
+            Ok(options)
+        } else {
+            Err(ApiErrors::new(errors))
+        }
+    }
+}
+
+/// Validates a fact file (`docs/facts.md`) against the ruleset and evaluates
+/// it with `options` (JSON, see [`Options`]; `""` or `"{}"` for the defaults).
+///
+/// The result is the evaluation JSON (`format_version` 1, documented in
+/// `docs/embedding.md`), compact. Fails with every bad option, or every fact
+/// error (its own `kaohe::facts::…` code, with its JSON path), or the evaluation
+/// error (`kaohe::eval::failed`, located in the ruleset); never with a
+/// partial result.
+pub fn evaluate(compiled: &Compiled, facts: &str, options: &str) -> Result<String, ApiErrors> {
+    let options = Options::from_json(options)?;
+    let facts = Facts::from_json(&compiled.ruleset, facts)
+        .map_err(|e| ApiErrors::new(e.errors.iter().map(ApiError::from).collect()))?;
+    evaluate_facts(compiled, &facts, &options)
+}
+
+/// Evaluates facts already validated (e.g. imported from a ledger).
+pub fn evaluate_facts(
+    compiled: &Compiled,
+    facts: &Facts,
+    options: &Options,
+) -> Result<String, ApiErrors> {
+    let ruleset = &compiled.ruleset;
+    let evaluation = ruleset
+        .evaluate_with(facts, &options.eval)
+        .map_err(|e| ApiErrors::one(eval_error(&e, ruleset.source())))?;
+    let evaluation = if options.selection == Selection::default() {
+        evaluation
+    } else {
+        evaluation.select(&options.selection)
+    };
+    Ok(to_json(&evaluation))
+}
+
+/// The JSON Schema of the ruleset's fact files (what `rulec schema` prints),
+/// compact.
+pub fn schema(compiled: &Compiled) -> String {
+    to_json(&schema::facts_schema(&compiled.ruleset))
+}
+
+/// Evaluates one fact file under two versions of a ruleset and compares them
+/// (what `rulec diff --format json` prints, `docs/cases.md`, compact). Fails with the
+/// errors of both rulesets, or the facts' errors under the first ruleset they
+/// do not fit (each message says which), or an evaluation error.
+pub fn diff(old: (&str, &str), new: (&str, &str), facts: &str) -> Result<String, ApiErrors> {
+    let old = compile(old.0, old.1);
+    let new = compile(new.0, new.1);
+    let (old, new) = match (old, new) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            let errors = [old.err(), new.err()]
+                .into_iter()
+                .flatten()
+                .flat_map(|e| e.errors)
+                .collect();
+            return Err(ApiErrors::new(errors));
+        }
+    };
+    let impact = Impact::between(&old.ruleset, &new.ruleset, facts).map_err(|e| match e {
+        ImpactError::Facts { side, errors } => ApiErrors::new(
+            errors
+                .errors
+                .iter()
+                .map(|f| {
+                    let mut error = ApiError::from(f);
+                    error.message = format!("{} (under the {side} ruleset)", error.message);
+                    error
+                })
+                .collect(),
+        ),
+        ImpactError::Eval { side, error } => {
+            let ruleset = if side == "old" { &old } else { &new };
+            let mut error = eval_error(&error, ruleset.ruleset.source());
+            error.message = format!("{} (under the {side} ruleset)", error.message);
+            ApiErrors::one(error)
+        }
+    })?;
+    Ok(to_json(&impact))
+}
+
+/// The contract's version and the engine's, as JSON:
+/// `{"api_version": 1, "format_version": 1, "engine": "kaohe 0.1.0"}`.
+pub fn version() -> String {
+    format!(
+        "{{\"api_version\":{API_VERSION},\"format_version\":1,\"engine\":\"kaohe {}\"}}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MILUO: &str = include_str!("../../../rulesets/miluo-2026/miluo-2026.rules");
+    const APRIL: &str = include_str!("../../../rulesets/miluo-2026/examples/2026-04.json");
+
+    fn compiled() -> Compiled {
+        compile("miluo-2026.rules", MILUO).unwrap()
+    }
+
+    #[test]
+    fn compiled_is_send_and_sync() {
+        fn both<T: Send + Sync>() {}
+        both::<Compiled>();
+    }
+
+    #[test]
+    fn evaluate_gives_the_rust_api_s_evaluation() {
+        let c = compiled();
+        let json = evaluate(&c, APRIL, "").unwrap();
+        let facts = Facts::from_json(c.ruleset(), APRIL).unwrap();
+        let direct = c.ruleset().evaluate(&facts).unwrap();
+        let a: Json = serde_json::from_str(&json).unwrap();
+        let b: Json = serde_json::from_str(&direct.to_json()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn options_select_and_reduce() {
+        let c = compiled();
+        let json = evaluate(&c, APRIL, r#"{"detail":"totals","unit":"jtj"}"#).unwrap();
+        let v: Json = serde_json::from_str(&json).unwrap();
+        let results = v["results"].as_array().unwrap();
+        assert!(!results.is_empty());
+        assert!(results.iter().all(|r| r["unit"] == "jtj"));
+        assert!(results
+            .iter()
+            .all(|r| r["items"].as_array().unwrap().is_empty()));
+    }
+
+    #[test]
+    fn bad_options_are_all_reported_with_paths() {
+        let c = compiled();
+        let e = evaluate(
+            &c,
+            APRIL,
+            r#"{"detail":"some","period":"2026-13","colour":1}"#,
+        )
+        .unwrap_err();
+        let paths: Vec<_> = e.errors.iter().map(|e| e.path.clone().unwrap()).collect();
+        assert_eq!(paths, ["$.colour", "$.detail", "$.period"]);
+        assert!(e
+            .errors
+            .iter()
+            .all(|e| e.code == "kaohe::api::invalid_options"));
+        let e = Options::from_json("[1]").unwrap_err();
+        assert_eq!(e.errors[0].message, "expected an object");
+    }
+
+    #[test]
+    fn ruleset_errors_are_located() {
+        let e = compile("bad.rules", "ruleset x {").unwrap_err();
+        let v: Json = serde_json::from_str(&e.to_json()).unwrap();
+        let first = &v["errors"][0];
+        assert_eq!(first["file"], "bad.rules");
+        assert_eq!(first["line"], 1);
+        assert_eq!(first["severity"], "error");
+        assert!(first["code"].as_str().unwrap().starts_with("kaohe::"));
+        assert!(first.get("end").is_some());
+        assert!(first.get("path").is_none());
+        let checked: Json = serde_json::from_str(&check("bad.rules", "ruleset x {")).unwrap();
+        assert_eq!(checked["ok"], false);
+        assert_eq!(checked["diagnostics"], v["errors"]);
+    }
+
+    #[test]
+    fn fact_errors_carry_their_paths() {
+        let c = compiled();
+        let e = evaluate(
+            &c,
+            r#"{"as_of":"2026-06-10","units":[],"records":[{"unit":1}]}"#,
+            "",
+        )
+        .unwrap_err();
+        assert!(!e.errors.is_empty());
+        assert!(e.errors.iter().all(|e| e.code.starts_with("kaohe::facts::")
+            && e.path.as_deref().is_some_and(|p| p.starts_with("$"))));
+    }
+
+    #[test]
+    fn diff_of_a_ruleset_with_itself_changes_nothing() {
+        let json = diff(("a.rules", MILUO), ("b.rules", MILUO), APRIL).unwrap();
+        let v: Json = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["summary"]["units_changed_score"], 0);
+        let e = diff(("a.rules", "x"), ("b.rules", "y"), APRIL).unwrap_err();
+        let files: Vec<_> = e.errors.iter().filter_map(|e| e.file.clone()).collect();
+        assert!(files.contains(&"a.rules".to_owned()) && files.contains(&"b.rules".to_owned()));
+    }
+
+    #[test]
+    fn schema_is_a_json_schema() {
+        let v: Json = serde_json::from_str(&schema(&compiled())).unwrap();
+        assert_eq!(v["type"], "object");
+    }
+
+    const TINY: &str = r#"ruleset tiny {
+  title "示例" issuer "示例专班" source "示例细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [X-1] {}
+record late_report "迟报" {}
+period month [X-1] { amendable [X-1] }
+score [X-1] {
+  base 100 [X-1]
+  category daily "日常工作" [X-1] {
+    deduct late "迟报" [X-2] { amount 10 / (count(late_report) - 1) }
+  }
+}
+ranking monthly "月度排名" of lead [X-3] { by total desc ties shared [X-3] }
+"#;
+
+    #[test]
+    fn an_evaluation_error_is_located_in_the_ruleset() {
+        let c = compile("tiny.rules", TINY).unwrap();
+        let facts = r#"{"as_of": "2026-02-10", "units": [{"id": "a", "name": "A", "group": "lead"}],
+          "records": [{"unit": "a", "period": "2026-01", "kind": "late_report", "reported": "2026-01-05"}]}"#;
+        let e = evaluate(&c, facts, "").unwrap_err();
+        assert_eq!(e.errors.len(), 1);
+        let error = &e.errors[0];
+        assert_eq!(error.code, "kaohe::eval::failed");
+        assert!(
+            error.message.contains("division by zero"),
+            "{}",
+            error.message
+        );
+        assert_eq!(
+            (error.file.as_deref(), error.line),
+            (Some("tiny.rules"), Some(11))
+        );
+        assert!(error.column.is_some() && error.end.is_some());
+    }
+}
