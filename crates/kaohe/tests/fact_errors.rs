@@ -994,3 +994,42 @@ fn positions_hold_far_into_a_file() {
         errors[0].message
     );
 }
+
+/// Under a sealed ruleset too (Miluo), records with one `id` replace each
+/// other, so two versions reported on the same day without distinct
+/// revisions are refused, whatever their order in the file: neither "29,
+/// behind" nor "31, on schedule" may win by its content (issue 12 §4).
+#[test]
+fn same_day_versions_are_refused_under_a_seal_too() {
+    let version = |actual: u32| {
+        serde_json::json!({"unit": "a", "period": "2026-04", "kind": "indicator",
+            "reported": "2026-04-14", "id": "r1",
+            "attributes": {"name": "x", "level": "provincial", "required": 30, "actual": actual}})
+    };
+    let facts = |records: Vec<Value>| {
+        serde_json::json!({"as_of": "2026-05-20",
+            "units": [{"id": "a", "name": "甲", "group": "lead"}],
+            "records": records})
+    };
+    for records in [
+        vec![version(29), version(31)],
+        vec![version(31), version(29)],
+    ] {
+        let errors = errors_of(&miluo(), &facts(records));
+        assert_reported(
+            &errors,
+            &["$.records[1]"],
+            &["reported on the same day 2026-04-14"],
+        );
+        assert_eq!(errors[0].code, "kaohe::facts::same_day_versions");
+    }
+    // Distinct revisions state the order: the higher one applies.
+    let mut first = version(29);
+    first["revision"] = serde_json::json!(2);
+    let mut second = version(31);
+    second["revision"] = serde_json::json!(1);
+    let facts = Facts::from_json(&miluo(), &facts(vec![first, second]).to_string()).unwrap();
+    let evaluation = miluo().evaluate(&facts).unwrap();
+    let a = evaluation.results.iter().find(|r| r.unit == "a").unwrap();
+    assert_eq!(a.total, rust_decimal::Decimal::from(95));
+}

@@ -40,7 +40,8 @@ pub struct Unit {
 /// One fact about a unit in a period: a record of a declared kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {
-    /// Optional id; records of an amendable ruleset with the same id replace each other.
+    /// Optional id; records of one unit with the same id replace each other
+    /// (the latest reported applies; under a seal, only versions the seal lets in).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Text>,
     /// The unit's id.
@@ -52,7 +53,7 @@ pub struct Record {
     /// How many occurrences it stands for (default 1).
     pub count: u32,
     /// Optional revision number (0 to 4294967295): the order of versions of
-    /// one record (same `id`) reported on the same day, under an amendable
+    /// one record (same `id`) reported on the same day, under any
     /// ruleset — the higher revision replaces the lower (docs/facts.md). JSON
     /// key `revision`; in the canonical form (and so the hash) only when given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1050,8 +1051,9 @@ impl Validator<'_> {
             Some(attributes),
         ) = (unit, period, reported, count, revision, id, attributes)
         {
-            let amendable = self.ruleset.period().is_some_and(|p| p.amendable.is_some());
-            if let (Some(id), true) = (&id, amendable) {
+            // Records with one id replace each other under every ruleset
+            // (the engine's `apply_policy`), so every version is collected.
+            if let Some(id) = &id {
                 self.versions
                     .entry((unit.clone(), id.clone()))
                     .or_default()
@@ -1072,16 +1074,13 @@ impl Validator<'_> {
         None
     }
 
-    /// Under an amendable ruleset, two versions of one record (same unit and
+    /// Under every ruleset (amendable or sealed: ids supersede in both), two
+    /// versions of one record (same unit and
     /// `id`) reported on the same day must state their order with distinct
     /// `revision`s; otherwise which one applies would be a silent choice
     /// (issue 12 §4). Each such pair is an error at the later one's path,
     /// naming both.
     fn same_day_versions(&mut self) {
-        let amendable = self.ruleset.period().is_some_and(|p| p.amendable.is_some());
-        if !amendable {
-            return;
-        }
         let mut found = Vec::new();
         for ((unit, id), versions) in &self.versions {
             for (k, (j, reported, revision)) in versions.iter().enumerate() {
