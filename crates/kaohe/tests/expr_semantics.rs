@@ -56,8 +56,10 @@ record r "记录" {
   t: tier "级别"
   f: bool "f"
   g: bool "g"
+  h: bool? "h"
   rank: integer "名次"
   of: integer "参评数"
+  derive big = x > 10 and not f
 }
 record s "其他记录" {
   v: decimal "v"
@@ -414,6 +416,23 @@ fn comparisons_with_an_absent_value_are_false_and_present_tells() {
     assert_truth("present(x)", json!({}), true);
 }
 
+#[test]
+fn an_absent_condition_is_false() {
+    assert_truth("h", json!({}), false);
+    assert_truth("not h", json!({}), true);
+    assert_truth("h", json!({"h": true}), true);
+    assert_truth("h or f", json!({"f": true}), true);
+    assert_truth("h and true", json!({"h": true}), true);
+}
+
+#[test]
+fn derived_attributes() {
+    assert_truth("big", json!({"x": 11}), true);
+    assert_truth("big", json!({"x": 10}), false);
+    assert_truth("big", json!({"x": 11, "f": true}), false);
+    assert_truth("not big", json!({"x": 3}), true);
+}
+
 // ------------------------------------------------------------------ functions
 
 #[test]
@@ -484,6 +503,19 @@ fn unit_attributes_bare_and_qualified() {
     assert_truth("present(opt)", json!({}), false);
     assert_truth("unit.size >= 4", json!({}), true);
     assert_truth("unit.size > 4", json!({}), false);
+}
+
+#[test]
+fn another_groups_unit_attribute_is_absent() {
+    // `w` is in group `other`, which declares no `size`.
+    let rules = "    bonus b \"无规模\" [T-2] { when not present(unit.size) amount 1 }\n\
+                 bonus c \"无规模\" [T-3] { when not present(size) amount 2 }\n\
+                 bonus e \"规模\" [T-4] { when unit.size > 3 amount 4 }";
+    let mut facts: Value = serde_json::from_str(TWO_GROUPS).unwrap();
+    facts["periods"] = json!(["2026-03"]);
+    let output = run(&ruleset(rules, ""), &facts);
+    assert_eq!(total(&output, "w", "2026-03"), "3");
+    assert_eq!(total(&output, "u", "2026-03"), "4");
 }
 
 // ------------------------------------------------------------------ built-ins
@@ -990,4 +1022,95 @@ fn rankings_order_by_their_keys_and_share_tied_ranks() {
     }
     assert_eq!(ranking["unresolved_ties"], json!([["b", "c"]]));
     assert_eq!(result(&output, "a", "2026-01")["rank"], 3);
+}
+
+#[test]
+fn ranking_keys_directions_absent_values_and_discretion() {
+    let extra = "ranking second \"第二\" of lead [T-1] { by total asc by opt desc by discretion ties shared [T-1] }";
+    let ruleset = ruleset("    adjust v \"值\" [T-2] { per r amount x }", extra);
+    // (unit, total, opt)
+    let units = [
+        ("a", 5, Some(1)),
+        ("b", 5, Some(3)),
+        ("c", 5, None),
+        ("d", 2, None),
+        ("e", 9, Some(2)),
+        ("f", 9, Some(2)),
+        ("g", 9, Some(2)),
+    ];
+    let facts = json!({
+        "as_of": "2026-04-30",
+        "units": units.iter().map(|(id, _, opt)| {
+            let mut attributes = json!({"size": 1});
+            if let Some(opt) = opt {
+                attributes["opt"] = json!(opt);
+            }
+            json!({"id": id, "name": id, "group": "lead", "attributes": attributes})
+        }).collect::<Vec<_>>(),
+        "records": units.iter().map(|(id, x, _)| record(json!({"unit": id, "x": x}))).collect::<Vec<_>>(),
+        "discretion": {"2026-03": ["g"]},
+    });
+    let output = run(&ruleset, &facts);
+    let entries = |name: &str| -> Vec<String> {
+        let ranking = output["rankings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ranking"] == name)
+            .unwrap();
+        ranking["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {} {}",
+                    e["rank"],
+                    e["unit"].as_str().unwrap(),
+                    e["versus_above"].as_str().unwrap_or("-"),
+                    e["versus_below"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    // Ascending total; then `opt` descending, absent last; then the office's order.
+    assert_eq!(
+        entries("second"),
+        [
+            "1 d - total",
+            "2 b total opt",
+            "3 a opt opt",
+            "4 c opt total",
+            "5 g total discretion",
+            "6 e discretion tie",
+            "6 f tie -",
+        ]
+    );
+    // Descending total only: two tie groups, each reported unresolved.
+    assert_eq!(
+        entries("m"),
+        [
+            "1 e - tie",
+            "1 f tie tie",
+            "1 g tie total",
+            "4 a total tie",
+            "4 b tie tie",
+            "4 c tie total",
+            "7 d total -",
+        ]
+    );
+    let ties = |name: &str| {
+        output["rankings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ranking"] == name)
+            .unwrap()["unresolved_ties"]
+            .clone()
+    };
+    assert_eq!(ties("m"), json!([["e", "f", "g"], ["a", "b", "c"]]));
+    assert_eq!(ties("second"), json!([["e", "f"]]));
+    // A unit's rank is its rank in the first ranking.
+    assert_eq!(result(&output, "d", "2026-03")["rank"], 7);
+    assert_eq!(result(&output, "d", "2026-03")["ranking"], "m");
 }
