@@ -1114,3 +1114,358 @@ fn ranking_keys_directions_absent_values_and_discretion() {
     assert_eq!(result(&output, "d", "2026-03")["rank"], 7);
     assert_eq!(result(&output, "d", "2026-03")["ranking"], "m");
 }
+
+// ------------------------------------------------------------------ result helpers
+
+fn evaluation(ruleset: &Ruleset, facts: &Value) -> kaohe::Evaluation {
+    let facts = Facts::from_json(ruleset, &facts.to_string()).unwrap();
+    ruleset.evaluate(&facts).unwrap()
+}
+
+#[test]
+fn clauses_read_as_a_slice() {
+    let ruleset = ruleset("    deduct d \"扣分\" [T-2, T-3] { per r amount 1 }", "");
+    let evaluation = evaluation(&ruleset, &facts(vec![record(json!({}))]));
+    let item = evaluation.results[0]
+        .items
+        .iter()
+        .find(|i| i.rule.as_deref() == Some("d"))
+        .unwrap();
+    assert_eq!(item.clauses.len(), 2);
+    assert_eq!(item.clauses.join(", "), "T-2, T-3");
+    assert_eq!(&*item.clauses[0], "T-2");
+    assert_eq!(
+        item.clauses
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+        ["T-2", "T-3"]
+    );
+}
+
+#[test]
+fn a_per_record_notice_describes_its_record() {
+    let extra = "notice each \"逐条\" of lead [T-5] { per r where f action \"督办\" }";
+    let ruleset = ruleset("    bonus b \"加分\" [T-2] { per r amount 1 }", extra);
+    let output = run(
+        &ruleset,
+        &facts(vec![record(
+            json!({"f": true, "name": "甲项", "x": "2.50", "t": "provincial"}),
+        )]),
+    );
+    let notice = &result(&output, "u", "2026-03")["notices"][0];
+    let detail = notice["detail"].as_str().unwrap();
+    // The kind, the period, then every given attribute in name order.
+    assert_eq!(
+        detail,
+        "r 2026-03: d=2026-03-10, f=true, g=false, name=甲项, of=0, rank=0, t=provincial, x=2.5, y=0"
+    );
+}
+
+#[test]
+fn a_limit_reads_as_raw_to_applied() {
+    let rules = "    bonus b \"封顶\" [T-2] { per r amount x cap 5 per period }";
+    let ruleset = ruleset(rules, "");
+    let evaluation = evaluation(&ruleset, &facts(vec![record(json!({"x": "6.5"}))]));
+    let item = evaluation.results[0]
+        .items
+        .iter()
+        .find(|i| i.rule.as_deref() == Some("b"))
+        .unwrap();
+    let limit = &item.limits[0];
+    assert_eq!(limit.to_string(), format!("{}: 6.5 → 5", limit.limit));
+    assert!(limit.limit.contains("cap 5"), "{}", limit.limit);
+}
+
+#[test]
+fn is_tied_looks_at_the_units_own_ranking_and_period() {
+    let extra =
+        "ranking second \"第二\" of lead [T-1] { by total asc by size desc ties shared [T-1] }";
+    let ruleset = ruleset("    adjust v \"值\" [T-2] { per r amount x }", extra);
+    // January: a and b tie in `m` (and in `second`); c alone. February: nobody ties.
+    let units = ["a", "b", "c"];
+    let scores = [("2026-01", [5, 5, 1]), ("2026-02", [1, 2, 3])];
+    let mut records = Vec::new();
+    for (period, xs) in scores {
+        for (unit, x) in units.iter().zip(xs) {
+            records.push(record(json!({
+                "unit": unit, "period": period, "reported": format!("{period}-28"), "x": x
+            })));
+        }
+    }
+    let sizes = [1, 2, 3];
+    let facts = json!({
+        "as_of": "2026-04-30",
+        "units": units.iter().zip(sizes).map(|(u, s)| json!({"id": u, "name": format!("单位{u}"), "group": "lead", "attributes": {"size": s}})).collect::<Vec<_>>(),
+        "records": records,
+    });
+    let evaluation = evaluation(&ruleset, &facts);
+    let tied = |unit: &str, period: &str| {
+        let r = evaluation
+            .results
+            .iter()
+            .find(|r| r.unit == unit && r.period.to_string() == period)
+            .unwrap();
+        evaluation.is_tied(r)
+    };
+    // In `second` (total asc, then size desc) January's a and b are separated by size.
+    assert!(tied("a", "2026-01"));
+    assert!(tied("b", "2026-01"));
+    assert!(!tied("c", "2026-01"));
+    assert!(!tied("a", "2026-02"));
+    assert!(!tied("b", "2026-02"));
+}
+
+#[test]
+fn select_keeps_a_period_a_year_or_a_unit() {
+    use kaohe::eval::result::Selection;
+    use kaohe::Period;
+    // A sealing variant of the template: records reported after the seal are rejected.
+    let text = TEMPLATE
+        .replace("{RULES}", "    adjust v \"值\" [T-2] { per r amount x }")
+        .replace("{EXTRA}", "annual [T-9] { from sum of periods [T-9] }")
+        .replace(
+            "period month [T-1] { amendable [T-1] }",
+            "period month [T-1] { seal 5 days after end [T-1] }",
+        );
+    let ruleset = Ruleset::from_source(SourceFile::new("sealed.rules", text)).unwrap();
+    let facts = json!({
+        "as_of": "2026-04-30",
+        "units": [
+            {"id": "a", "name": "甲", "group": "lead", "attributes": {"size": 1}},
+            {"id": "b", "name": "乙", "group": "lead", "attributes": {"size": 2}}
+        ],
+        "records": [
+            record(json!({"unit": "a", "period": "2026-01", "reported": "2026-01-20", "x": 1})),
+            record(json!({"unit": "b", "period": "2026-01", "reported": "2026-01-20", "x": 2})),
+            record(json!({"unit": "a", "period": "2026-02", "reported": "2026-02-20", "x": 3})),
+            record(json!({"unit": "b", "period": "2026-02", "reported": "2026-02-20", "x": 4})),
+            // Late: after the seal of January (2026-02-05) and of February (2026-03-05).
+            record(json!({"unit": "a", "period": "2026-01", "reported": "2026-02-10", "x": 9})),
+            record(json!({"unit": "b", "period": "2026-02", "reported": "2026-03-10", "x": 9})),
+        ],
+    });
+    let whole = evaluation(&ruleset, &facts);
+    assert_eq!(whole.rejected.len(), 2);
+    let summary = |e: &kaohe::Evaluation| {
+        let periods: Vec<String> = e.periods.iter().map(ToString::to_string).collect();
+        let mut results: Vec<String> = e
+            .results
+            .iter()
+            .map(|r| format!("{}@{}", r.unit, r.period))
+            .collect();
+        // In unit order within a period (the output orders them by rank).
+        results.sort_by_key(|r| (r.len() < 9, r.clone()));
+        let rankings: Vec<String> = e.rankings.iter().map(|r| r.period.to_string()).collect();
+        let rejected: Vec<String> = e
+            .rejected
+            .iter()
+            .map(|r| format!("{}@{}", r.unit, r.record.period))
+            .collect();
+        format!(
+            "periods {} | results {} | rankings {} | rejected {}",
+            periods.join(" "),
+            results.join(" "),
+            rankings.join(" "),
+            rejected.join(" ")
+        )
+    };
+    let select = |period: Option<&str>, unit: Option<&str>| {
+        summary(&whole.clone().select(&Selection {
+            period: period.map(|p| p.parse::<Period>().unwrap()),
+            unit: unit.map(str::to_owned),
+        }))
+    };
+    assert_eq!(
+        select(Some("2026-01"), None),
+        "periods 2026-01 | results a@2026-01 b@2026-01 | rankings 2026-01 | rejected a@2026-01"
+    );
+    assert_eq!(
+        select(Some("2026-02"), Some("b")),
+        "periods 2026-02 | results b@2026-02 | rankings 2026-02 | rejected b@2026-02"
+    );
+    // By name; a year keeps the annual results and that year's rejected records.
+    assert_eq!(
+        select(Some("2026"), Some("甲")),
+        "periods 2026 | results a@2026 | rankings  | rejected a@2026-01"
+    );
+    assert_eq!(
+        select(None, Some("b")),
+        "periods 2026-01 2026-02 2026 | results b@2026-01 b@2026-02 b@2026 | rankings 2026-01 2026-02 | rejected b@2026-02"
+    );
+    assert_eq!(select(None, None), summary(&whole));
+}
+
+// ------------------------------------------------------------------ line items
+
+/// The line item of `rule` in the result of `u` in March.
+fn item<'a>(output: &'a Value, rule: &str) -> &'a Value {
+    result(output, "u", "2026-03")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule"] == rule)
+        .unwrap_or_else(|| panic!("no item of `{rule}`:\n{output:#}"))
+}
+
+#[test]
+fn once_per_keeps_the_highest_whatever_the_record_order() {
+    let rules = "    bonus b \"一次\" [T-2] { per r amount x once per name keep highest }";
+    // The highest first in every order the engine could sort by (reported, d, x).
+    let records = vec![
+        record(json!({"name": "a", "x": 3, "d": "2026-03-01", "reported": "2026-03-01"})),
+        record(json!({"name": "a", "x": 1, "d": "2026-03-20", "reported": "2026-03-20"})),
+        record(json!({"name": "b", "x": 1, "d": "2026-03-01", "reported": "2026-03-01"})),
+        record(json!({"name": "b", "x": 2, "d": "2026-03-20", "reported": "2026-03-20"})),
+    ];
+    assert_eq!(march(rules, records), "5");
+    // The kept record counts once, whatever its count.
+    let records = vec![
+        record(json!({"name": "a", "x": 3, "count": 3})),
+        record(json!({"name": "a", "x": 1})),
+    ];
+    let output = run(&ruleset(rules, ""), &facts(records));
+    assert_eq!(total(&output, "u", "2026-03"), "3");
+    assert_eq!(item(&output, "b")["count"], 1);
+}
+
+#[test]
+fn an_adjust_rule_splits_into_a_bonus_and_a_deduction() {
+    let rules = "    adjust v \"加减\" [T-2] { per r amount x }";
+    let output = run(
+        &ruleset(rules, ""),
+        &facts(vec![
+            record(json!({"x": 3})),
+            record(json!({"x": -2, "name": "b"})),
+            record(json!({"x": 0, "name": "c"})),
+        ]),
+    );
+    let items: Vec<String> = result(&output, "u", "2026-03")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {}",
+                i["kind"].as_str().unwrap(),
+                i["amount"].as_str().unwrap(),
+                i["count"]
+            )
+        })
+        .collect();
+    // Zero counts on the bonus side (not below zero).
+    assert_eq!(items, ["base 0 0", "adjustment 3 2", "adjustment -2 1"]);
+    let category = &result(&output, "u", "2026-03")["categories"][0];
+    assert_eq!(category["bonuses"], "3");
+    assert_eq!(category["deductions"], "2");
+}
+
+#[test]
+fn signs_of_deductions_in_records_and_limits() {
+    let rules = "    deduct d \"扣分\" [T-2] { per r amount x cap 5 }";
+    let output = run(
+        &ruleset(rules, ""),
+        &facts(vec![
+            record(json!({"x": 2})),
+            record(json!({"x": 6, "name": "b"})),
+        ]),
+    );
+    let d = item(&output, "d");
+    assert_eq!(d["raw"], "-8");
+    assert_eq!(d["amount"], "-5");
+    let amounts: Vec<&str> = d["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, ["-2", "-6"]);
+    assert_eq!(d["limits"][0]["limit"], "cap 5 per period");
+    assert_eq!(d["limits"][0]["raw"], "-8");
+    assert_eq!(d["limits"][0]["applied"], "-5");
+    // A bonus's records and limits are positive.
+    let rules = "    bonus b \"加分\" [T-2] { per r amount x cap 5 per year }";
+    let output = run(
+        &ruleset(rules, ""),
+        &facts(vec![
+            record(json!({"x": 2})),
+            record(json!({"x": 6, "name": "b"})),
+        ]),
+    );
+    let b = item(&output, "b");
+    assert_eq!(b["records"][1]["amount"], "6");
+    assert_eq!(b["limits"][0]["limit"], "cap 5 per year");
+    assert_eq!(b["limits"][0]["raw"], "8");
+}
+
+#[test]
+fn a_floor_binds_only_past_the_allotment() {
+    let text = TEMPLATE
+        .replace(
+            "{RULES}",
+            "    allot 10\n    floor 0 [T-4]\n    deduct d \"扣分\" [T-2] { per r amount x }",
+        )
+        .replace("{EXTRA}", "")
+        .replace("base 0 [T-1]", "base 10 [T-1]");
+    let ruleset = Ruleset::from_source(SourceFile::new("floor.rules", text)).unwrap();
+    // Exactly the allotment: the floor does not bind, no floor line.
+    let output = run(&ruleset, &facts(vec![record(json!({"x": 10}))]));
+    assert_eq!(total(&output, "u", "2026-03"), "0");
+    let kinds: Vec<&str> = result(&output, "u", "2026-03")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["base", "deduction"]);
+    // Past it: 12 → 10, the floor gives back 2; its raw is the deductions, negative.
+    let output = run(&ruleset, &facts(vec![record(json!({"x": 12}))]));
+    assert_eq!(total(&output, "u", "2026-03"), "0");
+    let floor = result(&output, "u", "2026-03")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "floor")
+        .unwrap()
+        .clone();
+    assert_eq!(floor["raw"], "-12");
+    assert_eq!(floor["amount"], "2");
+    assert_eq!(floor["limits"][0]["limit"], "floor 0 (allot 10)");
+    assert_eq!(floor["limits"][0]["applied"], "-10");
+}
+
+#[test]
+fn a_multiplier_is_noted_on_its_record() {
+    let rules = "    deduct d \"扣分\" [T-2] { per r amount 2 times 3 when f [T-6] }";
+    let output = run(
+        &ruleset(rules, ""),
+        &facts(vec![
+            record(json!({"f": true})),
+            record(json!({"name": "b"})),
+        ]),
+    );
+    let d = item(&output, "d");
+    let notes = |f: bool| {
+        d["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["record"]["attributes"]["f"] == f)
+            .unwrap()["notes"]
+            .clone()
+    };
+    assert_eq!(notes(true), json!(["× 3 [T-6]"]));
+    assert!(
+        notes(false).as_array().is_none_or(|n| n.is_empty()),
+        "{}",
+        notes(false)
+    );
+}
+
+#[test]
+fn a_computed_bonus_may_be_zero_but_not_negative() {
+    let rules = "    bonus b \"加分\" [T-2] { per r amount x }";
+    assert_eq!(march(rules, vec![record(json!({"x": 0}))]), "0");
+    let message = run_err(&ruleset(rules, ""), &facts(vec![record(json!({"x": -1}))]));
+    assert!(message.contains("negative amount"), "{message}");
+}
