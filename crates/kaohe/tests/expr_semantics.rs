@@ -1469,3 +1469,19 @@ fn a_computed_bonus_may_be_zero_but_not_negative() {
     let message = run_err(&ruleset(rules, ""), &facts(vec![record(json!({"x": -1}))]));
     assert!(message.contains("negative amount"), "{message}");
 }
+
+#[test]
+fn a_cap_per_period_does_not_use_up_a_cap_per_year() {
+    let rules = "    bonus b \"双封顶\" [T-2] { per r amount 3 cap 5 per period cap 7 per year }";
+    let month = |m: u32| {
+        record(json!({"period": format!("2026-{m:02}"), "reported": format!("2026-{m:02}-28")}))
+    };
+    let output = run(
+        &ruleset(rules, ""),
+        &facts(vec![month(1), month(2), month(3)]),
+    );
+    // 3, 3, then 1 left of 7: the per-period cap (never binding here) counts nothing.
+    assert_eq!(total(&output, "u", "2026-01"), "3");
+    assert_eq!(total(&output, "u", "2026-02"), "3");
+    assert_eq!(total(&output, "u", "2026-03"), "1");
+}
