@@ -141,6 +141,11 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     OutsideEffective(#[from] OutsideEffective),
+    /// A ruleset that declares its clauses cites an id that is neither a declared
+    /// clause nor a declared assumption. Trigger: `[ML-55]` with `clause [ML-5] "…"` declared.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UndeclaredClause(#[from] UndeclaredClause),
 }
 
 impl RulesetDiagnostic {
@@ -720,4 +725,19 @@ pub struct OutsideEffective {
     /// Where.
     #[label("partly outside")]
     pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::UndeclaredClause`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("citation `{id}` names a clause that is not declared")]
+#[diagnostic(code(kaohe::undeclared_clause))]
+pub struct UndeclaredClause {
+    /// The cited id.
+    pub id: String,
+    /// Where.
+    #[label("no `clause [{id}]`")]
+    pub span: SourceSpan,
+    /// Did you mean, or how to declare it.
+    #[help]
+    pub help: Option<String>,
 }

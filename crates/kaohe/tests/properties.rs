@@ -277,6 +277,7 @@ fn generated_rulesets_cover_the_language() {
         "attribute ",
         "integer?",
         "assessed annually",
+        "clause [",
         "average when",
         "derive ",
         "  key ",

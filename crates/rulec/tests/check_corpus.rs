@@ -55,6 +55,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::unused_input",
     "kaohe::uncited_assumption",
     "kaohe::outside_effective",
+    "kaohe::undeclared_clause",
 ];
 
 /// The keys of every element of `rulec check --format json`.

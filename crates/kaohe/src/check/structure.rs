@@ -68,7 +68,7 @@ impl<'a> Checker<'a> {
                 Item::Consequence(c) => self.consequence(c),
                 Item::Classify(c) => self.classify(c),
                 Item::Quota(q) => self.quota(q),
-                Item::Assumption(_) | Item::Levels(_) | Item::Record(_) => {}
+                Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}
             }
         }
         let start = Span::new(0, 0);

@@ -403,6 +403,12 @@ impl<'a> Evaluator<'a> {
                 id: self.ruleset.id().to_owned(),
                 title: self.ruleset.title().to_owned(),
                 hash: self.ruleset.hash().to_owned(),
+                clauses: self
+                    .ruleset
+                    .clauses()
+                    .into_iter()
+                    .map(|(id, text)| (id.to_owned(), text.to_owned()))
+                    .collect(),
             },
             facts: FactsInfo {
                 as_of: self.facts.as_of.to_string(),

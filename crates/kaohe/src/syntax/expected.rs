@@ -45,6 +45,7 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         meta_field | meta_key => ("`title`, `issuer`, `source` or `effective`", None),
         effective => ("`effective`", Some("effective")),
         assumption => ("`assumption`", Some("assumption")),
+        clause_decl => ("`clause`", Some("clause")),
         levels_decl => ("`levels`", Some("levels")),
         level_def => ("a level", None),
         group_decl => ("`group`", Some("group")),

@@ -267,6 +267,9 @@ pub struct Spec {
     pub to: Day,
     pub quarter: bool,
     pub assumptions: Vec<String>,
+    /// Whether the ruleset declares the texts of the clauses it cites
+    /// (`clause [T-1] "…"`), which makes the checker require every cited id to be declared.
+    pub clause_texts: bool,
     pub levels: Vec<Levels>,
     pub groups: Vec<Group>,
     pub kinds: Vec<Kind>,
@@ -1567,12 +1570,14 @@ impl Spec {
             }
         }
 
+        let clause_texts = g.c.chance(40);
         let mut spec = Spec {
             id: format!("gen_{year}"),
             from,
             to,
             quarter,
             assumptions,
+            clause_texts,
             levels: g.levels,
             groups: g.groups,
             kinds: g.kinds,
@@ -1984,8 +1989,37 @@ impl Spec {
         for c in &self.consequences {
             let _ = writeln!(out, "{c}");
         }
+        if self.clause_texts {
+            // Declare every clause id the text cites (assumption ids aside),
+            // after their use: declarations may come in any order.
+            let _ = writeln!(out);
+            for id in cited_clause_ids(&out) {
+                let _ = writeln!(out, "clause [{id}] \"生成的条款 {id}\"");
+            }
+        }
         out
     }
+}
+
+/// The clause ids cited in a rendered ruleset (`[T-1, T-A2]` → `T-1`), assumption ids left out.
+fn cited_clause_ids(text: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for (start, _) in text.match_indices('[') {
+        let Some(end) = text[start..].find(']') else {
+            continue;
+        };
+        let inside = &text[start + 1..start + end];
+        let pieces: Vec<&str> = inside.split(',').map(str::trim).collect();
+        if pieces.iter().all(|p| p.starts_with("T-")) {
+            ids.extend(
+                pieces
+                    .into_iter()
+                    .filter(|p| !p.starts_with("T-A"))
+                    .map(str::to_owned),
+            );
+        }
+    }
+    ids
 }
 
 /// Whether two cap scopes mean the same (an implicit scope is a period).
