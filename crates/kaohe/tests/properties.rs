@@ -305,6 +305,7 @@ fn generated_rulesets_cover_the_language() {
         "amount by f",
         "times ",
         "once per ",
+        "once per unit keep highest",
         "cap gc",
         "effective 20",
         "from pooled records",

@@ -29,6 +29,11 @@ use expr::Ctx;
 use result::*;
 use score::{clauses, Scored, YearUsage};
 
+/// The name that makes `once per unit keep highest` keep the unit's best single
+/// record (among the rule's occurrences of the period, or of the year when
+/// records are pooled), rather than the best per value of a record attribute.
+pub(crate) const ONCE_PER_UNIT: &str = "unit";
+
 /// A failure while evaluating (division by zero, decimal overflow, an absent
 /// value used in arithmetic). No partial result is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -12,7 +12,7 @@
 //! to the base, floors, `cap bonuses … per period|year`) holding 1–6 rules of
 //! every kind (`deduct`, `bonus`, `adjust`) with `per … where …`, `when`,
 //! constant or computed amounts, level tables, rank tables, `times … when …`,
-//! `once per … keep highest`, `cap N per period|year`, `effective` ranges and
+//! `once per … keep highest` (by a field or by `unit`), `cap N per period|year`, `effective` ranges and
 //! rule versions; group caps; per-period and per-year rankings by total,
 //! attributes and discretion with `ties shared`, some `within` an attribute;
 //! notices, flags, classifications
@@ -992,11 +992,13 @@ impl Gen<'_> {
         }
         let once_per = match per {
             Some((k, _)) if self.c.chance(25) && !self.kinds[k].fields.is_empty() => {
-                let names: Vec<String> = self.kinds[k]
+                let mut names: Vec<String> = self.kinds[k]
                     .fields
                     .iter()
                     .map(|f| f.name.clone())
                     .collect();
+                // `once per unit`: the unit's best single record.
+                names.push("unit".to_owned());
                 Some(self.c.pick(&names).clone())
             }
             _ => None,
