@@ -327,6 +327,7 @@ fn generated_rulesets_cover_the_language() {
         "require ",
         "action ",
         "ranked bottom",
+        "periods this year",
         "ranked top",
         "previous(",
         "count(",

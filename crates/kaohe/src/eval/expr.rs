@@ -11,6 +11,7 @@ use crate::facts::{Record, Unit};
 use crate::number::Number;
 use crate::period::Period;
 use crate::ruleset::Ruleset;
+use crate::syntax::ast::RankWindow;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, RankSide, RoundMode, TieBand, UnaryOp};
 use crate::text::Text;
 use crate::value::Value;
@@ -171,9 +172,24 @@ impl<'a> Ctx<'a> {
                 periods,
                 ranking,
                 ties,
+                window: RankWindow::Consecutive,
             } => {
                 Val::Bool(self.ranked(*side, places.value, periods.value, ranking.as_ref(), *ties))
             }
+            ExprKind::Ranked {
+                side,
+                places,
+                periods,
+                ranking,
+                ties,
+                window: RankWindow::ThisYear,
+            } => Val::Bool(self.ranked_this_year(
+                *side,
+                places.value,
+                periods.value,
+                ranking.as_ref(),
+                *ties,
+            )),
         })
     }
 
@@ -205,6 +221,65 @@ impl<'a> Ctx<'a> {
             period = period.previous();
         }
         true
+    }
+
+    /// `ranked bottom 3 in 3 periods this year`: in a month or quarter, whether
+    /// the unit is in the band in this period and was in it in at least
+    /// `periods` of the ranked periods of the calendar year up to and including
+    /// this one; for a year (a `per year` consequence), whether it was in the
+    /// band in at least `periods` periods of that year (issue 13 §1). The count
+    /// starts again each year; a period without a place for the unit (not
+    /// ranked, not evaluated) does not count.
+    fn ranked_this_year(
+        &self,
+        side: RankSide,
+        places: u32,
+        periods: u32,
+        ranking: Option<&Ident>,
+        ties: TieBand,
+    ) -> bool {
+        let index = self.ruleset.rankings().position(|r| match ranking {
+            Some(name) => r.name.name == name.name,
+            None => r.scope == crate::syntax::ast::CapScope::Period,
+        });
+        let Some(index) = index else {
+            return false;
+        };
+        let year = self.scope.year();
+        let whole_year = matches!(self.scope, Period::Year(_));
+        let mut period = match (self.scope, self.ruleset.period_unit()) {
+            (Period::Year(y), crate::syntax::ast::PeriodUnit::Quarter) => Period::Quarter {
+                year: y,
+                quarter: 4,
+            },
+            (Period::Year(y), _) => Period::Month { year: y, month: 12 },
+            (p, _) => p,
+        };
+        if !whole_year {
+            let now = self.history.place(index, period, self.unit_index);
+            if !now.is_some_and(|place| in_band(side, places, place, ties)) {
+                return false;
+            }
+        }
+        let mut count: u32 = 0;
+        // At most 12 months or 4 quarters lie in one year; the bound also
+        // ends the walk for a scope that is a whole year.
+        for _ in 0..12 {
+            if period.year() != year {
+                break;
+            }
+            if let Some(place) = self.history.place(index, period, self.unit_index) {
+                if in_band(side, places, place, ties) {
+                    count += 1;
+                }
+            }
+            let earlier = period.previous();
+            if earlier == period {
+                break;
+            }
+            period = earlier;
+        }
+        count >= periods
     }
 
     fn binary(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr, whole: &Expr) -> Result<Val, EvalError> {

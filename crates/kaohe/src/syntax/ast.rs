@@ -799,5 +799,19 @@ pub enum ExprKind {
         ranking: Option<Ident>,
         /// How a tie group at the band's edge counts (`ties straddling`).
         ties: TieBand,
+        /// Which periods count: a streak ending with the evaluated period, or
+        /// any periods of its calendar year (`in 3 periods this year`).
+        window: RankWindow,
     },
+}
+
+/// The periods `ranked …` looks at (issue 13 §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankWindow {
+    /// `for N consecutive periods`: the evaluated period and the N − 1 before it.
+    Consecutive,
+    /// `in N periods this year`: at least N of the periods of the evaluated
+    /// period's calendar year, up to and including it; the count starts again
+    /// each January.
+    ThisYear,
 }

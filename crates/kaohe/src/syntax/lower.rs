@@ -1004,9 +1004,11 @@ impl Lowering {
                 let mut numbers = Vec::new();
                 let mut ranking = None;
                 let mut ties = TieBand::PublishedRank;
+                let mut window = RankWindow::Consecutive;
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::rank_side if p.as_str() == "top" => side = RankSide::Top,
+                        Rule::this_year => window = RankWindow::ThisYear,
                         Rule::ties_straddling => ties = TieBand::Straddling,
                         Rule::integer => numbers.push(self.integer(&p)),
                         Rule::ident => ranking = Some(Self::ident(&p)),
@@ -1022,6 +1024,7 @@ impl Lowering {
                     periods,
                     ranking,
                     ties,
+                    window,
                 }
             }
             Rule::count_of => {

@@ -528,7 +528,12 @@ impl Gen<'_> {
                 } else {
                     ""
                 };
-                format!("ranked {side} {n} for {k} consecutive periods{in_ranking}{ties}")
+                if self.c.chance(30) {
+                    // A count within the calendar year (issue 13 §1).
+                    format!("ranked {side} {n} in {k} periods this year{in_ranking}{ties}")
+                } else {
+                    format!("ranked {side} {n} for {k} consecutive periods{in_ranking}{ties}")
+                }
             }
             _ => {
                 let k = s.record.unwrap_or(0);
