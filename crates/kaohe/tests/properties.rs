@@ -328,6 +328,8 @@ fn generated_rulesets_cover_the_language() {
         "action ",
         "ranked bottom",
         "periods this year",
+        "previous_rank",
+        "previous_total",
         "ranked top",
         "previous(",
         "count(",

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use super::{EvalError, History, UnitRecords};
+use super::{EvalError, History, Place, UnitRecords};
 use crate::date::Date;
 use crate::facts::{Record, Unit};
 use crate::number::Number;
@@ -221,6 +221,30 @@ impl<'a> Ctx<'a> {
             period = period.previous();
         }
         true
+    }
+
+    /// `total`, `rank`, `previous_total`, `previous_rank` in a consequence's
+    /// condition (issue 13 §13): the unit's total and published rank in its
+    /// first ranking (in declaration order) that ranked it, in the evaluated
+    /// period or the one before; absent when it has no place there. `None` for
+    /// any other name.
+    fn result_name(&self, name: &str) -> Option<Val> {
+        let (period, want_rank) = match name {
+            "total" => (self.scope, false),
+            "rank" => (self.scope, true),
+            "previous_total" => (self.scope.previous(), false),
+            "previous_rank" => (self.scope.previous(), true),
+            _ => return None,
+        };
+        let place = (0..self.ruleset.rankings().count())
+            .find_map(|index| self.history.place(index, period, self.unit_index));
+        Some(match place {
+            Some(place) if want_rank => Val::Number(Number::from(place.rank)),
+            Some(Place {
+                total: Some(total), ..
+            }) => Val::Number(total),
+            _ => Val::Absent,
+        })
     }
 
     /// `ranked bottom 3 in 3 periods this year`: in a month or quarter, whether
@@ -506,6 +530,9 @@ impl<'a> Ctx<'a> {
         if self.declared_unit_attribute(name) {
             // Another group's attribute: absent for this unit, like an unset optional one.
             return Some(Ok(Val::Absent));
+        }
+        if let Some(value) = self.result_name(name) {
+            return Some(Ok(value));
         }
         match name {
             "as_of" => Some(Ok(Val::Date(self.as_of))),

@@ -73,7 +73,17 @@ pub fn in_rank_band(
     ranked: u32,
     ties: crate::syntax::ast::TieBand,
 ) -> bool {
-    expr::in_band(side, places, Place { rank, tied, ranked }, ties)
+    expr::in_band(
+        side,
+        places,
+        Place {
+            rank,
+            tied,
+            ranked,
+            total: None,
+        },
+        ties,
+    )
 }
 
 /// A unit's place in a ranking, for ranking-history conditions.
@@ -84,6 +94,9 @@ pub(crate) struct Place {
     pub tied: u32,
     /// How many units were ranked.
     pub ranked: u32,
+    /// The unit's total in that period (for `total` / `previous_total` in
+    /// consequence conditions, issue 13 §13).
+    pub total: Option<Number>,
 }
 
 /// The applied records and the rankings so far. Records are borrowed (from
@@ -517,12 +530,16 @@ impl<'a> Evaluator<'a> {
                     let Some(unit) = self.facts.unit_index(&entry.unit) else {
                         continue;
                     };
+                    let total = position(results, &entry.unit)
+                        .and_then(|i| results.get(i))
+                        .map(|r| r.total);
                     self.history.places.insert(
                         (ranking_index, period, unit),
                         Place {
                             rank: entry.rank,
                             tied: u32::try_from(tied).unwrap_or(u32::MAX),
                             ranked,
+                            total,
                         },
                     );
                     if let Some(r) = position(results, &entry.unit).and_then(|i| results.get_mut(i))

@@ -515,6 +515,15 @@ impl Gen<'_> {
                 }
             }
             4 => {
+                if self.c.chance(25) {
+                    // The unit's results, this period and the one before (issue 13 §13).
+                    let n = self.c.between(0, 6);
+                    return match self.c.below(3) {
+                        0 => "rank < previous_rank".to_owned(),
+                        1 => "(present(previous_rank) and previous_rank <= rank)".to_owned(),
+                        _ => format!("(present(previous_total) and previous_total - total >= {n})"),
+                    };
+                }
                 let side = self.c.pick(&["bottom", "top"]);
                 let n = self.c.between(1, 3);
                 let k = self.c.between(1, 3);
