@@ -146,6 +146,11 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     UndeclaredClause(#[from] UndeclaredClause),
+    /// `ranked … in K periods this year` with K above the periods of a year,
+    /// so it can never hold. Trigger: `ranked bottom 3 in 13 periods this year` under `period month`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    CountBeyondYear(#[from] CountBeyondYear),
 }
 
 impl RulesetDiagnostic {
@@ -740,4 +745,23 @@ pub struct UndeclaredClause {
     /// Did you mean, or how to declare it.
     #[help]
     pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::CountBeyondYear`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{periods} periods this year can never be reached: a year has {most} {name}")]
+#[diagnostic(
+    code(kaohe::count_beyond_year),
+    help("count at most {most} periods, or use `for N consecutive periods` for a streak across years")
+)]
+pub struct CountBeyondYear {
+    /// The count written.
+    pub periods: u32,
+    /// The periods of a year.
+    pub most: u32,
+    /// `months` or `quarters`.
+    pub name: String,
+    /// Where.
+    #[label("more than a year has")]
+    pub span: SourceSpan,
 }

@@ -56,6 +56,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::uncited_assumption",
     "kaohe::outside_effective",
     "kaohe::undeclared_clause",
+    "kaohe::count_beyond_year",
 ];
 
 /// The keys of every element of `rulec check --format json`.

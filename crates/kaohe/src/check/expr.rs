@@ -8,6 +8,7 @@ use crate::diagnostics::{
     WrongArgumentCount, ZeroCount,
 };
 use crate::suggest;
+use crate::syntax::ast;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
 /// The names visible to an expression.
@@ -165,8 +166,12 @@ impl Checker<'_> {
                 places,
                 periods,
                 ranking,
+                window,
                 ..
             } => {
+                if *window == ast::RankWindow::ThisYear {
+                    self.count_within_year(periods);
+                }
                 if !scope.allow_ranked {
                     self.push(MisplacedRanked {
                         span: expr.span.into(),
@@ -550,6 +555,28 @@ impl Checker<'_> {
             }
         }
         BUILTIN_NAMES.contains(&name).then_some(Ty::Date)
+    }
+
+    /// `ranked … in K periods this year`: K cannot exceed the periods of a
+    /// year, or the condition could never hold (issue 13 §1).
+    fn count_within_year(&mut self, periods: &ast::Integer) {
+        let unit = self.file.items.iter().find_map(|item| match item {
+            ast::Item::Period(p) => Some(p.unit),
+            _ => None,
+        });
+        let (most, name) = match unit {
+            Some(ast::PeriodUnit::Quarter) => (4, "quarters"),
+            Some(ast::PeriodUnit::Month) => (12, "months"),
+            None => return,
+        };
+        if periods.value > most {
+            self.push(crate::diagnostics::CountBeyondYear {
+                periods: periods.value,
+                most,
+                name: name.to_owned(),
+                span: periods.span.into(),
+            });
+        }
     }
 
     fn visible_names(&self, scope: Scope<'_>) -> Vec<String> {
