@@ -146,7 +146,46 @@ pub fn bulletin_html(ruleset: &Ruleset, evaluation: &Evaluation, scope: &Scope) 
     heading(&mut body, "notices", "预警与提示");
     body.push_str(&notices(ruleset, evaluation, &results, period));
 
+    let quoted = clause_texts(evaluation, &results);
+    if !quoted.is_empty() {
+        heading(&mut body, "clauses", "依据条款");
+        body.push_str(r#"<dl class="clause-texts">"#);
+        for (id, text) in quoted {
+            let _ = write!(body, "<dt>{}</dt><dd>{}</dd>", escape(id), escape(text));
+        }
+        body.push_str("</dl>");
+    }
+
     page(ruleset, evaluation, &period_label(period), body)
+}
+
+/// The declared texts (`clause [id] "…"`) of the clause ids the shown
+/// results' lines, limits and notices cite, in id order.
+fn clause_texts<'e>(
+    evaluation: &'e Evaluation,
+    results: &[&UnitResult],
+) -> Vec<(&'e str, &'e str)> {
+    let mut ids = std::collections::BTreeSet::new();
+    for result in results {
+        for item in &result.items {
+            ids.extend(item.clauses.iter().map(|c| c.to_string()));
+            for limit in &item.limits {
+                ids.extend(limit.clauses.iter().map(|c| c.to_string()));
+            }
+        }
+        for n in &result.notices {
+            ids.extend(n.clauses.iter().map(|c| c.to_string()));
+        }
+    }
+    ids.iter()
+        .filter_map(|id| {
+            evaluation
+                .ruleset
+                .clauses
+                .get_key_value(id.as_str())
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+        })
+        .collect()
 }
 
 fn page(ruleset: &Ruleset, evaluation: &Evaluation, period: &str, body: String) -> String {
@@ -801,6 +840,8 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 td.rank, td.center { text-align: center; }
 td.total { font-weight: 700; }
 td.clauses { color: var(--muted); font-size: 12px; white-space: nowrap; }
+dl.clause-texts dt { font-weight: 600; margin-top: 6px; }
+dl.clause-texts dd { margin: 2px 0 0 2em; }
 td.nowrap { white-space: nowrap; }
 table.notices td:first-child { max-width: 16em; }
 .up { color: #2e7d32; } .down { color: var(--red); } .same { color: var(--muted); }

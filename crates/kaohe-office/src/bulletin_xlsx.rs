@@ -12,6 +12,8 @@
 //! - `提示` — the notices (warnings, flags, board colours, quota reminders),
 //!   unresolved ties, and records not applied (reported after the seal, or
 //!   superseded by an amendment) with the reason.
+//! - `条款` — only when the ruleset declares clause texts: every clause id
+//!   with the rulebook's wording.
 //!
 //! Scores are written as numbers, never as text, with a number format of as
 //! many decimal places as the column's exact values need (`100.5` → `0.0`; a
@@ -44,6 +46,8 @@ pub const RANKING_SHEET: &str = "排名";
 pub const EXPLANATION_SHEET: &str = "明细";
 /// The notices sheet's name.
 pub const NOTICES_SHEET: &str = "提示";
+/// The clause sheet's name (only when the ruleset declares clause texts).
+pub const CLAUSES_SHEET: &str = "条款";
 /// The row (0-based) of the ranking sheet's header; data follows.
 pub const RANKING_HEADER_ROW: u32 = 3;
 
@@ -77,7 +81,29 @@ pub fn bulletin_xlsx(
         &periods,
         &styles,
     )?;
+    if !evaluation.ruleset.clauses.is_empty() {
+        clauses_sheet(workbook.add_worksheet(), evaluation, &styles)?;
+    }
     Ok(workbook.save_to_buffer()?)
+}
+
+/// `条款`: every clause the ruleset declares (`clause [id] "…"`), id and
+/// wording, so the ids of the other sheets can be read in full.
+fn clauses_sheet(
+    ws: &mut Worksheet,
+    evaluation: &Evaluation,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(CLAUSES_SHEET)?;
+    let header = vec!["条款".to_owned(), "条款原文".to_owned()];
+    let mut c = Columns::new(ws, 0);
+    c.header(&header, &styles.header)?;
+    for (id, text) in &evaluation.ruleset.clauses {
+        c.text(0, id, &styles.cell)?;
+        c.text(1, text, &styles.wrap)?;
+        c.row += 1;
+    }
+    c.finish_table(80, 1)
 }
 
 struct Styles {

@@ -167,6 +167,14 @@ fn pages_are_self_contained() {
         self_contained(&html);
         assert!(html.contains(&kaohe_office::bulletin_html::escape(ruleset.title())));
         assert!(html.contains("<details"));
+        // The texts of the clauses the results cite, declared in the ruleset.
+        assert!(html.contains(r#"<h3 id="clauses">"#));
+        let quoted = if name == "miluo-2026" {
+            "<dt>ML-9</dt><dd>每月发布红黄绿榜。公开晾晒进度，落后单位在全市通报。</dd>"
+        } else {
+            "<dt>SD-3.0</dt><dd>计分内容由重点工作、日常工作、个性化考核三部分组成，设基本分值100分，其中重点工作70分、日常工作20分、个性化考核10分。</dd>"
+        };
+        assert!(html.contains(quoted), "{name}: no `{quoted}`");
         let year = bulletin_html(
             &ruleset,
             &evaluation,

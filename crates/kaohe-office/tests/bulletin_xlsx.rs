@@ -19,7 +19,7 @@ use common::load_ruleset;
 use kaohe::eval::result::Evaluation;
 use kaohe::{Facts, Period};
 use kaohe_office::bulletin_xlsx::{
-    EXPLANATION_SHEET, NOTICES_SHEET, RANKING_HEADER_ROW, RANKING_SHEET,
+    CLAUSES_SHEET, EXPLANATION_SHEET, NOTICES_SHEET, RANKING_HEADER_ROW, RANKING_SHEET,
 };
 use kaohe_office::{bulletin_xlsx, Scope};
 use rust_decimal::prelude::ToPrimitive;
@@ -91,10 +91,26 @@ fn check(name: &str, example: &str) {
     let (ruleset, evaluation) = evaluate(name, example);
     let bytes = bulletin_xlsx(&ruleset, &evaluation, &Scope::default()).unwrap();
     let mut book = Book::open(bytes);
+    // The shipped rulesets declare their clause texts: a fourth sheet lists them.
     assert_eq!(
         book.xlsx.sheet_names(),
-        [RANKING_SHEET, EXPLANATION_SHEET, NOTICES_SHEET]
+        [
+            RANKING_SHEET,
+            EXPLANATION_SHEET,
+            NOTICES_SHEET,
+            CLAUSES_SHEET
+        ]
     );
+    let clauses = book.range(CLAUSES_SHEET);
+    assert_eq!(header(&clauses, 0), ["条款", "条款原文"]);
+    assert_eq!(
+        clauses.end().unwrap().0 as usize,
+        evaluation.ruleset.clauses.len()
+    );
+    for (row, (id, wording)) in evaluation.ruleset.clauses.iter().enumerate() {
+        assert_eq!(text(&clauses, row as u32 + 1, 0), id.as_str());
+        assert_eq!(text(&clauses, row as u32 + 1, 1), wording.as_str());
+    }
 
     // Ranking: one row per result, every number as the engine computed it.
     let ranking = book.range(RANKING_SHEET);

@@ -177,6 +177,16 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     CountInAmount(#[from] CountInAmount),
+    /// A ruleset that declares its clauses cites an id that is neither a declared
+    /// clause nor a declared assumption. Trigger: `[ML-55]` with `clause [ML-5] "…"` declared.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UndeclaredClause(#[from] UndeclaredClause),
+    /// `ranked … in K periods this year` with K above the periods of a year,
+    /// so it can never hold. Trigger: `ranked bottom 3 in 13 periods this year` under `period month`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    CountBeyondYear(#[from] CountBeyondYear),
 }
 
 impl RulesetDiagnostic {
@@ -917,4 +927,38 @@ pub struct CountInAmount {
     /// Advice.
     #[help]
     pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::UndeclaredClause`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("citation `{id}` names a clause that is not declared")]
+#[diagnostic(code(kaohe::undeclared_clause))]
+pub struct UndeclaredClause {
+    /// The cited id.
+    pub id: String,
+    /// Where.
+    #[label("no `clause [{id}]`")]
+    pub span: SourceSpan,
+    /// Did you mean, or how to declare it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::CountBeyondYear`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{periods} periods this year can never be reached: a year has {most} {name}")]
+#[diagnostic(
+    code(kaohe::count_beyond_year),
+    help("count at most {most} periods, or use `for N consecutive periods` for a streak across years")
+)]
+pub struct CountBeyondYear {
+    /// The count written.
+    pub periods: u32,
+    /// The periods of a year.
+    pub most: u32,
+    /// `months` or `quarters`.
+    pub name: String,
+    /// Where.
+    #[label("more than a year has")]
+    pub span: SourceSpan,
 }

@@ -184,6 +184,19 @@ impl Ruleset {
         self.meta(ast::MetaKey::Title).unwrap_or("")
     }
 
+    /// The clause texts the ruleset declares (`clause [SD-3.1.1①] "…"`), by id.
+    /// Empty when the ruleset declares none; its citations are then unchecked ids.
+    pub fn clauses(&self) -> BTreeMap<&str, &str> {
+        self.file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Clause(c) => Some((c.id.id.as_str(), c.text.text.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The first and last day the ruleset is in force.
     pub fn effective(&self) -> Option<(Date, Date)> {
         self.header()?.effective.first().map(|r| (r.from, r.to))

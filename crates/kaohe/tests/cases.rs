@@ -400,3 +400,44 @@ fn an_expectation_that_states_nothing_is_an_error_unless_blessed() {
     let ruleset = kaohe::cases::load_ruleset(&case.ruleset).unwrap();
     assert!(case.run(&ruleset).is_ok());
 }
+
+#[test]
+fn a_suite_reports_declared_clauses_nothing_cites() {
+    // Declaring clause texts: every cited id must then be declared, and a
+    // declared clause nothing cites is a coverage gap (rulebook text not encoded).
+    let mut rules = RULES.to_owned();
+    let mut declared = String::new();
+    for n in 1..=11 {
+        declared.push_str(&format!("clause [T-{n}] \"第{n}条\"\n"));
+    }
+    declared.push_str("clause [T-12] \"本细则由专班办公室负责解释\"\n");
+    rules = rules.replace("group lead", &format!("{declared}group lead"));
+    let ruleset =
+        kaohe::Ruleset::from_source(kaohe::source::SourceFile::new("tiny.rules", rules.clone()))
+            .unwrap();
+    assert_eq!(
+        ruleset.clauses().get("T-12"),
+        Some(&"本细则由专班办公室负责解释")
+    );
+    let dir = Dir::new("uncited");
+    std::fs::write(dir.0.join("tiny.rules"), &rules).unwrap();
+    dir.case(
+        "a.toml",
+        "[[expect]]\nperiod = \"2026-01\"\nunits.a = { total = \"99\" }\n",
+    );
+    let report = run_suite(
+        &[dir.path().to_path_buf()],
+        &SuiteOptions {
+            bless: false,
+            coverage: true,
+        },
+    )
+    .unwrap();
+    assert!(matches!(report.cases[0].outcome, Outcome::Passed));
+    let coverage = &report.coverage[0];
+    let uncited: Vec<&str> = coverage.uncited.iter().map(|u| u.clause.as_str()).collect();
+    assert_eq!(uncited, ["T-12"]);
+    assert_eq!(coverage.uncited[0].line, 18);
+    assert_eq!(coverage.gaps(), coverage.uncovered.len() + 1);
+    assert!(!report.passed());
+}

@@ -62,6 +62,8 @@ const ALL_CODES: &[&str] = &[
     "kaohe::zero_amount",
     "kaohe::duplicate_label",
     "kaohe::count_in_amount",
+    "kaohe::undeclared_clause",
+    "kaohe::count_beyond_year",
 ];
 
 /// The keys of every element of `rulec check --format json`.

@@ -95,6 +95,15 @@ pub struct Uncovered {
     pub cited_at: Vec<CitedAt>,
 }
 
+/// A clause the ruleset declares (`clause [id] "…"`) and nothing cites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncited {
+    /// The clause id.
+    pub clause: String,
+    /// 1-based line of its declaration.
+    pub line: usize,
+}
+
 /// The ruleset's citations by declaration, and the derives each rule or
 /// consequence uses.
 struct Citations {
@@ -379,6 +388,26 @@ pub(crate) fn uncovered(ruleset: &Ruleset, exercised: &BTreeSet<String>) -> Vec<
         .filter(|(clause, _)| !exercised.contains(clause))
         .map(|(clause, cited_at)| Uncovered { clause, cited_at })
         .collect()
+}
+
+/// The declared clauses nothing in the ruleset cites, in id order.
+pub(crate) fn uncited(ruleset: &Ruleset) -> Vec<Uncited> {
+    let cited = cited_clauses(ruleset);
+    let mut out: Vec<Uncited> = ruleset
+        .syntax()
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Clause(c) if !cited.contains_key(&c.id.id) => Some(Uncited {
+                clause: c.id.id.clone(),
+                line: ruleset.source().line_column(c.id.span.start).line,
+            }),
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.clause.cmp(&b.clause));
+    out.dedup_by(|a, b| a.clause == b.clause);
+    out
 }
 
 /// (unit, period) pairs into which a late record was carried.

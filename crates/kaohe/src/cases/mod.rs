@@ -73,7 +73,7 @@ use crate::ruleset::{Ruleset, RulesetErrors};
 use crate::source::SourceFile;
 
 pub use compare::{FieldDiff, UnitDiff};
-pub use coverage::{cited_clauses, CitedAt, Uncovered};
+pub use coverage::{cited_clauses, CitedAt, Uncited, Uncovered};
 pub use discover::{discover, normalize, Discovered};
 pub use suite::{run_suite, CaseReport, Outcome, RulesetCoverage, SuiteOptions, SuiteReport};
 

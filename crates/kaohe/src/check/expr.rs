@@ -8,6 +8,7 @@ use crate::diagnostics::{
     WrongArgumentCount, ZeroCount,
 };
 use crate::suggest;
+use crate::syntax::ast;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
 /// The names visible to an expression.
@@ -48,6 +49,10 @@ const FUNCTIONS: &[(&str, &str)] = &[
 
 /// Names every expression may use: the evaluation date and the evaluated period's bounds.
 pub(super) const BUILTIN_NAMES: &[&str] = &["as_of", "period_start", "period_end"];
+
+/// Names a consequence's condition may also use: the unit's total and rank in
+/// the evaluated period and the one before (issue 13 §13).
+pub(super) const RESULT_NAMES: &[&str] = &["total", "rank", "previous_total", "previous_rank"];
 
 impl Checker<'_> {
     /// Checks `expr` and wants a condition.
@@ -161,8 +166,12 @@ impl Checker<'_> {
                 places,
                 periods,
                 ranking,
+                window,
                 ..
             } => {
+                if *window == ast::RankWindow::ThisYear {
+                    self.count_within_year(periods);
+                }
                 if !scope.allow_ranked {
                     self.push(MisplacedRanked {
                         span: expr.span.into(),
@@ -469,6 +478,19 @@ impl Checker<'_> {
             [name] => match self.lookup(&name.name, scope) {
                 Some(ty) => ty,
                 None if scope.lenient => Ty::Unknown,
+                None if RESULT_NAMES.contains(&name.name.as_str()) => {
+                    self.push(crate::diagnostics::UnknownName {
+                        kind: "name".to_owned(),
+                        name: name.name.clone(),
+                        within: String::new(),
+                        span: name.span.into(),
+                        help: Some(format!(
+                            "`{}` is the unit's result, known only after scoring and ranking: use it in a `notice`, `flag`, `classify` or `quota` condition",
+                            name.name
+                        )),
+                    });
+                    Ty::Unknown
+                }
                 None => {
                     let candidates = self.visible_names(scope);
                     let refs = candidates.iter().map(String::as_str).collect::<Vec<_>>();
@@ -524,11 +546,44 @@ impl Checker<'_> {
                 return Some(ty.clone());
             }
         }
+        if scope.allow_ranked {
+            // A consequence's condition may read the unit's results (issue 13 §13).
+            match name {
+                "total" | "previous_total" => return Some(Ty::Decimal),
+                "rank" | "previous_rank" => return Some(Ty::Int),
+                _ => {}
+            }
+        }
         BUILTIN_NAMES.contains(&name).then_some(Ty::Date)
+    }
+
+    /// `ranked … in K periods this year`: K cannot exceed the periods of a
+    /// year, or the condition could never hold (issue 13 §1).
+    fn count_within_year(&mut self, periods: &ast::Integer) {
+        let unit = self.file.items.iter().find_map(|item| match item {
+            ast::Item::Period(p) => Some(p.unit),
+            _ => None,
+        });
+        let (most, name) = match unit {
+            Some(ast::PeriodUnit::Quarter) => (4, "quarters"),
+            Some(ast::PeriodUnit::Month) => (12, "months"),
+            None => return,
+        };
+        if periods.value > most {
+            self.push(crate::diagnostics::CountBeyondYear {
+                periods: periods.value,
+                most,
+                name: name.to_owned(),
+                span: periods.span.into(),
+            });
+        }
     }
 
     fn visible_names(&self, scope: Scope<'_>) -> Vec<String> {
         let mut names: Vec<String> = BUILTIN_NAMES.iter().map(|s| (*s).to_owned()).collect();
+        if scope.allow_ranked {
+            names.extend(RESULT_NAMES.iter().map(|s| (*s).to_owned()));
+        }
         if let Some(record) = scope.record.and_then(|k| self.symbols.records.get(k)) {
             names.extend(record.attributes.keys().map(|s| (*s).to_owned()));
         }

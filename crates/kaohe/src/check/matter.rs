@@ -698,6 +698,7 @@ fn same(a: &Expr, b: &Expr) -> bool {
                 periods: n1,
                 ranking: r1,
                 ties: t1,
+                window: w1,
             },
             ExprKind::Ranked {
                 side: s2,
@@ -705,12 +706,14 @@ fn same(a: &Expr, b: &Expr) -> bool {
                 periods: n2,
                 ranking: r2,
                 ties: t2,
+                window: w2,
             },
         ) => {
             s1 == s2
                 && p1.value == p2.value
                 && n1.value == n2.value
                 && t1 == t2
+                && w1 == w2
                 && r1.as_ref().map(|r| &r.name) == r2.as_ref().map(|r| &r.name)
         }
         _ => false,

@@ -154,6 +154,7 @@ pub(crate) struct Symbols<'a> {
     rankings: BTreeMap<&'a str, &'a ast::RankingDecl>,
     rules: BTreeMap<&'a str, Vec<&'a ast::Rule>>,
     assumptions: BTreeMap<&'a str, &'a ast::Assumption>,
+    clauses: BTreeMap<&'a str, &'a ast::ClauseDecl>,
 }
 
 /// Attributes every record has, whatever its kind: when it was reported and
@@ -254,6 +255,28 @@ impl<'a> Checker<'a> {
                         self.duplicate("assumption", &name, first);
                     } else {
                         self.symbols.assumptions.insert(&decl.id.id, decl);
+                    }
+                }
+                Item::Clause(decl) => {
+                    let first = self
+                        .symbols
+                        .clauses
+                        .get(decl.id.id.as_str())
+                        .map(|first| first.id.span)
+                        .or_else(|| {
+                            self.symbols
+                                .assumptions
+                                .get(decl.id.id.as_str())
+                                .map(|first| first.id.span)
+                        });
+                    if let Some(first) = first {
+                        let name = ast::Ident {
+                            name: decl.id.id.clone(),
+                            span: decl.id.span,
+                        };
+                        self.duplicate("clause", &name, first);
+                    } else {
+                        self.symbols.clauses.insert(&decl.id.id, decl);
                     }
                 }
                 Item::Consequence(ast::ConsequenceDecl { name, .. })
@@ -459,6 +482,24 @@ impl<'a> Checker<'a> {
                     span: clause.span.into(),
                     help: crate::suggest::did_you_mean(&clause.id, ids.iter().copied()).or_else(
                         || Some(format!("declare it: `assumption [{}] \"…\"`", clause.id)),
+                    ),
+                });
+                continue;
+            }
+            if !self.symbols.clauses.is_empty()
+                && !self.symbols.clauses.contains_key(clause.id.as_str())
+            {
+                let ids = self.symbols.clauses.keys().copied().collect::<Vec<_>>();
+                self.push(crate::diagnostics::UndeclaredClause {
+                    id: clause.id.clone(),
+                    span: clause.span.into(),
+                    help: crate::suggest::did_you_mean(&clause.id, ids.iter().copied()).or_else(
+                        || {
+                            Some(format!(
+                                "this ruleset declares its clauses: add `clause [{}] \"…\"` with the rulebook's wording, or cite a declared one",
+                                clause.id
+                            ))
+                        },
                     ),
                 });
             }

@@ -68,7 +68,7 @@ impl<'a> Checker<'a> {
                 Item::Consequence(c) => self.consequence(c),
                 Item::Classify(c) => self.classify(c),
                 Item::Quota(q) => self.quota(q),
-                Item::Assumption(_) | Item::Levels(_) | Item::Record(_) => {}
+                Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}
             }
         }
         let start = Span::new(0, 0);
@@ -469,14 +469,25 @@ impl<'a> Checker<'a> {
         }
         if let Some((attribute, cite, span)) = &rule.once_per {
             self.cite(cite.as_ref());
-            self.record_attribute(
-                attribute,
-                record,
-                rule.per.is_some(),
-                *span,
-                "`once per`",
-                &context,
-            );
+            if attribute.name == crate::eval::ONCE_PER_UNIT {
+                // `once per unit keep highest`: the unit's best single record.
+                if record.is_none() && rule.per.is_none() {
+                    self.push(NeedsRecord {
+                        what: "`once per unit`".to_owned(),
+                        context: context.clone(),
+                        span: (*span).into(),
+                    });
+                }
+            } else {
+                self.record_attribute(
+                    attribute,
+                    record,
+                    rule.per.is_some(),
+                    *span,
+                    "`once per`",
+                    &context,
+                );
+            }
         }
         for times in &rule.times {
             self.cite(times.cite.as_ref());

@@ -5,12 +5,13 @@
 
 use std::cmp::Ordering;
 
-use super::{EvalError, History, UnitRecords};
+use super::{EvalError, History, Place, UnitRecords};
 use crate::date::Date;
 use crate::facts::{Record, Unit};
 use crate::number::Number;
 use crate::period::Period;
 use crate::ruleset::Ruleset;
+use crate::syntax::ast::RankWindow;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, RankSide, RoundMode, TieBand, UnaryOp};
 use crate::text::Text;
 use crate::value::Value;
@@ -172,9 +173,24 @@ impl<'a> Ctx<'a> {
                 periods,
                 ranking,
                 ties,
+                window: RankWindow::Consecutive,
             } => {
                 Val::Bool(self.ranked(*side, places.value, periods.value, ranking.as_ref(), *ties))
             }
+            ExprKind::Ranked {
+                side,
+                places,
+                periods,
+                ranking,
+                ties,
+                window: RankWindow::ThisYear,
+            } => Val::Bool(self.ranked_this_year(
+                *side,
+                places.value,
+                periods.value,
+                ranking.as_ref(),
+                *ties,
+            )),
         })
     }
 
@@ -206,6 +222,89 @@ impl<'a> Ctx<'a> {
             period = period.previous();
         }
         true
+    }
+
+    /// `total`, `rank`, `previous_total`, `previous_rank` in a consequence's
+    /// condition (issue 13 §13): the unit's total and published rank in its
+    /// first ranking (in declaration order) that ranked it, in the evaluated
+    /// period or the one before; absent when it has no place there. `None` for
+    /// any other name.
+    fn result_name(&self, name: &str) -> Option<Val> {
+        let (period, want_rank) = match name {
+            "total" => (self.scope, false),
+            "rank" => (self.scope, true),
+            "previous_total" => (self.scope.previous(), false),
+            "previous_rank" => (self.scope.previous(), true),
+            _ => return None,
+        };
+        let place = (0..self.ruleset.rankings().count())
+            .find_map(|index| self.history.place(index, period, self.unit_index));
+        Some(match place {
+            Some(place) if want_rank => Val::Number(Number::from(place.rank)),
+            Some(Place {
+                total: Some(total), ..
+            }) => Val::Number(total),
+            _ => Val::Absent,
+        })
+    }
+
+    /// `ranked bottom 3 in 3 periods this year`: in a month or quarter, whether
+    /// the unit is in the band in this period and was in it in at least
+    /// `periods` of the ranked periods of the calendar year up to and including
+    /// this one; for a year (a `per year` consequence), whether it was in the
+    /// band in at least `periods` periods of that year (issue 13 §1). The count
+    /// starts again each year; a period without a place for the unit (not
+    /// ranked, not evaluated) does not count.
+    fn ranked_this_year(
+        &self,
+        side: RankSide,
+        places: u32,
+        periods: u32,
+        ranking: Option<&Ident>,
+        ties: TieBand,
+    ) -> bool {
+        let index = self.ruleset.rankings().position(|r| match ranking {
+            Some(name) => r.name.name == name.name,
+            None => r.scope == crate::syntax::ast::CapScope::Period,
+        });
+        let Some(index) = index else {
+            return false;
+        };
+        let year = self.scope.year();
+        let whole_year = matches!(self.scope, Period::Year(_));
+        let mut period = match (self.scope, self.ruleset.period_unit()) {
+            (Period::Year(y), crate::syntax::ast::PeriodUnit::Quarter) => Period::Quarter {
+                year: y,
+                quarter: 4,
+            },
+            (Period::Year(y), _) => Period::Month { year: y, month: 12 },
+            (p, _) => p,
+        };
+        if !whole_year {
+            let now = self.history.place(index, period, self.unit_index);
+            if !now.is_some_and(|place| in_band(side, places, place, ties)) {
+                return false;
+            }
+        }
+        let mut count: u32 = 0;
+        // At most 12 months or 4 quarters lie in one year; the bound also
+        // ends the walk for a scope that is a whole year.
+        for _ in 0..12 {
+            if period.year() != year {
+                break;
+            }
+            if let Some(place) = self.history.place(index, period, self.unit_index) {
+                if in_band(side, places, place, ties) {
+                    count += 1;
+                }
+            }
+            let earlier = period.previous();
+            if earlier == period {
+                break;
+            }
+            period = earlier;
+        }
+        count >= periods
     }
 
     fn binary(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr, whole: &Expr) -> Result<Val, EvalError> {
@@ -432,6 +531,9 @@ impl<'a> Ctx<'a> {
         if self.declared_unit_attribute(name) {
             // Another group's attribute: absent for this unit, like an unset optional one.
             return Some(Ok(Val::Absent));
+        }
+        if let Some(value) = self.result_name(name) {
+            return Some(Ok(value));
         }
         match name {
             "as_of" => Some(Ok(Val::Date(self.as_of))),

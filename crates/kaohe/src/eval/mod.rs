@@ -29,6 +29,11 @@ use expr::Ctx;
 use result::*;
 use score::{clauses, Scored, YearUsage};
 
+/// The name that makes `once per unit keep highest` keep the unit's best single
+/// record (among the rule's occurrences of the period, or of the year when
+/// records are pooled), rather than the best per value of a record attribute.
+pub(crate) const ONCE_PER_UNIT: &str = "unit";
+
 /// A failure while evaluating (division by zero, decimal overflow, an absent
 /// value used in arithmetic). No partial result is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,7 +76,17 @@ pub fn in_rank_band(
     ranked: u32,
     ties: crate::syntax::ast::TieBand,
 ) -> bool {
-    expr::in_band(side, places, Place { rank, tied, ranked }, ties)
+    expr::in_band(
+        side,
+        places,
+        Place {
+            rank,
+            tied,
+            ranked,
+            total: None,
+        },
+        ties,
+    )
 }
 
 /// A unit's place in a ranking, for ranking-history conditions.
@@ -82,6 +97,9 @@ pub(crate) struct Place {
     pub tied: u32,
     /// How many units were ranked.
     pub ranked: u32,
+    /// The unit's total in that period (for `total` / `previous_total` in
+    /// consequence conditions, issue 13 §13).
+    pub total: Option<Number>,
 }
 
 /// The applied records and the rankings so far. Records are borrowed (from
@@ -416,6 +434,12 @@ impl<'a> Evaluator<'a> {
                 id: self.ruleset.id().to_owned(),
                 title: self.ruleset.title().to_owned(),
                 hash: self.ruleset.hash().to_owned(),
+                clauses: self
+                    .ruleset
+                    .clauses()
+                    .into_iter()
+                    .map(|(id, text)| (id.to_owned(), text.to_owned()))
+                    .collect(),
             },
             facts: FactsInfo {
                 as_of: self.facts.as_of.to_string(),
@@ -539,12 +563,16 @@ impl<'a> Evaluator<'a> {
                     let Some(unit) = self.facts.unit_index(&entry.unit) else {
                         continue;
                     };
+                    let total = position(results, &entry.unit)
+                        .and_then(|i| results.get(i))
+                        .map(|r| r.total);
                     self.history.places.insert(
                         (ranking_index, period, unit),
                         Place {
                             rank: entry.rank,
                             tied: u32::try_from(tied).unwrap_or(u32::MAX),
                             ranked,
+                            total,
                         },
                     );
                     if let Some(r) = position(results, &entry.unit).and_then(|i| results.get_mut(i))

@@ -187,6 +187,12 @@ pub struct RulesetInfo {
     pub title: String,
     /// `sha256:` digest of the ruleset file.
     pub hash: String,
+    /// The texts of the clauses the ruleset declares, by clause id
+    /// (`{"SD-3.1.1①": "指标任务未按序时进度完成的，每个指标扣5分"}`): what the ids
+    /// in `clauses` of line items, limits and notices say. Left out of the JSON
+    /// when the ruleset declares no clause.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub clauses: std::collections::BTreeMap<String, String>,
 }
 
 /// The facts' identity.

@@ -417,13 +417,21 @@ fn rule_items(
     }
     // Same item counts once, highest amount.
     if let Some((attribute, _, _)) = &rule.once_per {
-        let mut best: BTreeMap<Value, usize> = BTreeMap::new();
-        for (i, occ) in occurrences.iter().enumerate() {
-            let key = occ
-                .record
+        // `once per unit`: every occurrence of the unit shares one key, so the
+        // unit's best single record counts (issue 13 §14).
+        let per_unit = attribute.name == super::ONCE_PER_UNIT;
+        let key_of = |occ: &Occurrence<'_>| {
+            if per_unit {
+                return Value::Absent;
+            }
+            occ.record
                 .and_then(|r| r.attributes.get(&attribute.name))
                 .cloned()
-                .unwrap_or(Value::Absent);
+                .unwrap_or(Value::Absent)
+        };
+        let mut best: BTreeMap<Value, usize> = BTreeMap::new();
+        for (i, occ) in occurrences.iter().enumerate() {
+            let key = key_of(occ);
             // "Highest" by size: for a deduction the largest deduction counts.
             match best.get(&key).and_then(|b| occurrences.get(*b)) {
                 Some(current) if current.amount.abs() >= occ.amount.abs() => {}
@@ -433,23 +441,26 @@ fn rule_items(
             }
         }
         for (i, occ) in occurrences.iter_mut().enumerate() {
-            let key = occ
-                .record
-                .and_then(|r| r.attributes.get(&attribute.name))
-                .cloned()
-                .unwrap_or(Value::Absent);
+            let key = key_of(occ);
             if best.get(&key) == Some(&i) {
                 if occ.count != 1 {
-                    occ.notes
-                        .push(format!("same `{}` counts once", attribute.name));
+                    occ.notes.push(if per_unit {
+                        "the unit's best record counts once".to_owned()
+                    } else {
+                        format!("same `{}` counts once", attribute.name)
+                    });
                     occ.count = 1;
                 }
             } else {
                 occ.kept = false;
-                occ.notes.push(format!(
-                    "same `{}` as a higher-amount record: counts once, highest only",
-                    attribute.name
-                ));
+                occ.notes.push(if per_unit {
+                    "not the unit's best record: only the highest counts".to_owned()
+                } else {
+                    format!(
+                        "same `{}` as a higher-amount record: counts once, highest only",
+                        attribute.name
+                    )
+                });
             }
         }
     }

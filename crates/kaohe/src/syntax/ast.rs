@@ -87,6 +87,8 @@ pub enum Item {
     Header(Header),
     /// `assumption [SD-A1] "…"`
     Assumption(Assumption),
+    /// `clause [SD-3.1.1①] "…"`
+    Clause(ClauseDecl),
     /// `levels media_tier { central "中央" … }`
     Levels(LevelsDecl),
     /// `group lead "牵头单位" { … }`
@@ -161,6 +163,20 @@ pub struct Assumption {
     /// Its id, cited by the rules it shapes.
     pub id: ClauseRef,
     /// What is assumed.
+    pub text: Label,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `clause [SD-3.1.1①] "指标任务未按序时进度完成的，每个指标扣5分"`: the text of
+/// one clause of the source rulebook. Once a ruleset declares any clause, every
+/// id it cites must be a declared clause or assumption (`kaohe::undeclared_clause`),
+/// and results quote the text beside the id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClauseDecl {
+    /// Its id, as cited by rules.
+    pub id: ClauseRef,
+    /// The clause's wording (usually the rulebook's Chinese sentence).
     pub text: Label,
     /// The whole declaration.
     pub span: Span,
@@ -783,5 +799,19 @@ pub enum ExprKind {
         ranking: Option<Ident>,
         /// How a tie group at the band's edge counts (`ties straddling`).
         ties: TieBand,
+        /// Which periods count: a streak ending with the evaluated period, or
+        /// any periods of its calendar year (`in 3 periods this year`).
+        window: RankWindow,
     },
+}
+
+/// The periods `ranked …` looks at (issue 13 §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankWindow {
+    /// `for N consecutive periods`: the evaluated period and the N − 1 before it.
+    Consecutive,
+    /// `in N periods this year`: at least N of the periods of the evaluated
+    /// period's calendar year, up to and including it; the count starts again
+    /// each January.
+    ThisYear,
 }

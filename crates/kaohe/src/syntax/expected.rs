@@ -45,6 +45,7 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         meta_field | meta_key => ("`title`, `issuer`, `source` or `effective`", None),
         effective => ("`effective`", Some("effective")),
         assumption => ("`assumption`", Some("assumption")),
+        clause_decl => ("`clause`", Some("clause")),
         levels_decl => ("`levels`", Some("levels")),
         level_def => ("a level", None),
         group_decl => ("`group`", Some("group")),
@@ -112,6 +113,7 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         }
         ranked | rank_side => ("`ranked`", None),
         ties_straddling => ("`ties straddling`", None),
+        this_year => ("`this year`", None),
         not_op | neg_op => ("an expression", None),
         or_op | and_op | eq_op | ne_op | le_op | ge_op | lt_op | gt_op | add_op | sub_op
         | mul_op | div_op => ("an operator", None),

@@ -53,6 +53,7 @@ impl Lowering {
         Some(match pair.as_rule() {
             Rule::ruleset_header => Item::Header(self.header(pair)),
             Rule::assumption => Item::Assumption(self.assumption(pair)?),
+            Rule::clause_decl => Item::Clause(self.clause_decl(pair)?),
             Rule::levels_decl => Item::Levels(self.levels(pair)),
             Rule::group_decl => Item::Group(self.group(pair)),
             Rule::record_decl => Item::Record(self.record(pair)),
@@ -217,6 +218,14 @@ impl Lowering {
         let id = Self::clause(&inner.next()?);
         let text = Self::label(inner.next()?);
         Some(Assumption { id, text, span })
+    }
+
+    fn clause_decl(&mut self, pair: Pair<'_, Rule>) -> Option<ClauseDecl> {
+        let span = span_of(&pair);
+        let mut inner = pair.into_inner();
+        let id = Self::clause(&inner.next()?);
+        let text = Self::label(inner.next()?);
+        Some(ClauseDecl { id, text, span })
     }
 
     fn levels(&mut self, pair: Pair<'_, Rule>) -> LevelsDecl {
@@ -996,9 +1005,11 @@ impl Lowering {
                 let mut numbers = Vec::new();
                 let mut ranking = None;
                 let mut ties = TieBand::PublishedRank;
+                let mut window = RankWindow::Consecutive;
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::rank_side if p.as_str() == "top" => side = RankSide::Top,
+                        Rule::this_year => window = RankWindow::ThisYear,
                         Rule::ties_straddling => ties = TieBand::Straddling,
                         Rule::integer => numbers.push(self.integer(&p)),
                         Rule::ident => ranking = Some(Self::ident(&p)),
@@ -1014,6 +1025,7 @@ impl Lowering {
                     periods,
                     ranking,
                     ties,
+                    window,
                 }
             }
             Rule::count_of => {
@@ -1131,6 +1143,7 @@ fn is_item(candidate: Rule) -> bool {
         candidate,
         Rule::ruleset_header
             | Rule::assumption
+            | Rule::clause_decl
             | Rule::levels_decl
             | Rule::group_decl
             | Rule::record_decl

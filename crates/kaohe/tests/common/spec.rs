@@ -12,7 +12,7 @@
 //! to the base, floors, `cap bonuses … per period|year`) holding 1–6 rules of
 //! every kind (`deduct`, `bonus`, `adjust`) with `per … where …`, `when`,
 //! constant or computed amounts, level tables, rank tables, `times … when …`,
-//! `once per … keep highest`, `cap N per period|year`, `effective` ranges and
+//! `once per … keep highest` (by a field or by `unit`), `cap N per period|year`, `effective` ranges and
 //! rule versions; group caps; per-period and per-year rankings by total,
 //! attributes and discretion with `ties shared`, some `within` an attribute;
 //! notices, flags, classifications
@@ -267,6 +267,9 @@ pub struct Spec {
     pub to: Day,
     pub quarter: bool,
     pub assumptions: Vec<String>,
+    /// Whether the ruleset declares the texts of the clauses it cites
+    /// (`clause [T-1] "…"`), which makes the checker require every cited id to be declared.
+    pub clause_texts: bool,
     pub levels: Vec<Levels>,
     pub groups: Vec<Group>,
     pub kinds: Vec<Kind>,
@@ -517,6 +520,15 @@ impl Gen<'_> {
                 }
             }
             4 => {
+                if self.c.chance(25) {
+                    // The unit's results, this period and the one before (issue 13 §13).
+                    let n = self.c.between(0, 6);
+                    return match self.c.below(3) {
+                        0 => "rank < previous_rank".to_owned(),
+                        1 => "(present(previous_rank) and previous_rank <= rank)".to_owned(),
+                        _ => format!("(present(previous_total) and previous_total - total >= {n})"),
+                    };
+                }
                 let side = self.c.pick(&["bottom", "top"]);
                 let n = self.c.between(1, 3);
                 let k = self.c.between(1, 3);
@@ -530,7 +542,12 @@ impl Gen<'_> {
                 } else {
                     ""
                 };
-                format!("ranked {side} {n} for {k} consecutive periods{in_ranking}{ties}")
+                if self.c.chance(30) {
+                    // A count within the calendar year (issue 13 §1).
+                    format!("ranked {side} {n} in {k} periods this year{in_ranking}{ties}")
+                } else {
+                    format!("ranked {side} {n} for {k} consecutive periods{in_ranking}{ties}")
+                }
             }
             _ => {
                 let k = s.record.unwrap_or(0);
@@ -995,11 +1012,13 @@ impl Gen<'_> {
         }
         let once_per = match per {
             Some((k, _)) if self.c.chance(25) && !self.kinds[k].fields.is_empty() => {
-                let names: Vec<String> = self.kinds[k]
+                let mut names: Vec<String> = self.kinds[k]
                     .fields
                     .iter()
                     .map(|f| f.name.clone())
                     .collect();
+                // `once per unit`: the unit's best single record.
+                names.push("unit".to_owned());
                 Some(self.c.pick(&names).clone())
             }
             _ => None,
@@ -1573,12 +1592,14 @@ impl Spec {
             }
         }
 
+        let clause_texts = g.c.chance(40);
         let mut spec = Spec {
             id: format!("gen_{year}"),
             from,
             to,
             quarter,
             assumptions,
+            clause_texts,
             levels: g.levels,
             groups: g.groups,
             kinds: g.kinds,
@@ -2147,8 +2168,37 @@ impl Spec {
         for c in &self.consequences {
             let _ = writeln!(out, "{c}");
         }
+        if self.clause_texts {
+            // Declare every clause id the text cites (assumption ids aside),
+            // after their use: declarations may come in any order.
+            let _ = writeln!(out);
+            for id in cited_clause_ids(&out) {
+                let _ = writeln!(out, "clause [{id}] \"生成的条款 {id}\"");
+            }
+        }
         out
     }
+}
+
+/// The clause ids cited in a rendered ruleset (`[T-1, T-A2]` → `T-1`), assumption ids left out.
+fn cited_clause_ids(text: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for (start, _) in text.match_indices('[') {
+        let Some(end) = text[start..].find(']') else {
+            continue;
+        };
+        let inside = &text[start + 1..start + end];
+        let pieces: Vec<&str> = inside.split(',').map(str::trim).collect();
+        if pieces.iter().all(|p| p.starts_with("T-")) {
+            ids.extend(
+                pieces
+                    .into_iter()
+                    .filter(|p| !p.starts_with("T-A"))
+                    .map(str::to_owned),
+            );
+        }
+    }
+    ids
 }
 
 /// Whether two cap scopes mean the same (an implicit scope is a period).

@@ -196,33 +196,54 @@ fn coverage_text(coverage: &[RulesetCoverage]) -> String {
                 "  {path}: all {} cited clause ids exercised by {} {cases}",
                 c.cited, c.cases
             );
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "  {path}: {} of {} cited clause ids not exercised by any of its {} {cases}:",
-            c.uncovered.len(),
-            c.cited,
-            c.cases
-        );
-        let width = c
-            .uncovered
-            .iter()
-            .map(|u| UnicodeWidthStr::width(u.clause.as_str()))
-            .max()
-            .unwrap_or(0);
-        for u in &c.uncovered {
-            let places: Vec<String> = u
-                .cited_at
-                .iter()
-                .map(|p| format!("line {} ({})", p.line, p.what))
-                .collect();
+        } else {
             let _ = writeln!(
                 out,
-                "    {}  cited at {}",
-                pad(&u.clause, width),
-                places.join(", ")
+                "  {path}: {} of {} cited clause ids not exercised by any of its {} {cases}:",
+                c.uncovered.len(),
+                c.cited,
+                c.cases
             );
+            let width = c
+                .uncovered
+                .iter()
+                .map(|u| UnicodeWidthStr::width(u.clause.as_str()))
+                .max()
+                .unwrap_or(0);
+            for u in &c.uncovered {
+                let places: Vec<String> = u
+                    .cited_at
+                    .iter()
+                    .map(|p| format!("line {} ({})", p.line, p.what))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    {}  cited at {}",
+                    pad(&u.clause, width),
+                    places.join(", ")
+                );
+            }
+        }
+        if !c.uncited.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {path}: {} declared clause(s) cited by nothing:",
+                c.uncited.len()
+            );
+            let width = c
+                .uncited
+                .iter()
+                .map(|u| UnicodeWidthStr::width(u.clause.as_str()))
+                .max()
+                .unwrap_or(0);
+            for u in &c.uncited {
+                let _ = writeln!(
+                    out,
+                    "    {}  declared at line {}",
+                    pad(&u.clause, width),
+                    u.line
+                );
+            }
         }
     }
     out
@@ -254,15 +275,11 @@ pub fn human(report: &SuiteReport) -> String {
     }
     let passed = report.cases.iter().filter(|c| c.outcome.passed()).count();
     let failed = report.cases.len() - passed;
-    let uncovered: usize = report
-        .coverage
-        .iter()
-        .map(|c| c.uncovered.len() + usize::from(c.error.is_some()))
-        .sum();
+    let uncovered: usize = report.coverage.iter().map(RulesetCoverage::gaps).sum();
     if uncovered > 0 {
         let _ = writeln!(
             out,
-            "coverage failed: {uncovered} clause id(s) not exercised (or rulesets not loadable)"
+            "coverage failed: {uncovered} clause id(s) not exercised or not cited (or rulesets not loadable)"
         );
     }
     let _ = writeln!(out, "cases: {passed} passed, {failed} failed");
@@ -303,11 +320,7 @@ pub fn junit(report: &SuiteReport) -> String {
         cases.iter().filter(|c| f(&c.outcome)).count()
     };
     let all: Vec<&CaseReport> = report.cases.iter().collect();
-    let coverage_failures = report
-        .coverage
-        .iter()
-        .filter(|c| !c.uncovered.is_empty() || c.error.is_some())
-        .count();
+    let coverage_failures = report.coverage.iter().filter(|c| c.gaps() > 0).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -370,13 +383,13 @@ pub fn junit(report: &SuiteReport) -> String {
                 xml(&path),
                 xml(&path)
             );
-            if c.uncovered.is_empty() && c.error.is_none() {
+            if c.gaps() == 0 {
                 out.push_str("/>\n");
             } else {
                 let _ = writeln!(
                     out,
-                    ">\n      <failure message=\"{} clause id(s) not exercised\" type=\"coverage\">{}</failure>\n    </testcase>",
-                    c.uncovered.len(),
+                    ">\n      <failure message=\"{} clause id(s) not exercised or not cited\" type=\"coverage\">{}</failure>\n    </testcase>",
+                    c.uncovered.len() + c.uncited.len(),
                     xml(&coverage_text(std::slice::from_ref(c)))
                 );
             }

@@ -447,5 +447,45 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             rejected.record.kind, rejected.record.period, rejected.record.reported, rejected.reason
         ));
     }
+    let quoted = cited_texts(evaluation);
+    if !quoted.is_empty() {
+        out.truncate(out.trim_end().len());
+        out.push_str(if md {
+            "\n\n### clauses\n\n"
+        } else {
+            "\n\nclauses:\n"
+        });
+        for (id, text) in quoted {
+            out.push_str(&format!("{}[{id}] {text}\n", if md { "- " } else { "  " }));
+        }
+    }
     out.trim_end().to_owned()
+}
+
+/// The declared texts of the clause ids the shown results cite, in id order.
+fn cited_texts(evaluation: &Evaluation) -> Vec<(&str, &str)> {
+    let mut ids = std::collections::BTreeSet::new();
+    for result in &evaluation.results {
+        for item in &result.items {
+            ids.extend(item.clauses.iter().map(|c| c.as_ref()));
+            for limit in &item.limits {
+                ids.extend(limit.clauses.iter().map(|c| c.as_ref()));
+            }
+        }
+        for n in &result.notices {
+            ids.extend(n.clauses.iter().map(|c| c.as_ref()));
+        }
+    }
+    for rejected in &evaluation.rejected {
+        ids.extend(rejected.clauses.iter().map(|c| c.as_ref()));
+    }
+    ids.into_iter()
+        .filter_map(|id: &str| {
+            evaluation
+                .ruleset
+                .clauses
+                .get_key_value(id)
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+        })
+        .collect()
 }
