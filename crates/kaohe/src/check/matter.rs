@@ -495,6 +495,24 @@ impl<'a> Checker<'a> {
                 found.push(("a `times` factor", name));
             }
         }
+        // `count(kind)` or `sum(kind, …)` over the rule's own `per` kind in the
+        // amount: every record's amount would count all the records again
+        // (each of 3 records would deduct 3: 9 in all), and `sum(kind, count)`
+        // squares the counts.
+        if let Some((Amount::Expr(expr), _)) = rule.amount.first() {
+            if let Some(kind) = aggregate_over(expr, &per.kind.name) {
+                self.push(CountInAmount {
+                    what: "the amount".to_owned(),
+                    rule: rule.name.name.clone(),
+                    name: format!("{}(…)", kind.0),
+                    span: kind.1.span.into(),
+                    help: Some(format!(
+                        "`{}({}…)` adds up every `{}` record of the unit, and the rule applies its amount once per `{}` record (times its `count`), so the records are counted twice (3 records would give 3 × 3); write the amount of ONE record, or drop `per {}` to apply an amount computed from all of them once",
+                        kind.0, per.kind.name, per.kind.name, per.kind.name, per.kind.name
+                    )),
+                });
+            }
+        }
         for (what, name) in found {
             let via = if name.name == "count" {
                 String::new()
@@ -763,6 +781,27 @@ fn uses_name<'e>(expr: &'e Expr, names: &BTreeSet<String>) -> Option<&'e Ident> 
     }
 }
 
+/// A `count(kind …)` or `sum(kind, …)` over `kind` in a position of `expr`
+/// that scales the amount (not inside a condition): the aggregate's name and
+/// its kind's identifier.
+fn aggregate_over<'e>(expr: &'e Expr, kind: &str) -> Option<(&'static str, &'e Ident)> {
+    match &expr.kind {
+        ExprKind::Count { kind: k, .. } if k.name == kind => Some(("count", k)),
+        ExprKind::Sum { kind: k, .. } if k.name == kind => Some(("sum", k)),
+        ExprKind::Unary(UnaryOp::Neg, inner) => aggregate_over(inner, kind),
+        ExprKind::Binary(
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div,
+            lhs,
+            rhs,
+        ) => aggregate_over(lhs, kind).or_else(|| aggregate_over(rhs, kind)),
+        ExprKind::If(_, t, e) => aggregate_over(t, kind).or_else(|| aggregate_over(e, kind)),
+        ExprKind::Call { function, args } if function.name != "previous" => {
+            args.iter().find_map(|a| aggregate_over(a, kind))
+        }
+        _ => None,
+    }
+}
+
 /// ", 2026-03-31 or 2026-04-30": the candidate days within `from..=to`.
 fn boundaries(candidates: [Date; 2], from: Date, to: Date) -> String {
     let days: Vec<String> = candidates
@@ -988,6 +1027,10 @@ ranking m "排名" of lead [T-1] { by total desc [T-1]  ties shared [T-1] }
             "min(count, 3)",
             "doubled",
             "if late then count else 1",
+            // An aggregate over the rule's own `per` kind counts every record
+            // again for each record (3 records: 3 × 3).
+            "count(report where late)",
+            "sum(report, count)",
         ] {
             let found = one_rule("late", amount);
             assert_eq!(
@@ -1000,8 +1043,7 @@ ranking m "排名" of lead [T-1] { by total desc [T-1]  ties shared [T-1] }
             "2",
             "points",
             "if count >= 3 then 2 else 1",
-            "count(report where late)",
-            "sum(report, count)",
+            "if count(report) >= 3 then 2 else 1",
         ] {
             let found = one_rule("late", amount);
             assert_eq!(

@@ -669,14 +669,27 @@ impl Gen<'_> {
 
     // -------------------------------------------------------------- numbers
 
+    /// A record kind other than the scope's own record kind (any kind outside
+    /// a record scope), or `None` when there is no other.
+    fn other_kind(&mut self, s: &Sc) -> Option<usize> {
+        let choices: Vec<usize> = (0..self.kinds.len())
+            .filter(|k| s.record != Some(*k))
+            .collect();
+        if choices.is_empty() {
+            None
+        } else {
+            Some(*self.c.pick(&choices))
+        }
+    }
+
     /// A number expression. With `nonneg` it is never negative; a safe spec's
     /// numbers never fail to evaluate.
     fn num(&mut self, s: &Sc, depth: u32, nonneg: bool) -> String {
         if self.risky && depth > 0 && self.c.chance(20) {
             // A division by a value that may well be zero.
             let a = self.num(s, depth - 1, nonneg);
-            let b = if self.c.chance(50) {
-                let k = self.c.below(self.kinds.len());
+            let other = self.other_kind(s);
+            let b = if let (true, Some(k)) = (self.c.chance(50), other) {
                 self.used_kinds.insert(k);
                 format!("count({})", self.kinds[k].name)
             } else {
@@ -738,7 +751,12 @@ impl Gen<'_> {
                 format!("unit.{}", attr.name)
             }
             4 => {
-                let k = self.c.below(self.kinds.len());
+                // Never an aggregate over the scope's own record kind: in a
+                // `per K` amount that counts every record again for each one
+                // (`kaohe::count_in_amount`).
+                let Some(k) = self.other_kind(s) else {
+                    return self.lit();
+                };
                 self.used_kinds.insert(k);
                 let inner = Sc {
                     record: Some(k),
