@@ -300,6 +300,27 @@ fn facts_are_told_by_content_not_by_name() {
         run.stdout
     );
 
+    // A CSV export renamed `.xlsx` is named as text (such as CSV), not parsed
+    // as JSON ("expected value at line 1 column 1").
+    let csv = dir.join("ledger-csv.xlsx");
+    std::fs::write(&csv, "单位编号,期间\njtj,2026-04\n").unwrap();
+    let run = rulec(&["eval", MILUO, csv.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["errors"][0]["code"], "kaohe::ledger::csv",
+        "{}",
+        run.stdout
+    );
+    assert!(
+        json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a text file (such as CSV)"),
+        "{}",
+        run.stdout
+    );
+
     // A JSON fact file named `.xlsx` is read as JSON.
     let json_named_xlsx = dir.join("facts.xlsx");
     std::fs::copy(workspace().join(MILUO_APRIL), &json_named_xlsx).unwrap();

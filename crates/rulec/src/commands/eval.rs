@@ -113,22 +113,36 @@ fn facts(ruleset: &Ruleset, path: &Path) -> Result<Facts, Failure> {
                 .map_err(|e| input::io_failure("read", path, &e))?;
             ledger(ruleset, path, &bytes)
         }
-        kind @ (InputKind::Xls | InputKind::Html | InputKind::Xml) => Err(Failure::one(
-            Exit::Failure,
-            ErrorRecord::new(
-                kind.code(),
-                format!(
-                    "the file is {}, neither a fact file (JSON) nor a ledger (.xlsx)",
-                    kind.describe()
-                ),
-            )
-            .with_help(kind.advice())
-            .at(Location::File {
-                file: input::display(path),
-            }),
-        )),
+        // Text that is not JSON (a CSV export, a CSV renamed `.xlsx`) is named
+        // as such; blank text goes on to the fact reader ("the file is empty").
+        kind @ (InputKind::Xls | InputKind::Html | InputKind::Xml | InputKind::Text)
+            if kind != InputKind::Text || !blank(&head) =>
+        {
+            Err(Failure::one(
+                Exit::Failure,
+                ErrorRecord::new(
+                    kind.code(),
+                    format!(
+                        "the file is {}, neither a fact file (JSON) nor a ledger (.xlsx)",
+                        kind.describe()
+                    ),
+                )
+                .with_help(kind.advice())
+                .at(Location::File {
+                    file: input::display(path),
+                }),
+            ))
+        }
         _ => json_facts(ruleset, path, std::io::Cursor::new(head).chain(reader)),
     }
+}
+
+/// Whether `head` holds nothing but white space (after a UTF-8 byte-order mark).
+fn blank(head: &[u8]) -> bool {
+    head.strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .iter()
+        .all(u8::is_ascii_whitespace)
 }
 
 /// Imports an `.xlsx` ledger; its errors keep the ledger's own codes
