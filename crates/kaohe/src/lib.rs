@@ -104,30 +104,42 @@ pub mod text;
 pub mod value;
 
 /// The embedding guide (`docs/embedding.md`); its example runs as a doctest.
-#[doc = include_str!("../../../docs/embedding.md")]
+/// The guides are included as `build.rs` prepared them: links between guides
+/// become links between these modules, links to other files of the repository
+/// its addresses, so they resolve in the rendered documentation too.
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/embedding.md"))]
 pub mod embedding {}
 
-/// The user guides of `docs/`, included so that they are read with the API.
-/// Links between guides point at the repository's files (`facts.md`); the
-/// crate documentation links to these modules. Their code blocks are shell
+/// The user guides of `docs/`, included so that they are read with the API
+/// (links between them resolve here; see [`embedding`]). Their code blocks are shell
 /// sessions, JSON and rule text, so they are not collected as doctests
 /// (`cfg(doctest)`); the embedding guide's are, and run.
 pub mod guide {
     /// The rule language (`docs/language.md`).
-    #[cfg_attr(not(doctest), doc = include_str!("../../../docs/language.md"))]
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/language.md")))]
     pub mod language {}
     /// Fact files (`docs/facts.md`).
-    #[cfg_attr(not(doctest), doc = include_str!("../../../docs/facts.md"))]
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/facts.md")))]
     pub mod facts {}
     /// Golden cases and rule-change impact (`docs/cases.md`).
-    #[cfg_attr(not(doctest), doc = include_str!("../../../docs/cases.md"))]
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/cases.md")))]
     pub mod cases {}
     /// Every error code (`docs/errors.md`).
-    #[cfg_attr(not(doctest), doc = include_str!("../../../docs/errors.md"))]
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/errors.md")))]
     pub mod errors {}
     /// A new county, step by step (`docs/new-county.md`).
-    #[cfg_attr(not(doctest), doc = include_str!("../../../docs/new-county.md"))]
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/new-county.md")))]
     pub mod new_county {}
+    /// The JSON contract every binding shares (`docs/api.md`).
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/api.md")))]
+    pub mod api {}
+    /// In the office: the Excel ledger and the bulletins (`docs/office.md`).
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/office.md")))]
+    pub mod office {}
+    /// The two seed rulebooks clause by clause, with the decisions each
+    /// ruleset records as assumptions (`docs/rules-digest.md`).
+    #[cfg_attr(not(doctest), doc = include_str!(concat!(env!("OUT_DIR"), "/rules-digest.md")))]
+    pub mod rules_digest {}
 }
 
 pub use check::{check, Checked};

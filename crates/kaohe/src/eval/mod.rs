@@ -56,7 +56,7 @@ pub struct EvalError {
 /// units, given its published (competition) rank and how many units share
 /// that rank: what `ranked top|bottom N … [ties straddling]` tests in each
 /// period (SD-A7, revised; docs/language.md §17). Top N: `rank ≤ N`; bottom N:
-/// `rank ≥ ranked − N + 1`; with [`TieBand::Straddling`] a tie group is bottom N
+/// `rank ≥ ranked − N + 1`; with [`TieBand::Straddling`](crate::syntax::ast::TieBand::Straddling) a tie group is bottom N
 /// as soon as any place it occupies is. A rank outside `1..=ranked` is never
 /// inside.
 ///
