@@ -1033,3 +1033,20 @@ fn same_day_versions_are_refused_under_a_seal_too() {
     let a = evaluation.results.iter().find(|r| r.unit == "a").unwrap();
     assert_eq!(a.total, rust_decimal::Decimal::from(95));
 }
+
+/// A zero-width space (pasted from a web page or Word) at the end of a unit
+/// id is white space like any other: refused, shown, and named as the
+/// difference when a record names the id without it.
+#[test]
+fn a_zero_width_space_in_an_id_is_white_space() {
+    let facts = serde_json::json!({"as_of": "2026-05-20",
+        "units": [{"id": "a\u{200B}", "name": "甲", "group": "lead"}],
+        "records": [{"unit": "a", "period": "2026-04", "kind": "data_report",
+            "reported": "2026-04-14", "attributes": {}}]});
+    let errors = errors_of(&miluo(), &facts);
+    assert_reported(
+        &errors,
+        &["$.units[0].id"],
+        &["`a<U+200B>` ends with an invisible zero-width space (U+200B)"],
+    );
+}

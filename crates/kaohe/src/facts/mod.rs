@@ -423,15 +423,31 @@ fn describe(json: &Node) -> String {
 }
 
 /// A text with its leading and trailing white space made visible: `jtj␠`.
+/// White space for ids, including the invisible characters that paste along
+/// with text from web pages and Word: zero-width space, zero-width (non-)joiner,
+/// word joiner and a byte-order mark inside the text.
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        )
+}
+
+/// `text` without leading and trailing [`is_space`] characters.
+fn trim_spaces(text: &str) -> &str {
+    text.trim_matches(is_space)
+}
+
 fn visible(text: &str) -> String {
-    let core = text.trim();
+    let core = trim_spaces(text);
     let show = |c: char| match c {
         ' ' => "␠".to_owned(),
         '\t' => "␉".to_owned(),
         c => format!("<U+{:04X}>", u32::from(c)),
     };
-    let start = text.len() - text.trim_start().len();
-    let end = text.trim_end().len();
+    let start = text.len() - text.trim_start_matches(is_space).len();
+    let end = text.trim_end_matches(is_space).len();
     let lead: String = text
         .get(..start)
         .unwrap_or_default()
@@ -454,6 +470,7 @@ fn space_name(c: char) -> String {
         '\t' => "a tab".to_owned(),
         '\u{00A0}' => "a no-break space (U+00A0)".to_owned(),
         '\u{3000}' => "a full-width space (U+3000)".to_owned(),
+        '\u{200B}' => "an invisible zero-width space (U+200B)".to_owned(),
         c => format!("white space (U+{:04X})", u32::from(c)),
     }
 }
@@ -567,8 +584,8 @@ impl Validator<'_> {
     /// space; ids are never trimmed silently. `true` when it had some.
     fn spaced(&mut self, what: &str, id: &str, path: &str) -> bool {
         let (side, c) = match (id.chars().next(), id.chars().last()) {
-            (Some(c), _) if c.is_whitespace() => ("starts", c),
-            (_, Some(c)) if c.is_whitespace() => ("ends", c),
+            (Some(c), _) if is_space(c) => ("starts", c),
+            (_, Some(c)) if is_space(c) => ("ends", c),
             _ => return false,
         };
         self.error(
@@ -592,12 +609,12 @@ impl Validator<'_> {
     ) -> String {
         let spaced = known
             .clone()
-            .find(|k| *k != id && k.trim() == id.trim())
+            .find(|k| *k != id && trim_spaces(k) == trim_spaces(id))
             .or_else(|| {
                 self.unit_ids_seen
                     .iter()
                     .map(String::as_str)
-                    .find(|k| *k != id && k.trim() == id.trim())
+                    .find(|k| *k != id && trim_spaces(k) == trim_spaces(id))
             });
         if let Some(k) = spaced {
             return format!(
