@@ -162,6 +162,12 @@ fn first_bad_reference<R: std::io::BufRead>(xml: R) -> Option<(String, &'static 
                     "dimension" | "mergeCell" | "f" => &[("ref", Shape::Range)],
                     _ => &[],
                 };
+                if !checks.is_empty() && e.attributes().any(|a| a.is_err()) {
+                    return Some((
+                        format!("<{element}>"),
+                        "an attribute of it is not well-formed XML",
+                    ));
+                }
                 let attrs = attributes(&e);
                 for (key, shape) in checks {
                     if let Some(value) = attrs.get(*key) {
@@ -190,7 +196,15 @@ fn first_bad_reference<R: std::io::BufRead>(xml: R) -> Option<(String, &'static 
                     }
                 }
             }
-            Ok(Event::Eof) | Err(_) => return None,
+            Ok(Event::Eof) => return None,
+            // What this check cannot read, calamine may still read (it is
+            // more lenient) and then trust: refuse it instead.
+            Err(_) => {
+                return Some((
+                    "the worksheet's XML".to_owned(),
+                    "it is not well-formed XML",
+                ))
+            }
             Ok(_) => {}
         }
         buf.clear();
@@ -288,6 +302,19 @@ mod tests {
         assert!(check("12", Shape::Row).is_ok());
         assert_eq!(reference(1048576, 16384), "XFD1048576");
         assert_eq!(reference(3, 28), "AB3");
+    }
+
+    #[test]
+    fn xml_the_check_cannot_read_is_refused_not_left_to_calamine() {
+        // Found by fuzzing: calamine read a `<c r="Ctionships/…">` that this
+        // check had not seen, and overflowed on its ten column letters.
+        let duplicate = br#"<worksheet><sheetData><row r="1"><c r="A1" r="Ctionships"/></row></sheetData></worksheet>"#;
+        assert!(first_bad_reference(&duplicate[..]).is_some());
+        let broken = br#"<worksheet><sheetData><row r="1"></wrong><c r="Ctionships"/></sheetData></worksheet>"#;
+        assert!(first_bad_reference(&broken[..]).is_some());
+        let fine =
+            br#"<worksheet><sheetData><row r="1"><c r="A1" s="2"/></row></sheetData></worksheet>"#;
+        assert_eq!(first_bad_reference(&fine[..]), None);
     }
 
     #[test]
