@@ -194,6 +194,15 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The ranking `ranked …` reads: the named one, or the only per-period
+    /// one (the checker ensures there is exactly one).
+    fn ranking_index(&self, ranking: Option<&Ident>) -> Option<usize> {
+        self.ruleset.rankings().position(|r| match ranking {
+            Some(name) => r.name.name == name.name,
+            None => r.scope == crate::syntax::ast::CapScope::Period,
+        })
+    }
+
     fn ranked(
         &self,
         side: RankSide,
@@ -202,12 +211,7 @@ impl<'a> Ctx<'a> {
         ranking: Option<&Ident>,
         ties: TieBand,
     ) -> bool {
-        // The named ranking, or the only per-period one (the checker ensures it).
-        let index = self.ruleset.rankings().position(|r| match ranking {
-            Some(name) => r.name.name == name.name,
-            None => r.scope == crate::syntax::ast::CapScope::Period,
-        });
-        let Some(index) = index else {
+        let Some(index) = self.ranking_index(ranking) else {
             return false;
         };
         let mut period = self.scope;
@@ -263,11 +267,7 @@ impl<'a> Ctx<'a> {
         ranking: Option<&Ident>,
         ties: TieBand,
     ) -> bool {
-        let index = self.ruleset.rankings().position(|r| match ranking {
-            Some(name) => r.name.name == name.name,
-            None => r.scope == crate::syntax::ast::CapScope::Period,
-        });
-        let Some(index) = index else {
+        let Some(index) = self.ranking_index(ranking) else {
             return false;
         };
         let year = self.scope.year();

@@ -4,6 +4,39 @@
 use crate::diagnostics::{LimitExceeded, RulesetDiagnostic};
 use crate::source::Span;
 
+/// After `c` from `chars`: when `c` opens a string literal or a `//` comment,
+/// consumes the rest of it and says so. A string ends at its closing quote or
+/// at the end of the line (the scans that use this run before the parser, which
+/// reports an unclosed string itself).
+pub(super) fn skip_string_or_comment(
+    c: char,
+    chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+) -> bool {
+    match c {
+        '"' => {
+            while let Some((_, s)) = chars.next() {
+                match s {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' | '\n' => break,
+                    _ => {}
+                }
+            }
+            true
+        }
+        '/' if matches!(chars.peek(), Some((_, '/'))) => {
+            for (_, s) in chars.by_ref() {
+                if s == '\n' {
+                    break;
+                }
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
 /// The brackets `(`, `[`, `{`, `)`, `]`, `}` and the keyword `if` (reported as
 /// `'i'`) of `text` with their offsets, skipping string literals and `//` comments.
 pub(super) fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
@@ -14,25 +47,7 @@ pub(super) fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
             let is_word = c.is_ascii_alphanumeric() || c == '_';
             let was_word = std::mem::replace(&mut previous_is_word, is_word);
             match c {
-                '"' => {
-                    // A string ends at its closing quote or at the end of the line.
-                    while let Some((_, s)) = chars.next() {
-                        match s {
-                            '\\' => {
-                                chars.next();
-                            }
-                            '"' | '\n' => break,
-                            _ => {}
-                        }
-                    }
-                }
-                '/' if matches!(chars.peek(), Some((_, '/'))) => {
-                    for (_, s) in chars.by_ref() {
-                        if s == '\n' {
-                            break;
-                        }
-                    }
-                }
+                c if skip_string_or_comment(c, &mut chars) => {}
                 '(' | '[' | '{' | ')' | ']' | '}' => return Some((offset, c)),
                 'i' if !was_word && text.get(offset..offset + 2) == Some("if") => {
                     let after = text.get(offset + 2..).and_then(|r| r.chars().next());

@@ -36,25 +36,7 @@ pub(super) fn check(text: &str) -> Vec<RulesetDiagnostic> {
     let mut in_citation = false;
     while let Some((offset, c)) = chars.next() {
         match c {
-            '"' => {
-                // A string ends at its closing quote or at the end of the line.
-                while let Some((_, s)) = chars.next() {
-                    match s {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' | '\n' => break,
-                        _ => {}
-                    }
-                }
-            }
-            '/' if matches!(chars.peek(), Some((_, '/'))) => {
-                for (_, s) in chars.by_ref() {
-                    if s == '\n' {
-                        break;
-                    }
-                }
-            }
+            c if super::depth::skip_string_or_comment(c, &mut chars) => {}
             '[' => in_citation = true,
             ']' => in_citation = false,
             _ => {
