@@ -275,14 +275,9 @@ fn hand_written(facts: &Facts) -> (Scores, usize) {
                 if !tied_above {
                     rank = i + 1;
                 }
-                let mut last = i;
-                while last + 1 < n
-                    && members[last + 1].1 == members[i].1
-                    && indicators(members[last + 1].0) == indicators(members[i].0)
-                {
-                    last += 1;
-                }
-                let in_bottom = last + 3 >= n;
+                // SD-A7, revised: the published rank is among the last three
+                // places (rank ≥ n − 2); a tie group above that line is not.
+                let in_bottom = rank + 2 >= n;
                 bottom.insert((members[i].0, period), in_bottom);
                 if in_bottom
                     && bottom
