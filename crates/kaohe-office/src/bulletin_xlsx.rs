@@ -21,6 +21,8 @@
 //! exact decimal the engine computed.
 
 use kaohe::eval::result::{Evaluation, NoticeKind, UnitResult};
+use kaohe::number::{Number, DISPLAY_PLACES};
+use kaohe::syntax::ast::RoundMode;
 use kaohe::{Period, Ruleset};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -128,6 +130,27 @@ impl Styles {
         }
     }
 
+    /// The formats of one column of scores: `plain` with `places` decimals
+    /// for values that terminate, `marked` (`≈` and [`DISPLAY_PLACES`]
+    /// decimals) for values that do not (issue 12 §1).
+    fn scores(&self, places: u32, sign: Sign) -> ScoreFormats {
+        ScoreFormats {
+            plain: self.number(places, sign == Sign::Shown),
+            marked: self.marked(sign),
+        }
+    }
+
+    /// `≈0.3333`: a value shown rounded to [`DISPLAY_PLACES`] decimals whose
+    /// cell holds it at full precision.
+    fn marked(&self, sign: Sign) -> Format {
+        let digits = format!("0.{}", "0".repeat(DISPLAY_PLACES as usize));
+        let pattern = match sign {
+            Sign::Shown => format!("\"≈+\"{digits};\"≈-\"{digits};\"≈\"{digits}"),
+            Sign::Minus => format!("\"≈\"{digits}"),
+        };
+        self.cell.clone().set_num_format(pattern)
+    }
+
     /// A number format with `places` decimals; `signed` shows `+`.
     fn number(&self, places: u32, signed: bool) -> Format {
         let digits = if places == 0 {
@@ -202,6 +225,29 @@ impl<'w> Columns<'w> {
         Ok(())
     }
 
+    /// A score cell. A value that terminates is written as is with
+    /// `formats.plain`; one that does not (a third) is written at the full
+    /// precision of the cell (not cut to the places it is shown with, so a
+    /// column of thirds sums as its exact values do) with `formats.marked`.
+    fn score(&mut self, i: usize, value: Number, formats: &ScoreFormats) -> Result<(), XlsxError> {
+        if value.terminates() {
+            return self.number(i, value.approximate_decimal(), &formats.plain);
+        }
+        let precise = (DISPLAY_PLACES..=20)
+            .rev()
+            .find_map(|places| value.round(places, RoundMode::HalfUp))
+            .unwrap_or_else(|| value.approximate_decimal());
+        let shown = format!("≈{}", value.approximate_decimal());
+        self.ws.write_number_with_format(
+            self.row,
+            Self::col(i)?,
+            precise.to_f64().unwrap_or(f64::NAN),
+            &formats.marked,
+        )?;
+        self.widen(i, &shown);
+        Ok(())
+    }
+
     fn blank(&mut self, i: usize, format: &Format) -> Result<(), XlsxError> {
         self.ws.write_blank(self.row, Self::col(i)?, format)?;
         Ok(())
@@ -237,8 +283,27 @@ fn in_scope<'e>(evaluation: &'e Evaluation, periods: &[Period]) -> Vec<&'e UnitR
         .collect()
 }
 
-fn max_places(values: impl Iterator<Item = Decimal>) -> u32 {
-    values.map(places).max().unwrap_or(0)
+/// Whether a score column shows a `+` on positive values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sign {
+    Shown,
+    Minus,
+}
+
+/// See [`Styles::scores`].
+struct ScoreFormats {
+    plain: Format,
+    marked: Format,
+}
+
+/// The decimals a column needs for its values that terminate (those that do
+/// not are shown marked, with [`DISPLAY_PLACES`]).
+fn max_places(values: impl Iterator<Item = Number>) -> u32 {
+    values
+        .filter(Number::terminates)
+        .map(|n| places(n.approximate_decimal()))
+        .max()
+        .unwrap_or(0)
 }
 
 fn title(
@@ -296,36 +361,26 @@ fn ranking_sheet(
         .collect();
     let converted = results.iter().any(|r| r.converted.is_some());
 
-    let total_format = styles.number(
-        max_places(results.iter().map(|r| r.total.approximate_decimal())),
-        false,
-    );
-    let converted_format = styles.number(
+    let total_format = styles.scores(max_places(results.iter().map(|r| r.total)), Sign::Minus);
+    let converted_format = styles.scores(
         results
             .iter()
             .filter_map(|r| r.converted)
             .map(|c| c.approximate_decimal().scale())
             .max()
             .unwrap_or(0),
-        false,
+        Sign::Minus,
     );
-    let category_format = styles.number(
+    let category_format = styles.scores(
         max_places(
             results
                 .iter()
-                .flat_map(|r| r.categories.iter().filter_map(category_value))
-                .map(|n| n.approximate_decimal()),
+                .flat_map(|r| r.categories.iter().filter_map(category_value)),
         ),
-        false,
+        Sign::Minus,
     );
     let rows: Vec<_> = tables.iter().flat_map(|t| t.rows.iter()).collect();
-    let delta_format = styles.number(
-        max_places(
-            rows.iter()
-                .filter_map(|r| r.delta.map(|d| d.approximate_decimal())),
-        ),
-        true,
-    );
+    let delta_format = styles.scores(max_places(rows.iter().filter_map(|r| r.delta)), Sign::Shown);
     let rank_format = styles.number(0, false);
     let change_format = styles.number(0, true);
 
@@ -361,11 +416,11 @@ fn ranking_sheet(
             i += 1;
             c.text(i, &r.unit, &styles.cell)?;
             i += 1;
-            c.number(i, r.total.approximate_decimal(), &total_format)?;
+            c.score(i, r.total, &total_format)?;
             i += 1;
             if converted {
                 match r.converted {
-                    Some(v) => c.number(i, v.approximate_decimal(), &converted_format)?,
+                    Some(v) => c.score(i, v, &converted_format)?,
                     None => c.blank(i, &styles.cell)?,
                 }
                 i += 1;
@@ -377,13 +432,13 @@ fn ranking_sheet(
                     .find(|k| &k.category == name)
                     .and_then(category_value)
                 {
-                    Some(v) => c.number(i, v.approximate_decimal(), &category_format)?,
+                    Some(v) => c.score(i, v, &category_format)?,
                     None => c.blank(i, &styles.cell)?,
                 }
                 i += 1;
             }
             match row.delta {
-                Some(d) => c.number(i, d.approximate_decimal(), &delta_format)?,
+                Some(d) => c.score(i, d, &delta_format)?,
                 None => c.blank(i, &styles.cell)?,
             }
             i += 1;
@@ -446,14 +501,13 @@ fn explanation_sheet(
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     let results = in_scope(evaluation, periods);
-    let amount_format = styles.number(
+    let amount_format = styles.scores(
         max_places(
             results
                 .iter()
-                .flat_map(|r| r.items.iter().flat_map(|i| [i.raw, i.amount]))
-                .map(|n| n.approximate_decimal()),
+                .flat_map(|r| r.items.iter().flat_map(|i| [i.raw, i.amount])),
         ),
-        false,
+        Sign::Minus,
     );
     let count_format = styles.number(0, false);
     let header: Vec<String> = [
@@ -502,8 +556,8 @@ fn explanation_sheet(
                 .unwrap_or_default();
             c.text(6, &category, &styles.cell)?;
             c.number(7, Decimal::from(item.count), &count_format)?;
-            c.number(8, item.raw.approximate_decimal(), &amount_format)?;
-            c.number(9, item.amount.approximate_decimal(), &amount_format)?;
+            c.score(8, item.raw, &amount_format)?;
+            c.score(9, item.amount, &amount_format)?;
             c.text(10, &item.clauses.join(", "), &styles.cell)?;
             let limits: Vec<String> = item.limits.iter().map(ToString::to_string).collect();
             c.text(11, &limits.join("；"), &styles.cell)?;

@@ -330,3 +330,103 @@ impl Exact for kaohe::number::Number {
         self.to_decimal().expect("a terminating value")
     }
 }
+
+/// Issue 12 §1 in the workbook: a line item of a third is written at full
+/// precision (not cut to the 4 places it is shown with), so the 明细 column
+/// adds up to the total as Excel sums it, and every cell holding a value that
+/// does not terminate is shown marked `≈`.
+#[test]
+fn non_terminating_amounts_add_up_and_are_marked() {
+    let source = r#"ruleset thirds_2026 {
+  title     "示例"
+  issuer    "示例"
+  source    "示例"
+  effective 2026-01-01 to 2026-12-31
+}
+
+group lead "牵头单位" [EX-1] {
+}
+
+record task "任务" {
+  value: decimal "数值"
+}
+
+period month [EX-2] {
+  amendable [EX-2]
+}
+
+score [EX-3] {
+  base 100 [EX-3]
+
+  category work "工作" [EX-3] {
+    bonus b "加分一" [EX-3] {
+      per task
+      amount value / 3
+    }
+    bonus c "加分二" [EX-3] {
+      per task
+      amount value / 3
+    }
+  }
+}
+
+ranking monthly "月度排名" of lead [EX-5] {
+  by total desc [EX-5]
+  ties shared [EX-5]
+}
+"#;
+    let ruleset =
+        kaohe::Ruleset::from_source(kaohe::SourceFile::new("thirds.rules", source)).unwrap();
+    let facts = serde_json::json!({
+        "as_of": "2026-04-30",
+        "units": [{"id": "a", "name": "甲", "group": "lead"},
+                  {"id": "b", "name": "乙", "group": "lead"}],
+        "records": [
+            {"unit": "a", "period": "2026-03", "kind": "task", "reported": "2026-03-20",
+             "attributes": {"value": "1"}},
+            {"unit": "b", "period": "2026-03", "kind": "task", "reported": "2026-03-20",
+             "attributes": {"value": "3"}}
+        ]
+    });
+    let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+    let evaluation = ruleset.evaluate(&facts).unwrap();
+    let bytes = bulletin_xlsx(&ruleset, &evaluation, &Scope::default()).unwrap();
+    let mut book = Book::open(bytes);
+
+    let explanation = book.range(EXPLANATION_SHEET);
+    let eh = header(&explanation, 0);
+    let last = explanation.end().unwrap().0;
+    let rows_of = |unit: &str| -> Vec<u32> {
+        (1..=last)
+            .filter(|&r| text(&explanation, r, col(&eh, "单位编号")) == unit)
+            .collect()
+    };
+    // 甲: 100 + 1/3 + 1/3 = 100 2/3; summed as Excel sums the cells.
+    let sum: f64 = rows_of("a")
+        .iter()
+        .map(|&r| number(&explanation, r, col(&eh, "计分")).unwrap())
+        .sum();
+    assert!((sum - (100.0 + 2.0 / 3.0)).abs() < 1e-9, "{sum}");
+    let ranking = book.range(RANKING_SHEET);
+    let h = header(&ranking, RANKING_HEADER_ROW);
+    let row_a = (RANKING_HEADER_ROW + 1..=ranking.end().unwrap().0)
+        .find(|&r| text(&ranking, r, col(&h, "单位编号")) == "a")
+        .unwrap();
+    let total = number(&ranking, row_a, col(&h, "总分")).unwrap();
+    assert!((total - sum).abs() < 1e-9, "{total} vs {sum}");
+    // Marked where the value does not terminate, plain where it does.
+    let third = rows_of("a")
+        .into_iter()
+        .find(|&r| text(&explanation, r, col(&eh, "类型")) == "加分")
+        .unwrap();
+    let format = book.format(EXPLANATION_SHEET, third, col(&eh, "计分"));
+    assert!(format.contains('≈'), "{format}");
+    let format = book.format(RANKING_SHEET, row_a, col(&h, "总分"));
+    assert!(format.contains('≈'), "{format}");
+    let row_b = (RANKING_HEADER_ROW + 1..=ranking.end().unwrap().0)
+        .find(|&r| text(&ranking, r, col(&h, "单位编号")) == "b")
+        .unwrap();
+    assert_eq!(number(&ranking, row_b, col(&h, "总分")), Some(102.0));
+    let format = book.format(RANKING_SHEET, row_b, col(&h, "总分"));
+    assert!(!format.contains('≈'), "{format}");
+}
