@@ -1,0 +1,89 @@
+// The VS Code client of the kaohe language server: starts `rulec lsp` (the
+// executable of the setting `kaohe.rulecPath`, default `rulec` on PATH) over
+// stdio for every `.rules` file, and restarts it when the setting changes or on
+// the command "kaohe: Restart the language server". Everything the editor
+// shows beyond colours (diagnostics, hover, definitions, completion, outline,
+// formatting, rename) comes from the server; this file only connects them.
+'use strict';
+
+const os = require('node:os');
+const vscode = require('vscode');
+const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
+const { resolveRulecPath } = require('./rulec-path');
+
+/** @type {LanguageClient | undefined} */
+let client;
+/** @type {vscode.OutputChannel | undefined} */
+let output;
+
+function serverOptions() {
+  const setting = vscode.workspace.getConfiguration('kaohe').get('rulecPath');
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const resolved = resolveRulecPath(setting, { workspaceFolder: folder, home: os.homedir() });
+  if ('error' in resolved) return resolved;
+  const run = { command: resolved.command, args: ['lsp'], transport: TransportKind.stdio };
+  return { options: { run, debug: run }, command: resolved.command };
+}
+
+async function start() {
+  const server = serverOptions();
+  if ('error' in server) {
+    vscode.window.showErrorMessage(`kaohe: ${server.error}.`);
+    return;
+  }
+  client = new LanguageClient(
+    'kaohe',
+    'kaohe language server (rulec lsp)',
+    server.options,
+    {
+      documentSelector: [
+        { scheme: 'file', language: 'kaohe' },
+        { scheme: 'untitled', language: 'kaohe' },
+      ],
+      outputChannel: output,
+    },
+  );
+  try {
+    await client.start();
+  } catch (err) {
+    client = undefined;
+    const action = await vscode.window.showErrorMessage(
+      `kaohe: could not start \`${server.command} lsp\` (${err instanceof Error ? err.message : String(err)}). ` +
+        'Install rulec (`cargo install --locked --path crates/rulec`) or set `kaohe.rulecPath`.',
+      'Open settings',
+    );
+    if (action === 'Open settings') {
+      vscode.commands.executeCommand('workbench.action.openSettings', 'kaohe.rulecPath');
+    }
+  }
+}
+
+async function stop() {
+  const running = client;
+  client = undefined;
+  if (running) await running.stop();
+}
+
+async function restart() {
+  await stop();
+  await start();
+}
+
+/** @param {vscode.ExtensionContext} context */
+async function activate(context) {
+  output = vscode.window.createOutputChannel('kaohe language server');
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('kaohe.restartServer', restart),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('kaohe.rulecPath')) restart();
+    }),
+  );
+  await start();
+}
+
+function deactivate() {
+  return stop();
+}
+
+module.exports = { activate, deactivate };
