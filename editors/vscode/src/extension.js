@@ -8,8 +8,8 @@
 
 const os = require('node:os');
 const vscode = require('vscode');
-const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
-const { resolveRulecPath } = require('./rulec-path');
+const { LanguageClient } = require('vscode-languageclient/node');
+const { resolveRulecPath, locate } = require('./rulec-path');
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -21,14 +21,27 @@ function serverOptions() {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const resolved = resolveRulecPath(setting, { workspaceFolder: folder, home: os.homedir() });
   if ('error' in resolved) return resolved;
-  const run = { command: resolved.command, args: ['lsp'], transport: TransportKind.stdio };
-  return { options: { run, debug: run }, command: resolved.command };
+  if (!locate(resolved.command, { PATH: process.env.PATH })) {
+    return {
+      error: `\`${resolved.command}\` was not found${resolved.command === 'rulec' ? ' on PATH' : ''}. ` +
+        'Install rulec (`cargo install --locked --path crates/rulec`) or set `kaohe.rulecPath`',
+    };
+  }
+  // No `transport`: the server speaks LSP on stdin/stdout, and
+  // `TransportKind.stdio` would append `--stdio` to the arguments.
+  const run = { command: resolved.command, args: ['lsp'] };
+  return { options: { run, debug: run } };
 }
 
 async function start() {
   const server = serverOptions();
   if ('error' in server) {
-    vscode.window.showErrorMessage(`kaohe: ${server.error}.`);
+    // Not awaited: activation does not wait for the user to click.
+    vscode.window.showErrorMessage(`kaohe: ${server.error}.`, 'Open settings').then((action) => {
+      if (action === 'Open settings') {
+        vscode.commands.executeCommand('workbench.action.openSettings', 'kaohe.rulecPath');
+      }
+    });
     return;
   }
   client = new LanguageClient(
@@ -45,16 +58,10 @@ async function start() {
   );
   try {
     await client.start();
-  } catch (err) {
+  } catch {
+    // vscode-languageclient has already shown the error, with a button to the
+    // output channel that holds the server's stderr.
     client = undefined;
-    const action = await vscode.window.showErrorMessage(
-      `kaohe: could not start \`${server.command} lsp\` (${err instanceof Error ? err.message : String(err)}). ` +
-        'Install rulec (`cargo install --locked --path crates/rulec`) or set `kaohe.rulecPath`.',
-      'Open settings',
-    );
-    if (action === 'Open settings') {
-      vscode.commands.executeCommand('workbench.action.openSettings', 'kaohe.rulecPath');
-    }
   }
 }
 

@@ -3,6 +3,7 @@
 // plain `node --test` (tests/rulec-path.test.js).
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 
 /**
@@ -40,4 +41,32 @@ function resolveRulecPath(setting, env) {
   return { command: value };
 }
 
-module.exports = { resolveRulecPath };
+/**
+ * Whether `command` names an executable file: the path itself when it holds a
+ * separator, else the first match on PATH (with `.exe`/`.cmd` on Windows).
+ *
+ * @param {string} command
+ * @param {{ PATH?: string, platform?: string }} env
+ * @returns {string | undefined} the file found
+ */
+function locate(command, env) {
+  const windows = (env.platform ?? process.platform) === 'win32';
+  const names = windows && !/\.[A-Za-z]+$/.test(command) ? [command, `${command}.exe`, `${command}.cmd`] : [command];
+  const executable = (file) => {
+    try {
+      fs.accessSync(file, windows ? fs.constants.F_OK : fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/') || command.includes('\\')) return names.find(executable);
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const found = names.map((name) => path.join(dir, name)).find(executable);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+module.exports = { resolveRulecPath, locate };

@@ -86,3 +86,11 @@ test('every shipped ruleset has a grammar snapshot test', () => {
     assert.ok(fs.existsSync(`${link}.snap`), `${ruleset} has no snapshot: run \`npm run snap:update\` in editors/vscode and read the new .snap`);
   }
 });
+
+test('the extension has the version of the workspace (Cargo.toml)', () => {
+  const cargo = fs.readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
+  const workspace = cargo.match(/\[workspace\.package\][^[]*?\nversion\s*=\s*"([^"]+)"/);
+  assert.ok(workspace, 'no version in [workspace.package] of Cargo.toml');
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  assert.equal(manifest.version, workspace[1], 'editors/vscode/package.json and package-lock.json must have the version of [workspace.package] in Cargo.toml');
+});

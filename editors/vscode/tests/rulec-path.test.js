@@ -3,7 +3,8 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { resolveRulecPath } = require('../src/rulec-path');
+const path = require('node:path');
+const { resolveRulecPath, locate } = require('../src/rulec-path');
 
 const env = { workspaceFolder: '/home/ann/county', home: '/home/ann' };
 
@@ -28,4 +29,14 @@ test('${workspaceFolder} without an open folder is refused with a message', () =
   const result = resolveRulecPath('${workspaceFolder}/rulec', { home: '/home/ann' });
   assert.ok('error' in result);
   assert.match(result.error, /no folder is open/);
+});
+
+test('locate finds an executable by path or on PATH, and nothing else', () => {
+  const fake = path.join(__dirname, 'client', 'fake-rulec');
+  assert.equal(locate(fake, { PATH: '' }), fake);
+  assert.equal(locate('fake-rulec', { PATH: `/nonexistent${path.delimiter}${path.dirname(fake)}` }), fake);
+  assert.equal(locate('fake-rulec', { PATH: '/nonexistent' }), undefined);
+  assert.equal(locate('/nonexistent/rulec', { PATH: path.dirname(fake) }), undefined);
+  // A file that is not executable does not count.
+  assert.equal(locate(path.join(__dirname, 'grammar.test.js'), { PATH: '' }), undefined);
 });
