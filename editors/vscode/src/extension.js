@@ -68,7 +68,13 @@ async function start() {
 async function stop() {
   const running = client;
   client = undefined;
-  if (running) await running.stop();
+  if (!running) return;
+  try {
+    await running.stop();
+  } catch {
+    // A server that already exited cannot be asked to shut down; the client
+    // has logged it in the output channel. Nothing is left to stop.
+  }
 }
 
 async function restart() {

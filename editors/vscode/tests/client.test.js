@@ -30,9 +30,9 @@ function loadClient(settings, messages) {
 }
 
 async function until(condition, what) {
-  for (let i = 0; i < 100; i += 1) {
+  for (let i = 0; i < 200; i += 1) {
     if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.fail(`timed out waiting for ${what}`);
 }
@@ -63,4 +63,32 @@ test('a missing rulec is reported with what to do', async () => {
   assert.match(messages[0], /`\/nonexistent\/kaohe\/rulec` was not found/);
   assert.match(messages[0], /kaohe\.rulecPath/);
   await client.deactivate();
+});
+
+test('deactivating while a crashed server is being restarted does not fail', async () => {
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-client-')), 'methods');
+  fs.writeFileSync(log, '');
+  process.env.KAOHE_FAKE_LOG = log;
+  process.env.KAOHE_FAKE_CRASH = '1';
+  try {
+    const client = loadClient({ rulecPath: fake }, []);
+    await client.activate({ subscriptions: [] });
+    // vscode-languageclient restarts a crashed server (4 times, then gives up);
+    // deactivate in the middle of that.
+    await until(() => fs.readFileSync(log, 'utf8').includes('initialized'), 'initialized');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await client.deactivate();
+  } finally {
+    // Let every server still being started crash too, so none outlives the
+    // test: wait until the log has not grown for 2 s.
+    let before = '';
+    let quiet = 0;
+    await until(() => {
+      const now = fs.readFileSync(log, 'utf8');
+      quiet = now === before ? quiet + 1 : 0;
+      before = now;
+      return quiet >= 20;
+    }, 'the restarts to end');
+    delete process.env.KAOHE_FAKE_CRASH;
+  }
 });
