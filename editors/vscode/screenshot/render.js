@@ -6,8 +6,10 @@
 // Chromium, coloured by THIS extension's TextMate grammar
 // (syntaxes/kaohe.tmLanguage.json, tokenised with vscode-textmate and
 // vscode-oniguruma, the libraries VS Code uses) with the colours of VS Code's
-// default "Light+" theme, and the error as `rulec check --format json` reports
-// it. docs/editor.md says exactly what is real and what is not.
+// default "Light+" theme, showing the diagnostics and the hover that the
+// language server `rulec lsp` sends in one LSP session (or, when the rulec at
+// hand has no server, `rulec check --format json` and a mock-up hover).
+// docs/editor.md says exactly what is real and what is not.
 //
 // Run by hand from this folder (not in CI):
 //   npm ci && node render.js
@@ -94,10 +96,16 @@ async function tokenize(text) {
   });
 }
 
+function rulecCommand() {
+  if (process.env.RULEC) {
+    const rulec = process.env.RULEC.includes('/') ? path.resolve(process.env.RULEC) : process.env.RULEC;
+    return [rulec, []];
+  }
+  return ['cargo', ['run', '-q', '-p', 'rulec', '--']];
+}
+
 function rulecCheck(file) {
-  const [command, args] = process.env.RULEC
-    ? [process.env.RULEC.includes('/') ? path.resolve(process.env.RULEC) : process.env.RULEC, []]
-    : ['cargo', ['run', '-q', '-p', 'rulec', '--']];
+  const [command, args] = rulecCommand();
   const run = spawnSync(command, [...args, 'check', '--format', 'json', file], { cwd: root, encoding: 'utf8' });
   if (run.error) throw run.error;
   const diagnostics = JSON.parse(run.stdout);
@@ -105,6 +113,97 @@ function rulecCheck(file) {
     throw new Error(`rulec check found nothing in ${file}: ${run.stdout}${run.stderr}`);
   }
   return diagnostics;
+}
+
+// One session with the language server `rulec lsp`, as VS Code holds it: open
+// the file, take the diagnostics it publishes, ask for the hovers at
+// `positions(diagnostics)` (1-based line and column), shut it down. Resolves
+// to undefined when the server cannot be started (a rulec without \`lsp\`).
+function lspSession(file, text, positions) {
+  const [command, args] = rulecCommand();
+  const { spawn } = require('node:child_process');
+  const server = spawn(command, [...args, 'lsp'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const uri = pathToFileURL(file).href;
+  let nextId = 1;
+  const waiting = new Map();
+  let onDiagnostics;
+  const send = (message) => {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }), 'utf8');
+    server.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+    server.stdin.write(body);
+  };
+  const request = (method, params) => new Promise((resolve, reject) => {
+    const id = nextId++;
+    waiting.set(id, { resolve, reject });
+    send({ id, method, params });
+  });
+  let buffer = Buffer.alloc(0);
+  server.stdout.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const headerEnd = buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())[1]);
+      if (buffer.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
+      buffer = buffer.subarray(headerEnd + 4 + length);
+      if (message.id !== undefined && waiting.has(message.id)) {
+        const { resolve, reject } = waiting.get(message.id);
+        waiting.delete(message.id);
+        if (message.error) reject(new Error(message.error.message)); else resolve(message.result);
+      } else if (message.method === 'textDocument/publishDiagnostics' && message.params.uri === uri && onDiagnostics) {
+        onDiagnostics(message.params.diagnostics);
+      }
+    }
+  });
+  let stderr = '';
+  server.stderr.on('data', (chunk) => { stderr += chunk; });
+  const failed = new Promise((resolve) => {
+    server.on('error', () => resolve(undefined));
+    server.on('exit', () => resolve(undefined));
+  });
+  const session = (async () => {
+    await request('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      capabilities: {
+        textDocument: {
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          publishDiagnostics: { relatedInformation: true },
+        },
+        general: { positionEncodings: ['utf-16'] },
+      },
+    });
+    send({ method: 'initialized', params: {} });
+    const published = new Promise((resolve) => { onDiagnostics = resolve; });
+    send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'kaohe', version: 1, text } } });
+    const diagnostics = await published;
+    const hovers = [];
+    for (const at of positions(diagnostics)) {
+      const result = await request('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: at.line - 1, character: at.column - 1 },
+      });
+      if (result) hovers.push({ at, result });
+    }
+    await request('shutdown', null);
+    send({ method: 'exit' });
+    return { diagnostics, hovers };
+  })();
+  const timeout = new Promise((resolve) => setTimeout(() => resolve(undefined), 60000).unref());
+  return Promise.race([session, failed, timeout]).then((result) => {
+    if (!result) {
+      server.kill();
+      console.warn(`rulec lsp did not answer (${stderr.trim().split('\n').pop() ?? ''}); using rulec check and a mock-up hover`);
+    }
+    return result;
+  });
+}
+
+// The hover text of an LSP Hover result, as markdown strings.
+function hoverMarkdown(contents) {
+  const parts = Array.isArray(contents) ? contents : [contents];
+  return parts.map((part) => (typeof part === 'string' ? part : part.kind === 'plaintext' ? part.value.replace(/[\\`*_[\]<>]/g, '\\$&') : part.value));
 }
 
 // What the language server shows on a clause id (issue 16 §1: "a clause id
@@ -228,21 +327,57 @@ async function main() {
   const broken = path.join(out, path.basename(SOURCE));
   fs.writeFileSync(broken, text);
 
-  const diagnostics = rulecCheck(broken);
-  // As the language server publishes them: message, then help; code; source.
-  const markers = diagnostics.map((d) => ({
-    severity: d.severity === 'error' ? 8 : 4,
-    message: d.help ? `${d.message}\nhelp: ${d.help}` : d.message,
-    code: d.code,
-    source: 'rulec',
-    startLineNumber: d.line,
-    startColumn: d.column,
-    endLineNumber: d.end.line,
-    endColumn: d.end.column,
-  }));
-  const first = diagnostics[0];
+  const mock = clauseHovers(text);
+  const lsp = await lspSession(broken, text, (published) => {
+    const error = published[0];
+    if (!error) return [];
+    const line = error.range.start.line + 1;
+    const column = error.range.start.character + 1;
+    return [{ line, column: column + 2 }, ...mock.filter((h) => h.line === line - 1).slice(0, 1).map((h) => ({ line: h.line, column: h.startColumn + 1 }))];
+  });
+  let markers;
+  let hovers;
+  let first;
+  let clause;
+  if (lsp) {
+    // Everything from the server: its diagnostics and its hovers.
+    markers = lsp.diagnostics.map((d) => ({
+      severity: d.severity === 1 ? 8 : d.severity === 2 ? 4 : 2,
+      message: d.message,
+      code: typeof d.code === 'object' ? d.code.value : d.code,
+      source: d.source,
+      startLineNumber: d.range.start.line + 1,
+      startColumn: d.range.start.character + 1,
+      endLineNumber: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+    }));
+    hovers = lsp.hovers.map(({ at, result }) => ({
+      line: result.range ? result.range.start.line + 1 : at.line,
+      startColumn: result.range ? result.range.start.character + 1 : at.column,
+      endColumn: result.range ? result.range.end.character + 1 : at.column + 1,
+      contents: hoverMarkdown(result.contents),
+    }));
+    first = { line: markers[0].startLineNumber, column: markers[0].startColumn };
+    clause = hovers.find((h) => h.line === first.line - 1);
+    console.log(`rulec lsp: ${markers.length} diagnostic(s), ${hovers.length} hover(s)`);
+  } else {
+    const diagnostics = rulecCheck(broken);
+    // As the language server publishes them: message, then help; code; source.
+    markers = diagnostics.map((d) => ({
+      severity: d.severity === 'error' ? 8 : 4,
+      message: d.help ? `${d.message}\nhelp: ${d.help}` : d.message,
+      code: d.code,
+      source: 'rulec',
+      startLineNumber: d.line,
+      startColumn: d.column,
+      endLineNumber: d.end.line,
+      endColumn: d.end.column,
+    }));
+    hovers = mock;
+    first = diagnostics[0];
+    clause = hovers.find((h) => h.line === first.line - 1);
+  }
   const tokens = await tokenize(text);
-  const hovers = clauseHovers(text);
   const html = path.join(out, 'page.html');
   fs.writeFileSync(html, page({ text, tokens, markers, hovers, title: path.basename(SOURCE) }));
 
@@ -262,8 +397,7 @@ async function main() {
     await shoot(tab, 'vscode-error-hover.png');
 
     // 2. A clause id: hover on the first citation of the line above the error.
-    const clause = hovers.find((h) => h.line === first.line - 1);
-    if (!clause) throw new Error(`no clause id on line ${first.line - 1}`);
+    if (!clause) throw new Error(`no hover on a clause id on line ${first.line - 1}`);
     await tab.mouse.move(5, 5);
     await tab.keyboard.press('Escape');
     await showHover(tab, { lineNumber: clause.line, column: clause.startColumn + 1, above: true });
