@@ -92,3 +92,23 @@ test('deactivating while a crashed server is being restarted does not fail', asy
     delete process.env.KAOHE_FAKE_CRASH;
   }
 });
+
+// With the workspace's own `rulec` (target/debug/rulec, which `cargo test`
+// and `cargo build` make; KAOHE_RULEC overrides): the real server accepts the
+// client's `rulec lsp`, its initialize and its shutdown. Skipped, saying why,
+// when that rulec has no `lsp` command (before the server was merged).
+const realRulec = process.env.KAOHE_RULEC ?? path.join(__dirname, '..', '..', '..', 'target', 'debug', 'rulec');
+const hasServer = (() => {
+  const run = require('node:child_process').spawnSync(realRulec, ['lsp', '--help'], { encoding: 'utf8' });
+  return run.status === 0;
+})();
+
+test('the client starts and stops the real `rulec lsp`', { skip: hasServer ? false : `${realRulec} has no \`lsp\` command` }, async () => {
+  // vscode-languageclient reports a failed start or stop with showErrorMessage.
+  const messages = [];
+  const client = loadClient({ rulecPath: realRulec }, messages);
+  await client.activate({ subscriptions: [] });
+  assert.deepEqual(messages, [], 'the server did not start');
+  await client.deactivate();
+  assert.deepEqual(messages, [], 'the server did not stop');
+});
