@@ -134,11 +134,15 @@ fn names_after(out: &mut Items, index: &Index, head: &str, previous: &str) {
             .unwrap_or("")
             .trim_end(),
     );
+    let words: Vec<&str> = head
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // `by rank r of …`: the word three back is `rank`.
+    let in_rank_table = words.len() >= 3 && words.get(words.len() - 3) == Some(&"rank");
     match previous {
         "per" if before_previous != "once" => out.decls(index, &index.all(Kind::Record)),
-        "of" if before_previous.is_empty() || !head.contains("rank") => {
-            out.decls(index, &index.all(Kind::Group));
-        }
+        "of" if !in_rank_table => out.decls(index, &index.all(Kind::Group)),
         "in" => out.decls(index, &index.all(Kind::Ranking)),
         "on" => out.decls(index, &index.all(Kind::Rule)),
         "within" => out.decls(index, &index.all(Kind::UnitAttribute)),

@@ -355,6 +355,48 @@ fn completion_in_context() {
             "{expected} in {in_expr:?}"
         );
     }
+    // After `of` in a ranking's head: the groups; in `by rank r of`: the record's attributes.
+    let ranking = text.replace(
+        "ranking monthly \"月度排名\" of lead",
+        "ranking monthly \"月度排名\" of ",
+    );
+    client.change("shaodong.rules", 9, &ranking);
+    let needle = "\"月度排名\" of ";
+    assert_eq!(
+        labels(
+            &mut client,
+            "shaodong.rules",
+            pos(&ranking, needle, 0, needle.len())
+        ),
+        ["lead", "township"]
+    );
+    let rank_table = text.replace("by rank rank of ranked {", "by rank rank of  {");
+    client.change("shaodong.rules", 10, &rank_table);
+    assert_eq!(
+        labels(
+            &mut client,
+            "shaodong.rules",
+            pos(&rank_table, "rank of  {", 0, 8)
+        ),
+        ["project", "rank", "ranked"]
+    );
+    // After `name:` in a record: the types.
+    let typed = text.replace("  reason: text \"事由\"", "  reason: ");
+    client.change("shaodong.rules", 11, &typed);
+    let types = labels(&mut client, "shaodong.rules", pos(&typed, "reason: ", 0, 8));
+    assert_eq!(
+        types,
+        [
+            "bool",
+            "date",
+            "decimal",
+            "integer",
+            "leader",
+            "media_tier",
+            "report_type",
+            "text"
+        ]
+    );
     // In a string or comment: nothing.
     let none = client.call(
         "textDocument/completion",
