@@ -1,7 +1,8 @@
 //! `rulec lsp` over real standard input and output: the built binary is
 //! started, spoken to in LSP's framing (`Content-Length` headers), and must
-//! publish the diagnostics of a broken ruleset, answer a hover, and end with
-//! exit code 0 after `shutdown` and `exit`. (The features themselves are
+//! publish the diagnostics of a broken ruleset and of its fix, answer hover,
+//! definition, completion, rename and formatting, and end with exit code 0
+//! after `shutdown` and `exit`. (The features themselves are
 //! tested in `crates/kaohe-lsp/tests/` on an in-memory connection.)
 #![allow(
     clippy::unwrap_used,
@@ -106,6 +107,78 @@ fn rulec_lsp_speaks_lsp_over_stdio() {
         .as_str()
         .unwrap()
         .starts_with("keyword `per`"));
+
+    // Fix the name: the unknown name is gone.
+    let fixed = text.replace("per lat ", "per late ");
+    send(
+        &mut stdin,
+        &json!({ "jsonrpc": "2.0", "method": "textDocument/didChange",
+        "params": { "textDocument": { "uri": "file:///tmp/broken.rules", "version": 2 },
+                    "contentChanges": [{ "text": fixed }] } }),
+    );
+    let published = receive(&mut stdout);
+    assert_eq!(published["params"]["version"], 2);
+    assert!(published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["code"] != "kaohe::unknown_name"));
+    let at = |line: u32, character: u32| json!({ "textDocument": { "uri": "file:///tmp/broken.rules" }, "position": { "line": line, "character": character } });
+
+    // Definition of `late` in `per late`: the record's declaration on line 1.
+    send(
+        &mut stdin,
+        &json!({ "jsonrpc": "2.0", "id": 4, "method": "textDocument/definition", "params": at(2, 53) }),
+    );
+    let definition = receive(&mut stdout);
+    assert_eq!(
+        definition["result"][0]["range"]["start"],
+        json!({ "line": 1, "character": 7 })
+    );
+
+    // Completion after `per `: the record kinds.
+    send(
+        &mut stdin,
+        &json!({ "jsonrpc": "2.0", "id": 5, "method": "textDocument/completion", "params": at(2, 52) }),
+    );
+    let completion = receive(&mut stdout);
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["late"]);
+
+    // Rename `late` to `late_report`: the declaration and the use.
+    let mut rename = at(1, 8);
+    rename["newName"] = json!("late_report");
+    send(
+        &mut stdin,
+        &json!({ "jsonrpc": "2.0", "id": 6, "method": "textDocument/rename", "params": rename }),
+    );
+    let rename = receive(&mut stdout);
+    assert_eq!(
+        rename["result"]["changes"]["file:///tmp/broken.rules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Formatting: `rulec fmt`'s layout, one edit of the whole text.
+    send(
+        &mut stdin,
+        &json!({ "jsonrpc": "2.0", "id": 7, "method": "textDocument/formatting",
+        "params": { "textDocument": { "uri": "file:///tmp/broken.rules" }, "options": { "tabSize": 2, "insertSpaces": true } } }),
+    );
+    let formatting = receive(&mut stdout);
+    let formatted = formatting["result"][0]["newText"].as_str().unwrap();
+    assert!(
+        formatted
+            .contains("\n  category c \"日常\" {\n    deduct d \"迟报\" [X-1] {\n      per late\n"),
+        "{formatted}"
+    );
 
     send(
         &mut stdin,
