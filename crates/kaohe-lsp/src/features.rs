@@ -99,6 +99,12 @@ pub fn hover(state: &State, params: HoverParams) -> Result<Option<Hover>, Failur
         format!("**built-in function** {signature}")
     } else if kaohe::check::builtin_names().contains(&word) {
         format!("built-in date `{word}` ({})", builtin_meaning(word))
+    } else if word == "discretion" {
+        "`discretion`: the office's discretionary order, given per period in the fact file \
+         (`\"discretion\"`), as a ranking's last key"
+            .to_owned()
+    } else if word == "unit" {
+        "`unit`: the unit being scored; `unit.attr` is its attribute `attr`".to_owned()
     } else if kaohe::check::result_names().contains(&word) {
         format!(
             "the unit's result `{word}` ({}), in conditions of consequences",

@@ -97,6 +97,7 @@ fn hover_on_names_clause_ids_and_keywords() {
         ("assumption id", pos(&text, "SD-A5]", 0, 0)),
         ("keyword", pos(&text, "once per work", 0, 1)),
         ("built-in function", pos(&text, "overdue(", 0, 2)),
+        ("discretion", pos(&text, "by discretion", 0, 4)),
         ("label: nothing", pos(&text, "\"指标未按序时进度\"", 0, 3)),
     ] {
         let hover = client.call("textDocument/hover", Client::at("shaodong.rules", position));
