@@ -74,6 +74,8 @@ enum Command {
     Test(commands::test::Args),
     /// Show what a rule change does to every unit: OLD and NEW rulesets on the same facts.
     Diff(commands::diff::Args),
+    /// The language server for editors, over standard input and output.
+    Lsp(commands::lsp::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -98,6 +100,7 @@ fn main() -> std::process::ExitCode {
         Command::Fmt(args) => commands::fmt::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Lsp(args) => commands::lsp::run(&args),
     };
     exit.into()
 }

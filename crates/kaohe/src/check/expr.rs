@@ -26,7 +26,7 @@ pub(super) struct Scope<'s> {
 }
 
 /// Built-in functions: name, arity description, signature for help.
-const FUNCTIONS: &[(&str, &str)] = &[
+pub(super) const FUNCTIONS: &[(&str, &str)] = &[
     ("min", "min(a, b, …): the smallest of two or more numbers"),
     ("max", "max(a, b, …): the largest of two or more numbers"),
     ("abs", "abs(x): the absolute value of a number"),

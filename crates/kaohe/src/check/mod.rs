@@ -52,6 +52,24 @@ pub fn check(source: &SourceFile) -> Checked {
     check_within(source, &Limits::default())
 }
 
+/// The built-in functions of expressions, each with a one-line signature and
+/// meaning, e.g. `("min", "min(a, b, …): the smallest of two or more numbers")`
+/// (for editors: completion and hover).
+pub fn builtin_functions() -> &'static [(&'static str, &'static str)] {
+    expr::FUNCTIONS
+}
+
+/// The names every expression may use (`as_of`, `period_start`, `period_end`).
+pub fn builtin_names() -> &'static [&'static str] {
+    expr::BUILTIN_NAMES
+}
+
+/// The names a consequence's condition may use besides (`total`, `rank`,
+/// `previous_total`, `previous_rank`).
+pub fn result_names() -> &'static [&'static str] {
+    expr::RESULT_NAMES
+}
+
 /// Parses and checks a ruleset file within `limits`, collecting all diagnostics.
 pub fn check_within(source: &SourceFile, limits: &Limits) -> Checked {
     let parsed = syntax::parse_within(source, limits);

@@ -5,6 +5,7 @@
 //! yields no tree, only the error.
 
 pub mod ast;
+pub mod complete;
 mod depth;
 mod expected;
 pub mod format;

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod fmt;
 pub mod generate;
 pub mod import;
+pub mod lsp;
 pub mod schema;
 pub mod template;
 pub mod test;
