@@ -187,6 +187,12 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     CountBeyondYear(#[from] CountBeyondYear),
+    /// A `step` of an escalation ladder where it cannot apply: in a notice
+    /// with `per` (a ladder issues one step per unit), or `of` a group the
+    /// notice does not apply to. Trigger: `notice n of lead { per report  step s when late }`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MisplacedStep(#[from] MisplacedStep),
 }
 
 impl RulesetDiagnostic {
@@ -961,4 +967,21 @@ pub struct CountBeyondYear {
     /// Where.
     #[label("more than a year has")]
     pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MisplacedStep`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("step `{name}` {problem}")]
+#[diagnostic(code(kaohe::misplaced_step))]
+pub struct MisplacedStep {
+    /// The step's name.
+    pub name: String,
+    /// What is wrong, in words.
+    pub problem: String,
+    /// Where.
+    #[label("here")]
+    pub span: SourceSpan,
+    /// What to do instead.
+    #[help]
+    pub help: Option<String>,
 }

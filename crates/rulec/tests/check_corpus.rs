@@ -64,6 +64,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::count_in_amount",
     "kaohe::undeclared_clause",
     "kaohe::count_beyond_year",
+    "kaohe::misplaced_step",
 ];
 
 /// The keys of every element of `rulec check --format json`.

@@ -12,7 +12,7 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::compare::{category_value, class_of, find, notice_names, rejected_in};
 use super::{decimal_text, Case, Expectation, UnitExpectation};
-use crate::eval::result::{Evaluation, NoticeKind, UnitResult};
+use crate::eval::result::{Evaluation, UnitResult};
 
 /// Whether a block is a `[[expect]]` table or an inline table in an array.
 #[derive(Clone, Copy)]
@@ -159,11 +159,8 @@ fn everything(result: &UnitResult) -> InlineTable {
     }
     t.insert("notices", names(&notice_names(result)));
     let mut classes = InlineTable::new();
-    for n in result
-        .notices
-        .iter()
-        .filter(|n| n.kind == NoticeKind::Class)
-    {
+    // Classes, and the step a ladder (a notice or flag with steps) issued.
+    for n in &result.notices {
         if let Some(class) = &n.class {
             classes.insert(&n.name, text(class));
         }

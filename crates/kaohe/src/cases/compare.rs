@@ -71,12 +71,13 @@ pub(crate) fn notice_names(result: &UnitResult) -> Vec<String> {
     names
 }
 
-/// The class `classification` gave, if any.
+/// The class `classification` gave, if any; for a notice or flag with steps
+/// (an escalation ladder), the step it issued.
 pub(crate) fn class_of(result: &UnitResult, classification: &str) -> Option<String> {
     result
         .notices
         .iter()
-        .find(|n| n.kind == NoticeKind::Class && n.name == classification)
+        .find(|n| n.class.is_some() && n.name == classification)
         .and_then(|n| n.class.clone())
 }
 

@@ -251,12 +251,16 @@ fn citations(ruleset: &Ruleset) -> Citations {
                 if let Some((_, c)) = &r.ties_shared {
                     cite(&target, c.as_ref());
                 }
+                for (_, c) in &r.only_when {
+                    cite(&target, c.as_ref());
+                }
             }
             Item::Consequence(c) => {
                 let target = Target::Consequence(c.name.name.clone());
                 cite(&target, c.cite.as_ref());
                 let kind = c.per.as_ref().map(|p| p.kind.name.as_str());
                 let mut exprs: Vec<&Expr> = c.when.iter().collect();
+                exprs.extend(c.steps.iter().map(|s| &s.when));
                 if let Some(f) = c.per.as_ref().and_then(|p| p.filter.as_ref()) {
                     exprs.push(f);
                 }
@@ -546,7 +550,7 @@ pub(super) fn exercised(
                 let given = result
                     .notices
                     .iter()
-                    .any(|n| n.kind == NoticeKind::Class && &n.name == classification);
+                    .any(|n| n.class.is_some() && &n.name == classification);
                 if given {
                     targets.insert(Target::Consequence(classification.clone()));
                 }

@@ -524,11 +524,18 @@ impl<'a> Evaluator<'a> {
             .enumerate()
             .filter(|(_, r)| r.scope == scope)
         {
-            let members: Vec<(&Unit, Number)> = results
-                .iter()
-                .filter(|r| r.group == decl.group.name)
-                .filter_map(|r| self.facts.unit(&r.unit).map(|u| (u, r.total)))
-                .collect();
+            let mut members: Vec<(&Unit, Number)> = Vec::new();
+            for r in results.iter().filter(|r| r.group == decl.group.name) {
+                let Some(index) = self.facts.unit_index(&r.unit) else {
+                    continue;
+                };
+                let Some(unit) = self.facts.units.get(index) else {
+                    continue;
+                };
+                if self.admitted(decl, (index, unit), period, scope)? {
+                    members.push((unit, r.total));
+                }
+            }
             let discretion_key = match scope {
                 CapScope::Period => period,
                 CapScope::Year => Period::Year(period.year()),
@@ -601,6 +608,32 @@ impl<'a> Evaluator<'a> {
             r.notices = consequence::consequences(ctx, scope)?;
         }
         Ok(())
+    }
+
+    /// Whether a unit takes part in a ranking: every `only when` condition
+    /// of the ranking holds for it, over its records of the period (or year)
+    /// ranked (issue 13 §3). A unit left out has no place in the ranking.
+    fn admitted(
+        &self,
+        decl: &crate::syntax::ast::RankingDecl,
+        (index, unit): (usize, &Unit),
+        period: Period,
+        scope: CapScope,
+    ) -> Result<bool, EvalError> {
+        if decl.only_when.is_empty() {
+            return Ok(true);
+        }
+        let records = self.unit_records(match scope {
+            CapScope::Period => self.history.records_of(index, period).to_vec(),
+            CapScope::Year => self.history.records_of_year(index, period.year()),
+        });
+        let ctx = self.ctx((index, unit), &records, period);
+        for (condition, _) in &decl.only_when {
+            if !ctx.truth(condition)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Units for which their group's `average when` holds get the average annual

@@ -412,10 +412,12 @@ pub struct NoticeResult {
     pub name: String,
     /// Its label.
     pub label: Option<String>,
-    /// For a class: the class given (e.g. `red`).
+    /// For a class: the class given (e.g. `red`); for a notice or flag with
+    /// steps (an escalation ladder, issue 13 §2): the highest step reached
+    /// (e.g. `interview`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// For a class: the class's label (e.g. `红`).
+    /// For a class: the class's label (e.g. `红`); for a ladder: the step's label (e.g. `约谈`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_label: Option<String>,
     /// The clauses it cites.

@@ -545,6 +545,9 @@ pub struct RankingDecl {
     pub keys: Vec<OrderKey>,
     /// `ties shared`: units equal on every key share a rank, reported as unresolved.
     pub ties_shared: Option<(Span, Option<Citation>)>,
+    /// `only when C` (issue 13 §3): only the units for which every such
+    /// condition holds are ranked; the others get no place.
+    pub only_when: Vec<(Expr, Option<Citation>)>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -599,7 +602,28 @@ pub struct ConsequenceDecl {
     pub when: Vec<Expr>,
     /// The actions the rulebook prescribes.
     pub actions: Vec<Label>,
+    /// An escalation ladder (issue 13 §2): `step` lines, lowest step first.
+    /// When any are written, only the highest step reached is issued.
+    pub steps: Vec<Step>,
     /// The whole declaration.
+    pub span: Span,
+}
+
+/// One step of an escalation ladder: `step interview "约谈" [of group] when …`.
+/// A step name may be written once without `of` (every group) and once per
+/// group with its own condition (a group's threshold); its place in the
+/// ladder is where its name first appears.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The step's name.
+    pub name: Ident,
+    /// Its label (the consequence as the rulebook names it: 约谈).
+    pub label: Option<Label>,
+    /// The group this condition is for (every group when absent).
+    pub group: Option<Ident>,
+    /// The condition that reaches the step.
+    pub when: Expr,
+    /// The whole step.
     pub span: Span,
 }
 

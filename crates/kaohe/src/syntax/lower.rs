@@ -754,6 +754,7 @@ impl Lowering {
             cite: None,
             keys: Vec::new(),
             ties_shared: None,
+            only_when: Vec::new(),
             span,
         };
         let mut named = false;
@@ -798,6 +799,20 @@ impl Lowering {
                     let stmt_span = span_of(&p);
                     decl.ties_shared = Some((stmt_span, p.into_inner().next().map(Self::cite)));
                 }
+                Rule::only_stmt => {
+                    let mut condition = None;
+                    let mut cite = None;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::expr => condition = Some(self.expr(q)),
+                            Rule::cite => cite = Some(Self::cite(q)),
+                            _ => {}
+                        }
+                    }
+                    if let Some(condition) = condition {
+                        decl.only_when.push((condition, cite));
+                    }
+                }
                 _ => {}
             }
         }
@@ -816,6 +831,7 @@ impl Lowering {
             per: None,
             when: Vec::new(),
             actions: Vec::new(),
+            steps: Vec::new(),
             span,
         };
         for p in pair.into_inner() {
@@ -835,6 +851,31 @@ impl Lowering {
                 Rule::action_stmt => {
                     if let Some(s) = p.into_inner().next() {
                         decl.actions.push(Self::label(s));
+                    }
+                }
+                Rule::step_stmt => {
+                    let step_span = span_of(&p);
+                    let mut name = None;
+                    let mut label = None;
+                    let mut group = None;
+                    let mut when = None;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::ident => name = Some(Self::ident(&q)),
+                            Rule::label => label = Some(Self::label(q)),
+                            Rule::target => group = q.into_inner().next().map(|t| Self::ident(&t)),
+                            Rule::expr => when = Some(self.expr(q)),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(name), Some(when)) = (name, when) {
+                        decl.steps.push(Step {
+                            name,
+                            label,
+                            group,
+                            when,
+                            span: step_span,
+                        });
                     }
                 }
                 _ => {}
@@ -1018,7 +1059,11 @@ impl Lowering {
                 }
                 let mut numbers = numbers.into_iter();
                 let places = numbers.next().unwrap_or(Integer { value: 0, span });
-                let periods = numbers.next().unwrap_or(Integer { value: 0, span });
+                // `ranked top 5 in red`: the evaluated period only.
+                let periods = numbers.next().unwrap_or(Integer {
+                    value: 1,
+                    span: places.span,
+                });
                 ExprKind::Ranked {
                     side,
                     places,

@@ -252,6 +252,9 @@ pub struct Ranking {
     pub within: Option<String>,
     /// `total`, `discretion` or an attribute, with its direction.
     pub keys: Vec<(String, Dir)>,
+    /// `only when attr >= n` (issue 13 §3): only units whose attribute is
+    /// present and at least `n` are ranked.
+    pub only: Option<(String, i64)>,
 }
 
 #[derive(Clone, Debug)]
@@ -542,7 +545,10 @@ impl Gen<'_> {
                 } else {
                     ""
                 };
-                if self.c.chance(30) {
+                if self.c.chance(15) {
+                    // The evaluated period only (a list such as 红榜前5名).
+                    format!("ranked {side} {n}{in_ranking}{ties}")
+                } else if self.c.chance(30) {
                     // A count within the calendar year (issue 13 §1).
                     format!("ranked {side} {n} in {k} periods this year{in_ranking}{ties}")
                 } else {
@@ -1219,8 +1225,38 @@ impl Gen<'_> {
                     None
                 };
                 let s = per.clone().unwrap_or(base);
-                if per.is_none() || self.c.chance(30) {
+                // An escalation ladder (issue 13 §2): steps, some for one group.
+                let ladder = per.is_none() && self.c.chance(40);
+                if (per.is_none() && !ladder) || self.c.chance(30) {
                     let _ = writeln!(out, "  when {}", self.cond(&s, 1));
+                }
+                if ladder {
+                    let mut written: Vec<(usize, Option<usize>)> = Vec::new();
+                    for _ in 0..1 + self.c.below(4) {
+                        let step = self.c.below(3);
+                        let group = match target {
+                            Some(g) if self.c.chance(40) => Some(g),
+                            None if self.c.chance(40) => Some(self.c.below(group_count)),
+                            _ => None,
+                        };
+                        if written.contains(&(step, group)) {
+                            continue;
+                        }
+                        written.push((step, group));
+                        let of = group
+                            .map(|g| format!(" of {}", self.groups[g].name))
+                            .unwrap_or_default();
+                        let (name, text) = [
+                            ("oral", "口头检查"),
+                            ("interview", "约谈"),
+                            ("criticise", "通报批评"),
+                        ][step];
+                        let _ = writeln!(
+                            out,
+                            "  step {name} \"{text}\"{of} when {}",
+                            self.cond(&s, 1)
+                        );
+                    }
                 }
                 for _ in 0..self.c.below(3) {
                     let _ = writeln!(out, "  action \"{}\"", self.label());
@@ -1423,6 +1459,7 @@ impl Spec {
                     per_year: false,
                     within: None,
                     keys: Vec::new(),
+                    only: None,
                 });
             }
             if annual.is_some() && (g.groups[gi].annually || g.c.chance(40)) {
@@ -1433,6 +1470,7 @@ impl Spec {
                     per_year: true,
                     within: None,
                     keys: Vec::new(),
+                    only: None,
                 });
             }
         }
@@ -1545,6 +1583,12 @@ impl Spec {
             };
             ranking.keys.push((first, d));
             if !attrs.is_empty() && g.c.chance(15) {
+                // Who is ranked (issue 13 §3).
+                let attr = g.c.pick(&attrs).clone();
+                g.used_attrs.insert(attr.clone());
+                ranking.only = Some((attr, g.c.between(0, 6)));
+            }
+            if !attrs.is_empty() && g.c.chance(15) {
                 let within = g.c.pick(&attrs).clone();
                 g.used_attrs.insert(within.clone());
                 ranking.within = Some(within);
@@ -1605,6 +1649,7 @@ impl Spec {
                             ("total".to_owned(), Dir::Omitted),
                             (attr.name.clone(), Dir::Desc),
                         ],
+                        only: None,
                     }),
                 }
             }
@@ -2179,6 +2224,9 @@ impl Spec {
                     Dir::Asc => " asc",
                 };
                 let _ = writeln!(out, "  by {key}{dir}");
+            }
+            if let Some((attr, n)) = &r.only {
+                let _ = writeln!(out, "  only when {attr} >= {n} [T-5]");
             }
             let _ = writeln!(out, "  ties shared [T-5]");
             let _ = writeln!(out, "}}");

@@ -1,7 +1,7 @@
 //! Rendering evaluation results: ranking tables (terminal, CSV, Markdown) and
 //! line-by-line explanations. Chinese names are aligned by display width.
 
-use kaohe::eval::result::{Evaluation, ItemKind, NoticeKind, NoticeResult, UnitResult};
+use kaohe::eval::result::{Evaluation, ItemKind, NoticeResult, UnitResult};
 use kaohe::value::Value;
 use kaohe::Ruleset;
 use unicode_width::UnicodeWidthStr;
@@ -52,7 +52,8 @@ fn csv_field(text: &str) -> String {
 fn notice_text(n: &NoticeResult) -> String {
     let label = n.label.clone().unwrap_or_else(|| n.name.clone());
     match n.kind {
-        NoticeKind::Class => format!(
+        // A class, or the step an escalation ladder issued.
+        _ if n.class.is_some() => format!(
             "{label}: {}",
             n.class_label
                 .clone()
