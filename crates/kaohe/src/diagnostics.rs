@@ -193,6 +193,16 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     MisplacedStep(#[from] MisplacedStep),
+    /// A band of `bands(…)` that can never be the first to hold, or a mix of
+    /// `upto` and `from`. Trigger: `bands(place(m), upto 6: 5, upto 3: 7)`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnreachableBand(#[from] UnreachableBand),
+    /// `place(…)`, `peer_max(…)`, … inside a measure's own value. Trigger:
+    /// `measure share of lead = measure(done) / peer_sum(done)`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MeasureInMeasure(#[from] MeasureInMeasure),
 }
 
 impl RulesetDiagnostic {
@@ -984,4 +994,34 @@ pub struct MisplacedStep {
     /// What to do instead.
     #[help]
     pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::UnreachableBand`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("a band {problem}")]
+#[diagnostic(code(kaohe::unreachable_band))]
+pub struct UnreachableBand {
+    /// What is wrong, in words.
+    pub problem: String,
+    /// Where.
+    #[label("never the first band that holds")]
+    pub span: SourceSpan,
+    /// What to do instead.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::MeasureInMeasure`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`{function}(…)` cannot be used in a measure's value")]
+#[diagnostic(
+    code(kaohe::measure_in_measure),
+    help("a measure is computed from the unit's own records and attributes; use places and peers in the rules and consequences that read the measure, or compute the value there")
+)]
+pub struct MeasureInMeasure {
+    /// The function.
+    pub function: String,
+    /// Where.
+    #[label("a measure of measures")]
+    pub span: SourceSpan,
 }

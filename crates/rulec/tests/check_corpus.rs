@@ -65,6 +65,8 @@ const ALL_CODES: &[&str] = &[
     "kaohe::undeclared_clause",
     "kaohe::count_beyond_year",
     "kaohe::misplaced_step",
+    "kaohe::unreachable_band",
+    "kaohe::measure_in_measure",
 ];
 
 /// The keys of every element of `rulec check --format json`.

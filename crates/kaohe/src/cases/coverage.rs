@@ -339,6 +339,7 @@ fn walk(ruleset: &Ruleset, kind: Option<&str>, expr: &Expr, out: &mut BTreeSet<(
             walk(ruleset, kind, a, out);
             walk(ruleset, kind, b, out);
         }
+        ExprKind::Bands { subject, .. } => walk(ruleset, kind, subject, out),
         ExprKind::If(c, a, b) => {
             walk(ruleset, kind, c, out);
             walk(ruleset, kind, a, out);

@@ -9,7 +9,7 @@ use crate::diagnostics::{
 };
 use crate::suggest;
 use crate::syntax::ast;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
+use crate::syntax::ast::{Band, BandBound, BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
 /// The names visible to an expression.
 #[derive(Clone, Copy)]
@@ -45,6 +45,31 @@ const FUNCTIONS: &[(&str, &str)] = &[
         "previous",
         "previous(x): `x` for the same record (by the kind's `key`) in the previous period; false or 0 when there is none",
     ),
+    (
+        "steps",
+        "steps(x, size): the number of whole steps of `size` in `x` (0 when `x` is 0 or less); `size` is greater than 0",
+    ),
+    ("measure", "measure(m): the unit's value of the measure `m`"),
+    (
+        "place",
+        "place(m): the unit's place among the units of the measure's group by `m`, highest first (1, 2, 2, 4)",
+    ),
+    ("peer_max", "peer_max(m): the highest value of the measure `m` among the units of its group"),
+    ("peer_min", "peer_min(m): the lowest value of the measure `m` among the units of its group"),
+    ("peer_average", "peer_average(m): the average of the measure `m` over the units of its group"),
+    ("peer_sum", "peer_sum(m): the sum of the measure `m` over the units of its group"),
+    ("peer_count", "peer_count(m): the number of units of the measure `m`'s group"),
+];
+
+/// The functions whose argument names a measure (issue 13 §4).
+pub(crate) const MEASURE_FUNCTIONS: &[&str] = &[
+    "measure",
+    "place",
+    "peer_max",
+    "peer_min",
+    "peer_average",
+    "peer_sum",
+    "peer_count",
 ];
 
 /// Names every expression may use: the evaluation date and the evaluated period's bounds.
@@ -111,6 +136,7 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, scope),
+            ExprKind::Bands { subject, bands, .. } => self.bands(subject, bands, scope),
             ExprKind::If(c, t, e) => {
                 self.condition(c, scope);
                 let then_ty = self.expr(t, scope);
@@ -340,6 +366,7 @@ impl Checker<'_> {
             "min" | "max" => args.len() >= 2,
             "overdue" => args.len() == 2,
             "round" => args.len() == 3,
+            "steps" => args.len() == 2,
             _ => args.len() == 1,
         };
         if !arity_ok {
@@ -349,6 +376,7 @@ impl Checker<'_> {
                     "min" | "max" => "two or more arguments".to_owned(),
                     "overdue" => "two arguments".to_owned(),
                     "round" => "three arguments".to_owned(),
+                    "steps" => "two arguments".to_owned(),
                     _ => "one argument".to_owned(),
                 },
                 found: args.len(),
@@ -377,6 +405,26 @@ impl Checker<'_> {
                 }
                 ty
             }
+            "steps" => {
+                for arg in args {
+                    let ty = self.expr(arg, scope);
+                    self.expect(arg, &ty, &Ty::Decimal);
+                }
+                if let Some(size) = args.get(1) {
+                    if let ExprKind::Number(n) = &size.kind {
+                        if n.is_zero() {
+                            self.push(TypeMismatch {
+                                expected: "a step size greater than 0".to_owned(),
+                                found: "0".to_owned(),
+                                span: size.span.into(),
+                                help: Some(signature.to_owned()),
+                            });
+                        }
+                    }
+                }
+                Ty::Int
+            }
+            name if MEASURE_FUNCTIONS.contains(&name) => self.measure_call(function, args),
             "floor" | "ceil" => {
                 for arg in args {
                     let ty = self.expr(arg, scope);
@@ -594,6 +642,91 @@ impl Checker<'_> {
     }
 
     /// Reports an unknown name with a did-you-mean or the list of declared names.
+    /// `place(m)`, `peer_max(m)`, …: the argument is a measure's bare name,
+    /// and measures do not use these functions themselves.
+    fn measure_call(&mut self, function: &Ident, args: &[Expr]) -> Ty {
+        if self.in_measure {
+            self.push(crate::diagnostics::MeasureInMeasure {
+                function: function.name.clone(),
+                span: function.span.into(),
+            });
+        }
+        let named = match args {
+            [Expr {
+                kind: ExprKind::Path(path),
+                ..
+            }] => match path.as_slice() {
+                [name] => Some(name),
+                _ => None,
+            },
+            _ => None,
+        };
+        let measures: Vec<&str> = self.symbols.measures.keys().copied().collect();
+        match named {
+            Some(name) if measures.contains(&name.name.as_str()) => {}
+            Some(name) => self.unknown("measure", name, &measures),
+            None => {
+                if let Some(arg) = args.first() {
+                    self.push(TypeMismatch {
+                        expected: "the name of a `measure`".to_owned(),
+                        found: "an expression".to_owned(),
+                        span: arg.span.into(),
+                        help: Some(format!(
+                            "declare `measure m \"…\" of group = …` and write `{}(m)`",
+                            function.name
+                        )),
+                    });
+                }
+            }
+        }
+        match function.name.as_str() {
+            "place" | "peer_count" => Ty::Int,
+            _ => Ty::Decimal,
+        }
+    }
+
+    /// `bands(x, upto 3: 7, upto 6: 5, else: 0)`: a number banded by
+    /// thresholds of one kind, each reachable.
+    fn bands(&mut self, subject: &Expr, bands: &[Band], scope: Scope<'_>) -> Ty {
+        let ty = self.expr(subject, scope);
+        self.expect(subject, &ty, &Ty::Decimal);
+        let mut previous: Option<&Band> = None;
+        for band in bands {
+            if let Some(before) = previous {
+                let problem = if band.bound != before.bound {
+                    Some("mixes `upto` and `from` bands".to_owned())
+                } else {
+                    let reachable = match band.bound {
+                        BandBound::UpTo => band.threshold.value > before.threshold.value,
+                        BandBound::From => band.threshold.value < before.threshold.value,
+                    };
+                    (!reachable).then(|| {
+                        format!(
+                            "`{} {}` after `{} {}` can never be the first band that holds",
+                            band_word(band.bound),
+                            band.threshold.value,
+                            band_word(before.bound),
+                            before.threshold.value
+                        )
+                    })
+                };
+                if let Some(problem) = problem {
+                    self.push(crate::diagnostics::UnreachableBand {
+                        problem,
+                        span: band.span.into(),
+                        help: Some(
+                            "write the bands in order, all `upto` with rising thresholds (places: `upto 3: 7, upto 6: 5`) or all `from` with falling ones (rates: `from 95: 5, from 90: 3`)"
+                                .to_owned(),
+                        ),
+                    });
+                    continue;
+                }
+            }
+            previous = Some(band);
+        }
+        Ty::Decimal
+    }
+
     pub(super) fn unknown(&mut self, kind: &str, name: &Ident, candidates: &[&str]) {
         let help = suggest::did_you_mean(&name.name, candidates.iter().copied()).or_else(|| {
             if candidates.is_empty() {
@@ -640,4 +773,11 @@ pub(super) fn backticked<S: AsRef<str>>(names: &[S]) -> String {
         .map(|n| format!("`{}`", n.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn band_word(bound: BandBound) -> &'static str {
+    match bound {
+        BandBound::UpTo => "upto",
+        BandBound::From => "from",
+    }
 }

@@ -152,6 +152,7 @@ pub(crate) struct Symbols<'a> {
     groups: BTreeMap<&'a str, &'a ast::GroupDecl>,
     unit_attributes: BTreeMap<&'a str, (Ty, Span)>,
     rankings: BTreeMap<&'a str, &'a ast::RankingDecl>,
+    measures: BTreeMap<&'a str, &'a ast::MeasureDecl>,
     rules: BTreeMap<&'a str, Vec<&'a ast::Rule>>,
     assumptions: BTreeMap<&'a str, &'a ast::Assumption>,
     clauses: BTreeMap<&'a str, &'a ast::ClauseDecl>,
@@ -173,6 +174,8 @@ pub(crate) struct Checker<'a> {
     used_attributes: BTreeSet<String>,
     used_levels: BTreeSet<String>,
     cited: BTreeSet<String>,
+    /// Inside a `measure`'s value: the measure functions are refused there.
+    in_measure: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -186,6 +189,7 @@ impl<'a> Checker<'a> {
             used_attributes: BTreeSet::new(),
             used_levels: BTreeSet::new(),
             cited: BTreeSet::new(),
+            in_measure: false,
         }
     }
 
@@ -243,6 +247,14 @@ impl<'a> Checker<'a> {
                         self.duplicate("ranking", &decl.name, first);
                     } else {
                         self.symbols.rankings.insert(&decl.name.name, decl);
+                    }
+                }
+                Item::Measure(decl) => {
+                    if let Some(first) = self.symbols.measures.get(decl.name.name.as_str()) {
+                        let first = first.name.span;
+                        self.duplicate("measure", &decl.name, first);
+                    } else {
+                        self.symbols.measures.insert(&decl.name.name, decl);
                     }
                 }
                 Item::Assumption(decl) => {

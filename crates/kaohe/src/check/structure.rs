@@ -68,6 +68,7 @@ impl<'a> Checker<'a> {
                 Item::Consequence(c) => self.consequence(c),
                 Item::Classify(c) => self.classify(c),
                 Item::Quota(q) => self.quota(q),
+                Item::Measure(m) => self.measure(m),
                 Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}
             }
         }
@@ -887,6 +888,25 @@ impl<'a> Checker<'a> {
                     "say when it is issued: `when ranked bottom 3 for 2 consecutive periods`"
                         .to_owned(),
                 ),
+            });
+        }
+    }
+
+    /// A measure (issue 13 §4): its group, citation and numeric value, which
+    /// may not use the measure functions itself (a measure's value must not
+    /// depend on the places or peers of any measure).
+    fn measure(&mut self, decl: &MeasureDecl) {
+        self.missing_citation("measure", &decl.name, decl.cite.as_ref());
+        self.target(Some(&decl.group));
+        self.in_measure = true;
+        let ty = self.expr(&decl.value, UNIT);
+        self.in_measure = false;
+        if !ty.fits(&Ty::Decimal) {
+            self.push(TypeMismatch {
+                expected: Ty::Decimal.describe(),
+                found: ty.describe(),
+                span: decl.value.span.into(),
+                help: Some("a measure is a number units are placed by: `sum(project, done) / sum(project, planned)`".to_owned()),
             });
         }
     }

@@ -70,6 +70,8 @@ pub(crate) struct Ctx<'a> {
     pub history: &'a History<'a>,
     /// Whether line items list their records.
     pub detail: super::Detail,
+    /// The measures of the evaluated period or year (issue 13 §4).
+    pub measures: &'a super::measure::Measures,
 }
 
 impl<'a> Ctx<'a> {
@@ -125,6 +127,15 @@ impl<'a> Ctx<'a> {
             ExprKind::Unary(UnaryOp::Not, inner) => Val::Bool(!self.truth(inner)?),
             ExprKind::Unary(UnaryOp::Neg, inner) => Val::Number(-self.number(inner)?),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, expr)?,
+            ExprKind::Bands {
+                subject,
+                bands,
+                otherwise,
+            } => Val::Number(super::measure::band(
+                self.number(subject)?,
+                bands,
+                otherwise.as_ref().map(|n| Number::from(n.value)),
+            )),
             ExprKind::If(c, t, e) => {
                 if self.truth(c)? {
                     self.eval(t)?
@@ -423,6 +434,32 @@ impl<'a> Ctx<'a> {
                 Ok(Val::Number(best))
             }
             ("abs", [x]) => Ok(Val::Number(self.number(x)?.abs())),
+            ("steps", [x, size]) => {
+                super::measure::steps(self.number(x)?, self.number(size)?, size)
+                    .map(Val::Number)
+                    .map_err(|(message, at)| self.error(at, message))
+            }
+            (
+                name @ ("measure" | "place" | "peer_max" | "peer_min" | "peer_average" | "peer_sum"
+                | "peer_count"),
+                [arg],
+            ) => {
+                let ExprKind::Path(path) = &arg.kind else {
+                    return Err(self.error(arg, "not the name of a measure"));
+                };
+                let measure = path.first().map_or("", |m| m.name.as_str());
+                // A unit not of the measure's group has no value or place in
+                // it: absent, like an attribute its group does not declare.
+                if matches!(name, "measure" | "place")
+                    && !self.measures.has(measure, self.unit_index)
+                {
+                    return Ok(Val::Absent);
+                }
+                self.measures
+                    .read(name, measure, self.unit_index)
+                    .map(Val::Number)
+                    .map_err(|message| self.error(whole, message))
+            }
             ("floor" | "ceil", [x]) => {
                 let n = self.number(x)?;
                 let whole_number = if function.name == "floor" {

@@ -10,6 +10,7 @@
 
 mod consequence;
 mod expr;
+mod measure;
 mod rank;
 pub mod result;
 mod score;
@@ -277,6 +278,8 @@ struct Evaluator<'a> {
     history: History<'a>,
     rejected: Vec<RejectedRecord>,
     detail: Detail,
+    /// The measures of the period or year being evaluated (issue 13 §4).
+    measures: measure::Measures,
 }
 
 impl<'a> Evaluator<'a> {
@@ -288,6 +291,7 @@ impl<'a> Evaluator<'a> {
             history: History::new(facts, applied),
             rejected,
             detail: Detail::Full,
+            measures: measure::Measures::default(),
         }
     }
 
@@ -324,6 +328,7 @@ impl<'a> Evaluator<'a> {
         });
 
         for &period in &periods {
+            self.measures = self.measures_for(period)?;
             let mut period_results = Vec::new();
             for (index, unit) in self.facts.units.iter().enumerate() {
                 let records = self.unit_records(self.history.records_of(index, period).to_vec());
@@ -332,7 +337,9 @@ impl<'a> Evaluator<'a> {
                 // The periods' scores are kept only when the year sums them.
                 let keep = summed_annual.then(|| scored.clone());
                 if !self.annual_only(unit) {
-                    period_results.push(unit_result(unit, period, false, scored));
+                    let mut result = unit_result(unit, period, false, scored);
+                    result.measures = self.measures.of_unit(self.ruleset, index);
+                    period_results.push(result);
                 }
                 if let Some(kept) = keep {
                     period_scores.insert((unit.id.clone(), period), kept);
@@ -353,6 +360,7 @@ impl<'a> Evaluator<'a> {
             for &year in &years {
                 let scope = Period::Year(year);
                 evaluated.push(scope);
+                self.measures = self.measures_for(scope)?;
                 let mut annual_results = Vec::new();
                 for (index, unit) in self.facts.units.iter().enumerate() {
                     let scored = match source {
@@ -371,7 +379,9 @@ impl<'a> Evaluator<'a> {
                             sum_of_periods(&of_year, unit, year)?
                         }
                     };
-                    annual_results.push(unit_result(unit, scope, true, scored));
+                    let mut result = unit_result(unit, scope, true, scored);
+                    result.measures = self.measures.of_unit(self.ruleset, index);
+                    annual_results.push(result);
                 }
                 self.average(&mut annual_results, year)?;
                 if let Some(convert) = &annual.convert {
@@ -502,7 +512,28 @@ impl<'a> Evaluator<'a> {
             scope,
             history: &self.history,
             detail: self.detail,
+            measures: &self.measures,
         }
+    }
+
+    /// Computes every measure for the units of its group over their records
+    /// of `scope` (a period, or a year), before anything of it is scored.
+    fn measures_for(&self, scope: Period) -> Result<measure::Measures, EvalError> {
+        let none = measure::Measures::default();
+        measure::compute(self.ruleset, &self.facts.units, |index, value| {
+            let Some(unit) = self.facts.units.get(index) else {
+                return Ok(Number::ZERO);
+            };
+            let records = self.unit_records(match scope {
+                Period::Year(year) => self.history.records_of_year(index, year),
+                period => self.history.records_of(index, period).to_vec(),
+            });
+            let ctx = Ctx {
+                measures: &none,
+                ..self.ctx((index, unit), &records, scope)
+            };
+            ctx.number(value)
+        })
     }
 
     /// Ranks the results of one period or year, records the places in the
@@ -729,6 +760,7 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
         converted: None,
         rank: None,
         ranking: None,
+        measures: Vec::new(),
         categories: scored.categories,
         items: scored.items,
         notices: Vec::new(),

@@ -107,6 +107,8 @@ pub enum Item {
     Consequence(ConsequenceDecl),
     /// `classify board { red when … }`
     Classify(ClassifyDecl),
+    /// `measure completion "完成率" of township = …` (issue 13 §4).
+    Measure(MeasureDecl),
     /// `quota publicity { require … }`
     Quota(QuotaDecl),
 }
@@ -627,6 +629,48 @@ pub struct Step {
     pub span: Span,
 }
 
+/// `measure completion "完成率" of township [cite] = expr` (issue 13 §4): a
+/// number per unit of the group in the evaluated period (or year), computed
+/// over the unit's records and attributes; units are placed by it
+/// (`place(m)`) and compared with their peers (`peer_max(m)`, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Label>,
+    /// The group whose units it is computed for (the peers).
+    pub group: Ident,
+    /// Citation.
+    pub cite: Option<Citation>,
+    /// The value, in the scope of a unit (no `per` record).
+    pub value: Expr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// Which side of its threshold a band holds on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandBound {
+    /// `upto t`: the value is at most `t`.
+    UpTo,
+    /// `from t`: the value is at least `t`.
+    From,
+}
+
+/// One band of `bands(…)`: `upto 3: 7`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// `upto` or `from`.
+    pub bound: BandBound,
+    /// The threshold.
+    pub threshold: Number,
+    /// The value when this band is the first that holds.
+    pub value: Number,
+    /// The whole band.
+    pub span: Span,
+}
+
 /// `classify board "红黄绿榜" of lead { red "红" when … green otherwise }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassifyDecl {
@@ -810,6 +854,16 @@ pub enum ExprKind {
         function: Ident,
         /// Its arguments.
         args: Vec<Expr>,
+    },
+    /// `bands(x, upto 3: 7, upto 6: 5, else: 0)` (issue 13 §4, §7): the
+    /// value of the first band that holds for `x`, else the `else` value (0).
+    Bands {
+        /// The value banded.
+        subject: Box<Expr>,
+        /// The bands, tried in order.
+        bands: Vec<Band>,
+        /// The value when no band holds (0 when not written).
+        otherwise: Option<Number>,
     },
     /// `ranked bottom 3 for 2 consecutive periods in monthly`.
     Ranked {

@@ -114,6 +114,10 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
             ("an expression", None)
         }
         ranked | rank_side => ("`ranked`", None),
+        measure_decl => ("`measure`", Some("measure")),
+        bands => ("`bands(…)`", Some("bands")),
+        band_entry | band_bound => ("a band `upto N: points` or `from N: points`", None),
+        band_else => ("`else: points`", None),
         ties_straddling => ("`ties straddling`", None),
         this_year => ("`this year`", None),
         not_op | neg_op => ("an expression", None),

@@ -63,6 +63,7 @@ impl Lowering {
             Rule::ranking_decl => Item::Ranking(self.ranking(pair)),
             Rule::consequence_decl => Item::Consequence(self.consequence(pair)),
             Rule::classify_decl => Item::Classify(self.classify(pair)),
+            Rule::measure_decl => Item::Measure(self.measure(pair)),
             Rule::quota_decl => Item::Quota(self.quota(pair)),
             _ => return None,
         })
@@ -884,6 +885,33 @@ impl Lowering {
         decl
     }
 
+    fn measure(&mut self, pair: Pair<'_, Rule>) -> MeasureDecl {
+        let span = span_of(&pair);
+        let mut decl = MeasureDecl {
+            name: empty_ident(span),
+            label: None,
+            group: empty_ident(span),
+            cite: None,
+            value: error_expr(span),
+            span,
+        };
+        let mut named = false;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident if !named => {
+                    decl.name = Self::ident(&p);
+                    named = true;
+                }
+                Rule::ident => decl.group = Self::ident(&p),
+                Rule::label => decl.label = Some(Self::label(p)),
+                Rule::cite => decl.cite = Some(Self::cite(p)),
+                Rule::expr => decl.value = self.expr(p),
+                _ => {}
+            }
+        }
+        decl
+    }
+
     fn classify(&mut self, pair: Pair<'_, Rule>) -> ClassifyDecl {
         let span = span_of(&pair);
         let mut decl = ClassifyDecl {
@@ -1073,6 +1101,54 @@ impl Lowering {
                     window,
                 }
             }
+            Rule::bands => {
+                let mut subject = None;
+                let mut bands = Vec::new();
+                let mut otherwise = None;
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::expr => subject = Some(Box::new(self.expr(p))),
+                        Rule::band_entry => {
+                            let band_span = span_of(&p);
+                            let mut bound = BandBound::UpTo;
+                            let mut numbers = Vec::new();
+                            for q in p.into_inner() {
+                                match q.as_rule() {
+                                    Rule::band_bound if q.as_str() == "from" => {
+                                        bound = BandBound::From;
+                                    }
+                                    Rule::signed => numbers.push(self.number(&q)),
+                                    _ => {}
+                                }
+                            }
+                            let mut numbers = numbers.into_iter();
+                            if let (Some(threshold), Some(value)) = (numbers.next(), numbers.next())
+                            {
+                                bands.push(Band {
+                                    bound,
+                                    threshold,
+                                    value,
+                                    span: band_span,
+                                });
+                            }
+                        }
+                        Rule::band_else => {
+                            if let Some(q) = p.into_inner().next() {
+                                otherwise = Some(self.number(&q));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(subject) = subject else {
+                    return error_expr(span);
+                };
+                ExprKind::Bands {
+                    subject,
+                    bands,
+                    otherwise,
+                }
+            }
             Rule::count_of => {
                 let mut inner = pair.into_inner();
                 let Some(kind) = inner.next() else {
@@ -1199,6 +1275,7 @@ fn is_item(candidate: Rule) -> bool {
             | Rule::consequence_decl
             | Rule::classify_decl
             | Rule::quota_decl
+            | Rule::measure_decl
     )
 }
 

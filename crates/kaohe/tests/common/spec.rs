@@ -284,6 +284,8 @@ pub struct Spec {
     pub rankings: Vec<Ranking>,
     /// Rendered notices, flags, classifications and quotas.
     pub consequences: Vec<String>,
+    /// Rendered `measure` declarations (issue 13 §4).
+    pub measures: Vec<String>,
     /// Whether the spec may make evaluation fail (see the module docs).
     pub risky: bool,
 }
@@ -331,6 +333,8 @@ struct Gen<'c> {
     used_kinds: BTreeSet<usize>,
     used_attrs: BTreeSet<String>,
     period_rankings: Vec<String>,
+    /// Declared measures (`q0`, `q1`, …) that expressions may read.
+    measures: Vec<String>,
 }
 
 fn paren(s: String) -> String {
@@ -831,6 +835,30 @@ impl Gen<'_> {
                     format!("{f}({a}, {b})")
                 }
             }
+            10 if !self.measures.is_empty() && self.c.chance(60) => {
+                // A measure: its peers, or the unit's place (absent for a
+                // unit of another group, hence guarded). Every group has a
+                // unit in generated facts: peers never fail.
+                let m = self.c.pick(&self.measures.clone()).clone();
+                match self.c.below(7) {
+                    0 => format!("(if present(place({m})) then place({m}) else 0)"),
+                    1 => format!("(if present(measure({m})) then measure({m}) else 1)"),
+                    2 => format!("peer_max({m})"),
+                    3 => format!("peer_min({m})"),
+                    4 => format!("peer_average({m})"),
+                    5 => format!("peer_sum({m})"),
+                    _ => format!("peer_count({m})"),
+                }
+            }
+            10 if self.c.chance(40) => {
+                // Bands and steps (issue 13 §4, §7).
+                let a = self.num(s, depth - 1, false);
+                match self.c.below(3) {
+                    0 => format!("bands({a}, upto 1: 2, upto 5: 1)"),
+                    1 => format!("bands({a}, from 10: 3, from 2: 1, else: 0.5)"),
+                    _ => format!("steps({a}, {})", self.c.pick(&["1", "2", "0.5"])),
+                }
+            }
             10 => {
                 if self.c.chance(70) {
                     let a = self.num(s, depth - 1, false);
@@ -1328,6 +1356,7 @@ impl Spec {
             levels: Vec::new(),
             groups: Vec::new(),
             kinds: Vec::new(),
+            measures: Vec::new(),
             used_kinds: BTreeSet::new(),
             used_attrs: BTreeSet::new(),
             period_rankings: Vec::new(),
@@ -1415,6 +1444,27 @@ impl Spec {
                     optional: false,
                 });
                 kind.braces = true;
+            }
+        }
+
+        // Measures (issue 13 §4): a count or sum of a kind per unit of a group.
+        let mut measures = Vec::new();
+        if g.c.chance(40) {
+            for i in 0..1 + g.c.below(2) {
+                let gi = g.c.below(g.groups.len());
+                let k = g.c.below(g.kinds.len());
+                g.used_kinds.insert(k);
+                let kind = g.kinds[k].name.clone();
+                let value = if g.c.chance(50) {
+                    format!("count({kind})")
+                } else {
+                    format!("sum({kind}, 2) / 3")
+                };
+                measures.push(format!(
+                    "measure q{i} \"指标\" of {} [T-5] = {value}\n",
+                    g.groups[gi].name
+                ));
+                g.measures.push(format!("q{i}"));
             }
         }
 
@@ -1673,6 +1723,7 @@ impl Spec {
             annual,
             rankings,
             consequences,
+            measures,
             risky,
         };
         spec.finalize();
@@ -2233,6 +2284,9 @@ impl Spec {
         }
         for c in &self.consequences {
             let _ = writeln!(out, "{c}");
+        }
+        for m in &self.measures {
+            let _ = writeln!(out, "{m}");
         }
         if self.clause_texts {
             // Declare every clause id the text cites (assumption ids aside),

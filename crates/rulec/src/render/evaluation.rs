@@ -399,6 +399,18 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
         if let Some(c) = result.converted {
             out.push_str(&format!("  converted: {c}\n"));
         }
+        // Measures (issue 13 §4): the values places and proportions come from.
+        for m in &result.measures {
+            let label = m
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  measure {}{label} = {}: place {} of {} (highest {}, average {})\n",
+                m.measure, m.value, m.place, m.of, m.peer_max, m.peer_average
+            ));
+        }
         if let (Some(name), Some(rank)) = (&result.ranking, result.rank) {
             if let Some(ranking) = evaluation
                 .rankings
