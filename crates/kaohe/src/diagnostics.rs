@@ -203,6 +203,11 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     MeasureInMeasure(#[from] MeasureInMeasure),
+    /// `this.x` outside `count(…)`/`sum(…)` within a record's scope. Trigger:
+    /// `when this.place == "东街"` in a rule without `per`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MisplacedThis(#[from] MisplacedThis),
 }
 
 impl RulesetDiagnostic {
@@ -1023,5 +1028,18 @@ pub struct MeasureInMeasure {
     pub function: String,
     /// Where.
     #[label("a measure of measures")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MisplacedThis`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`this.` names the record being scored, and there is none here")]
+#[diagnostic(
+    code(kaohe::misplaced_this),
+    help("use `this.x` inside `count(kind where …)` or `sum(kind, … where …)` in a rule or notice with `per`: it is the `per` record, compared with the records counted (`count(problem where place == this.place in previous 3 periods)`)")
+)]
+pub struct MisplacedThis {
+    /// Where.
+    #[label("no enclosing record")]
     pub span: SourceSpan,
 }

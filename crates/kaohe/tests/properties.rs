@@ -345,6 +345,8 @@ fn generated_rulesets_cover_the_language() {
         " from 10",
         "else: ",
         "steps(",
+        " == this.",
+        " in previous ",
         "previous_total",
         "ranked top",
         "previous(",

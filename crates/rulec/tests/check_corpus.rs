@@ -67,6 +67,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::misplaced_step",
     "kaohe::unreachable_band",
     "kaohe::measure_in_measure",
+    "kaohe::misplaced_this",
 ];
 
 /// The keys of every element of `rulec check --format json`.

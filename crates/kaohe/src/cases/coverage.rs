@@ -348,11 +348,13 @@ fn walk(ruleset: &Ruleset, kind: Option<&str>, expr: &Expr, out: &mut BTreeSet<(
         ExprKind::Count {
             kind: k,
             filter: Some(f),
+            ..
         } => walk(ruleset, Some(&k.name), f, out),
         ExprKind::Sum {
             kind: k,
             value,
             filter,
+            ..
         } => {
             walk(ruleset, Some(&k.name), value, out);
             if let Some(f) = filter {

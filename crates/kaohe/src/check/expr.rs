@@ -154,9 +154,16 @@ impl Checker<'_> {
                     }
                 }
             }
-            ExprKind::Count { kind, filter } => {
+            ExprKind::Count {
+                kind,
+                filter,
+                earlier,
+            } => {
+                self.earlier(earlier.as_ref());
                 if self.record_kind(kind) {
                     if let Some(filter) = filter {
+                        // `this.x`: the enclosing record (issue 13 §5).
+                        let this = self.this_kind.replace(scope.record.map(str::to_owned));
                         self.condition(
                             filter,
                             Scope {
@@ -165,6 +172,7 @@ impl Checker<'_> {
                                 ..scope
                             },
                         );
+                        self.this_kind = this;
                     }
                 }
                 Ty::Int
@@ -173,17 +181,21 @@ impl Checker<'_> {
                 kind,
                 value,
                 filter,
+                earlier,
             } => {
+                self.earlier(earlier.as_ref());
                 if self.record_kind(kind) {
                     let inner = Scope {
                         record: Some(&kind.name),
                         lenient: false,
                         ..scope
                     };
+                    let this = self.this_kind.replace(scope.record.map(str::to_owned));
                     self.numeric(value, inner);
                     if let Some(filter) = filter {
                         self.condition(filter, inner);
                     }
+                    self.this_kind = this;
                 }
                 Ty::Decimal
             }
@@ -546,6 +558,7 @@ impl Checker<'_> {
                     Ty::Unknown
                 }
             },
+            [qualifier, name] if qualifier.name == "this" => self.this_attribute(qualifier, name),
             [qualifier, name] if qualifier.name == "unit" && !scope.unit => {
                 self.unknown("unit attribute", name, &[]);
                 Ty::Unknown
@@ -569,10 +582,51 @@ impl Checker<'_> {
                 }
             }
             [qualifier, ..] => {
-                self.unknown("qualifier", qualifier, &["unit"]);
+                self.unknown("qualifier", qualifier, &["unit", "this"]);
                 Ty::Unknown
             }
             [] => Ty::Unknown,
+        }
+    }
+
+    /// `in previous N periods`: N is at least 1.
+    fn earlier(&mut self, earlier: Option<&ast::Integer>) {
+        if let Some(n) = earlier.filter(|n| n.value == 0) {
+            self.push(crate::diagnostics::ZeroCount {
+                what: "previous periods".to_owned(),
+                span: n.span.into(),
+            });
+        }
+    }
+
+    /// `this.x` inside `count(…)` or `sum(…)`: an attribute of the record of
+    /// the enclosing scope (issue 13 §5).
+    fn this_attribute(&mut self, qualifier: &Ident, name: &Ident) -> Ty {
+        let Some(Some(kind)) = self.this_kind.clone() else {
+            self.push(crate::diagnostics::MisplacedThis {
+                span: qualifier.span.into(),
+            });
+            return Ty::Unknown;
+        };
+        let found = self
+            .symbols
+            .records
+            .get(kind.as_str())
+            .and_then(|r| r.attributes.get(name.name.as_str()))
+            .cloned();
+        match found {
+            Some(ty) => ty,
+            None => {
+                let names: Vec<String> = self
+                    .symbols
+                    .records
+                    .get(kind.as_str())
+                    .map(|r| r.attributes.keys().map(|k| (*k).to_owned()).collect())
+                    .unwrap_or_default();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                self.unknown(&format!("attribute of `{kind}`"), name, &names);
+                Ty::Unknown
+            }
         }
     }
 

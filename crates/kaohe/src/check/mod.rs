@@ -176,6 +176,9 @@ pub(crate) struct Checker<'a> {
     cited: BTreeSet<String>,
     /// Inside a `measure`'s value: the measure functions are refused there.
     in_measure: bool,
+    /// Inside `count(…)`/`sum(…)`: the record kind `this.` refers to (the
+    /// enclosing scope's; `Some(None)` when that scope has no record).
+    this_kind: Option<Option<String>>,
 }
 
 impl<'a> Checker<'a> {
@@ -190,6 +193,7 @@ impl<'a> Checker<'a> {
             used_levels: BTreeSet::new(),
             cited: BTreeSet::new(),
             in_measure: false,
+            this_kind: None,
         }
     }
 

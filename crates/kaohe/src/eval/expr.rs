@@ -72,6 +72,9 @@ pub(crate) struct Ctx<'a> {
     pub detail: super::Detail,
     /// The measures of the evaluated period or year (issue 13 §4).
     pub measures: &'a super::measure::Measures,
+    /// Inside `count(…)`/`sum(…)`: the record of the enclosing scope, which
+    /// `this.x` reads (issue 13 §5).
+    pub this: Option<&'a Record>,
 }
 
 impl<'a> Ctx<'a> {
@@ -79,6 +82,40 @@ impl<'a> Ctx<'a> {
         Ctx {
             record: Some(record),
             ..self
+        }
+    }
+
+    /// The records `count(kind …)` / `sum(kind, …)` go over: the unit's
+    /// records of the kind in the evaluated period or year, or with `in
+    /// previous N periods`, in the N periods (or years) before it (issue 13 §5).
+    fn aggregated(
+        &self,
+        kind: &Ident,
+        earlier: Option<&crate::syntax::ast::Integer>,
+    ) -> Vec<&'a Record> {
+        let Some(n) = earlier else {
+            let index = self.ruleset.kind_index_by_name(&kind.name);
+            return self.records.of_kind(index).to_vec();
+        };
+        let mut out = Vec::new();
+        let mut period = self.scope;
+        for _ in 0..n.value {
+            period = period.previous();
+            let records: Vec<&'a Record> = match period {
+                Period::Year(year) => self.history.records_of_year(self.unit_index, year),
+                p => self.history.records_of(self.unit_index, p).to_vec(),
+            };
+            out.extend(records.into_iter().filter(|r| r.kind.as_str() == kind.name));
+        }
+        out
+    }
+
+    /// The scope inside `count(…)`/`sum(…)` for one of its records: that
+    /// record's attributes, and `this.` for the enclosing record.
+    fn inside_aggregate(&self, record: &'a Record) -> Ctx<'a> {
+        Ctx {
+            this: self.record,
+            ..self.with_record(record)
         }
     }
 
@@ -143,11 +180,14 @@ impl<'a> Ctx<'a> {
                     self.eval(e)?
                 }
             }
-            ExprKind::Count { kind, filter } => {
+            ExprKind::Count {
+                kind,
+                filter,
+                earlier,
+            } => {
                 let mut total = Number::ZERO;
-                let kind = self.ruleset.kind_index_by_name(&kind.name);
-                for record in self.records.of_kind(kind) {
-                    let inner = self.with_record(record);
+                for record in self.aggregated(kind, earlier.as_ref()) {
+                    let inner = self.inside_aggregate(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         total = total
                             .checked_add(Number::from(record.count))
@@ -160,11 +200,11 @@ impl<'a> Ctx<'a> {
                 kind,
                 value,
                 filter,
+                earlier,
             } => {
                 let mut total = Number::ZERO;
-                let kind = self.ruleset.kind_index_by_name(&kind.name);
-                for record in self.records.of_kind(kind) {
-                    let inner = self.with_record(record);
+                for record in self.aggregated(kind, earlier.as_ref()) {
+                    let inner = self.inside_aggregate(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         let v = inner
                             .number(value)?
@@ -530,6 +570,19 @@ impl<'a> Ctx<'a> {
                 .lookup(&name.name)
                 .transpose()?
                 .ok_or_else(|| self.error(expr, format!("`{}` has no value here", name.name))),
+            [qualifier, name] if qualifier.name == "this" => {
+                let enclosing = Ctx {
+                    record: self.this,
+                    this: None,
+                    ..*self
+                };
+                match self.this {
+                    Some(_) => enclosing.lookup(&name.name).transpose()?.ok_or_else(|| {
+                        self.error(expr, format!("`this.{}` has no value here", name.name))
+                    }),
+                    None => Err(self.error(expr, "`this.` has no enclosing record here")),
+                }
+            }
             [_, name] => match self.unit.attributes.get(&name.name) {
                 Some(value) => Ok(Val::from(value.clone())),
                 // Declared by another group: absent for this unit.

@@ -513,6 +513,7 @@ impl<'a> Evaluator<'a> {
             history: &self.history,
             detail: self.detail,
             measures: &self.measures,
+            this: None,
         }
     }
 

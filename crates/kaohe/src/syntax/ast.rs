@@ -838,6 +838,9 @@ pub enum ExprKind {
         kind: Ident,
         /// Filter over the record.
         filter: Option<Box<Expr>>,
+        /// `in previous N periods`: the N periods before the evaluated one
+        /// instead of it (issue 13 §5).
+        earlier: Option<Integer>,
     },
     /// `sum(kind, value where filter)`.
     Sum {
@@ -847,6 +850,8 @@ pub enum ExprKind {
         value: Box<Expr>,
         /// Filter over the record.
         filter: Option<Box<Expr>>,
+        /// `in previous N periods` (issue 13 §5).
+        earlier: Option<Integer>,
     },
     /// A built-in function call: `min`, `max`, `abs`, `overdue`, `present`, `previous`.
     Call {

@@ -885,6 +885,25 @@ impl Lowering {
         decl
     }
 
+    /// The rest of `count(…)` / `sum(…)`: a `where` filter and `in previous N periods`.
+    fn filter_and_earlier(
+        &mut self,
+        rest: Pairs<'_, Rule>,
+    ) -> (Option<Box<Expr>>, Option<Integer>) {
+        let mut filter = None;
+        let mut earlier = None;
+        for p in rest {
+            match p.as_rule() {
+                Rule::expr => filter = Some(Box::new(self.expr(p))),
+                Rule::earlier => {
+                    earlier = p.into_inner().next().map(|n| self.integer(&n));
+                }
+                _ => {}
+            }
+        }
+        (filter, earlier)
+    }
+
     fn measure(&mut self, pair: Pair<'_, Rule>) -> MeasureDecl {
         let span = span_of(&pair);
         let mut decl = MeasureDecl {
@@ -1154,9 +1173,11 @@ impl Lowering {
                 let Some(kind) = inner.next() else {
                     return error_expr(span);
                 };
+                let (filter, earlier) = self.filter_and_earlier(inner);
                 ExprKind::Count {
                     kind: Self::ident(&kind),
-                    filter: inner.next().map(|e| Box::new(self.expr(e))),
+                    filter,
+                    earlier,
                 }
             }
             Rule::sum_of => {
@@ -1164,10 +1185,13 @@ impl Lowering {
                 let (Some(kind), Some(value)) = (inner.next(), inner.next()) else {
                     return error_expr(span);
                 };
+                let value = Box::new(self.expr(value));
+                let (filter, earlier) = self.filter_and_earlier(inner);
                 ExprKind::Sum {
                     kind: Self::ident(&kind),
-                    value: Box::new(self.expr(value)),
-                    filter: inner.next().map(|e| Box::new(self.expr(e))),
+                    value,
+                    filter,
+                    earlier,
                 }
             }
             Rule::call => {

@@ -480,7 +480,12 @@ impl Gen<'_> {
                 format!("{name} {op} {n}")
             }
             2 => {
-                let k = self.c.below(self.kinds.len());
+                // Sometimes the scope's own kind, related to the scored record
+                // with `this.` (issue 13 §5).
+                let k = match s.record {
+                    Some(outer) if self.c.chance(40) => outer,
+                    _ => self.c.below(self.kinds.len()),
+                };
                 self.used_kinds.insert(k);
                 let inner = Sc {
                     record: Some(k),
@@ -488,11 +493,28 @@ impl Gen<'_> {
                     ranked: false,
                     previous: false,
                 };
-                let filter = if self.c.chance(50) {
+                let same: Vec<String> = if s.record == Some(k) {
+                    self.kinds[k]
+                        .fields
+                        .iter()
+                        .filter(|f| !f.optional)
+                        .map(|f| f.name.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let mut filter = if !same.is_empty() && self.c.chance(60) {
+                    let f = self.c.pick(&same).clone();
+                    format!(" where {f} == this.{f}")
+                } else if self.c.chance(50) {
                     format!(" where {}", self.cond(&inner, 1))
                 } else {
                     String::new()
                 };
+                if self.c.chance(20) {
+                    // The periods before the evaluated one.
+                    filter.push_str(&format!(" in previous {} periods", self.c.between(1, 3)));
+                }
                 let op = self.c.pick(OPS);
                 if self.c.chance(25) {
                     let value = self.num(&inner, 1, false);
