@@ -347,6 +347,7 @@ fn generated_rulesets_cover_the_language() {
         "steps(",
         " == this.",
         " in previous ",
+        "output o",
         "previous_total",
         "ranked top",
         "previous(",

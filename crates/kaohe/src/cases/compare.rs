@@ -222,6 +222,17 @@ fn compare_unit(
             category_value(result, category),
         );
     }
+    for (output, want) in &expected.outputs {
+        number(
+            &format!("outputs.{output}"),
+            Some(*want),
+            result
+                .outputs
+                .iter()
+                .find(|o| o.output.as_str() == output)
+                .map(|o| o.value),
+        );
+    }
     if let Some(want) = expected.rank {
         if Some(want) != result.rank {
             fields.push(FieldDiff {

@@ -281,6 +281,10 @@ fn citations(ruleset: &Ruleset) -> Citations {
                 let used = derives_used(ruleset, None, &exprs);
                 uses.entry(target).or_default().extend(used);
             }
+            // A measure feeds the scores: exercised with any expected total.
+            Item::Measure(m) => cite(&Target::Score, m.cite.as_ref()),
+            // An output is exercised by an expected `outputs.NAME`.
+            Item::Output(o) => cite(&Target::Consequence(o.name.name.clone()), o.cite.as_ref()),
             _ => {}
         }
     }
@@ -547,6 +551,11 @@ pub(super) fn exercised(
                     if n.kind != NoticeKind::Class && names.contains(&n.name) {
                         targets.insert(Target::Consequence(n.name.clone()));
                     }
+                }
+            }
+            for (output, _) in &unit.outputs {
+                if result.outputs.iter().any(|o| o.output.as_str() == output) {
+                    targets.insert(Target::Consequence(output.clone()));
                 }
             }
             for (classification, _) in &unit.classes {

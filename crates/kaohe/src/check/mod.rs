@@ -297,7 +297,8 @@ impl<'a> Checker<'a> {
                 }
                 Item::Consequence(ast::ConsequenceDecl { name, .. })
                 | Item::Classify(ast::ClassifyDecl { name, .. })
-                | Item::Quota(ast::QuotaDecl { name, .. }) => {
+                | Item::Quota(ast::QuotaDecl { name, .. })
+                | Item::Output(ast::OutputDecl { name, .. }) => {
                     if let Some(first) = outputs.get(name.name.as_str()) {
                         let first = *first;
                         self.duplicate("consequence", name, first);

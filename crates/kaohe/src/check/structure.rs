@@ -69,6 +69,7 @@ impl<'a> Checker<'a> {
                 Item::Classify(c) => self.classify(c),
                 Item::Quota(q) => self.quota(q),
                 Item::Measure(m) => self.measure(m),
+                Item::Output(o) => self.output(o),
                 Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}
             }
         }
@@ -907,6 +908,30 @@ impl<'a> Checker<'a> {
                 found: ty.describe(),
                 span: decl.value.span.into(),
                 help: Some("a measure is a number units are placed by: `sum(project, done) / sum(project, planned)`".to_owned()),
+            });
+        }
+    }
+
+    /// An output (issue 13 §12): like a consequence's condition, it may read
+    /// the unit's results; it must be a number.
+    fn output(&mut self, decl: &OutputDecl) {
+        self.missing_citation("output", &decl.name, decl.cite.as_ref());
+        self.target(decl.target.as_ref());
+        let scope = Scope {
+            record: None,
+            allow_ranked: true,
+            unit: true,
+            lenient: false,
+        };
+        let ty = self.expr(&decl.value, scope);
+        if !ty.fits(&Ty::Decimal) {
+            self.push(TypeMismatch {
+                expected: Ty::Decimal.describe(),
+                found: ty.describe(),
+                span: decl.value.span.into(),
+                help: Some(
+                    "an output is a number: `min(100, 10 * steps(90 - total, 1))`".to_owned(),
+                ),
             });
         }
     }

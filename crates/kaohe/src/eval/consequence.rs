@@ -126,6 +126,28 @@ pub(crate) fn consequences(ctx: Ctx<'_>, scope: CapScope) -> Result<Vec<NoticeRe
     Ok(notices)
 }
 
+/// The unit's outputs that are not points (issue 13 §12), in declaration order.
+pub(crate) fn outputs(
+    ctx: Ctx<'_>,
+    scope: CapScope,
+) -> Result<Vec<super::result::OutputResult>, EvalError> {
+    let group = ctx.unit.group.as_str();
+    let mut out = Vec::new();
+    for item in &ctx.ruleset.syntax().items {
+        if let Item::Output(decl) = item {
+            if applies(decl.target.as_ref(), group, decl.scope, scope) {
+                out.push(super::result::OutputResult {
+                    output: decl.name.name.as_str().into(),
+                    label: decl.label.as_ref().map(|l| l.text.as_str().into()),
+                    value: ctx.number(&decl.value)?,
+                    clauses: clauses(decl.cite.as_ref()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// An escalation ladder (issue 13 §2): the steps in ladder order (where each
 /// step's name first appears), each with the condition for `group` — the one
 /// written `of group`, else the one written without `of`; a step with neither

@@ -75,6 +75,9 @@ pub(crate) struct Ctx<'a> {
     /// Inside `count(…)`/`sum(…)`: the record of the enclosing scope, which
     /// `this.x` reads (issue 13 §5).
     pub this: Option<&'a Record>,
+    /// In consequences and outputs: the unit's total in the evaluated period
+    /// or year, for `total` when no ranking places the unit.
+    pub total: Option<Number>,
 }
 
 impl<'a> Ctx<'a> {
@@ -299,6 +302,8 @@ impl<'a> Ctx<'a> {
             Some(Place {
                 total: Some(total), ..
             }) => Val::Number(total),
+            // The unit's own total, known even where no ranking places it.
+            _ if name == "total" => self.total.map_or(Val::Absent, Val::Number),
             _ => Val::Absent,
         })
     }

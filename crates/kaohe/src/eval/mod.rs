@@ -514,6 +514,7 @@ impl<'a> Evaluator<'a> {
             detail: self.detail,
             measures: &self.measures,
             this: None,
+            total: None,
         }
     }
 
@@ -636,8 +637,12 @@ impl<'a> Evaluator<'a> {
                 CapScope::Period => self.history.records_of(index, period).to_vec(),
                 CapScope::Year => self.history.records_of_year(index, period.year()),
             });
-            let ctx = self.ctx((index, unit), &records, period);
+            let ctx = Ctx {
+                total: Some(r.total),
+                ..self.ctx((index, unit), &records, period)
+            };
             r.notices = consequence::consequences(ctx, scope)?;
+            r.outputs = consequence::outputs(ctx, scope)?;
         }
         Ok(())
     }
@@ -762,6 +767,7 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
         rank: None,
         ranking: None,
         measures: Vec::new(),
+        outputs: Vec::new(),
         categories: scored.categories,
         items: scored.items,
         notices: Vec::new(),

@@ -242,6 +242,10 @@ pub struct UnitResult {
     /// places and proportions can be checked. Left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub measures: Vec<MeasureResult>,
+    /// The outputs that are not points (issue 13 §12), in declaration
+    /// order. Left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<OutputResult>,
     /// Category subtotals.
     pub categories: Vec<CategoryResult>,
     /// The line items, in order; their amounts add up to `total`.
@@ -269,6 +273,20 @@ pub struct CategoryResult {
     /// allot − deductions + bonuses, when the category has an allotment.
     #[serde(flatten, serialize_with = "subtotal_field")]
     pub subtotal: Option<Number>,
+}
+
+/// A unit's value of one `output` (issue 13 §12): not points, shown beside the score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputResult {
+    /// The output's name.
+    pub output: Text,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The value (exact; `value_exact` in JSON when it does not terminate).
+    #[serde(flatten, serialize_with = "value_field")]
+    pub value: Number,
+    /// The clauses it cites.
+    pub clauses: Clauses,
 }
 
 /// A unit's value of one measure, and where it stands among its peers.

@@ -109,6 +109,8 @@ pub enum Item {
     Classify(ClassifyDecl),
     /// `measure completion "完成率" of township = …` (issue 13 §4).
     Measure(MeasureDecl),
+    /// `output withheld "扣减工作经费（%）" of lead = …` (issue 13 §12).
+    Output(OutputDecl),
     /// `quota publicity { require … }`
     Quota(QuotaDecl),
 }
@@ -644,6 +646,28 @@ pub struct MeasureDecl {
     /// Citation.
     pub cite: Option<Citation>,
     /// The value, in the scope of a unit (no `per` record).
+    pub value: Expr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `output name "label" [of group] [per period|per year] [cite] = expr`
+/// (issue 13 §12): a number per unit that is not points (a share of a
+/// subsidy withheld, a ratio), computed after scoring and ranking, so it may
+/// read `total` and `rank` as a consequence's condition can.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its label (with its unit: `"扣减工作经费（%）"`).
+    pub label: Option<Label>,
+    /// The group it applies to (all groups when absent).
+    pub target: Option<Ident>,
+    /// Per period (default) or per year.
+    pub scope: CapScope,
+    /// Citation.
+    pub cite: Option<Citation>,
+    /// The value.
     pub value: Expr,
     /// The whole declaration.
     pub span: Span,

@@ -64,6 +64,7 @@ impl Lowering {
             Rule::consequence_decl => Item::Consequence(self.consequence(pair)),
             Rule::classify_decl => Item::Classify(self.classify(pair)),
             Rule::measure_decl => Item::Measure(self.measure(pair)),
+            Rule::output_decl => Item::Output(self.output(pair)),
             Rule::quota_decl => Item::Quota(self.quota(pair)),
             _ => return None,
         })
@@ -904,6 +905,31 @@ impl Lowering {
         (filter, earlier)
     }
 
+    fn output(&mut self, pair: Pair<'_, Rule>) -> OutputDecl {
+        let span = span_of(&pair);
+        let mut decl = OutputDecl {
+            name: empty_ident(span),
+            label: None,
+            target: None,
+            scope: CapScope::Period,
+            cite: None,
+            value: error_expr(span),
+            span,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => decl.name = Self::ident(&p),
+                Rule::label => decl.label = Some(Self::label(p)),
+                Rule::target => decl.target = p.into_inner().next().map(|t| Self::ident(&t)),
+                Rule::cap_scope => decl.scope = Self::scope(p),
+                Rule::cite => decl.cite = Some(Self::cite(p)),
+                Rule::expr => decl.value = self.expr(p),
+                _ => {}
+            }
+        }
+        decl
+    }
+
     fn measure(&mut self, pair: Pair<'_, Rule>) -> MeasureDecl {
         let span = span_of(&pair);
         let mut decl = MeasureDecl {
@@ -1300,6 +1326,7 @@ fn is_item(candidate: Rule) -> bool {
             | Rule::classify_decl
             | Rule::quota_decl
             | Rule::measure_decl
+            | Rule::output_decl
     )
 }
 

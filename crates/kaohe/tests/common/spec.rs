@@ -1221,6 +1221,36 @@ impl Gen<'_> {
 
     // -------------------------------------------------------------- consequences
 
+    /// `output oN "…" [of g] [per year] [T-5] = …` (issue 13 §12): a number
+    /// that reads the unit's total.
+    fn output(&mut self, index: usize, annual: bool) -> String {
+        let target = if self.c.chance(50) {
+            Some(self.c.below(self.groups.len()))
+        } else {
+            None
+        };
+        let attrs = match target {
+            Some(g) => self.groups[g].attrs.clone(),
+            None => self.rule_attrs(),
+        };
+        let of = target
+            .map(|g| format!(" of {}", self.groups[g].name))
+            .unwrap_or_default();
+        let scope = if annual && self.c.chance(25) {
+            " per year"
+        } else {
+            ""
+        };
+        let s = Sc {
+            record: None,
+            attrs,
+            ranked: false,
+            previous: false,
+        };
+        let value = self.num(&s, 2, false);
+        format!("output o{index} \"产出\"{of}{scope} [T-5] = {value} + total / 10\n")
+    }
+
     fn consequence(&mut self, index: usize, assumptions: &[String], annual: bool) -> String {
         let group_count = self.groups.len();
         let target = if self.c.chance(50) {
@@ -1691,6 +1721,10 @@ impl Spec {
         for i in 0..g.c.below(4) {
             let text = g.consequence(i, &assumptions, annual.is_some());
             consequences.push(text);
+            if g.c.chance(25) {
+                let text = g.output(i, annual.is_some());
+                consequences.push(text);
+            }
         }
 
         // Every input used: record kinds through a flag, attributes as ranking keys.

@@ -399,6 +399,23 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
         if let Some(c) = result.converted {
             out.push_str(&format!("  converted: {c}\n"));
         }
+        // Outputs that are not points (issue 13 §12).
+        for o in &result.outputs {
+            let label = o
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            let cites = if o.clauses.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", o.clauses.join(", "))
+            };
+            out.push_str(&format!(
+                "  output {}{label} = {}{cites}\n",
+                o.output, o.value
+            ));
+        }
         // Measures (issue 13 §4): the values places and proportions come from.
         for m in &result.measures {
             let label = m
