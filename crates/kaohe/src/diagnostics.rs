@@ -187,6 +187,27 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     CountBeyondYear(#[from] CountBeyondYear),
+    /// A `step` of an escalation ladder where it cannot apply: in a notice
+    /// with `per` (a ladder issues one step per unit), or `of` a group the
+    /// notice does not apply to. Trigger: `notice n of lead { per report  step s when late }`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MisplacedStep(#[from] MisplacedStep),
+    /// A band of `bands(…)` that can never be the first to hold, or a mix of
+    /// `upto` and `from`. Trigger: `bands(place(m), upto 6: 5, upto 3: 7)`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnreachableBand(#[from] UnreachableBand),
+    /// `place(…)`, `peer_max(…)`, … inside a measure's own value. Trigger:
+    /// `measure share of lead = measure(done) / peer_sum(done)`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MeasureInMeasure(#[from] MeasureInMeasure),
+    /// `this.x` outside `count(…)`/`sum(…)` within a record's scope. Trigger:
+    /// `when this.place == "东街"` in a rule without `per`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MisplacedThis(#[from] MisplacedThis),
 }
 
 impl RulesetDiagnostic {
@@ -960,5 +981,65 @@ pub struct CountBeyondYear {
     pub name: String,
     /// Where.
     #[label("more than a year has")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MisplacedStep`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("step `{name}` {problem}")]
+#[diagnostic(code(kaohe::misplaced_step))]
+pub struct MisplacedStep {
+    /// The step's name.
+    pub name: String,
+    /// What is wrong, in words.
+    pub problem: String,
+    /// Where.
+    #[label("here")]
+    pub span: SourceSpan,
+    /// What to do instead.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::UnreachableBand`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("a band {problem}")]
+#[diagnostic(code(kaohe::unreachable_band))]
+pub struct UnreachableBand {
+    /// What is wrong, in words.
+    pub problem: String,
+    /// Where.
+    #[label("never the first band that holds")]
+    pub span: SourceSpan,
+    /// What to do instead.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::MeasureInMeasure`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`{function}(…)` cannot be used in a measure's value")]
+#[diagnostic(
+    code(kaohe::measure_in_measure),
+    help("a measure is computed from the unit's own records and attributes; use places and peers in the rules and consequences that read the measure, or compute the value there")
+)]
+pub struct MeasureInMeasure {
+    /// The function.
+    pub function: String,
+    /// Where.
+    #[label("a measure of measures")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MisplacedThis`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`this.` names the record being scored, and there is none here")]
+#[diagnostic(
+    code(kaohe::misplaced_this),
+    help("use `this.x` inside `count(kind where …)` or `sum(kind, … where …)` in a rule or notice with `per`: it is the `per` record, compared with the records counted (`count(problem where place == this.place in previous 3 periods)`)")
+)]
+pub struct MisplacedThis {
+    /// Where.
+    #[label("no enclosing record")]
     pub span: SourceSpan,
 }

@@ -1485,3 +1485,98 @@ fn a_cap_per_period_does_not_use_up_a_cap_per_year() {
     assert_eq!(total(&output, "u", "2026-02"), "3");
     assert_eq!(total(&output, "u", "2026-03"), "1");
 }
+
+// ------------------------------------------------------------------ bands and steps (issue 13 §4, §7)
+
+#[test]
+fn bands_take_the_first_band_that_holds_else_the_else_value() {
+    let upto = "bands(x, upto 3: 7, upto 6: 5, upto 10: 3)";
+    for (x, expected) in [
+        (1, "7"),
+        (3, "7"),
+        (4, "5"),
+        (6, "5"),
+        (7, "3"),
+        (10, "3"),
+        (11, "0"),
+    ] {
+        assert_number(upto, json!({ "x": x }), expected);
+    }
+    let from = "bands(x, from 95: 5, from 90: 3, else: -1)";
+    for (x, expected) in [
+        ("100", "5"),
+        ("95", "5"),
+        ("94.99", "3"),
+        ("90", "3"),
+        ("89.5", "-1"),
+    ] {
+        assert_number(from, json!({ "x": x }), expected);
+    }
+}
+
+#[test]
+fn steps_count_whole_steps_and_nothing_below_zero() {
+    for (x, size, expected) in [
+        ("65", "20", "3"),
+        ("60", "20", "3"),
+        ("59.99", "20", "2"),
+        ("0", "20", "0"),
+        ("-5", "20", "0"),
+        ("1", "0.3", "3"),
+    ] {
+        assert_number(&format!("steps(x, {size})"), json!({ "x": x }), expected);
+    }
+    let rules = "    adjust v \"值\" [T-2] { per r amount steps(x, y) }";
+    let message = run_err(
+        &ruleset(rules, ""),
+        &facts(vec![record(json!({"x": 5, "y": -1}))]),
+    );
+    assert!(message.contains("step size"), "{message}");
+}
+
+// ------------------------------------------------------------------ this. and in previous N periods (issue 13 §5)
+
+#[test]
+fn this_names_the_scored_record_inside_count() {
+    // Two records named `a` and one `b` in March: for each, how many records
+    // share its name (itself included): a → 2, a → 2, b → 1; total 5.
+    let rules = "    adjust v \"值\" [T-2] { per r amount count(r where name == this.name) }";
+    // An aggregate over the rule's own kind in an amount is refused
+    // (count_in_amount); in a condition it is allowed.
+    assert!(Ruleset::from_source(SourceFile::new(
+        "semantics.rules",
+        TEMPLATE.replace("{RULES}", rules).replace("{EXTRA}", "")
+    ))
+    .is_err());
+    let rules =
+        "    bonus w \"重复\" [T-2] { per r where count(r where name == this.name) >= 2 amount 1 }";
+    let output = run(
+        &ruleset(rules, ""),
+        &facts(vec![
+            record(json!({"name": "a"})),
+            record(json!({"name": "a", "x": 1})),
+            record(json!({"name": "b"})),
+        ]),
+    );
+    assert_eq!(total(&output, "u", "2026-03"), "2");
+}
+
+#[test]
+fn in_previous_periods_reads_the_periods_before_only() {
+    // A record in January and one in March with the same name: in March the
+    // January one is within 2 previous periods (February, January), not 1.
+    for (window, expected) in [(1, "0"), (2, "1"), (3, "1")] {
+        let rules = format!(
+            "    bonus w \"再次\" [T-2] {{ per r where count(r where name == this.name in previous {window} periods) >= 1 amount 1 }}"
+        );
+        let output = run(
+            &ruleset(&rules, ""),
+            &facts(vec![
+                record(json!({"period": "2026-01", "reported": "2026-01-31"})),
+                record(json!({})),
+            ]),
+        );
+        assert_eq!(total(&output, "u", "2026-03"), expected, "window {window}");
+        assert_eq!(total(&output, "u", "2026-01"), "0");
+    }
+}

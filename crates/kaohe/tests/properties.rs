@@ -330,6 +330,24 @@ fn generated_rulesets_cover_the_language() {
         "ranked bottom",
         "periods this year",
         "previous_rank",
+        "  step ",
+        "  only when ",
+        "measure q0 ",
+        "place(q",
+        "measure(q",
+        "peer_max(q",
+        "peer_min(q",
+        "peer_average(q",
+        "peer_sum(q",
+        "peer_count(q",
+        "bands(",
+        " upto ",
+        " from 10",
+        "else: ",
+        "steps(",
+        " == this.",
+        " in previous ",
+        "output o",
         "previous_total",
         "ranked top",
         "previous(",
@@ -376,6 +394,16 @@ fn generated_rulesets_cover_the_language() {
         .filter(|c| !texts.contains(c))
         .collect();
     assert!(missing.is_empty(), "no generated ruleset has {missing:?}");
+    // `ranked top 2 in m0`: no window, the evaluated period only.
+    let without_window = (1..=3).any(|n| {
+        ["top", "bottom"]
+            .iter()
+            .any(|side| texts.contains(&format!("ranked {side} {n} in m")))
+    });
+    assert!(
+        without_window,
+        "no generated ruleset has `ranked … N in R` without a window"
+    );
     assert!(
         versions > 0 && mixed_caps > 0 && annual_groups > 0,
         "rule versions {versions}, group caps over rules of both signs {mixed_caps}, annual-only groups {annual_groups}"
@@ -1446,6 +1474,7 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
             .iter()
             .filter(|r| r.period == rr.period && &r.group == group && r.annual == decl.per_year)
             .filter(|r| partition(&r.unit) == rr.within)
+            .filter(|r| admitted(decl, facts, &r.unit))
             .map(|r| (r.unit.as_str(), r))
             .collect();
         if !partitions.insert((rr.ranking.clone(), label.clone(), rr.within.clone())) {
@@ -1611,6 +1640,7 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
                 .iter()
                 .filter(|r| r.period == *period && r.annual == decl.per_year)
                 .filter(|r| r.group == spec.groups[decl.group].name)
+                .filter(|r| admitted(decl, facts, &r.unit))
                 .map(|r| r.unit.to_string())
                 .collect();
             let found = ranked
@@ -1625,6 +1655,14 @@ fn check_ranks(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), St
         }
     }
     check_first_rank(ev, &first_rank)
+}
+
+/// Whether a ranking's `only when attr >= n` admits the unit (an absent
+/// attribute fails the comparison).
+fn admitted(decl: &common::spec::Ranking, facts: &FactsSpec, unit: &str) -> bool {
+    decl.only
+        .as_ref()
+        .is_none_or(|(attr, n)| facts.attribute(unit, attr).is_some_and(|v| v >= *n))
 }
 
 fn check_first_rank(

@@ -64,6 +64,10 @@ const ALL_CODES: &[&str] = &[
     "kaohe::count_in_amount",
     "kaohe::undeclared_clause",
     "kaohe::count_beyond_year",
+    "kaohe::misplaced_step",
+    "kaohe::unreachable_band",
+    "kaohe::measure_in_measure",
+    "kaohe::misplaced_this",
 ];
 
 /// The keys of every element of `rulec check --format json`.

@@ -12,7 +12,7 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::compare::{category_value, class_of, find, notice_names, rejected_in};
 use super::{decimal_text, Case, Expectation, UnitExpectation};
-use crate::eval::result::{Evaluation, NoticeKind, UnitResult};
+use crate::eval::result::{Evaluation, UnitResult};
 
 /// Whether a block is a `[[expect]]` table or an inline table in an array.
 #[derive(Clone, Copy)]
@@ -157,13 +157,17 @@ fn everything(result: &UnitResult) -> InlineTable {
         }
         t.insert("categories", Value::InlineTable(categories));
     }
+    if !result.outputs.is_empty() {
+        let mut outputs = InlineTable::new();
+        for o in &result.outputs {
+            outputs.insert(o.output.as_str(), decimal(o.value));
+        }
+        t.insert("outputs", Value::InlineTable(outputs));
+    }
     t.insert("notices", names(&notice_names(result)));
     let mut classes = InlineTable::new();
-    for n in result
-        .notices
-        .iter()
-        .filter(|n| n.kind == NoticeKind::Class)
-    {
+    // Classes, and the step a ladder (a notice or flag with steps) issued.
+    for n in &result.notices {
         if let Some(class) = &n.class {
             classes.insert(&n.name, text(class));
         }
@@ -226,6 +230,26 @@ fn bless_unit(entry: &mut dyn TableLike, expected: &UnitExpectation, result: &Un
                 }
                 None => {
                     categories.remove(category);
+                    changed += 1;
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    if let Some(outputs) = entry.get_mut("outputs").and_then(Item::as_table_like_mut) {
+        for (output, want) in &expected.outputs {
+            let actual = result
+                .outputs
+                .iter()
+                .find(|o| o.output.as_str() == output)
+                .map(|o| o.value);
+            match actual {
+                Some(v) if v != *want => {
+                    set(outputs, output, decimal(v));
+                    changed += 1;
+                }
+                None => {
+                    outputs.remove(output);
                     changed += 1;
                 }
                 Some(_) => {}

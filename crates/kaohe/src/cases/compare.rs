@@ -71,12 +71,13 @@ pub(crate) fn notice_names(result: &UnitResult) -> Vec<String> {
     names
 }
 
-/// The class `classification` gave, if any.
+/// The class `classification` gave, if any; for a notice or flag with steps
+/// (an escalation ladder), the step it issued.
 pub(crate) fn class_of(result: &UnitResult, classification: &str) -> Option<String> {
     result
         .notices
         .iter()
-        .find(|n| n.kind == NoticeKind::Class && n.name == classification)
+        .find(|n| n.class.is_some() && n.name == classification)
         .and_then(|n| n.class.clone())
 }
 
@@ -219,6 +220,17 @@ fn compare_unit(
             &format!("categories.{category}"),
             Some(*want),
             category_value(result, category),
+        );
+    }
+    for (output, want) in &expected.outputs {
+        number(
+            &format!("outputs.{output}"),
+            Some(*want),
+            result
+                .outputs
+                .iter()
+                .find(|o| o.output.as_str() == output)
+                .map(|o| o.value),
         );
     }
     if let Some(want) = expected.rank {

@@ -251,12 +251,16 @@ fn citations(ruleset: &Ruleset) -> Citations {
                 if let Some((_, c)) = &r.ties_shared {
                     cite(&target, c.as_ref());
                 }
+                for (_, c) in &r.only_when {
+                    cite(&target, c.as_ref());
+                }
             }
             Item::Consequence(c) => {
                 let target = Target::Consequence(c.name.name.clone());
                 cite(&target, c.cite.as_ref());
                 let kind = c.per.as_ref().map(|p| p.kind.name.as_str());
                 let mut exprs: Vec<&Expr> = c.when.iter().collect();
+                exprs.extend(c.steps.iter().map(|s| &s.when));
                 if let Some(f) = c.per.as_ref().and_then(|p| p.filter.as_ref()) {
                     exprs.push(f);
                 }
@@ -277,6 +281,10 @@ fn citations(ruleset: &Ruleset) -> Citations {
                 let used = derives_used(ruleset, None, &exprs);
                 uses.entry(target).or_default().extend(used);
             }
+            // A measure feeds the scores: exercised with any expected total.
+            Item::Measure(m) => cite(&Target::Score, m.cite.as_ref()),
+            // An output is exercised by an expected `outputs.NAME`.
+            Item::Output(o) => cite(&Target::Consequence(o.name.name.clone()), o.cite.as_ref()),
             _ => {}
         }
     }
@@ -335,6 +343,7 @@ fn walk(ruleset: &Ruleset, kind: Option<&str>, expr: &Expr, out: &mut BTreeSet<(
             walk(ruleset, kind, a, out);
             walk(ruleset, kind, b, out);
         }
+        ExprKind::Bands { subject, .. } => walk(ruleset, kind, subject, out),
         ExprKind::If(c, a, b) => {
             walk(ruleset, kind, c, out);
             walk(ruleset, kind, a, out);
@@ -343,11 +352,13 @@ fn walk(ruleset: &Ruleset, kind: Option<&str>, expr: &Expr, out: &mut BTreeSet<(
         ExprKind::Count {
             kind: k,
             filter: Some(f),
+            ..
         } => walk(ruleset, Some(&k.name), f, out),
         ExprKind::Sum {
             kind: k,
             value,
             filter,
+            ..
         } => {
             walk(ruleset, Some(&k.name), value, out);
             if let Some(f) = filter {
@@ -542,11 +553,16 @@ pub(super) fn exercised(
                     }
                 }
             }
+            for (output, _) in &unit.outputs {
+                if result.outputs.iter().any(|o| o.output.as_str() == output) {
+                    targets.insert(Target::Consequence(output.clone()));
+                }
+            }
             for (classification, _) in &unit.classes {
                 let given = result
                     .notices
                     .iter()
-                    .any(|n| n.kind == NoticeKind::Class && &n.name == classification);
+                    .any(|n| n.class.is_some() && &n.name == classification);
                 if given {
                     targets.insert(Target::Consequence(classification.clone()));
                 }

@@ -12,11 +12,12 @@ use crate::period::Period;
 
 const CASE_KEYS: [&str; 4] = ["description", "ruleset", "facts", "expect"];
 const BLOCK_KEYS: [&str; 4] = ["period", "year", "units", "rejected"];
-const UNIT_KEYS: [&str; 6] = [
+const UNIT_KEYS: [&str; 7] = [
     "total",
     "converted",
     "rank",
     "categories",
+    "outputs",
     "notices",
     "classes",
 ];
@@ -183,6 +184,23 @@ fn unit_expectation(unit: &str, body: &Table) -> Result<UnitExpectation, String>
             return Err(format!(
                 "`categories`: {}",
                 expected("a table of subtotals", other)
+            ))
+        }
+    }
+    match body.get("outputs") {
+        None => {}
+        Some(Value::Table(t)) => {
+            for (name, v) in t {
+                out.outputs.push((
+                    name.clone(),
+                    decimal(v).map_err(|m| format!("`outputs.{name}`: {m}"))?,
+                ));
+            }
+        }
+        Some(other) => {
+            return Err(format!(
+                "`outputs`: {}",
+                expected("a table of output values", other)
             ))
         }
     }

@@ -128,6 +128,8 @@ pub struct UnitExpectation {
     /// Category subtotals: `allot − deductions + bonuses`, or `bonuses − deductions`
     /// for a category without `allot`.
     pub categories: Vec<(String, Decimal)>,
+    /// Expected outputs that are not points (issue 13 §12), by output name.
+    pub outputs: Vec<(String, Decimal)>,
     /// Every notice, flag and quota reminder issued, by name (a multiset), when stated.
     pub notices: Option<Vec<String>>,
     /// The class given by each named classification (`board = "red"`).
@@ -205,6 +207,7 @@ impl UnitExpectation {
             || self.converted.is_some()
             || self.rank.is_some()
             || !self.categories.is_empty()
+            || !self.outputs.is_empty()
             || self.notices.is_some()
             || !self.classes.is_empty()
     }

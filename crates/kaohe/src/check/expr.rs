@@ -9,7 +9,7 @@ use crate::diagnostics::{
 };
 use crate::suggest;
 use crate::syntax::ast;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
+use crate::syntax::ast::{Band, BandBound, BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
 /// The names visible to an expression.
 #[derive(Clone, Copy)]
@@ -45,6 +45,31 @@ pub(super) const FUNCTIONS: &[(&str, &str)] = &[
         "previous",
         "previous(x): `x` for the same record (by the kind's `key`) in the previous period; false or 0 when there is none",
     ),
+    (
+        "steps",
+        "steps(x, size): the number of whole steps of `size` in `x` (0 when `x` is 0 or less); `size` is greater than 0",
+    ),
+    ("measure", "measure(m): the unit's value of the measure `m`"),
+    (
+        "place",
+        "place(m): the unit's place among the units of the measure's group by `m`, highest first (1, 2, 2, 4)",
+    ),
+    ("peer_max", "peer_max(m): the highest value of the measure `m` among the units of its group"),
+    ("peer_min", "peer_min(m): the lowest value of the measure `m` among the units of its group"),
+    ("peer_average", "peer_average(m): the average of the measure `m` over the units of its group"),
+    ("peer_sum", "peer_sum(m): the sum of the measure `m` over the units of its group"),
+    ("peer_count", "peer_count(m): the number of units of the measure `m`'s group"),
+];
+
+/// The functions whose argument names a measure (issue 13 §4).
+pub(crate) const MEASURE_FUNCTIONS: &[&str] = &[
+    "measure",
+    "place",
+    "peer_max",
+    "peer_min",
+    "peer_average",
+    "peer_sum",
+    "peer_count",
 ];
 
 /// Names every expression may use: the evaluation date and the evaluated period's bounds.
@@ -111,6 +136,7 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, scope),
+            ExprKind::Bands { subject, bands, .. } => self.bands(subject, bands, scope),
             ExprKind::If(c, t, e) => {
                 self.condition(c, scope);
                 let then_ty = self.expr(t, scope);
@@ -128,9 +154,16 @@ impl Checker<'_> {
                     }
                 }
             }
-            ExprKind::Count { kind, filter } => {
+            ExprKind::Count {
+                kind,
+                filter,
+                earlier,
+            } => {
+                self.earlier(earlier.as_ref());
                 if self.record_kind(kind) {
                     if let Some(filter) = filter {
+                        // `this.x`: the enclosing record (issue 13 §5).
+                        let this = self.this_kind.replace(scope.record.map(str::to_owned));
                         self.condition(
                             filter,
                             Scope {
@@ -139,6 +172,7 @@ impl Checker<'_> {
                                 ..scope
                             },
                         );
+                        self.this_kind = this;
                     }
                 }
                 Ty::Int
@@ -147,17 +181,21 @@ impl Checker<'_> {
                 kind,
                 value,
                 filter,
+                earlier,
             } => {
+                self.earlier(earlier.as_ref());
                 if self.record_kind(kind) {
                     let inner = Scope {
                         record: Some(&kind.name),
                         lenient: false,
                         ..scope
                     };
+                    let this = self.this_kind.replace(scope.record.map(str::to_owned));
                     self.numeric(value, inner);
                     if let Some(filter) = filter {
                         self.condition(filter, inner);
                     }
+                    self.this_kind = this;
                 }
                 Ty::Decimal
             }
@@ -340,6 +378,7 @@ impl Checker<'_> {
             "min" | "max" => args.len() >= 2,
             "overdue" => args.len() == 2,
             "round" => args.len() == 3,
+            "steps" => args.len() == 2,
             _ => args.len() == 1,
         };
         if !arity_ok {
@@ -349,6 +388,7 @@ impl Checker<'_> {
                     "min" | "max" => "two or more arguments".to_owned(),
                     "overdue" => "two arguments".to_owned(),
                     "round" => "three arguments".to_owned(),
+                    "steps" => "two arguments".to_owned(),
                     _ => "one argument".to_owned(),
                 },
                 found: args.len(),
@@ -377,6 +417,26 @@ impl Checker<'_> {
                 }
                 ty
             }
+            "steps" => {
+                for arg in args {
+                    let ty = self.expr(arg, scope);
+                    self.expect(arg, &ty, &Ty::Decimal);
+                }
+                if let Some(size) = args.get(1) {
+                    if let ExprKind::Number(n) = &size.kind {
+                        if n.is_zero() {
+                            self.push(TypeMismatch {
+                                expected: "a step size greater than 0".to_owned(),
+                                found: "0".to_owned(),
+                                span: size.span.into(),
+                                help: Some(signature.to_owned()),
+                            });
+                        }
+                    }
+                }
+                Ty::Int
+            }
+            name if MEASURE_FUNCTIONS.contains(&name) => self.measure_call(function, args),
             "floor" | "ceil" => {
                 for arg in args {
                     let ty = self.expr(arg, scope);
@@ -498,6 +558,7 @@ impl Checker<'_> {
                     Ty::Unknown
                 }
             },
+            [qualifier, name] if qualifier.name == "this" => self.this_attribute(qualifier, name),
             [qualifier, name] if qualifier.name == "unit" && !scope.unit => {
                 self.unknown("unit attribute", name, &[]);
                 Ty::Unknown
@@ -521,10 +582,51 @@ impl Checker<'_> {
                 }
             }
             [qualifier, ..] => {
-                self.unknown("qualifier", qualifier, &["unit"]);
+                self.unknown("qualifier", qualifier, &["unit", "this"]);
                 Ty::Unknown
             }
             [] => Ty::Unknown,
+        }
+    }
+
+    /// `in previous N periods`: N is at least 1.
+    fn earlier(&mut self, earlier: Option<&ast::Integer>) {
+        if let Some(n) = earlier.filter(|n| n.value == 0) {
+            self.push(crate::diagnostics::ZeroCount {
+                what: "previous periods".to_owned(),
+                span: n.span.into(),
+            });
+        }
+    }
+
+    /// `this.x` inside `count(…)` or `sum(…)`: an attribute of the record of
+    /// the enclosing scope (issue 13 §5).
+    fn this_attribute(&mut self, qualifier: &Ident, name: &Ident) -> Ty {
+        let Some(Some(kind)) = self.this_kind.clone() else {
+            self.push(crate::diagnostics::MisplacedThis {
+                span: qualifier.span.into(),
+            });
+            return Ty::Unknown;
+        };
+        let found = self
+            .symbols
+            .records
+            .get(kind.as_str())
+            .and_then(|r| r.attributes.get(name.name.as_str()))
+            .cloned();
+        match found {
+            Some(ty) => ty,
+            None => {
+                let names: Vec<String> = self
+                    .symbols
+                    .records
+                    .get(kind.as_str())
+                    .map(|r| r.attributes.keys().map(|k| (*k).to_owned()).collect())
+                    .unwrap_or_default();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                self.unknown(&format!("attribute of `{kind}`"), name, &names);
+                Ty::Unknown
+            }
         }
     }
 
@@ -594,6 +696,91 @@ impl Checker<'_> {
     }
 
     /// Reports an unknown name with a did-you-mean or the list of declared names.
+    /// `place(m)`, `peer_max(m)`, …: the argument is a measure's bare name,
+    /// and measures do not use these functions themselves.
+    fn measure_call(&mut self, function: &Ident, args: &[Expr]) -> Ty {
+        if self.in_measure {
+            self.push(crate::diagnostics::MeasureInMeasure {
+                function: function.name.clone(),
+                span: function.span.into(),
+            });
+        }
+        let named = match args {
+            [Expr {
+                kind: ExprKind::Path(path),
+                ..
+            }] => match path.as_slice() {
+                [name] => Some(name),
+                _ => None,
+            },
+            _ => None,
+        };
+        let measures: Vec<&str> = self.symbols.measures.keys().copied().collect();
+        match named {
+            Some(name) if measures.contains(&name.name.as_str()) => {}
+            Some(name) => self.unknown("measure", name, &measures),
+            None => {
+                if let Some(arg) = args.first() {
+                    self.push(TypeMismatch {
+                        expected: "the name of a `measure`".to_owned(),
+                        found: "an expression".to_owned(),
+                        span: arg.span.into(),
+                        help: Some(format!(
+                            "declare `measure m \"…\" of group = …` and write `{}(m)`",
+                            function.name
+                        )),
+                    });
+                }
+            }
+        }
+        match function.name.as_str() {
+            "place" | "peer_count" => Ty::Int,
+            _ => Ty::Decimal,
+        }
+    }
+
+    /// `bands(x, upto 3: 7, upto 6: 5, else: 0)`: a number banded by
+    /// thresholds of one kind, each reachable.
+    fn bands(&mut self, subject: &Expr, bands: &[Band], scope: Scope<'_>) -> Ty {
+        let ty = self.expr(subject, scope);
+        self.expect(subject, &ty, &Ty::Decimal);
+        let mut previous: Option<&Band> = None;
+        for band in bands {
+            if let Some(before) = previous {
+                let problem = if band.bound != before.bound {
+                    Some("mixes `upto` and `from` bands".to_owned())
+                } else {
+                    let reachable = match band.bound {
+                        BandBound::UpTo => band.threshold.value > before.threshold.value,
+                        BandBound::From => band.threshold.value < before.threshold.value,
+                    };
+                    (!reachable).then(|| {
+                        format!(
+                            "`{} {}` after `{} {}` can never be the first band that holds",
+                            band_word(band.bound),
+                            band.threshold.value,
+                            band_word(before.bound),
+                            before.threshold.value
+                        )
+                    })
+                };
+                if let Some(problem) = problem {
+                    self.push(crate::diagnostics::UnreachableBand {
+                        problem,
+                        span: band.span.into(),
+                        help: Some(
+                            "write the bands in order, all `upto` with rising thresholds (places: `upto 3: 7, upto 6: 5`) or all `from` with falling ones (rates: `from 95: 5, from 90: 3`)"
+                                .to_owned(),
+                        ),
+                    });
+                    continue;
+                }
+            }
+            previous = Some(band);
+        }
+        Ty::Decimal
+    }
+
     pub(super) fn unknown(&mut self, kind: &str, name: &Ident, candidates: &[&str]) {
         let help = suggest::did_you_mean(&name.name, candidates.iter().copied()).or_else(|| {
             if candidates.is_empty() {
@@ -640,4 +827,11 @@ pub(super) fn backticked<S: AsRef<str>>(names: &[S]) -> String {
         .map(|n| format!("`{}`", n.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn band_word(bound: BandBound) -> &'static str {
+    match bound {
+        BandBound::UpTo => "upto",
+        BandBound::From => "from",
+    }
 }

@@ -691,24 +691,37 @@ fn same(a: &Expr, b: &Expr) -> bool {
             ExprKind::Count {
                 kind: k1,
                 filter: f1,
+                earlier: b1,
             },
             ExprKind::Count {
                 kind: k2,
                 filter: f2,
+                earlier: b2,
             },
-        ) => k1.name == k2.name && same_optional(f1.as_deref(), f2.as_deref()),
+        ) => {
+            k1.name == k2.name
+                && b1.as_ref().map(|b| b.value) == b2.as_ref().map(|b| b.value)
+                && same_optional(f1.as_deref(), f2.as_deref())
+        }
         (
             ExprKind::Sum {
                 kind: k1,
                 value: v1,
                 filter: f1,
+                earlier: b1,
             },
             ExprKind::Sum {
                 kind: k2,
                 value: v2,
                 filter: f2,
+                earlier: b2,
             },
-        ) => k1.name == k2.name && same(v1, v2) && same_optional(f1.as_deref(), f2.as_deref()),
+        ) => {
+            k1.name == k2.name
+                && b1.as_ref().map(|b| b.value) == b2.as_ref().map(|b| b.value)
+                && same(v1, v2)
+                && same_optional(f1.as_deref(), f2.as_deref())
+        }
         (
             ExprKind::Ranked {
                 side: s1,

@@ -170,6 +170,7 @@ pub(crate) struct Symbols<'a> {
     groups: BTreeMap<&'a str, &'a ast::GroupDecl>,
     unit_attributes: BTreeMap<&'a str, (Ty, Span)>,
     rankings: BTreeMap<&'a str, &'a ast::RankingDecl>,
+    measures: BTreeMap<&'a str, &'a ast::MeasureDecl>,
     rules: BTreeMap<&'a str, Vec<&'a ast::Rule>>,
     assumptions: BTreeMap<&'a str, &'a ast::Assumption>,
     clauses: BTreeMap<&'a str, &'a ast::ClauseDecl>,
@@ -191,6 +192,11 @@ pub(crate) struct Checker<'a> {
     used_attributes: BTreeSet<String>,
     used_levels: BTreeSet<String>,
     cited: BTreeSet<String>,
+    /// Inside a `measure`'s value: the measure functions are refused there.
+    in_measure: bool,
+    /// Inside `count(…)`/`sum(…)`: the record kind `this.` refers to (the
+    /// enclosing scope's; `Some(None)` when that scope has no record).
+    this_kind: Option<Option<String>>,
 }
 
 impl<'a> Checker<'a> {
@@ -204,6 +210,8 @@ impl<'a> Checker<'a> {
             used_attributes: BTreeSet::new(),
             used_levels: BTreeSet::new(),
             cited: BTreeSet::new(),
+            in_measure: false,
+            this_kind: None,
         }
     }
 
@@ -263,6 +271,14 @@ impl<'a> Checker<'a> {
                         self.symbols.rankings.insert(&decl.name.name, decl);
                     }
                 }
+                Item::Measure(decl) => {
+                    if let Some(first) = self.symbols.measures.get(decl.name.name.as_str()) {
+                        let first = first.name.span;
+                        self.duplicate("measure", &decl.name, first);
+                    } else {
+                        self.symbols.measures.insert(&decl.name.name, decl);
+                    }
+                }
                 Item::Assumption(decl) => {
                     if let Some(first) = self.symbols.assumptions.get(decl.id.id.as_str()) {
                         let first = first.id.span;
@@ -299,7 +315,8 @@ impl<'a> Checker<'a> {
                 }
                 Item::Consequence(ast::ConsequenceDecl { name, .. })
                 | Item::Classify(ast::ClassifyDecl { name, .. })
-                | Item::Quota(ast::QuotaDecl { name, .. }) => {
+                | Item::Quota(ast::QuotaDecl { name, .. })
+                | Item::Output(ast::OutputDecl { name, .. }) => {
                     if let Some(first) = outputs.get(name.name.as_str()) {
                         let first = *first;
                         self.duplicate("consequence", name, first);

@@ -8,9 +8,9 @@ use super::expr::{backticked, Scope};
 use super::{Checker, Ty};
 use crate::diagnostics::{
     AllotmentMismatch, CapAcrossCategories, ConflictingPolicy, IncompleteClassification,
-    InvalidRange, MissingCitation, MissingLevels, MissingPart, NeedsRecord, NegativeAmount,
-    NeverBinds, NonPositiveCap, OutsideEffective, OverlappingEffective, RepeatedStatement,
-    TypeMismatch, UnacknowledgedTies, UncitedAssumption, UnusedInput,
+    InvalidRange, MisplacedStep, MissingCitation, MissingLevels, MissingPart, NeedsRecord,
+    NegativeAmount, NeverBinds, NonPositiveCap, OutsideEffective, OverlappingEffective,
+    RepeatedStatement, TypeMismatch, UnacknowledgedTies, UncitedAssumption, UnusedInput,
 };
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -68,6 +68,8 @@ impl<'a> Checker<'a> {
                 Item::Consequence(c) => self.consequence(c),
                 Item::Classify(c) => self.classify(c),
                 Item::Quota(q) => self.quota(q),
+                Item::Measure(m) => self.measure(m),
+                Item::Output(o) => self.output(o),
                 Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}
             }
         }
@@ -850,6 +852,10 @@ impl<'a> Checker<'a> {
                 help: Some("order the units: `by total desc`".to_owned()),
             });
         }
+        for (condition, cite) in &ranking.only_when {
+            self.condition(condition, UNIT);
+            self.cite(cite.as_ref());
+        }
         match &ranking.ties_shared {
             Some((_, cite)) => self.cite(cite.as_ref()),
             None => {
@@ -873,7 +879,8 @@ impl<'a> Checker<'a> {
         self.missing_citation(what, &decl.name, decl.cite.as_ref());
         self.target(decl.target.as_ref());
         self.per_and_when(decl.per.as_ref(), &decl.when, true);
-        if decl.per.is_none() && decl.when.is_empty() {
+        self.steps(decl, what);
+        if decl.per.is_none() && decl.when.is_empty() && decl.steps.is_empty() {
             self.push(MissingPart {
                 part: "`when` or `per`".to_owned(),
                 within: format!("{what} `{}`", decl.name.name),
@@ -883,6 +890,107 @@ impl<'a> Checker<'a> {
                         .to_owned(),
                 ),
             });
+        }
+    }
+
+    /// A measure (issue 13 §4): its group, citation and numeric value, which
+    /// may not use the measure functions itself (a measure's value must not
+    /// depend on the places or peers of any measure).
+    fn measure(&mut self, decl: &MeasureDecl) {
+        self.missing_citation("measure", &decl.name, decl.cite.as_ref());
+        self.target(Some(&decl.group));
+        self.in_measure = true;
+        let ty = self.expr(&decl.value, UNIT);
+        self.in_measure = false;
+        if !ty.fits(&Ty::Decimal) {
+            self.push(TypeMismatch {
+                expected: Ty::Decimal.describe(),
+                found: ty.describe(),
+                span: decl.value.span.into(),
+                help: Some("a measure is a number units are placed by: `sum(project, done) / sum(project, planned)`".to_owned()),
+            });
+        }
+    }
+
+    /// An output (issue 13 §12): like a consequence's condition, it may read
+    /// the unit's results; it must be a number.
+    fn output(&mut self, decl: &OutputDecl) {
+        self.missing_citation("output", &decl.name, decl.cite.as_ref());
+        self.target(decl.target.as_ref());
+        let scope = Scope {
+            record: None,
+            allow_ranked: true,
+            unit: true,
+            lenient: false,
+        };
+        let ty = self.expr(&decl.value, scope);
+        if !ty.fits(&Ty::Decimal) {
+            self.push(TypeMismatch {
+                expected: Ty::Decimal.describe(),
+                found: ty.describe(),
+                span: decl.value.span.into(),
+                help: Some(
+                    "an output is a number: `min(100, 10 * steps(90 - total, 1))`".to_owned(),
+                ),
+            });
+        }
+    }
+
+    /// The steps of an escalation ladder (issue 13 §2): names, groups, conditions.
+    fn steps(&mut self, decl: &ConsequenceDecl, what: &str) {
+        let scope = Scope {
+            record: None,
+            allow_ranked: true,
+            unit: true,
+            lenient: false,
+        };
+        let mut seen: Vec<(&str, Option<&str>, Span)> = Vec::new();
+        for step in &decl.steps {
+            self.condition(&step.when, scope);
+            if decl.per.is_some() {
+                self.push(MisplacedStep {
+                    name: step.name.name.clone(),
+                    problem: format!("is in {what} `{}`, which has `per`", decl.name.name),
+                    span: step.name.span.into(),
+                    help: Some(
+                        "a ladder issues one step per unit: remove `per` and count the records in the steps' conditions (`when count(kind where …) >= 3`)"
+                            .to_owned(),
+                    ),
+                });
+            }
+            let group = step.group.as_ref().map(|g| g.name.as_str());
+            if let Some(g) = &step.group {
+                self.target(Some(g));
+                if let Some(target) = &decl.target {
+                    if target.name != g.name && self.symbols.groups.contains_key(g.name.as_str()) {
+                        self.push(MisplacedStep {
+                            name: step.name.name.clone(),
+                            problem: format!(
+                                "is for group `{}`, but {what} `{}` applies only to `{}`",
+                                g.name, decl.name.name, target.name
+                            ),
+                            span: g.span.into(),
+                            help: Some(format!(
+                                "write the step without `of {}`, or remove `of {}` from the {what} so that it applies to every group",
+                                g.name, target.name
+                            )),
+                        });
+                    }
+                }
+            }
+            if let Some((_, _, first)) = seen
+                .iter()
+                .find(|(n, g, _)| *n == step.name.name && *g == group)
+            {
+                let first = *first;
+                let kind = match group {
+                    Some(g) => format!("step (for group `{g}`)"),
+                    None => "step".to_owned(),
+                };
+                self.duplicate(&kind, &step.name, first);
+            } else {
+                seen.push((step.name.name.as_str(), group, step.name.span));
+            }
         }
     }
 

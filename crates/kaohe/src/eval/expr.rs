@@ -70,6 +70,14 @@ pub(crate) struct Ctx<'a> {
     pub history: &'a History<'a>,
     /// Whether line items list their records.
     pub detail: super::Detail,
+    /// The measures of the evaluated period or year (issue 13 §4).
+    pub measures: &'a super::measure::Measures,
+    /// Inside `count(…)`/`sum(…)`: the record of the enclosing scope, which
+    /// `this.x` reads (issue 13 §5).
+    pub this: Option<&'a Record>,
+    /// In consequences and outputs: the unit's total in the evaluated period
+    /// or year, for `total` when no ranking places the unit.
+    pub total: Option<Number>,
 }
 
 impl<'a> Ctx<'a> {
@@ -77,6 +85,40 @@ impl<'a> Ctx<'a> {
         Ctx {
             record: Some(record),
             ..self
+        }
+    }
+
+    /// The records `count(kind …)` / `sum(kind, …)` go over: the unit's
+    /// records of the kind in the evaluated period or year, or with `in
+    /// previous N periods`, in the N periods (or years) before it (issue 13 §5).
+    fn aggregated(
+        &self,
+        kind: &Ident,
+        earlier: Option<&crate::syntax::ast::Integer>,
+    ) -> Vec<&'a Record> {
+        let Some(n) = earlier else {
+            let index = self.ruleset.kind_index_by_name(&kind.name);
+            return self.records.of_kind(index).to_vec();
+        };
+        let mut out = Vec::new();
+        let mut period = self.scope;
+        for _ in 0..n.value {
+            period = period.previous();
+            let records: Vec<&'a Record> = match period {
+                Period::Year(year) => self.history.records_of_year(self.unit_index, year),
+                p => self.history.records_of(self.unit_index, p).to_vec(),
+            };
+            out.extend(records.into_iter().filter(|r| r.kind.as_str() == kind.name));
+        }
+        out
+    }
+
+    /// The scope inside `count(…)`/`sum(…)` for one of its records: that
+    /// record's attributes, and `this.` for the enclosing record.
+    fn inside_aggregate(&self, record: &'a Record) -> Ctx<'a> {
+        Ctx {
+            this: self.record,
+            ..self.with_record(record)
         }
     }
 
@@ -125,6 +167,15 @@ impl<'a> Ctx<'a> {
             ExprKind::Unary(UnaryOp::Not, inner) => Val::Bool(!self.truth(inner)?),
             ExprKind::Unary(UnaryOp::Neg, inner) => Val::Number(-self.number(inner)?),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, expr)?,
+            ExprKind::Bands {
+                subject,
+                bands,
+                otherwise,
+            } => Val::Number(super::measure::band(
+                self.number(subject)?,
+                bands,
+                otherwise.as_ref().map(|n| Number::from(n.value)),
+            )),
             ExprKind::If(c, t, e) => {
                 if self.truth(c)? {
                     self.eval(t)?
@@ -132,11 +183,14 @@ impl<'a> Ctx<'a> {
                     self.eval(e)?
                 }
             }
-            ExprKind::Count { kind, filter } => {
+            ExprKind::Count {
+                kind,
+                filter,
+                earlier,
+            } => {
                 let mut total = Number::ZERO;
-                let kind = self.ruleset.kind_index_by_name(&kind.name);
-                for record in self.records.of_kind(kind) {
-                    let inner = self.with_record(record);
+                for record in self.aggregated(kind, earlier.as_ref()) {
+                    let inner = self.inside_aggregate(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         total = total
                             .checked_add(Number::from(record.count))
@@ -149,11 +203,11 @@ impl<'a> Ctx<'a> {
                 kind,
                 value,
                 filter,
+                earlier,
             } => {
                 let mut total = Number::ZERO;
-                let kind = self.ruleset.kind_index_by_name(&kind.name);
-                for record in self.records.of_kind(kind) {
-                    let inner = self.with_record(record);
+                for record in self.aggregated(kind, earlier.as_ref()) {
+                    let inner = self.inside_aggregate(record);
                     if filter.as_ref().map_or(Ok(true), |f| inner.truth(f))? {
                         let v = inner
                             .number(value)?
@@ -248,6 +302,8 @@ impl<'a> Ctx<'a> {
             Some(Place {
                 total: Some(total), ..
             }) => Val::Number(total),
+            // The unit's own total, known even where no ranking places it.
+            _ if name == "total" => self.total.map_or(Val::Absent, Val::Number),
             _ => Val::Absent,
         })
     }
@@ -423,6 +479,32 @@ impl<'a> Ctx<'a> {
                 Ok(Val::Number(best))
             }
             ("abs", [x]) => Ok(Val::Number(self.number(x)?.abs())),
+            ("steps", [x, size]) => {
+                super::measure::steps(self.number(x)?, self.number(size)?, size)
+                    .map(Val::Number)
+                    .map_err(|(message, at)| self.error(at, message))
+            }
+            (
+                name @ ("measure" | "place" | "peer_max" | "peer_min" | "peer_average" | "peer_sum"
+                | "peer_count"),
+                [arg],
+            ) => {
+                let ExprKind::Path(path) = &arg.kind else {
+                    return Err(self.error(arg, "not the name of a measure"));
+                };
+                let measure = path.first().map_or("", |m| m.name.as_str());
+                // A unit not of the measure's group has no value or place in
+                // it: absent, like an attribute its group does not declare.
+                if matches!(name, "measure" | "place")
+                    && !self.measures.has(measure, self.unit_index)
+                {
+                    return Ok(Val::Absent);
+                }
+                self.measures
+                    .read(name, measure, self.unit_index)
+                    .map(Val::Number)
+                    .map_err(|message| self.error(whole, message))
+            }
             ("floor" | "ceil", [x]) => {
                 let n = self.number(x)?;
                 let whole_number = if function.name == "floor" {
@@ -493,6 +575,19 @@ impl<'a> Ctx<'a> {
                 .lookup(&name.name)
                 .transpose()?
                 .ok_or_else(|| self.error(expr, format!("`{}` has no value here", name.name))),
+            [qualifier, name] if qualifier.name == "this" => {
+                let enclosing = Ctx {
+                    record: self.this,
+                    this: None,
+                    ..*self
+                };
+                match self.this {
+                    Some(_) => enclosing.lookup(&name.name).transpose()?.ok_or_else(|| {
+                        self.error(expr, format!("`this.{}` has no value here", name.name))
+                    }),
+                    None => Err(self.error(expr, "`this.` has no enclosing record here")),
+                }
+            }
             [_, name] => match self.unit.attributes.get(&name.name) {
                 Some(value) => Ok(Val::from(value.clone())),
                 // Declared by another group: absent for this unit.

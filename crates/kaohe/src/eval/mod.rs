@@ -10,6 +10,7 @@
 
 mod consequence;
 mod expr;
+mod measure;
 mod rank;
 pub mod result;
 mod score;
@@ -277,6 +278,8 @@ struct Evaluator<'a> {
     history: History<'a>,
     rejected: Vec<RejectedRecord>,
     detail: Detail,
+    /// The measures of the period or year being evaluated (issue 13 §4).
+    measures: measure::Measures,
 }
 
 impl<'a> Evaluator<'a> {
@@ -288,6 +291,7 @@ impl<'a> Evaluator<'a> {
             history: History::new(facts, applied),
             rejected,
             detail: Detail::Full,
+            measures: measure::Measures::default(),
         }
     }
 
@@ -324,6 +328,7 @@ impl<'a> Evaluator<'a> {
         });
 
         for &period in &periods {
+            self.measures = self.measures_for(period)?;
             let mut period_results = Vec::new();
             for (index, unit) in self.facts.units.iter().enumerate() {
                 let records = self.unit_records(self.history.records_of(index, period).to_vec());
@@ -332,7 +337,9 @@ impl<'a> Evaluator<'a> {
                 // The periods' scores are kept only when the year sums them.
                 let keep = summed_annual.then(|| scored.clone());
                 if !self.annual_only(unit) {
-                    period_results.push(unit_result(unit, period, false, scored));
+                    let mut result = unit_result(unit, period, false, scored);
+                    result.measures = self.measures.of_unit(self.ruleset, index);
+                    period_results.push(result);
                 }
                 if let Some(kept) = keep {
                     period_scores.insert((unit.id.clone(), period), kept);
@@ -353,6 +360,7 @@ impl<'a> Evaluator<'a> {
             for &year in &years {
                 let scope = Period::Year(year);
                 evaluated.push(scope);
+                self.measures = self.measures_for(scope)?;
                 let mut annual_results = Vec::new();
                 for (index, unit) in self.facts.units.iter().enumerate() {
                     let scored = match source {
@@ -371,7 +379,9 @@ impl<'a> Evaluator<'a> {
                             sum_of_periods(&of_year, unit, year)?
                         }
                     };
-                    annual_results.push(unit_result(unit, scope, true, scored));
+                    let mut result = unit_result(unit, scope, true, scored);
+                    result.measures = self.measures.of_unit(self.ruleset, index);
+                    annual_results.push(result);
                 }
                 self.average(&mut annual_results, year)?;
                 if let Some(convert) = &annual.convert {
@@ -502,7 +512,30 @@ impl<'a> Evaluator<'a> {
             scope,
             history: &self.history,
             detail: self.detail,
+            measures: &self.measures,
+            this: None,
+            total: None,
         }
+    }
+
+    /// Computes every measure for the units of its group over their records
+    /// of `scope` (a period, or a year), before anything of it is scored.
+    fn measures_for(&self, scope: Period) -> Result<measure::Measures, EvalError> {
+        let none = measure::Measures::default();
+        measure::compute(self.ruleset, &self.facts.units, |index, value| {
+            let Some(unit) = self.facts.units.get(index) else {
+                return Ok(Number::ZERO);
+            };
+            let records = self.unit_records(match scope {
+                Period::Year(year) => self.history.records_of_year(index, year),
+                period => self.history.records_of(index, period).to_vec(),
+            });
+            let ctx = Ctx {
+                measures: &none,
+                ..self.ctx((index, unit), &records, scope)
+            };
+            ctx.number(value)
+        })
     }
 
     /// Ranks the results of one period or year, records the places in the
@@ -524,11 +557,18 @@ impl<'a> Evaluator<'a> {
             .enumerate()
             .filter(|(_, r)| r.scope == scope)
         {
-            let members: Vec<(&Unit, Number)> = results
-                .iter()
-                .filter(|r| r.group == decl.group.name)
-                .filter_map(|r| self.facts.unit(&r.unit).map(|u| (u, r.total)))
-                .collect();
+            let mut members: Vec<(&Unit, Number)> = Vec::new();
+            for r in results.iter().filter(|r| r.group == decl.group.name) {
+                let Some(index) = self.facts.unit_index(&r.unit) else {
+                    continue;
+                };
+                let Some(unit) = self.facts.units.get(index) else {
+                    continue;
+                };
+                if self.admitted(decl, (index, unit), period, scope)? {
+                    members.push((unit, r.total));
+                }
+            }
             let discretion_key = match scope {
                 CapScope::Period => period,
                 CapScope::Year => Period::Year(period.year()),
@@ -597,10 +637,40 @@ impl<'a> Evaluator<'a> {
                 CapScope::Period => self.history.records_of(index, period).to_vec(),
                 CapScope::Year => self.history.records_of_year(index, period.year()),
             });
-            let ctx = self.ctx((index, unit), &records, period);
+            let ctx = Ctx {
+                total: Some(r.total),
+                ..self.ctx((index, unit), &records, period)
+            };
             r.notices = consequence::consequences(ctx, scope)?;
+            r.outputs = consequence::outputs(ctx, scope)?;
         }
         Ok(())
+    }
+
+    /// Whether a unit takes part in a ranking: every `only when` condition
+    /// of the ranking holds for it, over its records of the period (or year)
+    /// ranked (issue 13 §3). A unit left out has no place in the ranking.
+    fn admitted(
+        &self,
+        decl: &crate::syntax::ast::RankingDecl,
+        (index, unit): (usize, &Unit),
+        period: Period,
+        scope: CapScope,
+    ) -> Result<bool, EvalError> {
+        if decl.only_when.is_empty() {
+            return Ok(true);
+        }
+        let records = self.unit_records(match scope {
+            CapScope::Period => self.history.records_of(index, period).to_vec(),
+            CapScope::Year => self.history.records_of_year(index, period.year()),
+        });
+        let ctx = self.ctx((index, unit), &records, period);
+        for (condition, _) in &decl.only_when {
+            if !ctx.truth(condition)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Units for which their group's `average when` holds get the average annual
@@ -696,6 +766,8 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
         converted: None,
         rank: None,
         ranking: None,
+        measures: Vec::new(),
+        outputs: Vec::new(),
         categories: scored.categories,
         items: scored.items,
         notices: Vec::new(),

@@ -93,6 +93,9 @@ number_field!(applied_field, "applied");
 number_field!(deductions_field, "deductions");
 number_field!(bonuses_field, "bonuses");
 number_field!(subtotal_field, "subtotal", option);
+number_field!(value_field, "value");
+number_field!(peer_max_field, "peer_max");
+number_field!(peer_average_field, "peer_average");
 
 /// `converted` keeps the places its declared rounding gave it (`89.50`), and
 /// is left out when the ruleset does not convert.
@@ -234,6 +237,15 @@ pub struct UnitResult {
     /// That ranking's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ranking: Option<Text>,
+    /// The unit's measures in this period or year (issue 13 §4): value,
+    /// place and the peers' highest and average value, so that points from
+    /// places and proportions can be checked. Left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<MeasureResult>,
+    /// The outputs that are not points (issue 13 §12), in declaration
+    /// order. Left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<OutputResult>,
     /// Category subtotals.
     pub categories: Vec<CategoryResult>,
     /// The line items, in order; their amounts add up to `total`.
@@ -261,6 +273,42 @@ pub struct CategoryResult {
     /// allot − deductions + bonuses, when the category has an allotment.
     #[serde(flatten, serialize_with = "subtotal_field")]
     pub subtotal: Option<Number>,
+}
+
+/// A unit's value of one `output` (issue 13 §12): not points, shown beside the score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputResult {
+    /// The output's name.
+    pub output: Text,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The value (exact; `value_exact` in JSON when it does not terminate).
+    #[serde(flatten, serialize_with = "value_field")]
+    pub value: Number,
+    /// The clauses it cites.
+    pub clauses: Clauses,
+}
+
+/// A unit's value of one measure, and where it stands among its peers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeasureResult {
+    /// The measure's name.
+    pub measure: Text,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The unit's value (exact; `value_exact` in JSON when it does not terminate).
+    #[serde(flatten, serialize_with = "value_field")]
+    pub value: Number,
+    /// Its place among the units of the measure's group, highest first (1, 2, 2, 4).
+    pub place: u32,
+    /// How many units the measure compares.
+    pub of: u32,
+    /// The highest value among them.
+    #[serde(flatten, serialize_with = "peer_max_field")]
+    pub peer_max: Number,
+    /// Their average value.
+    #[serde(flatten, serialize_with = "peer_average_field")]
+    pub peer_average: Number,
 }
 
 /// What kind of line item.
@@ -412,10 +460,12 @@ pub struct NoticeResult {
     pub name: String,
     /// Its label.
     pub label: Option<String>,
-    /// For a class: the class given (e.g. `red`).
+    /// For a class: the class given (e.g. `red`); for a notice or flag with
+    /// steps (an escalation ladder, issue 13 §2): the highest step reached
+    /// (e.g. `interview`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// For a class: the class's label (e.g. `红`).
+    /// For a class: the class's label (e.g. `红`); for a ladder: the step's label (e.g. `约谈`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_label: Option<String>,
     /// The clauses it cites.

@@ -107,6 +107,10 @@ pub enum Item {
     Consequence(ConsequenceDecl),
     /// `classify board { red when … }`
     Classify(ClassifyDecl),
+    /// `measure completion "完成率" of township = …` (issue 13 §4).
+    Measure(MeasureDecl),
+    /// `output withheld "扣减工作经费（%）" of lead = …` (issue 13 §12).
+    Output(OutputDecl),
     /// `quota publicity { require … }`
     Quota(QuotaDecl),
 }
@@ -545,6 +549,9 @@ pub struct RankingDecl {
     pub keys: Vec<OrderKey>,
     /// `ties shared`: units equal on every key share a rank, reported as unresolved.
     pub ties_shared: Option<(Span, Option<Citation>)>,
+    /// `only when C` (issue 13 §3): only the units for which every such
+    /// condition holds are ranked; the others get no place.
+    pub only_when: Vec<(Expr, Option<Citation>)>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -599,7 +606,92 @@ pub struct ConsequenceDecl {
     pub when: Vec<Expr>,
     /// The actions the rulebook prescribes.
     pub actions: Vec<Label>,
+    /// An escalation ladder (issue 13 §2): `step` lines, lowest step first.
+    /// When any are written, only the highest step reached is issued.
+    pub steps: Vec<Step>,
     /// The whole declaration.
+    pub span: Span,
+}
+
+/// One step of an escalation ladder: `step interview "约谈" [of group] when …`.
+/// A step name may be written once without `of` (every group) and once per
+/// group with its own condition (a group's threshold); its place in the
+/// ladder is where its name first appears.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The step's name.
+    pub name: Ident,
+    /// Its label (the consequence as the rulebook names it: 约谈).
+    pub label: Option<Label>,
+    /// The group this condition is for (every group when absent).
+    pub group: Option<Ident>,
+    /// The condition that reaches the step.
+    pub when: Expr,
+    /// The whole step.
+    pub span: Span,
+}
+
+/// `measure completion "完成率" of township [cite] = expr` (issue 13 §4): a
+/// number per unit of the group in the evaluated period (or year), computed
+/// over the unit's records and attributes; units are placed by it
+/// (`place(m)`) and compared with their peers (`peer_max(m)`, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Label>,
+    /// The group whose units it is computed for (the peers).
+    pub group: Ident,
+    /// Citation.
+    pub cite: Option<Citation>,
+    /// The value, in the scope of a unit (no `per` record).
+    pub value: Expr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `output name "label" [of group] [per period|per year] [cite] = expr`
+/// (issue 13 §12): a number per unit that is not points (a share of a
+/// subsidy withheld, a ratio), computed after scoring and ranking, so it may
+/// read `total` and `rank` as a consequence's condition can.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its label (with its unit: `"扣减工作经费（%）"`).
+    pub label: Option<Label>,
+    /// The group it applies to (all groups when absent).
+    pub target: Option<Ident>,
+    /// Per period (default) or per year.
+    pub scope: CapScope,
+    /// Citation.
+    pub cite: Option<Citation>,
+    /// The value.
+    pub value: Expr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// Which side of its threshold a band holds on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandBound {
+    /// `upto t`: the value is at most `t`.
+    UpTo,
+    /// `from t`: the value is at least `t`.
+    From,
+}
+
+/// One band of `bands(…)`: `upto 3: 7`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// `upto` or `from`.
+    pub bound: BandBound,
+    /// The threshold.
+    pub threshold: Number,
+    /// The value when this band is the first that holds.
+    pub value: Number,
+    /// The whole band.
     pub span: Span,
 }
 
@@ -770,6 +862,9 @@ pub enum ExprKind {
         kind: Ident,
         /// Filter over the record.
         filter: Option<Box<Expr>>,
+        /// `in previous N periods`: the N periods before the evaluated one
+        /// instead of it (issue 13 §5).
+        earlier: Option<Integer>,
     },
     /// `sum(kind, value where filter)`.
     Sum {
@@ -779,6 +874,8 @@ pub enum ExprKind {
         value: Box<Expr>,
         /// Filter over the record.
         filter: Option<Box<Expr>>,
+        /// `in previous N periods` (issue 13 §5).
+        earlier: Option<Integer>,
     },
     /// A built-in function call: `min`, `max`, `abs`, `overdue`, `present`, `previous`.
     Call {
@@ -786,6 +883,16 @@ pub enum ExprKind {
         function: Ident,
         /// Its arguments.
         args: Vec<Expr>,
+    },
+    /// `bands(x, upto 3: 7, upto 6: 5, else: 0)` (issue 13 §4, §7): the
+    /// value of the first band that holds for `x`, else the `else` value (0).
+    Bands {
+        /// The value banded.
+        subject: Box<Expr>,
+        /// The bands, tried in order.
+        bands: Vec<Band>,
+        /// The value when no band holds (0 when not written).
+        otherwise: Option<Number>,
     },
     /// `ranked bottom 3 for 2 consecutive periods in monthly`.
     Ranked {

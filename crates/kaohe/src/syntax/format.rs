@@ -237,7 +237,10 @@ fn spaced(previous: &Token<'_>, next: &Token<'_>) -> bool {
         || previous.rule == Rule::neg_op;
     let call = next.literal
         && next.text == "("
-        && matches!(next.rule, Rule::call | Rule::count_of | Rule::sum_of);
+        && matches!(
+            next.rule,
+            Rule::call | Rule::count_of | Rule::sum_of | Rule::bands
+        );
     let empty_table = previous.literal && previous.text == "{" && next.text == "}";
     !(tight_before || tight_after || call || empty_table)
 }

@@ -63,6 +63,8 @@ impl Lowering {
             Rule::ranking_decl => Item::Ranking(self.ranking(pair)),
             Rule::consequence_decl => Item::Consequence(self.consequence(pair)),
             Rule::classify_decl => Item::Classify(self.classify(pair)),
+            Rule::measure_decl => Item::Measure(self.measure(pair)),
+            Rule::output_decl => Item::Output(self.output(pair)),
             Rule::quota_decl => Item::Quota(self.quota(pair)),
             _ => return None,
         })
@@ -754,6 +756,7 @@ impl Lowering {
             cite: None,
             keys: Vec::new(),
             ties_shared: None,
+            only_when: Vec::new(),
             span,
         };
         let mut named = false;
@@ -798,6 +801,20 @@ impl Lowering {
                     let stmt_span = span_of(&p);
                     decl.ties_shared = Some((stmt_span, p.into_inner().next().map(Self::cite)));
                 }
+                Rule::only_stmt => {
+                    let mut condition = None;
+                    let mut cite = None;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::expr => condition = Some(self.expr(q)),
+                            Rule::cite => cite = Some(Self::cite(q)),
+                            _ => {}
+                        }
+                    }
+                    if let Some(condition) = condition {
+                        decl.only_when.push((condition, cite));
+                    }
+                }
                 _ => {}
             }
         }
@@ -816,6 +833,7 @@ impl Lowering {
             per: None,
             when: Vec::new(),
             actions: Vec::new(),
+            steps: Vec::new(),
             span,
         };
         for p in pair.into_inner() {
@@ -837,6 +855,102 @@ impl Lowering {
                         decl.actions.push(Self::label(s));
                     }
                 }
+                Rule::step_stmt => {
+                    let step_span = span_of(&p);
+                    let mut name = None;
+                    let mut label = None;
+                    let mut group = None;
+                    let mut when = None;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::ident => name = Some(Self::ident(&q)),
+                            Rule::label => label = Some(Self::label(q)),
+                            Rule::target => group = q.into_inner().next().map(|t| Self::ident(&t)),
+                            Rule::expr => when = Some(self.expr(q)),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(name), Some(when)) = (name, when) {
+                        decl.steps.push(Step {
+                            name,
+                            label,
+                            group,
+                            when,
+                            span: step_span,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    /// The rest of `count(…)` / `sum(…)`: a `where` filter and `in previous N periods`.
+    fn filter_and_earlier(
+        &mut self,
+        rest: Pairs<'_, Rule>,
+    ) -> (Option<Box<Expr>>, Option<Integer>) {
+        let mut filter = None;
+        let mut earlier = None;
+        for p in rest {
+            match p.as_rule() {
+                Rule::expr => filter = Some(Box::new(self.expr(p))),
+                Rule::earlier => {
+                    earlier = p.into_inner().next().map(|n| self.integer(&n));
+                }
+                _ => {}
+            }
+        }
+        (filter, earlier)
+    }
+
+    fn output(&mut self, pair: Pair<'_, Rule>) -> OutputDecl {
+        let span = span_of(&pair);
+        let mut decl = OutputDecl {
+            name: empty_ident(span),
+            label: None,
+            target: None,
+            scope: CapScope::Period,
+            cite: None,
+            value: error_expr(span),
+            span,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => decl.name = Self::ident(&p),
+                Rule::label => decl.label = Some(Self::label(p)),
+                Rule::target => decl.target = p.into_inner().next().map(|t| Self::ident(&t)),
+                Rule::cap_scope => decl.scope = Self::scope(p),
+                Rule::cite => decl.cite = Some(Self::cite(p)),
+                Rule::expr => decl.value = self.expr(p),
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn measure(&mut self, pair: Pair<'_, Rule>) -> MeasureDecl {
+        let span = span_of(&pair);
+        let mut decl = MeasureDecl {
+            name: empty_ident(span),
+            label: None,
+            group: empty_ident(span),
+            cite: None,
+            value: error_expr(span),
+            span,
+        };
+        let mut named = false;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident if !named => {
+                    decl.name = Self::ident(&p);
+                    named = true;
+                }
+                Rule::ident => decl.group = Self::ident(&p),
+                Rule::label => decl.label = Some(Self::label(p)),
+                Rule::cite => decl.cite = Some(Self::cite(p)),
+                Rule::expr => decl.value = self.expr(p),
                 _ => {}
             }
         }
@@ -1018,7 +1132,11 @@ impl Lowering {
                 }
                 let mut numbers = numbers.into_iter();
                 let places = numbers.next().unwrap_or(Integer { value: 0, span });
-                let periods = numbers.next().unwrap_or(Integer { value: 0, span });
+                // `ranked top 5 in red`: the evaluated period only.
+                let periods = numbers.next().unwrap_or(Integer {
+                    value: 1,
+                    span: places.span,
+                });
                 ExprKind::Ranked {
                     side,
                     places,
@@ -1028,14 +1146,64 @@ impl Lowering {
                     window,
                 }
             }
+            Rule::bands => {
+                let mut subject = None;
+                let mut bands = Vec::new();
+                let mut otherwise = None;
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::expr => subject = Some(Box::new(self.expr(p))),
+                        Rule::band_entry => {
+                            let band_span = span_of(&p);
+                            let mut bound = BandBound::UpTo;
+                            let mut numbers = Vec::new();
+                            for q in p.into_inner() {
+                                match q.as_rule() {
+                                    Rule::band_bound if q.as_str() == "from" => {
+                                        bound = BandBound::From;
+                                    }
+                                    Rule::signed => numbers.push(self.number(&q)),
+                                    _ => {}
+                                }
+                            }
+                            let mut numbers = numbers.into_iter();
+                            if let (Some(threshold), Some(value)) = (numbers.next(), numbers.next())
+                            {
+                                bands.push(Band {
+                                    bound,
+                                    threshold,
+                                    value,
+                                    span: band_span,
+                                });
+                            }
+                        }
+                        Rule::band_else => {
+                            if let Some(q) = p.into_inner().next() {
+                                otherwise = Some(self.number(&q));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(subject) = subject else {
+                    return error_expr(span);
+                };
+                ExprKind::Bands {
+                    subject,
+                    bands,
+                    otherwise,
+                }
+            }
             Rule::count_of => {
                 let mut inner = pair.into_inner();
                 let Some(kind) = inner.next() else {
                     return error_expr(span);
                 };
+                let (filter, earlier) = self.filter_and_earlier(inner);
                 ExprKind::Count {
                     kind: Self::ident(&kind),
-                    filter: inner.next().map(|e| Box::new(self.expr(e))),
+                    filter,
+                    earlier,
                 }
             }
             Rule::sum_of => {
@@ -1043,10 +1211,13 @@ impl Lowering {
                 let (Some(kind), Some(value)) = (inner.next(), inner.next()) else {
                     return error_expr(span);
                 };
+                let value = Box::new(self.expr(value));
+                let (filter, earlier) = self.filter_and_earlier(inner);
                 ExprKind::Sum {
                     kind: Self::ident(&kind),
-                    value: Box::new(self.expr(value)),
-                    filter: inner.next().map(|e| Box::new(self.expr(e))),
+                    value,
+                    filter,
+                    earlier,
                 }
             }
             Rule::call => {
@@ -1154,6 +1325,8 @@ fn is_item(candidate: Rule) -> bool {
             | Rule::consequence_decl
             | Rule::classify_decl
             | Rule::quota_decl
+            | Rule::measure_decl
+            | Rule::output_decl
     )
 }
 

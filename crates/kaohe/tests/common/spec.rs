@@ -252,6 +252,9 @@ pub struct Ranking {
     pub within: Option<String>,
     /// `total`, `discretion` or an attribute, with its direction.
     pub keys: Vec<(String, Dir)>,
+    /// `only when attr >= n` (issue 13 §3): only units whose attribute is
+    /// present and at least `n` are ranked.
+    pub only: Option<(String, i64)>,
 }
 
 #[derive(Clone, Debug)]
@@ -281,6 +284,8 @@ pub struct Spec {
     pub rankings: Vec<Ranking>,
     /// Rendered notices, flags, classifications and quotas.
     pub consequences: Vec<String>,
+    /// Rendered `measure` declarations (issue 13 §4).
+    pub measures: Vec<String>,
     /// Whether the spec may make evaluation fail (see the module docs).
     pub risky: bool,
 }
@@ -328,6 +333,8 @@ struct Gen<'c> {
     used_kinds: BTreeSet<usize>,
     used_attrs: BTreeSet<String>,
     period_rankings: Vec<String>,
+    /// Declared measures (`q0`, `q1`, …) that expressions may read.
+    measures: Vec<String>,
 }
 
 fn paren(s: String) -> String {
@@ -473,7 +480,12 @@ impl Gen<'_> {
                 format!("{name} {op} {n}")
             }
             2 => {
-                let k = self.c.below(self.kinds.len());
+                // Sometimes the scope's own kind, related to the scored record
+                // with `this.` (issue 13 §5).
+                let k = match s.record {
+                    Some(outer) if self.c.chance(40) => outer,
+                    _ => self.c.below(self.kinds.len()),
+                };
                 self.used_kinds.insert(k);
                 let inner = Sc {
                     record: Some(k),
@@ -481,11 +493,28 @@ impl Gen<'_> {
                     ranked: false,
                     previous: false,
                 };
-                let filter = if self.c.chance(50) {
+                let same: Vec<String> = if s.record == Some(k) {
+                    self.kinds[k]
+                        .fields
+                        .iter()
+                        .filter(|f| !f.optional)
+                        .map(|f| f.name.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let mut filter = if !same.is_empty() && self.c.chance(60) {
+                    let f = self.c.pick(&same).clone();
+                    format!(" where {f} == this.{f}")
+                } else if self.c.chance(50) {
                     format!(" where {}", self.cond(&inner, 1))
                 } else {
                     String::new()
                 };
+                if self.c.chance(20) {
+                    // The periods before the evaluated one.
+                    filter.push_str(&format!(" in previous {} periods", self.c.between(1, 3)));
+                }
                 let op = self.c.pick(OPS);
                 if self.c.chance(25) {
                     let value = self.num(&inner, 1, false);
@@ -542,7 +571,10 @@ impl Gen<'_> {
                 } else {
                     ""
                 };
-                if self.c.chance(30) {
+                if self.c.chance(15) {
+                    // The evaluated period only (a list such as 红榜前5名).
+                    format!("ranked {side} {n}{in_ranking}{ties}")
+                } else if self.c.chance(30) {
                     // A count within the calendar year (issue 13 §1).
                     format!("ranked {side} {n} in {k} periods this year{in_ranking}{ties}")
                 } else {
@@ -823,6 +855,30 @@ impl Gen<'_> {
                     format!("{f}({a}, {b}, {e})")
                 } else {
                     format!("{f}({a}, {b})")
+                }
+            }
+            10 if !self.measures.is_empty() && self.c.chance(60) => {
+                // A measure: its peers, or the unit's place (absent for a
+                // unit of another group, hence guarded). Every group has a
+                // unit in generated facts: peers never fail.
+                let m = self.c.pick(&self.measures.clone()).clone();
+                match self.c.below(7) {
+                    0 => format!("(if present(place({m})) then place({m}) else 0)"),
+                    1 => format!("(if present(measure({m})) then measure({m}) else 1)"),
+                    2 => format!("peer_max({m})"),
+                    3 => format!("peer_min({m})"),
+                    4 => format!("peer_average({m})"),
+                    5 => format!("peer_sum({m})"),
+                    _ => format!("peer_count({m})"),
+                }
+            }
+            10 if self.c.chance(40) => {
+                // Bands and steps (issue 13 §4, §7).
+                let a = self.num(s, depth - 1, false);
+                match self.c.below(3) {
+                    0 => format!("bands({a}, upto 1: 2, upto 5: 1)"),
+                    1 => format!("bands({a}, from 10: 3, from 2: 1, else: 0.5)"),
+                    _ => format!("steps({a}, {})", self.c.pick(&["1", "2", "0.5"])),
                 }
             }
             10 => {
@@ -1165,6 +1221,36 @@ impl Gen<'_> {
 
     // -------------------------------------------------------------- consequences
 
+    /// `output oN "…" [of g] [per year] [T-5] = …` (issue 13 §12): a number
+    /// that reads the unit's total.
+    fn output(&mut self, index: usize, annual: bool) -> String {
+        let target = if self.c.chance(50) {
+            Some(self.c.below(self.groups.len()))
+        } else {
+            None
+        };
+        let attrs = match target {
+            Some(g) => self.groups[g].attrs.clone(),
+            None => self.rule_attrs(),
+        };
+        let of = target
+            .map(|g| format!(" of {}", self.groups[g].name))
+            .unwrap_or_default();
+        let scope = if annual && self.c.chance(25) {
+            " per year"
+        } else {
+            ""
+        };
+        let s = Sc {
+            record: None,
+            attrs,
+            ranked: false,
+            previous: false,
+        };
+        let value = self.num(&s, 2, false);
+        format!("output o{index} \"产出\"{of}{scope} [T-5] = {value} + total / 10\n")
+    }
+
     fn consequence(&mut self, index: usize, assumptions: &[String], annual: bool) -> String {
         let group_count = self.groups.len();
         let target = if self.c.chance(50) {
@@ -1219,8 +1305,38 @@ impl Gen<'_> {
                     None
                 };
                 let s = per.clone().unwrap_or(base);
-                if per.is_none() || self.c.chance(30) {
+                // An escalation ladder (issue 13 §2): steps, some for one group.
+                let ladder = per.is_none() && self.c.chance(40);
+                if (per.is_none() && !ladder) || self.c.chance(30) {
                     let _ = writeln!(out, "  when {}", self.cond(&s, 1));
+                }
+                if ladder {
+                    let mut written: Vec<(usize, Option<usize>)> = Vec::new();
+                    for _ in 0..1 + self.c.below(4) {
+                        let step = self.c.below(3);
+                        let group = match target {
+                            Some(g) if self.c.chance(40) => Some(g),
+                            None if self.c.chance(40) => Some(self.c.below(group_count)),
+                            _ => None,
+                        };
+                        if written.contains(&(step, group)) {
+                            continue;
+                        }
+                        written.push((step, group));
+                        let of = group
+                            .map(|g| format!(" of {}", self.groups[g].name))
+                            .unwrap_or_default();
+                        let (name, text) = [
+                            ("oral", "口头检查"),
+                            ("interview", "约谈"),
+                            ("criticise", "通报批评"),
+                        ][step];
+                        let _ = writeln!(
+                            out,
+                            "  step {name} \"{text}\"{of} when {}",
+                            self.cond(&s, 1)
+                        );
+                    }
                 }
                 for _ in 0..self.c.below(3) {
                     let _ = writeln!(out, "  action \"{}\"", self.label());
@@ -1292,6 +1408,7 @@ impl Spec {
             levels: Vec::new(),
             groups: Vec::new(),
             kinds: Vec::new(),
+            measures: Vec::new(),
             used_kinds: BTreeSet::new(),
             used_attrs: BTreeSet::new(),
             period_rankings: Vec::new(),
@@ -1382,6 +1499,27 @@ impl Spec {
             }
         }
 
+        // Measures (issue 13 §4): a count or sum of a kind per unit of a group.
+        let mut measures = Vec::new();
+        if g.c.chance(40) {
+            for i in 0..1 + g.c.below(2) {
+                let gi = g.c.below(g.groups.len());
+                let k = g.c.below(g.kinds.len());
+                g.used_kinds.insert(k);
+                let kind = g.kinds[k].name.clone();
+                let value = if g.c.chance(50) {
+                    format!("count({kind})")
+                } else {
+                    format!("sum({kind}, 2) / 3")
+                };
+                measures.push(format!(
+                    "measure q{i} \"指标\" of {} [T-5] = {value}\n",
+                    g.groups[gi].name
+                ));
+                g.measures.push(format!("q{i}"));
+            }
+        }
+
         // Period.
         let policy = if g.c.chance(60) {
             Policy::Sealed {
@@ -1423,6 +1561,7 @@ impl Spec {
                     per_year: false,
                     within: None,
                     keys: Vec::new(),
+                    only: None,
                 });
             }
             if annual.is_some() && (g.groups[gi].annually || g.c.chance(40)) {
@@ -1433,6 +1572,7 @@ impl Spec {
                     per_year: true,
                     within: None,
                     keys: Vec::new(),
+                    only: None,
                 });
             }
         }
@@ -1545,6 +1685,12 @@ impl Spec {
             };
             ranking.keys.push((first, d));
             if !attrs.is_empty() && g.c.chance(15) {
+                // Who is ranked (issue 13 §3).
+                let attr = g.c.pick(&attrs).clone();
+                g.used_attrs.insert(attr.clone());
+                ranking.only = Some((attr, g.c.between(0, 6)));
+            }
+            if !attrs.is_empty() && g.c.chance(15) {
                 let within = g.c.pick(&attrs).clone();
                 g.used_attrs.insert(within.clone());
                 ranking.within = Some(within);
@@ -1575,6 +1721,10 @@ impl Spec {
         for i in 0..g.c.below(4) {
             let text = g.consequence(i, &assumptions, annual.is_some());
             consequences.push(text);
+            if g.c.chance(25) {
+                let text = g.output(i, annual.is_some());
+                consequences.push(text);
+            }
         }
 
         // Every input used: record kinds through a flag, attributes as ranking keys.
@@ -1605,6 +1755,7 @@ impl Spec {
                             ("total".to_owned(), Dir::Omitted),
                             (attr.name.clone(), Dir::Desc),
                         ],
+                        only: None,
                     }),
                 }
             }
@@ -1628,6 +1779,7 @@ impl Spec {
             annual,
             rankings,
             consequences,
+            measures,
             risky,
         };
         spec.finalize();
@@ -2180,11 +2332,17 @@ impl Spec {
                 };
                 let _ = writeln!(out, "  by {key}{dir}");
             }
+            if let Some((attr, n)) = &r.only {
+                let _ = writeln!(out, "  only when {attr} >= {n} [T-5]");
+            }
             let _ = writeln!(out, "  ties shared [T-5]");
             let _ = writeln!(out, "}}");
         }
         for c in &self.consequences {
             let _ = writeln!(out, "{c}");
+        }
+        for m in &self.measures {
+            let _ = writeln!(out, "{m}");
         }
         if self.clause_texts {
             // Declare every clause id the text cites (assumption ids aside),

@@ -1,7 +1,7 @@
 //! Rendering evaluation results: ranking tables (terminal, CSV, Markdown) and
 //! line-by-line explanations. Chinese names are aligned by display width.
 
-use kaohe::eval::result::{Evaluation, ItemKind, NoticeKind, NoticeResult, UnitResult};
+use kaohe::eval::result::{Evaluation, ItemKind, NoticeResult, UnitResult};
 use kaohe::value::Value;
 use kaohe::Ruleset;
 use unicode_width::UnicodeWidthStr;
@@ -52,7 +52,8 @@ fn csv_field(text: &str) -> String {
 fn notice_text(n: &NoticeResult) -> String {
     let label = n.label.clone().unwrap_or_else(|| n.name.clone());
     match n.kind {
-        NoticeKind::Class => format!(
+        // A class, or the step an escalation ladder issued.
+        _ if n.class.is_some() => format!(
             "{label}: {}",
             n.class_label
                 .clone()
@@ -397,6 +398,35 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
         ));
         if let Some(c) = result.converted {
             out.push_str(&format!("  converted: {c}\n"));
+        }
+        // Outputs that are not points (issue 13 §12).
+        for o in &result.outputs {
+            let label = o
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            let cites = if o.clauses.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", o.clauses.join(", "))
+            };
+            out.push_str(&format!(
+                "  output {}{label} = {}{cites}\n",
+                o.output, o.value
+            ));
+        }
+        // Measures (issue 13 §4): the values places and proportions come from.
+        for m in &result.measures {
+            let label = m
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  measure {}{label} = {}: place {} of {} (highest {}, average {})\n",
+                m.measure, m.value, m.place, m.of, m.peer_max, m.peer_average
+            ));
         }
         if let (Some(name), Some(rank)) = (&result.ranking, result.rank) {
             if let Some(ranking) = evaluation
