@@ -54,6 +54,7 @@ pub struct Failure {
 impl Failure {
     /// One error, printed for people as `error: MESSAGE` (and `  help: …`).
     pub fn one(exit: Exit, record: ErrorRecord) -> Failure {
+        let record = record.in_lang(crate::lang::current(), crate::lang::catalog());
         let mut human = match &record.location {
             Location::File { file } => format!("error: {file}: {}\n", record.message),
             Location::Source(range) => format!(
@@ -68,7 +69,10 @@ impl Failure {
             _ => format!("error: {}\n", record.message),
         };
         if let Some(help) = &record.help {
-            human.push_str(&format!("  help: {help}\n"));
+            human.push_str(&format!(
+                "  {}: {help}\n",
+                crate::lang::text("rulec-help", &[])
+            ));
         }
         Failure {
             exit,
@@ -90,6 +94,7 @@ impl Failure {
                 &ErrorList {
                     errors: self.records,
                 }
+                .in_lang(crate::lang::current(), crate::lang::catalog())
                 .to_json(),
             ),
         }

@@ -58,9 +58,16 @@ pub fn ruleset(path: &Path) -> Result<Ruleset, Failure> {
     Ruleset::from_source(source).map_err(|errors| {
         let count = errors.diagnostics.iter().filter(|d| d.is_error()).count();
         let human = format!(
-            "{}error: ruleset `{}` has {count} error(s); nothing was evaluated\n",
+            "{}{}: {}\n",
             render::human(&errors.source, &errors.diagnostics),
-            errors.source.name()
+            crate::lang::text("rulec-error", &[]),
+            crate::lang::text(
+                "rulec-ruleset-errors",
+                &[
+                    ("ruleset", errors.source.name().to_owned()),
+                    ("n", count.to_string())
+                ]
+            )
         );
         Failure {
             exit: Exit::Failure,
@@ -76,12 +83,17 @@ fn json_facts(ruleset: &Ruleset, path: &Path, reader: impl Read) -> Result<Facts
     Facts::from_reader(ruleset, reader).map_err(|errors| {
         let name = input::display(path);
         let mut human = String::new();
+        let error = crate::lang::text("rulec-error", &[]);
         for e in &errors.errors {
-            human.push_str(&format!("error: {name}: {}: {}\n", e.path, e.message));
+            let message = crate::lang::tr(e.code, &e.message);
+            human.push_str(&format!("{error}: {name}: {}: {message}\n", e.path));
         }
         human.push_str(&format!(
-            "error: the fact file has {} error(s); nothing was evaluated\n",
-            errors.errors.len()
+            "{error}: {}\n",
+            crate::lang::text(
+                "rulec-fact-file-errors",
+                &[("n", errors.errors.len().to_string())]
+            )
         ));
         Failure {
             exit: Exit::Failure,

@@ -102,12 +102,17 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
             acc
         });
     let header_for = |converted: bool| {
-        let mut header: Vec<String> = vec!["rank".into(), "unit".into(), "total".into()];
+        let word = |id: &str| crate::lang::text(id, &[]);
+        let mut header: Vec<String> = vec![
+            word("rulec-header-rank"),
+            word("rulec-header-unit"),
+            word("rulec-header-total"),
+        ];
         if converted {
-            header.push("converted".into());
+            header.push(word("rulec-header-converted"));
         }
         header.extend(category_labels.iter().map(|(_, l)| l.clone()));
-        header.push("notices".into());
+        header.push(word("rulec-header-notices"));
         header
     };
     let row = |r: &UnitResult, converted: bool| {

@@ -1,0 +1,167 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `rulec` in Chinese (issue 16 §3): `LANG=zh_CN.UTF-8 rulec check` on a
+//! broken ruleset and `rulec eval` on a bad fact file print Chinese with the
+//! same codes and locations as in English (snapshots in both languages in
+//! `tests/snapshots/i18n__*.snap`); `--lang` over `KAOHE_LANG` over the locale.
+
+mod common;
+
+use std::process::Command;
+
+use common::{workspace, Run};
+
+/// Runs `rulec` in the workspace root with exactly the language variables given.
+fn rulec_env(env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rulec"));
+    command
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .env_remove("KAOHE_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.output().expect("run rulec");
+    Run {
+        code: output.status.code().expect("rulec exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+const ZH: &[(&str, &str)] = &[("LANG", "zh_CN.UTF-8")];
+const EN: &[(&str, &str)] = &[("LANG", "en_US.UTF-8")];
+
+const BROKEN: &[&str] = &[
+    "tests/check/unknown_record_kind.rules",
+    "tests/check/version_splits_month.rules",
+    "tests/check/full_width_punctuation.rules",
+    "tests/check/ties_not_shared.rules",
+];
+
+const MILUO: &str = "rulesets/miluo-2026/miluo-2026.rules";
+const BAD_FACTS: &str = "tests/facts/miluo-2026__count_is_a_string.json";
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The records of a JSON error output without their messages and help.
+fn located(json: &serde_json::Value) -> Vec<serde_json::Value> {
+    let list = json
+        .get("errors")
+        .unwrap_or(json)
+        .as_array()
+        .expect("an array of errors")
+        .clone();
+    list.into_iter()
+        .map(|mut record| {
+            let object = record.as_object_mut().expect("an object");
+            object.remove("message");
+            object.remove("help");
+            record
+        })
+        .collect()
+}
+
+fn messages(json: &serde_json::Value) -> Vec<String> {
+    json.get("errors")
+        .unwrap_or(json)
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["message"].as_str().expect("a message").to_owned())
+        .collect()
+}
+
+#[test]
+fn check_prints_chinese_with_the_same_codes_and_locations() {
+    let mut args = vec!["check"];
+    args.extend(BROKEN);
+    let zh = rulec_env(ZH, &args);
+    let en = rulec_env(EN, &args);
+    assert_eq!((zh.code, en.code), (1, 1));
+    assert!(zh.stderr.contains("提示"), "{}", zh.stderr);
+    insta::assert_snapshot!("check_zh", zh.stderr);
+    insta::assert_snapshot!("check_en", en.stderr);
+
+    args.extend(["--format", "json"]);
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    for (zh, en) in messages(&zh).iter().zip(messages(&en)) {
+        assert!(has_chinese(zh), "{zh}");
+        assert_ne!(zh, &en);
+    }
+}
+
+#[test]
+fn eval_of_a_bad_fact_file_prints_chinese_with_the_same_codes_and_paths() {
+    let args = ["eval", MILUO, BAD_FACTS];
+    let zh = rulec_env(ZH, &args);
+    let en = rulec_env(EN, &args);
+    assert_eq!((zh.code, en.code), (1, 1));
+    assert!(zh.stdout.is_empty() && en.stdout.is_empty());
+    insta::assert_snapshot!("eval_facts_zh", zh.stderr);
+    insta::assert_snapshot!("eval_facts_en", en.stderr);
+
+    let json_args = ["eval", MILUO, BAD_FACTS, "--format", "json"];
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &json_args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &json_args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    assert!(located(&zh)[0]["path"] == "$.records[2].count");
+    assert!(messages(&zh).iter().all(|m| has_chinese(m)));
+}
+
+#[test]
+fn the_flag_comes_before_kaohe_lang_before_the_locale() {
+    let args = ["check", "tests/check/unknown_record_kind.rules"];
+    let chinese = |run: Run| has_chinese(run.stderr.lines().last().unwrap_or(""));
+    assert!(chinese(rulec_env(ZH, &args)));
+    assert!(!chinese(rulec_env(EN, &args)));
+    assert!(!chinese(rulec_env(&[], &args)));
+    assert!(chinese(rulec_env(
+        &[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "C")],
+        &args
+    )));
+    assert!(!chinese(rulec_env(
+        &[("KAOHE_LANG", "en"), ("LANG", "zh_CN.UTF-8")],
+        &args
+    )));
+    assert!(chinese(rulec_env(&[("KAOHE_LANG", "zh")], &args)));
+    let mut with_flag = vec!["--lang", "en"];
+    with_flag.extend(args);
+    assert!(!chinese(rulec_env(ZH, &with_flag)));
+    let mut after = args.to_vec();
+    after.extend(["--lang", "zh"]);
+    assert!(chinese(rulec_env(EN, &after)));
+    let bad = rulec_env(EN, &["--lang", "fr", "check", "x.rules"]);
+    assert_eq!(bad.code, 2);
+}
+
+#[test]
+fn the_ranking_table_has_chinese_headers() {
+    let args = [
+        "eval",
+        MILUO,
+        "rulesets/miluo-2026/examples/2026-04.json",
+        "--period",
+        "2026-04",
+    ];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    let header = zh.stdout.lines().nth(1).unwrap_or("");
+    for word in ["名次", "单位", "得分", "预警通知"] {
+        assert!(header.contains(word), "{header}");
+    }
+    let en = rulec_env(EN, &args);
+    assert!(en.stdout.lines().nth(1).unwrap_or("").starts_with("rank"));
+}
