@@ -165,3 +165,35 @@ fn the_ranking_table_has_chinese_headers() {
     let en = rulec_env(EN, &args);
     assert!(en.stdout.lines().nth(1).unwrap_or("").starts_with("rank"));
 }
+
+#[test]
+fn long_lines_are_cut_in_chinese_too() {
+    let dir = std::env::temp_dir().join(format!("kaohe-i18n-long-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let long = dir.join("long.rules");
+    let text = format!(
+        "ruleset x {{ title \"{}\" }} garbage {}\n",
+        "a".repeat(200_000),
+        "x".repeat(1_000)
+    );
+    std::fs::write(&long, text).unwrap();
+    let run = rulec_env(ZH, &["check", long.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.len() < 2_000,
+        "{} bytes of errors",
+        run.stderr.len()
+    );
+    assert!(
+        run.stderr.contains("long.rules:1:200024]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("此处不应出现 `garbage`"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -30,6 +30,13 @@ pub fn human(source: &SourceFile, diagnostics: &[RulesetDiagnostic]) -> String {
     for diagnostic in diagnostics {
         if lang != kaohe::i18n::Lang::En {
             let localized = Localized::of(diagnostic);
+            if let Some(excerpted) = Excerpted::of(source, diagnostic, Some(&localized)) {
+                let mut text = String::new();
+                let _ = handler.render_report(&mut text, &excerpted);
+                out.push_str(&localize_report(&text));
+                out.push('\n');
+                continue;
+            }
             let report = miette::Report::new(localized).with_source_code(
                 NamedSource::new(source.name(), source.text().to_owned()).with_language("kaohe"),
             );
@@ -39,7 +46,7 @@ pub fn human(source: &SourceFile, diagnostics: &[RulesetDiagnostic]) -> String {
             out.push('\n');
             continue;
         }
-        match Excerpted::of(source, diagnostic) {
+        match Excerpted::of(source, diagnostic, None) {
             Some(excerpted) => {
                 let _ = handler.render_report(&mut out, &excerpted);
             }
@@ -70,6 +77,8 @@ const SHOWN_SPAN: usize = 80;
 #[derive(Debug)]
 struct Excerpted<'a> {
     diagnostic: &'a RulesetDiagnostic,
+    /// Message, help and labels in another language than English.
+    localized: Option<&'a Localized>,
     source: Excerpt,
     labels: Vec<LabeledSpan>,
 }
@@ -87,7 +96,11 @@ struct Excerpt {
 
 impl<'a> Excerpted<'a> {
     /// `None` when every line the report would show is short enough.
-    fn of(source: &SourceFile, diagnostic: &'a RulesetDiagnostic) -> Option<Excerpted<'a>> {
+    fn of(
+        source: &SourceFile,
+        diagnostic: &'a RulesetDiagnostic,
+        localized: Option<&'a Localized>,
+    ) -> Option<Excerpted<'a>> {
         let text = source.text();
         let span = diagnostic.span();
         let start = floor_boundary(text, span.start.min(text.len()));
@@ -122,10 +135,12 @@ impl<'a> Excerpted<'a> {
         let excerpt = format!("{before}{}{after}", text.get(from..to)?);
         let shift = from as isize - before.len() as isize;
         let window = from..=to;
-        let labels = diagnostic
-            .labels()
+        let labels = match localized {
+            Some(l) => l.labels.clone(),
+            None => diagnostic.labels().into_iter().flatten().collect(),
+        };
+        let labels = labels
             .into_iter()
-            .flatten()
             .filter(|label| window.contains(&label.offset()))
             .map(|label| {
                 let offset = label.offset() - from + before.len();
@@ -135,6 +150,7 @@ impl<'a> Excerpted<'a> {
             .collect();
         Some(Excerpted {
             diagnostic,
+            localized,
             source: Excerpt {
                 name: source.name().to_owned(),
                 text: excerpt,
@@ -184,7 +200,10 @@ impl SourceCode for Excerpt {
 
 impl std::fmt::Display for Excerpted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.diagnostic.fmt(f)
+        match self.localized {
+            Some(localized) => localized.fmt(f),
+            None => self.diagnostic.fmt(f),
+        }
     }
 }
 
@@ -198,7 +217,10 @@ impl Diagnostic for Excerpted<'_> {
         self.diagnostic.severity()
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diagnostic.help()
+        match self.localized {
+            Some(localized) => localized.help(),
+            None => self.diagnostic.help(),
+        }
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
