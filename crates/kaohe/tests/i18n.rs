@@ -246,3 +246,60 @@ fn lang_from_the_environment_and_from_tags() {
     assert!("fr".parse::<Lang>().is_err());
     assert_eq!(serde_json::to_string(&Lang::Zh).unwrap(), "\"zh\"");
 }
+
+/// Ledger messages and help as `kaohe_office::import` writes them (copied
+/// from the office crate's snapshots, `crates/kaohe-office/tests/snapshots/`).
+const LEDGER: &[(&str, &str)] = &[
+    ("kaohe::ledger::empty_cell", "expected the evaluation date, a date YYYY-MM-DD, found an empty cell"),
+    ("kaohe::ledger::missing_column", "expected a column `unit` (单位编号) in row 2, found none"),
+    ("kaohe::ledger::unknown_column", "expected a column name of this sheet (unit, period, reported, entry, count, id, revision) or an empty cell (a remark column), found 单位"),
+    ("kaohe::ledger::bad_cell", "expected periods, each a month YYYY-MM, separated by commas, found 2023-07, 2023-7月份"),
+    ("kaohe::ledger::bad_cell", "expected one of 牵头单位/乡镇（街道）, found 乡镇"),
+    ("kaohe::ledger::not_an_attribute_of_group", "expected an empty cell (重点民生实事指标数（仅牵头单位） is not an attribute of group 乡镇（街道）, which has 项目任务数（仅乡镇（街道））), found 2"),
+    ("kaohe::ledger::invalid_fact", "duplicate unit id `wjj` (first used at 单位!A4)"),
+    ("kaohe::ledger::empty_cell", "expected a whole number (重点民生实事指标数（仅牵头单位）), found an empty cell"),
+    ("kaohe::ledger::bad_cell", "expected a date YYYY-MM-DD, found the error #DIV/0!"),
+    ("kaohe::ledger::bad_cell", "the cell's formula gives an error: correct it, or type the value"),
+    ("kaohe::ledger::bad_cell", "expected a date YYYY-MM-DD, found 下周"),
+    ("kaohe::ledger::bad_cell", "accepted: a date cell, or text 2026-04-15 (as in fact files), 2026/4/15, 2026.4.15 or 2026年4月15日"),
+    ("kaohe::ledger::bad_cell", "expected a whole number 0 or more (empty means 1), found TRUE"),
+    ("kaohe::ledger::unknown_unit", "expected a unit id listed on sheet 单位, found jyjj; did you mean jyj?"),
+    ("kaohe::ledger::bad_cell", "expected 是 or 否, found 可能"),
+    ("kaohe::ledger::bad_cell", "expected a month YYYY-MM, found 9月"),
+    ("kaohe::ledger::not_a_calendar_day", "expected a date YYYY-MM-DD, found 2023-09-31, which is not a calendar day (September 2023 has 30 days)"),
+    ("kaohe::ledger::invalid_fact", "period 2024-01 is outside the ruleset's effective range 2023-07-13 to 2023-12-31"),
+    ("kaohe::ledger::invalid_fact", "reported 2024-02-01 is after the evaluation date `as_of` 2024-01-10"),
+    ("kaohe::ledger::empty_cell", "expected text (工作（同一项工作只计最高一次）), found an empty cell"),
+    ("kaohe::ledger::unknown_sheet", "expected one of the ledger's sheets (说明, 单位, 进度报送), found an unknown sheet"),
+    ("kaohe::ledger::unknown_sheet", "move it to another workbook"),
+    ("kaohe::ledger::formula_without_value", "found the formula `=10*3` without a saved value"),
+    ("kaohe::ledger::formula_without_value", "open and save the file in Excel or WPS, or type the value"),
+    ("kaohe::ledger::renamed_sheet", "expected one of the ledger's sheets, found an unknown sheet; did you mean 单位? (the ledger's sheet 单位 is missing)"),
+    ("kaohe::ledger::renamed_sheet", "rename this sheet back to 单位: the import finds sheets by the names `rulec template` gave them"),
+    ("kaohe::ledger::merged_cell", "A4 is inside the merged range A3:A5"),
+    ("kaohe::ledger::merged_cell", "unmerge it and fill every row"),
+    ("kaohe::ledger::scaled_number", "expected a number (序时进度要求（%）), found a cell formatted as a percentage (`0%`): it shows 30% but holds 0.3"),
+    ("kaohe::ledger::scaled_number", "type 30 in a cell with a plain number format (the column 序时进度要求（%） counts in percent)"),
+    ("kaohe::ledger::look_alike", "expected a whole number, found `１２`, which differs from `12` in look-alike characters: full-width `１` for ASCII `1`, full-width `２` for ASCII `2`"),
+    ("kaohe::ledger::look_alike", "type `12` with half-width (半角) digits, letters and punctuation"),
+    ("kaohe::ledger::xls", "expected an Excel workbook (.xlsx), found an Excel 97–2003 workbook (.xls) or a workbook encrypted with a password"),
+    ("kaohe::ledger::json", "it is a fact file, not a ledger: give it to `rulec eval` as FACTS"),
+    ("kaohe::ledger::surrounding_space", "expected text (单位编号), found `jtj `, which ends with a space"),
+    ("kaohe::ledger::surrounding_space", "expected text (单位编号), found `　wjj`, which starts with a full-width space (U+3000)"),
+    ("kaohe::ledger::surrounding_space", "remove it: values are never trimmed, so that what is read is what was typed"),
+];
+
+#[test]
+fn ledger_messages_are_in_chinese() {
+    let catalog = Catalog::new();
+    let mut failures = Vec::new();
+    for (code, text) in LEDGER {
+        expect_translated(&catalog, code, text, &mut failures);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} ledger texts not in Chinese:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -50,6 +50,44 @@ pub fn tr(code: &str, english: &str) -> String {
     catalog().text(current(), code, english)
 }
 
+/// A ledger error for people, `sheet!CELL: message; help`, in the current language.
+pub fn ledger_error(e: &kaohe_office::LedgerError) -> String {
+    if current() == Lang::En {
+        return e.to_string();
+    }
+    let message = tr(e.code, &e.message);
+    let mut out = match (&e.sheet, &e.cell) {
+        (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: {message}"),
+        (Some(sheet), None) => format!("{sheet}: {message}"),
+        _ => message,
+    };
+    if let Some(help) = &e.help {
+        out.push('；');
+        out.push_str(&tr(e.code, help));
+    }
+    out
+}
+
+/// `{"errors": [ … ]}` JSON with every `message` and `help` in the current
+/// language (by each error's `code`).
+pub fn json_errors(mut json: serde_json::Value) -> serde_json::Value {
+    if current() == Lang::En {
+        return json;
+    }
+    if let Some(errors) = json.get_mut("errors").and_then(|e| e.as_array_mut()) {
+        for error in errors {
+            let code = error["code"].as_str().unwrap_or_default().to_owned();
+            for field in ["message", "help"] {
+                if let Some(text) = error.get(field).and_then(|t| t.as_str()) {
+                    let text = tr(&code, text);
+                    error[field] = serde_json::Value::String(text);
+                }
+            }
+        }
+    }
+    json
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,3 +197,17 @@ fn long_lines_are_cut_in_chinese_too() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ledger_errors_are_in_chinese_with_the_same_codes() {
+    let args = ["import", MILUO, "rulesets/miluo-2026/examples/2026-04.json"];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 1);
+    insta::assert_snapshot!("import_json_as_ledger_zh", zh.stderr);
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &json_args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &json_args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    assert!(messages(&zh).iter().all(|m| has_chinese(m)));
+}

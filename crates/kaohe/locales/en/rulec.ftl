@@ -23,3 +23,4 @@ rulec-error = error
 rulec-fact-file-errors = the fact file has { $n } error(s); nothing was evaluated
 rulec-ruleset-errors = ruleset `{ $ruleset }` has { $n } error(s); nothing was evaluated
 rulec-ledger-errors = the ledger has { $n } error(s); nothing was evaluated
+rulec-ledger-import-errors = the ledger has { $n } error(s); nothing was written or evaluated

@@ -256,19 +256,21 @@ impl Catalog {
         let id = message_id(code);
         self.translate(lang, Some(&id), english, 0)
             .or_else(|| {
-                // Fact-file and ledger messages: any pattern of the area.
+                // Fact-file and ledger messages: any pattern of the area; a
+                // ledger error may carry a fact-file message (`invalid_fact`).
                 let area = area(&id)?;
-                self.translate(lang, Some(area), english, 0)
+                self.translate(lang, Some(area), english, 0).or_else(|| {
+                    (area == "kaohe-ledger-")
+                        .then(|| self.translate(lang, Some("kaohe-facts-"), english, 0))
+                        .flatten()
+                })
             })
             .unwrap_or_else(|| english.to_owned())
     }
 
     /// Whether `english` is recognised by a pattern of `code` or a common piece.
     pub fn recognises(&self, code: &str, english: &str) -> bool {
-        let id = message_id(code);
-        self.translate(Lang::Zh, Some(&id), english, 0).is_some()
-            || area(&id)
-                .is_some_and(|area| self.translate(Lang::Zh, Some(area), english, 0).is_some())
+        self.text(Lang::Zh, code, english) != english
     }
 
     fn translate(
@@ -307,6 +309,16 @@ impl Catalog {
         if let Some(text) = self.translate(lang, id, trimmed, depth + 1) {
             // Chinese needs no space before a translated piece.
             return text;
+        }
+        // A list whose every item is a known piece: `a, b, c`.
+        if trimmed.contains(", ") {
+            let items: Option<Vec<String>> = trimmed
+                .split(", ")
+                .map(|item| self.translate(lang, id, item, depth + 1))
+                .collect();
+            if let Some(items) = items {
+                return items.join("，");
+            }
         }
         // Translate the text outside backticks piece by piece.
         let mut out = String::new();

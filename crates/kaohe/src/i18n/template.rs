@@ -9,8 +9,9 @@ use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternEl
 enum Segment {
     /// Literal text.
     Text(String),
-    /// `{ $name }`.
-    Var(String),
+    /// `{ $name }`; `true` when written between backticks (`` `{ $name }` ``),
+    /// where the value holds no backtick.
+    Var(String, bool),
 }
 
 /// An English pattern: message id, attribute (if it is one), segments.
@@ -36,7 +37,7 @@ impl Template {
             .iter()
             .map(|s| match s {
                 Segment::Text(t) => t.chars().count(),
-                Segment::Var(_) => 0,
+                Segment::Var(..) => 0,
             })
             .sum()
     }
@@ -83,8 +84,11 @@ fn match_from<'s, 't>(
             Some(after) => match_from(rest, after, captures),
             None => false,
         },
-        Segment::Var(name) => {
+        Segment::Var(name, quoted) => {
             let Some((next, _)) = rest.split_first() else {
+                if *quoted && text.contains('`') {
+                    return false;
+                }
                 captures.push((name, text));
                 return true;
             };
@@ -97,6 +101,9 @@ fn match_from<'s, 't>(
                     (Some(value), Some(after)) => (value, after),
                     _ => continue,
                 };
+                if *quoted && value.contains('`') {
+                    break;
+                }
                 let mark = captures.len();
                 captures.push((name, value));
                 if match_from(rest, after, captures) {
@@ -122,11 +129,29 @@ fn segments(pattern: &Pattern<&str>) -> Option<Vec<Segment>> {
             PatternElement::TextElement { value } => push_text(&mut out, value),
             PatternElement::Placeable {
                 expression: Expression::Inline(InlineExpression::VariableReference { id }),
-            } => out.push(Segment::Var(id.name.to_owned())),
+            } => out.push(Segment::Var(id.name.to_owned(), false)),
             PatternElement::Placeable {
                 expression: Expression::Inline(InlineExpression::StringLiteral { value }),
             } => push_text(&mut out, &unescape(value)),
             PatternElement::Placeable { .. } => return None,
+        }
+    }
+    // Mark the arguments written between backticks.
+    let quoted: Vec<bool> = (0..out.len())
+        .map(|i| {
+            let before = i
+                .checked_sub(1)
+                .and_then(|j| out.get(j))
+                .is_some_and(|s| matches!(s, Segment::Text(t) if t.ends_with('`')));
+            let after = out
+                .get(i + 1)
+                .is_some_and(|s| matches!(s, Segment::Text(t) if t.starts_with('`')));
+            before && after
+        })
+        .collect();
+    for (segment, q) in out.iter_mut().zip(quoted) {
+        if let Segment::Var(_, flag) = segment {
+            *flag = q;
         }
     }
     Some(out)

@@ -166,12 +166,16 @@ fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<Facts, Failure
         Err(error) => {
             let errors = error.errors();
             let mut human = String::new();
+            let word = crate::lang::text("rulec-error", &[]);
             for e in errors {
-                human.push_str(&format!("error: {name}: {e}\n"));
+                human.push_str(&format!(
+                    "{word}: {name}: {}\n",
+                    crate::lang::ledger_error(e)
+                ));
             }
             human.push_str(&format!(
-                "error: the ledger has {} error(s); nothing was evaluated\n",
-                errors.len()
+                "{word}: {}\n",
+                crate::lang::text("rulec-ledger-errors", &[("n", errors.len().to_string())])
             ));
             let records = errors
                 .iter()
