@@ -211,3 +211,55 @@ fn ledger_errors_are_in_chinese_with_the_same_codes() {
     assert_eq!(located(&zh), located(&en));
     assert!(messages(&zh).iter().all(|m| has_chinese(m)));
 }
+
+#[test]
+fn evaluation_errors_are_in_chinese_at_the_same_place() {
+    let dir = std::env::temp_dir().join(format!("kaohe-i18n-eval-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("div.rules");
+    std::fs::write(
+        &rules,
+        r#"ruleset tiny {
+  title "示例" issuer "示例专班" source "示例细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [X-1] {}
+record late_report "迟报" {}
+period month [X-1] { amendable [X-1] }
+score [X-1] {
+  base 100 [X-1]
+  category daily "日常工作" [X-1] {
+    deduct late "迟报" [X-2] {
+      amount 10 / count(late_report)
+    }
+  }
+}
+ranking monthly "月度排名" of lead [X-3] { by total desc ties shared [X-3] }
+"#,
+    )
+    .unwrap();
+    let facts = dir.join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"as_of": "2026-05-10", "periods": ["2026-04"],
+            "units": [{"id": "jtj", "name": "教体局", "group": "lead"}], "records": []}"#,
+    )
+    .unwrap();
+    let args = ["eval", rules.to_str().unwrap(), facts.to_str().unwrap()];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 1);
+    assert!(
+        zh.stderr.contains("除数为零（单位 `jtj`，考核期 2026-04）"),
+        "{}",
+        zh.stderr
+    );
+    assert!(zh.stderr.contains("位置 "), "{}", zh.stderr);
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &json_args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &json_args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    assert_eq!(messages(&zh), ["除数为零（单位 `jtj`，考核期 2026-04）"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

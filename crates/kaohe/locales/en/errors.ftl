@@ -111,3 +111,20 @@ common-ledger-full-width-space = a full-width space (U+3000)
 common-ledger-no-break-space = a no-break space (U+00A0)
 kaohe-ledger-unknown_unit--help-spaced = remove the white space from the id on sheet { $sheet }
 kaohe-ledger-bad_cell--the-error = expected { $expected }, found the error { $error }
+
+## Evaluation errors' own messages.
+kaohe-eval-failed--located = { $message } (unit `{ $unit }`, period { $period })
+kaohe-eval-failed--overflows = { $what } overflows a decimal
+kaohe-eval-failed--absent = a number is needed but the attribute is absent
+kaohe-eval-failed--no-attribute = unit `{ $unit }` has no attribute `{ $attribute }`
+kaohe-eval-failed--expected-number = expected a number, found `{ $found }`
+kaohe-eval-failed--expected-condition = expected a condition, found `{ $found }`
+kaohe-eval-failed--group-average = the group average overflows
+kaohe-eval-failed--no-other-unit = every unit of group `{ $group }` meets its `average when` condition, so there is no other unit to average over; the rulebook does not say what they score (state it in the ruleset, e.g. a rule for this case, or correct the facts)
+kaohe-eval-failed--sum = sum overflows
+kaohe-eval-failed--count = count overflows
+kaohe-eval-failed--annual = the annual sum overflows a decimal
+kaohe-eval-failed--converted = the converted score overflows a decimal
+kaohe-eval-failed--conversion = the conversion overflows
+common-eval-a-difference = a difference
+common-eval-a-multiplied-amount = a multiplied amount

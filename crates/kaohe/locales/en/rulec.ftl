@@ -24,3 +24,5 @@ rulec-fact-file-errors = the fact file has { $n } error(s); nothing was evaluate
 rulec-ruleset-errors = ruleset `{ $ruleset }` has { $n } error(s); nothing was evaluated
 rulec-ledger-errors = the ledger has { $n } error(s); nothing was evaluated
 rulec-ledger-import-errors = the ledger has { $n } error(s); nothing was written or evaluated
+rulec-at = at
+rulec-warning = warning

@@ -108,3 +108,20 @@ common-ledger-full-width-space = 全角空格（U+3000）
 common-ledger-no-break-space = 不换行空格（U+00A0）
 kaohe-ledger-unknown_unit--help-spaced = 请删除“{ $sheet }”工作表中该编号前后的空白
 kaohe-ledger-bad_cell--the-error = 此处应为{ $expected }，实际为错误值 { $error }
+
+## 计算错误。
+kaohe-eval-failed--located = { $message }（单位 `{ $unit }`，考核期 { $period }）
+kaohe-eval-failed--overflows = { $what }超出小数范围
+kaohe-eval-failed--absent = 此处需要数值，但该属性没有填写
+kaohe-eval-failed--no-attribute = 单位 `{ $unit }` 没有属性 `{ $attribute }`
+kaohe-eval-failed--expected-number = 此处应为数值，实际为 `{ $found }`
+kaohe-eval-failed--expected-condition = 此处应为条件，实际为 `{ $found }`
+kaohe-eval-failed--group-average = 分组平均分超出范围
+kaohe-eval-failed--no-other-unit = 单位分组 `{ $group }` 的每个单位都满足其 `average when` 条件，没有其他单位可取平均；考核细则未说明这些单位如何计分（请在规则集中写明，例如为此情形设一条规则，或更正考核数据）
+kaohe-eval-failed--sum = 合计超出范围
+kaohe-eval-failed--count = 次数超出范围
+kaohe-eval-failed--annual = 年度合计超出小数范围
+kaohe-eval-failed--converted = 折算得分超出小数范围
+kaohe-eval-failed--conversion = 折算超出范围
+common-eval-a-difference = 差值
+common-eval-a-multiplied-amount = 倍数分值

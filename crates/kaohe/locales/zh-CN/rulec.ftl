@@ -15,3 +15,5 @@ rulec-fact-file-errors = 考核数据文件有 { $n } 处错误，未进行计�
 rulec-ruleset-errors = 规则集 `{ $ruleset }` 有 { $n } 处错误，未进行计算
 rulec-ledger-errors = 台账有 { $n } 处错误，未进行计算
 rulec-ledger-import-errors = 台账有 { $n } 处错误，未写出也未计算
+rulec-at = 位置
+rulec-warning = 警告

@@ -251,9 +251,18 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     // Parts of valid facts the ruleset ignores (a `discretion` order no
     // ranking uses): warned about, never silently dropped.
     for warning in kaohe::check::fact_warnings(&ruleset, &facts) {
-        eprintln!("warning: {}: {}", warning.path, warning.message);
+        eprintln!(
+            "{}: {}: {}",
+            crate::lang::text("rulec-warning", &[]),
+            warning.path,
+            crate::lang::tr(warning.code, &warning.message)
+        );
         if let Some(help) = &warning.help {
-            eprintln!("  help: {help}");
+            eprintln!(
+                "  {}: {}",
+                crate::lang::text("rulec-help", &[]),
+                crate::lang::tr(warning.code, help)
+            );
         }
     }
     // Ranking tables show totals, subtotals, ranks and notices, no line items.
@@ -266,11 +275,16 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     let evaluation = ruleset
         .evaluate_with(&facts, &kaohe::EvalOptions { detail })
         .map_err(|error| {
-            let mut human = format!("error: {error}\n");
+            let mut human = format!(
+                "{}: {}\n",
+                crate::lang::text("rulec-error", &[]),
+                crate::lang::tr(kaohe::error::EVAL_FAILED, &error.to_string())
+            );
             if let Some(at) = &error.location {
                 let span = error.span.unwrap_or_default();
                 human.push_str(&format!(
-                    "  at {}:{}:{}: `{}`\n",
+                    "  {} {}:{}:{}: `{}`\n",
+                    crate::lang::text("rulec-at", &[]),
                     at.file,
                     at.start.line,
                     at.start.column,
