@@ -263,3 +263,28 @@ ranking monthly "月度排名" of lead [X-3] { by total desc ties shared [X-3] }
     assert_eq!(messages(&zh), ["除数为零（单位 `jtj`，考核期 2026-04）"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn case_results_and_table_notes_are_in_chinese() {
+    let zh = rulec_env(ZH, &["test", "rulesets/miluo-2026"]);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert!(
+        zh.stdout.lines().all(|l| !l.starts_with("PASS")),
+        "{}",
+        zh.stdout
+    );
+    assert!(zh.stdout.contains("个通过，0 个不通过"), "{}", zh.stdout);
+    let en = rulec_env(EN, &["test", "rulesets/miluo-2026"]);
+    assert!(en.stdout.contains(" passed, 0 failed"), "{}", en.stdout);
+
+    let args = [
+        "eval",
+        MILUO,
+        "rulesets/miluo-2026/examples/2026-04.json",
+        "--period",
+        "2026-04",
+    ];
+    let zh = rulec_env(ZH, &args).stdout;
+    assert!(zh.contains("并列未区分"), "{zh}");
+    assert!(zh.lines().next().unwrap_or("").contains("暂定结果"), "{zh}");
+}

@@ -128,3 +128,7 @@ kaohe-eval-failed--converted = the converted score overflows a decimal
 kaohe-eval-failed--conversion = the conversion overflows
 common-eval-a-difference = a difference
 common-eval-a-multiplied-amount = a multiplied amount
+kaohe-eval-failed--sealed = reported { $reported }, after period { $period } was sealed at the end of { $sealed }
+kaohe-eval-failed--sealed-outside = reported { $reported }, after period { $period } was sealed at the end of { $sealed }; the period it arrived in, { $arrived }, is outside the ruleset's effective range
+kaohe-eval-failed--superseded = superseded by the version of `{ $id }` reported { $reported }
+kaohe-eval-failed--superseded-revision = superseded by the version of `{ $id }` reported { $reported }, revision { $revision }

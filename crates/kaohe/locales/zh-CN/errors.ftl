@@ -125,3 +125,7 @@ kaohe-eval-failed--converted = 折算得分超出小数范围
 kaohe-eval-failed--conversion = 折算超出范围
 common-eval-a-difference = 差值
 common-eval-a-multiplied-amount = 倍数分值
+kaohe-eval-failed--sealed = { $reported } 报送，晚于考核期 { $period } 的封存（{ $sealed } 日终）
+kaohe-eval-failed--sealed-outside = { $reported } 报送，晚于考核期 { $period } 的封存（{ $sealed } 日终）；其报送所在考核期 { $arrived } 不在规则集生效区间内
+kaohe-eval-failed--superseded = 已被 { $reported } 报送的 `{ $id }` 新版本取代
+kaohe-eval-failed--superseded-revision = 已被 { $reported } 报送的 `{ $id }` 新版本（revision { $revision }）取代

@@ -197,12 +197,15 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 .filter(|r| r.group == group)
                 .map(|r| row(r, converted))
                 .collect();
-            let kind = match results.first() {
-                Some(r) if r.annual && r.provisional => "annual, provisional",
-                Some(r) if r.annual => "annual",
-                Some(r) if r.provisional => "period, provisional",
-                _ => "period",
-            };
+            let kind = crate::lang::text(
+                match results.first() {
+                    Some(r) if r.annual && r.provisional => "rulec-kind-annual-provisional",
+                    Some(r) if r.annual => "rulec-kind-annual",
+                    Some(r) if r.provisional => "rulec-kind-period-provisional",
+                    _ => "rulec-kind-period",
+                },
+                &[],
+            );
             let group_label = ruleset
                 .groups()
                 .find(|g| g.name.name == group)
@@ -269,22 +272,31 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     }
     for ranking in &evaluation.rankings {
         for tie in &ranking.unresolved_ties {
-            out.push_str(&format!(
-                "\ntie in {} {}: {} share a rank (no ranking key separates them)",
-                ranking.ranking,
-                ranking.period,
-                tie.join(", ")
+            out.push('\n');
+            out.push_str(&crate::lang::text(
+                "rulec-unresolved-tie",
+                &[
+                    ("ranking", ranking.ranking.to_string()),
+                    ("period", ranking.period.to_string()),
+                    ("units", tie.join(", ")),
+                ],
             ));
         }
     }
     for rejected in &evaluation.rejected {
-        out.push_str(&format!(
-            "\nnot applied: {} {} of `{}` reported {}: {}",
-            rejected.record.kind,
-            rejected.record.period,
-            rejected.unit,
-            rejected.record.reported,
-            rejected.reason
+        out.push('\n');
+        out.push_str(&crate::lang::text(
+            "rulec-not-applied",
+            &[
+                ("kind", rejected.record.kind.to_string()),
+                ("period", rejected.record.period.to_string()),
+                ("unit", rejected.unit.to_string()),
+                ("reported", rejected.record.reported.to_string()),
+                (
+                    "reason",
+                    crate::lang::tr("kaohe::eval::failed", &rejected.reason.to_string()),
+                ),
+            ],
         ));
     }
     out.trim_end().to_owned()
