@@ -303,3 +303,21 @@ fn ledger_messages_are_in_chinese() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn names_between_backticks_are_never_translated() {
+    let catalog = Catalog::new();
+    // `monthly`, `rule` and `period` are also known pieces (月, 规则, 考核期).
+    assert_eq!(
+        catalog.text(
+            Lang::Zh,
+            "kaohe::unacknowledged_ties",
+            "ranking `monthly` can end in a tie and does not say what then"
+        ),
+        "排名 `monthly` 可能出现并列，但未说明如何处理"
+    );
+    assert_eq!(
+        catalog.text(Lang::Zh, "kaohe::unknown_name", "unknown name `period`"),
+        "未声明的名称 `period`"
+    );
+}

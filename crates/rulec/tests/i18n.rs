@@ -288,3 +288,28 @@ fn case_results_and_table_notes_are_in_chinese() {
     assert!(zh.contains("并列未区分"), "{zh}");
     assert!(zh.lines().next().unwrap_or("").contains("暂定结果"), "{zh}");
 }
+
+#[test]
+fn rulec_s_own_messages_are_in_chinese() {
+    let zh = rulec_env(
+        ZH,
+        &[
+            "eval",
+            MILUO,
+            "rulesets/miluo-2026/examples/2026-04.json",
+            "--explain",
+            "jtjj",
+        ],
+    );
+    assert_eq!(zh.code, 2);
+    insta::assert_snapshot!("unknown_unit_zh", zh.stderr);
+    let zh = rulec_env(ZH, &["eval", MILUO, "rulesets/"]);
+    assert_eq!(zh.code, 2);
+    assert!(
+        zh.stderr.starts_with("错误: rulesets/: 无法读取"),
+        "{}",
+        zh.stderr
+    );
+    let zh = rulec_env(ZH, &["test", "docs/"]);
+    assert!(zh.stderr.contains("没有找到测试用例"), "{}", zh.stderr);
+}

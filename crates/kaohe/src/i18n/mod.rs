@@ -285,12 +285,16 @@ impl Catalog {
             if !belongs {
                 continue;
             }
-            let Some(captures) = template.matches(english) else {
+            let Some(captures) = template.matches_quoted(english) else {
                 continue;
             };
+            // An argument between backticks is user input: kept as written.
             let args: Vec<(&str, String)> = captures
                 .into_iter()
-                .map(|(name, value)| (name, self.argument(lang, id, value, depth)))
+                .map(|(name, value, quoted)| match quoted {
+                    true => (name, value.to_owned()),
+                    false => (name, self.argument(lang, id, value, depth)),
+                })
                 .collect();
             if let Some(text) = self.format(lang, template.id(), template.attribute(), &args) {
                 return Some(text);

@@ -57,8 +57,10 @@ impl Template {
                 .is_some_and(|rest| rest.starts_with("--"))
     }
 
-    /// The arguments when `text` is this pattern filled in, whole.
-    pub(super) fn matches<'t>(&self, text: &'t str) -> Option<Vec<(&str, &'t str)>> {
+    /// The arguments when `text` is this pattern filled in, whole, each with
+    /// whether it is written between backticks (user input: a name, a value,
+    /// never translated).
+    pub(super) fn matches_quoted<'t>(&self, text: &'t str) -> Option<Vec<(&str, &'t str, bool)>> {
         let mut captures = Vec::new();
         if match_from(&self.segments, text, &mut captures) {
             Some(captures)
@@ -74,7 +76,7 @@ impl Template {
 fn match_from<'s, 't>(
     segments: &'s [Segment],
     text: &'t str,
-    captures: &mut Vec<(&'s str, &'t str)>,
+    captures: &mut Vec<(&'s str, &'t str, bool)>,
 ) -> bool {
     let Some((first, rest)) = segments.split_first() else {
         return text.is_empty();
@@ -89,7 +91,7 @@ fn match_from<'s, 't>(
                 if *quoted && text.contains('`') {
                     return false;
                 }
-                captures.push((name, text));
+                captures.push((name, text, *quoted));
                 return true;
             };
             let Segment::Text(literal) = next else {
@@ -105,7 +107,7 @@ fn match_from<'s, 't>(
                     break;
                 }
                 let mark = captures.len();
-                captures.push((name, value));
+                captures.push((name, value, *quoted));
                 if match_from(rest, after, captures) {
                     return true;
                 }
