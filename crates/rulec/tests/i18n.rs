@@ -313,3 +313,19 @@ fn rulec_s_own_messages_are_in_chinese() {
     let zh = rulec_env(ZH, &["test", "docs/"]);
     assert!(zh.stderr.contains("没有找到测试用例"), "{}", zh.stderr);
 }
+
+#[test]
+fn an_explanation_is_in_chinese() {
+    let args = [
+        "eval",
+        MILUO,
+        "rulesets/miluo-2026/examples/2026-04.json",
+        "--period",
+        "2026-04",
+        "--explain",
+        "jtj",
+    ];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    insta::assert_snapshot!("explain_zh", zh.stdout);
+}
