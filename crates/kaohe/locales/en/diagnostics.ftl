@@ -213,3 +213,15 @@ kaohe-syntax--or-end-of-file = { $list } or end of file
 kaohe-syntax--or-operator = { $list } or an operator
 kaohe-syntax--or-last = { $list } or `{ $last }`
 kaohe-syntax--or-expression = { $list } or an expression
+
+# Diagnostics added on the `lang` branch (issue 13), ready for its merge.
+kaohe-misplaced_step = step `{ $name }` { $problem }
+    .label-span = here
+kaohe-unreachable_band = a band { $problem }
+    .label-span = never the first band that holds
+kaohe-measure_in_measure = `{ $function }(…)` cannot be used in a measure's value
+    .help = a measure is computed from the unit's own records and attributes; use places and peers in the rules and consequences that read the measure, or compute the value there
+    .label-span = a measure of measures
+kaohe-misplaced_this = `this.` names the record being scored, and there is none here
+    .help = use `this.x` inside `count(kind where …)` or `sum(kind, … where …)` in a rule or notice with `per`: it is the `per` record, compared with the records counted (`count(problem where place == this.place in previous 3 periods)`)
+    .label-span = no enclosing record

@@ -210,3 +210,15 @@ kaohe-syntax--or-end-of-file = { $list } 或文件末尾
 kaohe-syntax--or-operator = { $list } 或运算符
 kaohe-syntax--or-last = { $list } 或 `{ $last }`
 kaohe-syntax--or-expression = { $list } 或表达式
+
+# `lang` 分支（issue 13）新增的诊断。
+kaohe-misplaced_step = 升级步骤 `{ $name }` { $problem }
+    .label-span = 此处
+kaohe-unreachable_band = 有一个分档{ $problem }
+    .label-span = 永远不会是第一个成立的分档
+kaohe-measure_in_measure = `{ $function }(…)` 不能用在指标（measure）的取值中
+    .help = 指标只由本单位自己的记录和属性计算；名次和同组比较请在读取该指标的规则和预警中使用，或在那里计算该值
+    .label-span = 指标中套用了指标
+kaohe-misplaced_this = `this.` 指当前计分的记录，但此处没有这样的记录
+    .help = 请在带 `per` 的规则或预警中，在 `count(kind where …)` 或 `sum(kind, … where …)` 里使用 `this.x`：它指 `per` 的那条记录，与被统计的记录比较（`count(problem where place == this.place in previous 3 periods)`）
+    .label-span = 外层没有记录

@@ -24,7 +24,7 @@
 //! of the test corpora has its pattern).
 //!
 //! **No global state.** A [`Catalog`] is built by [`Catalog::new`] (it parses
-//! the embedded files, about a millisecond) and owned by the caller; build one
+//! the embedded files: a few milliseconds in a debug build) and owned by the caller; build one
 //! per operation or keep one. Codes, locations and the JSON shape are the same
 //! in both languages: only `message`, `help` (and a report's labels) change.
 //!
