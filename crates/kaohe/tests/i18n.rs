@@ -131,6 +131,12 @@ fn expect_translated(catalog: &Catalog, code: &str, text: &str, failures: &mut V
         failures.push(format!("{code}: {text:?} → {zh:?}"));
     }
     assert_eq!(catalog.text(Lang::En, code, text), text, "English changed");
+    // The English `.ftl` pattern gives back exactly what the code wrote.
+    if let Some(en) = catalog.reformat(Lang::En, code, text) {
+        if en != text {
+            failures.push(format!("{code}: en.ftl gives {en:?} for {text:?}"));
+        }
+    }
 }
 
 #[test]

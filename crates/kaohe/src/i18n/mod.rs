@@ -253,19 +253,27 @@ impl Catalog {
         if lang == Lang::En || english.is_empty() {
             return english.to_owned();
         }
-        let id = message_id(code);
-        self.translate(lang, Some(&id), english, 0)
-            .or_else(|| {
-                // Fact-file and ledger messages: any pattern of the area; a
-                // ledger error may carry a fact-file message (`invalid_fact`).
-                let area = area(&id)?;
-                self.translate(lang, Some(area), english, 0).or_else(|| {
-                    (area == "kaohe-ledger-")
-                        .then(|| self.translate(lang, Some("kaohe-facts-"), english, 0))
-                        .flatten()
-                })
-            })
+        self.reformat(lang, code, english)
             .unwrap_or_else(|| english.to_owned())
+    }
+
+    /// `english` recognised by a pattern of `code` (or of its area, or a
+    /// common piece) and formatted in `lang` from the same arguments; `None`
+    /// when no pattern matches. With [`Lang::En`] this gives the English
+    /// back through the English `.ftl` files (what the tests use to show
+    /// that those files say exactly what the code writes).
+    pub fn reformat(&self, lang: Lang, code: &str, english: &str) -> Option<String> {
+        let id = message_id(code);
+        self.translate(lang, Some(&id), english, 0).or_else(|| {
+            // Fact-file and ledger messages: any pattern of the area; a
+            // ledger error may carry a fact-file message (`invalid_fact`).
+            let area = area(&id)?;
+            self.translate(lang, Some(area), english, 0).or_else(|| {
+                (area == "kaohe-ledger-")
+                    .then(|| self.translate(lang, Some("kaohe-facts-"), english, 0))
+                    .flatten()
+            })
+        })
     }
 
     /// Whether `english` is recognised by a pattern of `code` or a common piece.
@@ -312,7 +320,15 @@ impl Catalog {
         let trimmed = value.trim();
         if let Some(text) = self.translate(lang, id, trimmed, depth + 1) {
             // Chinese needs no space before a translated piece.
-            return text;
+            return match lang {
+                Lang::En => format!(
+                    "{}{text}",
+                    value
+                        .get(..value.len() - value.trim_start().len())
+                        .unwrap_or("")
+                ),
+                Lang::Zh => text,
+            };
         }
         // A list whose every item is a known piece: `a, b, c`.
         if trimmed.contains(", ") {
@@ -321,7 +337,10 @@ impl Catalog {
                 .map(|item| self.translate(lang, id, item, depth + 1))
                 .collect();
             if let Some(items) = items {
-                return items.join("，");
+                return items.join(match lang {
+                    Lang::En => ", ",
+                    Lang::Zh => "，",
+                });
             }
         }
         // Translate the text outside backticks piece by piece.
