@@ -329,3 +329,23 @@ fn an_explanation_is_in_chinese() {
     assert_eq!(zh.code, 0, "{}", zh.stderr);
     insta::assert_snapshot!("explain_zh", zh.stdout);
 }
+
+#[test]
+fn a_diff_is_in_chinese() {
+    let zh = rulec_env(
+        ZH,
+        &[
+            "diff",
+            MILUO,
+            MILUO,
+            "rulesets/miluo-2026/examples/2026-04.json",
+        ],
+    );
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert!(zh.stdout.starts_with("规则变更影响："), "{}", zh.stdout);
+    assert!(
+        zh.stdout.contains("没有单位的得分、名次或预警通知发生变化"),
+        "{}",
+        zh.stdout
+    );
+}
