@@ -250,6 +250,20 @@ impl RulesetDiagnostic {
             help: self.help().map(|h| h.to_string()),
         }
     }
+
+    /// [`record`](Self::record) with the message and help in `lang`
+    /// (issue 16 §3; code and location unchanged).
+    pub fn record_in(
+        &self,
+        file: &SourceFile,
+        lang: crate::i18n::Lang,
+        catalog: &crate::i18n::Catalog,
+    ) -> DiagnosticRecord {
+        let mut record = self.record(file);
+        record.message = catalog.text(lang, &record.code, &record.message);
+        record.help = record.help.map(|h| catalog.text(lang, &record.code, &h));
+        record
+    }
 }
 
 /// Error or warning.

@@ -160,6 +160,19 @@ impl ErrorRecord {
         self
     }
 
+    /// The same with message and help in `lang` (issue 16 §3): code,
+    /// severity and location unchanged.
+    #[must_use]
+    pub fn in_lang(
+        mut self,
+        lang: crate::i18n::Lang,
+        catalog: &crate::i18n::Catalog,
+    ) -> ErrorRecord {
+        self.message = catalog.text(lang, &self.code, &self.message);
+        self.help = self.help.map(|h| catalog.text(lang, &self.code, &h));
+        self
+    }
+
     /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -194,6 +207,18 @@ impl ErrorList {
     pub fn of(error: &(impl ToErrorRecords + ?Sized)) -> ErrorList {
         ErrorList {
             errors: error.error_records(),
+        }
+    }
+
+    /// The same with every message and help in `lang` (issue 16 §3).
+    #[must_use]
+    pub fn in_lang(self, lang: crate::i18n::Lang, catalog: &crate::i18n::Catalog) -> ErrorList {
+        ErrorList {
+            errors: self
+                .errors
+                .into_iter()
+                .map(|e| e.in_lang(lang, catalog))
+                .collect(),
         }
     }
 

@@ -90,6 +90,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod eval;
 pub mod facts;
+pub mod i18n;
 pub mod impact;
 pub mod limits;
 pub mod number;

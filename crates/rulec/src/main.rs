@@ -39,6 +39,7 @@ macro_rules! print {
 mod commands;
 mod exit;
 mod input;
+mod lang;
 mod output;
 mod render;
 
@@ -50,6 +51,10 @@ use exit::Exit;
 #[derive(Debug, Parser)]
 #[command(name = "rulec", version, about, long_about = None)]
 struct Cli {
+    /// Language of messages: `zh` or `en` (default: `KAOHE_LANG`, else the
+    /// locale, `LANG=zh_CN.UTF-8` → zh, else en).
+    #[arg(long, global = true, value_name = "zh|en")]
+    lang: Option<kaohe::i18n::Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,6 +95,7 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
+    lang::set(lang::choose(cli.lang));
     let exit = match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Eval(args) => commands::eval::run(&args),

@@ -54,21 +54,26 @@ pub struct Failure {
 impl Failure {
     /// One error, printed for people as `error: MESSAGE` (and `  help: …`).
     pub fn one(exit: Exit, record: ErrorRecord) -> Failure {
+        let record = record.in_lang(crate::lang::current(), crate::lang::catalog());
+        let error = crate::lang::text("rulec-error", &[]);
         let mut human = match &record.location {
-            Location::File { file } => format!("error: {file}: {}\n", record.message),
+            Location::File { file } => format!("{error}: {file}: {}\n", record.message),
             Location::Source(range) => format!(
-                "error: {}:{}:{}: {}\n",
+                "{error}: {}:{}:{}: {}\n",
                 range.file, range.start.line, range.start.column, record.message
             ),
             Location::Path {
                 file: Some(file),
                 path,
                 ..
-            } => format!("error: {file}: {path}: {}\n", record.message),
-            _ => format!("error: {}\n", record.message),
+            } => format!("{error}: {file}: {path}: {}\n", record.message),
+            _ => format!("{error}: {}\n", record.message),
         };
         if let Some(help) = &record.help {
-            human.push_str(&format!("  help: {help}\n"));
+            human.push_str(&format!(
+                "  {}: {help}\n",
+                crate::lang::text("rulec-help", &[])
+            ));
         }
         Failure {
             exit,
@@ -90,6 +95,7 @@ impl Failure {
                 &ErrorList {
                     errors: self.records,
                 }
+                .in_lang(crate::lang::current(), crate::lang::catalog())
                 .to_json(),
             ),
         }

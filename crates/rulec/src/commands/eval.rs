@@ -58,9 +58,16 @@ pub fn ruleset(path: &Path) -> Result<Ruleset, Failure> {
     Ruleset::from_source(source).map_err(|errors| {
         let count = errors.diagnostics.iter().filter(|d| d.is_error()).count();
         let human = format!(
-            "{}error: ruleset `{}` has {count} error(s); nothing was evaluated\n",
+            "{}{}: {}\n",
             render::human(&errors.source, &errors.diagnostics),
-            errors.source.name()
+            crate::lang::text("rulec-error", &[]),
+            crate::lang::text(
+                "rulec-ruleset-errors",
+                &[
+                    ("ruleset", errors.source.name().to_owned()),
+                    ("n", count.to_string())
+                ]
+            )
         );
         Failure {
             exit: Exit::Failure,
@@ -76,12 +83,17 @@ fn json_facts(ruleset: &Ruleset, path: &Path, reader: impl Read) -> Result<Facts
     Facts::from_reader(ruleset, reader).map_err(|errors| {
         let name = input::display(path);
         let mut human = String::new();
+        let error = crate::lang::text("rulec-error", &[]);
         for e in &errors.errors {
-            human.push_str(&format!("error: {name}: {}: {}\n", e.path, e.message));
+            let message = crate::lang::tr(e.code, &e.message);
+            human.push_str(&format!("{error}: {name}: {}: {message}\n", e.path));
         }
         human.push_str(&format!(
-            "error: the fact file has {} error(s); nothing was evaluated\n",
-            errors.errors.len()
+            "{error}: {}\n",
+            crate::lang::text(
+                "rulec-fact-file-errors",
+                &[("n", errors.errors.len().to_string())]
+            )
         ));
         Failure {
             exit: Exit::Failure,
@@ -154,12 +166,16 @@ fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<Facts, Failure
         Err(error) => {
             let errors = error.errors();
             let mut human = String::new();
+            let word = crate::lang::text("rulec-error", &[]);
             for e in errors {
-                human.push_str(&format!("error: {name}: {e}\n"));
+                human.push_str(&format!(
+                    "{word}: {name}: {}\n",
+                    crate::lang::ledger_error(e)
+                ));
             }
             human.push_str(&format!(
-                "error: the ledger has {} error(s); nothing was evaluated\n",
-                errors.len()
+                "{word}: {}\n",
+                crate::lang::text("rulec-ledger-errors", &[("n", errors.len().to_string())])
             ));
             let records = errors
                 .iter()
@@ -235,9 +251,18 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     // Parts of valid facts the ruleset ignores (a `discretion` order no
     // ranking uses): warned about, never silently dropped.
     for warning in kaohe::check::fact_warnings(&ruleset, &facts) {
-        eprintln!("warning: {}: {}", warning.path, warning.message);
+        eprintln!(
+            "{}: {}: {}",
+            crate::lang::text("rulec-warning", &[]),
+            warning.path,
+            crate::lang::tr(warning.code, &warning.message)
+        );
         if let Some(help) = &warning.help {
-            eprintln!("  help: {help}");
+            eprintln!(
+                "  {}: {}",
+                crate::lang::text("rulec-help", &[]),
+                crate::lang::tr(warning.code, help)
+            );
         }
     }
     // Ranking tables show totals, subtotals, ranks and notices, no line items.
@@ -250,11 +275,16 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     let evaluation = ruleset
         .evaluate_with(&facts, &kaohe::EvalOptions { detail })
         .map_err(|error| {
-            let mut human = format!("error: {error}\n");
+            let mut human = format!(
+                "{}: {}\n",
+                crate::lang::text("rulec-error", &[]),
+                crate::lang::tr(kaohe::error::EVAL_FAILED, &error.to_string())
+            );
             if let Some(at) = &error.location {
                 let span = error.span.unwrap_or_default();
                 human.push_str(&format!(
-                    "  at {}:{}:{}: `{}`\n",
+                    "  {} {}:{}:{}: `{}`\n",
+                    crate::lang::text("rulec-at", &[]),
                     at.file,
                     at.start.line,
                     at.start.column,

@@ -52,25 +52,45 @@ fn load_ledger(ruleset: &Ruleset, path: &Path, format: ErrorFormat) -> Result<Im
     })?;
     kaohe_office::import(ruleset, &bytes).map_err(|error| match error {
         error if format == ErrorFormat::Json => {
-            match serde_json::to_string_pretty(&error) {
+            let json = if crate::lang::current() == kaohe::i18n::Lang::En {
+                serde_json::to_string_pretty(&error)
+            } else {
+                serde_json::to_value(&error)
+                    .map(crate::lang::json_errors)
+                    .and_then(|json| serde_json::to_string_pretty(&json))
+            };
+            match json {
                 Ok(json) => crate::output::println(&json),
                 Err(e) => eprintln!("error: {e}"),
             }
             Exit::Failure
         }
         ImportError::Workbook(errors) => {
+            let word = crate::lang::text("rulec-error", &[]);
             for e in &errors {
-                eprintln!("error: `{}`: {e}", path.display());
+                eprintln!(
+                    "{word}: `{}`: {}",
+                    path.display(),
+                    crate::lang::ledger_error(e)
+                );
             }
             Exit::Failure
         }
         ImportError::Ledger(errors) => {
+            let word = crate::lang::text("rulec-error", &[]);
             for e in &errors {
-                eprintln!("error: {}: {e}", path.display());
+                eprintln!(
+                    "{word}: {}: {}",
+                    path.display(),
+                    crate::lang::ledger_error(e)
+                );
             }
             eprintln!(
-                "error: the ledger has {} error(s); nothing was written or evaluated",
-                errors.len()
+                "{word}: {}",
+                crate::lang::text(
+                    "rulec-ledger-import-errors",
+                    &[("n", errors.len().to_string())]
+                )
             );
             Exit::Failure
         }

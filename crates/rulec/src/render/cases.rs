@@ -145,16 +145,19 @@ pub fn diffs(diffs: &[UnitDiff], indent: &str) -> String {
         for f in &diff.fields {
             let _ = writeln!(
                 out,
-                "{indent}  {}  expected {}  actual {}",
+                "{indent}  {}  {} {}  {} {}",
                 pad(&f.field, field_width),
+                crate::lang::text("rulec-case-expected", &[]),
                 pad(&f.expected, expected_width),
+                crate::lang::text("rulec-case-actual", &[]),
                 f.actual
             );
         }
         if !diff.actual_lines.is_empty() {
             let _ = writeln!(
                 out,
-                "{indent}  actual lines: {}",
+                "{indent}  {}: {}",
+                crate::lang::text("rulec-case-actual-lines", &[]),
                 diff.actual_lines.join(", ")
             );
         }
@@ -167,6 +170,12 @@ fn case_body(case: &CaseReport, indent: &str) -> String {
     let mut out = String::new();
     match &case.outcome {
         Outcome::Failed(d) => out.push_str(&diffs(d, indent)),
+        Outcome::Error(e) if crate::lang::current() != kaohe::i18n::Lang::En => {
+            for record in kaohe::error::ToErrorRecords::error_records(e) {
+                let record = record.in_lang(crate::lang::current(), crate::lang::catalog());
+                let _ = writeln!(out, "{indent}{}", record.message);
+            }
+        }
         Outcome::Error(e) => {
             for line in e.to_string().lines() {
                 let _ = writeln!(out, "{indent}{line}");
@@ -174,7 +183,12 @@ fn case_body(case: &CaseReport, indent: &str) -> String {
         }
         Outcome::Passed | Outcome::Blessed { .. } => {}
     }
-    let _ = writeln!(out, "{indent}rerun: {}", rerun(&case.path));
+    let _ = writeln!(
+        out,
+        "{indent}{}: {}",
+        crate::lang::text("rulec-case-rerun", &[]),
+        rerun(&case.path)
+    );
     out
 }
 
@@ -254,11 +268,15 @@ pub fn human(report: &SuiteReport) -> String {
     let mut out = String::new();
     for case in &report.cases {
         let (tag, extra) = match &case.outcome {
-            Outcome::Passed => ("PASS ", String::new()),
-            Outcome::Failed(_) => ("FAIL ", String::new()),
-            Outcome::Error(_) => ("ERROR", String::new()),
-            Outcome::Blessed { values } => ("BLESS", format!(" ({values} value(s) written)")),
+            Outcome::Passed => ("rulec-case-pass", String::new()),
+            Outcome::Failed(_) => ("rulec-case-fail", String::new()),
+            Outcome::Error(_) => ("rulec-case-error", String::new()),
+            Outcome::Blessed { values } => (
+                "rulec-case-bless",
+                crate::lang::text("rulec-case-written", &[("n", values.to_string())]),
+            ),
         };
+        let tag = pad(&crate::lang::text(tag, &[]), 5);
         let description = case
             .description
             .as_deref()
@@ -279,10 +297,21 @@ pub fn human(report: &SuiteReport) -> String {
     if uncovered > 0 {
         let _ = writeln!(
             out,
-            "coverage failed: {uncovered} clause id(s) not exercised or not cited (or rulesets not loadable)"
+            "{}",
+            crate::lang::text("rulec-coverage-failed", &[("n", uncovered.to_string())])
         );
     }
-    let _ = writeln!(out, "cases: {passed} passed, {failed} failed");
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::lang::text(
+            "rulec-cases-summary",
+            &[
+                ("passed", passed.to_string()),
+                ("failed", failed.to_string())
+            ]
+        )
+    );
     out
 }
 

@@ -26,8 +26,27 @@ pub fn human(source: &SourceFile, diagnostics: &[RulesetDiagnostic]) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let lang = crate::lang::current();
     for diagnostic in diagnostics {
-        match Excerpted::of(source, diagnostic) {
+        if lang != kaohe::i18n::Lang::En {
+            let localized = Localized::of(diagnostic);
+            if let Some(excerpted) = Excerpted::of(source, diagnostic, Some(&localized)) {
+                let mut text = String::new();
+                let _ = handler.render_report(&mut text, &excerpted);
+                out.push_str(&localize_report(&text));
+                out.push('\n');
+                continue;
+            }
+            let report = miette::Report::new(localized).with_source_code(
+                NamedSource::new(source.name(), source.text().to_owned()).with_language("kaohe"),
+            );
+            let mut text = String::new();
+            let _ = handler.render_report(&mut text, report.as_ref());
+            out.push_str(&localize_report(&text));
+            out.push('\n');
+            continue;
+        }
+        match Excerpted::of(source, diagnostic, None) {
             Some(excerpted) => {
                 let _ = handler.render_report(&mut out, &excerpted);
             }
@@ -58,6 +77,8 @@ const SHOWN_SPAN: usize = 80;
 #[derive(Debug)]
 struct Excerpted<'a> {
     diagnostic: &'a RulesetDiagnostic,
+    /// Message, help and labels in another language than English.
+    localized: Option<&'a Localized>,
     source: Excerpt,
     labels: Vec<LabeledSpan>,
 }
@@ -75,7 +96,11 @@ struct Excerpt {
 
 impl<'a> Excerpted<'a> {
     /// `None` when every line the report would show is short enough.
-    fn of(source: &SourceFile, diagnostic: &'a RulesetDiagnostic) -> Option<Excerpted<'a>> {
+    fn of(
+        source: &SourceFile,
+        diagnostic: &'a RulesetDiagnostic,
+        localized: Option<&'a Localized>,
+    ) -> Option<Excerpted<'a>> {
         let text = source.text();
         let span = diagnostic.span();
         let start = floor_boundary(text, span.start.min(text.len()));
@@ -110,10 +135,12 @@ impl<'a> Excerpted<'a> {
         let excerpt = format!("{before}{}{after}", text.get(from..to)?);
         let shift = from as isize - before.len() as isize;
         let window = from..=to;
-        let labels = diagnostic
-            .labels()
+        let labels = match localized {
+            Some(l) => l.labels.clone(),
+            None => diagnostic.labels().into_iter().flatten().collect(),
+        };
+        let labels = labels
             .into_iter()
-            .flatten()
             .filter(|label| window.contains(&label.offset()))
             .map(|label| {
                 let offset = label.offset() - from + before.len();
@@ -123,6 +150,7 @@ impl<'a> Excerpted<'a> {
             .collect();
         Some(Excerpted {
             diagnostic,
+            localized,
             source: Excerpt {
                 name: source.name().to_owned(),
                 text: excerpt,
@@ -172,7 +200,10 @@ impl SourceCode for Excerpt {
 
 impl std::fmt::Display for Excerpted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.diagnostic.fmt(f)
+        match self.localized {
+            Some(localized) => localized.fmt(f),
+            None => self.diagnostic.fmt(f),
+        }
     }
 }
 
@@ -186,7 +217,10 @@ impl Diagnostic for Excerpted<'_> {
         self.diagnostic.severity()
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diagnostic.help()
+        match self.localized {
+            Some(localized) => localized.help(),
+            None => self.diagnostic.help(),
+        }
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -196,8 +230,92 @@ impl Diagnostic for Excerpted<'_> {
     }
 }
 
+/// A ruleset diagnostic with its message, help and labels in the current
+/// language (same code, severity and spans), for miette's report.
+#[derive(Debug)]
+struct Localized {
+    code: String,
+    severity: Option<miette::Severity>,
+    message: String,
+    help: Option<String>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl Localized {
+    fn of(diagnostic: &RulesetDiagnostic) -> Localized {
+        let code = diagnostic.code_str();
+        let tr = |text: &str| crate::lang::tr(&code, text);
+        Localized {
+            message: tr(&diagnostic.to_string()),
+            help: diagnostic.help().map(|h| tr(&h.to_string())),
+            labels: diagnostic
+                .labels()
+                .into_iter()
+                .flatten()
+                .map(|l| LabeledSpan::new(l.label().map(tr), l.offset(), l.len()))
+                .collect(),
+            severity: diagnostic.severity(),
+            code,
+        }
+    }
+}
+
+impl std::fmt::Display for Localized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Localized {}
+
+impl Diagnostic for Localized {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.severity
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// miette's own words in a report (`help:`) in the current language.
+fn localize_report(text: &str) -> String {
+    let help = crate::lang::text("rulec-help", &[]);
+    text.lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            match trimmed.strip_prefix("help: ") {
+                Some(rest) => format!(
+                    "{}{help}: {rest}",
+                    line.get(..line.len() - trimmed.len()).unwrap_or("")
+                ),
+                None => line.to_owned(),
+            }
+        })
+        .map(|line| line + "\n")
+        .collect()
+}
+
 /// "2 errors, 1 warning in 1 file".
 pub fn summary(files: usize, errors: usize, warnings: usize) -> String {
+    if crate::lang::current() != kaohe::i18n::Lang::En {
+        let n = |id: &str, n: usize| crate::lang::text(id, &[("n", n.to_string())]);
+        return crate::lang::text(
+            "rulec-summary",
+            &[
+                ("errors", n("rulec-errors", errors)),
+                ("warnings", n("rulec-warnings", warnings)),
+                ("files", n("rulec-files", files)),
+            ],
+        );
+    }
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")
@@ -217,7 +335,11 @@ pub fn summary(files: usize, errors: usize, warnings: usize) -> String {
 pub fn json(reports: &[(SourceFile, Vec<RulesetDiagnostic>)]) -> String {
     let records: Vec<_> = reports
         .iter()
-        .flat_map(|(source, diagnostics)| diagnostics.iter().map(|d| d.record(source)))
+        .flat_map(|(source, diagnostics)| {
+            diagnostics
+                .iter()
+                .map(|d| d.record_in(source, crate::lang::current(), crate::lang::catalog()))
+        })
         .collect();
     serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".to_owned())
 }

@@ -103,12 +103,17 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
             acc
         });
     let header_for = |converted: bool| {
-        let mut header: Vec<String> = vec!["rank".into(), "unit".into(), "total".into()];
+        let word = |id: &str| crate::lang::text(id, &[]);
+        let mut header: Vec<String> = vec![
+            word("rulec-header-rank"),
+            word("rulec-header-unit"),
+            word("rulec-header-total"),
+        ];
         if converted {
-            header.push("converted".into());
+            header.push(word("rulec-header-converted"));
         }
         header.extend(category_labels.iter().map(|(_, l)| l.clone()));
-        header.push("notices".into());
+        header.push(word("rulec-header-notices"));
         header
     };
     let row = |r: &UnitResult, converted: bool| {
@@ -193,12 +198,15 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 .filter(|r| r.group == group)
                 .map(|r| row(r, converted))
                 .collect();
-            let kind = match results.first() {
-                Some(r) if r.annual && r.provisional => "annual, provisional",
-                Some(r) if r.annual => "annual",
-                Some(r) if r.provisional => "period, provisional",
-                _ => "period",
-            };
+            let kind = crate::lang::text(
+                match results.first() {
+                    Some(r) if r.annual && r.provisional => "rulec-kind-annual-provisional",
+                    Some(r) if r.annual => "rulec-kind-annual",
+                    Some(r) if r.provisional => "rulec-kind-period-provisional",
+                    _ => "rulec-kind-period",
+                },
+                &[],
+            );
             let group_label = ruleset
                 .groups()
                 .find(|g| g.name.name == group)
@@ -265,22 +273,31 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     }
     for ranking in &evaluation.rankings {
         for tie in &ranking.unresolved_ties {
-            out.push_str(&format!(
-                "\ntie in {} {}: {} share a rank (no ranking key separates them)",
-                ranking.ranking,
-                ranking.period,
-                tie.join(", ")
+            out.push('\n');
+            out.push_str(&crate::lang::text(
+                "rulec-unresolved-tie",
+                &[
+                    ("ranking", ranking.ranking.to_string()),
+                    ("period", ranking.period.to_string()),
+                    ("units", tie.join(", ")),
+                ],
             ));
         }
     }
     for rejected in &evaluation.rejected {
-        out.push_str(&format!(
-            "\nnot applied: {} {} of `{}` reported {}: {}",
-            rejected.record.kind,
-            rejected.record.period,
-            rejected.unit,
-            rejected.record.reported,
-            rejected.reason
+        out.push('\n');
+        out.push_str(&crate::lang::text(
+            "rulec-not-applied",
+            &[
+                ("kind", rejected.record.kind.to_string()),
+                ("period", rejected.record.period.to_string()),
+                ("unit", rejected.unit.to_string()),
+                ("reported", rejected.record.reported.to_string()),
+                (
+                    "reason",
+                    crate::lang::tr("kaohe::eval::failed", &rejected.reason.to_string()),
+                ),
+            ],
         ));
     }
     out.trim_end().to_owned()
@@ -290,17 +307,24 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
 pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
     let mut out = String::new();
     let md = format == OutputFormat::Markdown;
+    let word = |id: &str| crate::lang::text(id, &[]);
     for result in &evaluation.results {
         let mut rank = result
             .rank
-            .map(|r| format!(", rank {}", r))
+            .map(|r| {
+                format!(
+                    ", {}",
+                    crate::lang::text("rulec-explain-rank", &[("rank", r.to_string())])
+                )
+            })
             .unwrap_or_default();
         if result.provisional {
-            rank.push_str(" (provisional: the period may still change)");
+            rank.push_str(&format!(" ({})", word("rulec-explain-provisional")));
         }
+        let total = word("rulec-explain-total");
         if md {
             out.push_str(&format!(
-                "### {} ({}) — {}: total {}{rank}\n\n",
+                "### {} ({}) — {}: {total} {}{rank}\n\n",
                 result.name,
                 result.unit,
                 result.period,
@@ -308,7 +332,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             ));
         } else {
             out.push_str(&format!(
-                "{} ({}) — {}: total {}{rank}\n",
+                "{} ({}) — {}: {total} {}{rank}\n",
                 result.name,
                 result.unit,
                 result.period,
@@ -317,17 +341,21 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
         }
         for item in &result.items {
             let what = match item.kind {
-                ItemKind::Base => "base".to_owned(),
-                ItemKind::Average => format!("average {}", item.label.clone().unwrap_or_default()),
+                ItemKind::Base => word("rulec-explain-base"),
+                ItemKind::Average => format!(
+                    "{} {}",
+                    word("rulec-explain-average"),
+                    item.label.clone().unwrap_or_default()
+                ),
                 _ => format!(
                     "{} {}{}",
-                    match item.kind {
-                        ItemKind::Deduction => "deduct",
-                        ItemKind::Bonus => "bonus",
-                        ItemKind::Adjustment => "adjust",
-                        ItemKind::Cap => "cap",
-                        _ => "floor",
-                    },
+                    word(match item.kind {
+                        ItemKind::Deduction => "rulec-explain-deduct",
+                        ItemKind::Bonus => "rulec-explain-bonus",
+                        ItemKind::Adjustment => "rulec-explain-adjust",
+                        ItemKind::Cap => "rulec-explain-cap",
+                        _ => "rulec-explain-floor",
+                    }),
                     item.rule.clone().unwrap_or_default(),
                     item.label
                         .as_ref()
@@ -397,7 +425,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             result.total.normalize()
         ));
         if let Some(c) = result.converted {
-            out.push_str(&format!("  converted: {c}\n"));
+            out.push_str(&format!("  {}: {c}\n", word("rulec-explain-converted")));
         }
         // Outputs that are not points (issue 13 §12).
         for o in &result.outputs {
@@ -437,21 +465,31 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 if let Some(entry) = ranking.entries.iter().find(|e| e.unit == result.unit) {
                     let decided = |v: &Option<String>| match v.as_deref() {
                         None => "-".to_owned(),
-                        Some("tie") => "unresolved tie".to_owned(),
-                        Some(key) => format!("by {key}"),
+                        Some("tie") => word("rulec-explain-unresolved-tie"),
+                        Some(key) => {
+                            crate::lang::text("rulec-explain-by", &[("key", key.to_owned())])
+                        }
                     };
                     out.push_str(&format!(
-                        "  rank {rank} of {} in {name}: against the unit above {}, against the unit below {}\n",
-                        ranking.entries.len(),
-                        decided(&entry.versus_above),
-                        decided(&entry.versus_below)
+                        "  {}\n",
+                        crate::lang::text(
+                            "rulec-explain-rank-line",
+                            &[
+                                ("rank", rank.to_string()),
+                                ("of", ranking.entries.len().to_string()),
+                                ("ranking", name.to_string()),
+                                ("above", decided(&entry.versus_above)),
+                                ("below", decided(&entry.versus_below)),
+                            ]
+                        )
                     ));
                 }
             }
         }
         for n in &result.notices {
             out.push_str(&format!(
-                "  notice: {}{}{}{}\n",
+                "  {}: {}{}{}{}\n",
+                word("rulec-explain-notice"),
                 notice_text(n),
                 if n.actions.is_empty() {
                     String::new()
@@ -473,17 +511,29 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
     }
     for rejected in &evaluation.rejected {
         out.push_str(&format!(
-            "not applied: {} {} reported {}: {}\n",
-            rejected.record.kind, rejected.record.period, rejected.record.reported, rejected.reason
+            "{}\n",
+            crate::lang::text(
+                "rulec-explain-not-applied",
+                &[
+                    ("kind", rejected.record.kind.to_string()),
+                    ("period", rejected.record.period.to_string()),
+                    ("reported", rejected.record.reported.to_string()),
+                    (
+                        "reason",
+                        crate::lang::tr("kaohe::eval::failed", &rejected.reason.to_string())
+                    ),
+                ]
+            )
         ));
     }
     let quoted = cited_texts(evaluation);
     if !quoted.is_empty() {
         out.truncate(out.trim_end().len());
-        out.push_str(if md {
-            "\n\n### clauses\n\n"
+        let clauses = word("rulec-explain-clauses");
+        out.push_str(&if md {
+            format!("\n\n### {clauses}\n\n")
         } else {
-            "\n\nclauses:\n"
+            format!("\n\n{clauses}:\n")
         });
         for (id, text) in quoted {
             out.push_str(&format!("{}[{id}] {text}\n", if md { "- " } else { "  " }));

@@ -46,28 +46,38 @@ fn rank(r: Option<u32>) -> String {
 fn heading(change: &ResultChange) -> String {
     let mut parts = Vec::new();
     if change.total.changed() {
-        parts.push(format!(
-            "total {} ({})",
-            before_after(&change.total, number),
-            change
-                .total
-                .delta()
-                .map_or_else(|| "overflow".to_owned(), signed)
+        parts.push(crate::lang::text(
+            "rulec-diff-total",
+            &[
+                ("total", before_after(&change.total, number)),
+                (
+                    "delta",
+                    change
+                        .total
+                        .delta()
+                        .map_or_else(|| crate::lang::text("rulec-diff-overflow", &[]), signed),
+                ),
+            ],
         ));
     } else if let Some(t) = change.total.after {
-        parts.push(format!("total {} (unchanged)", number(t)));
+        parts.push(crate::lang::text(
+            "rulec-diff-unchanged",
+            &[("total", number(t))],
+        ));
     }
     if change.converted.changed() {
-        parts.push(format!(
-            "converted {}",
-            before_after(&change.converted, number)
+        parts.push(crate::lang::text(
+            "rulec-diff-converted",
+            &[("converted", before_after(&change.converted, number))],
         ));
     }
     if change.rank.changed() {
-        parts.push(format!(
-            "rank {} → {}",
-            rank(change.rank.before),
-            rank(change.rank.after)
+        parts.push(crate::lang::text(
+            "rulec-diff-rank",
+            &[
+                ("before", rank(change.rank.before)),
+                ("after", rank(change.rank.after)),
+            ],
         ));
     }
     parts.join("   ")
@@ -78,22 +88,34 @@ pub fn human(impact: &Impact) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "impact of {} → {} on the facts as of {}",
-        impact.old.file, impact.new.file, impact.facts.as_of
+        "{}",
+        crate::lang::text(
+            "rulec-diff-impact",
+            &[
+                ("old", impact.old.file.to_string()),
+                ("new", impact.new.file.to_string()),
+                ("as_of", impact.facts.as_of.to_string()),
+            ]
+        )
     );
     if !impact.rules.added.is_empty() || !impact.rules.removed.is_empty() {
         let list = |v: &[String]| {
             if v.is_empty() {
-                "none".to_owned()
+                crate::lang::text("rulec-diff-none", &[])
             } else {
                 v.join(", ")
             }
         };
         let _ = writeln!(
             out,
-            "rules added: {}; removed: {}",
-            list(&impact.rules.added),
-            list(&impact.rules.removed)
+            "{}",
+            crate::lang::text(
+                "rulec-diff-rules",
+                &[
+                    ("added", list(&impact.rules.added)),
+                    ("removed", list(&impact.rules.removed)),
+                ]
+            )
         );
     }
     let mut period: Option<Period> = None;
@@ -106,7 +128,11 @@ pub fn human(impact: &Impact) -> String {
     for change in &impact.changes {
         if period != Some(change.period) {
             period = Some(change.period);
-            let annual = if change.annual { " (annual)" } else { "" };
+            let annual = if change.annual {
+                format!(" ({})", crate::lang::text("rulec-kind-annual", &[]))
+            } else {
+                String::new()
+            };
             let _ = writeln!(out, "\n{}{annual}", change.period);
         }
         let who = format!("{} {}", change.unit, change.name);
@@ -119,21 +145,30 @@ pub fn human(impact: &Impact) -> String {
             .unwrap_or(0);
         for line in &change.lines {
             let status = match line.status {
-                LineStatus::Both => "",
-                LineStatus::Added => " [rule added]",
-                LineStatus::Removed => " [rule removed]",
+                LineStatus::Both => String::new(),
+                LineStatus::Added => {
+                    format!(" [{}]", crate::lang::text("rulec-diff-rule-added", &[]))
+                }
+                LineStatus::Removed => {
+                    format!(" [{}]", crate::lang::text("rulec-diff-rule-removed", &[]))
+                }
             };
             let limits = if line.limits_after.is_empty() {
                 String::new()
             } else {
-                format!("  now: {}", line.limits_after.join("; "))
+                format!(
+                    "  {}: {}",
+                    crate::lang::text("rulec-diff-now", &[]),
+                    line.limits_after.join("; ")
+                )
             };
             let _ = writeln!(
                 out,
                 "      {}  {} ({}){status}{limits}",
                 pad(&line.line, line_width),
                 before_after(&line.amount, signed),
-                line.delta.map_or_else(|| "overflow".to_owned(), signed)
+                line.delta
+                    .map_or_else(|| crate::lang::text("rulec-diff-overflow", &[]), signed)
             );
         }
         for g in &change.gained {
@@ -147,20 +182,28 @@ pub fn human(impact: &Impact) -> String {
     if impact.changes.is_empty() {
         let _ = writeln!(
             out,
-            "\nno unit's score, rank or consequences change ({} results compared)",
-            s.results_compared
+            "\n{}",
+            crate::lang::text(
+                "rulec-diff-no-change",
+                &[("compared", s.results_compared.to_string())]
+            )
         );
     } else {
         let _ = writeln!(
             out,
-            "\nsummary: {} unit(s) changed score ({} result(s)), {} unit(s) changed rank ({} result(s)); consequences: {} gained, {} lost; {} results compared",
-            s.units_changed_score,
-            s.results_changed_score,
-            s.units_changed_rank,
-            s.results_changed_rank,
-            s.consequences_gained,
-            s.consequences_lost,
-            s.results_compared
+            "\n{}",
+            crate::lang::text(
+                "rulec-diff-summary",
+                &[
+                    ("units_score", s.units_changed_score.to_string()),
+                    ("results_score", s.results_changed_score.to_string()),
+                    ("units_rank", s.units_changed_rank.to_string()),
+                    ("results_rank", s.results_changed_rank.to_string()),
+                    ("gained", s.consequences_gained.to_string()),
+                    ("lost", s.consequences_lost.to_string()),
+                    ("compared", s.results_compared.to_string()),
+                ]
+            )
         );
     }
     out

@@ -36,6 +36,8 @@ pub fn rulec_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // English whatever the machine's locale (issue 16 §3).
+        .env("KAOHE_LANG", "en")
         .output()
         .expect("run rulec");
     Run {

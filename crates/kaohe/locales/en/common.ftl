@@ -1,0 +1,52 @@
+# Pieces that appear inside many messages (names of kinds, types, "did you mean").
+# A message's argument that is one of these (or whose text outside backticks is)
+# is translated with it.
+
+common-did-you-mean = did you mean `{ $name }`?
+common-of = of `{ $of }`
+common-record-kind = record kind
+common-function = function
+common-group = group
+common-level = level
+common-name = name
+common-type = type
+common-rule = rule
+common-rules = rules
+common-clause = clause
+common-ranking = ranking
+common-category = category
+common-attribute = attribute
+common-unit-attribute = unit attribute
+common-assumption = assumption
+common-classification = classification
+common-class = class
+common-notice = notice
+common-flag = flag
+common-quota = quota
+common-cap = cap
+common-floor = floor
+common-weight = conversion weight
+common-ruleset = ruleset
+common-the-ruleset = the ruleset
+common-period = period
+common-its-declaration = its declaration
+common-a-date = a date
+common-a-number = a number
+common-a-condition = a condition (true/false)
+common-a-level = a level
+common-a-text = a text
+common-month = month
+common-quarter = quarter
+common-year = year
+common-end-of-file = end of file
+common-the-start = the start
+common-the-end = the end
+common-the-amount = the amount
+common-a-times-factor = a `times` factor
+common-two-days = , { $first } or { $second }
+common-one-day = , { $day }
+common-comma = comma
+common-enumeration-comma = enumeration comma
+common-semicolon = semicolon
+common-colon = colon
+common-parenthesis = parenthesis

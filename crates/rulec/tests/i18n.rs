@@ -1,0 +1,351 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `rulec` in Chinese (issue 16 §3): `LANG=zh_CN.UTF-8 rulec check` on a
+//! broken ruleset and `rulec eval` on a bad fact file print Chinese with the
+//! same codes and locations as in English (snapshots in both languages in
+//! `tests/snapshots/i18n__*.snap`); `--lang` over `KAOHE_LANG` over the locale.
+
+mod common;
+
+use std::process::Command;
+
+use common::{workspace, Run};
+
+/// Runs `rulec` in the workspace root with exactly the language variables given.
+fn rulec_env(env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rulec"));
+    command
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .env_remove("KAOHE_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.output().expect("run rulec");
+    Run {
+        code: output.status.code().expect("rulec exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+const ZH: &[(&str, &str)] = &[("LANG", "zh_CN.UTF-8")];
+const EN: &[(&str, &str)] = &[("LANG", "en_US.UTF-8")];
+
+const BROKEN: &[&str] = &[
+    "tests/check/unknown_record_kind.rules",
+    "tests/check/version_splits_month.rules",
+    "tests/check/full_width_punctuation.rules",
+    "tests/check/ties_not_shared.rules",
+];
+
+const MILUO: &str = "rulesets/miluo-2026/miluo-2026.rules";
+const BAD_FACTS: &str = "tests/facts/miluo-2026__count_is_a_string.json";
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The records of a JSON error output without their messages and help.
+fn located(json: &serde_json::Value) -> Vec<serde_json::Value> {
+    let list = json
+        .get("errors")
+        .unwrap_or(json)
+        .as_array()
+        .expect("an array of errors")
+        .clone();
+    list.into_iter()
+        .map(|mut record| {
+            let object = record.as_object_mut().expect("an object");
+            object.remove("message");
+            object.remove("help");
+            record
+        })
+        .collect()
+}
+
+fn messages(json: &serde_json::Value) -> Vec<String> {
+    json.get("errors")
+        .unwrap_or(json)
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["message"].as_str().expect("a message").to_owned())
+        .collect()
+}
+
+#[test]
+fn check_prints_chinese_with_the_same_codes_and_locations() {
+    let mut args = vec!["check"];
+    args.extend(BROKEN);
+    let zh = rulec_env(ZH, &args);
+    let en = rulec_env(EN, &args);
+    assert_eq!((zh.code, en.code), (1, 1));
+    assert!(zh.stderr.contains("提示"), "{}", zh.stderr);
+    insta::assert_snapshot!("check_zh", zh.stderr);
+    insta::assert_snapshot!("check_en", en.stderr);
+
+    args.extend(["--format", "json"]);
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    for (zh, en) in messages(&zh).iter().zip(messages(&en)) {
+        assert!(has_chinese(zh), "{zh}");
+        assert_ne!(zh, &en);
+    }
+}
+
+#[test]
+fn eval_of_a_bad_fact_file_prints_chinese_with_the_same_codes_and_paths() {
+    let args = ["eval", MILUO, BAD_FACTS];
+    let zh = rulec_env(ZH, &args);
+    let en = rulec_env(EN, &args);
+    assert_eq!((zh.code, en.code), (1, 1));
+    assert!(zh.stdout.is_empty() && en.stdout.is_empty());
+    insta::assert_snapshot!("eval_facts_zh", zh.stderr);
+    insta::assert_snapshot!("eval_facts_en", en.stderr);
+
+    let json_args = ["eval", MILUO, BAD_FACTS, "--format", "json"];
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &json_args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &json_args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    assert!(located(&zh)[0]["path"] == "$.records[2].count");
+    assert!(messages(&zh).iter().all(|m| has_chinese(m)));
+}
+
+#[test]
+fn the_flag_comes_before_kaohe_lang_before_the_locale() {
+    let args = ["check", "tests/check/unknown_record_kind.rules"];
+    let chinese = |run: Run| has_chinese(run.stderr.lines().last().unwrap_or(""));
+    assert!(chinese(rulec_env(ZH, &args)));
+    assert!(!chinese(rulec_env(EN, &args)));
+    assert!(!chinese(rulec_env(&[], &args)));
+    assert!(chinese(rulec_env(
+        &[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "C")],
+        &args
+    )));
+    assert!(!chinese(rulec_env(
+        &[("KAOHE_LANG", "en"), ("LANG", "zh_CN.UTF-8")],
+        &args
+    )));
+    assert!(chinese(rulec_env(&[("KAOHE_LANG", "zh")], &args)));
+    let mut with_flag = vec!["--lang", "en"];
+    with_flag.extend(args);
+    assert!(!chinese(rulec_env(ZH, &with_flag)));
+    let mut after = args.to_vec();
+    after.extend(["--lang", "zh"]);
+    assert!(chinese(rulec_env(EN, &after)));
+    let bad = rulec_env(EN, &["--lang", "fr", "check", "x.rules"]);
+    assert_eq!(bad.code, 2);
+}
+
+#[test]
+fn the_ranking_table_has_chinese_headers() {
+    let args = [
+        "eval",
+        MILUO,
+        "rulesets/miluo-2026/examples/2026-04.json",
+        "--period",
+        "2026-04",
+    ];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    let header = zh.stdout.lines().nth(1).unwrap_or("");
+    for word in ["名次", "单位", "得分", "预警通知"] {
+        assert!(header.contains(word), "{header}");
+    }
+    let en = rulec_env(EN, &args);
+    assert!(en.stdout.lines().nth(1).unwrap_or("").starts_with("rank"));
+}
+
+#[test]
+fn long_lines_are_cut_in_chinese_too() {
+    let dir = std::env::temp_dir().join(format!("kaohe-i18n-long-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let long = dir.join("long.rules");
+    let text = format!(
+        "ruleset x {{ title \"{}\" }} garbage {}\n",
+        "a".repeat(200_000),
+        "x".repeat(1_000)
+    );
+    std::fs::write(&long, text).unwrap();
+    let run = rulec_env(ZH, &["check", long.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.len() < 2_000,
+        "{} bytes of errors",
+        run.stderr.len()
+    );
+    assert!(
+        run.stderr.contains("long.rules:1:200024]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("此处不应出现 `garbage`"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ledger_errors_are_in_chinese_with_the_same_codes() {
+    let args = ["import", MILUO, "rulesets/miluo-2026/examples/2026-04.json"];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 1);
+    insta::assert_snapshot!("import_json_as_ledger_zh", zh.stderr);
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &json_args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &json_args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    assert!(messages(&zh).iter().all(|m| has_chinese(m)));
+}
+
+#[test]
+fn evaluation_errors_are_in_chinese_at_the_same_place() {
+    let dir = std::env::temp_dir().join(format!("kaohe-i18n-eval-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("div.rules");
+    std::fs::write(
+        &rules,
+        r#"ruleset tiny {
+  title "示例" issuer "示例专班" source "示例细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [X-1] {}
+record late_report "迟报" {}
+period month [X-1] { amendable [X-1] }
+score [X-1] {
+  base 100 [X-1]
+  category daily "日常工作" [X-1] {
+    deduct late "迟报" [X-2] {
+      amount 10 / count(late_report)
+    }
+  }
+}
+ranking monthly "月度排名" of lead [X-3] { by total desc ties shared [X-3] }
+"#,
+    )
+    .unwrap();
+    let facts = dir.join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"as_of": "2026-05-10", "periods": ["2026-04"],
+            "units": [{"id": "jtj", "name": "教体局", "group": "lead"}], "records": []}"#,
+    )
+    .unwrap();
+    let args = ["eval", rules.to_str().unwrap(), facts.to_str().unwrap()];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 1);
+    assert!(
+        zh.stderr.contains("除数为零（单位 `jtj`，考核期 2026-04）"),
+        "{}",
+        zh.stderr
+    );
+    assert!(zh.stderr.contains("位置 "), "{}", zh.stderr);
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let zh: serde_json::Value = serde_json::from_str(&rulec_env(ZH, &json_args).stdout).unwrap();
+    let en: serde_json::Value = serde_json::from_str(&rulec_env(EN, &json_args).stdout).unwrap();
+    assert_eq!(located(&zh), located(&en));
+    assert_eq!(messages(&zh), ["除数为零（单位 `jtj`，考核期 2026-04）"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn case_results_and_table_notes_are_in_chinese() {
+    let zh = rulec_env(ZH, &["test", "rulesets/miluo-2026"]);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert!(
+        zh.stdout.lines().all(|l| !l.starts_with("PASS")),
+        "{}",
+        zh.stdout
+    );
+    assert!(zh.stdout.contains("个通过，0 个不通过"), "{}", zh.stdout);
+    let en = rulec_env(EN, &["test", "rulesets/miluo-2026"]);
+    assert!(en.stdout.contains(" passed, 0 failed"), "{}", en.stdout);
+
+    let args = [
+        "eval",
+        MILUO,
+        "rulesets/miluo-2026/examples/2026-04.json",
+        "--period",
+        "2026-04",
+    ];
+    let zh = rulec_env(ZH, &args).stdout;
+    assert!(zh.contains("并列未区分"), "{zh}");
+    assert!(zh.lines().next().unwrap_or("").contains("暂定结果"), "{zh}");
+}
+
+#[test]
+fn rulec_s_own_messages_are_in_chinese() {
+    let zh = rulec_env(
+        ZH,
+        &[
+            "eval",
+            MILUO,
+            "rulesets/miluo-2026/examples/2026-04.json",
+            "--explain",
+            "jtjj",
+        ],
+    );
+    assert_eq!(zh.code, 2);
+    insta::assert_snapshot!("unknown_unit_zh", zh.stderr);
+    let zh = rulec_env(ZH, &["eval", MILUO, "rulesets/"]);
+    assert_eq!(zh.code, 2);
+    assert!(
+        zh.stderr.starts_with("错误: rulesets/: 无法读取"),
+        "{}",
+        zh.stderr
+    );
+    let zh = rulec_env(ZH, &["test", "docs/"]);
+    assert!(zh.stderr.contains("没有找到测试用例"), "{}", zh.stderr);
+}
+
+#[test]
+fn an_explanation_is_in_chinese() {
+    let args = [
+        "eval",
+        MILUO,
+        "rulesets/miluo-2026/examples/2026-04.json",
+        "--period",
+        "2026-04",
+        "--explain",
+        "jtj",
+    ];
+    let zh = rulec_env(ZH, &args);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    insta::assert_snapshot!("explain_zh", zh.stdout);
+}
+
+#[test]
+fn a_diff_is_in_chinese() {
+    let zh = rulec_env(
+        ZH,
+        &[
+            "diff",
+            MILUO,
+            MILUO,
+            "rulesets/miluo-2026/examples/2026-04.json",
+        ],
+    );
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert!(zh.stdout.starts_with("规则变更影响："), "{}", zh.stdout);
+    assert!(
+        zh.stdout.contains("没有单位的得分、名次或预警通知发生变化"),
+        "{}",
+        zh.stdout
+    );
+}
