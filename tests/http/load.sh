@@ -69,6 +69,7 @@ stop_server() {
   SERVER_PID=""
 }
 trap stop_server EXIT
+trap 'exit 1' INT TERM
 
 start_server() {
   : > "$WORK/server.out"
