@@ -36,12 +36,15 @@ for _ in $(seq 1 100); do
 done
 if [ -z "$ADDR" ]; then echo "the server did not start:"; cat "$WORK/fuzz-server.err"; exit 1; fi
 
-# Only 5xx fail the run: 4xx for invalid input is the contract. Run from
+# Only 5xx fail the run: 4xx for invalid input is the contract. One worker:
+# with two threads, hypothesis under Python 3.11 can fail with "AST constructor
+# recursion depth mismatch" (a CPython 3.11 race in `ast`), which is no
+# finding about the server. Run from
 # target/http, where schemathesis keeps its cache (.schemathesis/).
 SCHEMATHESIS="$PWD/$VENV/bin/schemathesis"
 cd "$WORK"
 timeout $((SECONDS_RUN + 120)) "$SCHEMATHESIS" run "$ADDR/openapi.json" \
-  --checks not_a_server_error --max-time "$SECONDS_RUN" --workers 2 \
+  --checks not_a_server_error --max-time "$SECONDS_RUN" --workers 1 \
   --request-timeout 30 --suppress-health-check all --no-color
 # The server is still up after the fuzzing.
 curl -sf "$ADDR/healthz" > /dev/null
