@@ -81,6 +81,8 @@ enum Command {
     Diff(commands::diff::Args),
     /// The language server for editors, over standard input and output.
     Lsp(commands::lsp::Args),
+    /// Serve the rulesets of a directory over HTTP (docs/service.md).
+    Serve(commands::serve::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -107,6 +109,7 @@ fn main() -> std::process::ExitCode {
         Command::Test(args) => commands::test::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Lsp(args) => commands::lsp::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     exit.into()
 }

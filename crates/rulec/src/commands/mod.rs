@@ -8,5 +8,6 @@ pub mod generate;
 pub mod import;
 pub mod lsp;
 pub mod schema;
+pub mod serve;
 pub mod template;
 pub mod test;
