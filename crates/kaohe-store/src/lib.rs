@@ -269,6 +269,22 @@ fn record_json(record: &Record) -> String {
     serde_json::to_string(record).unwrap_or_default()
 }
 
+/// A record's unit, kind and id (empty without one).
+fn identity_of(record: &Record) -> (String, String, String) {
+    (
+        record.unit.to_string(),
+        record.kind.to_string(),
+        record.id.as_deref().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The unit, kind and id of a stored record with an id.
+fn identity(stored: &str) -> Option<(String, String, String)> {
+    let v: serde_json::Value = serde_json::from_str(stored).ok()?;
+    let text = |key: &str| v.get(key).and_then(|x| x.as_str()).map(str::to_owned);
+    Some((text("unit")?, text("kind")?, text("id")?))
+}
+
 fn no_clauses() -> Clauses {
     std::iter::empty::<Text>().collect()
 }
@@ -901,11 +917,7 @@ impl StoreView<'_> {
         let mut sealed: BTreeMap<Period, &SealRow> = BTreeMap::new();
         for row in rows {
             let period = row.info.period.parse::<Period>().map_err(|_| {
-                StoreFailure::one(tampered(
-                    self.file,
-                    &row.info,
-                    "its period is not a period",
-                ))
+                StoreFailure::one(tampered(self.file, &row.info, "its period is not a period"))
             })?;
             sealed.insert(period, row);
         }
@@ -920,6 +932,9 @@ impl StoreView<'_> {
         }
         let mut kept: Vec<serde_json::Value> = Vec::with_capacity(facts.records.len());
         let mut rejected = Vec::new();
+        // Records of a sealed period submitted changed: their sealed version
+        // is not also listed as removed.
+        let mut changed_ids: BTreeSet<(Period, (String, String, String))> = BTreeSet::new();
         for record in &facts.records {
             let bearing = ruleset.bearing_period(record);
             if last.is_none_or(|last| bearing > last) {
@@ -953,13 +968,13 @@ impl StoreView<'_> {
                 continue;
             }
             let changed = record.id.is_some()
-                && row.records.iter().any(|stored| {
-                    serde_json::from_str::<serde_json::Value>(stored).is_ok_and(|v| {
-                        v.get("unit").and_then(|u| u.as_str()) == Some(record.unit.as_str())
-                            && v.get("kind").and_then(|u| u.as_str()) == Some(record.kind.as_str())
-                            && v.get("id").and_then(|u| u.as_str()) == record.id.as_deref()
-                    })
-                });
+                && row
+                    .records
+                    .iter()
+                    .any(|stored| identity(stored) == Some(identity_of(record)));
+            if changed {
+                changed_ids.insert((bearing, identity_of(record)));
+            }
             rejected.push(RejectedRecord {
                 record: reference(record),
                 unit: record.unit.clone(),
@@ -978,6 +993,9 @@ impl StoreView<'_> {
                 continue;
             };
             for (text, n) in texts {
+                if identity(text).is_some_and(|id| changed_ids.contains(&(*period, id))) {
+                    continue;
+                }
                 for _ in 0..*n {
                     removed.push((row, *text));
                 }
@@ -1108,9 +1126,11 @@ impl StoreView<'_> {
             "records": [serde_json::from_str::<serde_json::Value>(text).unwrap_or_default()],
         });
         let facts = self.reread(ruleset, &json.to_string(), Some(&row.info))?;
-        facts.records.into_iter().next().ok_or_else(|| {
-            StoreFailure::one(tampered(self.file, &row.info, "a record is missing"))
-        })
+        facts
+            .records
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreFailure::one(tampered(self.file, &row.info, "a record is missing")))
     }
 
     /// Re-evaluates `row`'s period from the seals `upto` (those of its
