@@ -92,7 +92,7 @@ pub struct SealInfo {
     pub period: String,
     /// `sha256:` of the ruleset file the period was sealed under.
     pub ruleset_hash: String,
-    /// `kaohe::api::version()` of the engine that sealed it.
+    /// The engine that sealed it, `kaohe 0.1.0` (from `kaohe::api::version()`).
     pub engine: String,
     /// When it was sealed, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub sealed_at: String,
@@ -245,6 +245,15 @@ fn chain_hash(
         out.push_str(&format!("{b:02x}"));
     }
     out
+}
+
+/// The engine's version, `kaohe 0.1.0` (the `engine` of `kaohe::api::version()`).
+fn engine() -> String {
+    let version = kaohe::api::version();
+    serde_json::from_str::<serde_json::Value>(&version)
+        .ok()
+        .and_then(|v| v.get("engine").and_then(|e| e.as_str()).map(str::to_owned))
+        .unwrap_or(version)
 }
 
 /// Now, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
@@ -539,7 +548,7 @@ impl Store {
             ruleset: ruleset.id().to_owned(),
             period: period.to_string(),
             ruleset_hash: ruleset.hash().to_owned(),
-            engine: kaohe::api::version(),
+            engine: engine(),
             sealed_at: now(),
             as_of: facts.as_of.to_string(),
             records: i64::try_from(records.len()).unwrap_or(i64::MAX),
@@ -623,12 +632,16 @@ impl Store {
     ///
     /// Never fails: a database that cannot be read is an error in the audit.
     pub fn audit(&self) -> Audit {
-        self.audit_with(&[])
+        self.audit_from(None)
     }
 
     /// [`Store::audit`], evaluating each seal under the ruleset of `rulesets`
     /// with its hash (`kaohe::store::ruleset_missing` when none has it).
     pub fn audit_with(&self, rulesets: &[Ruleset]) -> Audit {
+        self.audit_from(Some(rulesets))
+    }
+
+    fn audit_from(&self, given: Option<&[Ruleset]>) -> Audit {
         let view = StoreView { file: &self.file };
         let mut audit = Audit {
             file: self.file.clone(),
@@ -725,9 +738,10 @@ impl Store {
                     ),
                 ));
             }
-            let ruleset = match rulesets.iter().find(|r| r.hash() == info.ruleset_hash) {
-                Some(r) => Some(r.clone()),
-                None if !rulesets.is_empty() => {
+            let found = given.map(|g| g.iter().find(|r| r.hash() == info.ruleset_hash));
+            let ruleset = match found {
+                Some(Some(r)) => Some(r.clone()),
+                Some(None) => {
                     errors.push(
                         StoreError::new(
                             "kaohe::store::ruleset_missing",
@@ -787,11 +801,11 @@ impl Store {
                         format!("re-evaluating {} from its stored records {problem}", info.describe()),
                     )
                     .with_help("the stored records, units or results were edited, or the engine changed since the seal");
-                    if info.engine != kaohe::api::version() {
+                    if info.engine != engine() {
                         error.message.push_str(&format!(
                             " (sealed by {}, now {})",
                             info.engine,
-                            kaohe::api::version()
+                            engine()
                         ));
                     }
                     errors.push(error.at_seal(info.seq));

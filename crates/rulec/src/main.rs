@@ -74,6 +74,10 @@ enum Command {
     Test(commands::test::Args),
     /// Show what a rule change does to every unit: OLD and NEW rulesets on the same facts.
     Diff(commands::diff::Args),
+    /// Seal a period in a store of sealed periods (SQLite): it never changes after.
+    Seal(commands::seal::Args),
+    /// Re-check a store of sealed periods: the hash chain and every sealed result.
+    Verify(commands::verify::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -98,6 +102,8 @@ fn main() -> std::process::ExitCode {
         Command::Fmt(args) => commands::fmt::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Seal(args) => commands::seal::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
     };
     exit.into()
 }

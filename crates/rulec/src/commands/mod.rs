@@ -7,5 +7,7 @@ pub mod fmt;
 pub mod generate;
 pub mod import;
 pub mod schema;
+pub mod seal;
 pub mod template;
 pub mod test;
+pub mod verify;
