@@ -78,6 +78,8 @@ enum Command {
     Seal(commands::seal::Args),
     /// Re-check a store of sealed periods: the hash chain and every sealed result.
     Verify(commands::verify::Args),
+    /// Serve the rulesets of a directory over HTTP (docs/service.md).
+    Serve(commands::serve::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -104,6 +106,7 @@ fn main() -> std::process::ExitCode {
         Command::Diff(args) => commands::diff::run(&args),
         Command::Seal(args) => commands::seal::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     exit.into()
 }

@@ -8,6 +8,7 @@ pub mod generate;
 pub mod import;
 pub mod schema;
 pub mod seal;
+pub mod serve;
 pub mod template;
 pub mod test;
 pub mod verify;
