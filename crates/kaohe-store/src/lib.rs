@@ -384,8 +384,24 @@ impl Store {
     /// discretionary order of a sealed period that differs from the seal's;
     /// `kaohe::store::sealed_result_differs`; `kaohe::store::io`.
     pub fn evaluate(&self, ruleset: &Ruleset, facts: &Facts) -> Result<Evaluation, StoreFailure> {
+        self.evaluate_with(ruleset, facts, &kaohe::EvalOptions::default())
+    }
+
+    /// [`Store::evaluate`] with options: the sealed periods are checked on
+    /// the full evaluation, then, for `Detail::Items` or `Detail::Totals`,
+    /// the same facts are evaluated again with `options` (the results then
+    /// carry what that detail keeps, as `Ruleset::evaluate_with` gives it).
+    ///
+    /// # Errors
+    /// As [`Store::evaluate`].
+    pub fn evaluate_with(
+        &self,
+        ruleset: &Ruleset,
+        facts: &Facts,
+        options: &kaohe::EvalOptions,
+    ) -> Result<Evaluation, StoreFailure> {
         let rows = self.rows(Some(ruleset.id()))?;
-        StoreView { file: &self.file }.evaluate_over(ruleset, facts, &rows)
+        StoreView { file: &self.file }.evaluate_detail(ruleset, facts, &rows, options)
     }
 
     /// Seals `period` of `ruleset` with `facts`, in one transaction: stores
@@ -864,6 +880,16 @@ impl StoreView<'_> {
         facts: &Facts,
         rows: &[SealRow],
     ) -> Result<Evaluation, StoreFailure> {
+        self.evaluate_detail(ruleset, facts, rows, &kaohe::EvalOptions::default())
+    }
+
+    fn evaluate_detail(
+        &self,
+        ruleset: &Ruleset,
+        facts: &Facts,
+        rows: &[SealRow],
+        options: &kaohe::EvalOptions,
+    ) -> Result<Evaluation, StoreFailure> {
         let substituted = self.substitute(ruleset, facts, rows)?;
         let mut evaluation = ruleset
             .evaluate(&substituted.facts)
@@ -879,6 +905,11 @@ impl StoreView<'_> {
         }
         if !differs.is_empty() {
             return Err(StoreFailure::Store(differs));
+        }
+        if options.detail != kaohe::Detail::Full {
+            evaluation = ruleset
+                .evaluate_with(&substituted.facts, options)
+                .map_err(StoreFailure::Eval)?;
         }
         evaluation.rejected.extend(substituted.rejected);
         Ok(evaluation)
