@@ -323,3 +323,114 @@ fn the_audit_catches_a_deleted_record_row() {
         "{codes:?}"
     );
 }
+
+const EXAMPLE_RULES: &str = include_str!("../../../rulesets/example-county/example-county.rules");
+const EXAMPLE_2027: &str = include_str!("../../../rulesets/example-county/examples/2027.json");
+
+/// The invented county's quarters (`late carried`): a late Q1 record bears
+/// on Q2, the quarter it arrived in, so Q2's seal holds it and Q1's does not;
+/// a sealed quarter's discretionary order cannot change.
+#[test]
+fn late_carried_records_belong_to_the_quarter_they_arrived_in() {
+    let ruleset =
+        Ruleset::from_source(SourceFile::new("example-county.rules", EXAMPLE_RULES)).unwrap();
+    let json: Value = serde_json::from_str(EXAMPLE_2027).unwrap();
+    let all = facts(&ruleset, &json);
+    let records = json["records"].as_array().unwrap();
+    let late_q1 = records
+        .iter()
+        .filter(|r| r["period"] == "2027-Q1" && r["reported"].as_str().unwrap() > "2027-04-10")
+        .count();
+    assert_eq!(late_q1, 1, "the example has one late Q1 record");
+    // The quarter a record bears on, worked out by hand: `seal 10 days
+    // after end`, `late carried` into the quarter of its `reported` day
+    // (2027 only: a record arriving in 2028 stays, rejected, in its own).
+    let seal_of = |q: &str| match q {
+        "2027-Q1" => "2027-04-10",
+        "2027-Q2" => "2027-07-10",
+        "2027-Q3" => "2027-10-10",
+        _ => "2028-01-10",
+    };
+    let bears_on = |r: &Value| -> String {
+        let period = r["period"].as_str().unwrap();
+        let reported = r["reported"].as_str().unwrap();
+        if reported <= seal_of(period) || !reported.starts_with("2027") {
+            return period.to_owned();
+        }
+        let month: u32 = reported[5..7].parse().unwrap();
+        format!("2027-Q{}", (month - 1) / 3 + 1)
+    };
+    let of = |q: &str| records.iter().filter(|r| bears_on(r) == q).count() as i64;
+    assert_ne!(
+        of("2027-Q1"),
+        records.iter().filter(|r| r["period"] == "2027-Q1").count() as i64
+    );
+    let mut store = Store::open(&db("carried")).unwrap();
+    let q1 = store
+        .seal(&ruleset, &all, "2027-Q1".parse().unwrap())
+        .unwrap();
+    assert_eq!(q1.seal.records, of("2027-Q1"));
+    let q2 = store
+        .seal(&ruleset, &all, "2027-Q2".parse().unwrap())
+        .unwrap();
+    assert_eq!(
+        q2.seal.records,
+        of("2027-Q2"),
+        "Q2's own records and the one carried in, not the one carried out"
+    );
+    store
+        .seal(&ruleset, &all, "2027-Q3".parse().unwrap())
+        .unwrap();
+    store
+        .seal(&ruleset, &all, "2027-Q4".parse().unwrap())
+        .unwrap();
+    assert_eq!(store.audit().errors, []);
+
+    // The same facts, in another order: the plain evaluation, byte for byte.
+    let mut reversed = json.clone();
+    reversed["records"].as_array_mut().unwrap().reverse();
+    reversed["units"].as_array_mut().unwrap().reverse();
+    let later = store
+        .evaluate(&ruleset, &facts(&ruleset, &reversed))
+        .unwrap();
+    let plain = ruleset.evaluate(&all).unwrap();
+    assert_eq!(
+        serde_json::to_string(&(&later.results, &later.rankings, &later.rejected)).unwrap(),
+        serde_json::to_string(&(&plain.results, &plain.rankings, &plain.rejected)).unwrap()
+    );
+
+    // Leaving out the carried record: Q2's seal still has it.
+    let mut without = json.clone();
+    without["records"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| !(r["period"] == "2027-Q1" && r["reported"].as_str().unwrap() > "2027-04-10"));
+    let later = store
+        .evaluate(&ruleset, &facts(&ruleset, &without))
+        .unwrap();
+    let removed: Vec<_> = later
+        .rejected
+        .iter()
+        .filter(|r| r.reason.contains("missing from the submitted facts"))
+        .collect();
+    assert_eq!(removed.len(), 1, "{removed:#?}");
+    assert!(
+        removed[0].reason.contains("seal #2 (") && removed[0].reason.contains(" 2027-Q2, sealed "),
+        "{}",
+        removed[0].reason
+    );
+    assert_eq!(later.results, plain.results);
+
+    // Another discretionary order for the sealed Q4: refused, located.
+    let mut order = json.clone();
+    order["discretion"]["2027-Q4"] = json!(["jyj", "nyj"]);
+    let refused = store
+        .evaluate(&ruleset, &facts(&ruleset, &order))
+        .unwrap_err();
+    let StoreFailure::Store(errors) = &refused else {
+        panic!("{refused}")
+    };
+    assert_eq!(errors[0].code, "kaohe::store::contradicts_seal");
+    assert_eq!(errors[0].path.as_deref(), Some("$.discretion.2027-Q4"));
+    assert_eq!(errors[0].seal, Some(4));
+}
