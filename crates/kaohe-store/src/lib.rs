@@ -763,7 +763,7 @@ impl Store {
                             "kaohe::store::ruleset_missing",
                             &self.file,
                             format!(
-                                "no ruleset given has the hash of {}'s ruleset ({})",
+                                "no ruleset given has the hash of the ruleset of {} ({})",
                                 info.describe(),
                                 short(&info.ruleset_hash)
                             ),

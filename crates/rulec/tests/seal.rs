@@ -141,7 +141,9 @@ fn seal_then_verify() {
     let verify = rulec(&["verify", "--db", s(&db), "--rulesets", s(&empty)]);
     assert_eq!(verify.code, 1);
     assert!(
-        verify.stderr.contains("seal #1: no ruleset given"),
+        verify
+            .stderr
+            .contains("no ruleset given has the hash of the ruleset of seal #1 ("),
         "{}",
         verify.stderr
     );
@@ -206,7 +208,7 @@ fn verify_catches_a_record_value_edited_by_hand() {
     verify_fails(
         &db,
         &[
-            "seal #1: seal #1 (miluo_2026 2026-04",
+            "kaohe.sqlite: seal #1 (miluo_2026 2026-04",
             "its content does not match its hash",
             "re-evaluating seal #1",
         ],
@@ -223,7 +225,7 @@ fn verify_catches_a_result_edited_by_hand() {
     verify_fails(
         &db,
         &[
-            "seal #2: seal #2 (miluo_2026 2026-05",
+            "kaohe.sqlite: re-evaluating seal #2 (miluo_2026 2026-05",
             "gives other results than stored",
         ],
     );
@@ -236,14 +238,14 @@ fn verify_catches_a_hash_edited_by_hand() {
         &db,
         "UPDATE seals SET hash = replace(hash, 'sha256:', 'sha256:0') WHERE seq = 2",
     );
-    verify_fails(&db, &["seal #2:", "does not match its hash"]);
+    verify_fails(&db, &["kaohe.sqlite: seal #2 (", "does not match its hash"]);
     // Rehashing a seal's own row does not help: the next seal links to the old hash.
     let db = sealed_twice("tamper-hash-first");
     tamper(
         &db,
         "UPDATE seals SET hash = replace(hash, 'sha256:', 'sha256:0') WHERE seq = 1",
     );
-    verify_fails(&db, &["seal #2: seal #2", "links to"]);
+    verify_fails(&db, &["kaohe.sqlite: seal #2 (", "links to"]);
 }
 
 #[test]

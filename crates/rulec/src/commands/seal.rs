@@ -144,11 +144,12 @@ fn to_failure(failure: &StoreFailure) -> Failure {
     let errors = failure.store_errors();
     let mut human = String::new();
     for e in &errors {
-        let at = match (&e.path, e.seal) {
-            (Some(path), _) => format!("{path}: "),
-            (None, Some(seq)) => format!("seal #{seq}: "),
-            (None, None) => String::new(),
-        };
+        // Messages name their seal (`seal #3 (…)`); a path is shown before.
+        let at = e
+            .path
+            .as_ref()
+            .map(|p| format!("{p}: "))
+            .unwrap_or_default();
         human.push_str(&format!("error: {}: {at}{}\n", e.file, e.message));
         if let Some(help) = &e.help {
             human.push_str(&format!("  help: {help}\n"));

@@ -64,8 +64,8 @@ fn verify(args: &Args) -> Result<Exit, Failure> {
                 );
             }
             for e in &audit.errors {
-                let at = e.seal.map(|s| format!("seal #{s}: ")).unwrap_or_default();
-                eprintln!("error: {}: {at}{}", e.file, e.message);
+                // Every message names its seal (`seal #3 (…)`).
+                eprintln!("error: {}: {}", e.file, e.message);
                 if let Some(help) = &e.help {
                     eprintln!("  help: {help}");
                 }
