@@ -81,6 +81,10 @@ enum Command {
     Diff(commands::diff::Args),
     /// The language server for editors, over standard input and output.
     Lsp(commands::lsp::Args),
+    /// Seal a period in a store of sealed periods (SQLite): it never changes after.
+    Seal(commands::seal::Args),
+    /// Re-check a store of sealed periods: the hash chain and every sealed result.
+    Verify(commands::verify::Args),
     /// Serve the rulesets of a directory over HTTP (docs/service.md).
     Serve(commands::serve::Args),
 }
@@ -109,6 +113,8 @@ fn main() -> std::process::ExitCode {
         Command::Test(args) => commands::test::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Lsp(args) => commands::lsp::run(&args),
+        Command::Seal(args) => commands::seal::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
     };
     exit.into()

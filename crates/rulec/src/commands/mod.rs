@@ -8,6 +8,8 @@ pub mod generate;
 pub mod import;
 pub mod lsp;
 pub mod schema;
+pub mod seal;
 pub mod serve;
 pub mod template;
 pub mod test;
+pub mod verify;
