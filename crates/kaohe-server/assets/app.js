@@ -67,7 +67,9 @@
   async function api(path, options) {
     const opts = Object.assign({}, options || {});
     const wantBlob = opts.blob;
+    const wantText = opts.text;
     delete opts.blob;
+    delete opts.text;
     opts.headers = Object.assign({ "Accept-Language": "zh-CN,zh" }, opts.headers || {});
     let response;
     try {
@@ -76,6 +78,7 @@
       throw new ApiError(0, [{ code: "page::network", severity: "error", message: "无法连接考核服务：" + e.message }]);
     }
     if (response.ok && wantBlob) return response.blob();
+    if (response.ok && wantText) return response.text();
     const text = await response.text();
     let body = null;
     try {
@@ -254,6 +257,8 @@
     showBanner(null);
     state.id = id;
     state.detail = null;
+    state.kindLabels = null;
+    state.attributeLabels = null;
     state.source = null;
     state.evaluation = null;
     state.unit = null;
@@ -268,27 +273,41 @@
         .filter(Boolean)
         .join(" · ")
     );
+    // Another ruleset may be chosen while this one loads: each step checks
+    // that this one is still the chosen one before it shows anything.
+    let detail;
     try {
-      state.detail = await api("/v1/rulesets/" + encodeURIComponent(id));
+      detail = await api("/v1/rulesets/" + encodeURIComponent(id));
     } catch (e) {
+      if (state.id !== id) return;
       clear($("rules"), el("p", {}, "无法读取该规则集："), errorList(errorsOf(e)));
       clear($("clauses"));
       clear($("rules-head"));
       return;
     }
+    if (state.id !== id) return;
+    state.detail = detail;
+    await loadKindLabels(id);
+    if (state.id !== id) return;
     renderRules();
-    state.source = typeof state.detail.source === "string" ? state.detail.source : typeof state.detail.text === "string" ? state.detail.text : null;
-    setEditorText(state.source || "");
+    let source = null;
+    try {
+      source = await api("/v1/rulesets/" + encodeURIComponent(id) + "/text", { text: true });
+    } catch (e) {
+      source = null;
+    }
+    if (state.id !== id) return;
+    state.source = source;
+    setEditorText(source || "");
     if (state.facts) await evaluate();
   }
 
   function clauseTexts() {
     const map = new Map();
     const fromDetail = state.detail && state.detail.clauses;
-    if (Array.isArray(fromDetail)) for (const c of fromDetail) map.set(c.id, c.text);
-    else if (fromDetail && typeof fromDetail === "object") for (const [k, v] of Object.entries(fromDetail)) map.set(k, v);
+    if (Array.isArray(fromDetail)) for (const c of fromDetail) if (typeof c.text === "string") map.set(c.id, c.text);
     const fromEval = state.evaluation && state.evaluation.ruleset && state.evaluation.ruleset.clauses;
-    if (fromEval && typeof fromEval === "object") for (const [k, v] of Object.entries(fromEval)) if (!map.has(k)) map.set(k, v);
+    if (fromEval && typeof fromEval === "object") for (const [k, v] of Object.entries(fromEval)) if (!map.has(k) && typeof v === "string") map.set(k, v);
     return map;
   }
 
@@ -305,13 +324,55 @@
     );
   }
 
+  /** A record kind's label, from the ruleset's schema once read; else its name. */
+  function kindLabel(kind) {
+    return (state.kindLabels && state.kindLabels.get(kind)) || kind;
+  }
+
+  async function loadKindLabels(id) {
+    try {
+      const schema = await api("/v1/rulesets/" + encodeURIComponent(id) + "/schema");
+      const labels = new Map();
+      const attributes = new Map();
+      for (const alt of (((schema.properties || {}).records || {}).items || {}).oneOf || []) {
+        const kind = alt.properties && alt.properties.kind && alt.properties.kind.const;
+        if (kind && alt.description) labels.set(kind, alt.description);
+        const attrs = (alt.properties && alt.properties.attributes && alt.properties.attributes.properties) || {};
+        const names = new Map();
+        for (const [name, spec] of Object.entries(attrs)) {
+          const label = spec.description || ((spec.anyOf || []).find((x) => x.description) || {}).description;
+          if (label) names.set(name, label);
+        }
+        if (kind) attributes.set(kind, names);
+      }
+      if (state.id === id) {
+        state.kindLabels = labels;
+        state.attributeLabels = attributes;
+      }
+    } catch (e) {
+      // Labels are a nicety: without the schema the names are shown.
+    }
+  }
+
   function renderRules() {
     const d = state.detail;
+    if (!d) return;
     clear(
       $("rules-head"),
       el("h2", {}, d.title || d.id),
-      el("p", { class: "meta" }, [d.issuer, d.effective ? "有效期 " + (d.effective.from || "") + " 至 " + (d.effective.to || "") : null].filter(Boolean).join(" · ")),
-      d.ok === false || (Array.isArray(d.errors) && d.errors.length) ? [el("p", {}, "该规则集未通过检查，未提供考核："), errorList(d.errors || d.diagnostics || [])] : null
+      el(
+        "p",
+        { class: "meta" },
+        [
+          d.issuer,
+          d.source ? "依据《" + d.source + "》" : null,
+          d.effective ? "有效期 " + d.effective.from + " 至 " + d.effective.to : null,
+          (d.base || []).length ? "基本分 " + d.base.join("、") + " 分" : null,
+        ]
+          .filter(Boolean)
+          .join(" · ")
+      ),
+      (d.warnings || []).length ? [el("p", {}, "检查警告："), errorList(d.warnings)] : null
     );
     const categories = Array.isArray(d.categories) ? d.categories : [];
     clear(
@@ -322,6 +383,7 @@
           "div",
           { class: "rules-category" },
           el("h2", {}, c.label || c.name || "其他", c.allot ? "（分值 " + c.allot + " 分）" : ""),
+          (c.clauses || []).length ? clauseBlock(c.clauses) : null,
           (c.rules || []).map((r) =>
             el(
               "div",
@@ -329,18 +391,18 @@
               el("strong", {}, r.label || r.name),
               el("span", { class: "name" }, r.name),
               r.kind ? el("span", { class: "meta" }, " · ", RULE_KIND[r.kind] || r.kind) : null,
-              r.amount ? el("span", { class: "meta" }, " · ", String(r.amount)) : null,
+              r.per ? el("span", { class: "meta" }, " · 按“", kindLabel(r.per), "”计") : null,
               clauseBlock(r.clauses)
             )
           )
         )
       )
     );
-    const texts = clauseTexts();
+    const declared = (Array.isArray(d.clauses) ? d.clauses : []).filter((c) => typeof c.text === "string");
     clear(
       $("clauses"),
-      texts.size === 0 ? el("p", { class: "meta" }, "（规则集未载明条款原文）") : null,
-      [...texts.entries()].map(([id, text]) => [el("dt", {}, id), el("dd", {}, text)])
+      declared.length === 0 ? el("p", { class: "meta" }, "（规则集未载明条款原文）") : null,
+      declared.map((c) => [el("dt", {}, c.id, c.kind === "assumption" ? "（口径说明）" : ""), el("dd", {}, c.text)])
     );
   }
 
@@ -371,9 +433,13 @@
     if (!state.facts || !state.id) return;
     clear($("facts-errors"), el("p", { class: "meta" }, "正在计算……"));
     $("results-body").hidden = true;
+    const id = state.id;
+    const facts = state.facts;
+    let evaluation;
     try {
-      state.evaluation = await api("/v1/rulesets/" + encodeURIComponent(state.id) + "/evaluate?format=json&detail=full", factsBody());
+      evaluation = await api("/v1/rulesets/" + encodeURIComponent(id) + "/evaluate?format=json&detail=full", factsBody());
     } catch (e) {
+      if (state.id !== id || state.facts !== facts) return;
       state.evaluation = null;
       const errors = errorsOf(e);
       clear(
@@ -383,6 +449,8 @@
       );
       return;
     }
+    if (state.id !== id || state.facts !== facts) return;
+    state.evaluation = evaluation;
     clear($("facts-errors"));
     $("results-body").hidden = false;
     const periods = state.evaluation.periods || [];
@@ -645,10 +713,12 @@
   /** A record counted by a line: id, period, reported date and attributes. */
   function recordText(entry) {
     const rec = entry.record || entry;
+    const names = (state.attributeLabels && state.attributeLabels.get(rec.kind)) || new Map();
     const attrs = Object.entries(rec.attributes || {})
-      .map(([k, v]) => k + "=" + (v === null ? "—" : String(v)))
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => (names.get(k) || k) + "：" + (v === true ? "是" : v === false ? "否" : String(v)))
       .join("，");
-    return [rec.id || rec.kind, rec.period, rec.reported ? "报送 " + rec.reported : null, attrs || null, entry.count !== undefined ? "×" + entry.count : null, entry.amount !== undefined ? signed(entry.amount) : null]
+    return [rec.kind ? kindLabel(rec.kind) : null, rec.id, rec.period, rec.reported ? "报送 " + rec.reported : null, attrs || null, entry.count !== undefined ? "×" + entry.count : null, entry.amount !== undefined ? signed(entry.amount) : null]
       .filter((x) => x !== null && x !== undefined && x !== "")
       .join(" · ");
   }
@@ -688,7 +758,7 @@
             { class: "line", "data-kind": item.kind, "data-rule": item.rule || "" },
             el("span", { class: "meta" }, "［", ITEM_KIND[item.kind] || item.kind, "］"),
             " ",
-            item.label || item.rule || "",
+            item.kind === "base" && (!item.label || item.label === "base") ? "基本分" : item.label || item.rule || "",
             item.count ? el("span", { class: "meta" }, " ×" + item.count) : null,
             "：",
             el("span", { class: "amount " + (item.kind === "base" ? "" : signClass(item.amount)) }, item.kind === "base" ? item.amount : signed(item.amount)),
@@ -801,6 +871,7 @@
     );
     clear(
       $("diagnostics"),
+      diagnostics.length ? null : el("li", { class: "ok" }, "没有错误或警告。"),
       diagnostics.map((d) =>
         el(
           "li",
