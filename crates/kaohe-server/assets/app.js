@@ -1034,7 +1034,12 @@
       await audit();
     } catch (e) {
       const errors = errorsOf(e);
-      const hint = e instanceof ApiError && e.status === 401 ? "口令不正确或未填写。" : null;
+      const hint =
+        e instanceof ApiError && e.status === 401
+          ? "口令不正确或未填写。"
+          : e instanceof ApiError && (e.status === 404 || e.status === 405)
+            ? "本服务未提供封存功能（需要以 rulec serve --data DIR --token-file FILE 启动的服务）。"
+            : null;
       clear(box, el("p", { class: "down" }, "未封存。", hint || ""), errorList(errors));
     }
   }
@@ -1046,7 +1051,8 @@
       const body = await api("/v1/audit");
       clear(box, jsonView(body));
     } catch (e) {
-      clear(box, errorList(errorsOf(e)));
+      const absent = e instanceof ApiError && (e.status === 404 || e.status === 405);
+      clear(box, absent ? el("p", { class: "down" }, "本服务未提供审计功能（需要以 rulec serve --data DIR 启动的服务）。") : null, errorList(errorsOf(e)));
     }
   }
 
