@@ -160,7 +160,7 @@
   const ITEM_KIND = { base: "基础分", deduction: "扣分", bonus: "加分", adjustment: "加减分", cap: "封顶", floor: "保底", average: "平均分" };
   const NOTICE_KIND = { notice: "预警通知", flag: "工作标记", class: "分类", quota: "任务提醒" };
   const RULE_KIND = { deduct: "扣分", deduction: "扣分", bonus: "加分", adjust: "加减分", adjustment: "加减分", base: "基础分", cap: "封顶", floor: "保底", notice: "预警通知", flag: "工作标记", classify: "分类", quota: "任务提醒", rank: "排名" };
-  const TIE_KEY = { total: "得分", discretion: "专班综合考虑", converted: "折算分" };
+  const TIE_KEY = { total: "得分", discretion: "专班综合考虑", converted: "折算分", tie: "并列（未区分）" };
 
   /** A decimal string with its sign: `3` → `+3`, `-5` stays, `0` stays. */
   function signed(amount) {
@@ -699,7 +699,7 @@
           el("strong", {}, "不予采用："),
           (result(x.unit, period) || { name: x.unit }).name,
           " ",
-          rec.id || rec.kind || "",
+          [rec.kind ? kindLabel(rec.kind) : "", rec.id || ""].filter(Boolean).join(" "),
           rec.reported ? "（报送 " + rec.reported + "）" : "",
           "：",
           x.reason,
