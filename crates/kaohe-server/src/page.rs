@@ -10,12 +10,26 @@
 //! without Internet access. It only calls the service's own `/v1/…` endpoints
 //! (docs/service.md); the layout and behaviour are described in docs/office.md
 //! ("The workbench page").
+//!
+//! Two endpoints exist for the page and are part of the API like the others
+//! (listed in `/openapi.json` through [`PageApi`]): `GET
+//! /v1/rulesets/{id}/text` (the ruleset's text, for the editor and the diff)
+//! and `POST /v1/rulesets/{id}/import` (a ledger read into a fact file, as
+//! `rulec import`: `POST /v1/diff` takes a fact file).
 
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use kaohe::api::{ApiError, ApiErrors};
+
+use crate::error::HttpError;
+use crate::extract::{Body, Query};
+use crate::openapi::ErrorsDoc;
+use crate::routes::{blocking, Id, LangQuery};
+use crate::state::AppState;
 
 /// The page's HTML.
 const INDEX_HTML: &str = include_str!("../assets/index.html");
@@ -31,18 +45,98 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsa
                    base-uri 'none'; frame-ancestors 'none'";
 
 /// The routes of the page: `GET /` (also `/index.html`), `GET /assets/app.js`
-/// and `GET /assets/style.css`. Generic over the router's state so that the
-/// service mounts it into its own `Router<AppState>` with `merge`; the page
-/// needs no state of its own.
-pub fn routes<S>() -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
+/// and `GET /assets/style.css`, and the two endpoints it needs besides the
+/// service's: `GET /v1/rulesets/{id}/text` and `POST /v1/rulesets/{id}/import`.
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
         .route("/assets/app.js", get(app_js))
         .route("/assets/style.css", get(style_css))
+        .route("/v1/rulesets/{id}/text", get(get_text))
+        .route("/v1/rulesets/{id}/import", post(post_import))
+}
+
+/// The OpenAPI description of the page's endpoints, merged into the
+/// service's by [`crate::openapi::openapi`].
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(get_text, post_import))]
+pub struct PageApi;
+
+/// The ruleset's text, exactly as served (UTF-8), for the page's editor and
+/// the old side of its diff.
+#[utoipa::path(get, path = "/v1/rulesets/{id}/text", tag = "rulesets",
+    params(("id" = String, Path, description = "the ruleset's id, as listed by GET /v1/rulesets"), LangQuery),
+    responses((status = 200, description = "the ruleset's text", content_type = "text/plain; charset=utf-8", body = String),
+        (status = 400, description = "a bad query parameter", body = ErrorsDoc),
+        (status = 404, description = "no ruleset has this id (kaohe::http::unknown_ruleset)", body = ErrorsDoc),
+        (status = 409, description = "the ruleset has errors and is not served (kaohe::http::ruleset_not_served)", body = ErrorsDoc)))]
+pub async fn get_text(
+    State(state): State<AppState>,
+    Id(id): Id,
+    Query(_lang): Query<LangQuery>,
+) -> Result<Response, HttpError> {
+    let compiled = state.ruleset(&id)?;
+    let text = compiled.ruleset().source().text().to_owned();
+    Ok((
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response())
+}
+
+/// A filled-in ledger (`.xlsx` bytes) read into the fact file (JSON, as
+/// `rulec import`): every problem at once with its sheet and cell (422,
+/// `kaohe::ledger::…`), and no facts while there is any. Anything that is
+/// not an `.xlsx` workbook is refused naming what it is.
+#[utoipa::path(post, path = "/v1/rulesets/{id}/import", tag = "rulesets",
+    params(("id" = String, Path, description = "the ruleset's id"), LangQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the filled-in ledger"),
+    responses((status = 200, description = "the fact file (docs/facts.md)", content_type = "application/json", body = Object),
+        (status = 400, description = "a bad query parameter", body = ErrorsDoc),
+        (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
+        (status = 409, description = "the ruleset has errors", body = ErrorsDoc),
+        (status = 413, description = "the body is larger than the limit", body = ErrorsDoc),
+        (status = 422, description = "the ledger has errors (kaohe::ledger::…), or is not a ledger", body = ErrorsDoc),
+        (status = 503, description = "too many evaluations at once, or too slow", body = ErrorsDoc)))]
+pub async fn post_import(
+    State(state): State<AppState>,
+    Id(id): Id,
+    Query(_lang): Query<LangQuery>,
+    body: Body,
+) -> Result<Response, HttpError> {
+    let compiled = state.ruleset(&id)?;
+    let json = blocking(&state, move || {
+        let imported = kaohe_office::import(compiled.ruleset(), &body.0)
+            .map_err(|e| HttpError::unprocessable(ledger_errors(e.errors())))?;
+        serde_json::to_string(&imported.json)
+            .map_err(|e| HttpError::internal(format!("cannot write the fact file: {e}")))
+    })
+    .await?;
+    Ok((
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        json,
+    )
+        .into_response())
+}
+
+/// The ledger's errors in the contract's shape (code, message, help, sheet, cell).
+fn ledger_errors(errors: &[kaohe_office::LedgerError]) -> ApiErrors {
+    ApiErrors::new(
+        errors
+            .iter()
+            .map(|l| {
+                let mut out = ApiError::new(l.code, l.message.clone());
+                out.help.clone_from(&l.help);
+                out.sheet.clone_from(&l.sheet);
+                out.cell.clone_from(&l.cell);
+                out
+            })
+            .collect(),
+    )
 }
 
 /// An embedded asset with its content type; `no-cache` so that a new binary's
@@ -80,8 +174,13 @@ mod tests {
     use axum::http::{Request, StatusCode};
     use tower::ServiceExt;
 
+    fn test_state() -> AppState {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rulesets");
+        AppState::load(&crate::Config::new(dir)).unwrap()
+    }
+
     async fn get_path(path: &str) -> (StatusCode, String, String, String) {
-        let response = routes::<()>()
+        let response = crate::router(test_state())
             .oneshot(Request::get(path).body(Body::empty()).unwrap())
             .await
             .unwrap();
@@ -125,6 +224,90 @@ mod tests {
         assert_eq!(body, STYLE_CSS);
         let (status, _, _, _) = get_path("/assets/nothing.js").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    async fn request(request: Request<Body>) -> (StatusCode, String, String) {
+        let response = crate::router(test_state()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            content_type,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_ruleset_text_is_the_file() {
+        let (status, ty, body) = request(
+            Request::get("/v1/rulesets/shaodong-2023/text?lang=zh")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(ty, "text/plain; charset=utf-8");
+        let file = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../rulesets/shaodong-2023/shaodong-2023.rules"),
+        )
+        .unwrap();
+        assert_eq!(body, file);
+        let (status, _, body) = request(
+            Request::get("/v1/rulesets/..%2f..%2fetc%2fpasswd/text")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("kaohe::http::unknown_ruleset"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn import_reads_a_ledger_into_facts_and_refuses_the_rest() {
+        let ruleset = test_state().ruleset("shaodong-2023").unwrap();
+        let template = kaohe_office::template(ruleset.ruleset()).unwrap();
+        // The blank template: its one error is the missing evaluation date.
+        let (status, _, body) = request(
+            Request::post("/v1/rulesets/shaodong-2023/import")
+                .body(Body::from(template))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let errors = json["errors"].as_array().unwrap();
+        assert!(!errors.is_empty());
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["sheet"] == "说明" && e["cell"] == "B3"),
+            "{body}"
+        );
+        // A fact file is not a ledger: refused, naming what it is.
+        let (status, _, body) = request(
+            Request::post("/v1/rulesets/shaodong-2023/import")
+                .body(Body::from("{\"as_of\": \"2024-01-10\"}"))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("kaohe::ledger::"), "{body}");
+        assert!(body.contains("JSON"), "{body}");
+    }
+
+    #[test]
+    fn openapi_lists_the_page_endpoints() {
+        let doc = crate::openapi::openapi_json();
+        assert!(doc.contains("/v1/rulesets/{id}/text"));
+        assert!(doc.contains("/v1/rulesets/{id}/import"));
     }
 
     /// Self-contained: nothing in the page or its assets refers to another

@@ -74,6 +74,8 @@ enum Command {
     Test(commands::test::Args),
     /// Show what a rule change does to every unit: OLD and NEW rulesets on the same facts.
     Diff(commands::diff::Args),
+    /// Serve the rulesets of a directory over HTTP (docs/service.md).
+    Serve(commands::serve::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -98,6 +100,7 @@ fn main() -> std::process::ExitCode {
         Command::Fmt(args) => commands::fmt::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     exit.into()
 }

@@ -7,5 +7,6 @@ pub mod fmt;
 pub mod generate;
 pub mod import;
 pub mod schema;
+pub mod serve;
 pub mod template;
 pub mod test;

@@ -1,0 +1,277 @@
+//! `POST /v1/rulesets/{id}/evaluate`: facts (JSON or an `.xlsx` ledger, told
+//! by content) evaluated under a served ruleset, in the formats of
+//! `rulec eval` (`json`, `csv`, `xlsx`, `html`).
+//!
+//! The work is split so that the `seal` module can wrap it: [`read_facts`]
+//! reads the body, [`evaluate_facts`] evaluates and renders; [`evaluate`] is
+//! both. They are blocking (run them on `spawn_blocking`). The JSON output
+//! is byte-identical to [`kaohe::api::evaluate`] with the same options.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kaohe::api::{ApiError, ApiErrors, Compiled, Options};
+use kaohe::eval::result::Selection;
+use kaohe::{Detail, Facts, Period};
+use kaohe_office::InputKind;
+use serde::Deserialize;
+
+use crate::error::HttpError;
+use crate::extract::Lang;
+use crate::state::AppState;
+
+/// What an evaluation is given as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// The evaluation JSON (`format_version` 1, docs/embedding.md).
+    #[default]
+    Json,
+    /// The ranking table as CSV (as `rulec eval --format csv -o FILE`: with
+    /// a UTF-8 byte-order mark, for Excel).
+    Csv,
+    /// The bulletin workbook (as `rulec eval --format xlsx`).
+    Xlsx,
+    /// The bulletin web page (as `rulec eval --format html`).
+    Html,
+}
+
+/// The query of an evaluation: the options of the contract
+/// (`docs/api.md#options-of-evaluate`) and the output format.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EvaluateQuery {
+    /// Only this period: `2026-04`, `2026-Q2`, or a year `2026` (the annual results).
+    pub period: Option<String>,
+    /// Only this unit (its id or name).
+    pub unit: Option<String>,
+    /// `full` (default for json), `items` or `totals` (default for csv).
+    pub detail: Option<String>,
+    /// `json` (default), `csv`, `xlsx` or `html`.
+    pub format: Option<Format>,
+    /// The language of messages (`zh` or `en`).
+    pub lang: Option<Lang>,
+}
+
+/// An evaluation's output: its bytes and how to send them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The `Content-Type`.
+    pub content_type: &'static str,
+    /// The file name offered for download (`Content-Disposition: attachment`), if any.
+    pub filename: Option<String>,
+    /// The bytes.
+    pub body: Vec<u8>,
+}
+
+/// The content type of an `.xlsx` workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+impl IntoResponse for Output {
+    fn into_response(self) -> Response {
+        let mut response = (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, self.content_type)],
+            self.body,
+        )
+            .into_response();
+        if let Some(name) = self.filename {
+            if let Ok(value) =
+                header::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+            {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+        }
+        response
+    }
+}
+
+/// Reads the body as facts, by content ([`kaohe_office::sniff`], as
+/// `rulec eval` does): a zip is a ledger (imported, errors with their
+/// sheets and cells), JSON a fact file (errors with their JSON paths);
+/// anything else (an `.xls`, HTML, CSV) is refused with 415 and a code
+/// naming what it is. Blocking.
+pub fn read_facts(compiled: &Compiled, body: &[u8]) -> Result<Facts, HttpError> {
+    let head = body.get(..body.len().min(512)).unwrap_or(body);
+    match kaohe_office::sniff(head) {
+        InputKind::Xlsx | InputKind::Zip | InputKind::Xlsb | InputKind::Ods => {
+            kaohe_office::import(compiled.ruleset(), body)
+                .map(|imported| imported.facts)
+                .map_err(|e| {
+                    HttpError::unprocessable(ApiErrors::new(
+                        e.errors()
+                            .iter()
+                            .map(|l| {
+                                let mut out = ApiError::new(l.code, l.message.clone());
+                                out.help.clone_from(&l.help);
+                                out.sheet.clone_from(&l.sheet);
+                                out.cell.clone_from(&l.cell);
+                                out
+                            })
+                            .collect(),
+                    ))
+                })
+        }
+        kind @ (InputKind::Xls | InputKind::Html | InputKind::Xml | InputKind::Text)
+            if !blank(head) =>
+        {
+            Err(HttpError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                kind.code(),
+                format!(
+                    "the body is {}, neither a fact file (JSON) nor a ledger (.xlsx)",
+                    kind.describe()
+                ),
+            )
+            .with_help(kind.advice()))
+        }
+        _ => Facts::from_reader(compiled.ruleset(), body).map_err(|e| {
+            HttpError::unprocessable(ApiErrors::new(
+                e.errors.iter().map(ApiError::from).collect(),
+            ))
+        }),
+    }
+}
+
+/// Whether `head` holds nothing but white space (after a byte-order mark).
+fn blank(head: &[u8]) -> bool {
+    head.strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .iter()
+        .all(u8::is_ascii_whitespace)
+}
+
+/// The contract's options from the query (400 `kaohe::api::invalid_options`
+/// at `?period`, `?detail` … when one is bad).
+pub fn options(query: &EvaluateQuery) -> Result<Options, HttpError> {
+    let mut fields = serde_json::Map::new();
+    for (key, value) in [
+        ("period", &query.period),
+        ("unit", &query.unit),
+        ("detail", &query.detail),
+    ] {
+        if let Some(value) = value {
+            fields.insert(key.to_owned(), serde_json::Value::String(value.clone()));
+        }
+    }
+    Options::from_json(&serde_json::Value::Object(fields).to_string()).map_err(|mut e| {
+        for error in &mut e.errors {
+            error.path = error.path.as_deref().map(|p| p.replacen("$.", "?", 1));
+            error.help = Some(
+                "`?detail=` is full, items or totals; `?period=` YYYY-MM, YYYY-Qn or YYYY; `?unit=` a unit's id or name"
+                    .to_owned(),
+            );
+        }
+        HttpError {
+            status: StatusCode::BAD_REQUEST,
+            errors: e,
+        }
+    })
+}
+
+/// Evaluates facts already read and renders them in the asked format.
+/// Blocking.
+pub fn evaluate_facts(
+    id: &str,
+    compiled: &Compiled,
+    facts: &Facts,
+    query: &EvaluateQuery,
+) -> Result<Output, HttpError> {
+    let mut options = options(query)?;
+    let format = query.format.unwrap_or_default();
+    if format == Format::Json {
+        let body = kaohe::api::evaluate_facts(compiled, facts, &options)?;
+        return Ok(Output {
+            content_type: "application/json",
+            filename: None,
+            body: body.into_bytes(),
+        });
+    }
+    let ruleset = compiled.ruleset();
+    let bulletin = matches!(format, Format::Xlsx | Format::Html);
+    if bulletin {
+        for (name, given) in [("unit", &query.unit), ("detail", &query.detail)] {
+            if given.is_some() {
+                return Err(HttpError::invalid_query(
+                    name,
+                    format!("`?{name}=` does not apply to a bulletin: it shows every unit with its explanation"),
+                ));
+            }
+        }
+        options.eval.detail = Detail::Full;
+    } else if query.detail.is_none() {
+        // The ranking table shows totals, subtotals, ranks and notices.
+        options.eval.detail = Detail::Totals;
+    }
+    let evaluation = ruleset
+        .evaluate_with(facts, &options.eval)
+        .map_err(|e| HttpError::unprocessable(ApiErrors::new(eval_errors(&e))))?;
+    let period = options.selection.period;
+    if let Some(p @ (Period::Month { .. } | Period::Quarter { .. })) = period {
+        if bulletin && !evaluation.periods.contains(&p) {
+            return Err(HttpError::invalid_query(
+                "period",
+                format!(
+                    "period {p} is not in the facts (evaluated: {})",
+                    evaluation
+                        .periods
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    let scope = kaohe_office::Scope { period };
+    match format {
+        Format::Html => Ok(Output {
+            content_type: "text/html; charset=utf-8",
+            filename: None,
+            body: kaohe_office::bulletin_html(ruleset, &evaluation, &scope).into_bytes(),
+        }),
+        Format::Xlsx => {
+            let body = kaohe_office::bulletin_xlsx(ruleset, &evaluation, &scope)
+                .map_err(|e| HttpError::internal(format!("cannot write the bulletin: {e}")))?;
+            Ok(Output {
+                content_type: XLSX,
+                filename: Some(format!("{id}-bulletin.xlsx")),
+                body,
+            })
+        }
+        Format::Csv | Format::Json => {
+            let selected = evaluation.select(&Selection {
+                period,
+                unit: options.selection.unit.clone(),
+            });
+            Ok(Output {
+                content_type: "text/csv; charset=utf-8",
+                filename: Some(format!("{id}.csv")),
+                body: format!("\u{FEFF}{}\n", crate::csv::ranking(&selected)).into_bytes(),
+            })
+        }
+    }
+}
+
+/// An evaluation error as the contract gives it (`kaohe::eval::failed`,
+/// located in the ruleset).
+fn eval_errors(e: &kaohe::EvalError) -> Vec<ApiError> {
+    use kaohe::ToErrorRecords;
+    e.error_records().into_iter().map(ApiError::from).collect()
+}
+
+/// Reads the body and evaluates it: [`read_facts`] then [`evaluate_facts`].
+/// Blocking. `state` is for wrappers that consult more than the ruleset
+/// (the seal store).
+pub fn evaluate(
+    _state: &AppState,
+    id: &str,
+    compiled: &Compiled,
+    body: &[u8],
+    query: &EvaluateQuery,
+) -> Result<Output, HttpError> {
+    let facts = read_facts(compiled, body)?;
+    evaluate_facts(id, compiled, &facts, query)
+}
