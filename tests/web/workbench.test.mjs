@@ -180,7 +180,7 @@ test("the workbench: rules, ranking from an uploaded ledger, explanation, bullet
   // 1. Choose the ruleset; its rules by category with their clause texts.
   await page.goto(base + "/");
   await page.locator("#ruleset-select").selectOption(RULESET);
-  await page.locator("#rules .rules-category").first().waitFor();
+  await page.locator('#rules .rule[data-rule="media"]').waitFor();
   const categories = await page.locator("#rules .rules-category h2").allTextContents();
   assert.ok(categories.some((c) => c.includes("重点工作")), "categories: " + categories.join(" | "));
   const media = page.locator('#rules .rule[data-rule="media"]');

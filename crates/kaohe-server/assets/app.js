@@ -265,6 +265,9 @@
     $("results-body").hidden = true;
     clear($("facts-errors"));
     clear($("diff"));
+    clear($("rules-head"), el("p", { class: "meta" }, "加载中……"));
+    clear($("rules"));
+    clear($("clauses"));
     $("template-link").href = "/v1/rulesets/" + encodeURIComponent(id) + "/template";
     const meta = state.rulesets.find((r) => r.id === id) || {};
     clear(
