@@ -26,8 +26,6 @@ pub mod codes {
     pub const BAD_BODY: &str = "kaohe::http::bad_body";
     /// The body is not UTF-8 where text is expected (400).
     pub const NOT_UTF8: &str = "kaohe::http::not_utf8";
-    /// The body is neither a fact file (JSON) nor an `.xlsx` ledger (415).
-    pub const UNSUPPORTED_BODY: &str = "kaohe::http::unsupported_body";
     /// A query parameter is unknown or has a bad value (400).
     pub const INVALID_QUERY: &str = "kaohe::http::invalid_query";
     /// Too many evaluations are running and waiting (503).

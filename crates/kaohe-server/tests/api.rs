@@ -1,0 +1,768 @@
+//! The HTTP API on the shipped rulesets, through the router without a
+//! socket (`tower::ServiceExt::oneshot`): every endpoint with golden bodies,
+//! the error paths, the limits (413, 503), path traversal, the OpenAPI
+//! description, and evaluation over HTTP byte-identical to `kaohe::api`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+// The ledger helpers of kaohe-office's tests (fill a template from facts).
+#[path = "../../kaohe-office/tests/common/mod.rs"]
+mod office;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use kaohe::api;
+use kaohe_server::{router, AppState, Limits, Rulesets};
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
+}
+
+fn shipped() -> Rulesets {
+    Rulesets::load(&root().join("rulesets")).unwrap()
+}
+
+fn state() -> AppState {
+    AppState::new(shipped(), Limits::default())
+}
+
+fn compiled(id: &str) -> api::Compiled {
+    api::compile(
+        &format!("{id}.rules"),
+        &read(&format!("rulesets/{id}/{id}.rules")),
+    )
+    .unwrap()
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+
+    fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+    }
+
+    /// The codes of an error answer, which must be the errors envelope.
+    fn codes(&self) -> Vec<String> {
+        assert_eq!(self.content_type(), "application/json", "{}", self.text());
+        let v = self.json();
+        assert_eq!(v["api_version"], 1, "{v}");
+        let errors = v["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors: {v}"));
+        assert!(!errors.is_empty());
+        errors
+            .iter()
+            .map(|e| e["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+async fn send_to(state: AppState, method: Method, uri: &str, body: impl Into<Body>) -> Answer {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(body.into())
+        .unwrap();
+    let response = router(state).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(uri: &str) -> Answer {
+    send_to(state(), Method::GET, uri, Body::empty()).await
+}
+
+async fn post(uri: &str, body: impl Into<Body>) -> Answer {
+    send_to(state(), Method::POST, uri, body).await
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap()
+}
+
+const IDS: [&str; 3] = ["example-county", "miluo-2026", "shaodong-2023"];
+
+/// Every shipped example fact file, by ruleset.
+fn examples() -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for id in IDS {
+        let dir = root().join(format!("rulesets/{id}/examples"));
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        for f in files {
+            out.push((id, std::fs::read_to_string(f).unwrap()));
+        }
+    }
+    out
+}
+
+/// Two workbooks with the same sheets and the same cells (the files differ
+/// in their creation time).
+fn same_workbook(a: &[u8], b: &[u8]) {
+    assert!(a.starts_with(b"PK"), "not a zip");
+    let names = office::sheet_names(a);
+    assert_eq!(names, office::sheet_names(b));
+    assert!(!names.is_empty());
+    for name in names {
+        let part = office::sheet_part(a, &name);
+        assert!(entry(a, &part) == entry(b, &part), "sheet {name} differs");
+    }
+    assert!(entry(a, "xl/sharedStrings.xml") == entry(b, "xl/sharedStrings.xml"));
+}
+
+fn entry(xlsx: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[tokio::test]
+async fn health_and_the_list_of_rulesets() {
+    let a = get("/healthz").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()["status"], "ok");
+    assert_eq!(a.json()["rulesets"], 3);
+    let a = get("/v1/rulesets").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.content_type(), "application/json");
+    insta::assert_snapshot!("rulesets", pretty(&a.json()));
+}
+
+#[tokio::test]
+async fn each_ruleset_with_its_rules_by_category_and_clause_texts() {
+    for id in IDS {
+        let a = get(&format!("/v1/rulesets/{id}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        let v = a.json();
+        // Every clause a rule cites is listed once, with its text when declared.
+        for category in v["categories"].as_array().unwrap() {
+            for rule in category["rules"].as_array().unwrap() {
+                for clause in rule["clauses"].as_array().unwrap() {
+                    let listed = v["clauses"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|c| c["id"] == *clause)
+                        .count();
+                    assert_eq!(listed, 1, "{id}: {clause}");
+                }
+            }
+        }
+        insta::assert_snapshot!(format!("ruleset-{id}"), pretty(&v));
+    }
+}
+
+#[tokio::test]
+async fn schema_is_the_contract_s() {
+    for id in IDS {
+        let a = get(&format!("/v1/rulesets/{id}/schema")).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert_eq!(a.content_type(), "application/json");
+        assert_eq!(a.text(), api::schema(&compiled(id)));
+    }
+}
+
+#[tokio::test]
+async fn template_is_the_ledger_as_a_download() {
+    let a = get("/v1/rulesets/shaodong-2023/template").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(
+        a.content_type(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        a.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"shaodong-2023-ledger.xlsx\""
+    );
+    let expected = kaohe_office::template(compiled("shaodong-2023").ruleset()).unwrap();
+    same_workbook(&a.body, &expected);
+}
+
+#[tokio::test]
+async fn check_gives_the_diagnostics() {
+    let text = read("rulesets/miluo-2026/miluo-2026.rules");
+    let a = post("/v1/check?name=miluo-2026.rules", text.clone()).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.text(), api::check("miluo-2026.rules", &text));
+    assert_eq!(a.json()["ok"], true);
+    let broken = text.replacen("category", "categroy", 1);
+    let a = post("/v1/check?name=typo.rules", broken.clone()).await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "a ruleset with errors is a result, not a failure"
+    );
+    assert_eq!(a.text(), api::check("typo.rules", &broken));
+    insta::assert_snapshot!("check-typo", pretty(&a.json()));
+    // The default name.
+    let a = post("/v1/check", "ruleset x {").await;
+    assert_eq!(a.json()["diagnostics"][0]["file"], "ruleset.rules");
+    // Not UTF-8.
+    let a = post("/v1/check", vec![0xff, 0xfe, 0x00]).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.codes(), ["kaohe::http::not_utf8"]);
+}
+
+#[tokio::test]
+async fn evaluate_json_is_byte_identical_to_the_contract() {
+    for (id, facts) in examples() {
+        let c = compiled(id);
+        let a = post(&format!("/v1/rulesets/{id}/evaluate"), facts.clone()).await;
+        assert_eq!(a.status, StatusCode::OK, "{id}: {}", a.text());
+        assert_eq!(a.content_type(), "application/json");
+        assert_eq!(a.text(), api::evaluate(&c, &facts, "").unwrap(), "{id}");
+        let a = post(
+            &format!("/v1/rulesets/{id}/evaluate?detail=totals&format=json"),
+            facts.clone(),
+        )
+        .await;
+        assert_eq!(
+            a.text(),
+            api::evaluate(&c, &facts, r#"{"detail":"totals"}"#).unwrap(),
+            "{id}"
+        );
+    }
+    let facts = read("rulesets/shaodong-2023/examples/2023-h2.json");
+    let c = compiled("shaodong-2023");
+    let a = post(
+        "/v1/rulesets/shaodong-2023/evaluate?period=2023-10&unit=wjj&detail=items",
+        facts.clone(),
+    )
+    .await;
+    assert_eq!(
+        a.text(),
+        api::evaluate(
+            &c,
+            &facts,
+            r#"{"period":"2023-10","unit":"wjj","detail":"items"}"#
+        )
+        .unwrap()
+    );
+    let results = a.json()["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["period"], "2023-10");
+}
+
+#[tokio::test]
+async fn a_filled_ledger_evaluates_as_its_facts() {
+    let c = compiled("shaodong-2023");
+    let text = read("rulesets/shaodong-2023/examples/2023-h2.json");
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let blank = kaohe_office::template(c.ruleset()).unwrap();
+    let filled = office::write(
+        &blank,
+        &office::ledger_from_facts(c.ruleset(), &blank, &json),
+    );
+    let a = post("/v1/rulesets/shaodong-2023/evaluate?detail=totals", filled).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let from_json = api::evaluate(&c, &text, r#"{"detail":"totals"}"#).unwrap();
+    let b: Value = serde_json::from_str(&from_json).unwrap();
+    assert_eq!(a.json()["results"], b["results"]);
+    assert_eq!(a.json()["rankings"], b["rankings"]);
+    // The blank ledger: its errors with their sheets and cells.
+    let a = post("/v1/rulesets/shaodong-2023/evaluate", blank).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let v = a.json();
+    assert_eq!(v["errors"][0]["sheet"], "说明");
+    assert_eq!(v["errors"][0]["cell"], "B3");
+    assert!(a.codes().iter().all(|c| c.starts_with("kaohe::ledger::")));
+}
+
+#[tokio::test]
+async fn evaluate_as_csv_xlsx_and_html() {
+    let facts = read("rulesets/shaodong-2023/examples/2023-h2.json");
+    let a = post(
+        "/v1/rulesets/shaodong-2023/evaluate?format=csv&period=2023-10",
+        facts.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.content_type(), "text/csv; charset=utf-8");
+    let text = a.text();
+    assert!(
+        text.starts_with('\u{FEFF}'),
+        "Excel reads a CSV with a byte-order mark as UTF-8"
+    );
+    insta::assert_snapshot!("evaluate-csv-2023-10", text.trim_start_matches('\u{FEFF}'));
+
+    let c = compiled("shaodong-2023");
+    let f = kaohe::Facts::from_json(c.ruleset(), &facts).unwrap();
+    let evaluation = c.ruleset().evaluate(&f).unwrap();
+    let a = post(
+        "/v1/rulesets/shaodong-2023/evaluate?format=html&period=2023-10",
+        facts.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.content_type(), "text/html; charset=utf-8");
+    let period = Some("2023-10".parse().unwrap());
+    let scope = kaohe_office::Scope { period };
+    assert_eq!(
+        a.text(),
+        kaohe_office::bulletin_html(c.ruleset(), &evaluation, &scope)
+    );
+
+    let a = post(
+        "/v1/rulesets/shaodong-2023/evaluate?format=xlsx",
+        facts.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(
+        a.content_type(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        a.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"shaodong-2023-bulletin.xlsx\""
+    );
+    let expected = kaohe_office::bulletin_xlsx(
+        c.ruleset(),
+        &evaluation,
+        &kaohe_office::Scope { period: None },
+    )
+    .unwrap();
+    same_workbook(&a.body, &expected);
+
+    // A bulletin shows every unit: `unit` and `detail` do not apply.
+    let a = post(
+        "/v1/rulesets/shaodong-2023/evaluate?format=html&unit=wjj",
+        facts.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.codes(), ["kaohe::http::invalid_query"]);
+    let a = post(
+        "/v1/rulesets/shaodong-2023/evaluate?format=xlsx&period=2024-01",
+        facts,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()["errors"][0]["path"], "?period");
+}
+
+#[tokio::test]
+async fn evaluate_refuses_bad_facts_bodies_and_queries() {
+    let uri = "/v1/rulesets/miluo-2026/evaluate";
+    // Fact errors keep their codes and JSON paths.
+    let a = post(
+        uri,
+        r#"{"as_of":"2026-06-10","units":[],"records":[{"unit":1}]}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.codes().iter().all(|c| c.starts_with("kaohe::facts::")));
+    insta::assert_snapshot!("evaluate-fact-errors", pretty(&a.json()));
+    // Not JSON at all, empty, an old .xls, a CSV.
+    let a = post(uri, "{").await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = post(uri, "").await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.codes()[0].starts_with("kaohe::facts::"));
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.resize(600, 0);
+    let a = post(uri, xls).await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(a.codes(), [kaohe_office::InputKind::Xls.code()]);
+    let a = post(uri, "unit,period,kind\njtj,2026-04,x\n").await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Bad options: each with the parameter it is in.
+    let facts = read("rulesets/miluo-2026/examples/2026-04.json");
+    let a = post(&format!("{uri}?detail=some&period=2026-13"), facts.clone()).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        a.codes(),
+        ["kaohe::api::invalid_options", "kaohe::api::invalid_options"]
+    );
+    let paths: Vec<_> = a.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].clone())
+        .collect();
+    assert_eq!(paths, ["?detail", "?period"]);
+    // Unknown and malformed parameters: a misspelt one must not be ignored.
+    for query in [
+        "perod=2026-04",
+        "format=pdf",
+        "lang=fr",
+        "period=2026-04&period=2026-05",
+    ] {
+        let a = post(&format!("{uri}?{query}"), facts.clone()).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{query}: {}", a.text());
+        assert_eq!(a.codes(), ["kaohe::http::invalid_query"], "{query}");
+    }
+}
+
+#[tokio::test]
+async fn diff_gives_the_impact() {
+    let old = read("rulesets/miluo-2026/miluo-2026.rules");
+    let new = old.replacen("seal 15 days", "seal 20 days", 1);
+    let facts = read("rulesets/miluo-2026/examples/2026-04.json");
+    let expected = api::diff(("old.rules", &old), ("new.rules", &new), &facts).unwrap();
+    let body = serde_json::json!({
+        "old": {"name": "old.rules", "text": old},
+        "new": {"name": "new.rules", "text": new},
+        "facts": facts,
+    });
+    let a = post("/v1/diff", body.to_string()).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.text(), expected);
+    // The facts as an object: the same impact.
+    let mut as_object = body.clone();
+    as_object["facts"] = serde_json::from_str(&facts).unwrap();
+    let a = post("/v1/diff", as_object.to_string()).await;
+    let (x, y): (Value, Value) = (a.json(), serde_json::from_str(&expected).unwrap());
+    assert_eq!(x["summary"], y["summary"]);
+    assert_eq!(x["changes"], y["changes"]);
+    // A ruleset with errors: 422 with its located errors.
+    let mut broken = body.clone();
+    broken["new"]["text"] = Value::String("ruleset x {".to_owned());
+    let a = post("/v1/diff", broken.to_string()).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["errors"][0]["file"], "new.rules");
+    // Not the expected JSON.
+    for bad in [
+        "",
+        "[]",
+        "{\"old\": 1}",
+        r#"{"old":{"name":"a","text":""},"new":{"name":"b","text":""},"facts":{},"x":1}"#,
+    ] {
+        let a = post("/v1/diff", bad).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(a.codes(), ["kaohe::http::bad_body"]);
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_methods_and_rulesets_are_json_errors() {
+    let a = get("/v1/nothing").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_eq!(a.codes(), ["kaohe::http::not_found"]);
+    let a = send_to(state(), Method::DELETE, "/v1/rulesets", Body::empty()).await;
+    assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(a.codes(), ["kaohe::http::method_not_allowed"]);
+    let a = get("/v1/rulesets/shaodong-2024").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_eq!(a.codes(), ["kaohe::http::unknown_ruleset"]);
+    insta::assert_snapshot!("unknown-ruleset", pretty(&a.json()));
+}
+
+/// Ids are looked up among the rulesets loaded at start, never used as a
+/// path: nothing outside `--rulesets` can be reached.
+#[tokio::test]
+async fn ruleset_ids_cannot_escape_the_rulesets_directory() {
+    let ids = [
+        "..%2f..%2fetc%2fpasswd",
+        "..%2F..%2F..%2Fetc%2Fpasswd",
+        "%2e%2e%2f%2e%2e%2fCargo.toml",
+        "..",
+        "%2e%2e",
+        ".",
+        "%00",
+        "shaodong-2023%00",
+        "shaodong-2023%2f..%2fmiluo-2026",
+        "%2fetc%2fpasswd",
+        "%2Fwork",
+        "C:%5CWindows",
+        "..%5C..%5Cetc",
+        "%E9%82%B5%E4%B8%9C",
+        "%FF%FE",
+        "SHAODONG-2023",
+        "shaodong-2023%20",
+        "%EF%BC%8E%EF%BC%8E%EF%BC%8Fetc",
+    ];
+    for id in ids {
+        for suffix in ["", "/schema", "/template"] {
+            let a = get(&format!("/v1/rulesets/{id}{suffix}")).await;
+            assert!(a.status.is_client_error(), "{id}{suffix}: {}", a.status);
+            assert!(!a.body.starts_with(b"PK"), "{id}{suffix}");
+            assert_eq!(a.codes(), ["kaohe::http::unknown_ruleset"], "{id}{suffix}");
+        }
+        let a = post(&format!("/v1/rulesets/{id}/evaluate"), "{}").await;
+        assert_eq!(a.codes(), ["kaohe::http::unknown_ruleset"], "{id}");
+    }
+    // Paths that are not routes at all.
+    for path in [
+        "/v1/rulesets/../../etc/passwd",
+        "/v1/rulesets//etc/passwd",
+        "/v1/rulesets/a/b/schema",
+        "/../Cargo.toml",
+    ] {
+        let a = get(path).await;
+        assert!(a.status.is_client_error(), "{path}");
+        assert!(
+            !a.text().contains("[workspace]") && !a.text().contains("root:"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_ruleset_with_errors_is_listed_not_served() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-broken-rulesets");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("broken")).unwrap();
+    std::fs::write(
+        dir.join("broken/broken.rules"),
+        "ruleset broken {\n  title \"x\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("miluo-2026")).unwrap();
+    std::fs::write(
+        dir.join("miluo-2026/miluo-2026.rules"),
+        read("rulesets/miluo-2026/miluo-2026.rules"),
+    )
+    .unwrap();
+    // Not rulesets: a directory without its file, a hidden one, a file.
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    std::fs::create_dir_all(dir.join(".hidden")).unwrap();
+    std::fs::write(dir.join(".hidden/.hidden.rules"), "x").unwrap();
+    std::fs::write(dir.join("loose.rules"), "x").unwrap();
+    let state = AppState::new(Rulesets::load(&dir).unwrap(), Limits::default());
+    let a = send_to(state.clone(), Method::GET, "/v1/rulesets", Body::empty()).await;
+    let v = a.json();
+    let ids: Vec<_> = v["rulesets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    assert_eq!(ids, ["broken", "miluo-2026"]);
+    assert_eq!(v["rulesets"][0]["ok"], false);
+    assert_eq!(v["rulesets"][0]["errors"][0]["file"], "broken.rules");
+    assert_eq!(v["rulesets"][1]["ok"], true);
+    for suffix in ["", "/schema", "/template"] {
+        let a = send_to(
+            state.clone(),
+            Method::GET,
+            &format!("/v1/rulesets/broken{suffix}"),
+            Body::empty(),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CONFLICT);
+        let codes = a.codes();
+        assert_eq!(codes[0], "kaohe::http::ruleset_not_served");
+        assert!(codes.len() > 1, "the ruleset's own errors follow");
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413() {
+    let limits = Limits {
+        body_bytes: 1000,
+        ..Limits::default()
+    };
+    let state = AppState::new(shipped(), limits);
+    let facts = read("rulesets/miluo-2026/examples/2026-04.json");
+    assert!(facts.len() > 1000);
+    for uri in ["/v1/rulesets/miluo-2026/evaluate", "/v1/check", "/v1/diff"] {
+        let a = send_to(state.clone(), Method::POST, uri, facts.clone()).await;
+        assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+        assert_eq!(a.codes(), ["kaohe::http::body_too_large"]);
+    }
+    // Within the limit it is read.
+    let a = send_to(state, Method::POST, "/v1/check", "ruleset x {").await;
+    assert_eq!(a.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn evaluations_over_the_concurrency_limit_are_503() {
+    let facts = read("rulesets/miluo-2026/examples/2026-04.json");
+    let uri = "/v1/rulesets/miluo-2026/evaluate?detail=totals";
+    // One evaluation at a time, none waiting: while one runs (its slot
+    // held here), the next is refused at once.
+    let limits = Limits {
+        concurrent_evaluations: 1,
+        queued_evaluations: 0,
+        ..Limits::default()
+    };
+    let state = AppState::new(shipped(), limits);
+    let running = state.evaluations.clone().acquire_owned().await.unwrap();
+    let a = send_to(state.clone(), Method::POST, uri, facts.clone()).await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(a.codes(), ["kaohe::http::busy"]);
+    drop(running);
+    let a = send_to(state.clone(), Method::POST, uri, facts.clone()).await;
+    assert_eq!(a.status, StatusCode::OK);
+
+    // One running, one may wait: the waiting one times out after the limit.
+    let limits = Limits {
+        concurrent_evaluations: 1,
+        queued_evaluations: 1,
+        evaluation_time: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let state = AppState::new(shipped(), limits);
+    let running = state.evaluations.clone().acquire_owned().await.unwrap();
+    let a = send_to(state.clone(), Method::POST, uri, facts.clone()).await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(a.codes(), ["kaohe::http::timeout"]);
+    // A waiting one gets its turn when the running one ends.
+    let waiting = tokio::spawn(send_to(
+        state.clone(),
+        Method::POST,
+        "/v1/rulesets/miluo-2026/evaluate?detail=totals",
+        facts.clone(),
+    ));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    drop(running);
+    let a = waiting.await.unwrap();
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+}
+
+#[tokio::test]
+async fn lang_is_accepted_everywhere_and_checked() {
+    for uri in [
+        "/v1/rulesets?lang=zh",
+        "/v1/rulesets/miluo-2026?lang=en",
+        "/healthz?lang=zh",
+    ] {
+        assert_eq!(get(uri).await.status, StatusCode::OK, "{uri}");
+    }
+    let a = get("/v1/rulesets?lang=de").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()["errors"][0]["path"], "?lang");
+}
+
+/// The routes written in the router's source, as `(method, path)`.
+fn routes_in_source() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for file in [
+        "crates/kaohe-server/src/routes.rs",
+        "crates/kaohe-server/src/seal.rs",
+    ] {
+        let text = read(file);
+        for (at, _) in text.match_indices(".route(\"") {
+            let rest = &text[at + 8..];
+            let path = &rest[..rest.find('"').unwrap()];
+            let call = &rest[..rest.find(')').unwrap()];
+            for method in ["get", "post", "put", "delete", "patch"] {
+                if call.contains(&format!("{method}(")) {
+                    out.push((method.to_owned(), path.to_owned()));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn openapi_lists_every_route_and_its_references_resolve() {
+    let a = get("/openapi.json").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let doc = a.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            documented.push((method.clone(), path.clone()));
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("200"), "{method} {path}");
+        }
+    }
+    documented.sort();
+    let routes = routes_in_source();
+    assert!(routes.len() >= 9, "{routes:?}");
+    assert_eq!(documented, routes);
+    // Every $ref points at a component that exists.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "$ref" {
+                        out.push(v.as_str().unwrap().to_owned());
+                    } else {
+                        refs(v, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap();
+        assert!(doc["components"]["schemas"].get(name).is_some(), "{r}");
+    }
+    // Each documented error status is answered with the errors envelope.
+    let errors = &doc["components"]["schemas"]["ErrorsDoc"];
+    assert_eq!(
+        errors["required"],
+        serde_json::json!(["api_version", "errors"])
+    );
+}
+
+/// Every `kaohe::http::…` code of the service has a row in docs/errors.md.
+#[test]
+fn every_http_code_is_listed_in_errors_md() {
+    let listed = read("docs/errors.md");
+    let source = read("crates/kaohe-server/src/error.rs");
+    let codes: Vec<&str> = source
+        .match_indices("\"kaohe::http::")
+        .map(|(at, _)| {
+            let rest = &source[at + 1..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert!(codes.len() >= 10);
+    for code in codes {
+        assert!(
+            listed.contains(&format!("| `{code}`")),
+            "{code} has no row in docs/errors.md"
+        );
+    }
+}
