@@ -50,7 +50,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsa
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
-        .route("/index.html", get(index))
+        .route("/index.html", get(index_html))
         .route("/assets/app.js", get(app_js))
         .route("/assets/style.css", get(style_css))
         .route("/v1/rulesets/{id}/text", get(get_text))
@@ -60,7 +60,10 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI description of the page's endpoints, merged into the
 /// service's by [`crate::openapi::openapi`].
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(get_text, post_import))]
+#[openapi(
+    paths(index, index_html, app_js, style_css, get_text, post_import),
+    tags((name = "page", description = "the workbench page (in Chinese) and its assets"))
+)]
 pub struct PageApi;
 
 /// The ruleset's text, exactly as served (UTF-8), for the page's editor and
@@ -153,15 +156,31 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-async fn index() -> Response {
+/// The workbench page (HTML, in Chinese); also at `/index.html`.
+#[utoipa::path(get, path = "/", tag = "page",
+    responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String)))]
+pub async fn index() -> Response {
     asset("text/html; charset=utf-8", INDEX_HTML)
 }
 
-async fn app_js() -> Response {
+/// The workbench page again, for links that name the file.
+#[utoipa::path(get, path = "/index.html", tag = "page",
+    responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String)))]
+pub async fn index_html() -> Response {
+    asset("text/html; charset=utf-8", INDEX_HTML)
+}
+
+/// The page's script.
+#[utoipa::path(get, path = "/assets/app.js", tag = "page",
+    responses((status = 200, description = "the page's script", content_type = "text/javascript; charset=utf-8", body = String)))]
+pub async fn app_js() -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
 }
 
-async fn style_css() -> Response {
+/// The page's style sheet.
+#[utoipa::path(get, path = "/assets/style.css", tag = "page",
+    responses((status = 200, description = "the page's style sheet", content_type = "text/css; charset=utf-8", body = String)))]
+pub async fn style_css() -> Response {
     asset("text/css; charset=utf-8", STYLE_CSS)
 }
 
