@@ -193,6 +193,16 @@ test("the workbench: rules, ranking from an uploaded ledger, explanation, bullet
   await page.locator('.tabs button[data-tab="results"]').click();
   const template = page.locator("#template-link");
   assert.equal(await template.getAttribute("href"), "/v1/rulesets/" + RULESET + "/template");
+  // A fact file with a mistake: every error shown with its place, no result.
+  const bad = JSON.parse(readFileSync(join(root, "rulesets/shaodong-2023/examples/2023-h2.json"), "utf8"));
+  bad.records[4].unit = "nobody";
+  const badPath = join(artifacts, "bad-facts.json");
+  writeFileSync(badPath, JSON.stringify(bad));
+  await page.locator("#facts-input").setInputFiles(badPath);
+  await page.locator("#facts-errors .errors li").first().waitFor({ timeout: 30000 });
+  assert.match(await page.locator("#facts-errors").textContent(), /\$\.records\[4\]/);
+  assert.ok(await page.locator("#results-body").isHidden(), "no result beside errors");
+  await shot("2a-errors.png");
   await page.locator("#facts-input").setInputFiles(ledgerPath);
   await page.locator("#results-body").waitFor({ state: "visible", timeout: 30000 });
   const errorsShown = await page.locator("#facts-errors").textContent();
