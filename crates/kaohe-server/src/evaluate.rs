@@ -7,6 +7,8 @@
 //! both. They are blocking (run them on `spawn_blocking`). The JSON output
 //! is byte-identical to [`kaohe::api::evaluate`] with the same options.
 
+use std::io::Read;
+
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaohe::api::{ApiError, ApiErrors, Compiled, Options};
@@ -15,7 +17,7 @@ use kaohe::{Detail, Facts, Period};
 use kaohe_office::InputKind;
 use serde::Deserialize;
 
-use crate::error::HttpError;
+use crate::error::{codes, HttpError};
 use crate::extract::Lang;
 use crate::state::AppState;
 
@@ -94,10 +96,31 @@ impl IntoResponse for Output {
 /// anything else (an `.xls`, HTML, CSV) is refused with 415 and a code
 /// naming what it is. Blocking.
 pub fn read_facts(compiled: &Compiled, body: &[u8]) -> Result<Facts, HttpError> {
-    let head = body.get(..body.len().min(512)).unwrap_or(body);
-    match kaohe_office::sniff(head) {
+    read_facts_from(compiled, body)
+}
+
+/// [`read_facts`] from a reader: a fact file is validated as it streams in
+/// (never held whole); a ledger is read whole first.
+pub fn read_facts_from(compiled: &Compiled, mut body: impl Read) -> Result<Facts, HttpError> {
+    let mut head = Vec::with_capacity(512);
+    (&mut body).take(512).read_to_end(&mut head).map_err(|e| {
+        HttpError::new(
+            StatusCode::BAD_REQUEST,
+            codes::BAD_BODY,
+            format!("cannot read the body: {e}"),
+        )
+    })?;
+    match kaohe_office::sniff(&head) {
         InputKind::Xlsx | InputKind::Zip | InputKind::Xlsb | InputKind::Ods => {
-            kaohe_office::import(compiled.ruleset(), body)
+            let mut bytes = head;
+            body.read_to_end(&mut bytes).map_err(|e| {
+                HttpError::new(
+                    StatusCode::BAD_REQUEST,
+                    codes::BAD_BODY,
+                    format!("cannot read the body: {e}"),
+                )
+            })?;
+            kaohe_office::import(compiled.ruleset(), &bytes)
                 .map(|imported| imported.facts)
                 .map_err(|e| {
                     HttpError::unprocessable(ApiErrors::new(
@@ -115,7 +138,7 @@ pub fn read_facts(compiled: &Compiled, body: &[u8]) -> Result<Facts, HttpError> 
                 })
         }
         kind @ (InputKind::Xls | InputKind::Html | InputKind::Xml | InputKind::Text)
-            if !blank(head) =>
+            if !blank(&head) =>
         {
             Err(HttpError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -127,11 +150,12 @@ pub fn read_facts(compiled: &Compiled, body: &[u8]) -> Result<Facts, HttpError> 
             )
             .with_help(kind.advice()))
         }
-        _ => Facts::from_reader(compiled.ruleset(), body).map_err(|e| {
-            HttpError::unprocessable(ApiErrors::new(
-                e.errors.iter().map(ApiError::from).collect(),
-            ))
-        }),
+        _ => Facts::from_reader(compiled.ruleset(), std::io::Cursor::new(head).chain(body))
+            .map_err(|e| {
+                HttpError::unprocessable(ApiErrors::new(
+                    e.errors.iter().map(ApiError::from).collect(),
+                ))
+            }),
     }
 }
 
@@ -262,16 +286,21 @@ fn eval_errors(e: &kaohe::EvalError) -> Vec<ApiError> {
     e.error_records().into_iter().map(ApiError::from).collect()
 }
 
-/// Reads the body and evaluates it: [`read_facts`] then [`evaluate_facts`].
-/// Blocking. `state` is for wrappers that consult more than the ruleset
-/// (the seal store).
+/// Reads the body and evaluates it: [`read_facts_from`] then
+/// [`evaluate_facts`]. Blocking. When the upload could not be read whole
+/// (over the size limit, a broken connection), that is the answer. `state`
+/// is for wrappers that consult more than the ruleset (the seal store).
 pub fn evaluate(
     _state: &AppState,
     id: &str,
     compiled: &Compiled,
-    body: &[u8],
+    body: crate::upload::Upload,
     query: &EvaluateQuery,
 ) -> Result<Output, HttpError> {
-    let facts = read_facts(compiled, body)?;
-    evaluate_facts(id, compiled, &facts, query)
+    let mut body = body;
+    let facts = read_facts_from(compiled, &mut body);
+    if let Some(failure) = body.failure() {
+        return Err(failure);
+    }
+    evaluate_facts(id, compiled, &facts?, query)
 }

@@ -41,6 +41,7 @@ pub mod page;
 pub mod routes;
 pub mod seal;
 pub mod state;
+pub mod upload;
 
 mod csv;
 

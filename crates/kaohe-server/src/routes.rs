@@ -484,12 +484,14 @@ pub async fn post_evaluate(
     State(state): State<AppState>,
     Id(id): Id,
     Query(query): Query<EvaluateQuery>,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Result<Output, HttpError> {
     let compiled = state.ruleset(&id)?;
+    let (parts, body) = request.into_parts();
+    let upload = crate::upload::Upload::start(&parts.headers, body, state.limits.body_bytes)?;
     let inner = state.clone();
     blocking(&state, move || {
-        evaluate::evaluate(&inner, &id, &compiled, &body.0, &query)
+        evaluate::evaluate(&inner, &id, &compiled, upload, &query)
     })
     .await
 }
