@@ -584,7 +584,19 @@
           const n = noticesOf(r);
           return el(
             "tr",
-            { class: "unit" + (entry.unit === state.unit ? " selected" : ""), "data-unit": entry.unit, onclick: () => explain(entry.unit) },
+            {
+              class: "unit" + (entry.unit === state.unit ? " selected" : ""),
+              "data-unit": entry.unit,
+              tabindex: 0,
+              title: "查看得分说明",
+              onclick: () => explain(entry.unit),
+              onkeydown: (e) => {
+                if (e.key === "Enter" || e.key === " ") {
+                  e.preventDefault();
+                  explain(entry.unit);
+                }
+              },
+            },
             el(
               "td",
               { class: "num rank" },
