@@ -97,7 +97,8 @@ pub async fn get_text(
 /// not an `.xlsx` workbook is refused naming what it is.
 #[utoipa::path(post, path = "/v1/rulesets/{id}/import", tag = "rulesets",
     params(("id" = String, Path, description = "the ruleset's id"), LangQuery),
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the filled-in ledger"),
+    request_body(description = "the filled-in ledger (told by content; the content type is not looked at)",
+        content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 200, description = "the fact file (docs/facts.md)", content_type = "application/json", body = Object),
         (status = 400, description = "a bad query parameter", body = ErrorsDoc),
         (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
