@@ -20,6 +20,34 @@ use crate::extract::{Body, Lang, Query};
 use crate::openapi::{CheckDoc, ErrorsDoc};
 use crate::state::AppState;
 
+/// A small ruleset, the example of `/v1/check` and `/v1/diff` in the OpenAPI description.
+const EXAMPLE_RULESET: &str = r#"ruleset tiny {
+  title "示例" issuer "示例专班" source "示例细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [X-1] {}
+record late_report "迟报" {}
+period month [X-1] { amendable [X-1] }
+score [X-1] {
+  base 100 [X-1]
+  category daily "日常工作" [X-1] {
+    deduct late "迟报" [X-2] { per late_report amount 10 }
+  }
+}
+ranking monthly "月度排名" of lead [X-3] { by total desc ties shared [X-3] }
+"#;
+
+/// A small fact file for Miluo's ruleset (and [`EXAMPLE_RULESET`]), the
+/// example of the evaluate and diff bodies.
+fn example_facts() -> serde_json::Value {
+    serde_json::json!({
+        "as_of": "2026-06-10",
+        "units": [{"id": "jtj", "name": "教体局", "group": "lead"}],
+        "periods": ["2026-04"],
+        "records": [],
+    })
+}
+
 /// The API's routes (without the page's and the seal's).
 pub fn api() -> Router<AppState> {
     Router::new()
@@ -383,7 +411,7 @@ pub fn describe(id: &str, compiled: &Compiled) -> RulesetDetail {
 /// A served ruleset: metadata, its rules grouped by category with the
 /// clauses they cite, and the clause texts.
 #[utoipa::path(get, path = "/v1/rulesets/{id}", tag = "rulesets",
-    params(("id" = String, Path, description = "the ruleset's id, as listed by GET /v1/rulesets"), LangQuery),
+    params(("id" = String, Path, description = "the ruleset's id, as listed by GET /v1/rulesets", example = "miluo-2026"), LangQuery),
     responses((status = 200, description = "the ruleset", body = RulesetDetail),
         (status = 400, description = "a bad query parameter", body = ErrorsDoc),
         (status = 404, description = "no ruleset has this id (kaohe::http::unknown_ruleset)", body = ErrorsDoc),
@@ -399,7 +427,7 @@ pub async fn get_ruleset(
 
 /// The JSON Schema of the ruleset's fact files (as `rulec schema`).
 #[utoipa::path(get, path = "/v1/rulesets/{id}/schema", tag = "rulesets",
-    params(("id" = String, Path, description = "the ruleset's id"), LangQuery),
+    params(("id" = String, Path, description = "the ruleset's id", example = "miluo-2026"), LangQuery),
     responses((status = 200, description = "a JSON Schema (draft 2020-12)", content_type = "application/json", body = Object),
         (status = 400, description = "a bad query parameter", body = ErrorsDoc),
         (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
@@ -415,7 +443,7 @@ pub async fn get_schema(
 
 /// The blank Excel ledger (台账) of the ruleset (as `rulec template`).
 #[utoipa::path(get, path = "/v1/rulesets/{id}/template", tag = "rulesets",
-    params(("id" = String, Path, description = "the ruleset's id"), LangQuery),
+    params(("id" = String, Path, description = "the ruleset's id", example = "miluo-2026"), LangQuery),
     responses((status = 200, description = "the .xlsx workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 400, description = "a bad query parameter", body = ErrorsDoc),
         (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
@@ -449,7 +477,8 @@ pub struct CheckQuery {
 /// Checks a ruleset's text: the diagnostics (never a failure: a ruleset
 /// with errors is `"ok": false`).
 #[utoipa::path(post, path = "/v1/check", tag = "rulesets", params(CheckQuery),
-    request_body(content = String, content_type = "text/plain", description = "the ruleset's text (UTF-8)"),
+    request_body(content = String, content_type = "text/plain", description = "the ruleset's text (UTF-8)",
+        example = json!(EXAMPLE_RULESET)),
     responses((status = 200, description = "the check result (docs/api.md#check-result)", body = CheckDoc),
         (status = 400, description = "not UTF-8, or a bad query parameter", body = ErrorsDoc),
         (status = 413, description = "the body is larger than the limit", body = ErrorsDoc),
@@ -468,9 +497,9 @@ pub async fn post_check(
 /// Evaluates facts under a served ruleset: a fact file (JSON) or a filled-in
 /// ledger (`.xlsx`), told apart by content.
 #[utoipa::path(post, path = "/v1/rulesets/{id}/evaluate", tag = "evaluate",
-    params(("id" = String, Path, description = "the ruleset's id"), EvaluateQuery),
+    params(("id" = String, Path, description = "the ruleset's id", example = "miluo-2026"), EvaluateQuery),
     request_body(description = "the facts: a fact file (docs/facts.md) or an .xlsx ledger (docs/office.md)",
-        content((Object = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        content((Object = "application/json", example = json!(example_facts())), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, description = "the evaluation, in the format asked",
             content((Object = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/html"))),
         (status = 400, description = "a bad query parameter (kaohe::http::invalid_query, kaohe::api::invalid_options)", body = ErrorsDoc),
@@ -521,7 +550,11 @@ pub struct DiffBody {
 
 /// The impact of a rule change on every unit (as `rulec diff --format json`).
 #[utoipa::path(post, path = "/v1/diff", tag = "evaluate", params(LangQuery),
-    request_body(content = DiffBody, content_type = "application/json"),
+    request_body(content = DiffBody, content_type = "application/json", example = json!({
+        "old": {"name": "old.rules", "text": EXAMPLE_RULESET},
+        "new": {"name": "new.rules", "text": EXAMPLE_RULESET.replace("amount 10", "amount 20")},
+        "facts": example_facts(),
+    })),
     responses((status = 200, description = "the impact (docs/cases.md#impact-of-a-change-rulec-diff)", content_type = "application/json", body = Object),
         (status = 400, description = "the body is not the expected JSON (kaohe::http::bad_body)", body = ErrorsDoc),
         (status = 413, description = "the body is larger than the limit", body = ErrorsDoc),

@@ -767,3 +767,28 @@ fn every_http_code_is_listed_in_errors_md() {
         );
     }
 }
+
+/// The examples in the OpenAPI description (what schemathesis starts from)
+/// are valid requests.
+#[tokio::test]
+async fn the_openapi_examples_are_accepted() {
+    let doc = get("/openapi.json").await.json();
+    let body = |path: &str, content: &str| {
+        doc["paths"][path]["post"]["requestBody"]["content"][content]["example"].clone()
+    };
+    let text = body("/v1/check", "text/plain");
+    let a = post("/v1/check", text.as_str().unwrap().to_owned()).await;
+    assert_eq!(a.json()["ok"], true, "{}", a.text());
+    assert_eq!(a.json()["diagnostics"], serde_json::json!([]));
+    let facts = body("/v1/rulesets/{id}/evaluate", "application/json");
+    let id = doc["paths"]["/v1/rulesets/{id}/evaluate"]["post"]["parameters"][0]["example"].clone();
+    let a = post(
+        &format!("/v1/rulesets/{}/evaluate", id.as_str().unwrap()),
+        facts.to_string(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let diff = body("/v1/diff", "application/json");
+    let a = post("/v1/diff", diff.to_string()).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+}
