@@ -13,7 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaohe::api::{ApiError, ApiErrors, Compiled, Options};
 use kaohe::eval::result::Selection;
-use kaohe::{Detail, Facts, Period};
+use kaohe::{Detail, Evaluation, Facts, Period};
 use kaohe_office::InputKind;
 use serde::Deserialize;
 
@@ -203,10 +203,38 @@ pub fn evaluate_facts(
     facts: &Facts,
     query: &EvaluateQuery,
 ) -> Result<Output, HttpError> {
+    evaluate_facts_by(id, compiled, facts, query, None)
+}
+
+/// How an evaluation is made in place of the ruleset's own (the seal
+/// store's, `crate::seal`), given the evaluation options asked for.
+pub type EvaluateBy<'a> = &'a dyn Fn(&kaohe::EvalOptions) -> Result<Evaluation, HttpError>;
+
+/// [`evaluate_facts`], the evaluation made `by` a wrapper when given (the
+/// seal store): rendered the same way. Blocking.
+pub fn evaluate_facts_by(
+    id: &str,
+    compiled: &Compiled,
+    facts: &Facts,
+    query: &EvaluateQuery,
+    by: Option<EvaluateBy<'_>>,
+) -> Result<Output, HttpError> {
     let mut options = options(query)?;
     let format = query.format.unwrap_or_default();
     if format == Format::Json {
-        let body = kaohe::api::evaluate_facts(compiled, facts, &options)?;
+        let body = match by {
+            None => kaohe::api::evaluate_facts(compiled, facts, &options)?,
+            Some(by) => {
+                let evaluation = by(&options.eval)?;
+                let evaluation = if options.selection == Selection::default() {
+                    evaluation
+                } else {
+                    evaluation.select(&options.selection)
+                };
+                serde_json::to_string(&evaluation)
+                    .map_err(|e| HttpError::internal(format!("cannot serialise: {e}")))?
+            }
+        };
         return Ok(Output {
             content_type: "application/json",
             filename: None,
@@ -229,9 +257,12 @@ pub fn evaluate_facts(
         // The ranking table shows totals, subtotals, ranks and notices.
         options.eval.detail = Detail::Totals;
     }
-    let evaluation = ruleset
-        .evaluate_with(facts, &options.eval)
-        .map_err(|e| HttpError::unprocessable(ApiErrors::new(eval_errors(&e))))?;
+    let evaluation = match by {
+        Some(by) => by(&options.eval)?,
+        None => ruleset
+            .evaluate_with(facts, &options.eval)
+            .map_err(|e| HttpError::unprocessable(ApiErrors::new(eval_errors(&e))))?,
+    };
     let period = options.selection.period;
     if let Some(p @ (Period::Month { .. } | Period::Quarter { .. })) = period {
         if bulletin && !evaluation.periods.contains(&p) {
@@ -281,7 +312,7 @@ pub fn evaluate_facts(
 
 /// An evaluation error as the contract gives it (`kaohe::eval::failed`,
 /// located in the ruleset).
-fn eval_errors(e: &kaohe::EvalError) -> Vec<ApiError> {
+pub(crate) fn eval_errors(e: &kaohe::EvalError) -> Vec<ApiError> {
     use kaohe::ToErrorRecords;
     e.error_records().into_iter().map(ApiError::from).collect()
 }
@@ -291,7 +322,7 @@ fn eval_errors(e: &kaohe::EvalError) -> Vec<ApiError> {
 /// (over the size limit, a broken connection), that is the answer. `state`
 /// is for wrappers that consult more than the ruleset (the seal store).
 pub fn evaluate(
-    _state: &AppState,
+    state: &AppState,
     id: &str,
     compiled: &Compiled,
     body: crate::upload::Upload,
@@ -302,5 +333,9 @@ pub fn evaluate(
     if let Some(failure) = body.failure() {
         return Err(failure);
     }
-    evaluate_facts(id, compiled, &facts?, query)
+    let facts = facts?;
+    if state.data.is_some() {
+        return crate::seal::evaluate_sealed(state, id, compiled, &facts, query);
+    }
+    evaluate_facts(id, compiled, &facts, query)
 }

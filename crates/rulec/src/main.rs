@@ -74,6 +74,10 @@ enum Command {
     Test(commands::test::Args),
     /// Show what a rule change does to every unit: OLD and NEW rulesets on the same facts.
     Diff(commands::diff::Args),
+    /// Seal a period in a store of sealed periods (SQLite): it never changes after.
+    Seal(commands::seal::Args),
+    /// Re-check a store of sealed periods: the hash chain and every sealed result.
+    Verify(commands::verify::Args),
     /// Serve the rulesets of a directory over HTTP (docs/service.md).
     Serve(commands::serve::Args),
 }
@@ -100,6 +104,8 @@ fn main() -> std::process::ExitCode {
         Command::Fmt(args) => commands::fmt::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Seal(args) => commands::seal::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
     };
     exit.into()

@@ -245,6 +245,30 @@ impl Ruleset {
             error
         })
     }
+
+    /// The period whose result `record` bears on: its own `period`, or —
+    /// for a record reported after its period's seal under `late carried`,
+    /// when the period it arrived in is in force — the period it arrived in
+    /// (`docs/language.md`, `period`). A late record under `late rejected`
+    /// bears on its own period (where it is listed as rejected).
+    ///
+    /// `kaohe-store` uses it to tell which records a sealed period holds
+    /// (issue 17 §2, `docs/seals.md`).
+    pub fn bearing_period(&self, record: &Record) -> Period {
+        let decl = self.period();
+        if let (Some((days, _)), Some((LatePolicy::Carried, _, _))) = (
+            decl.and_then(|d| d.seal.as_ref()),
+            decl.and_then(|d| d.late.as_ref()),
+        ) {
+            if record.reported > record.period.seal_date(days.value) {
+                let (arrived, in_force) = arrival(self, record);
+                if in_force {
+                    return arrived;
+                }
+            }
+        }
+        record.period
+    }
 }
 
 /// How an evaluation runs.

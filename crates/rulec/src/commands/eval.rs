@@ -96,7 +96,7 @@ fn json_facts(ruleset: &Ruleset, path: &Path, reader: impl Read) -> Result<Facts
 }
 
 /// Reads FACTS, whichever kind it is by content: JSON, or an `.xlsx` ledger.
-fn facts(ruleset: &Ruleset, path: &Path) -> Result<Facts, Failure> {
+pub fn facts(ruleset: &Ruleset, path: &Path) -> Result<Facts, Failure> {
     let mut reader = input::open(path)?;
     let mut head = Vec::with_capacity(512);
     (&mut reader)

@@ -7,6 +7,8 @@ pub mod fmt;
 pub mod generate;
 pub mod import;
 pub mod schema;
+pub mod seal;
 pub mod serve;
 pub mod template;
 pub mod test;
+pub mod verify;

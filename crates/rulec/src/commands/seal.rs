@@ -1,0 +1,181 @@
+//! `rulec seal RULESET FACTS --period P --db FILE`: seal a period in a store
+//! of sealed periods (issue 17 §2, `docs/seals.md`). The period's records,
+//! results, ruleset hash and engine version are stored in one transaction,
+//! linked by SHA-256 to the previous seal; a sealed period never changes.
+
+use std::path::{Path, PathBuf};
+
+use kaohe::error::{ErrorRecord, Location, ToErrorRecords};
+use kaohe::{Period, Ruleset};
+use kaohe_store::{Store, StoreFailure};
+
+use crate::commands::eval::{facts, ruleset};
+use crate::exit::Exit;
+use crate::input;
+use crate::output::{ErrorFormat, Failure};
+
+/// Output format of `rulec seal` and `rulec verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreFormat {
+    /// Text for people.
+    Human,
+    /// JSON on standard output (errors too, as `{"errors": [ … ]}`).
+    Json,
+}
+
+impl StoreFormat {
+    /// How errors are reported in this format.
+    pub fn errors(self) -> ErrorFormat {
+        match self {
+            StoreFormat::Human => ErrorFormat::Human,
+            StoreFormat::Json => ErrorFormat::Json,
+        }
+    }
+}
+
+/// Arguments of `rulec seal`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ruleset file.
+    ruleset: PathBuf,
+    /// The fact file (JSON) or filled-in Excel ledger (`.xlsx`); `-`: standard input.
+    facts: PathBuf,
+    /// The month or quarter to seal (YYYY-MM or YYYY-Qn).
+    #[arg(long, value_name = "PERIOD")]
+    period: String,
+    /// The store: an SQLite database file, created when missing.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Output format; with `json`, errors are printed as JSON on standard output.
+    #[arg(long, value_enum, default_value_t = StoreFormat::Human)]
+    format: StoreFormat,
+}
+
+/// Runs `rulec seal`.
+pub fn run(args: &Args) -> Exit {
+    match seal(args) {
+        Ok(exit) => exit,
+        Err(failure) => failure.report(args.format.errors()),
+    }
+}
+
+fn seal(args: &Args) -> Result<Exit, Failure> {
+    let period = match args.period.parse::<Period>() {
+        Ok(p) if !matches!(p, Period::Year(_)) => p,
+        _ => {
+            return Err(Failure::usage(format!(
+            "`{}` is not a period (YYYY-MM or YYYY-Qn): a month or a quarter is sealed, not a year",
+            args.period
+        )))
+        }
+    };
+    let ruleset = ruleset(&args.ruleset)?;
+    let facts = facts(&ruleset, &args.facts)?;
+    let mut store = open(&args.db)?;
+    let sealed = store
+        .seal(&ruleset, &facts, period)
+        .map_err(|f| store_failure(&f, &ruleset))?;
+    let seal = &sealed.seal;
+    let contradicting: Vec<_> = sealed
+        .evaluation
+        .rejected
+        .iter()
+        .filter(|r| r.reason.contains("seal #"))
+        .collect();
+    match args.format {
+        StoreFormat::Json => {
+            let json = serde_json::json!({
+                "seal": seal,
+                "rejected": contradicting,
+            });
+            crate::output::println(&serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+        StoreFormat::Human => {
+            println!(
+                "sealed {} of `{}` as seal #{}: {} record(s), {}",
+                seal.period, seal.ruleset, seal.seq, seal.records, seal.hash
+            );
+            println!("  previous seal: {}", seal.prev_hash);
+            for r in &contradicting {
+                eprintln!(
+                    "warning: record of `{}` ({} {}) not applied: {}",
+                    r.unit, r.record.kind, r.record.period, r.reason
+                );
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// Opens the store at `path` (created when missing).
+pub fn open(path: &Path) -> Result<Store, Failure> {
+    Store::open(path).map_err(|f| {
+        let mut failure = to_failure(&f);
+        failure.exit = Exit::Usage;
+        failure
+    })
+}
+
+/// A store's refusal (exit 1; exit 2 for a database that cannot be used).
+pub fn store_failure(failure: &StoreFailure, ruleset: &Ruleset) -> Failure {
+    match failure {
+        StoreFailure::Eval(error) => {
+            let mut human = format!("error: {error}\n");
+            if let Some(at) = &error.location {
+                human.push_str(&format!(
+                    "  at {}:{}:{}: `{}`\n",
+                    at.file,
+                    at.start.line,
+                    at.start.column,
+                    ruleset.source().slice(error.span.unwrap_or_default())
+                ));
+            }
+            Failure {
+                exit: Exit::Failure,
+                records: error.error_records(),
+                human,
+            }
+        }
+        StoreFailure::Store(_) => to_failure(failure),
+    }
+}
+
+fn to_failure(failure: &StoreFailure) -> Failure {
+    let errors = failure.store_errors();
+    let mut human = String::new();
+    for e in &errors {
+        let at = match (&e.path, e.seal) {
+            (Some(path), _) => format!("{path}: "),
+            (None, Some(seq)) => format!("seal #{seq}: "),
+            (None, None) => String::new(),
+        };
+        human.push_str(&format!("error: {}: {at}{}\n", e.file, e.message));
+        if let Some(help) = &e.help {
+            human.push_str(&format!("  help: {help}\n"));
+        }
+    }
+    let io = errors.iter().any(|e| e.code == "kaohe::store::io");
+    let records: Vec<ErrorRecord> = failure.error_records();
+    Failure {
+        exit: if io { Exit::Usage } else { Exit::Failure },
+        records,
+        human,
+    }
+}
+
+/// The database must exist (for `verify`: never create an empty one).
+pub fn existing(path: &Path) -> Result<(), Failure> {
+    if path.is_file() {
+        return Ok(());
+    }
+    Err(Failure::one(
+        Exit::Usage,
+        ErrorRecord::new(
+            "kaohe::cli::io",
+            format!("the database `{}` does not exist", input::display(path)),
+        )
+        .at(Location::File {
+            file: input::display(path),
+        }),
+    ))
+}
