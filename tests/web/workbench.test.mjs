@@ -310,7 +310,9 @@ test("the workbench: rules, ranking from an uploaded ledger, explanation, bullet
   if (sealing) {
     // The service seals (helper `seal`'s endpoints are there): the right token seals.
     assert.match(sealResult, /2023年7月 已封存/, sealResult);
-    assert.doesNotMatch(await page.locator("#audit").textContent(), /错误/);
+    assert.equal(await page.locator("#seal-result table.seals tbody tr").count(), 1);
+    assert.match(await page.locator("#audit-verdict").textContent(), /审计链完整：共 1 个封存/);
+    assert.equal(await page.locator('#audit table.seals tr[data-seq="1"] td').last().textContent(), "通过");
   } else {
     assert.match(sealResult, /本服务未提供封存功能/, sealResult);
   }

@@ -1045,7 +1045,7 @@
     clear(box, el("p", { class: "meta" }, "封存中……"));
     try {
       const body = await api("/v1/rulesets/" + encodeURIComponent(state.id) + "/periods/" + encodeURIComponent(period) + "/seal", opts);
-      clear(box, el("p", { class: "up" }, periodLabel(period) + " 已封存。"), jsonView(body));
+      clear(box, sealedView(period, body));
       await audit();
     } catch (e) {
       const errors = errorsOf(e);
@@ -1064,11 +1064,104 @@
     clear(box, el("p", { class: "meta" }, "核验中……"));
     try {
       const body = await api("/v1/audit");
-      clear(box, jsonView(body));
+      clear(box, auditView(body));
     } catch (e) {
       const absent = e instanceof ApiError && (e.status === 404 || e.status === 405);
       clear(box, absent ? el("p", { class: "down" }, "本服务未提供审计功能（需要以 rulec serve --data DIR 启动的服务）。") : null, errorList(errorsOf(e)));
     }
+  }
+
+  /** A hash, shortened for reading; the whole in the tooltip. */
+  function shortHash(h) {
+    const text = String(h || "");
+    const m = /^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/.exec(text);
+    return el("span", { class: "hash", title: text }, m ? m[2] + "…" : text);
+  }
+
+  /** Seals as a table: number, period, when, data date, records, hashes. */
+  function sealTable(rows) {
+    return el(
+      "table",
+      { class: "grid seals" },
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          ["序号", "规则集", "考核期", "封存时间", "数据截至", "记录数", "引擎", "规则集哈希", "上一封存", "本封存哈希", "核验"].map((h) => el("th", {}, h))
+        )
+      ),
+      el(
+        "tbody",
+        {},
+        // An audited seal is the seal's fields and `ok` (flattened); a seal
+        // just made comes as `{seal}`.
+        rows.map((row) => [row.seal || row, row.ok]).map(([x, ok]) =>
+          el(
+            "tr",
+            { "data-seq": x.seq },
+            el("td", { class: "num" }, x.seq),
+            el("td", {}, x.ruleset),
+            el("td", {}, periodLabel(x.period)),
+            el("td", {}, x.sealed_at),
+            el("td", {}, x.as_of),
+            el("td", { class: "num" }, x.records),
+            el("td", {}, x.engine),
+            el("td", {}, shortHash(x.ruleset_hash)),
+            el("td", {}, shortHash(x.prev_hash)),
+            el("td", {}, shortHash(x.hash)),
+            el("td", { class: ok === false ? "down" : ok === true ? "up" : "" }, ok === false ? "不一致" : ok === true ? "通过" : "")
+          )
+        )
+      )
+    );
+  }
+
+  /** The answer of a seal: the seal, and the records that contradict sealed periods. */
+  function sealedView(period, body) {
+    if (!body || !body.seal) return [el("p", { class: "up" }, periodLabel(period) + " 已封存。"), jsonView(body)];
+    const rejected = body.rejected || [];
+    return [
+      el("p", { class: "up", id: "seal-done" }, periodLabel(body.seal.period || period) + " 已封存（第 " + body.seal.seq + " 号封存）。"),
+      sealTable([{ seal: body.seal }]),
+      rejected.length
+        ? [
+            el("p", {}, "与已封存考核期矛盾、不予采用的记录："),
+            el(
+              "ul",
+              {},
+              rejected.map((x) => el("li", {}, [x.unit, x.record && x.record.id, "：", x.reason].filter(Boolean).join(" ")))
+            ),
+          ]
+        : null,
+    ];
+  }
+
+  /** The audit: the chain re-checked and every sealed period re-evaluated. */
+  function auditView(body) {
+    if (!body || !Array.isArray(body.seals)) return jsonView(body);
+    const errors = body.errors || [];
+    return [
+      el(
+        "p",
+        { class: body.ok ? "up" : "down", id: "audit-verdict" },
+        body.ok
+          ? "审计链完整：共 " + body.seals.length + " 个封存，哈希链连续，各封存期重新计算的结果与封存时一致。"
+          : "发现问题：封存数据被改动或与重新计算的结果不一致，见下。"
+      ),
+      el("p", { class: "meta" }, "数据库 ", body.file || "", " · 链头 ", shortHash(body.head)),
+      errors.length
+        ? el(
+            "ul",
+            { class: "errors" },
+            errors.map((e) =>
+              el("li", { class: "error" }, el("strong", {}, "错误："), e.seal ? el("span", { class: "loc" }, "第 " + e.seal + " 号封存") : null, e.message, e.help ? el("div", { class: "help" }, "提示：", e.help) : null, e.code ? el("div", { class: "help" }, e.code) : null)
+            )
+          )
+        : null,
+      body.seals.length ? sealTable(body.seals) : el("p", { class: "meta" }, "尚无封存。"),
+    ];
   }
 
   /** Any JSON, readably: arrays of objects as tables, the rest as a tree. */
