@@ -27,6 +27,7 @@ RUST_LOG=warn target/debug/rulec serve --addr 127.0.0.1:0 --max-eval-seconds 20 
   > "$WORK/fuzz-server.out" 2> "$WORK/fuzz-server.err" &
 SERVER_PID=$!
 trap 'kill -INT $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true' EXIT
+trap 'exit 1' INT TERM
 ADDR=""
 for _ in $(seq 1 100); do
   ADDR=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$WORK/fuzz-server.out" || true)
@@ -35,8 +36,11 @@ for _ in $(seq 1 100); do
 done
 if [ -z "$ADDR" ]; then echo "the server did not start:"; cat "$WORK/fuzz-server.err"; exit 1; fi
 
-# Only 5xx fail the run: 4xx for invalid input is the contract.
-timeout $((SECONDS_RUN + 120)) "$VENV/bin/schemathesis" run "$ADDR/openapi.json" \
+# Only 5xx fail the run: 4xx for invalid input is the contract. Run from
+# target/http, where schemathesis keeps its cache (.schemathesis/).
+SCHEMATHESIS="$PWD/$VENV/bin/schemathesis"
+cd "$WORK"
+timeout $((SECONDS_RUN + 120)) "$SCHEMATHESIS" run "$ADDR/openapi.json" \
   --checks not_a_server_error --max-time "$SECONDS_RUN" --workers 2 \
   --request-timeout 30 --suppress-health-check all --no-color
 # The server is still up after the fuzzing.

@@ -69,6 +69,7 @@ stop_server() {
   SERVER_PID=""
 }
 trap stop_server EXIT
+trap 'exit 1' INT TERM
 
 start_server() {
   : > "$WORK/server.out"
@@ -83,7 +84,7 @@ start_server() {
   echo "the server did not start:"; cat "$WORK/server.err"; exit 1
 }
 
-echo "== 1. $CLIENTS clients evaluating a county-month for ${SECONDS_RUN}s ($(nproc) cores)"
+echo "== 1. $CLIENTS clients evaluating a county-month for ${SECONDS_RUN}s ($(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) before)"
 "$RULEC" generate rulesets/shaodong-2023/shaodong-2023.rules --units 17 --periods 1 --records 20 --seed 2023 \
   -o "$WORK/county-month.json"
 echo "facts: $(wc -c < "$WORK/county-month.json") bytes"
@@ -101,7 +102,7 @@ stop_server
 
 if [ "${KAOHE_LOAD_SKIP_PROVINCE:-}" = 1 ]; then exit 0; fi
 
-echo "== 2. a 200 MB province-year: peak memory of the server and of rulec eval"
+echo "== 2. a 200 MB province-year: peak memory of the server and of rulec eval (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 PROVINCE="$WORK/province-year.json"
 if [ ! -s "$PROVINCE" ]; then
   "$RULEC" generate "$WORK/rulesets/shaodong-province/shaodong-province.rules" --units 5600 \
