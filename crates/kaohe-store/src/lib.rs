@@ -890,6 +890,23 @@ impl StoreView<'_> {
         rows: &[SealRow],
         options: &kaohe::EvalOptions,
     ) -> Result<Evaluation, StoreFailure> {
+        // A seal edited by hand is not used (`rulec verify` tells more).
+        let tampered_rows: Vec<StoreError> = rows
+            .iter()
+            .filter(|r| {
+                chain_hash(&r.info, &r.units, &r.discretion, &r.results, &r.records) != r.info.hash
+            })
+            .map(|r| {
+                tampered(
+                    self.file,
+                    &r.info,
+                    "its content does not match its hash, so it is not used; nothing was evaluated",
+                )
+            })
+            .collect();
+        if !tampered_rows.is_empty() {
+            return Err(StoreFailure::Store(tampered_rows));
+        }
         let substituted = self.substitute(ruleset, facts, rows)?;
         let mut evaluation = ruleset
             .evaluate(&substituted.facts)

@@ -257,6 +257,14 @@ fn the_audit_catches_an_edited_record_value() {
         codes.contains(&("kaohe::store::results_differ", Some(1))),
         "{codes:?}"
     );
+    // A later evaluation does not use the edited seal either.
+    let ruleset = ruleset();
+    let refused = Store::open(&path)
+        .unwrap()
+        .evaluate(&ruleset, &facts(&ruleset, &may_json()))
+        .unwrap_err();
+    let refused: Vec<_> = refused.store_errors().iter().map(|e| e.code).collect();
+    assert_eq!(refused, ["kaohe::store::tampered"]);
 }
 
 #[test]
