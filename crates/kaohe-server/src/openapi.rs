@@ -100,6 +100,7 @@ pub struct ApiDoc;
 /// theirs here when they have endpoints.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
+    doc.merge(crate::page::PageApi::openapi());
     doc.merge(crate::seal::SealApi::openapi());
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     doc

@@ -680,6 +680,7 @@ fn routes_in_source() -> Vec<(String, String)> {
     for file in [
         "crates/kaohe-server/src/routes.rs",
         "crates/kaohe-server/src/seal.rs",
+        "crates/kaohe-server/src/page.rs",
     ] {
         let text = read(file);
         for (at, _) in text.match_indices(".route(\"") {
