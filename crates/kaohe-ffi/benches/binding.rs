@@ -73,7 +73,13 @@ fn main() {
     let rust = || {
         let facts = Facts::from_json(&ruleset, APRIL).unwrap();
         let evaluation = ruleset
-            .evaluate_with(&facts, &EvalOptions { detail })
+            .evaluate_with(
+                &facts,
+                &EvalOptions {
+                    detail,
+                    ..EvalOptions::default()
+                },
+            )
             .unwrap();
         serde_json::to_string(&evaluation).unwrap()
     };
@@ -82,7 +88,13 @@ fn main() {
     let rust_struct = || {
         let facts = Facts::from_json(&ruleset, APRIL).unwrap();
         ruleset
-            .evaluate_with(&facts, &EvalOptions { detail })
+            .evaluate_with(
+                &facts,
+                &EvalOptions {
+                    detail,
+                    ..EvalOptions::default()
+                },
+            )
             .unwrap()
     };
     let api = || kaohe::api::evaluate(&compiled, APRIL, &options).unwrap();

@@ -797,7 +797,7 @@ impl Builder {
                 self.expr(a, scope);
                 self.expr(b, scope);
             }
-            ExprKind::Count { kind, filter } => {
+            ExprKind::Count { kind, filter, .. } => {
                 let inner = Scope {
                     records: self.record(kind),
                     groups: scope.groups.clone(),
@@ -810,6 +810,7 @@ impl Builder {
                 kind,
                 value,
                 filter,
+                ..
             } => {
                 let inner = Scope {
                     records: self.record(kind),

@@ -6,9 +6,11 @@
 //!    20 records per unit-month (≈1.34 million records), one ranking per
 //!    county-month (`ranking … within county`), with explanations on and off;
 //! d. the same province-year scored by a hand-written Rust function that
-//!    implements Shaodong's monthly rules directly: the speed limit.
+//!    implements Shaodong's monthly rules directly from the same `Facts`;
+//! e. the floor: a minimal typed scorer of the same rules (issue 15 §5).
 //!
-//! Prints medians of several runs and the ratio c / d. Fact parsing is timed
+//! Prints medians of several runs and the ratios c / d, engine / floor,
+//! explanations on / off and load / serde-typed. Fact parsing is timed
 //! separately from evaluation. `KAOHE_BENCH_RUNS` sets the number of runs.
 #![allow(
     clippy::unwrap_used,
@@ -304,6 +306,338 @@ fn number_attr(facts: &Facts, id: &str) -> Decimal {
     }
 }
 
+// ---------------------------------------------------------------- the floor
+
+/// The fact file deserialised by serde_json into plain typed structs with
+/// owned strings: what "reading at serde speed" means (no validation, no
+/// exact numbers, unknown members ignored).
+#[allow(
+    dead_code,
+    reason = "every member is read, as a typed reader must, though the floor uses some"
+)]
+mod typed {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct File {
+        pub as_of: String,
+        pub units: Vec<Unit>,
+        pub records: Vec<Record>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Unit {
+        pub id: String,
+        pub name: String,
+        pub group: String,
+        #[serde(default)]
+        pub attributes: UnitAttributes,
+    }
+
+    #[derive(Deserialize, Default)]
+    pub struct UnitAttributes {
+        pub indicators: Option<i64>,
+        pub county: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Record {
+        pub id: Option<String>,
+        pub unit: String,
+        pub period: String,
+        pub kind: String,
+        pub count: Option<u32>,
+        pub reported: String,
+        #[serde(default)]
+        pub attributes: Attributes,
+    }
+
+    /// Every attribute of Shaodong's record kinds; each kind fills its own.
+    #[derive(Deserialize, Default)]
+    pub struct Attributes {
+        pub rectify_by: Option<String>,
+        pub rectified_on: Option<String>,
+        pub due: Option<String>,
+        pub submitted: Option<String>,
+        pub work: Option<String>,
+        pub tier: Option<String>,
+        pub leader: Option<String>,
+        pub rank: Option<i64>,
+        pub ranked: Option<i64>,
+        pub indicator: Option<String>,
+        pub project: Option<String>,
+        pub task: Option<String>,
+        pub detail: Option<String>,
+        pub reason: Option<String>,
+        pub outlet: Option<String>,
+        pub adopted: Option<bool>,
+        pub issuer: Option<String>,
+        #[serde(rename = "type")]
+        pub report_type: Option<String>,
+    }
+}
+
+/// A record as the floor reads it: typed, borrowed from the typed file, in
+/// integer half-points.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Key work, half-points per occurrence, doubled when overdue.
+    Key(i32),
+    LateReport,
+    Daily(i32),
+    Supervision,
+    Plus(i32),
+    Media {
+        work: u32,
+        half_points: i32,
+    },
+    ProjectRank {
+        rank: i64,
+        ranked: i64,
+    },
+    Other,
+}
+
+#[derive(Clone, Copy)]
+struct Rec {
+    /// month index × units + unit index: the record's bucket.
+    bucket: u32,
+    count: i32,
+    kind: Kind,
+    overdue: bool,
+    late: bool,
+}
+
+/// The typed file turned into the floor's records (not timed: this is the
+/// floor's fact loading, as `Facts::from_json` is the engine's).
+struct Floor<'a> {
+    units: Vec<&'a str>,
+    indicators: Vec<i64>,
+    /// Units of each county.
+    counties: Vec<Vec<u32>>,
+    months: Vec<Period>,
+    records: Vec<Rec>,
+}
+
+fn floor_input(file: &typed::File) -> Floor<'_> {
+    use std::collections::HashMap;
+    let as_of: kaohe::date::Date = file.as_of.parse().unwrap();
+    let mut order: Vec<usize> = (0..file.units.len()).collect();
+    order.sort_by(|&a, &b| file.units[a].id.cmp(&file.units[b].id));
+    let units: Vec<&str> = order.iter().map(|&i| file.units[i].id.as_str()).collect();
+    let index: HashMap<&str, u32> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (*u, i as u32))
+        .collect();
+    let indicators = order
+        .iter()
+        .map(|&i| file.units[i].attributes.indicators.unwrap_or(0))
+        .collect();
+    let mut county_index: HashMap<&str, usize> = HashMap::new();
+    let mut counties: Vec<Vec<u32>> = Vec::new();
+    for (i, &u) in order.iter().enumerate() {
+        let county = file.units[u].attributes.county.as_deref().unwrap_or("");
+        let c = *county_index.entry(county).or_insert_with(|| {
+            counties.push(Vec::new());
+            counties.len() - 1
+        });
+        counties[c].push(i as u32);
+    }
+    let mut months: Vec<Period> = file
+        .records
+        .iter()
+        .map(|r| r.period.parse().unwrap())
+        .collect();
+    months.sort();
+    months.dedup();
+    let month_index: HashMap<Period, u32> = months
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (*p, i as u32))
+        .collect();
+    let mut works: HashMap<&str, u32> = HashMap::new();
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map(|d| d.parse::<kaohe::date::Date>().unwrap())
+    };
+    let records = file
+        .records
+        .iter()
+        .map(|r| {
+            let a = &r.attributes;
+            let overdue = match date(&a.rectify_by) {
+                Some(deadline) => {
+                    as_of > deadline && date(&a.rectified_on).is_none_or(|done| done > deadline)
+                }
+                None => false,
+            };
+            let kind = match r.kind.as_str() {
+                "behind_schedule" => Kind::Key(10),
+                "quality_problem" => Kind::Key(6),
+                "idle_project" => Kind::Key(2),
+                "report" => Kind::LateReport,
+                "task_not_done" => Kind::Daily(4),
+                "bad_data" => Kind::Daily(2),
+                "supervision" => Kind::Supervision,
+                "outstanding" | "commendation" => Kind::Plus(4),
+                "instruction" => Kind::Plus(if a.leader.as_deref() == Some("provincial") {
+                    6
+                } else {
+                    4
+                }),
+                "media_report" => {
+                    let next = works.len() as u32;
+                    Kind::Media {
+                        work: *works.entry(a.work.as_deref().unwrap_or("")).or_insert(next),
+                        half_points: match a.tier.as_deref() {
+                            Some("central") => 6,
+                            Some("provincial") => 4,
+                            Some("city") => 2,
+                            _ => 1,
+                        },
+                    }
+                }
+                "project_rank" => Kind::ProjectRank {
+                    rank: a.rank.unwrap_or(0),
+                    ranked: a.ranked.unwrap_or(0),
+                },
+                _ => Kind::Other,
+            };
+            let late = match (date(&a.submitted), date(&a.due)) {
+                (Some(s), Some(d)) => s > d,
+                _ => false,
+            };
+            let month = month_index[&r.period.parse::<Period>().unwrap()];
+            Rec {
+                bucket: month * units.len() as u32 + index[r.unit.as_str()],
+                count: r.count.unwrap_or(1) as i32,
+                kind,
+                overdue,
+                late,
+            }
+        })
+        .collect();
+    Floor {
+        units,
+        indicators,
+        counties,
+        months,
+        records,
+    }
+}
+
+/// One unit-month in half-points (SD-3.0 … SD-3.1.3⑤, SD-A1 … SD-A5, SD-A9).
+fn floor_score(records: &[Rec], media: &mut Vec<(u32, i32)>) -> i32 {
+    let (mut key, mut daily, mut minus, mut plus) = (0i32, 0i32, 0i32, 0i32);
+    media.clear();
+    for r in records {
+        let doubled = |half: i32| if r.overdue { half * 2 } else { half };
+        match r.kind {
+            Kind::Key(half) => key += doubled(half) * r.count,
+            Kind::LateReport => {
+                if r.late {
+                    daily += 4 * r.count;
+                }
+            }
+            Kind::Daily(half) => daily += half * r.count,
+            Kind::Supervision => minus += doubled(4) * r.count,
+            Kind::Plus(half) => plus += half * r.count,
+            Kind::Media { work, half_points } => match media.iter_mut().find(|(w, _)| *w == work) {
+                Some((_, best)) => *best = (*best).max(half_points),
+                None => media.push((work, half_points)),
+            },
+            Kind::ProjectRank { rank, ranked } => {
+                if rank >= 1 && rank <= ranked {
+                    let amount = match (rank - 1, ranked - rank) {
+                        (0, _) => 6,
+                        (1, _) => 4,
+                        (2, _) => 2,
+                        (_, 0) => -6,
+                        (_, 1) => -4,
+                        (_, 2) => -2,
+                        _ => 0,
+                    } * r.count;
+                    if amount >= 0 {
+                        plus += amount;
+                    } else {
+                        minus -= amount;
+                    }
+                }
+            }
+            Kind::Other => {}
+        }
+    }
+    let media_total: i32 = media.iter().map(|(_, b)| b).sum();
+    plus += media_total.min(20);
+    200 - key.min(140) - daily.min(40) - minus.min(20) + plus
+}
+
+/// The floor: every unit-month's total (half-points) and rank, and the
+/// number of warnings. Records are grouped by a counting sort on their
+/// bucket; each county-month is ranked by competition ranking (total desc,
+/// indicators desc); a unit in the last three places two months running is
+/// warned (SD-A7, revised).
+fn floor(input: &Floor<'_>) -> (Vec<(i32, u32)>, usize) {
+    let units = input.units.len();
+    let buckets = units * input.months.len();
+    let mut start = vec![0u32; buckets + 1];
+    for r in &input.records {
+        start[r.bucket as usize + 1] += 1;
+    }
+    for i in 0..buckets {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let empty = Rec {
+        bucket: 0,
+        count: 0,
+        kind: Kind::Other,
+        overdue: false,
+        late: false,
+    };
+    let mut sorted = vec![empty; input.records.len()];
+    for r in &input.records {
+        let at = &mut next[r.bucket as usize];
+        sorted[*at as usize] = *r;
+        *at += 1;
+    }
+    let mut totals = vec![0i32; buckets];
+    let mut ranks = vec![0u32; buckets];
+    let mut media = Vec::new();
+    for (b, total) in totals.iter_mut().enumerate() {
+        let records = &sorted[start[b] as usize..start[b + 1] as usize];
+        *total = floor_score(records, &mut media);
+    }
+    let mut bottom = vec![false; units];
+    let mut warnings = 0;
+    let mut members: Vec<u32> = Vec::new();
+    for month in 0..input.months.len() {
+        let base = month * units;
+        for county in &input.counties {
+            members.clear();
+            members.extend_from_slice(county);
+            let key = |u: u32| (totals[base + u as usize], input.indicators[u as usize]);
+            members.sort_by_key(|&u| std::cmp::Reverse(key(u)));
+            let n = members.len();
+            let mut rank = 0;
+            for i in 0..n {
+                if i == 0 || key(members[i]) != key(members[i - 1]) {
+                    rank = i + 1;
+                }
+                let u = members[i] as usize;
+                let in_bottom = rank + 2 >= n;
+                if in_bottom && bottom[u] && month > 0 {
+                    warnings += 1;
+                }
+                bottom[u] = in_bottom;
+                ranks[base + u] = rank as u32;
+            }
+        }
+    }
+    (totals.into_iter().zip(ranks).collect(), warnings)
+}
+
 // ---------------------------------------------------------------- main
 
 fn main() {
@@ -365,15 +699,33 @@ fn main() {
         text.len() as f64 / 1e6,
         generate.elapsed().as_secs_f64()
     );
-    let parse = Instant::now();
-    let facts = Facts::from_json(&ruleset, &text).unwrap();
-    let parse = parse.elapsed();
+    // Fact loading and serde_json into typed structs alternate, run by run.
+    let (mut load, mut serde_typed) = (Vec::new(), Vec::new());
+    let mut facts: Option<Facts> = None;
+    let mut file: Option<typed::File> = None;
+    for _ in 0..runs.min(3) {
+        drop(facts.take());
+        let start = Instant::now();
+        facts = Some(Facts::from_json(&ruleset, &text).unwrap());
+        load.push(start.elapsed());
+        drop(file.take());
+        let start = Instant::now();
+        file = Some(serde_json::from_str::<typed::File>(&text).unwrap());
+        serde_typed.push(start.elapsed());
+    }
+    let (facts, file) = (facts.unwrap(), file.unwrap());
+    let (load, serde_typed) = (median(load), median(serde_typed));
     drop(text);
     println!(
         "   fact parsing + validation        {:>10.1} ms  ({} records)",
-        parse.as_secs_f64() * 1e3,
+        load.as_secs_f64() * 1e3,
         facts.records.len()
     );
+    println!(
+        "   serde_json into typed structs    {:>10.1} ms",
+        serde_typed.as_secs_f64() * 1e3
+    );
+    let floor_input = floor_input(&file);
 
     // The hand-written function must agree with the engine before it is timed.
     let engine = ruleset
@@ -381,6 +733,7 @@ fn main() {
             &facts,
             &EvalOptions {
                 detail: Detail::Items,
+                ..EvalOptions::default()
             },
         )
         .unwrap();
@@ -400,6 +753,31 @@ fn main() {
     let engine_warnings: usize = engine.results.iter().map(|r| r.notices.len()).sum();
     assert_eq!(engine_warnings, hand_warnings, "warning notices differ");
     println!("   hand-written agrees with the engine on {checked} unit-months and {hand_warnings} warnings");
+    // So must the floor.
+    let (floor_results, floor_warnings) = floor(&floor_input);
+    let units = floor_input.units.len();
+    for r in &engine.results {
+        let u = floor_input.units.binary_search(&r.unit.as_str()).unwrap();
+        let m = floor_input.months.binary_search(&r.period).unwrap();
+        let (half_points, rank) = floor_results[m * units + u];
+        assert_eq!(
+            (Decimal::from(half_points) / Decimal::TWO, Some(rank)),
+            (r.total.dec(), r.rank),
+            "floor: {} {}",
+            r.unit,
+            r.period
+        );
+    }
+    assert_eq!(
+        engine_warnings, floor_warnings,
+        "floor: warning notices differ"
+    );
+    assert_eq!(
+        floor_results.len(),
+        engine.results.len(),
+        "floor: unit-months differ"
+    );
+    println!("   the floor agrees with the engine on {checked} unit-months and {floor_warnings} warnings");
     drop(engine);
 
     if std::env::var_os("KAOHE_BENCH_PROFILE").is_some() {
@@ -411,6 +789,7 @@ fn main() {
                         &facts,
                         &EvalOptions {
                             detail: Detail::Items,
+                            ..EvalOptions::default()
                         },
                     )
                     .unwrap(),
@@ -421,7 +800,9 @@ fn main() {
     // c and d alternate, run by run, so that a change in the shared machine's
     // speed during the bench affects both sides of the ratio alike.
     let (mut c_full, mut c_items, mut d) = (Vec::new(), Vec::new(), Vec::new());
+    let mut e = Vec::new();
     for _ in 0..runs {
+        e.push(time(1, || floor(&floor_input)));
         c_full.push(time(1, || ruleset.evaluate(&facts).unwrap()));
         c_items.push(time(1, || {
             ruleset
@@ -429,13 +810,14 @@ fn main() {
                     &facts,
                     &EvalOptions {
                         detail: Detail::Items,
+                        ..EvalOptions::default()
                     },
                 )
                 .unwrap()
         }));
         d.push(time(1, || hand_written(&facts)));
     }
-    let (c_full, c_items, d) = (median(c_full), median(c_items), median(d));
+    let (c_full, c_items, d, e) = (median(c_full), median(c_items), median(d), median(e));
     println!(
         "c. engine, explanations on       {:>10.1} ms",
         c_full.as_secs_f64() * 1e3
@@ -449,9 +831,26 @@ fn main() {
         d.as_secs_f64() * 1e3
     );
     println!(
+        "e. the floor (typed, half-points)  {:>10.1} ms",
+        e.as_secs_f64() * 1e3
+    );
+    println!(
         "\nc / d = {:.2} (explanations off), {:.2} (on)",
         c_items.as_secs_f64() / d.as_secs_f64(),
         c_full.as_secs_f64() / d.as_secs_f64()
+    );
+    println!(
+        "engine / floor = {:.2} (explanations off; target ≤ 1.5), {:.2} (on)",
+        c_items.as_secs_f64() / e.as_secs_f64(),
+        c_full.as_secs_f64() / e.as_secs_f64()
+    );
+    println!(
+        "explanations on / off = {:.2} (target ≤ 1.3)",
+        c_full.as_secs_f64() / c_items.as_secs_f64()
+    );
+    println!(
+        "load / serde-typed = {:.2} (target ≤ 1.0)",
+        load.as_secs_f64() / serde_typed.as_secs_f64()
     );
 }
 

@@ -147,7 +147,7 @@ pub use check::{check, Checked};
 pub use diagnostics::{DiagnosticRecord, RulesetDiagnostic, Severity};
 pub use error::{ErrorList, ErrorRecord, ToErrorRecords};
 pub use eval::result::Evaluation;
-pub use eval::{Detail, EvalError, EvalOptions};
+pub use eval::{Detail, EvalError, EvalOptions, FactsHash};
 pub use facts::{FactError, FactErrors, Facts};
 pub use limits::Limits;
 pub use period::Period;

@@ -109,88 +109,181 @@ fn value(ruleset: &Ruleset, field: &Field, period: Period, rng: &mut Rng) -> Jso
 
 /// A valid fact file (as JSON) for `ruleset`.
 pub fn facts(ruleset: &Ruleset, spec: &SynthSpec) -> Json {
-    let mut rng = Rng(spec.seed);
-    let unit_kind = ruleset.period_unit();
-    let start = ruleset
-        .effective()
-        .map_or(crate::date::Date::EPOCH, |(from, _)| from);
-    let mut periods = Vec::with_capacity(spec.periods);
-    let mut period = Period::containing(unit_kind, start);
-    for _ in 0..spec.periods {
-        periods.push(period);
-        period = period.next();
-    }
-    let as_of = periods
-        .last()
-        .and_then(|p| p.end().add_days(30))
-        .unwrap_or(start);
-
-    let mut units = Vec::new();
-    for group in ruleset.groups() {
-        for i in 0..spec.units_per_group {
-            let mut attributes = Map::new();
-            for field in &group.attributes {
-                let v = if field.ty.name.name == "text" {
-                    Json::String(format!(
-                        "{}-{}",
-                        field.name.name,
-                        i % spec.partitions.max(1)
-                    ))
-                } else {
-                    value(ruleset, field, Period::Year(start.year()), &mut rng)
-                };
-                attributes.insert(field.name.name.clone(), v);
-            }
-            units.push(json!({
-                "id": format!("{}-{i}", group.name.name),
-                "name": format!("{}{i}", group.label.as_ref().map_or(group.name.name.as_str(), |l| l.text.as_str())),
-                "group": group.name.name,
-                "attributes": attributes,
-            }));
-        }
-    }
-    let kinds: Vec<_> = ruleset.records().collect();
+    let mut parts = Parts::new(ruleset, spec);
     let mut records = Vec::new();
-    for unit in &units {
-        for period in &periods {
-            for _ in 0..spec.records_per_unit_period {
-                let pick = usize::try_from(rng.below(kinds.len() as u64)).unwrap_or(0);
-                let Some(kind) = kinds.get(pick) else {
-                    continue;
-                };
+    parts.records(|record| records.push(record));
+    let mut top = parts.top();
+    top.insert("records".to_owned(), Json::Array(records));
+    Json::Object(top)
+}
+
+/// Writes the fact file [`facts`] gives, byte for byte as its
+/// `to_string()`, record by record (issue 15 §3: a province-year's 200 MB are
+/// never held in memory).
+///
+/// # Errors
+/// Whatever writing to `out` fails with.
+pub fn write_facts(
+    ruleset: &Ruleset,
+    spec: &SynthSpec,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut parts = Parts::new(ruleset, spec);
+    let mut top = parts.top();
+    top.insert("records".to_owned(), Json::Array(Vec::new()));
+    // Whatever the order of the members, `"records":[]` is in it once (the
+    // other members are strings, arrays of strings and the units, none of
+    // which holds that text outside a string's quotes).
+    let text = Json::Object(top).to_string();
+    let placeholder = "\"records\":[]";
+    let at = text
+        .find(placeholder)
+        .ok_or_else(|| std::io::Error::other("no records member"))?;
+    let (head, tail) = text.split_at(at);
+    let tail = tail.get(placeholder.len()..).unwrap_or_default();
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"\"records\":[")?;
+    let mut result = Ok(());
+    let mut first = true;
+    parts.records(|record| {
+        if result.is_err() {
+            return;
+        }
+        if !first {
+            result = out.write_all(b",");
+        }
+        first = false;
+        if result.is_ok() {
+            result = serde_json::to_writer(&mut *out, &record).map_err(std::io::Error::from);
+        }
+    });
+    result?;
+    out.write_all(b"]")?;
+    out.write_all(tail.as_bytes())
+}
+
+/// What [`facts`] and [`write_facts`] share: the generator after the units.
+struct Parts<'r> {
+    ruleset: &'r Ruleset,
+    spec: SynthSpec,
+    rng: Rng,
+    periods: Vec<Period>,
+    as_of: crate::date::Date,
+    units: Vec<Json>,
+}
+
+impl<'r> Parts<'r> {
+    fn new(ruleset: &'r Ruleset, spec: &SynthSpec) -> Parts<'r> {
+        let mut rng = Rng(spec.seed);
+        let unit_kind = ruleset.period_unit();
+        let start = ruleset
+            .effective()
+            .map_or(crate::date::Date::EPOCH, |(from, _)| from);
+        let mut periods = Vec::with_capacity(spec.periods);
+        let mut period = Period::containing(unit_kind, start);
+        for _ in 0..spec.periods {
+            periods.push(period);
+            period = period.next();
+        }
+        let as_of = periods
+            .last()
+            .and_then(|p| p.end().add_days(30))
+            .unwrap_or(start);
+
+        let mut units = Vec::new();
+        for group in ruleset.groups() {
+            for i in 0..spec.units_per_group {
                 let mut attributes = Map::new();
-                for field in &kind.fields {
-                    attributes.insert(
-                        field.name.name.clone(),
-                        value(ruleset, field, *period, &mut rng),
-                    );
+                for field in &group.attributes {
+                    let v = if field.ty.name.name == "text" {
+                        Json::String(format!(
+                            "{}-{}",
+                            field.name.name,
+                            i % spec.partitions.max(1)
+                        ))
+                    } else {
+                        value(ruleset, field, Period::Year(start.year()), &mut rng)
+                    };
+                    attributes.insert(field.name.name.clone(), v);
                 }
-                let days = i64::try_from(rng.below(40)).unwrap_or(0);
-                let reported = period
-                    .start()
-                    .add_days(days)
-                    .unwrap_or(period.start())
-                    .min(as_of);
-                records.push(json!({
-                    "unit": unit["id"],
-                    "period": period.to_string(),
-                    "kind": kind.name.name,
-                    "reported": reported.to_string(),
+                units.push(json!({
+                    "id": format!("{}-{i}", group.name.name),
+                    "name": format!("{}{i}", group.label.as_ref().map_or(group.name.name.as_str(), |l| l.text.as_str())),
+                    "group": group.name.name,
                     "attributes": attributes,
                 }));
             }
         }
+        Parts {
+            ruleset,
+            spec: spec.clone(),
+            rng,
+            periods,
+            as_of,
+            units,
+        }
     }
-    json!({
-        "description": format!(
-            "synthetic facts, seed {}: {} units per group, {} periods, {} records per unit and period",
-            spec.seed, spec.units_per_group, spec.periods, spec.records_per_unit_period
-        ),
-        "as_of": as_of.to_string(),
-        "periods": periods.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "units": units,
-        "records": records,
-    })
+
+    /// Every record, in file order.
+    fn records(&mut self, mut each: impl FnMut(Json)) {
+        let ruleset = self.ruleset;
+        let kinds: Vec<_> = ruleset.records().collect();
+        for unit in &self.units {
+            for period in &self.periods {
+                for _ in 0..self.spec.records_per_unit_period {
+                    let pick = usize::try_from(self.rng.below(kinds.len() as u64)).unwrap_or(0);
+                    let Some(kind) = kinds.get(pick) else {
+                        continue;
+                    };
+                    let mut attributes = Map::new();
+                    for field in &kind.fields {
+                        attributes.insert(
+                            field.name.name.clone(),
+                            value(ruleset, field, *period, &mut self.rng),
+                        );
+                    }
+                    let days = i64::try_from(self.rng.below(40)).unwrap_or(0);
+                    let reported = period
+                        .start()
+                        .add_days(days)
+                        .unwrap_or(period.start())
+                        .min(self.as_of);
+                    each(json!({
+                        "unit": unit["id"],
+                        "period": period.to_string(),
+                        "kind": kind.name.name,
+                        "reported": reported.to_string(),
+                        "attributes": attributes,
+                    }));
+                }
+            }
+        }
+    }
+
+    /// The top-level members but `records`.
+    fn top(&self) -> Map<String, Json> {
+        let spec = &self.spec;
+        let mut top = Map::new();
+        top.insert(
+            "description".to_owned(),
+            Json::String(format!(
+                "synthetic facts, seed {}: {} units per group, {} periods, {} records per unit and period",
+                spec.seed, spec.units_per_group, spec.periods, spec.records_per_unit_period
+            )),
+        );
+        top.insert("as_of".to_owned(), Json::String(self.as_of.to_string()));
+        top.insert(
+            "periods".to_owned(),
+            Json::Array(
+                self.periods
+                    .iter()
+                    .map(|p| Json::String(p.to_string()))
+                    .collect(),
+            ),
+        );
+        top.insert("units".to_owned(), Json::Array(self.units.clone()));
+        top
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +310,10 @@ mod tests {
             ruleset.evaluate(&parsed).unwrap();
             // Deterministic for a seed.
             assert_eq!(json, facts(&ruleset, &spec).to_string());
+            // Streamed, byte for byte the same.
+            let mut streamed = Vec::new();
+            write_facts(&ruleset, &spec, &mut streamed).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), json);
         }
     }
 }

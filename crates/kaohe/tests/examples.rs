@@ -122,6 +122,7 @@ fn totals_only_keeps_everything_but_the_line_items() {
                 &facts,
                 &EvalOptions {
                     detail: Detail::Totals,
+                    ..EvalOptions::default()
                 },
             )
             .unwrap();

@@ -241,6 +241,7 @@ impl Ruleset {
         let carried = carry(self, facts);
         let mut evaluator = Evaluator::new(self, facts, &carried);
         evaluator.detail = options.detail;
+        evaluator.facts_hash = options.facts_hash;
         evaluator.run().map_err(|mut error| {
             error.location = error.span.map(|span| Box::new(self.source().range(span)));
             error
@@ -277,6 +278,21 @@ impl Ruleset {
 pub struct EvalOptions {
     /// How much of the explanation to keep.
     pub detail: Detail,
+    /// Whether the evaluation carries the facts' hash
+    /// ([`result::FactsInfo::hash`]); computing it serialises every record.
+    pub facts_hash: FactsHash,
+}
+
+/// Whether an evaluation carries the facts' hash (issue 15 §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FactsHash {
+    /// `facts.hash` is [`Facts::hash`] (the default; the JSON output and the
+    /// bulletins print it).
+    #[default]
+    Include,
+    /// `facts.hash` is empty: for outputs that never print it (ranking
+    /// tables, CSV), which then skip hashing the facts.
+    Omit,
 }
 
 /// How much explanation each line item carries.
@@ -304,6 +320,7 @@ struct Evaluator<'a> {
     detail: Detail,
     /// The measures of the period or year being evaluated (issue 13 §4).
     measures: measure::Measures,
+    facts_hash: FactsHash,
 }
 
 impl<'a> Evaluator<'a> {
@@ -316,6 +333,7 @@ impl<'a> Evaluator<'a> {
             rejected,
             detail: Detail::Full,
             measures: measure::Measures::default(),
+            facts_hash: FactsHash::Include,
         }
     }
 
@@ -477,7 +495,10 @@ impl<'a> Evaluator<'a> {
             },
             facts: FactsInfo {
                 as_of: self.facts.as_of.to_string(),
-                hash: self.facts.hash().to_owned(),
+                hash: match self.facts_hash {
+                    FactsHash::Include => self.facts.hash().to_owned(),
+                    FactsHash::Omit => String::new(),
+                },
             },
             periods: evaluated,
             results,
@@ -612,24 +633,34 @@ impl<'a> Evaluator<'a> {
                     });
                 partitions.entry(key).or_default().push(member);
             }
+            // One shared text for every result this ranking ranks.
+            let ranking_name = Text::from(decl.name.name.as_str());
             for (within, members) in partitions {
                 let mut ranking = rank::rank(decl, period, &members, discretion);
                 ranking.within = within.map(String::from);
                 let ranked = u32::try_from(ranking.entries.len()).unwrap_or(u32::MAX);
-                for entry in &ranking.entries {
-                    // Entries are in rank order: the tie group is contiguous.
-                    let tied = ranking
-                        .entries
-                        .iter()
-                        .skip_while(|e| e.rank != entry.rank)
-                        .take_while(|e| e.rank == entry.rank)
-                        .count();
+                // Entries are in rank order: each tie group is contiguous, so
+                // one pass counts how many share each entry's rank.
+                let mut tied = vec![0usize; ranking.entries.len()];
+                let mut group_start = 0;
+                for i in 1..=ranking.entries.len() {
+                    let same = match (ranking.entries.get(i), ranking.entries.get(group_start)) {
+                        (Some(e), Some(first)) => e.rank == first.rank,
+                        _ => false,
+                    };
+                    if !same {
+                        for t in tied.iter_mut().take(i).skip(group_start) {
+                            *t = i - group_start;
+                        }
+                        group_start = i;
+                    }
+                }
+                for (entry, tied) in ranking.entries.iter().zip(tied) {
                     let Some(unit) = self.facts.unit_index(&entry.unit) else {
                         continue;
                     };
-                    let total = position(results, &entry.unit)
-                        .and_then(|i| results.get(i))
-                        .map(|r| r.total);
+                    let at = position(results, &entry.unit);
+                    let total = at.and_then(|i| results.get(i)).map(|r| r.total);
                     self.history.places.insert(
                         (ranking_index, period, unit),
                         Place {
@@ -639,11 +670,10 @@ impl<'a> Evaluator<'a> {
                             total,
                         },
                     );
-                    if let Some(r) = position(results, &entry.unit).and_then(|i| results.get_mut(i))
-                    {
+                    if let Some(r) = at.and_then(|i| results.get_mut(i)) {
                         if r.rank.is_none() {
                             r.rank = Some(entry.rank);
-                            r.ranking = Some(Text::from(decl.name.name.as_str()));
+                            r.ranking = Some(ranking_name.clone());
                         }
                     }
                 }

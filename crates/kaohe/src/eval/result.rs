@@ -203,7 +203,8 @@ pub struct RulesetInfo {
 pub struct FactsInfo {
     /// The evaluation date.
     pub as_of: String,
-    /// `sha256:` digest of the facts' canonical form (independent of record order).
+    /// `sha256:` digest of the facts' canonical form (independent of record
+    /// order); empty when evaluated with [`crate::FactsHash::Omit`].
     pub hash: String,
 }
 
@@ -539,8 +540,42 @@ pub struct Selection {
     pub unit: Option<String>,
 }
 
+/// The results whose rank is shared in an unresolved tie, indexed once
+/// (issue 15 §3): [`Ties::is_tied`] answers [`Evaluation::is_tied`] without
+/// scanning every ranking, for tables with a row per result.
+#[derive(Debug, Clone, Default)]
+pub struct Ties<'e> {
+    tied: std::collections::HashSet<(&'e str, Period, &'e str)>,
+}
+
+impl Ties<'_> {
+    /// Whether `result`'s rank is shared in an unresolved tie (shown `2=`):
+    /// the same answer as [`Evaluation::is_tied`].
+    pub fn is_tied(&self, result: &UnitResult) -> bool {
+        match result.ranking.as_deref() {
+            Some(ranking) if !self.tied.is_empty() => {
+                self.tied
+                    .contains(&(ranking, result.period, result.unit.as_str()))
+            }
+            _ => false,
+        }
+    }
+}
+
 impl Evaluation {
+    /// Every unresolved tie of every ranking, indexed for [`Ties::is_tied`].
+    pub fn ties(&self) -> Ties<'_> {
+        let mut tied = std::collections::HashSet::new();
+        for r in &self.rankings {
+            for unit in r.unresolved_ties.iter().flatten() {
+                tied.insert((r.ranking.as_str(), r.period, unit.as_str()));
+            }
+        }
+        Ties { tied }
+    }
+
     /// Whether `result`'s rank is shared in an unresolved tie (shown `2=`).
+    /// Scans every ranking: for many results, use [`Evaluation::ties`].
     pub fn is_tied(&self, result: &UnitResult) -> bool {
         self.rankings.iter().any(|r| {
             result.ranking.as_deref() == Some(r.ranking.as_str())

@@ -20,6 +20,7 @@ use crate::syntax::ast::{Field, TypeRef};
 use crate::text::{Attributes, Interner, Text};
 use crate::value::{exact_decimal, NumberLimit, Value};
 
+mod fast;
 mod json;
 use json::{Input, Node, Object, Stop};
 use serde_json::value::RawValue;
@@ -89,14 +90,32 @@ pub struct Facts {
     /// The office's discretionary order per period (`"2023-07"`) or year (`"2023"`), best first.
     pub discretion: BTreeMap<Period, Vec<String>>,
     #[serde(skip)]
-    hash: String,
+    hash: LazyHash,
 }
+
+/// The facts' hash, computed the first time it is asked for (issue 15 §2: a
+/// CSV ranking never prints it, and hashing a province-year's canonical form
+/// is a quarter of reading it). Facts are never changed after they are read,
+/// so the hash of the first call stands. Not part of equality: it follows
+/// from the other fields.
+#[derive(Debug, Clone, Default)]
+struct LazyHash(std::sync::OnceLock<String>);
+
+impl PartialEq for LazyHash {
+    fn eq(&self, _: &LazyHash) -> bool {
+        true
+    }
+}
+
+impl Eq for LazyHash {}
 
 impl Facts {
     /// `sha256:` and the digest of the canonical (sorted) form: the same for any
     /// order of the input's units and records.
+    ///
+    /// Computed on the first call (serialising every record), then kept.
     pub fn hash(&self) -> &str {
-        &self.hash
+        self.hash.0.get_or_init(|| canonical_hash(self))
     }
 
     /// The unit with this id.
@@ -771,15 +790,14 @@ impl Validator<'_> {
         // province-year): records that compare equal agree in every field,
         // so which of them comes first cannot show.
         records.sort_unstable_by(record_order);
-        let mut facts = Facts {
+        let facts = Facts {
             as_of,
             periods,
             units,
             records,
             discretion,
-            hash: String::new(),
+            hash: LazyHash::default(),
         };
-        facts.hash = canonical_hash(&facts);
         Some(facts)
     }
 
@@ -1362,7 +1380,12 @@ fn canonical_hash(facts: &Facts) -> String {
         }
     }
     let mut hasher = Hasher(<sha2::Sha256 as sha2::Digest>::new());
-    let _ = serde_json::to_writer(&mut hasher, facts);
+    {
+        // serde_json writes token by token: hash in 64 KB blocks instead.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut hasher);
+        let _ = serde_json::to_writer(&mut buffered, facts);
+        let _ = std::io::Write::flush(&mut buffered);
+    }
     hex_digest(&sha2::Digest::finalize(hasher.0))
 }
 
@@ -1612,10 +1635,22 @@ impl<'de> serde::de::Visitor<'de> for RecordStream<'_, '_> {
         let mut records = Vec::new();
         let mut positions = Vec::new();
         let mut count = 0usize;
+        let context = fast::Context::new(self.validator.ruleset);
         while count < self.max {
             let Some(raw) = seq.next_element::<Box<RawValue>>()? else {
                 return Ok((records, positions, count));
             };
+            // A valid record goes straight into a `Record`; any other is read
+            // (and its problems reported) by the validator.
+            if let Some(record) = self
+                .validator
+                .fast_record(&context, count, &raw, self.units, self.as_of)
+            {
+                records.push(record);
+                positions.push(count);
+                count += 1;
+                continue;
+            }
             let item = raw_node(&raw)?;
             if let Some(record) = self.validator.record(count, &item, self.units, self.as_of) {
                 records.push(record);

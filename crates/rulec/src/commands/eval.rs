@@ -5,7 +5,7 @@
 //! With `--format json`, every error is printed as `{"errors": [ … ]}` on
 //! standard output (docs/errors.md); otherwise as text on standard error.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use kaohe::error::{ErrorRecord, Location, ToErrorRecords};
@@ -272,8 +272,13 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
         }
         _ => kaohe::Detail::Full,
     };
+    // Only the JSON output and the bulletins print the facts' hash.
+    let facts_hash = match args.format {
+        OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown => kaohe::FactsHash::Omit,
+        OutputFormat::Json | OutputFormat::Xlsx | OutputFormat::Html => kaohe::FactsHash::Include,
+    };
     let evaluation = ruleset
-        .evaluate_with(&facts, &kaohe::EvalOptions { detail })
+        .evaluate_with(&facts, &kaohe::EvalOptions { detail, facts_hash })
         .map_err(|error| {
             let mut human = format!(
                 "{}: {}\n",
@@ -329,8 +334,41 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
             )));
         }
     }
+    // JSON and CSV are written as they are produced (issue 15 §3): a
+    // province-year's output is never held whole in memory.
+    let streamed = args.explain.is_none() && args.format == OutputFormat::Csv
+        || args.format == OutputFormat::Json;
+    if streamed {
+        let write = |out: &mut dyn Write| -> std::io::Result<()> {
+            if args.format == OutputFormat::Json {
+                serde_json::to_writer_pretty(&mut *out, &selected).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")
+            } else {
+                render::evaluation::csv(&selected, out)
+            }
+        };
+        match &args.output {
+            // A closed pipe or other write error ends the output quietly, as
+            // for every other output (`crate::output`).
+            None => {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                let _ = write(&mut out).and_then(|()| out.flush());
+            }
+            Some(path) => {
+                let failed = |e: std::io::Error| input::io_failure("write", path, &e);
+                let file = std::fs::File::create(path).map_err(failed)?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+                // Excel on Chinese Windows reads a CSV without a byte-order
+                // mark as GBK; a CSV *file* gets one (see below).
+                if args.format == OutputFormat::Csv {
+                    out.write_all("\u{FEFF}".as_bytes()).map_err(failed)?;
+                }
+                write(&mut out).and_then(|()| out.flush()).map_err(failed)?;
+            }
+        }
+        return Ok(Exit::Ok);
+    }
     let out = match (args.format, &args.explain) {
-        (OutputFormat::Json, _) => selected.to_json(),
         (format, Some(_)) => render::evaluation::explain(&selected, format),
         (format, None) => render::evaluation::ranking(&selected, &ruleset, format),
     };

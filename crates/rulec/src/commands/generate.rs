@@ -1,6 +1,7 @@
 //! `rulec generate RULESET`: write a synthetic, valid fact file for a ruleset
 //! (for load tests and benchmarks; deterministic for a seed).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use kaohe::synth::{self, SynthSpec};
@@ -46,18 +47,30 @@ pub fn run(args: &Args) -> Exit {
         records_per_unit_period: args.records,
         partitions: args.partitions,
     };
-    let text = synth::facts(&ruleset, &spec).to_string();
+    // Streamed record by record (issue 15 §3): a province-year is never one
+    // JSON value in memory.
     match &args.output {
         None => {
-            crate::output::println(&text);
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            // A closed pipe ends the output quietly (`crate::output`).
+            let _ = synth::write_facts(&ruleset, &spec, &mut out)
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush());
             Exit::Ok
         }
-        Some(path) => match std::fs::write(path, text) {
-            Ok(()) => Exit::Ok,
-            Err(error) => {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                Exit::Usage
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|file| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+                synth::write_facts(&ruleset, &spec, &mut out)?;
+                out.flush()
+            });
+            match written {
+                Ok(()) => Exit::Ok,
+                Err(error) => {
+                    eprintln!("error: cannot write `{}`: {error}", path.display());
+                    Exit::Usage
+                }
             }
-        },
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Rendering evaluation results: ranking tables (terminal, CSV, Markdown) and
 //! line-by-line explanations. Chinese names are aligned by display width.
 
-use kaohe::eval::result::{Evaluation, ItemKind, NoticeResult, UnitResult};
+use kaohe::eval::result::{Evaluation, ItemKind, NoticeResult, Ties, UnitResult};
 use kaohe::value::Value;
 use kaohe::Ruleset;
 use unicode_width::UnicodeWidthStr;
@@ -75,11 +75,11 @@ fn notices_text(result: &UnitResult) -> String {
     texts.join("; ")
 }
 
-fn rank_text(result: &UnitResult, evaluation: &Evaluation) -> String {
+fn rank_text(result: &UnitResult, ties: &Ties<'_>) -> String {
     let Some(rank) = result.rank else {
         return "-".to_owned();
     };
-    let tied = evaluation.is_tied(result);
+    let tied = ties.is_tied(result);
     if tied {
         format!("{rank}=")
     } else {
@@ -87,9 +87,9 @@ fn rank_text(result: &UnitResult, evaluation: &Evaluation) -> String {
     }
 }
 
-/// The ranking table of every period and year in the evaluation.
-pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat) -> String {
-    let category_labels: Vec<(String, String)> = evaluation
+/// The categories of the evaluation, in order of first appearance: (name, label).
+fn category_labels(evaluation: &Evaluation) -> Vec<(String, String)> {
+    evaluation
         .results
         .iter()
         .flat_map(|r| r.categories.iter())
@@ -101,84 +101,103 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
                 ));
             }
             acc
-        });
-    let header_for = |converted: bool| {
-        let word = |id: &str| crate::lang::text(id, &[]);
-        let mut header: Vec<String> = vec![
-            word("rulec-header-rank"),
-            word("rulec-header-unit"),
-            word("rulec-header-total"),
-        ];
-        if converted {
-            header.push(word("rulec-header-converted"));
-        }
-        header.extend(category_labels.iter().map(|(_, l)| l.clone()));
-        header.push(word("rulec-header-notices"));
-        header
-    };
-    let row = |r: &UnitResult, converted: bool| {
-        let mut row = vec![
-            rank_text(r, evaluation),
-            r.name.to_string(),
-            r.total.normalize().to_string(),
-        ];
-        if converted {
-            row.push(r.converted.map(|c| c.to_string()).unwrap_or_default());
-        }
-        for (name, _) in &category_labels {
-            row.push(
-                r.categories
-                    .iter()
-                    .find(|c| c.category == *name)
-                    .and_then(|c| c.subtotal.or_else(|| c.bonuses.checked_sub(c.deductions)))
-                    .map(|v| v.normalize().to_string())
-                    .unwrap_or_default(),
-            );
-        }
-        row.push(notices_text(r));
-        row
-    };
-    if format == OutputFormat::Csv {
-        let converted = evaluation.results.iter().any(|r| r.converted.is_some());
-        let provisional = evaluation.results.iter().any(|r| r.provisional);
-        let mut header = header_for(converted);
-        // The name has its own column here; the table's "unit" column is the name.
-        header.remove(1);
-        if provisional {
-            header.push("provisional".into());
-        }
-        let mut out = String::from("period,unit,name,group,");
-        out.push_str(
-            &header
-                .iter()
-                .map(|h| csv_field(h))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        for r in &evaluation.results {
-            let mut cells = row(r, converted);
-            cells.remove(1);
-            let mut line = vec![
-                r.period.to_string(),
-                r.unit.to_string(),
-                r.name.to_string(),
-                r.group.to_string(),
-            ];
-            line.extend(cells);
-            if provisional {
-                line.push(if r.provisional { "yes" } else { "" }.to_owned());
-            }
-            out.push('\n');
-            out.push_str(
-                &line
-                    .iter()
-                    .map(|c| csv_field(c))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-        }
-        return out;
+        })
+}
+
+fn header_for(category_labels: &[(String, String)], converted: bool) -> Vec<String> {
+    let word = |id: &str| crate::lang::text(id, &[]);
+    let mut header: Vec<String> = vec![
+        word("rulec-header-rank"),
+        word("rulec-header-unit"),
+        word("rulec-header-total"),
+    ];
+    if converted {
+        header.push(word("rulec-header-converted"));
     }
+    header.extend(category_labels.iter().map(|(_, l)| l.clone()));
+    header.push(word("rulec-header-notices"));
+    header
+}
+
+fn row(
+    r: &UnitResult,
+    converted: bool,
+    category_labels: &[(String, String)],
+    ties: &Ties<'_>,
+) -> Vec<String> {
+    let mut row = vec![
+        rank_text(r, ties),
+        r.name.to_string(),
+        r.total.normalize().to_string(),
+    ];
+    if converted {
+        row.push(r.converted.map(|c| c.to_string()).unwrap_or_default());
+    }
+    for (name, _) in category_labels {
+        row.push(
+            r.categories
+                .iter()
+                .find(|c| c.category == *name)
+                .and_then(|c| c.subtotal.or_else(|| c.bonuses.checked_sub(c.deductions)))
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default(),
+        );
+    }
+    row.push(notices_text(r));
+    row
+}
+
+/// The ranking table as CSV (one row per unit and period, every line ending
+/// in a newline), written row by row to `out` (issue 15 §3: no whole-output
+/// string, whatever the size of the evaluation).
+pub fn csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let ties = evaluation.ties();
+    let category_labels = category_labels(evaluation);
+    let converted = evaluation.results.iter().any(|r| r.converted.is_some());
+    let provisional = evaluation.results.iter().any(|r| r.provisional);
+    let mut header = header_for(&category_labels, converted);
+    // The name has its own column here; the table's "unit" column is the name.
+    header.remove(1);
+    if provisional {
+        header.push("provisional".into());
+    }
+    let header: Vec<String> = header.iter().map(|h| csv_field(h)).collect();
+    writeln!(out, "period,unit,name,group,{}", header.join(","))?;
+    for r in &evaluation.results {
+        let mut cells = row(r, converted, &category_labels, &ties);
+        cells.remove(1);
+        let mut line = vec![
+            r.period.to_string(),
+            r.unit.to_string(),
+            r.name.to_string(),
+            r.group.to_string(),
+        ];
+        line.extend(cells);
+        if provisional {
+            line.push(if r.provisional { "yes" } else { "" }.to_owned());
+        }
+        let line: Vec<String> = line.iter().map(|c| csv_field(c)).collect();
+        writeln!(out, "{}", line.join(","))?;
+    }
+    Ok(())
+}
+
+/// The ranking table of every period and year in the evaluation.
+pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat) -> String {
+    if format == OutputFormat::Csv {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = csv(evaluation, &mut out);
+        let mut text = String::from_utf8_lossy(&out).into_owned();
+        if text.ends_with('\n') {
+            text.pop();
+        }
+        return text;
+    }
+    let ties = evaluation.ties();
+    let category_labels = category_labels(evaluation);
+    let header_for = |converted: bool| header_for(&category_labels, converted);
+    let row = |r: &UnitResult, converted: bool| row(r, converted, &category_labels, &ties);
     let mut out = String::new();
     let mut periods: Vec<_> = evaluation.results.iter().map(|r| r.period).collect();
     periods.dedup();
