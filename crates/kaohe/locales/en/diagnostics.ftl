@@ -225,3 +225,10 @@ kaohe-measure_in_measure = `{ $function }(…)` cannot be used in a measure's va
 kaohe-misplaced_this = `this.` names the record being scored, and there is none here
     .help = use `this.x` inside `count(kind where …)` or `sum(kind, … where …)` in a rule or notice with `per`: it is the `per` record, compared with the records counted (`count(problem where place == this.place in previous 3 periods)`)
     .label-span = no enclosing record
+kaohe-misplaced_step--per = is in { $what } `{ $notice }`, which has `per`
+kaohe-misplaced_step--help-per = a ladder issues one step per unit: remove `per` and count the records in the steps' conditions (`when count(kind where …) >= 3`)
+kaohe-misplaced_step--group = is for group `{ $group }`, but { $what } `{ $notice }` applies only to `{ $target }`
+kaohe-misplaced_step--help-group = write the step without `of { $group }`, or remove `of { $target }` from the { $what } so that it applies to every group
+kaohe-unreachable_band--order = `{ $band }` after `{ $before }` can never be the first band that holds
+kaohe-unreachable_band--mixed = mixes `upto` and `from` bands
+kaohe-unreachable_band--help = write the bands in order, all `upto` with rising thresholds (places: `upto 3: 7, upto 6: 5`) or all `from` with falling ones (rates: `from 95: 5, from 90: 3`)

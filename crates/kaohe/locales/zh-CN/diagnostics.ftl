@@ -214,7 +214,7 @@ kaohe-syntax--or-expression = { $list } 或表达式
 # `lang` 分支（issue 13）新增的诊断。
 kaohe-misplaced_step = 升级步骤 `{ $name }` { $problem }
     .label-span = 此处
-kaohe-unreachable_band = 有一个分档{ $problem }
+kaohe-unreachable_band = 分档{ $problem }
     .label-span = 永远不会是第一个成立的分档
 kaohe-measure_in_measure = `{ $function }(…)` 不能用在指标（measure）的取值中
     .help = 指标只由本单位自己的记录和属性计算；名次和同组比较请在读取该指标的规则和预警中使用，或在那里计算该值
@@ -222,3 +222,10 @@ kaohe-measure_in_measure = `{ $function }(…)` 不能用在指标（measure）�
 kaohe-misplaced_this = `this.` 指当前计分的记录，但此处没有这样的记录
     .help = 请在带 `per` 的规则或预警中，在 `count(kind where …)` 或 `sum(kind, … where …)` 里使用 `this.x`：它指 `per` 的那条记录，与被统计的记录比较（`count(problem where place == this.place in previous 3 periods)`）
     .label-span = 外层没有记录
+kaohe-misplaced_step--per = 位于带 `per` 的{ $what } `{ $notice }` 中
+kaohe-misplaced_step--help-per = 升级阶梯每个单位只发出一级：请删除 `per`，在各级的条件中统计记录（`when count(kind where …) >= 3`）
+kaohe-misplaced_step--group = 针对单位分组 `{ $group }`，但{ $what } `{ $notice }` 只适用于 `{ $target }`
+kaohe-misplaced_step--help-group = 请去掉该级的 `of { $group }`，或去掉{ $what }的 `of { $target }`，使其适用于所有分组
+kaohe-unreachable_band--order = `{ $band }` 位于 `{ $before }` 之后，永远不会是第一个成立的分档
+kaohe-unreachable_band--mixed = 混用了 `upto` 和 `from` 分档
+kaohe-unreachable_band--help = 请按顺序书写分档：全部用 `upto` 且阈值递增（名次：`upto 3: 7, upto 6: 5`），或全部用 `from` 且阈值递减（比率：`from 95: 5, from 90: 3`）
