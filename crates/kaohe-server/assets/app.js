@@ -520,6 +520,11 @@
     };
   }
 
+  /** A number field as the bulletins show it: marked ≈ when the service also gives its exact fraction (`value_exact`). */
+  function approx(obj, name) {
+    return obj[name + "_exact"] ? el("span", { title: obj[name + "_exact"] }, "≈" + obj[name]) : obj[name];
+  }
+
   /** A notice's name; a notice with steps (an escalation ladder) names the step it issued: 排名末位问责（约谈）. */
   function noticeText(n) {
     const label = n.label || n.name;
@@ -808,10 +813,10 @@
                   "tr",
                   { "data-measure": m.measure },
                   el("td", {}, m.label || m.measure),
-                  el("td", { class: "num" }, m.value),
+                  el("td", { class: "num" }, approx(m, "value")),
                   el("td", { class: "num" }, "第" + m.place + "名（共" + m.of + "个）"),
-                  el("td", { class: "num" }, m.peer_max),
-                  el("td", { class: "num" }, m.peer_average)
+                  el("td", { class: "num" }, approx(m, "peer_max")),
+                  el("td", { class: "num" }, approx(m, "peer_average"))
                 )
               )
             )
@@ -825,7 +830,7 @@
             el(
               "ul",
               {},
-              r.outputs.map((o) => el("li", { "data-output": o.output }, (o.label || o.output) + "：", el("strong", {}, o.value), clauseBlock(o.clauses)))
+              r.outputs.map((o) => el("li", { "data-output": o.output }, (o.label || o.output) + "：", el("strong", {}, approx(o, "value")), clauseBlock(o.clauses)))
             )
           )
         : null,
