@@ -4,7 +4,8 @@
 //! `扣分`, records with their attributes' labels).
 
 use kaohe::eval::result::{
-    CategoryResult, Evaluation, ItemKind, NoticeKind, RecordRef, UnitResult,
+    CategoryResult, Evaluation, ItemKind, MeasureResult, NoticeKind, NoticeResult, RecordRef,
+    UnitResult,
 };
 use kaohe::number::Number;
 use kaohe::syntax::ast::Item;
@@ -150,6 +151,52 @@ pub fn notice_kind_label(kind: NoticeKind) -> &'static str {
         NoticeKind::Class => "分类",
         NoticeKind::Quota => "任务提醒",
     }
+}
+
+/// A notice's name for a reader: its label, and for a notice or flag with
+/// steps (an escalation ladder, issue 13 §2) the step it issued in brackets —
+/// `排名末位问责（约谈）`. A class keeps its label alone (its class is shown in
+/// its own, coloured, column).
+pub fn notice_text(notice: &NoticeResult) -> String {
+    let label = notice.label.as_deref().unwrap_or(&notice.name);
+    match (
+        &notice.kind,
+        notice.class_label.as_ref().or(notice.class.as_ref()),
+    ) {
+        (NoticeKind::Class, _) | (_, None) => label.to_owned(),
+        (_, Some(step)) => format!("{label}（{step}）"),
+    }
+}
+
+/// A measure's label, else its name.
+pub fn measure_label(measure: &MeasureResult) -> &str {
+    measure.label.as_deref().unwrap_or(measure.measure.as_str())
+}
+
+/// A measure's place for a reader: `第2名（共4个）`.
+pub fn place_text(measure: &MeasureResult) -> String {
+    format!("第{}名（共{}个）", measure.place, measure.of)
+}
+
+/// The outputs that are not points (issue 13 §12) appearing in `periods`, in
+/// order: (name, label).
+pub fn outputs(evaluation: &Evaluation, periods: &[Period]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for result in evaluation
+        .results
+        .iter()
+        .filter(|r| periods.contains(&r.period))
+    {
+        for o in &result.outputs {
+            if !out.iter().any(|(n, _)| n == &o.output) {
+                out.push((
+                    o.output.to_string(),
+                    o.label.as_ref().unwrap_or(&o.output).to_string(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The label of a record kind.

@@ -3,14 +3,16 @@
 //! masthead with the issuer and date, the ruleset's title and the period, then
 //!
 //! 1. the ranking table of each group (rank, unit, total, category subtotals,
-//!    change against the previous period, board colour);
+//!    outputs that are not points, change against the previous period, board
+//!    colour);
 //! 2. the red/yellow/green board (every classification's classes with their units);
 //! 3. each unit's score over the months, as an inline SVG line chart on a
 //!    common scale, each point coloured by that month's board class;
 //! 4. each unit's explanation, expandable (`<details>`): every line item with
-//!    its clauses, caps and floors, and the records counted;
-//! 5. notices (warnings, flags, quota reminders), unresolved ties and records
-//!    not applied.
+//!    its clauses, caps and floors, and the records counted; then the unit's
+//!    measures (value, place, the peers' highest and average) and outputs;
+//! 5. notices (warnings, flags, quota reminders; a ladder's step in
+//!    brackets), unresolved ties and records not applied.
 //!
 //! Everything is inline — CSS, SVG, no script, no font or image fetched — so
 //! the file works when opened from disk and can be forwarded as it is. The
@@ -25,7 +27,8 @@ use kaohe::{Period, Ruleset};
 
 use crate::bulletin::{
     categories, category_value, class_colour, classifications, focus, item_kind_label,
-    notice_kind_label, period_label, provisional_mark, record_text, tables, Row, Scope, Table,
+    measure_label, notice_kind_label, notice_text, period_label, place_text, provisional_mark,
+    record_text, tables, Row, Scope, Table,
 };
 
 /// Escapes text for HTML element content and attribute values.
@@ -160,7 +163,7 @@ pub fn bulletin_html(ruleset: &Ruleset, evaluation: &Evaluation, scope: &Scope) 
 }
 
 /// The declared texts (`clause [id] "…"`) of the clause ids the shown
-/// results' lines, limits and notices cite, in id order.
+/// results' lines, limits, notices and outputs cite, in id order.
 fn clause_texts<'e>(
     evaluation: &'e Evaluation,
     results: &[&UnitResult],
@@ -175,6 +178,9 @@ fn clause_texts<'e>(
         }
         for n in &result.notices {
             ids.extend(n.clauses.iter().map(|c| c.to_string()));
+        }
+        for o in &result.outputs {
+            ids.extend(o.clauses.iter().map(|c| c.to_string()));
         }
     }
     ids.iter()
@@ -323,6 +329,19 @@ fn ranking_table(
     for (_, label) in &shown {
         let _ = write!(out, "<th>{}</th>", escape(label));
     }
+    // The outputs that are not points (issue 13 §12), in declaration order.
+    let mut outputs: Vec<(&str, &str)> = Vec::new();
+    for o in table.rows.iter().flat_map(|r| &r.result.outputs) {
+        if !outputs.iter().any(|(n, _)| *n == o.output.as_str()) {
+            outputs.push((
+                o.output.as_str(),
+                o.label.as_deref().unwrap_or(o.output.as_str()),
+            ));
+        }
+    }
+    for (_, label) in &outputs {
+        let _ = write!(out, r#"<th class="output">{}</th>"#, escape(label));
+    }
     // The change against the previous period, when there is one.
     let changes = table.rows.iter().any(|r| r.previous.is_some());
     if changes {
@@ -357,6 +376,15 @@ fn ranking_table(
                 .map(|c| category_value(c).map_or_else(|| "—".to_owned(), num))
                 .unwrap_or_default();
             let _ = write!(out, r#"<td class="num">{value}</td>"#);
+        }
+        for (name, _) in &outputs {
+            let value = r
+                .outputs
+                .iter()
+                .find(|o| o.output.as_str() == *name)
+                .map(|o| num(o.value))
+                .unwrap_or_default();
+            let _ = write!(out, r#"<td class="num output">{value}</td>"#);
         }
         if changes {
             out.push_str(&change_cells(row));
@@ -717,6 +745,40 @@ fn explanation(ruleset: &Ruleset, evaluation: &Evaluation, row: &Row<'_>) -> Str
         r#"</tbody><tfoot><tr><td colspan="3">合计</td><td class="num">{}</td><td></td></tr></tfoot></table>"#,
         num(r.total)
     );
+    if !r.measures.is_empty() {
+        out.push_str(
+            r#"<table class="measures"><thead><tr><th>指标</th><th>数值</th><th>位次</th><th>同组最高</th><th>同组平均</th></tr></thead><tbody>"#,
+        );
+        for m in &r.measures {
+            let _ = write!(
+                out,
+                r#"<tr data-measure="{}"><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                escape(&m.measure),
+                escape(measure_label(m)),
+                num(m.value),
+                escape(&place_text(m)),
+                num(m.peer_max),
+                num(m.peer_average)
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    if !r.outputs.is_empty() {
+        out.push_str(
+            r#"<table class="outputs"><thead><tr><th>结果运用（不计分）</th><th>数值</th><th>依据条款</th></tr></thead><tbody>"#,
+        );
+        for o in &r.outputs {
+            let _ = write!(
+                out,
+                r#"<tr data-output="{}"><td>{}</td><td class="num">{}</td><td class="clauses">{}</td></tr>"#,
+                escape(&o.output),
+                escape(o.label.as_deref().unwrap_or(o.output.as_str())),
+                num(o.value),
+                escape(&o.clauses.join(", "))
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
     if let Some(entry) = r.ranking.as_ref().and_then(|name| {
         evaluation
             .rankings
@@ -757,7 +819,7 @@ fn notices(
                 n.kind,
                 escape(&r.name),
                 notice_kind_label(n.kind),
-                escape(n.label.as_deref().unwrap_or(&n.name)),
+                escape(&notice_text(n)),
                 escape(&n.actions.join("；")),
                 escape(n.detail.as_deref().unwrap_or("")),
                 escape(&n.clauses.join(", "))
@@ -866,6 +928,7 @@ details.explain summary .rank { display: inline-block; min-width: 2.5em; color: 
 details.explain summary .unit { display: inline-block; min-width: 12em; font-weight: 700; }
 details.explain summary .total { display: inline-block; min-width: 5em; }
 details.explain .record, details.explain .limit { color: var(--muted); font-size: 12px; }
+details.explain table.measures, details.explain table.outputs { margin-top: 6px; }
 .hint, .muted { color: var(--muted); }
 footer { border-top: 1px solid var(--red); margin-top: 28px; padding-top: 8px; font-size: 13px; color: var(--muted); }
 footer .hash { font-family: monospace; font-size: 11px; }

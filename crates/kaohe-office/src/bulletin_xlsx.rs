@@ -4,14 +4,19 @@
 //!   per unit and period: period, group, rank, unit, id, total, the converted
 //!   score where the ruleset converts, one column per category (subtotal, or
 //!   bonuses − deductions), the change of total and of rank against the
-//!   previous period, the class per classification (红黄绿榜, cell coloured)
-//!   and the other notices.
+//!   previous period, one column per output that is not points (issue 13
+//!   §12, e.g. 扣减工作经费（%）), the class per classification (红黄绿榜,
+//!   cell coloured) and the other notices (a ladder's step in brackets:
+//!   `排名末位问责（约谈）`).
 //! - `明细` — one row per line item: period, unit, kind, rule, label, category,
 //!   count, raw and applied amount, clauses, caps and floors that bound, the
 //!   records counted. A unit's amounts add up to its total.
 //! - `提示` — the notices (warnings, flags, board colours, quota reminders),
 //!   unresolved ties, and records not applied (reported after the seal, or
 //!   superseded by an amendment) with the reason.
+//! - `指标` — only when the ruleset declares measures (issue 13 §4): one row
+//!   per unit, period and measure: the value, the place among the measure's
+//!   peers (`第2名（共4个）`), the peers' highest and average value.
 //! - `条款` — only when the ruleset declares clause texts: every clause id
 //!   with the rulebook's wording.
 //!
@@ -29,8 +34,9 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::bulletin::{
-    categories, category_value, class_colour, classifications, item_kind_label, notice_kind_label,
-    period_label, periods, places, provisional_mark, record_text, tables, Scope,
+    categories, category_value, class_colour, classifications, item_kind_label, measure_label,
+    notice_kind_label, notice_text, outputs, period_label, periods, place_text, places,
+    provisional_mark, record_text, tables, Scope,
 };
 use crate::template::{display_width, header_format, subtitle_format, title_format};
 
@@ -48,6 +54,8 @@ pub const RANKING_SHEET: &str = "排名";
 pub const EXPLANATION_SHEET: &str = "明细";
 /// The notices sheet's name.
 pub const NOTICES_SHEET: &str = "提示";
+/// The measures sheet's name (only when a result has measures).
+pub const MEASURES_SHEET: &str = "指标";
 /// The clause sheet's name (only when the ruleset declares clause texts).
 pub const CLAUSES_SHEET: &str = "条款";
 /// The row (0-based) of the ranking sheet's header; data follows.
@@ -83,10 +91,68 @@ pub fn bulletin_xlsx(
         &periods,
         &styles,
     )?;
+    if in_scope(evaluation, &periods)
+        .iter()
+        .any(|r| !r.measures.is_empty())
+    {
+        measures_sheet(workbook.add_worksheet(), evaluation, &periods, &styles)?;
+    }
     if !evaluation.ruleset.clauses.is_empty() {
         clauses_sheet(workbook.add_worksheet(), evaluation, &styles)?;
     }
     Ok(workbook.save_to_buffer()?)
+}
+
+/// `指标`: every unit's measures (issue 13 §4) — value, place among the
+/// measure's peers, the peers' highest and average value — so that points
+/// given by place or in proportion to the best can be checked.
+fn measures_sheet(
+    ws: &mut Worksheet,
+    evaluation: &Evaluation,
+    periods: &[Period],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(MEASURES_SHEET)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    let results = in_scope(evaluation, periods);
+    let value_format = styles.scores(
+        max_places(results.iter().flat_map(|r| {
+            r.measures
+                .iter()
+                .flat_map(|m| [m.value, m.peer_max, m.peer_average])
+        })),
+        Sign::Minus,
+    );
+    let header: Vec<String> = [
+        "期间",
+        "单位编号",
+        "单位",
+        "指标",
+        "数值",
+        "位次",
+        "同组最高",
+        "同组平均",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let mut c = Columns::new(ws, 0);
+    c.header(&header, &styles.header)?;
+    for r in &results {
+        for m in &r.measures {
+            c.text(0, &r.period.to_string(), &styles.cell)?;
+            c.text(1, &r.unit, &styles.cell)?;
+            c.text(2, &r.name, &styles.cell)?;
+            c.text(3, measure_label(m), &styles.cell)?;
+            c.score(4, m.value, &value_format)?;
+            c.text(5, &place_text(m), &styles.cell)?;
+            c.score(6, m.peer_max, &value_format)?;
+            c.score(7, m.peer_average, &value_format)?;
+            c.row += 1;
+        }
+    }
+    c.finish_table(40, 7)
 }
 
 /// `条款`: every clause the ruleset declares (`clause [id] "…"`), id and
@@ -360,6 +426,15 @@ fn ranking_sheet(
         })
         .collect();
     let converted = results.iter().any(|r| r.converted.is_some());
+    let outputs = outputs(evaluation, periods);
+    let output_format = styles.scores(
+        max_places(
+            results
+                .iter()
+                .flat_map(|r| r.outputs.iter().map(|o| o.value)),
+        ),
+        Sign::Minus,
+    );
 
     let total_format = styles.scores(max_places(results.iter().map(|r| r.total)), Sign::Minus);
     let converted_format = styles.scores(
@@ -392,6 +467,7 @@ fn ranking_sheet(
         header.push("折算分".to_owned());
     }
     header.extend(categories.iter().map(|(_, label)| label.clone()));
+    header.extend(outputs.iter().map(|(_, label)| label.clone()));
     header.push("较上期得分".to_owned());
     header.push("名次变化".to_owned());
     header.extend(classifications.iter().map(|(_, label)| label.clone()));
@@ -437,6 +513,13 @@ fn ranking_sheet(
                 }
                 i += 1;
             }
+            for (name, _) in &outputs {
+                match r.outputs.iter().find(|o| &o.output == name) {
+                    Some(o) => c.score(i, o.value, &output_format)?,
+                    None => c.blank(i, &styles.cell)?,
+                }
+                i += 1;
+            }
             match row.delta {
                 Some(d) => c.score(i, d, &delta_format)?,
                 None => c.blank(i, &styles.cell)?,
@@ -470,7 +553,7 @@ fn ranking_sheet(
                 notes.push("并列（未决）".to_owned());
             }
             for n in r.notices.iter().filter(|n| n.kind != NoticeKind::Class) {
-                let label = n.label.clone().unwrap_or_else(|| n.name.clone());
+                let label = notice_text(n);
                 if !notes.contains(&label) {
                     notes.push(label);
                 }

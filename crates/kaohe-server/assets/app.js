@@ -520,6 +520,18 @@
     };
   }
 
+  /** A number field as the bulletins show it: marked ≈ when the service also gives its exact fraction (`value_exact`). */
+  function approx(obj, name) {
+    return obj[name + "_exact"] ? el("span", { title: obj[name + "_exact"] }, "≈" + obj[name]) : obj[name];
+  }
+
+  /** A notice's name; a notice with steps (an escalation ladder) names the step it issued: 排名末位问责（约谈）. */
+  function noticeText(n) {
+    const label = n.label || n.name;
+    const step = n.kind !== "class" ? n.class_label || n.class : null;
+    return step ? label + "（" + step + "）" : label;
+  }
+
   function boardTag(n) {
     const colour = classColour(n.class, n.class_label);
     return el(
@@ -614,7 +626,7 @@
             el(
               "td",
               {},
-              n.others.map((x) => el("span", { class: "notice-tag", title: (x.actions || []).join("、") }, x.label || x.name))
+              n.others.map((x) => el("span", { class: "notice-tag", title: (x.actions || []).join("、") }, noticeText(x)))
             )
           );
         })
@@ -690,7 +702,7 @@
             {},
             el("strong", {}, r.name, "："),
             NOTICE_KIND[n.kind] ? "［" + NOTICE_KIND[n.kind] + "］" : "",
-            n.label || n.name,
+            noticeText(n),
             (n.actions || []).length ? " → " + n.actions.join("、") : "",
             n.detail ? el("div", { class: "meta" }, n.detail) : null,
             clauseBlock(n.clauses)
@@ -788,6 +800,40 @@
           )
         )
       ),
+      (r.measures || []).length
+        ? el(
+            "table",
+            { class: "grid measures" },
+            el("thead", {}, el("tr", {}, ["指标", "数值", "位次", "同组最高", "同组平均"].map((h) => el("th", {}, h)))),
+            el(
+              "tbody",
+              {},
+              r.measures.map((m) =>
+                el(
+                  "tr",
+                  { "data-measure": m.measure },
+                  el("td", {}, m.label || m.measure),
+                  el("td", { class: "num" }, approx(m, "value")),
+                  el("td", { class: "num" }, "第" + m.place + "名（共" + m.of + "个）"),
+                  el("td", { class: "num" }, approx(m, "peer_max")),
+                  el("td", { class: "num" }, approx(m, "peer_average"))
+                )
+              )
+            )
+          )
+        : null,
+      (r.outputs || []).length
+        ? el(
+            "div",
+            { class: "outputs" },
+            "结果运用（不计分）：",
+            el(
+              "ul",
+              {},
+              r.outputs.map((o) => el("li", { "data-output": o.output }, (o.label || o.output) + "：", el("strong", {}, approx(o, "value")), clauseBlock(o.clauses)))
+            )
+          )
+        : null,
       el(
         "div",
         { class: "why" },
@@ -795,7 +841,7 @@
         entry && entry.versus_above ? el("div", {}, "与上一名的区分依据：", TIE_KEY[entry.versus_above] || entry.versus_above) : null,
         entry && entry.versus_below ? el("div", {}, "与下一名的区分依据：", TIE_KEY[entry.versus_below] || entry.versus_below) : null,
         n.others.map((x) =>
-          el("div", {}, (NOTICE_KIND[x.kind] || "提示") + "：", x.label || x.name, (x.actions || []).length ? " → " + x.actions.join("、") : "", x.detail ? "（" + x.detail + "）" : "")
+          el("div", {}, (NOTICE_KIND[x.kind] || "提示") + "：", noticeText(x), (x.actions || []).length ? " → " + x.actions.join("、") : "", x.detail ? "（" + x.detail + "）" : "")
         )
       )
     );
