@@ -13,7 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaohe::api::{ApiError, ApiErrors, Compiled, Options};
 use kaohe::eval::result::Selection;
-use kaohe::{Detail, Evaluation, Facts, Period};
+use kaohe::{Detail, Evaluation, Facts};
 use kaohe_office::InputKind;
 use serde::Deserialize;
 
@@ -195,6 +195,34 @@ pub fn options(query: &EvaluateQuery) -> Result<Options, HttpError> {
     })
 }
 
+/// Errors about the query's options, with `$.period` written `?period`, as
+/// a 400.
+fn query_errors(mut e: ApiErrors) -> HttpError {
+    for error in &mut e.errors {
+        error.path = error.path.as_deref().map(|p| p.replacen("$.", "?", 1));
+    }
+    HttpError {
+        status: StatusCode::BAD_REQUEST,
+        errors: e,
+    }
+}
+
+/// 400 when `?period=` is not a period of the evaluation or `?unit=` no
+/// unit of the facts ([`kaohe::api::selection_errors`]), in every format:
+/// never an empty result for a typing mistake.
+fn refuse_selection(
+    facts: &Facts,
+    evaluation: &Evaluation,
+    selection: &Selection,
+) -> Result<(), HttpError> {
+    let refused = kaohe::api::selection_errors(facts, evaluation, selection);
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(query_errors(ApiErrors::new(refused)))
+    }
+}
+
 /// Evaluates facts already read and renders them in the asked format.
 /// Blocking.
 pub fn evaluate_facts(
@@ -223,9 +251,20 @@ pub fn evaluate_facts_by(
     let format = query.format.unwrap_or_default();
     if format == Format::Json {
         let body = match by {
-            None => kaohe::api::evaluate_facts(compiled, facts, &options)?,
+            None => kaohe::api::evaluate_facts(compiled, facts, &options).map_err(|e| {
+                if !e.errors.is_empty()
+                    && e.errors
+                        .iter()
+                        .all(|e| e.code == "kaohe::api::invalid_options")
+                {
+                    query_errors(e)
+                } else {
+                    HttpError::from(e)
+                }
+            })?,
             Some(by) => {
                 let evaluation = by(&options.eval)?;
+                refuse_selection(facts, &evaluation, &options.selection)?;
                 let evaluation = if options.selection == Selection::default() {
                     evaluation
                 } else {
@@ -264,22 +303,7 @@ pub fn evaluate_facts_by(
             .map_err(|e| HttpError::unprocessable(ApiErrors::new(eval_errors(&e))))?,
     };
     let period = options.selection.period;
-    if let Some(p @ (Period::Month { .. } | Period::Quarter { .. })) = period {
-        if bulletin && !evaluation.periods.contains(&p) {
-            return Err(HttpError::invalid_query(
-                "period",
-                format!(
-                    "period {p} is not in the facts (evaluated: {})",
-                    evaluation
-                        .periods
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        }
-    }
+    refuse_selection(facts, &evaluation, &options.selection)?;
     let scope = kaohe_office::Scope { period };
     match format {
         Format::Html => Ok(Output {

@@ -267,7 +267,7 @@ fn json(body: &serde_json::Value) -> Response {
 pub async fn post_seal(
     State(state): State<AppState>,
     Path((id, period)): Path<(String, String)>,
-    axum::extract::Query(_lang): axum::extract::Query<SealQuery>,
+    crate::extract::Query(_lang): crate::extract::Query<SealQuery>,
     request: axum::extract::Request,
 ) -> Result<Response, HttpError> {
     let (parts, body) = request.into_parts();
@@ -323,7 +323,7 @@ pub async fn post_seal(
         (status = 503, description = "too many evaluations at once, or too slow", body = crate::openapi::ErrorsDoc)))]
 pub async fn get_audit(
     State(state): State<AppState>,
-    axum::extract::Query(_lang): axum::extract::Query<SealQuery>,
+    crate::extract::Query(_lang): crate::extract::Query<SealQuery>,
 ) -> Result<Response, HttpError> {
     let path = store_path(&state)?;
     blocking(&state, move || {

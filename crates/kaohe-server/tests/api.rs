@@ -430,6 +430,26 @@ async fn evaluate_refuses_bad_facts_bodies_and_queries() {
         .map(|e| e["path"].clone())
         .collect();
     assert_eq!(paths, ["?detail", "?period"]);
+    // A period the facts do not evaluate, a unit they do not have: refused
+    // in every format, never an empty success.
+    for query in [
+        "unit=nope",
+        "period=2026-Q2",
+        "period=2026-07",
+        "period=2026-07&format=csv",
+        "unit=nope&format=csv",
+        "period=2026-07&format=html",
+        "period=1999&format=xlsx",
+    ] {
+        let a = post(&format!("{uri}?{query}"), facts.clone()).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{query}: {}", a.text());
+        assert_eq!(a.codes(), ["kaohe::api::invalid_options"], "{query}");
+        let path = &a.json()["errors"][0]["path"];
+        assert!(
+            query.starts_with(&path.as_str().unwrap()[1..]),
+            "{query}: {path}"
+        );
+    }
     // Unknown and malformed parameters: a misspelt one must not be ignored.
     for query in [
         "perod=2026-04",

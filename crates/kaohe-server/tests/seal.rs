@@ -94,6 +94,28 @@ fn april(evaluation: &Value) -> (Vec<Value>, Vec<Value>) {
 }
 
 #[tokio::test]
+async fn a_bad_query_on_the_seal_endpoints_is_the_errors_envelope() {
+    // Found by the breaker: `GET /v1/audit?x=1` and the seal with an unknown
+    // or repeated parameter answered axum's plain text, not the envelope.
+    let state = state("query");
+    for (method, uri) in [
+        (Method::GET, "/v1/audit?x=1"),
+        (Method::GET, "/v1/audit?lang=zh&lang=en"),
+        (
+            Method::POST,
+            "/v1/rulesets/miluo-2026/periods/2026-04/seal?x=1",
+        ),
+    ] {
+        let answer = send(&state, method, uri, Some("s3cret"), may().to_string()).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(codes(&answer), ["kaohe::http::invalid_query"], "{uri}");
+    }
+    // Nothing was sealed.
+    let audit = send(&state, Method::GET, "/v1/audit", None, String::new()).await;
+    assert_eq!(audit.body["seals"], json!([]));
+}
+
+#[tokio::test]
 async fn sealing_needs_the_token() {
     let state = state("token");
     let body = may().to_string();

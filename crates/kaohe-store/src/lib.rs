@@ -907,6 +907,37 @@ impl StoreView<'_> {
         if !tampered_rows.is_empty() {
             return Err(StoreFailure::Store(tampered_rows));
         }
+        // A unit of a seal that the facts no longer list: the sealed records
+        // about it cannot be read back, and the period cannot keep its
+        // results. Said as such, not as one unreadable record per record.
+        let missing_units: Vec<StoreError> = rows
+            .iter()
+            .filter_map(|row| {
+                let sealed: Vec<serde_json::Value> = serde_json::from_str(&row.units).ok()?;
+                let missing: Vec<String> = sealed
+                    .iter()
+                    .filter_map(|u| u.get("id").and_then(serde_json::Value::as_str))
+                    .filter(|id| !facts.units.iter().any(|u| u.id.as_str() == *id))
+                    .map(|id| format!("`{id}`"))
+                    .collect();
+                (!missing.is_empty()).then(|| {
+                    StoreError::new(
+                        "kaohe::store::sealed_result_differs",
+                        self.file,
+                        format!(
+                            "period {} is sealed with units the facts do not list: {}; nothing was evaluated",
+                            row.info.period,
+                            missing.join(", ")
+                        ),
+                    )
+                    .with_help("a sealed period never changes: keep every unit it was sealed with in `units` of the facts")
+                    .at_seal(row.info.seq)
+                })
+            })
+            .collect();
+        if !missing_units.is_empty() {
+            return Err(StoreFailure::Store(missing_units));
+        }
         let substituted = self.substitute(ruleset, facts, rows)?;
         let mut evaluation = ruleset
             .evaluate(&substituted.facts)

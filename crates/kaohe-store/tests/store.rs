@@ -213,6 +213,33 @@ fn a_changed_ruleset_is_refused_naming_the_seal() {
     );
 }
 
+#[test]
+fn a_unit_missing_from_later_facts_is_named_once_not_per_record() {
+    // Found by the breaker: facts without a sealed unit gave one
+    // `unreadable_seal` per sealed record ("the database was edited by
+    // hand"), none naming the cause.
+    let ruleset = ruleset();
+    let facts0 = facts(&ruleset, &may_json());
+    let mut store = Store::open(&db("missing-unit")).unwrap();
+    store.seal(&ruleset, &facts0, april()).unwrap();
+    let mut json = may_json();
+    let gone = json["units"][0]["id"].as_str().unwrap().to_owned();
+    json["units"].as_array_mut().unwrap().remove(0);
+    json["records"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["unit"] != gone.as_str());
+    let refused = store
+        .evaluate(&ruleset, &facts(&ruleset, &json))
+        .unwrap_err();
+    assert_eq!(codes(&refused), ["kaohe::store::sealed_result_differs"]);
+    let message = refused.to_string();
+    assert!(
+        message.contains(&format!("`{gone}`")) && message.contains("2026-04"),
+        "{message}"
+    );
+}
+
 /// Runs one SQL statement on the database, as someone with the file would.
 fn tamper(path: &std::path::Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).unwrap();

@@ -481,12 +481,90 @@ pub fn evaluate_facts(
     let evaluation = ruleset
         .evaluate_with(facts, &options.eval)
         .map_err(|e| ApiErrors::one(eval_error(&e, ruleset.source())))?;
+    let refused = selection_errors(facts, &evaluation, &options.selection);
+    if !refused.is_empty() {
+        return Err(ApiErrors::new(refused));
+    }
     let evaluation = if options.selection == Selection::default() {
         evaluation
     } else {
         evaluation.select(&options.selection)
     };
     Ok(to_json(&evaluation))
+}
+
+/// Why `selection` cannot be applied to `evaluation` of `facts`: a `period`
+/// the evaluation does not contain (a quarter of a monthly ruleset, a month
+/// without facts, a year outside them), or a `unit` that is neither the id
+/// nor the name of a unit of the facts. Each is `kaohe::api::invalid_options`
+/// at `$.period` / `$.unit`; empty when the selection applies. Keeping
+/// nothing would answer an empty, successful result for a typing mistake
+/// (`2026-Q2` for a monthly ruleset, `jtj ` for `jtj`), which reads as "no
+/// unit was scored"; `rulec eval --period` refuses the same way.
+pub fn selection_errors(
+    facts: &Facts,
+    evaluation: &crate::eval::result::Evaluation,
+    selection: &Selection,
+) -> Vec<ApiError> {
+    let mut errors = Vec::new();
+    if let Some(period) = selection.period {
+        if !evaluation.periods.contains(&period) {
+            let evaluated = evaluation
+                .periods
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            errors.push(
+                ApiError::new(
+                    "kaohe::api::invalid_options",
+                    format!("period `{period}` is not in the facts (evaluated: {evaluated})"),
+                )
+                .at_path("$.period")
+                .with_help(
+                    "give one of the evaluated periods: a month or quarter as the ruleset counts \
+                     them, or a year for the annual results",
+                ),
+            );
+        }
+    }
+    if let Some(unit) = selection.unit.as_deref() {
+        let by_id = facts.units.iter().any(|u| u.id.as_str() == unit);
+        let by_name: Vec<&str> = facts
+            .units
+            .iter()
+            .filter(|u| u.name.as_str() == unit)
+            .map(|u| u.id.as_str())
+            .collect();
+        if !by_id && by_name.len() > 1 {
+            errors.push(
+                ApiError::new(
+                    "kaohe::api::invalid_options",
+                    format!(
+                        "`{unit}` is the name of {} units ({}): it does not say which",
+                        by_name.len(),
+                        by_name
+                            .iter()
+                            .map(|id| format!("`{id}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .at_path("$.unit")
+                .with_help("give the unit's id instead of its name"),
+            );
+        } else if !by_id && by_name.is_empty() {
+            errors.push(
+                ApiError::new(
+                    "kaohe::api::invalid_options",
+                    format!("no unit of the facts has the id or name `{unit}`"),
+                )
+                .at_path("$.unit")
+                .with_help("give a unit's id or name exactly as the fact file writes it"),
+            );
+        }
+    }
+    errors
 }
 
 /// The JSON Schema of the ruleset's fact files (what `rulec schema` prints),
@@ -607,6 +685,60 @@ mod tests {
         assert!(results
             .iter()
             .all(|r| r["items"].as_array().unwrap().is_empty()));
+    }
+
+    #[test]
+    fn a_selection_that_keeps_nothing_is_refused_not_answered_empty() {
+        // Found by the breaker: `{"unit": "nope"}` and a quarter of a monthly
+        // ruleset answered `"results": []` with success.
+        let c = compiled();
+        for (options, path, says) in [
+            (r#"{"unit":"nope"}"#, "$.unit", "`nope`"),
+            (r#"{"unit":"jtj "}"#, "$.unit", "`jtj `"),
+            (r#"{"period":"2026-Q2"}"#, "$.period", "`2026-Q2`"),
+            (r#"{"period":"2026-07"}"#, "$.period", "evaluated: 2026-04"),
+            (r#"{"period":"1999"}"#, "$.period", "`1999`"),
+        ] {
+            let e = evaluate(&c, APRIL, options).unwrap_err();
+            assert_eq!(e.errors.len(), 1, "{options}");
+            let error = &e.errors[0];
+            assert_eq!(error.code, "kaohe::api::invalid_options", "{options}");
+            assert_eq!(error.path.as_deref(), Some(path), "{options}");
+            assert!(error.message.contains(says), "{options}: {}", error.message);
+        }
+        // A name two units share says nothing: refused, the ids listed.
+        let mut facts: Json = serde_json::from_str(APRIL).unwrap();
+        let mut twin = facts["units"][1].clone();
+        twin["name"] = facts["units"][0]["name"].clone();
+        twin["id"] = Json::String("twin".to_owned());
+        facts["units"].as_array_mut().unwrap().push(twin);
+        let name = facts["units"][0]["name"].as_str().unwrap().to_owned();
+        let e = evaluate(
+            &c,
+            &facts.to_string(),
+            &serde_json::json!({ "unit": name }).to_string(),
+        )
+        .unwrap_err();
+        assert_eq!(e.errors[0].path.as_deref(), Some("$.unit"));
+        assert!(
+            e.errors[0].message.contains("`twin`"),
+            "{}",
+            e.errors[0].message
+        );
+        // Both at once.
+        let e = evaluate(&c, APRIL, r#"{"unit":"nope","period":"2026-Q2"}"#).unwrap_err();
+        let paths: Vec<_> = e.errors.iter().map(|e| e.path.clone().unwrap()).collect();
+        assert_eq!(paths, ["$.period", "$.unit"]);
+        // A unit by its name and an evaluated period still select.
+        let unit = serde_json::from_str::<Json>(APRIL).unwrap()["units"][0].clone();
+        for options in [
+            format!(r#"{{"unit":{},"period":"2026-04"}}"#, unit["id"]),
+            format!(r#"{{"unit":{}}}"#, unit["name"]),
+        ] {
+            let json = evaluate(&c, APRIL, &options).unwrap();
+            let v: Json = serde_json::from_str(&json).unwrap();
+            assert!(!v["results"].as_array().unwrap().is_empty(), "{options}");
+        }
     }
 
     #[test]
