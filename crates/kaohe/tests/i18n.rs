@@ -327,3 +327,40 @@ fn names_between_backticks_are_never_translated() {
         "未声明的名称 `period`"
     );
 }
+
+/// The messages the API and the store write for a selection or a seal that
+/// the facts do not match (merged after the corpus tests were written) are
+/// recognised and given in Chinese with their details.
+#[test]
+fn selection_and_seal_messages_are_in_chinese_with_their_details() {
+    let catalog = Catalog::new();
+    let cases = [
+        (
+            "kaohe::api::invalid_options",
+            "period `2099-01` is not in the facts (evaluated: 2026-04, 2026)",
+            "2099-01",
+        ),
+        (
+            "kaohe::api::invalid_options",
+            "`教体局` is the name of 2 units (`jtj`, `zz`): it does not say which",
+            "`zz`",
+        ),
+        (
+            "kaohe::api::invalid_options",
+            "no unit of the facts has the id or name `nope`",
+            "`nope`",
+        ),
+        (
+            "kaohe::store::sealed_result_differs",
+            "period 2026-04 is sealed with units the facts do not list: jtj, wjj; nothing was evaluated",
+            "jtj, wjj",
+        ),
+    ];
+    for (code, english, detail) in cases {
+        let zh = catalog.text(Lang::Zh, code, english);
+        assert_ne!(zh, english, "{code}: {english}");
+        assert!(zh.contains(detail), "{zh}");
+        assert!(!zh.contains(" the "), "{zh}");
+        assert_eq!(catalog.text(Lang::En, code, english), english);
+    }
+}
