@@ -759,7 +759,7 @@ async fn check_and_errors_answer_in_the_asked_language() {
     let a = send_to(
         broken_state(),
         Method::POST,
-        &format!("/v1/rulesets/broken/evaluate?lang=zh"),
+        "/v1/rulesets/broken/evaluate?lang=zh",
         facts,
     )
     .await;
