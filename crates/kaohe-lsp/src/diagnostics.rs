@@ -8,31 +8,33 @@ use lsp_types::{
 };
 use miette::Diagnostic as _;
 
-use crate::messages;
+use crate::messages::Speech;
 use crate::text::LineIndex;
 
-/// The LSP form of `diagnostics`, found in `source` (the document at `uri`).
+/// The LSP form of `diagnostics`, found in `source` (the document at `uri`),
+/// their text in the language of `speech`.
 pub fn to_lsp(
     uri: &Uri,
     source: &SourceFile,
     lines: &LineIndex,
     diagnostics: &[RulesetDiagnostic],
+    speech: &Speech,
 ) -> Vec<Diagnostic> {
     let text = source.text();
     diagnostics
         .iter()
         .map(|d| {
-            let record = messages::record(d, source);
+            let record = speech.record(d, source);
             // The message, what the primary label says at the span (e.g.
             // "expected `per`, `when` …"), and the help, as `rulec check` shows them.
             let mut message = record.message.clone();
             if let Some(label) = d.labels().into_iter().flatten().next() {
                 if let Some(text) = label.label() {
-                    message.push_str(&format!("\n{text}"));
+                    message.push_str(&format!("\n{}", speech.label(&record.code, text)));
                 }
             }
             if let Some(help) = &record.help {
-                message.push_str(&format!("\nhelp: {help}"));
+                message.push_str(&format!("\n{}: {help}", speech.help_word()));
             }
             let related: Vec<DiagnosticRelatedInformation> = d
                 .labels()
@@ -47,7 +49,10 @@ pub fn to_lsp(
                             Span::new(label.offset(), label.offset() + label.len()),
                         ),
                     ),
-                    message: label.label().unwrap_or("related").to_owned(),
+                    message: label.label().map_or_else(
+                        || "related".to_owned(),
+                        |text| speech.label(&record.code, text),
+                    ),
                 })
                 .collect();
             Diagnostic {

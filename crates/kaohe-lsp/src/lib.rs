@@ -37,6 +37,7 @@ mod messages;
 mod state;
 pub mod text;
 
+use kaohe::i18n::Lang;
 use lsp_server::{Connection, Message};
 use lsp_types::{
     CompletionOptions, FoldingRangeProviderCapability, HoverProviderCapability, OneOf,
@@ -79,8 +80,18 @@ pub fn capabilities() -> ServerCapabilities {
 /// When the client breaks the protocol during initialisation or shutdown, or
 /// the transport fails (standard input or output closed while writing).
 pub fn run_stdio() -> Result<(), ServeError> {
+    run_stdio_in(Lang::En)
+}
+
+/// [`run_stdio`], the diagnostics in `fallback` when the client sends no
+/// `locale` (see [`serve_in`]).
+///
+/// # Errors
+///
+/// As [`run_stdio`].
+pub fn run_stdio_in(fallback: Lang) -> Result<(), ServeError> {
     let (connection, io_threads) = Connection::stdio();
-    serve(&connection)?;
+    serve_in(&connection, fallback)?;
     drop(connection);
     io_threads.join()?;
     Ok(())
@@ -95,8 +106,21 @@ pub fn run_stdio() -> Result<(), ServeError> {
 /// When the client breaks the protocol during initialisation or shutdown, or
 /// the other side of the connection is gone while the server answers.
 pub fn serve(connection: &Connection) -> Result<(), ServeError> {
+    serve_in(connection, Lang::En)
+}
+
+/// [`serve`], the diagnostics in the language of the client's
+/// `InitializeParams.locale` (`zh-cn` → Chinese, any other → English), else
+/// in `fallback` (issue 16 §3).
+///
+/// # Errors
+///
+/// As [`serve`].
+pub fn serve_in(connection: &Connection, fallback: Lang) -> Result<(), ServeError> {
     let capabilities = serde_json::to_value(capabilities())?;
-    let (id, _params) = connection.initialize_start()?;
+    let (id, params) = connection.initialize_start()?;
+    let locale = params.get("locale").and_then(serde_json::Value::as_str);
+    let lang = messages::Speech::lang_of(locale, fallback);
     connection.initialize_finish(
         id,
         serde_json::json!({
@@ -104,7 +128,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServeError> {
             "serverInfo": { "name": "rulec lsp", "version": env!("CARGO_PKG_VERSION") },
         }),
     )?;
-    let mut state = State::default();
+    let mut state = State::new(lang);
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {

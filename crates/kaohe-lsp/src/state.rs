@@ -22,7 +22,9 @@ use serde::Serialize;
 
 use crate::features;
 use crate::index::Index;
+use crate::messages::Speech;
 use crate::text::LineIndex;
+use kaohe::i18n::Lang;
 
 /// One open document and what was computed from its text.
 #[derive(Debug, Clone)]
@@ -43,12 +45,13 @@ pub struct Document {
 impl Document {
     /// Checks `text` (the document at `uri`), keeping `names` from an earlier
     /// text when this one does not parse.
-    fn new(uri: &Uri, text: String, names: Option<Index>) -> Document {
+    fn new(uri: &Uri, text: String, names: Option<Index>, speech: &Speech) -> Document {
         let source = SourceFile::new(uri.as_str(), text.as_str());
         let checked = kaohe::check(&source);
         let lines = LineIndex::new(&text);
         let index = checked.file.as_ref().map(Index::new);
-        let diagnostics = crate::diagnostics::to_lsp(uri, &source, &lines, &checked.diagnostics);
+        let diagnostics =
+            crate::diagnostics::to_lsp(uri, &source, &lines, &checked.diagnostics, speech);
         let names = index.clone().or(names).unwrap_or_default();
         Document {
             text,
@@ -60,10 +63,12 @@ impl Document {
     }
 }
 
-/// The server's state: the open documents by URI.
+/// The server's state: the open documents by URI, and the language of the
+/// diagnostics (English by default).
 #[derive(Debug, Default)]
 pub struct State {
     documents: HashMap<String, Document>,
+    speech: Speech,
 }
 
 /// A request's failure, sent back as an LSP error.
@@ -85,6 +90,14 @@ impl Failure {
 }
 
 impl State {
+    /// A state with no document, its diagnostics in `lang`.
+    pub fn new(lang: Lang) -> State {
+        State {
+            documents: HashMap::new(),
+            speech: Speech::new(lang),
+        }
+    }
+
     /// The open document at `uri`.
     pub fn document(&self, uri: &Uri) -> Option<&Document> {
         self.documents.get(uri.as_str())
@@ -197,7 +210,7 @@ impl State {
 
     fn update(&mut self, uri: Uri, text: String, version: Option<i32>) -> Vec<Notification> {
         let names = self.documents.remove(uri.as_str()).map(|d| d.names);
-        let document = Document::new(&uri, text, names);
+        let document = Document::new(&uri, text, names, &self.speech);
         let diagnostics = document.diagnostics.clone();
         self.documents.insert(uri.as_str().to_owned(), document);
         vec![publish(uri, diagnostics, version)]

@@ -521,3 +521,60 @@ fn diagnostics_of_a_broken_ruleset_with_cjk_before_the_error() {
     insta::assert_json_snapshot!(found);
     client.shutdown();
 }
+
+#[test]
+fn diagnostics_in_the_client_s_locale() {
+    // A misspelt name (with help) and a duplicate rule (with a related label).
+    let text = read(SHAODONG).replace("per task_not_done", "per task_not_dnoe").replace(
+        "  category daily \"日常工作\" [SD-3.0] {",
+        "  category daily \"日常工作\" [SD-3.0] { deduct x \"重复\" [SD-2.2] { per report amount 1 amount 2 }",
+    );
+    let mut english = Client::start();
+    let en = english.open("broken.rules", &text);
+    english.shutdown();
+    // VS Code sends its display language as `locale`.
+    let mut chinese = Client::start_with(
+        json!({ "capabilities": {}, "processId": null, "rootUri": null, "locale": "zh-cn" }),
+    );
+    let zh = chinese.open("broken.rules", &text);
+    chinese.shutdown();
+    let en = en["diagnostics"].as_array().unwrap();
+    let zh = zh["diagnostics"].as_array().unwrap();
+    assert!(!zh.is_empty());
+    assert_eq!(en.len(), zh.len());
+    let chinese_char = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (en, zh) in en.iter().zip(zh) {
+        // The same code, range, severity and related places; other words.
+        for key in ["code", "range", "severity", "source"] {
+            assert_eq!(en[key], zh[key], "{key}");
+        }
+        let places = |d: &Value| -> Vec<Value> {
+            d["relatedInformation"]
+                .as_array()
+                .map(|r| r.iter().map(|r| r["location"].clone()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(places(en), places(zh));
+        let message = zh["message"].as_str().unwrap();
+        assert_ne!(en["message"], zh["message"]);
+        let first_line = message.lines().next().unwrap();
+        assert!(chinese_char(first_line), "{message}");
+        assert!(!message.contains("help:"), "{message}");
+        if en["message"].as_str().unwrap().contains("\nhelp: ") {
+            assert!(message.contains("\n提示: "), "{message}");
+        }
+        for related in zh["relatedInformation"].as_array().into_iter().flatten() {
+            let label = related["message"].as_str().unwrap();
+            assert!(chinese_char(label), "{label}");
+        }
+    }
+    let messages: Vec<&str> = zh.iter().map(|d| d["message"].as_str().unwrap()).collect();
+    insta::assert_json_snapshot!(messages);
+    // A locale that is not Chinese is English.
+    let mut other = Client::start_with(
+        json!({ "capabilities": {}, "processId": null, "rootUri": null, "locale": "en-us" }),
+    );
+    let again = other.open("broken.rules", &text);
+    other.shutdown();
+    assert_eq!(again["diagnostics"].as_array().unwrap(), en);
+}

@@ -95,12 +95,17 @@ impl From<ApiErrors> for HttpError {
 }
 
 impl IntoResponse for HttpError {
+    /// The JSON envelope; the errors are also left in the response's
+    /// extensions, so that the `language` middleware can give them in the
+    /// request's language.
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/json")],
             self.errors.to_json(),
         )
-            .into_response()
+            .into_response();
+        response.extensions_mut().insert(self.errors);
+        response
     }
 }

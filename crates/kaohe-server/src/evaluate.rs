@@ -52,6 +52,7 @@ pub struct EvaluateQuery {
     /// `json` (default), `csv`, `xlsx` or `html`.
     pub format: Option<Format>,
     /// The language of messages (`zh` or `en`).
+    #[param(value_type = Option<crate::extract::LangDoc>)]
     pub lang: Option<Lang>,
 }
 

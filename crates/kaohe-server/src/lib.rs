@@ -64,7 +64,10 @@ pub fn router(state: AppState) -> Router {
         .merge(page::routes())
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
-        .layer(axum::middleware::from_fn(extract::language))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            extract::language,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.limits.body_bytes,
         ))

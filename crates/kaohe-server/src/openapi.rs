@@ -86,7 +86,7 @@ pub struct CheckDoc {
         crate::routes::RulesetDetail, crate::routes::CategoryInfo, crate::routes::RuleInfo,
         crate::routes::ClauseInfo, crate::routes::Effective,
         crate::routes::DiffBody, crate::routes::DiffSide,
-        crate::evaluate::Format, crate::extract::Lang,
+        crate::evaluate::Format, crate::extract::LangDoc,
     )),
     tags(
         (name = "rulesets", description = "the rulesets served, their rules, clauses, fact schema and ledger"),

@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{codes, HttpError};
 use crate::evaluate::{self, EvaluateQuery, Output, XLSX};
-use crate::extract::{Body, Lang, Query};
+use crate::extract::{Body, Lang, Query, RequestLang};
 use crate::openapi::{CheckDoc, ErrorsDoc};
 use crate::state::AppState;
 
@@ -94,6 +94,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
 #[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// The language of messages (`zh` or `en`; else `Accept-Language`).
+    #[param(value_type = Option<crate::extract::LangDoc>)]
     pub lang: Option<Lang>,
 }
 
@@ -471,6 +472,7 @@ pub struct CheckQuery {
     /// The file name diagnostics are reported against (default `ruleset.rules`).
     pub name: Option<String>,
     /// The language of messages (`zh` or `en`).
+    #[param(value_type = Option<crate::extract::LangDoc>)]
     pub lang: Option<Lang>,
 }
 
@@ -485,12 +487,17 @@ pub struct CheckQuery {
         (status = 503, description = "too many requests at once, or too slow", body = ErrorsDoc)))]
 pub async fn post_check(
     State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
     Query(query): Query<CheckQuery>,
     body: Body,
 ) -> Result<Response, HttpError> {
     let name = query.name.unwrap_or_else(|| "ruleset.rules".to_owned());
     let text = body.text("a ruleset")?.to_owned();
-    let result = blocking(&state, move || Ok(kaohe::api::check(&name, &text))).await?;
+    let catalog = Arc::clone(&state.catalog);
+    let result = blocking(&state, move || {
+        Ok(kaohe::api::check_with(&name, &text, lang, &catalog))
+    })
+    .await?;
     Ok(json(result))
 }
 

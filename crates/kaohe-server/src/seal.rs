@@ -141,6 +141,7 @@ pub struct AuditDoc {
 #[into_params(parameter_in = Query)]
 pub struct SealQuery {
     /// The language of messages (`zh` or `en`).
+    #[param(value_type = Option<crate::extract::LangDoc>)]
     pub lang: Option<Lang>,
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use kaohe::api::{ApiError, ApiErrors, Compiled};
+use kaohe::i18n::Catalog;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::{Config, Limits};
@@ -31,6 +32,8 @@ pub struct AppState {
     pub token: Option<Token>,
     /// Where sealed periods are kept (`--data`), if anywhere.
     pub data: Option<PathBuf>,
+    /// The messages in every language, built once at start (issue 16 §3).
+    pub catalog: Arc<Catalog>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             limits,
             token: None,
             data: None,
+            catalog: Arc::new(Catalog::new()),
         }
     }
 

@@ -694,6 +694,118 @@ async fn lang_is_accepted_everywhere_and_checked() {
     assert_eq!(a.json()["errors"][0]["path"], "?lang");
 }
 
+/// Whether a text holds a Chinese character.
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Each error or diagnostic without its message and help: what must be the
+/// same in every language.
+fn without_text(list: &Value) -> Vec<Value> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            let object = e.as_object_mut().unwrap();
+            object.remove("message");
+            object.remove("help");
+            object.remove("labels");
+            e
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn check_and_errors_answer_in_the_asked_language() {
+    // POST /v1/check?lang=zh (what the page's editor sends as you type):
+    // the contract's Chinese check, the same codes and locations as English.
+    let broken = read("rulesets/miluo-2026/miluo-2026.rules").replacen("category", "categroy", 1);
+    let en = post("/v1/check?name=typo.rules", broken.clone()).await;
+    let zh = post("/v1/check?name=typo.rules&lang=zh", broken.clone()).await;
+    assert_eq!(zh.status, StatusCode::OK);
+    assert_eq!(
+        zh.text(),
+        api::check_in("typo.rules", &broken, kaohe::i18n::Lang::Zh)
+    );
+    assert_eq!(
+        without_text(&zh.json()["diagnostics"]),
+        without_text(&en.json()["diagnostics"])
+    );
+    let message = zh.json()["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(has_chinese(&message), "{message}");
+    // Accept-Language alone chooses Chinese too; ?lang=en wins over it.
+    let request = |uri: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9,en;q=0.8")
+            .body(Body::from(broken.clone()))
+            .unwrap()
+    };
+    let answer = router(state())
+        .oneshot(request("/v1/check?name=typo.rules"))
+        .await
+        .unwrap();
+    let body = to_bytes(answer.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(body, zh.body);
+    let answer = router(state())
+        .oneshot(request("/v1/check?name=typo.rules&lang=en"))
+        .await
+        .unwrap();
+    let body = to_bytes(answer.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(body, en.body);
+
+    // An evaluation's errors: as the contract's `"lang": "zh"` gives them.
+    let uri = "/v1/rulesets/miluo-2026/evaluate";
+    let facts = r#"{"as_of":"2026-06-10","units":[],"records":[{"unit":1}]}"#;
+    let en = post(uri, facts).await;
+    let zh = post(&format!("{uri}?lang=zh"), facts).await;
+    assert_eq!(zh.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let contract = api::evaluate(&compiled("miluo-2026"), facts, r#"{"lang":"zh"}"#).unwrap_err();
+    assert_eq!(zh.text(), contract.to_json());
+    assert_eq!(
+        without_text(&zh.json()["errors"]),
+        without_text(&en.json()["errors"])
+    );
+    assert_ne!(zh.text(), en.text());
+    for error in zh.json()["errors"].as_array().unwrap() {
+        assert!(has_chinese(error["message"].as_str().unwrap()), "{error}");
+    }
+    // A ruleset with errors (409): its checker errors in Chinese, the status kept.
+    let a = send_to(
+        broken_state(),
+        Method::POST,
+        "/v1/rulesets/broken/evaluate?lang=zh",
+        facts,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    let errors = a.json()["errors"].as_array().unwrap().clone();
+    assert!(
+        errors
+            .iter()
+            .skip(1)
+            .all(|e| has_chinese(e["message"].as_str().unwrap())),
+        "{errors:?}"
+    );
+}
+
+/// The shipped rulesets and `broken`, a ruleset with a typo.
+fn broken_state() -> AppState {
+    let mut rulesets = shipped();
+    let text = read("rulesets/miluo-2026/miluo-2026.rules").replacen("category", "categroy", 1);
+    rulesets.insert(kaohe_server::LoadedRuleset {
+        id: "broken".to_owned(),
+        file: PathBuf::from("broken.rules"),
+        compiled: api::compile("broken.rules", &text).map(std::sync::Arc::new),
+    });
+    AppState::new(rulesets, Limits::default())
+}
+
 /// The routes written in the router's source, as `(method, path)`.
 fn routes_in_source() -> Vec<(String, String)> {
     let mut out = Vec::new();

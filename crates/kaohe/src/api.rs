@@ -343,7 +343,12 @@ pub fn check(name: &str, text: &str) -> String {
 /// `check` itself stays English, so the C, Python and Java signatures are
 /// unchanged.
 pub fn check_in(name: &str, text: &str, lang: Lang) -> String {
-    let catalog = Catalog::new();
+    check_with(name, text, lang, &Catalog::new())
+}
+
+/// [`check_in`] with a catalog the caller keeps (a service builds one at
+/// start instead of one per request).
+pub fn check_with(name: &str, text: &str, lang: Lang, catalog: &Catalog) -> String {
     let source = SourceFile::new(name, text);
     let checked = check_source(&source);
     check_result(
@@ -351,7 +356,7 @@ pub fn check_in(name: &str, text: &str, lang: Lang) -> String {
         checked
             .diagnostics
             .iter()
-            .map(|d| ApiError::from(d.record_in(&source, lang, &catalog)))
+            .map(|d| ApiError::from(d.record_in(&source, lang, catalog)))
             .collect(),
     )
 }

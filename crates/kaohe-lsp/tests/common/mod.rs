@@ -56,6 +56,12 @@ pub struct Client {
 impl Client {
     /// Starts a server and initialises it.
     pub fn start() -> Client {
+        Client::start_with(json!({ "capabilities": {}, "processId": null, "rootUri": null }))
+    }
+
+    /// Starts a server and initialises it with these `InitializeParams`
+    /// (e.g. a `locale`).
+    pub fn start_with(params: Value) -> Client {
         let (server, connection) = Connection::memory();
         let handle =
             std::thread::spawn(move || kaohe_lsp::serve(&server).map_err(|e| e.to_string()));
@@ -65,10 +71,7 @@ impl Client {
             next_id: 0,
             notifications: Vec::new(),
         };
-        let init = client.request(
-            "initialize",
-            json!({ "capabilities": {}, "processId": null, "rootUri": null }),
-        );
+        let init = client.request("initialize", params);
         assert!(init.error.is_none(), "{init:?}");
         client.notify("initialized", json!({}));
         client

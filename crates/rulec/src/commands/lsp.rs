@@ -15,7 +15,7 @@ pub struct Args {
 /// Runs the language server until the editor shuts it down.
 pub fn run(args: &Args) -> Exit {
     let _ = args.stdio;
-    match kaohe_lsp::run_stdio() {
+    match kaohe_lsp::run_stdio_in(crate::lang::current()) {
         Ok(()) => Exit::Ok,
         Err(error) => {
             eprintln!("error: the language server stopped: {error}");
