@@ -13,13 +13,18 @@ WORK=target/http
 VENV=target/schemathesis-venv
 mkdir -p "$WORK"
 
-if [ ! -x "$VENV/bin/schemathesis" ]; then
+# The pinned versions of tests/http/requirements.txt; the venv is made again
+# when they change (its copy of the file says what it holds).
+REQUIREMENTS=tests/http/requirements.txt
+if [ ! -x "$VENV/bin/schemathesis" ] || ! cmp -s "$REQUIREMENTS" "$VENV/requirements.txt"; then
+  rm -rf "$VENV"
   if ! python3 -m venv "$VENV" 2>/dev/null; then
     sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv
     rm -rf "$VENV"; python3 -m venv "$VENV"
   fi
-  "$VENV/bin/pip" install -q 'schemathesis>=4,<5'
+  "$VENV/bin/pip" install -q -r "$REQUIREMENTS"
+  cp "$REQUIREMENTS" "$VENV/requirements.txt"
 fi
 
 cargo build --quiet --locked -p rulec
@@ -36,15 +41,19 @@ for _ in $(seq 1 100); do
 done
 if [ -z "$ADDR" ]; then echo "the server did not start:"; cat "$WORK/fuzz-server.err"; exit 1; fi
 
-# Only 5xx fail the run: 4xx for invalid input is the contract. One worker:
-# with two threads, hypothesis under Python 3.11 can fail with "AST constructor
-# recursion depth mismatch" (a CPython 3.11 race in `ast`), which is no
-# finding about the server. Run from
-# target/http, where schemathesis keeps its cache (.schemathesis/).
+# Only 5xx fail the run: 4xx for invalid input is the contract (and a crash
+# of schemathesis itself fails it too: its exit status is kept). One worker,
+# and no `coverage` phase: schemathesis crashed in that phase on
+# `POST /v1/check` with "AST constructor recursion depth mismatch", a race in
+# CPython's `ast` before 3.11.8/3.12.2 (python/cpython#106905) between its
+# threads, which is no finding about the server. The phases run (examples,
+# fuzzing, stateful) still send every endpoint valid and invalid requests.
+# Run from target/http, where schemathesis keeps its cache (.schemathesis/).
 SCHEMATHESIS="$PWD/$VENV/bin/schemathesis"
 cd "$WORK"
 timeout $((SECONDS_RUN + 120)) "$SCHEMATHESIS" run "$ADDR/openapi.json" \
-  --checks not_a_server_error --max-time "$SECONDS_RUN" --workers 1 \
+  --checks not_a_server_error --phases examples,fuzzing,stateful \
+  --max-time "$SECONDS_RUN" --workers 1 \
   --request-timeout 30 --suppress-health-check all --no-color
 # The server is still up after the fuzzing.
 curl -sf "$ADDR/healthz" > /dev/null

@@ -91,13 +91,31 @@ pub struct SealedDoc {
     pub rejected: Vec<serde_json::Value>,
 }
 
-/// A seal as the audit found it.
+/// A seal as the audit found it: the fields of [`SealDoc`] and `ok`, flat
+/// in one object (the store's `AuditedSeal` flattens its `SealInfo`).
 #[derive(Debug, ToSchema)]
 pub struct AuditedSealDoc {
-    /// The seal's fields (as [`SealDoc`]).
-    #[schema(inline)]
-    pub seal: SealDoc,
-    /// Whether it passed every check.
+    /// Its place in the chain: 1, 2, 3, …
+    pub seq: i64,
+    /// The ruleset's id (its header's `id`, e.g. `miluo_2026`).
+    pub ruleset: String,
+    /// The sealed period (`2026-04`, `2026-Q1`).
+    pub period: String,
+    /// `sha256:` of the ruleset file.
+    pub ruleset_hash: String,
+    /// The engine that sealed it (`kaohe 0.1.0`).
+    pub engine: String,
+    /// When, UTC (`2026-05-20T08:00:00Z`).
+    pub sealed_at: String,
+    /// The facts' evaluation date.
+    pub as_of: String,
+    /// How many records it holds.
+    pub records: i64,
+    /// The previous seal's hash.
+    pub prev_hash: String,
+    /// `sha256:` over its content and `prev_hash`.
+    pub hash: String,
+    /// Whether it passed every check (its hash, its link, its re-evaluation).
     pub ok: bool,
 }
 
@@ -114,8 +132,10 @@ pub struct StoreErrorDoc {
     pub help: Option<String>,
     /// The database (`kaohe.sqlite`).
     pub file: String,
-    /// The seal's sequence number.
+    /// The seal's sequence number, when the problem is about one.
     pub seal: Option<i64>,
+    /// A JSON path in the submitted facts, when the problem is there.
+    pub path: Option<String>,
 }
 
 /// The answer of `GET /v1/audit` (as `rulec verify --format json`).
