@@ -678,3 +678,125 @@ pub(crate) fn in_band(side: RankSide, places: u32, place: super::Place, ties: Ti
         }
     }
 }
+
+/// A value as the working of a formula writes it (issue 13 §16): a number as
+/// [`Number::to_text`] (`≈` when it does not terminate), a text in quotes.
+pub(crate) fn val_text(value: &Val) -> String {
+    match value {
+        Val::Number(n) => n.to_text(),
+        Val::Text(t) => format!("\"{t}\""),
+        other => other.to_string(),
+    }
+}
+
+/// The span `start..end` of `source` widened over the parentheses it leaves
+/// open: the span of `(a - 3) * 0.5` starts at `a`, the parenthesis being
+/// no node of its own, so `a - 3) * 0.5` is widened to the text as written.
+fn balanced(source: &str, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
+    loop {
+        let text = source.get(start..end)?;
+        let opens = text.matches('(').count();
+        let closes = text.matches(')').count();
+        if closes > opens {
+            let before = source.get(..start)?.trim_end();
+            if !before.ends_with('(') {
+                return Some((start, end));
+            }
+            start = before.len() - 1;
+        } else if opens > closes {
+            let after = source.get(end..)?;
+            let trimmed = after.trim_start();
+            if !trimmed.starts_with(')') {
+                return Some((start, end));
+            }
+            end += after.len() - trimmed.len() + 1;
+        } else {
+            return Some((start, end));
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// The working of an amount (issue 13 §16): `expr` as written in the
+    /// ruleset's source, the same with its values put in, and its value.
+    /// `None` when the source does not hold the expression's text.
+    pub(crate) fn formula(&self, expr: &Expr, result: Number) -> Option<super::result::Formula> {
+        let source = self.ruleset.source().text();
+        let (start, end) = balanced(source, expr.span.start, expr.span.end)?;
+        let written = source.get(start..end)?;
+        let mut replacements = Vec::new();
+        self.replacements(expr, &mut replacements);
+        let mut values = String::new();
+        let mut at = start;
+        for (span, text) in replacements {
+            values.push_str(source.get(at..span.start)?);
+            values.push_str(&text);
+            at = span.end;
+        }
+        values.push_str(source.get(at..end)?);
+        Some(super::result::Formula {
+            written: written.to_owned(),
+            values,
+            result,
+        })
+    }
+
+    /// The parts of `expr` whose text the working replaces by their value, in
+    /// source order: names, `count(…)`, `sum(…)`, `ranked …`; literals and
+    /// operators stay, function arguments and a `bands` subject are looked
+    /// into. A part that cannot be evaluated here (a `round` mode, a branch
+    /// not taken that reads an absent value) keeps its text.
+    fn replacements(&self, expr: &Expr, out: &mut Vec<(crate::source::Span, String)>) {
+        match &expr.kind {
+            ExprKind::Number(_) | ExprKind::Date(_) | ExprKind::Text(_) | ExprKind::Bool(_) => {}
+            ExprKind::Unary(_, inner) => self.replacements(inner, out),
+            ExprKind::Binary(_, lhs, rhs) => {
+                self.replacements(lhs, out);
+                self.replacements(rhs, out);
+            }
+            ExprKind::If(c, t, e) => {
+                self.replacements(c, out);
+                self.replacements(t, out);
+                self.replacements(e, out);
+            }
+            ExprKind::Call { args, .. } => {
+                for arg in args {
+                    if round_mode(arg).is_none() {
+                        self.replacements(arg, out);
+                    }
+                }
+            }
+            ExprKind::Bands { subject, .. } => self.replacements(subject, out),
+            ExprKind::Path(_)
+            | ExprKind::Count { .. }
+            | ExprKind::Sum { .. }
+            | ExprKind::Ranked { .. } => {
+                if let Ok(value) = self.eval(expr) {
+                    out.push((expr.span, val_text(&value)));
+                }
+            }
+        }
+    }
+
+    /// The record in scope's derived attributes with their values, in
+    /// declaration order (issue 13 §16). One that cannot be computed for
+    /// this record (it reads an absent attribute as a number) is left out.
+    pub(crate) fn derived_values(&self) -> super::result::Derived {
+        let Some(record) = self.record else {
+            return super::result::Derived::default();
+        };
+        let Some(decl) = self.ruleset.record_of_kind(&record.kind) else {
+            return super::result::Derived::default();
+        };
+        super::result::Derived(
+            decl.derived
+                .iter()
+                .filter_map(|d| {
+                    self.eval(&d.expr)
+                        .ok()
+                        .map(|v| (Text::from(d.name.name.as_str()), val_text(&v)))
+                })
+                .collect(),
+        )
+    }
+}
