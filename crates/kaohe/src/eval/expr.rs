@@ -689,31 +689,22 @@ pub(crate) fn val_text(value: &Val) -> String {
     }
 }
 
-/// The span `start..end` of `source` widened over the parentheses it leaves
-/// open: the span of `(a - 3) * 0.5` starts at `a`, the parenthesis being
-/// no node of its own, so `a - 3) * 0.5` is widened to the text as written.
-fn balanced(source: &str, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
-    loop {
-        let text = source.get(start..end)?;
-        let opens = text.matches('(').count();
-        let closes = text.matches(')').count();
-        if closes > opens {
-            let before = source.get(..start)?.trim_end();
-            if !before.ends_with('(') {
-                return Some((start, end));
-            }
-            start = before.len() - 1;
-        } else if opens > closes {
-            let after = source.get(end..)?;
-            let trimmed = after.trim_start();
-            if !trimmed.starts_with(')') {
-                return Some((start, end));
-            }
-            end += after.len() - trimmed.len() + 1;
-        } else {
-            return Some((start, end));
-        }
-    }
+/// What [`Ctx::show`] prints.
+#[derive(Clone, Copy)]
+enum Show {
+    Written,
+    Values,
+}
+
+/// Source text with white space runs read as one space and none inside
+/// parentheses or before a comma.
+fn normalised(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
 }
 
 impl Ctx<'_> {
@@ -722,60 +713,92 @@ impl Ctx<'_> {
     /// `None` when the source does not hold the expression's text.
     pub(crate) fn formula(&self, expr: &Expr, result: Number) -> Option<super::result::Formula> {
         let source = self.ruleset.source().text();
-        let (start, end) = balanced(source, expr.span.start, expr.span.end)?;
-        let written = source.get(start..end)?;
-        let mut replacements = Vec::new();
-        self.replacements(expr, &mut replacements);
-        let mut values = String::new();
-        let mut at = start;
-        for (span, text) in replacements {
-            values.push_str(source.get(at..span.start)?);
-            values.push_str(&text);
-            at = span.end;
-        }
-        values.push_str(source.get(at..end)?);
         Some(super::result::Formula {
-            written: written.to_owned(),
-            values,
+            written: self.show(expr, source, Show::Written)?,
+            values: self.show(expr, source, Show::Values)?,
             result,
         })
     }
 
-    /// The parts of `expr` whose text the working replaces by their value, in
-    /// source order: names, `count(…)`, `sum(…)`, `ranked …`; literals and
-    /// operators stay, function arguments and a `bands` subject are looked
-    /// into. A part that cannot be evaluated here (a `round` mode, a branch
-    /// not taken that reads an absent value) keeps its text.
-    fn replacements(&self, expr: &Expr, out: &mut Vec<(crate::source::Span, String)>) {
-        match &expr.kind {
-            ExprKind::Number(_) | ExprKind::Date(_) | ExprKind::Text(_) | ExprKind::Bool(_) => {}
-            ExprKind::Unary(_, inner) => self.replacements(inner, out),
-            ExprKind::Binary(_, lhs, rhs) => {
-                self.replacements(lhs, out);
-                self.replacements(rhs, out);
+    /// `expr` printed from its tree (so that formatting the ruleset does not
+    /// change it): operators with one space around, a nested operation in
+    /// parentheses; `count(…)`, `sum(…)`, `bands(…)`, `ranked …` as written
+    /// with white space normalised. With [`Show::Values`], names, `count(…)`,
+    /// `sum(…)` and `ranked …` are replaced by their values (one that cannot
+    /// be evaluated here, such as a `round` mode, keeps its name).
+    fn show(&self, expr: &Expr, source: &str, show: Show) -> Option<String> {
+        let child = |e: &Expr| -> Option<String> {
+            let text = self.show(e, source, show)?;
+            Some(
+                if matches!(e.kind, ExprKind::Binary(..) | ExprKind::If(..)) {
+                    format!("({text})")
+                } else {
+                    text
+                },
+            )
+        };
+        let value = || match show {
+            Show::Values => self.eval(expr).ok().map(|v| val_text(&v)),
+            Show::Written => None,
+        };
+        Some(match &expr.kind {
+            ExprKind::Number(n) => n.normalize().to_string(),
+            ExprKind::Date(d) => d.to_string(),
+            ExprKind::Text(t) => format!("\"{t}\""),
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::Path(path) => value().unwrap_or_else(|| {
+                path.iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            }),
+            ExprKind::Unary(UnaryOp::Not, inner) => format!("not {}", child(inner)?),
+            ExprKind::Unary(UnaryOp::Neg, inner) => format!("-{}", child(inner)?),
+            ExprKind::Binary(op, lhs, rhs) => {
+                format!("{} {} {}", child(lhs)?, op.symbol(), child(rhs)?)
             }
-            ExprKind::If(c, t, e) => {
-                self.replacements(c, out);
-                self.replacements(t, out);
-                self.replacements(e, out);
+            ExprKind::If(c, t, e) => format!(
+                "if {} then {} else {}",
+                self.show(c, source, show)?,
+                self.show(t, source, show)?,
+                self.show(e, source, show)?
+            ),
+            ExprKind::Call { function, args } => {
+                let args = args
+                    .iter()
+                    .map(|a| self.show(a, source, show))
+                    .collect::<Option<Vec<_>>>()?;
+                format!("{}({})", function.name, args.join(", "))
             }
-            ExprKind::Call { args, .. } => {
-                for arg in args {
-                    if round_mode(arg).is_none() {
-                        self.replacements(arg, out);
-                    }
+            ExprKind::Count { .. } | ExprKind::Sum { .. } | ExprKind::Ranked { .. } => {
+                match value() {
+                    Some(v) => v,
+                    None => normalised(source.get(expr.span.start..expr.span.end)?),
                 }
             }
-            ExprKind::Bands { subject, .. } => self.replacements(subject, out),
-            ExprKind::Path(_)
-            | ExprKind::Count { .. }
-            | ExprKind::Sum { .. }
-            | ExprKind::Ranked { .. } => {
-                if let Ok(value) = self.eval(expr) {
-                    out.push((expr.span, val_text(&value)));
+            ExprKind::Bands {
+                subject,
+                bands,
+                otherwise,
+            } => {
+                let mut parts = vec![self.show(subject, source, show)?];
+                parts.extend(bands.iter().map(|b| {
+                    let bound = match b.bound {
+                        crate::syntax::ast::BandBound::UpTo => "upto",
+                        crate::syntax::ast::BandBound::From => "from",
+                    };
+                    format!(
+                        "{bound} {}: {}",
+                        b.threshold.value.normalize(),
+                        b.value.value.normalize()
+                    )
+                }));
+                if let Some(n) = otherwise {
+                    parts.push(format!("else: {}", n.value.normalize()));
                 }
+                format!("bands({})", parts.join(", "))
             }
-        }
+        })
     }
 
     /// The record in scope's derived attributes with their values, in

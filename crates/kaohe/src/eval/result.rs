@@ -371,10 +371,12 @@ pub struct LineItem {
 /// "result_exact": "2/3"`). The result is the expression's value, before any
 /// `times` multiplier and limit (those are listed in the notes and limits).
 ///
-/// In `values`, every name, `count(…)`, `sum(…)` and `ranked …` is replaced by
+/// Both are printed from the expression's tree (a nested operation in
+/// parentheses, one space around operators), so formatting the ruleset does
+/// not change them. In `values`, every name, `count(…)`, `sum(…)` and `ranked …` is replaced by
 /// its value (a number as [`decimal_text`] writes it, `≈` marking one that does
 /// not terminate; a text in quotes; `(absent)` for an absent attribute);
-/// literals, operators, parentheses and function names stay as written, and
+/// and
 /// the arguments of a function (`min`, `round`, …) and the subject of
 /// `bands(…)` are shown with their values put in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
