@@ -678,3 +678,148 @@ pub(crate) fn in_band(side: RankSide, places: u32, place: super::Place, ties: Ti
         }
     }
 }
+
+/// A value as the working of a formula writes it (issue 13 §16): a number as
+/// [`Number::to_text`] (`≈` when it does not terminate), a text in quotes.
+pub(crate) fn val_text(value: &Val) -> String {
+    match value {
+        Val::Number(n) => n.to_text(),
+        Val::Text(t) => format!("\"{t}\""),
+        other => other.to_string(),
+    }
+}
+
+/// What [`Ctx::show`] prints.
+#[derive(Clone, Copy)]
+enum Show {
+    Written,
+    Values,
+}
+
+/// Source text with white space runs read as one space and none inside
+/// parentheses or before a comma.
+fn normalised(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
+}
+
+impl Ctx<'_> {
+    /// The working of an amount (issue 13 §16): `expr` as written in the
+    /// ruleset's source, the same with its values put in, and its value.
+    /// `None` when the source does not hold the expression's text.
+    pub(crate) fn formula(&self, expr: &Expr, result: Number) -> Option<super::result::Formula> {
+        let source = self.ruleset.source().text();
+        Some(super::result::Formula {
+            written: self.show(expr, source, Show::Written)?,
+            values: self.show(expr, source, Show::Values)?,
+            result,
+        })
+    }
+
+    /// `expr` printed from its tree (so that formatting the ruleset does not
+    /// change it): operators with one space around, a nested operation in
+    /// parentheses; `count(…)`, `sum(…)`, `bands(…)`, `ranked …` as written
+    /// with white space normalised. With [`Show::Values`], names, `count(…)`,
+    /// `sum(…)` and `ranked …` are replaced by their values (one that cannot
+    /// be evaluated here, such as a `round` mode, keeps its name).
+    fn show(&self, expr: &Expr, source: &str, show: Show) -> Option<String> {
+        let child = |e: &Expr| -> Option<String> {
+            let text = self.show(e, source, show)?;
+            Some(
+                if matches!(e.kind, ExprKind::Binary(..) | ExprKind::If(..)) {
+                    format!("({text})")
+                } else {
+                    text
+                },
+            )
+        };
+        let value = || match show {
+            Show::Values => self.eval(expr).ok().map(|v| val_text(&v)),
+            Show::Written => None,
+        };
+        Some(match &expr.kind {
+            ExprKind::Number(n) => n.normalize().to_string(),
+            ExprKind::Date(d) => d.to_string(),
+            ExprKind::Text(t) => format!("\"{t}\""),
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::Path(path) => value().unwrap_or_else(|| {
+                path.iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            }),
+            ExprKind::Unary(UnaryOp::Not, inner) => format!("not {}", child(inner)?),
+            ExprKind::Unary(UnaryOp::Neg, inner) => format!("-{}", child(inner)?),
+            ExprKind::Binary(op, lhs, rhs) => {
+                format!("{} {} {}", child(lhs)?, op.symbol(), child(rhs)?)
+            }
+            ExprKind::If(c, t, e) => format!(
+                "if {} then {} else {}",
+                self.show(c, source, show)?,
+                self.show(t, source, show)?,
+                self.show(e, source, show)?
+            ),
+            ExprKind::Call { function, args } => {
+                let args = args
+                    .iter()
+                    .map(|a| self.show(a, source, show))
+                    .collect::<Option<Vec<_>>>()?;
+                format!("{}({})", function.name, args.join(", "))
+            }
+            ExprKind::Count { .. } | ExprKind::Sum { .. } | ExprKind::Ranked { .. } => {
+                match value() {
+                    Some(v) => v,
+                    None => normalised(source.get(expr.span.start..expr.span.end)?),
+                }
+            }
+            ExprKind::Bands {
+                subject,
+                bands,
+                otherwise,
+            } => {
+                let mut parts = vec![self.show(subject, source, show)?];
+                parts.extend(bands.iter().map(|b| {
+                    let bound = match b.bound {
+                        crate::syntax::ast::BandBound::UpTo => "upto",
+                        crate::syntax::ast::BandBound::From => "from",
+                    };
+                    format!(
+                        "{bound} {}: {}",
+                        b.threshold.value.normalize(),
+                        b.value.value.normalize()
+                    )
+                }));
+                if let Some(n) = otherwise {
+                    parts.push(format!("else: {}", n.value.normalize()));
+                }
+                format!("bands({})", parts.join(", "))
+            }
+        })
+    }
+
+    /// The record in scope's derived attributes with their values, in
+    /// declaration order (issue 13 §16). One that cannot be computed for
+    /// this record (it reads an absent attribute as a number) is left out.
+    pub(crate) fn derived_values(&self) -> super::result::Derived {
+        let Some(record) = self.record else {
+            return super::result::Derived::default();
+        };
+        let Some(decl) = self.ruleset.record_of_kind(&record.kind) else {
+            return super::result::Derived::default();
+        };
+        super::result::Derived(
+            decl.derived
+                .iter()
+                .filter_map(|d| {
+                    self.eval(&d.expr)
+                        .ok()
+                        .map(|v| (Text::from(d.name.name.as_str()), val_text(&v)))
+                })
+                .collect(),
+        )
+    }
+}

@@ -799,6 +799,7 @@ impl<'a> Evaluator<'a> {
                         raw: average,
                         amount: average,
                         limits: Vec::new(),
+                        formula: None,
                         records: Vec::new(),
                     }];
                 }

@@ -96,6 +96,7 @@ number_field!(subtotal_field, "subtotal", option);
 number_field!(value_field, "value");
 number_field!(peer_max_field, "peer_max");
 number_field!(peer_average_field, "peer_average");
+number_field!(result_field, "result");
 
 /// `converted` keeps the places its declared rounding gave it (`89.50`), and
 /// is left out when the ruleset does not convert.
@@ -355,8 +356,68 @@ pub struct LineItem {
     pub amount: Number,
     /// Limits that bound, raw → applied.
     pub limits: Vec<LimitApplied>,
+    /// For a rule without `per` whose amount is an expression and not a
+    /// single number: its working (issue 13 §16). Left out of the JSON when
+    /// absent; only with [`crate::Detail::Full`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formula: Option<Formula>,
     /// The records counted, each with its amount.
     pub records: Vec<CountedRecord>,
+}
+
+/// How an amount was computed (issue 13 §16): the amount's expression as
+/// written in the ruleset, the same with the values it read put in, and what
+/// it came to — `2 / unit.n`, `2 / 3`, `2/3` (in JSON `"result": "0.6667",
+/// "result_exact": "2/3"`). The result is the expression's value, before any
+/// `times` multiplier and limit (those are listed in the notes and limits).
+///
+/// Both are printed from the expression's tree (a nested operation in
+/// parentheses, one space around operators), so formatting the ruleset does
+/// not change them. In `values`, every name, `count(…)`, `sum(…)` and `ranked …` is replaced by
+/// its value (a number as [`decimal_text`] writes it, `≈` marking one that does
+/// not terminate; a text in quotes; `(absent)` for an absent attribute);
+/// and
+/// the arguments of a function (`min`, `round`, …) and the subject of
+/// `bands(…)` are shown with their values put in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Formula {
+    /// The expression as written (`2 / unit.n`).
+    pub written: String,
+    /// The expression with its values (`2 / 3`).
+    pub values: String,
+    /// The value it came to (exact; `result_exact` in JSON when it does not terminate).
+    #[serde(flatten, serialize_with = "result_field")]
+    pub result: Number,
+}
+
+/// `2 / unit.n = 2 / 3 = ≈0.6667`.
+impl std::fmt::Display for Formula {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.written)?;
+        if self.values != self.written {
+            write!(f, " = {}", self.values)?;
+        }
+        write!(f, " = {}", decimal_text(self.result))
+    }
+}
+
+/// A record's derived attributes (`derive name = …`) with their values as
+/// text, in declaration order (issue 13 §16). Serialises as a JSON object
+/// `{"late": "3"}`; numbers as [`decimal_text`] writes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Derived(pub Vec<(Text, String)>);
+
+impl Derived {
+    /// Whether the record kind derives nothing.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Derived {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// A cap or floor that changed an amount.
@@ -400,6 +461,14 @@ pub struct CountedRecord {
     /// Multipliers or dedupe that applied to it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The values of its kind's derived attributes (issue 13 §16); left out
+    /// of the JSON when the kind derives nothing.
+    #[serde(skip_serializing_if = "Derived::is_empty")]
+    pub derived: Derived,
+    /// The working of its amount when the rule's amount is an expression and
+    /// not a single number (issue 13 §16); left out when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formula: Option<Formula>,
 }
 
 /// A record, identified for a reader.

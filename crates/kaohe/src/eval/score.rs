@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::expr::Ctx;
-use super::result::{CategoryResult, CountedRecord, ItemKind, LimitApplied, LineItem, RecordRef};
+use super::result::{
+    CategoryResult, CountedRecord, Formula, ItemKind, LimitApplied, LineItem, RecordRef,
+};
 use super::texts::RuleTexts;
 use super::EvalError;
 use crate::facts::Record;
@@ -102,6 +104,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         raw: base,
         amount: base,
         limits: Vec::new(),
+        formula: None,
         records: Vec::new(),
     };
     // Each category's items, in order (rules, then group caps).
@@ -190,6 +193,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         raw: sum,
                         applied: capped,
                     }],
+                    formula: None,
                     records: Vec::new(),
                 },
                 side,
@@ -248,6 +252,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                             raw: bonuses,
                             applied: capped,
                         }],
+                        formula: None,
                         records: Vec::new(),
                     },
                     side: Side::Bonus,
@@ -276,6 +281,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                             raw: -deductions,
                             applied: -most,
                         }],
+                        formula: None,
                         records: Vec::new(),
                     },
                     side: Side::Deduction,
@@ -359,6 +365,8 @@ struct Occurrence<'a> {
     count: u32,
     amount: Number,
     notes: Vec<String>,
+    /// The working of the amount, when it is an expression (issue 13 §16).
+    formula: Option<Formula>,
     kept: bool,
 }
 
@@ -389,24 +397,26 @@ fn rule_items(
                 if !all_hold(&rule.when, &rctx)? {
                     continue;
                 }
-                let (amount, notes) = occurrence_amount(rule, &rctx, Some(record))?;
+                let (amount, notes, formula) = occurrence_amount(rule, &rctx, Some(record))?;
                 occurrences.push(Occurrence {
                     record: Some(record),
                     count: record.count,
                     amount,
                     notes,
+                    formula,
                     kept: true,
                 });
             }
         }
         None => {
             if in_force(range, ctx.scope) && all_hold(&rule.when, &ctx)? {
-                let (amount, notes) = occurrence_amount(rule, &ctx, None)?;
+                let (amount, notes, formula) = occurrence_amount(rule, &ctx, None)?;
                 occurrences.push(Occurrence {
                     record: None,
                     count: 1,
                     amount,
                     notes,
+                    formula,
                     kept: true,
                 });
             }
@@ -521,6 +531,8 @@ fn finish(
                 count: if occ.kept { occ.count } else { 0 },
                 amount: signed,
                 notes: occ.notes.clone(),
+                derived: ctx.with_record(record).derived_values(),
+                formula: occ.formula.clone(),
             });
         }
     }
@@ -565,6 +577,12 @@ fn finish(
             raw,
             amount,
             limits,
+            // A rule without `per` has one occurrence and no record: its
+            // working belongs to the line itself.
+            formula: occurrences
+                .iter()
+                .find(|o| o.record.is_none())
+                .and_then(|o| o.formula.clone()),
             records,
         },
         side,
@@ -584,16 +602,36 @@ pub(crate) fn all_hold(
     Ok(true)
 }
 
-/// The amount of one occurrence, multipliers applied, with notes on the multipliers.
+/// Whether an amount's expression is a single number (`5`, `-5`): its
+/// working would only repeat it.
+fn is_constant(expr: &crate::syntax::ast::Expr) -> bool {
+    use crate::syntax::ast::{ExprKind, UnaryOp};
+    match &expr.kind {
+        ExprKind::Number(_) => true,
+        ExprKind::Unary(UnaryOp::Neg, inner) => matches!(inner.kind, ExprKind::Number(_)),
+        _ => false,
+    }
+}
+
+/// The amount of one occurrence, multipliers applied, with notes on the
+/// multipliers and (with [`super::Detail::Full`], for an amount that is an
+/// expression and not a single number) the working of the amount.
 fn occurrence_amount(
     rule: &Rule,
     ctx: &Ctx<'_>,
     record: Option<&Record>,
-) -> Result<(Number, Vec<String>), EvalError> {
+) -> Result<(Number, Vec<String>, Option<Formula>), EvalError> {
     let attribute = |name: &str| record.and_then(|r| r.attributes.get(name));
+    let mut formula = None;
     let mut amount = match rule.amount.first().map(|(a, _)| a) {
         None => Number::ZERO,
-        Some(Amount::Expr(expr)) => ctx.number(expr)?,
+        Some(Amount::Expr(expr)) => {
+            let value = ctx.number(expr)?;
+            if ctx.detail == super::Detail::Full && !is_constant(expr) {
+                formula = ctx.formula(expr, value);
+            }
+            value
+        }
         Some(Amount::ByLevel {
             attribute: attr,
             entries,
@@ -662,5 +700,5 @@ fn occurrence_amount(
             location: None,
         });
     }
-    Ok((amount, notes))
+    Ok((amount, notes, formula))
 }

@@ -431,22 +431,33 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                     }
                 ));
             }
+            // The working of an amount computed by an expression (issue 13 §16).
+            if let Some(formula) = &item.formula {
+                out.push_str(&format!("{}  {formula}\n", if md { "  -" } else { "   " }));
+            }
             for record in &item.records {
+                // Declared attributes, then derived ones (issue 13 §16).
                 let attributes = record
                     .record
                     .attributes
                     .iter()
                     .filter(|(_, v)| **v != Value::Absent)
                     .map(|(k, v)| format!("{k}={v}"))
+                    .chain(record.derived.0.iter().map(|(k, v)| format!("{k}={v}")))
                     .collect::<Vec<_>>()
                     .join(", ");
                 out.push_str(&format!(
-                    "{}  {} {} ({attributes}) ×{}  {}{}\n",
+                    "{}  {} {} ({attributes}) ×{}  {}{}{}\n",
                     if md { "  -" } else { "     ·" },
                     record.record.kind,
                     record.record.period,
                     record.count,
                     record.amount.normalize(),
+                    record
+                        .formula
+                        .as_ref()
+                        .map(|f| format!("  ({f})"))
+                        .unwrap_or_default(),
                     if record.notes.is_empty() {
                         String::new()
                     } else {
