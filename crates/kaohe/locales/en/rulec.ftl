@@ -73,3 +73,7 @@ rulec-diff-rule-removed = rule removed
 rulec-diff-now = now
 rulec-diff-no-change = no unit's score, rank or consequences change ({ $compared } results compared)
 rulec-diff-summary = summary: { $units_score } unit(s) changed score ({ $results_score } result(s)), { $units_rank } unit(s) changed rank ({ $results_rank } result(s)); consequences: { $gained } gained, { $lost } lost; { $compared } results compared
+rulec-fmt-would-reformat = would reformat { $file }
+rulec-fmt-reformatted = reformatted { $file }
+rulec-fmt-summary = { $unformatted } of { $files } file(s) would be reformatted; run `rulec fmt` on them
+rulec-template-wrote = wrote { $file }: sheets { $info }, { $sheets }

@@ -64,3 +64,7 @@ rulec-diff-rule-removed = 删除规则
 rulec-diff-now = 现为
 rulec-diff-no-change = 没有单位的得分、名次或预警通知发生变化（比较了 { $compared } 个结果）
 rulec-diff-summary = 汇总：{ $units_score } 个单位得分变化（{ $results_score } 个结果），{ $units_rank } 个单位名次变化（{ $results_rank } 个结果）；预警通知：新增 { $gained } 项，取消 { $lost } 项；共比较 { $compared } 个结果
+rulec-fmt-would-reformat = 需要重新排版：{ $file }
+rulec-fmt-reformatted = 已重新排版：{ $file }
+rulec-fmt-summary = { $files } 个文件中有 { $unformatted } 个需要重新排版；请对它们运行 `rulec fmt`
+rulec-template-wrote = 已写入 { $file }：工作表 { $info }、{ $sheets }

@@ -708,6 +708,24 @@ fn normalised(text: &str) -> String {
 }
 
 impl Ctx<'_> {
+    /// ` where f in previous N periods` of a written `count(…)`/`sum(…)`.
+    fn query_tail(
+        &self,
+        filter: Option<&Expr>,
+        earlier: Option<&crate::syntax::ast::Integer>,
+        source: &str,
+    ) -> Option<String> {
+        let mut tail = String::new();
+        if let Some(f) = filter {
+            tail.push_str(" where ");
+            tail.push_str(&self.show(f, source, Show::Written)?);
+        }
+        if let Some(n) = earlier {
+            tail.push_str(&format!(" in previous {} periods", n.value));
+        }
+        Some(tail)
+    }
+
     /// The working of an amount (issue 13 §16): `expr` as written in the
     /// ruleset's source, the same with its values put in, and its value.
     /// `None` when the source does not hold the expression's text.
@@ -770,12 +788,38 @@ impl Ctx<'_> {
                     .collect::<Option<Vec<_>>>()?;
                 format!("{}({})", function.name, args.join(", "))
             }
-            ExprKind::Count { .. } | ExprKind::Sum { .. } | ExprKind::Ranked { .. } => {
-                match value() {
-                    Some(v) => v,
-                    None => normalised(source.get(expr.span.start..expr.span.end)?),
-                }
-            }
+            // Written from the tree, not copied from the file, so that the
+            // layout of the source (`sum(k,count(…))`) never shows.
+            ExprKind::Count {
+                kind,
+                filter,
+                earlier,
+            } => match value() {
+                Some(v) => v,
+                None => format!(
+                    "count({}{})",
+                    kind.name,
+                    self.query_tail(filter.as_deref(), earlier.as_ref(), source)?
+                ),
+            },
+            ExprKind::Sum {
+                kind,
+                value: summed,
+                filter,
+                earlier,
+            } => match value() {
+                Some(v) => v,
+                None => format!(
+                    "sum({}, {}{})",
+                    kind.name,
+                    self.show(summed, source, Show::Written)?,
+                    self.query_tail(filter.as_deref(), earlier.as_ref(), source)?
+                ),
+            },
+            ExprKind::Ranked { .. } => match value() {
+                Some(v) => v,
+                None => normalised(source.get(expr.span.start..expr.span.end)?),
+            },
             ExprKind::Bands {
                 subject,
                 bands,

@@ -56,21 +56,36 @@ pub fn run(args: &Args) -> Exit {
         }
         unformatted += 1;
         if args.check {
-            crate::output::println(&format!("would reformat {}", path.display()));
+            crate::output::println(&crate::lang::text(
+                "rulec-fmt-would-reformat",
+                &[("file", path.display().to_string())],
+            ));
             crate::output::print(&short_diff(path, source.text(), &formatted));
         } else if let Err(error) = std::fs::write(path, &formatted) {
             eprintln!("error: cannot write `{}`: {error}", path.display());
             failed = true;
         } else {
-            eprintln!("reformatted {}", path.display());
+            eprintln!(
+                "{}",
+                crate::lang::text(
+                    "rulec-fmt-reformatted",
+                    &[("file", path.display().to_string())]
+                )
+            );
         }
     }
     if failed {
         Exit::Usage
     } else if args.check && unformatted > 0 {
         eprintln!(
-            "{unformatted} of {} file(s) would be reformatted; run `rulec fmt` on them",
-            args.files.len()
+            "{}",
+            crate::lang::text(
+                "rulec-fmt-summary",
+                &[
+                    ("unformatted", unformatted.to_string()),
+                    ("files", args.files.len().to_string()),
+                ],
+            )
         );
         Exit::Failure
     } else {

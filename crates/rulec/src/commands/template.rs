@@ -36,10 +36,15 @@ pub fn run(args: &Args) -> Exit {
     let layout = kaohe_office::Layout::of(&ruleset);
     let sheets: Vec<&str> = layout.sheets().map(|s| s.name.as_str()).collect();
     eprintln!(
-        "wrote {}: sheets {}, {}",
-        args.output.display(),
-        kaohe_office::layout::INFO_SHEET,
-        sheets.join(", ")
+        "{}",
+        crate::lang::text(
+            "rulec-template-wrote",
+            &[
+                ("file", args.output.display().to_string()),
+                ("info", kaohe_office::layout::INFO_SHEET.to_owned()),
+                ("sheets", sheets.join(", ")),
+            ],
+        )
     );
     Exit::Ok
 }
