@@ -38,6 +38,7 @@
 pub mod bulletin;
 pub mod bulletin_html;
 pub mod bulletin_xlsx;
+pub mod csv;
 mod guard;
 pub mod import;
 pub mod layout;

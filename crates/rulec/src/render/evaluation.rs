@@ -4,6 +4,7 @@
 use kaohe::eval::result::{Evaluation, ItemKind, NoticeResult, Ties, UnitResult};
 use kaohe::value::Value;
 use kaohe::Ruleset;
+use kaohe_office::csv::field as csv_field;
 use unicode_width::UnicodeWidthStr;
 
 /// Output formats of `rulec eval`.
@@ -38,31 +39,6 @@ fn pad(text: &str, width: usize) -> String {
 fn pad_left(text: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(text);
     format!("{}{text}", " ".repeat(width.saturating_sub(w)))
-}
-
-/// One CSV field. Quoted when it holds a comma, a quote or a line break
-/// (`\r` included: Excel splits a row at a bare `\r`, RFC 4180). Text a
-/// spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a
-/// tab or `\r` and is not a number such as `-1.5`; a unit named
-/// `=HYPERLINK(…)`) gets a leading `'`, which Excel shows as text (CSV
-/// injection, OWASP's advice). The same in `rulec` and `kaohe-server`.
-fn csv_field(text: &str) -> String {
-    let number = text.strip_prefix(['-', '+']).is_some_and(|rest| {
-        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
-    });
-    let formula = text.chars().nth(1).is_some()
-        && text.starts_with(['=', '+', '-', '@', '\t', '\r'])
-        && !number;
-    let text = if formula {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 /// A notice in a few words: `预警通知`, `红黄绿榜: 红`.
