@@ -104,6 +104,8 @@ fn is_block(rule: Rule) -> bool {
             | Rule::consequence_decl
             | Rule::classify_decl
             | Rule::quota_decl
+            | Rule::calendar_decl
+            | Rule::calendar_year
     )
 }
 
