@@ -313,8 +313,15 @@ impl Checker<'_> {
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let left = self.expr(lhs, scope);
+                let left_is_date = left == Ty::Date;
                 let right = self.expect_number(lhs, left, op);
                 let right_ty = self.expr(rhs, scope);
+                // `submitted - due`: one error (on the left date) is enough.
+                let right_ty = if left_is_date && right_ty == Ty::Date {
+                    Ty::Unknown
+                } else {
+                    right_ty
+                };
                 let right2 = self.expect_number(rhs, right_ty, op);
                 let (left, right) = (right, right2);
                 if left == Ty::Unknown || right == Ty::Unknown {
