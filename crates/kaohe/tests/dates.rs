@@ -354,3 +354,40 @@ fn the_checker_refuses_what_cannot_be_meant() {
         "kaohe::duplicate_name"
     ));
 }
+
+#[test]
+fn the_errors_read_in_chinese() {
+    use kaohe::i18n::{Catalog, Lang};
+    let catalog = Catalog::new();
+    let rules = "    adjust v \"值\" [T-2] { per r amount working_days_between(due, done) }";
+    let ruleset = ruleset(CN, rules);
+    let facts = Facts::from_json(
+        &ruleset,
+        &facts("2027-01", "2027-01-04", Some("2027-01-08"), 0).to_string(),
+    )
+    .unwrap();
+    let error = ruleset.evaluate(&facts).unwrap_err();
+    let zh = catalog.text(Lang::Zh, "kaohe::eval::failed", &error.message);
+    assert_eq!(
+        zh,
+        "工作日按日历 `cn` 计算，但该日历没有 2027 年：`r` 记录 `r1` 需要这一年；请按国务院办公厅通知的放假和调休安排，在规则集的 `calendar` 中补充 `year 2027 { … }`"
+    );
+    for (code, english) in [
+        (
+            "kaohe::calendar_day",
+            "calendar year 2027: `2027-02-08` is a weekday: a make-up working day is a Saturday or Sunday",
+        ),
+        (
+            "kaohe::no_calendar",
+            "`working_days_between` needs a working-day calendar, and the ruleset declares none",
+        ),
+        (
+            "kaohe::misplaced_duration",
+            "`days` makes a length of time, which is only added to or subtracted from a date",
+        ),
+    ] {
+        let zh = catalog.text(Lang::Zh, code, english);
+        assert_ne!(zh, english, "{code}");
+        assert!(!zh.contains("make-up") && !zh.contains("needs") && !zh.contains("length"), "{zh}");
+    }
+}
