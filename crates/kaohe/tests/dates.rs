@@ -391,3 +391,26 @@ fn the_errors_read_in_chinese() {
         assert!(!zh.contains("make-up") && !zh.contains("needs") && !zh.contains("length"), "{zh}");
     }
 }
+
+#[test]
+fn the_formatter_writes_dates_and_calendars_canonically() {
+    let written = text(
+        "calendar cn [T-1] { year 2027 [T-1] { holiday 2027-01-01 to 2027-01-03 workday 2027-02-06 } }",
+        "    bonus w \"条件\" [T-2] { per r where due + n   working\n   days < done and done > due - 1 months amount 1 }",
+    );
+    let formatted =
+        kaohe::syntax::format::format(&SourceFile::new("dates.rules", written)).unwrap();
+    assert!(
+        formatted.contains(
+            "calendar cn [T-1] {\n  year 2027 [T-1] {\n    holiday 2027-01-01 to 2027-01-03\n    workday 2027-02-06\n  }\n}\n"
+        ),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("per r where due + n working days < done and done > due - 1 months"),
+        "{formatted}"
+    );
+    let again =
+        kaohe::syntax::format::format(&SourceFile::new("dates.rules", formatted.clone())).unwrap();
+    assert_eq!(again, formatted);
+}
