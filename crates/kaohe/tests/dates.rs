@@ -182,6 +182,25 @@ fn working_days_across_the_spring_festival() {
         holds("due + 0 working days == 2026-02-15", "2026-02-15", 0),
         "1"
     );
+    // "遇节假日顺延": a deadline on a rest day moves to the next working day,
+    // one on a working day (the make-up Saturday included) stays.
+    let postponed = "due - 1 days + 1 working days";
+    assert_eq!(
+        holds(&format!("{postponed} == 2026-02-24"), "2026-02-15", 0),
+        "1"
+    );
+    assert_eq!(
+        holds(&format!("{postponed} == 2026-02-13"), "2026-02-13", 0),
+        "1"
+    );
+    assert_eq!(
+        holds(&format!("{postponed} == 2026-02-14"), "2026-02-14", 0),
+        "1"
+    );
+    assert_eq!(
+        holds(&format!("{postponed} == 2026-03-02"), "2026-03-01", 0),
+        "1"
+    );
 }
 
 #[test]
