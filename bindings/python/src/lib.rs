@@ -8,6 +8,8 @@
 //! single argument is the `{"api_version":1,"errors":[…]}` JSON; the Python
 //! layer turns it into the right exception.
 
+mod objects;
+
 use kaohe::api::{self, ApiErrors, Compiled};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -40,6 +42,25 @@ impl PyCompiled {
     fn evaluate(&self, py: Python<'_>, facts: String, options: String) -> PyResult<String> {
         py.detach(|| api::evaluate(&self.0, &facts, &options))
             .map_err(failed)
+    }
+
+    /// The evaluation of a fact file (JSON text) with options (JSON text) as
+    /// Python objects: dicts, lists and `decimal.Decimal` scores, built from
+    /// the Rust result without JSON text in between (`objects`). The
+    /// interpreter is released while kaohe evaluates and while the Rust
+    /// result is dropped.
+    fn evaluate_objects<'py>(
+        &self,
+        py: Python<'py>,
+        facts: String,
+        options: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let evaluation = py
+            .detach(|| api::evaluation(&self.0, &facts, &options))
+            .map_err(failed)?;
+        let objects = objects::Builder::new(py)?.build(&evaluation);
+        py.detach(move || drop(evaluation));
+        objects
     }
 
     /// The evaluation JSON of a filled-in ledger (the bytes of an .xlsx file).
