@@ -20,11 +20,14 @@ rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 300
 miluo = kaohe.Ruleset.from_file("rulesets/miluo-2026/miluo-2026.rules")
 with open("rulesets/miluo-2026/examples/2026-04.json", encoding="utf-8") as f:
     text = f.read()
+data = text.encode("utf-8")
 options = '{"detail": "%s"}' % detail
 
 WAYS = [
     # The documented fast path: JSON text in, JSON text out (what every binding shares).
     ("evaluate_json (JSON text in and out)", lambda: miluo.evaluate_json(text, detail=detail)),
+    # The fastest: UTF-8 bytes in and out (a host that reads and writes JSON bytes).
+    ("evaluate_utf8 (UTF-8 bytes in and out)", lambda: miluo.evaluate_utf8(data, detail=detail)),
     # The idiomatic call: dicts with Decimal scores, built natively.
     ("evaluate -> dicts with Decimal (built natively)", lambda: miluo.evaluate(text, detail=detail)),
     # What evaluate did before: the JSON text, json.loads, then the Decimal walk.

@@ -187,3 +187,14 @@ def test_the_native_dicts_keep_options_and_errors(miluo):
     assert e.value.errors[0]["path"].startswith("$.units")
     with pytest.raises(kaohe.OptionsError):
         miluo.evaluate(text, detail="everything")
+
+
+def test_evaluate_utf8_is_the_json_as_bytes(miluo):
+    text = APRIL.read_text(encoding="utf-8")
+    expected = miluo.evaluate_json(text, detail="items").encode("utf-8")
+    for facts in (text, text.encode("utf-8"), APRIL, str(APRIL), json.loads(text, parse_float=Decimal)):
+        assert miluo.evaluate_utf8(facts, detail="items") == expected
+    with pytest.raises(kaohe.FactError) as e:
+        miluo.evaluate_utf8('{"as_of": "教体局"}'.encode("gbk"))
+    assert e.value.errors[0]["code"] == "kaohe::facts::not_utf8"
+    assert e.value.errors[0]["path"] == "$"
