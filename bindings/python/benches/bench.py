@@ -4,7 +4,8 @@ python bindings/python/benches/bench.py [full|items|totals] [N]
 
 Round by round, interleaved so that a busy machine slows them alike: each way
 of calling from Python, then the same evaluation timed inside Rust in this
-process once the arguments have crossed (the baseline). The overhead of a way
+process once the arguments have crossed (the baseline; first in even rounds,
+last in odd ones). The overhead of a way
 is the median of its per-round ratios to the baseline."""
 
 import json
@@ -42,12 +43,17 @@ for _ in range(20):
 times = [[] for _ in WAYS]
 ratios = [[] for _ in WAYS]
 rust = []
-for _ in range(rounds):
+for n in range(rounds):
+    # The baseline goes first in even rounds and last in odd ones, so that
+    # neither side always runs with the caches the other just warmed.
+    if n % 2 == 0:
+        rust.append(miluo._compiled._bench_rust_evaluate(text, options) / 1e3)
     for i, (_, call) in enumerate(WAYS):
         t = time.perf_counter()
         call()
         times[i].append((time.perf_counter() - t) * 1e6)
-    rust.append(miluo._compiled._bench_rust_evaluate(text, options) / 1e3)
+    if n % 2 == 1:
+        rust.append(miluo._compiled._bench_rust_evaluate(text, options) / 1e3)
     for i in range(len(WAYS)):
         ratios[i].append(times[i][-1] / rust[-1])
 r = statistics.median(rust)
