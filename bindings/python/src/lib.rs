@@ -8,6 +8,8 @@
 //! single argument is the `{"api_version":1,"errors":[…]}` JSON; the Python
 //! layer turns it into the right exception.
 
+mod objects;
+
 use kaohe::api::{self, ApiErrors, Compiled};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -40,6 +42,43 @@ impl PyCompiled {
     fn evaluate(&self, py: Python<'_>, facts: String, options: String) -> PyResult<String> {
         py.detach(|| api::evaluate(&self.0, &facts, &options))
             .map_err(failed)
+    }
+
+    /// The evaluation JSON of a fact file given as UTF-8 bytes, as UTF-8
+    /// bytes: the fast path (no `str` is decoded or encoded on either side;
+    /// the facts are read in place). Facts that are not UTF-8 fail with
+    /// `kaohe::facts::not_utf8` (or `utf16`), located.
+    fn evaluate_utf8<'py>(
+        &self,
+        py: Python<'py>,
+        facts: &[u8],
+        options: &str,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let json = py
+            .detach(|| evaluate_bytes(&self.0, facts, options))
+            .map_err(failed)?;
+        let bytes = PyBytes::new(py, json.as_bytes());
+        py.detach(move || drop(json));
+        Ok(bytes)
+    }
+
+    /// The evaluation of a fact file (JSON text) with options (JSON text) as
+    /// Python objects: dicts, lists and `decimal.Decimal` scores, built from
+    /// the Rust result without JSON text in between (`objects`). The
+    /// interpreter is released while kaohe evaluates and while the Rust
+    /// result is dropped.
+    fn evaluate_objects<'py>(
+        &self,
+        py: Python<'py>,
+        facts: String,
+        options: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let evaluation = py
+            .detach(|| api::evaluation(&self.0, &facts, &options))
+            .map_err(failed)?;
+        let objects = objects::Builder::new(py)?.build(&evaluation);
+        py.detach(move || drop(evaluation));
+        objects
     }
 
     /// The evaluation JSON of a filled-in ledger (the bytes of an .xlsx file).
@@ -87,6 +126,29 @@ impl PyCompiled {
     fn import_ledger(&self, py: Python<'_>, ledger: Vec<u8>) -> PyResult<String> {
         py.detach(|| kaohe_ffi::ledger::import(&self.0, &ledger))
             .map_err(failed)
+    }
+}
+
+/// [`api::evaluate`] of facts given as bytes: the located
+/// `kaohe::facts::not_utf8` (or `utf16`) error of the fact reader when they
+/// are not UTF-8.
+fn evaluate_bytes(compiled: &Compiled, facts: &[u8], options: &str) -> Result<String, ApiErrors> {
+    match std::str::from_utf8(facts) {
+        Ok(text) => api::evaluate(compiled, text, options),
+        Err(_) => {
+            let errors = match kaohe::Facts::from_reader(compiled.ruleset(), facts) {
+                Err(e) => e.errors.iter().map(api::ApiError::from).collect(),
+                Ok(_) => Vec::new(),
+            };
+            if errors.is_empty() {
+                Err(ApiErrors::one(
+                    api::ApiError::new("kaohe::facts::not_utf8", "the facts are not UTF-8")
+                        .at_path("$"),
+                ))
+            } else {
+                Err(ApiErrors::new(errors))
+            }
+        }
     }
 }
 

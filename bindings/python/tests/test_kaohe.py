@@ -148,3 +148,53 @@ def test_the_fast_decimal_walk_converts_every_score(detail):
             assert _evaluation(json.loads(text)) == _decimals(json.loads(text)), facts
             # and it converted something
             assert isinstance(_evaluation(json.loads(text))["results"][0]["total"], Decimal)
+
+
+def _typed(value):
+    """The value with every leaf tagged by its type and exact text, so that
+    Decimal("1.0") and Decimal("1"), or 1 and 1.0 and True, stay different."""
+    if isinstance(value, dict):
+        return ("dict", [(k, _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+@pytest.mark.parametrize("detail", ["full", "items", "totals"])
+def test_the_native_dicts_are_the_json_path_value_for_value(detail):
+    # evaluate() builds its dicts natively from the Rust result; they must be
+    # exactly what json.loads of evaluate_json's text gives with every score a
+    # Decimal (the generic walk), key order and types included.
+    from kaohe import _decimals
+
+    checked = 0
+    for rules in sorted((ROOT / "rulesets").glob("*/*.rules")):
+        ruleset = kaohe.Ruleset.from_file(rules)
+        for facts in sorted((rules.parent / "examples").glob("*.json")):
+            expected = _decimals(json.loads(ruleset.evaluate_json(facts, detail=detail)))
+            assert _typed(ruleset.evaluate(facts, detail=detail)) == _typed(expected), facts
+            checked += 1
+    assert checked >= 4
+
+
+def test_the_native_dicts_keep_options_and_errors(miluo):
+    text = APRIL.read_text(encoding="utf-8")
+    for options in ({"unit": "jtj"}, {"period": "2026-04", "detail": "items"}):
+        expected = kaohe._decimals(json.loads(miluo.evaluate_json(text, **options)))
+        assert _typed(miluo.evaluate(text, **options)) == _typed(expected)
+    with pytest.raises(kaohe.FactError) as e:
+        miluo.evaluate('{"as_of": "2026-06-10", "units": 3, "records": []}')
+    assert e.value.errors[0]["path"].startswith("$.units")
+    with pytest.raises(kaohe.OptionsError):
+        miluo.evaluate(text, detail="everything")
+
+
+def test_evaluate_utf8_is_the_json_as_bytes(miluo):
+    text = APRIL.read_text(encoding="utf-8")
+    expected = miluo.evaluate_json(text, detail="items").encode("utf-8")
+    for facts in (text, text.encode("utf-8"), APRIL, str(APRIL), json.loads(text, parse_float=Decimal)):
+        assert miluo.evaluate_utf8(facts, detail="items") == expected
+    with pytest.raises(kaohe.FactError) as e:
+        miluo.evaluate_utf8('{"as_of": "教体局"}'.encode("gbk"))
+    assert e.value.errors[0]["code"] == "kaohe::facts::not_utf8"
+    assert e.value.errors[0]["path"] == "$"

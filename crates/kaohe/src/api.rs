@@ -463,6 +463,18 @@ impl Options {
 /// error (`kaohe::eval::failed`, located in the ruleset); never with a
 /// partial result.
 pub fn evaluate(compiled: &Compiled, facts: &str, options: &str) -> Result<String, ApiErrors> {
+    evaluation(compiled, facts, options).map(|e| to_json(&e))
+}
+
+/// As [`evaluate`], but the evaluation itself rather than its JSON: for a
+/// binding that builds its host language's objects straight from it (the
+/// Python binding's dicts), with the same errors. Serialising the result
+/// with serde_json gives exactly [`evaluate`]'s text.
+pub fn evaluation(
+    compiled: &Compiled,
+    facts: &str,
+    options: &str,
+) -> Result<crate::eval::result::Evaluation, ApiErrors> {
     let options = Options::from_json(options)?;
     let in_lang = |errors: ApiErrors| match options.lang {
         Lang::En => errors,
@@ -473,7 +485,7 @@ pub fn evaluate(compiled: &Compiled, facts: &str, options: &str) -> Result<Strin
             e.errors.iter().map(ApiError::from).collect(),
         ))
     })?;
-    evaluate_facts(compiled, &facts, &options).map_err(in_lang)
+    evaluation_of_facts(compiled, &facts, &options).map_err(in_lang)
 }
 
 /// Evaluates facts already validated (e.g. imported from a ledger).
@@ -482,6 +494,15 @@ pub fn evaluate_facts(
     facts: &Facts,
     options: &Options,
 ) -> Result<String, ApiErrors> {
+    evaluation_of_facts(compiled, facts, options).map(|e| to_json(&e))
+}
+
+/// As [`evaluate_facts`], but the evaluation itself rather than its JSON.
+pub fn evaluation_of_facts(
+    compiled: &Compiled,
+    facts: &Facts,
+    options: &Options,
+) -> Result<crate::eval::result::Evaluation, ApiErrors> {
     let ruleset = &compiled.ruleset;
     let evaluation = ruleset
         .evaluate_with(facts, &options.eval)
@@ -495,7 +516,7 @@ pub fn evaluate_facts(
     } else {
         evaluation.select(&options.selection)
     };
-    Ok(to_json(&evaluation))
+    Ok(evaluation)
 }
 
 /// Why `selection` cannot be applied to `evaluation` of `facts`: a `period`

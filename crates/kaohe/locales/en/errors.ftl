@@ -55,7 +55,7 @@ kaohe-api-invalid_options--help-ambiguous = give the unit's id instead of its na
 kaohe-api-invalid_options--unit = no unit of the facts has the id or name `{ $unit }`
 kaohe-api-invalid_options--help-unit = give a unit's id or name exactly as the fact file writes it
 kaohe-api-internal = a result could not be serialised
-kaohe-ffi-invalid_argument = an argument is missing, not UTF-8, or a closed handle
+kaohe-ffi-invalid_argument = an argument is missing, not valid UTF-8 (or, from Java, UTF-16), or a closed handle
 kaohe-ffi-panic = kaohe failed unexpectedly; please report it with the inputs
 
 ## The ledger's own messages (any of them may match any `kaohe::ledger::…` error).

@@ -52,7 +52,7 @@ kaohe-api-invalid_options--help-ambiguous = 请改用单位编号
 kaohe-api-invalid_options--unit = 数据中没有编号或名称为 `{ $unit }` 的单位
 kaohe-api-invalid_options--help-unit = 请按数据文件中的写法给出单位编号或名称
 kaohe-api-internal = 无法序列化结果
-kaohe-ffi-invalid_argument = 参数缺失、不是 UTF-8 或句柄已关闭
+kaohe-ffi-invalid_argument = 参数缺失、不是有效的 UTF-8（Java 传入时为 UTF-16）或句柄已关闭
 kaohe-ffi-panic = kaohe 意外出错；请连同输入一起报告
 
 ## 台账自身的消息。

@@ -36,11 +36,11 @@ public final class CompiledRuleset implements AutoCloseable {
      * @throws KaoheException with every fact error (each with its JSON path) or the evaluation error
      */
     public String evaluate(String factsJson, String optionsJson) {
-        byte[] facts = factsJson == null ? null : factsJson.getBytes(StandardCharsets.UTF_8);
-        byte[] options = optionsJson == null ? null : optionsJson.getBytes(StandardCharsets.UTF_8);
+        // The strings cross as UTF-16, converted natively: cheaper than the JVM's UTF-8 codec
+        // (getBytes / new String) on mostly Chinese text (docs/performance.md).
         long h = acquire();
         try {
-            return new String(Native.evaluate(h, facts, options), StandardCharsets.UTF_8);
+            return Native.evaluateString(h, factsJson, optionsJson);
         } finally {
             release();
         }
@@ -48,8 +48,8 @@ public final class CompiledRuleset implements AutoCloseable {
 
     /**
      * As {@link #evaluate(String, String)}, with UTF-8 bytes in and out: for hosts that already
-     * hold UTF-8 (an HTTP request body), this skips the JVM's string codec, which costs more than
-     * the call into kaohe itself (docs/performance.md). {@code optionsJson} may be null.
+     * hold UTF-8 (an HTTP request body), this skips building Java strings at all
+     * (docs/performance.md). {@code optionsJson} may be null.
      *
      * @throws KaoheException with every fact error (each with its JSON path) or the evaluation error
      */

@@ -15,6 +15,9 @@ final class Native {
     /** UTF-8 bytes in and out (see the native side for why). */
     static native byte[] evaluate(long handle, byte[] facts, byte[] options);
 
+    /** Java strings in and out, converted from and to UTF-16 natively (see the native side for why). */
+    static native String evaluateString(long handle, String facts, String options);
+
     /** For {@code kaohe.Bench}: the Rust evaluation alone, timed inside Rust (nanoseconds). */
     static native long benchRustEvaluate(long handle, byte[] facts, byte[] options);
 

@@ -86,6 +86,21 @@ public final class KaoheTest {
                 check(e.errorsJson().contains("not valid UTF-8"), e.errorsJson());
             });
 
+            test("evaluate keeps every character across UTF-16 and refuses a lone surrogate", () -> {
+                // A supplementary-plane character (a surrogate pair in Java) in a unit name, a
+                // Latin-1-only options string (a compact JVM string) and Chinese text elsewhere.
+                String wide = facts.replace("\"教体局\"", "\"教体局\uD842\uDFB7é\"");
+                check(!wide.equals(facts), "the example names 教体局");
+                String json = miluo.evaluate(wide, "{\"detail\":\"full\"}");
+                check(json.contains("教体局\uD842\uDFB7é"), "the name comes back whole");
+                byte[] bytes = miluo.evaluateUtf8(wide.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "{\"detail\":\"full\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                check(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).equals(json), "the same as through UTF-8 bytes");
+                KaoheException e = throwsKaohe(() -> miluo.evaluate(facts.replace("\"教体局\"", "\"教体局\uD842\"")));
+                check(e.errorsJson().contains("kaohe::ffi::invalid_argument"), e.errorsJson());
+                check(e.errorsJson().contains("not valid UTF-16"), e.errorsJson());
+            });
+
             test("options select a unit and drop the items", () -> {
                 String json = miluo.evaluate(facts, "{\"unit\":\"jtj\",\"detail\":\"totals\"}");
                 check(json.contains("\"unit\":\"jtj\""), json);
