@@ -68,6 +68,11 @@ const ALL_CODES: &[&str] = &[
     "kaohe::unreachable_band",
     "kaohe::measure_in_measure",
     "kaohe::misplaced_this",
+    "kaohe::group_not_scored",
+    "kaohe::group_scored_twice",
+    "kaohe::score_without_group",
+    "kaohe::allotments_statement",
+    "kaohe::misplaced_subtotal",
 ];
 
 /// The keys of every element of `rulec check --format json`.

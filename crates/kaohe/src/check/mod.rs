@@ -7,6 +7,7 @@
 mod expr;
 mod facts;
 mod matter;
+mod scoring;
 mod structure;
 
 use std::collections::{BTreeMap, BTreeSet};
