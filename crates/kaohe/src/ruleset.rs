@@ -117,11 +117,19 @@ impl Ruleset {
                     })
                     .unzip();
                 let kind_of = |name: &str| kinds.iter().position(|k| k.as_str() == name);
+                let inputs: Vec<&str> = file
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Input(d) => Some(d.name.name.as_str()),
+                        _ => None,
+                    })
+                    .collect();
                 let score_texts = file
                     .items
                     .iter()
                     .filter_map(|i| match i {
-                        Item::Score(s) => Some(ScoreTexts::of(s, kind_of)),
+                        Item::Score(s) => Some(ScoreTexts::of(s, kind_of, &inputs)),
                         _ => None,
                     })
                     .collect();

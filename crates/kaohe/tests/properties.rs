@@ -364,6 +364,7 @@ fn generated_rulesets_cover_the_language() {
         "allotments sum",
         "score of ",
         "subtotal(c0)",
+        "input sub \"子考核\" from ruleset",
         "overdue(",
         "present(",
         "as_of",

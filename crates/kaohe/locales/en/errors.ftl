@@ -203,3 +203,14 @@ kaohe-store-tampered = a seal no longer matches its hash
 kaohe-store-results_differ = re-evaluating a seal gives other results than stored
 kaohe-store-not_configured = the service has no seal store
 kaohe-store-ruleset_missing = no ruleset has the seal's ruleset hash
+
+kaohe-input-missing = input `{ $name }` (the result of ruleset `{ $ruleset }`) is not supplied
+    .help = evaluate the sub-ruleset on its facts and supply its evaluation JSON, e.g. `rulec eval --input name=sub.rules:sub-facts.json`
+kaohe-input-undeclared = input `{ $name }` is supplied but the ruleset declares no such input
+    .help = declare it (`input name "…" from ruleset "<id>" [clause]`) or leave it out
+kaohe-input-wrong_ruleset = input `{ $name }` must be the result of ruleset `{ $ruleset }`, and this is the result of `{ $found }`
+    .help = supply the evaluation of the ruleset the `input` declaration names
+kaohe-input-malformed = input `{ $name }` is not an evaluation: { $what }
+    .help = supply the JSON that `rulec eval --format json` prints for the sub-ruleset, unchanged
+kaohe-eval-failed--input-missing = input `{ $name }` is not supplied: evaluate with the sub-assessment's result (`rulec eval --input { $name }=sub.rules:sub-facts.json`)
+kaohe-eval-failed--input-uncovered = input `{ $name }` (ruleset `{ $ruleset }`, { $hash }) has no result for unit `{ $unit }` in { $period }

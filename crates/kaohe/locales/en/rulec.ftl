@@ -57,6 +57,7 @@ rulec-explain-cap = cap
 rulec-explain-floor = floor
 rulec-explain-converted = converted
 rulec-explain-outside = outside total
+rulec-explain-input = input
 rulec-explain-unresolved-tie = unresolved tie
 rulec-explain-by = by { $key }
 rulec-explain-rank-line = rank { $rank } of { $of } in { $ranking }: against the unit above { $above }, against the unit below { $below }

@@ -48,6 +48,7 @@ rulec-explain-cap = 封顶
 rulec-explain-floor = 保底
 rulec-explain-converted = 折算得分
 rulec-explain-outside = 不计入总分
+rulec-explain-input = 引用考核结果
 rulec-explain-unresolved-tie = 并列未区分
 rulec-explain-by = 按 { $key }
 rulec-explain-rank-line = 在 { $ranking } 中排第 { $rank } 名（共 { $of } 个单位）：与上一名相比{ $above }，与下一名相比{ $below }

@@ -586,8 +586,25 @@ impl Checker<'_> {
                     }
                 }
             }
+            // A sub-assessment's result (issue 13 §11): `petition.total`, `petition.rank`.
+            [qualifier, name] if self.symbols.inputs.contains_key(qualifier.name.as_str()) => {
+                match name.name.as_str() {
+                    "total" => Ty::Decimal,
+                    "rank" => Ty::Int,
+                    _ => {
+                        self.unknown(
+                            &format!("result of input `{}`", qualifier.name),
+                            name,
+                            &["total", "rank"],
+                        );
+                        Ty::Unknown
+                    }
+                }
+            }
             [qualifier, ..] => {
-                self.unknown("qualifier", qualifier, &["unit", "this"]);
+                let mut qualifiers = vec!["unit", "this"];
+                qualifiers.extend(self.symbols.inputs.keys().copied());
+                self.unknown("qualifier", qualifier, &qualifiers);
                 Ty::Unknown
             }
             [] => Ty::Unknown,

@@ -73,6 +73,7 @@ impl<'a> Checker<'a> {
                 Item::Consequence(c) => self.consequence(c),
                 Item::Classify(c) => self.classify(c),
                 Item::Quota(q) => self.quota(q),
+                Item::Input(i) => self.missing_citation("input", &i.name, i.cite.as_ref()),
                 Item::Measure(m) => self.measure(m),
                 Item::Output(o) => self.output(o),
                 Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}

@@ -238,8 +238,22 @@ impl Ruleset {
         facts: &Facts,
         options: &EvalOptions,
     ) -> Result<Evaluation, EvalError> {
+        self.evaluate_with_inputs(facts, options, &crate::input::Inputs::none())
+    }
+
+    /// Evaluates with the results of sub-assessments the ruleset declares as
+    /// `input`s (issue 13 §11), checked by [`crate::input::Inputs::from_json`].
+    /// Their provenance is reported in [`Evaluation::inputs`]; a unit or period
+    /// an input does not cover, where an expression reads it, is an
+    /// evaluation error at that expression.
+    pub fn evaluate_with_inputs(
+        &self,
+        facts: &Facts,
+        options: &EvalOptions,
+        inputs: &crate::input::Inputs,
+    ) -> Result<Evaluation, EvalError> {
         let carried = carry(self, facts);
-        let mut evaluator = Evaluator::new(self, facts, &carried);
+        let mut evaluator = Evaluator::new(self, facts, &carried, inputs);
         evaluator.detail = options.detail;
         evaluator.facts_hash = options.facts_hash;
         evaluator.run().map_err(|mut error| {
@@ -321,10 +335,17 @@ struct Evaluator<'a> {
     /// The measures of the period or year being evaluated (issue 13 §4).
     measures: measure::Measures,
     facts_hash: FactsHash,
+    /// The sub-assessments' results (issue 13 §11).
+    inputs: &'a crate::input::Inputs,
 }
 
 impl<'a> Evaluator<'a> {
-    fn new(ruleset: &'a Ruleset, facts: &'a Facts, carried: &'a [(usize, Record)]) -> Self {
+    fn new(
+        ruleset: &'a Ruleset,
+        facts: &'a Facts,
+        carried: &'a [(usize, Record)],
+        inputs: &'a crate::input::Inputs,
+    ) -> Self {
         let (applied, rejected) = apply_policy(ruleset, facts, carried);
         Evaluator {
             ruleset,
@@ -334,6 +355,7 @@ impl<'a> Evaluator<'a> {
             detail: Detail::Full,
             measures: measure::Measures::default(),
             facts_hash: FactsHash::Include,
+            inputs,
         }
     }
 
@@ -503,6 +525,7 @@ impl<'a> Evaluator<'a> {
             periods: evaluated,
             results,
             rankings,
+            inputs: self.inputs.infos(),
             rejected: self.rejected,
         })
     }
@@ -562,6 +585,7 @@ impl<'a> Evaluator<'a> {
             this: None,
             total: None,
             categories: &[],
+            inputs: self.inputs,
         }
     }
 
@@ -806,6 +830,7 @@ impl<'a> Evaluator<'a> {
                         limits: Vec::new(),
                         formula: None,
                         records: Vec::new(),
+                        inputs: Vec::new(),
                     }];
                 }
             }

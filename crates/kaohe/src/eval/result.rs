@@ -178,6 +178,11 @@ pub struct Evaluation {
     pub results: Vec<UnitResult>,
     /// Every ranking of every evaluated period and year.
     pub rankings: Vec<RankingResult>,
+    /// The sub-assessment results the evaluation used (issue 13 §11), with
+    /// their provenance: sub-ruleset id, title and hash, facts hash, periods.
+    /// Left out of the JSON when the ruleset declares no `input`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<crate::input::InputInfo>,
     /// Records not applied, with the reason (e.g. reported after the period was sealed).
     pub rejected: Vec<RejectedRecord>,
 }
@@ -374,6 +379,11 @@ pub struct LineItem {
     pub formula: Option<Formula>,
     /// The records counted, each with its amount.
     pub records: Vec<CountedRecord>,
+    /// The inputs (sub-assessment results, issue 13 §11) the rule reads, by
+    /// name; their provenance is in [`Evaluation::inputs`]. Left out of the
+    /// JSON when the rule reads none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<Text>,
 }
 
 /// How an amount was computed (issue 13 §16): the amount's expression as

@@ -110,6 +110,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         limits: Vec::new(),
         formula: None,
         records: Vec::new(),
+        inputs: Vec::new(),
     };
     // Each category's items, in order (rules, then group caps).
     let mut working: Vec<Vec<Working>> = decl.categories.iter().map(|_| Vec::new()).collect();
@@ -199,6 +200,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     }],
                     formula: None,
                     records: Vec::new(),
+                    inputs: Vec::new(),
                 },
                 side,
                 category,
@@ -259,6 +261,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         }],
                         formula: None,
                         records: Vec::new(),
+                        inputs: Vec::new(),
                     },
                     side: Side::Bonus,
                     category: index,
@@ -288,6 +291,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         }],
                         formula: None,
                         records: Vec::new(),
+                        inputs: Vec::new(),
                     },
                     side: Side::Deduction,
                     category: index,
@@ -612,6 +616,7 @@ fn finish(
                 .find(|o| o.record.is_none())
                 .and_then(|o| o.formula.clone()),
             records,
+            inputs: texts.rule.inputs.clone(),
         },
         side,
     ))

@@ -113,6 +113,25 @@ pub enum Item {
     Output(OutputDecl),
     /// `quota publicity { require … }`
     Quota(QuotaDecl),
+    /// `input petition "信访工作考核" from ruleset "petition_2026"` (issue 13 §11).
+    Input(InputDecl),
+}
+
+/// `input petition "信访工作考核" from ruleset "petition_2026" [EX-8]`: the result
+/// of another ruleset's evaluation (a sub-assessment), supplied with the facts,
+/// read in expressions as `petition.total` and `petition.rank` (issue 13 §11).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputDecl {
+    /// The input's name, the qualifier of `name.total`.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Label>,
+    /// The id of the ruleset whose result it must be (its `ruleset <id>` header).
+    pub ruleset: Label,
+    /// Citation.
+    pub cite: Option<Citation>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// The ruleset header: id and metadata.

@@ -119,6 +119,7 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         ranked | rank_side => ("`ranked`", None),
         measure_decl => ("`measure`", Some("measure")),
         output_decl => ("`output`", Some("output")),
+        input_decl => ("`input`", Some("input")),
         earlier => ("`in previous N periods`", None),
         bands => ("`bands(…)`", Some("bands")),
         band_entry | band_bound => ("a band `upto N: points` or `from N: points`", None),

@@ -66,6 +66,7 @@ impl Lowering {
             Rule::measure_decl => Item::Measure(self.measure(pair)),
             Rule::output_decl => Item::Output(self.output(pair)),
             Rule::quota_decl => Item::Quota(self.quota(pair)),
+            Rule::input_decl => Item::Input(self.input(pair)?),
             _ => return None,
         })
     }
@@ -461,6 +462,31 @@ impl Lowering {
             }
         }
         decl
+    }
+
+    fn input(&mut self, pair: Pair<'_, Rule>) -> Option<InputDecl> {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut label = None;
+        let mut ruleset = None;
+        let mut cite = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(Self::ident(&p)),
+                Rule::label => label = Some(Self::label(p)),
+                // The ruleset id is a string, read as a label is.
+                Rule::string => ruleset = Some(Self::label(p)),
+                Rule::cite => cite = Some(Self::cite(p)),
+                _ => {}
+            }
+        }
+        Some(InputDecl {
+            name: name?,
+            label,
+            ruleset: ruleset?,
+            cite,
+            span,
+        })
     }
 
     fn group_cap(&mut self, pair: Pair<'_, Rule>) -> GroupCap {
@@ -1346,6 +1372,7 @@ fn is_item(candidate: Rule) -> bool {
             | Rule::quota_decl
             | Rule::measure_decl
             | Rule::output_decl
+            | Rule::input_decl
     )
 }
 

@@ -285,6 +285,10 @@ pub struct Spec {
     /// `allotments sum N`: the allotments of the categories in the total add
     /// up to N, not to the base (issue 13 §10).
     pub allotments: Option<i64>,
+    /// An `input` declaration (issue 13 §11). Declared only: reading it
+    /// needs a sub-assessment's result, which the properties do not supply
+    /// (tests/inputs.rs covers reading).
+    pub input: bool,
     pub categories: Vec<Category>,
     pub group_caps: Vec<GroupCap>,
     pub annual: Option<Annual>,
@@ -1668,6 +1672,7 @@ impl Spec {
         let allotments = (!in_total.is_empty() && in_total.iter().sum::<i64>() != base)
             .then(|| in_total.iter().sum::<i64>());
         let score_of = g.c.chance(30);
+        let input = g.c.chance(20);
         let mut group_caps = Vec::new();
         for i in 0..2 {
             if !g.c.chance(if i == 0 { 30 } else { 10 }) {
@@ -1802,6 +1807,7 @@ impl Spec {
             base,
             score_of,
             allotments,
+            input,
             categories,
             group_caps,
             annual,
@@ -2298,6 +2304,12 @@ impl Spec {
         let _ = writeln!(out, "}}\n");
         let mut score_cite = vec!["T-3".to_owned()];
         score_cite.extend(self.assumptions.iter().cloned());
+        if self.input {
+            let _ = writeln!(
+                out,
+                "input sub \"子考核\" from ruleset \"sub_2024\" [T-3]\n"
+            );
+        }
         let of = if self.score_of {
             let names: Vec<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
             format!(" of {}", names.join(", "))

@@ -2,6 +2,7 @@
 //! line-by-line explanations. Chinese names are aligned by display width.
 
 use kaohe::eval::result::{Evaluation, ItemKind, LineItem, NoticeResult, Ties, UnitResult};
+use kaohe::input::InputInfo;
 use kaohe::value::Value;
 use kaohe::Ruleset;
 use kaohe_office::csv::field as csv_field;
@@ -336,7 +337,7 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
 /// Every selected result of one unit, line by line.
 /// The lines explaining one line item: what, count, amount, clauses; its
 /// limits, working and records.
-fn item_lines(out: &mut String, item: &LineItem, md: bool) {
+fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo], period: &str) {
     let word = |id: &str| crate::lang::text(id, &[]);
     let what = match item.kind {
         ItemKind::Base => word("rulec-explain-base"),
@@ -392,6 +393,26 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool) {
                 format!(" [{}]", limit.clauses.join(", "))
             }
         ));
+    }
+    // The sub-assessments the rule read, with their provenance (issue 13 §11).
+    for name in &item.inputs {
+        if let Some(info) = inputs.iter().find(|i| i.input == name.as_str()) {
+            let label = info
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{}  {} {}{label} ← {} {} ({}), facts {}, {period}\n",
+                if md { "  -" } else { "   " },
+                word("rulec-explain-input"),
+                info.input,
+                info.ruleset,
+                info.title,
+                info.ruleset_hash,
+                info.facts_hash
+            ));
+        }
     }
     // The working of an amount computed by an expression (issue 13 §16).
     if let Some(formula) = &item.formula {
@@ -464,8 +485,9 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 result.total.normalize()
             ));
         }
+        let period = result.period.to_string();
         for item in &result.items {
-            item_lines(&mut out, item, md);
+            item_lines(&mut out, item, md, &evaluation.inputs, &period);
         }
         out.push_str(&format!(
             "{}= {}\n",
@@ -498,7 +520,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 .iter()
                 .filter(|i| i.category.as_deref() == Some(category.category.as_str()))
             {
-                item_lines(&mut out, item, md);
+                item_lines(&mut out, item, md, &evaluation.inputs, &period);
             }
         }
         // Outputs that are not points (issue 13 §12).
