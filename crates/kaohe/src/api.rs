@@ -381,6 +381,11 @@ pub struct Options {
     pub selection: Selection,
     /// The language of error messages (default English; issue 16 §3).
     pub lang: Lang,
+    /// The results of sub-assessments for the ruleset's `input`s (issue 13
+    /// §11): input name → that sub-ruleset's evaluation JSON, unchanged
+    /// (`{"inputs": {"petition": {"format_version": 1, "ruleset": …}}}`),
+    /// checked by [`crate::input::Inputs::from_json`].
+    pub inputs: std::collections::BTreeMap<String, Json>,
 }
 
 impl Options {
@@ -396,8 +401,8 @@ impl Options {
                 .at_path(path)
                 .with_help(
                     "options are an object with optional `detail` (\"full\", \"items\" or \"totals\"), \
-                     `period` (\"YYYY-MM\", \"YYYY-Qn\" or \"YYYY\"), `unit` (a unit's id or name) \
-                     and `lang` (\"zh\" or \"en\")",
+                     `period` (\"YYYY-MM\", \"YYYY-Qn\" or \"YYYY\"), `unit` (a unit's id or name), \
+                     `lang` (\"zh\" or \"en\") and `inputs` (sub-assessments' evaluations by input name)",
                 )
         };
         let value: Json = serde_json::from_str(text)
@@ -410,7 +415,11 @@ impl Options {
             let path = format!("$.{key}");
             match (key.as_str(), value) {
                 (_, Json::Null)
-                    if key != "detail" && key != "period" && key != "unit" && key != "lang" =>
+                    if key != "detail"
+                        && key != "period"
+                        && key != "unit"
+                        && key != "lang"
+                        && key != "inputs" =>
                 {
                     errors.push(bad(&path, format!("unknown option `{key}`")));
                 }
@@ -440,6 +449,13 @@ impl Options {
                         format!("expected `zh` or `en`, found `{other}`"),
                     )),
                 },
+                ("inputs", Json::Object(map)) => {
+                    options.inputs = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                }
+                ("inputs", other) => errors.push(bad(
+                    &path,
+                    format!("expected an object of evaluations by input name, found {other}"),
+                )),
                 ("detail" | "period" | "unit" | "lang", other) => {
                     errors.push(bad(&path, format!("expected a string, found {other}")));
                 }
@@ -504,8 +520,22 @@ pub fn evaluation_of_facts(
     options: &Options,
 ) -> Result<crate::eval::result::Evaluation, ApiErrors> {
     let ruleset = &compiled.ruleset;
+    let inputs = crate::input::Inputs::from_json(ruleset, &options.inputs).map_err(|errors| {
+        ApiErrors::new(
+            errors
+                .into_iter()
+                .map(|e| {
+                    let error = ApiError::new(e.code, e.message).at_path(&e.path);
+                    match e.help {
+                        Some(help) => error.with_help(help),
+                        None => error,
+                    }
+                })
+                .collect(),
+        )
+    })?;
     let evaluation = ruleset
-        .evaluate_with(facts, &options.eval)
+        .evaluate_with_inputs(facts, &options.eval, &inputs)
         .map_err(|e| ApiErrors::one(eval_error(&e, ruleset.source())))?;
     let refused = selection_errors(facts, &evaluation, &options.selection);
     if !refused.is_empty() {

@@ -93,6 +93,7 @@ pub mod eval;
 pub mod facts;
 pub mod i18n;
 pub mod impact;
+pub mod input;
 pub mod limits;
 pub mod number;
 pub mod period;

@@ -211,3 +211,13 @@ kaohe-eval-failed--no-calendar-year-kind = working days are counted in calendar 
 kaohe-eval-failed--whole-shift = `{ $amount } { $unit }` needs a whole number, found `{ $found }`
 kaohe-eval-failed--shift-range = `{ $date } { $op } { $amount } { $unit }` is outside the years -9999 to 9999
 kaohe-eval-failed--expected-date = expected a date, found `{ $found }`
+kaohe-input-missing = input `{ $name }` (the result of ruleset `{ $ruleset }`) is not supplied
+    .help = evaluate the sub-ruleset on its facts and supply its evaluation JSON, e.g. `rulec eval --input name=sub.rules:sub-facts.json`
+kaohe-input-undeclared = input `{ $name }` is supplied but the ruleset declares no such input
+    .help = declare it (`input name "…" from ruleset "<id>" [clause]`) or leave it out
+kaohe-input-wrong_ruleset = input `{ $name }` must be the result of ruleset `{ $ruleset }`, and this is the result of `{ $found }`
+    .help = supply the evaluation of the ruleset the `input` declaration names
+kaohe-input-malformed = input `{ $name }` is not an evaluation: { $what }
+    .help = supply the JSON that `rulec eval --format json` prints for the sub-ruleset, unchanged
+kaohe-eval-failed--input-missing = input `{ $name }` is not supplied: evaluate with the sub-assessment's result (`rulec eval --input { $name }=sub.rules:sub-facts.json`)
+kaohe-eval-failed--input-uncovered = input `{ $name }` (ruleset `{ $ruleset }`, { $hash }) has no result for unit `{ $unit }` in { $period }

@@ -208,3 +208,13 @@ kaohe-eval-failed--no-calendar-year-kind = 工作日按日历 `{ $calendar }` �
 kaohe-eval-failed--whole-shift = `{ $amount } { $unit }` 须为整数，实际为 `{ $found }`
 kaohe-eval-failed--shift-range = `{ $date } { $op } { $amount } { $unit }` 超出了 -9999 至 9999 年的范围
 kaohe-eval-failed--expected-date = 此处需要日期，实际为 `{ $found }`
+kaohe-input-missing = 未提供引用的考核结果 `{ $name }`（应为规则集 `{ $ruleset }` 的计算结果）
+    .help = 请先用子规则集对其事实数据进行计算，再提供其计算结果 JSON，例如 `rulec eval --input name=sub.rules:sub-facts.json`
+kaohe-input-undeclared = 提供了考核结果 `{ $name }`，但规则集没有声明这一引用
+    .help = 请声明该引用（`input name "…" from ruleset "<id>" [条款]`），或不提供它
+kaohe-input-wrong_ruleset = 引用的考核结果 `{ $name }` 应来自规则集 `{ $ruleset }`，实际来自 `{ $found }`
+    .help = 请提供 `input` 声明所指规则集的计算结果
+kaohe-input-malformed = 引用的考核结果 `{ $name }` 不是计算结果：{ $what }
+    .help = 请原样提供 `rulec eval --format json` 对子规则集输出的 JSON
+kaohe-eval-failed--input-missing = 未提供引用的考核结果 `{ $name }`：请连同子考核的计算结果一起计算（`rulec eval --input { $name }=sub.rules:sub-facts.json`）
+kaohe-eval-failed--input-uncovered = 引用的考核结果 `{ $name }`（规则集 `{ $ruleset }`，{ $hash }）没有单位 `{ $unit }` 在 { $period } 的结果

@@ -8,6 +8,7 @@ mod dates;
 mod expr;
 mod facts;
 mod matter;
+mod scoring;
 mod structure;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -175,6 +176,8 @@ pub(crate) struct Symbols<'a> {
     rules: BTreeMap<&'a str, Vec<&'a ast::Rule>>,
     assumptions: BTreeMap<&'a str, &'a ast::Assumption>,
     clauses: BTreeMap<&'a str, &'a ast::ClauseDecl>,
+    /// Sub-assessment results used as inputs (issue 13 §11).
+    inputs: BTreeMap<&'a str, &'a ast::InputDecl>,
 }
 
 /// Attributes every record has, whatever its kind: when it was reported and
@@ -334,6 +337,14 @@ impl<'a> Checker<'a> {
                                 .or_default()
                                 .push(rule);
                         }
+                    }
+                }
+                Item::Input(decl) => {
+                    if let Some(first) = self.symbols.inputs.get(decl.name.name.as_str()) {
+                        let first = first.name.span;
+                        self.duplicate("input", &decl.name, first);
+                    } else {
+                        self.symbols.inputs.insert(&decl.name.name, decl);
                     }
                 }
                 Item::Header(_) | Item::Period(_) | Item::Annual(_) | Item::Calendar(_) => {}

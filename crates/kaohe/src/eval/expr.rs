@@ -80,6 +80,11 @@ pub(crate) struct Ctx<'a> {
     /// In consequences and outputs: the unit's total in the evaluated period
     /// or year, for `total` when no ranking places the unit.
     pub total: Option<Number>,
+    /// In consequences and outputs: the unit's category results in the
+    /// evaluated period or year, for `subtotal(c)` (issue 13 §10); empty elsewhere.
+    pub categories: &'a [super::result::CategoryResult],
+    /// The sub-assessments' results, for `petition.total` (issue 13 §11).
+    pub inputs: &'a crate::input::Inputs,
 }
 
 impl<'a> Ctx<'a> {
@@ -519,6 +524,20 @@ impl<'a> Ctx<'a> {
                     .map(Val::Number)
                     .map_err(|message| self.error(whole, message))
             }
+            ("subtotal", [arg]) => {
+                let ExprKind::Path(path) = &arg.kind else {
+                    return Err(self.error(arg, "not the name of a category"));
+                };
+                let name = path.first().map_or("", |c| c.name.as_str());
+                // A unit whose block has no such category has no subtotal of
+                // it: absent, like an attribute its group does not declare.
+                Ok(self
+                    .categories
+                    .iter()
+                    .find(|c| c.category.as_str() == name)
+                    .and_then(|c| c.subtotal)
+                    .map_or(Val::Absent, Val::Number))
+            }
             ("floor" | "ceil", [x]) => {
                 let n = self.number(x)?;
                 let whole_number = if function.name == "floor" {
@@ -701,6 +720,7 @@ impl<'a> Ctx<'a> {
                     None => Err(self.error(expr, "`this.` has no enclosing record here")),
                 }
             }
+            [qualifier, name] if qualifier.name != "unit" => self.input(qualifier, name, expr),
             [_, name] => match self.unit.attributes.get(&name.name) {
                 Some(value) => Ok(Val::from(value.clone())),
                 // Declared by another group: absent for this unit.
@@ -715,6 +735,40 @@ impl<'a> Ctx<'a> {
     }
 
     /// A bare name's value: a record attribute (declared or derived), a unit attribute, a built-in.
+    /// `petition.total`, `petition.rank`: the unit's result in the evaluated
+    /// period (or year) in the input's sub-assessment (issue 13 §11). An
+    /// input not supplied, or without a result for the unit and period, is an
+    /// error here: reading it as absent would silently change the score. A
+    /// rank is absent where the sub-assessment did not rank the unit.
+    fn input(&self, input: &Ident, field: &Ident, expr: &Expr) -> Result<Val, EvalError> {
+        let Some(supplied) = self.inputs.get(&input.name) else {
+            return Err(self.error(
+                expr,
+                format!(
+                    "input `{}` is not supplied: evaluate with the sub-assessment's result (`rulec eval --input {}=sub.rules:sub-facts.json`)",
+                    input.name, input.name
+                ),
+            ));
+        };
+        let period = self.scope.to_string();
+        let Some(result) = supplied.result(self.unit.id.as_str(), &period) else {
+            return Err(self.error(
+                expr,
+                format!(
+                    "input `{}` (ruleset `{}`, {}) has no result for unit `{}` in {period}",
+                    input.name, supplied.info.ruleset, supplied.info.ruleset_hash, self.unit.id
+                ),
+            ));
+        };
+        Ok(match field.name.as_str() {
+            "total" => Val::Number(result.total),
+            "rank" => result
+                .rank
+                .map_or(Val::Absent, |r| Val::Number(Number::from(r))),
+            _ => return Err(self.error(expr, "malformed name")),
+        })
+    }
+
     fn lookup(&self, name: &str) -> Option<Result<Val, EvalError>> {
         if let Some(record) = self.record {
             if let Some(value) = record.attributes.get(name) {

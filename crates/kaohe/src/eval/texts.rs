@@ -37,6 +37,9 @@ pub(crate) struct RuleTexts {
     pub caps: Vec<Clauses>,
     /// The index of the `per` kind among the ruleset's record kinds.
     pub per_kind: Option<usize>,
+    /// The inputs (sub-assessments) the rule reads, for its lines' provenance
+    /// (issue 13 §11).
+    pub inputs: Vec<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,7 +65,11 @@ pub(crate) fn clauses(cite: Option<&Citation>) -> Clauses {
 
 impl ScoreTexts {
     /// `kind_of` gives a record kind's index by name.
-    pub(crate) fn of(decl: &ScoreDecl, kind_of: impl Fn(&str) -> Option<usize>) -> ScoreTexts {
+    pub(crate) fn of(
+        decl: &ScoreDecl,
+        kind_of: impl Fn(&str) -> Option<usize>,
+        inputs: &[&str],
+    ) -> ScoreTexts {
         ScoreTexts {
             base: clauses(
                 decl.base
@@ -95,6 +102,7 @@ impl ScoreTexts {
                             clauses: clauses(r.cite.as_ref()),
                             caps: r.caps.iter().map(|(_, _, c)| clauses(c.as_ref())).collect(),
                             per_kind: r.per.as_ref().and_then(|p| kind_of(&p.kind.name)),
+                            inputs: rule_inputs(r, inputs),
                         })
                         .collect(),
                 })
@@ -110,4 +118,22 @@ impl ScoreTexts {
                 .collect(),
         }
     }
+}
+
+/// The inputs a rule's expressions read, in order of first use.
+fn rule_inputs(rule: &crate::syntax::ast::Rule, inputs: &[&str]) -> Vec<Text> {
+    if inputs.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let filters = rule.per.iter().filter_map(|p| p.filter.as_ref());
+    let amounts = rule.amount.iter().filter_map(|(a, _)| match a {
+        crate::syntax::ast::Amount::Expr(e) => Some(e),
+        _ => None,
+    });
+    let times = rule.times.iter().flat_map(|t| [&t.factor, &t.when]);
+    for expr in filters.chain(&rule.when).chain(amounts).chain(times) {
+        crate::input::read_by(expr, inputs, &mut out);
+    }
+    out.into_iter().map(Text::from).collect()
 }

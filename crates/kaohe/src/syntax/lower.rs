@@ -67,6 +67,7 @@ impl Lowering {
             Rule::output_decl => Item::Output(self.output(pair)),
             Rule::quota_decl => Item::Quota(self.quota(pair)),
             Rule::calendar_decl => Item::Calendar(self.calendar(pair)),
+            Rule::input_decl => Item::Input(self.input(pair)?),
             _ => return None,
         })
     }
@@ -423,7 +424,9 @@ impl Lowering {
     fn score(&mut self, pair: Pair<'_, Rule>) -> ScoreDecl {
         let span = span_of(&pair);
         let mut decl = ScoreDecl {
+            groups: Vec::new(),
             cite: None,
+            allotments: None,
             base: Vec::new(),
             categories: Vec::new(),
             group_caps: Vec::new(),
@@ -441,10 +444,50 @@ impl Lowering {
                 }
                 Rule::category => decl.categories.push(self.category(p)),
                 Rule::group_cap => decl.group_caps.push(self.group_cap(p)),
+                Rule::score_of => {
+                    decl.groups.extend(p.into_inner().map(|g| Self::ident(&g)));
+                }
+                Rule::allotments_stmt => {
+                    let span = span_of(&p);
+                    let mut inner = p.into_inner();
+                    if let Some(n) = inner.next() {
+                        let sum = self.number(&n);
+                        decl.allotments = Some(AllotmentsSum {
+                            sum,
+                            cite: inner.next().map(Self::cite),
+                            span,
+                        });
+                    }
+                }
                 _ => {}
             }
         }
         decl
+    }
+
+    fn input(&mut self, pair: Pair<'_, Rule>) -> Option<InputDecl> {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut label = None;
+        let mut ruleset = None;
+        let mut cite = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(Self::ident(&p)),
+                Rule::label => label = Some(Self::label(p)),
+                // The ruleset id is a string, read as a label is.
+                Rule::string => ruleset = Some(Self::label(p)),
+                Rule::cite => cite = Some(Self::cite(p)),
+                _ => {}
+            }
+        }
+        Some(InputDecl {
+            name: name?,
+            label,
+            ruleset: ruleset?,
+            cite,
+            span,
+        })
     }
 
     fn group_cap(&mut self, pair: Pair<'_, Rule>) -> GroupCap {
@@ -484,6 +527,7 @@ impl Lowering {
         let mut decl = Category {
             name: empty_ident(span),
             label: None,
+            outside: None,
             cite: None,
             allot: None,
             floor: None,
@@ -495,6 +539,7 @@ impl Lowering {
             match p.as_rule() {
                 Rule::ident => decl.name = Self::ident(&p),
                 Rule::label => decl.label = Some(Self::label(p)),
+                Rule::outside_total => decl.outside = Some(span_of(&p)),
                 Rule::cite => decl.cite = Some(Self::cite(p)),
                 Rule::allot_stmt => {
                     if let Some(n) = p.into_inner().next() {
@@ -1409,6 +1454,7 @@ fn is_item(candidate: Rule) -> bool {
             | Rule::measure_decl
             | Rule::output_decl
             | Rule::calendar_decl
+            | Rule::input_decl
     )
 }
 

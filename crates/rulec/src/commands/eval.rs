@@ -45,6 +45,12 @@ pub struct Args {
     /// UTF-8 byte-order mark, for Excel).
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
+    /// A sub-assessment's result for an `input` of the ruleset (issue 13
+    /// §11): `NAME=SUB.rules:SUB-FACTS.json` evaluates the sub-ruleset on its
+    /// facts first and feeds its result, with its provenance, to the input
+    /// `NAME`. Once per input.
+    #[arg(long = "input", value_name = "NAME=RULES:FACTS")]
+    inputs: Vec<String>,
 }
 
 /// Reads a ruleset file and checks it, printing diagnostics on failure.
@@ -203,6 +209,76 @@ fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<Facts, Failure
     }
 }
 
+/// Evaluates each `--input NAME=RULES:FACTS` (the sub-ruleset on its facts)
+/// and checks the results against the ruleset's `input` declarations.
+fn sub_assessments(ruleset: &Ruleset, specs: &[String]) -> Result<kaohe::input::Inputs, Failure> {
+    let mut supplied = std::collections::BTreeMap::new();
+    for spec in specs {
+        let parsed = spec
+            .split_once('=')
+            .and_then(|(name, files)| files.split_once(':').map(|(r, f)| (name, r, f)))
+            .filter(|(name, r, f)| !name.is_empty() && !r.is_empty() && !f.is_empty());
+        let Some((name, rules, facts_path)) = parsed else {
+            return Err(Failure::usage(format!(
+                "`--input {spec}` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`)"
+            )));
+        };
+        let sub = ruleset_of(Path::new(rules))?;
+        let sub_facts = facts(&sub, Path::new(facts_path))?;
+        let evaluation = sub
+            .evaluate_with(
+                &sub_facts,
+                &kaohe::EvalOptions {
+                    detail: kaohe::Detail::Totals,
+                    facts_hash: kaohe::FactsHash::Include,
+                },
+            )
+            .map_err(|error| Failure {
+                exit: Exit::Failure,
+                human: format!(
+                    "{}: {rules}: {}\n",
+                    crate::lang::text("rulec-error", &[]),
+                    crate::lang::tr(kaohe::error::EVAL_FAILED, &error.to_string())
+                ),
+                records: error.error_records(),
+            })?;
+        let json: serde_json::Value = serde_json::from_str(&evaluation.to_json())
+            .map_err(|e| Failure::usage(format!("the result of `{rules}` cannot be read: {e}")))?;
+        supplied.insert(name.to_owned(), json);
+    }
+    kaohe::input::Inputs::from_json(ruleset, &supplied).map_err(|errors| {
+        let records: Vec<ErrorRecord> = errors
+            .iter()
+            .map(|e| {
+                let record = ErrorRecord::new(e.code, e.message.clone()).at(Location::Path {
+                    file: Some("--input".to_owned()),
+                    path: e.path.clone(),
+                    line: None,
+                    column: None,
+                });
+                match &e.help {
+                    Some(help) => record.with_help(help.clone()),
+                    None => record,
+                }
+            })
+            .collect();
+        let mut human = String::new();
+        for record in &records {
+            human.push_str(&Failure::one(Exit::Failure, record.clone()).human);
+        }
+        Failure {
+            exit: Exit::Failure,
+            records,
+            human,
+        }
+    })
+}
+
+/// [`ruleset`], under a name that does not clash with the argument.
+fn ruleset_of(path: &Path) -> Result<Ruleset, Failure> {
+    ruleset(path)
+}
+
 /// Runs `rulec eval`.
 pub fn run(args: &Args) -> Exit {
     let errors = if args.format == OutputFormat::Json {
@@ -277,8 +353,9 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
         OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown => kaohe::FactsHash::Omit,
         OutputFormat::Json | OutputFormat::Xlsx | OutputFormat::Html => kaohe::FactsHash::Include,
     };
+    let inputs = sub_assessments(&ruleset, &args.inputs)?;
     let evaluation = ruleset
-        .evaluate_with(&facts, &kaohe::EvalOptions { detail, facts_hash })
+        .evaluate_with_inputs(&facts, &kaohe::EvalOptions { detail, facts_hash }, &inputs)
         .map_err(|error| {
             let mut human = format!(
                 "{}: {}\n",

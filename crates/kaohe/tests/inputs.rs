@@ -1,0 +1,169 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Inputs from sub-assessments (issue 13 §11) through the library: the
+//! sub-ruleset's evaluation JSON checked against the `input` declaration
+//! (errors as data with JSON paths, all at once), read as `x.total` /
+//! `x.rank`, its provenance kept; a unit it does not cover is an evaluation
+//! error at the expression, never an absent value.
+
+use std::collections::BTreeMap;
+
+use kaohe::input::Inputs;
+use kaohe::{EvalOptions, Facts, Ruleset, SourceFile};
+use serde_json::{json, Value};
+
+fn file(path: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../tests/inputs/sub-assessment/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn ruleset(path: &str) -> Ruleset {
+    Ruleset::from_source(SourceFile::new(path, file(path))).unwrap()
+}
+
+fn facts(ruleset: &Ruleset, json: &str) -> Facts {
+    Facts::from_json(ruleset, json).unwrap()
+}
+
+/// The petition assessment's evaluation JSON.
+fn petition() -> Value {
+    let sub = ruleset("petition.rules");
+    let evaluation = sub
+        .evaluate(&facts(&sub, &file("examples/petition-2026-05.json")))
+        .unwrap();
+    serde_json::from_str(&evaluation.to_json()).unwrap()
+}
+
+fn supplied(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+fn codes(main: &Ruleset, pairs: &[(&str, Value)]) -> Vec<(String, String)> {
+    Inputs::from_json(main, &supplied(pairs))
+        .unwrap_err()
+        .into_iter()
+        .map(|e| (e.code.to_owned(), e.path))
+        .collect()
+}
+
+#[test]
+fn totals_and_ranks_are_read_with_their_provenance() {
+    let main = ruleset("main.rules");
+    let sub = petition();
+    let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub.clone())])).unwrap();
+    let evaluation = main
+        .evaluate_with_inputs(
+            &facts(&main, &file("examples/main-2026-05.json")),
+            &EvalOptions::default(),
+            &inputs,
+        )
+        .unwrap();
+    let totals: Vec<(String, String)> = evaluation
+        .results
+        .iter()
+        .map(|r| (r.unit.to_string(), r.total.to_string()))
+        .collect();
+    // 100 → +1 (first); 95 → −0.5; 85 → −1.5.
+    assert_eq!(
+        totals,
+        [
+            ("t1".to_owned(), "101".to_owned()),
+            ("t2".to_owned(), "99.5".to_owned()),
+            ("t3".to_owned(), "98.5".to_owned()),
+        ]
+    );
+    let info = &evaluation.inputs[0];
+    assert_eq!(info.ruleset, "petition_2026");
+    assert_eq!(info.ruleset_hash, sub["ruleset"]["hash"]);
+    assert_eq!(info.facts_hash, sub["facts"]["hash"]);
+    let line = evaluation.results[0]
+        .items
+        .iter()
+        .find(|i| i.rule.as_deref() == Some("petition_first"))
+        .unwrap();
+    assert_eq!(line.inputs.len(), 1);
+    assert_eq!(line.inputs[0].as_str(), "petition");
+}
+
+#[test]
+fn a_supplied_input_is_checked_against_its_declaration() {
+    let main = ruleset("main.rules");
+    assert_eq!(
+        codes(&main, &[]),
+        [(
+            "kaohe::input::missing".to_owned(),
+            "$.inputs.petition".to_owned()
+        )]
+    );
+    let mut other = petition();
+    other["ruleset"]["id"] = json!("main_2026");
+    assert_eq!(
+        codes(&main, &[("petition", other), ("extra", petition())]),
+        [
+            (
+                "kaohe::input::undeclared".to_owned(),
+                "$.inputs.extra".to_owned()
+            ),
+            (
+                "kaohe::input::wrong_ruleset".to_owned(),
+                "$.inputs.petition.ruleset.id".to_owned()
+            ),
+        ]
+    );
+    let mut no_total = petition();
+    no_total["results"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("total");
+    assert_eq!(
+        codes(&main, &[("petition", no_total)]),
+        [(
+            "kaohe::input::malformed".to_owned(),
+            "$.inputs.petition.results[1].total".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn a_unit_the_input_does_not_cover_is_an_error_at_the_expression() {
+    let main = ruleset("main.rules");
+    let mut sub = petition();
+    // t3's result removed from the sub-assessment.
+    sub["results"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["unit"] != "t3");
+    let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub)])).unwrap();
+    let error = main
+        .evaluate_with_inputs(
+            &facts(&main, &file("examples/main-2026-05.json")),
+            &EvalOptions::default(),
+            &inputs,
+        )
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("has no result for unit `t3` in 2026-05"),
+        "{error}"
+    );
+    assert!(error.span.is_some());
+    // Evaluated without inputs at all: refused at the expression too.
+    let error = main
+        .evaluate(&facts(&main, &file("examples/main-2026-05.json")))
+        .unwrap_err();
+    assert!(
+        error.message.contains("input `petition` is not supplied"),
+        "{error}"
+    );
+}

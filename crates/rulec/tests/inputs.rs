@@ -1,0 +1,129 @@
+//! One scheme feeding another (issue 13 §11): `rulec eval --input
+//! NAME=RULES:FACTS` evaluates the sub-ruleset on its facts and feeds its
+//! result to the main ruleset's `input`, with its provenance in the JSON and
+//! on the explanation line of the rule that reads it; a missing, undeclared
+//! or malformed `--input` is refused with its code and JSON path.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+const MAIN: &str = "tests/inputs/sub-assessment/main.rules";
+const MAIN_FACTS: &str = "tests/inputs/sub-assessment/examples/main-2026-05.json";
+const PETITION: &str = "petition=tests/inputs/sub-assessment/petition.rules:tests/inputs/sub-assessment/examples/petition-2026-05.json";
+
+fn rulec(args: &[&str]) -> (i32, String, String) {
+    common::rulec(args).into()
+}
+
+#[test]
+fn the_sub_assessment_feeds_the_main_ruleset_with_its_provenance() {
+    let (code, stdout, stderr) = rulec(&[
+        "eval", MAIN, MAIN_FACTS, "--input", PETITION, "--format", "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // The petition assessment gives t1 100 (1st), t2 95, t3 85 (SA-3: 0.1 per
+    // point lost; SA-4: +1 for the first).
+    let total = |unit: &str| {
+        json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["unit"] == unit)
+            .unwrap()["total"]
+            .clone()
+    };
+    assert_eq!(total("t1"), "101");
+    assert_eq!(total("t2"), "99.5");
+    assert_eq!(total("t3"), "98.5");
+    let input = &json["inputs"][0];
+    assert_eq!(input["input"], "petition");
+    assert_eq!(input["ruleset"], "petition_2026");
+    assert!(input["ruleset_hash"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+    assert!(input["facts_hash"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(input["periods"], serde_json::json!(["2026-05"]));
+    // The line of the rule that read it names it.
+    let t3 = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit"] == "t3")
+        .unwrap();
+    let line = t3["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule"] == "petition_points")
+        .unwrap();
+    assert_eq!(line["inputs"], serde_json::json!(["petition"]));
+    assert_eq!(line["amount"], "-1.5");
+    // The explanation shows where the number came from.
+    let (code, stdout, stderr) = rulec(&[
+        "eval",
+        MAIN,
+        MAIN_FACTS,
+        "--input",
+        PETITION,
+        "--explain",
+        "t3",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let hash = input["ruleset_hash"].as_str().unwrap();
+    assert!(
+        stdout.contains(&format!("input petition 信访工作考核 ← petition_2026 示例县信访工作考核办法（虚构示例） ({hash})")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("(100 - petition.total) * 0.1 = (100 - 85) * 0.1 = 1.5"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn inputs_missing_undeclared_or_malformed_are_refused() {
+    let codes = |args: &[&str]| {
+        let (code, stdout, _) = rulec(args);
+        assert_eq!(code, 1, "{args:?}: {stdout}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["code"].as_str().unwrap().to_owned(),
+                    e["path"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        codes(&["eval", MAIN, MAIN_FACTS, "--format", "json"]),
+        [(
+            "kaohe::input::missing".to_owned(),
+            "$.inputs.petition".to_owned()
+        )]
+    );
+    let other = PETITION.replacen("petition=", "other=", 1);
+    assert_eq!(
+        codes(&[
+            "eval", MAIN, MAIN_FACTS, "--input", PETITION, "--input", &other, "--format", "json"
+        ]),
+        [(
+            "kaohe::input::undeclared".to_owned(),
+            "$.inputs.other".to_owned()
+        )]
+    );
+    // A malformed option is a usage error.
+    let (code, _, stderr) = rulec(&["eval", MAIN, MAIN_FACTS, "--input", "petition"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("NAME=RULES:FACTS"), "{stderr}");
+}
