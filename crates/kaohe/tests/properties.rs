@@ -539,8 +539,20 @@ fn check_evaluations(
             let generated = FactsSpec::generate(&mut fact_choices.choices(), &spec, None);
             let json = generated.to_json(&spec);
             let (_, ev) = evaluate_ok(&ruleset, &text, &json)?;
-            property(&spec, &generated, &ev)
-                .map_err(|m| fail(format!("{m}{}", context(&text, &json))))
+            // A panic inside the property (e.g. a value that does not
+            // terminate) is reported with the ruleset and facts too.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                property(&spec, &generated, &ev)
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(format!("the property panicked: {what}"))
+            })
+            .map_err(|m| fail(format!("{m}{}", context(&text, &json))))
         },
     );
 }
@@ -953,7 +965,7 @@ fn first_difference(a: &str, b: &str) -> String {
 fn bonus_side(item: &LineItem) -> bool {
     match item.kind {
         ItemKind::Bonus => true,
-        ItemKind::Adjustment | ItemKind::Cap => item.raw.dec() >= Decimal::ZERO,
+        ItemKind::Adjustment | ItemKind::Cap => item.raw.dec() >= Q::ZERO,
         _ => false,
     }
 }
@@ -1032,11 +1044,11 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
     }
 
     // Usage of `per year` limits: (unit, limit, year) → amounts so far.
-    let mut year_usage: BTreeMap<(String, String, i64), Decimal> = BTreeMap::new();
+    let mut year_usage: BTreeMap<(String, String, i64), Q> = BTreeMap::new();
     for r in &ev.results {
         let label = r.period.to_string();
         let at = |what: String| format!("`{}` in {label}: {what}", r.unit);
-        let sum: Decimal = r.items.iter().map(|i| i.amount.dec()).sum();
+        let sum: Q = r.items.iter().map(|i| i.amount.dec()).sum();
         if sum != r.total {
             return Err(at(format!(
                 "items add up to {sum}, the total is {}",
@@ -1054,7 +1066,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             .iter()
             .filter(|i| i.kind == ItemKind::Base)
             .collect();
-        if base.len() != 1 || r.items[0].kind != ItemKind::Base || base[0].amount != d(spec.base) {
+        if base.len() != 1 || r.items[0].kind != ItemKind::Base || base[0].amount != q(spec.base) {
             return Err(at("the first item, and only it, is the base".into()));
         }
         let summed_annual = r.annual && !pooled;
@@ -1086,12 +1098,12 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             }
             let signs_ok = match item.kind {
                 ItemKind::Deduction => {
-                    item.amount.dec() <= Decimal::ZERO && item.raw.dec() <= Decimal::ZERO
+                    item.amount.dec() <= Q::ZERO && item.raw.dec() <= Q::ZERO
                 }
                 ItemKind::Bonus => {
-                    item.amount.dec() >= Decimal::ZERO && item.raw.dec() >= Decimal::ZERO
+                    item.amount.dec() >= Q::ZERO && item.raw.dec() >= Q::ZERO
                 }
-                _ => summed_annual || item.amount.dec() * item.raw.dec() >= Decimal::ZERO,
+                _ => summed_annual || item.amount.dec() * item.raw.dec() >= Q::ZERO,
             };
             if !signs_ok {
                 return Err(at(format!("`{name}` has the wrong sign: {item:?}")));
@@ -1101,7 +1113,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             // the records of the former.)
             let several_versions_summed = summed_annual && versions.len() > 1;
             if !item.records.is_empty() && !several_versions_summed {
-                let records: Decimal = item.records.iter().map(|x| x.amount.dec()).sum();
+                let records: Q = item.records.iter().map(|x| x.amount.dec()).sum();
                 let count: u32 = item.records.iter().map(|x| x.count).sum();
                 if records != item.raw || count != item.count {
                     return Err(at(format!(
@@ -1118,7 +1130,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             };
             let Some(rule) = rule else { continue };
             for (n, scope) in &rule.caps {
-                let cap = d(i64::from(*n));
+                let cap = q(i64::from(*n));
                 if summed_annual {
                     if scope.is_year() && item.amount.dec().abs() > cap {
                         return Err(at(format!("`{name}` exceeds its cap {n} per year")));
@@ -1134,14 +1146,14 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 if scope.is_year() && !r.annual && versions.len() == 1 {
                     // An adjust rule's two signs are capped separately.
                     let negative =
-                        item.kind == ItemKind::Adjustment && item.raw.dec() < Decimal::ZERO;
+                        item.kind == ItemKind::Adjustment && item.raw.dec() < Q::ZERO;
                     let used = year_usage
                         .entry((
                             r.unit.to_string(),
                             format!("rule:{name}:{n}:{negative}"),
                             year,
                         ))
-                        .or_insert(Decimal::ZERO);
+                        .or_insert(Q::ZERO);
                     *used += item.amount.dec().abs();
                     if *used > cap {
                         return Err(at(format!(
@@ -1159,8 +1171,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
         // capped (a cap line belongs to the side its raw amount is on).
         for cap in &spec.group_caps {
             for bonus_side in [true, false] {
-                let on_side = |amount: Decimal| (amount >= Decimal::ZERO) == bonus_side;
-                let applied: Decimal = r
+                let on_side = |amount: Q| (amount >= Q::ZERO) == bonus_side;
+                let applied: Q = r
                     .items
                     .iter()
                     .filter(|i| {
@@ -1176,7 +1188,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     })
                     .map(|i| i.amount.dec())
                     .sum();
-                let limit = d(i64::from(cap.limit));
+                let limit = q(i64::from(cap.limit));
                 if applied.abs() > limit {
                     return Err(at(format!(
                         "cap `{}` {} is exceeded: {applied}",
@@ -1190,7 +1202,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                             format!("cap:{}:{bonus_side}", cap.name),
                             year,
                         ))
-                        .or_insert(Decimal::ZERO);
+                        .or_insert(Q::ZERO);
                     *used += applied.abs();
                     if *used > limit {
                         return Err(at(format!(
@@ -1205,7 +1217,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
         if r.categories.len() != spec.categories.len() {
             return Err(at("one subtotal per category".into()));
         }
-        let mut net = d(spec.base);
+        let mut net = q(spec.base);
         for (c, spec_c) in r.categories.iter().zip(&spec.categories) {
             if c.category != spec_c.name {
                 return Err(at(format!("category `{}` out of order", c.category)));
@@ -1229,7 +1241,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     c.category, spec_c.outside
                 )));
             }
-            let (mut bonuses, mut deductions) = (Decimal::ZERO, Decimal::ZERO);
+            let (mut bonuses, mut deductions) = (Q::ZERO, Q::ZERO);
             for i in own {
                 if bonus_side(i) {
                     bonuses += i.amount.dec();
@@ -1246,9 +1258,9 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             let allot = spec_c.allot.map(d);
             // Outside the total, a category without `allot` scores from 0.
             let start = if spec_c.outside {
-                Some(allot.unwrap_or(Decimal::ZERO))
+                Some(allot.map_or(Q::ZERO, |a| Q(a.into())))
             } else {
-                allot
+                allot.map(|a| Q(a.into()))
             };
             if c.allot != allot
                 || c.subtotal.map(|x| x.dec()) != start.map(|a| a - deductions + bonuses)
@@ -1259,7 +1271,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 )));
             }
             if let (Some(allot), Some(floor)) = (spec_c.allot, spec_c.floor) {
-                if c.deductions.dec() > d(allot - floor) {
+                if c.deductions.dec() > q(allot - floor) {
                     return Err(at(format!(
                         "category `{}` loses {} below its floor {floor} (allot {allot})",
                         c.category, c.deductions
@@ -1267,7 +1279,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 }
             }
             if let Some((n, scope)) = spec_c.bonus_cap {
-                let cap = d(i64::from(n));
+                let cap = q(i64::from(n));
                 if c.bonuses.dec() > cap {
                     return Err(at(format!(
                         "category `{}` bonuses {} over cap {n}",
@@ -1277,8 +1289,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 if scope.is_year() && !r.annual {
                     let used = year_usage
                         .entry((r.unit.to_string(), format!("bonus:{}", c.category), year))
-                        .or_insert(Decimal::ZERO);
-                    *used += c.bonuses.dec().max(Decimal::ZERO);
+                        .or_insert(Q::ZERO);
+                    *used += c.bonuses.dec().max(Q::ZERO);
                     if *used > cap {
                         return Err(at(format!(
                             "category `{}` bonuses {used} in the year, over cap {n} per year",
@@ -1356,11 +1368,11 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         p.unit == r.unit && !p.annual && p.period.year().to_string() == year
                     })
                     .collect();
-                let sum: Decimal = periods
+                let sum: Q = periods
                     .iter()
-                    .map(|p| p.total.dec() - d(spec.base))
-                    .sum::<Decimal>()
-                    + d(spec.base);
+                    .map(|p| p.total.dec() - q(spec.base))
+                    .sum::<Q>()
+                    + q(spec.base);
                 if r.total != sum {
                     return Err(format!(
                         "`{}` in {year}: the sum of the periods is {sum}, the total {}",
@@ -1368,7 +1380,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     ));
                 }
                 for item in r.items.iter().filter(|i| i.kind != ItemKind::Base) {
-                    let same: Decimal = periods
+                    let same: Q = periods
                         .iter()
                         .flat_map(|p| &p.items)
                         .filter(|i| {
@@ -1404,7 +1416,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         Some((places, _)) => {
                             let unit = Decimal::new(1, *places);
                             let error = converted.checked_sub(exact).unwrap().abs();
-                            if converted.dec().scale() != *places || error >= Number::from(unit) {
+                            if converted.to_decimal().map(|x| x.scale()) != Some(*places) || error >= Number::from(unit) {
                                 return Err(format!(
                                     "`{}` in {year}: converted {converted} is not {exact} to {places} places",
                                     r.unit
@@ -1721,14 +1733,95 @@ fn check_first_rank(
     Ok(())
 }
 
-/// Results are exact numbers; the values these tests compare terminate.
+/// Results are exact numbers, and need not terminate (a measure
+/// `sum(k, 2) / 3` as a `times` factor): the checks add and compare them
+/// exactly, as [`Q`], never through a cut decimal.
 trait Exact {
-    fn dec(&self) -> rust_decimal::Decimal;
+    fn dec(&self) -> Q;
 }
 
-impl Exact for kaohe::number::Number {
-    fn dec(&self) -> rust_decimal::Decimal {
-        self.to_decimal().expect("a terminating value")
+impl Exact for Number {
+    fn dec(&self) -> Q {
+        Q(*self)
+    }
+}
+
+/// An exact value with the operators the checks use (a test may panic on
+/// overflow; the library's `Number` offers only checked operations).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+struct Q(Number);
+
+impl Q {
+    const ZERO: Q = Q(Number::ZERO);
+
+    fn abs(self) -> Q {
+        Q(self.0.abs())
+    }
+
+    fn max(self, other: Q) -> Q {
+        Q(self.0.max(other.0))
+    }
+}
+
+/// The whole number `n` as a [`Q`].
+fn q(n: i64) -> Q {
+    Q(Number::from(n))
+}
+
+impl std::fmt::Display for Q {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::ops::Add for Q {
+    type Output = Q;
+    fn add(self, other: Q) -> Q {
+        Q(self.0.checked_add(other.0).expect("a sum in range"))
+    }
+}
+
+impl std::ops::Sub for Q {
+    type Output = Q;
+    fn sub(self, other: Q) -> Q {
+        Q(self.0.checked_sub(other.0).expect("a difference in range"))
+    }
+}
+
+impl std::ops::Mul for Q {
+    type Output = Q;
+    fn mul(self, other: Q) -> Q {
+        Q(self.0.checked_mul(other.0).expect("a product in range"))
+    }
+}
+
+impl std::ops::AddAssign for Q {
+    fn add_assign(&mut self, other: Q) {
+        *self = *self + other;
+    }
+}
+
+impl std::ops::SubAssign for Q {
+    fn sub_assign(&mut self, other: Q) {
+        *self = *self - other;
+    }
+}
+
+impl std::iter::Sum for Q {
+    fn sum<I: Iterator<Item = Q>>(iter: I) -> Q {
+        iter.fold(Q::ZERO, |a, b| a + b)
+    }
+}
+
+impl PartialEq<Number> for Q {
+    fn eq(&self, other: &Number) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<Q> for Number {
+    fn eq(&self, other: &Q) -> bool {
+        *self == other.0
     }
 }
 
