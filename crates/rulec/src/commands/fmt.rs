@@ -114,11 +114,12 @@ fn short_diff(path: &Path, old: &str, new: &str) -> String {
         })
         .unwrap_or((old_rest.len(), new_rest.len()));
     let mut out = format!(
-        "--- {0}\n+++ {0} (formatted)\n@@ -{1},{2} +{1},{3} @@\n",
+        "--- {0}\n+++ {0} ({4})\n@@ -{1},{2} +{1},{3} @@\n",
         path.display(),
         common + 1,
         removed,
-        added
+        added,
+        crate::lang::text("rulec-fmt-formatted", &[])
     );
     let mut side = |sign: char, lines: &[&str], count: usize| {
         for line in lines.iter().take(count.min(DIFF_LINES)) {
