@@ -202,6 +202,7 @@ kaohe-http-body_too_large--message = the body is larger than the limit of { $byt
 kaohe-http-body_too_large--help = the limit is set with `rulec serve --max-body BYTES`
 kaohe-http-bad_body--cannot-read = cannot read the body: { $error }
 kaohe-http-bad_body--diff = the diff request: { $error }
+kaohe-http-bad_body--help-diff = send {"{"}"old": {"{"}"name": …, "text": …{"}"}, "new": {"{"}"name": …, "text": …{"}"}, "facts": {"{"}…{"}"} or "…"{"}"}
 kaohe-http-not_utf8--message = the body ({ $what }) is not UTF-8: invalid byte at offset { $offset }
 kaohe-http-not_utf8--help = send it as UTF-8
 kaohe-http-not_utf8--diff = the diff request

@@ -199,6 +199,7 @@ kaohe-http-body_too_large--message = 请求内容超过了 { $bytes } 字节的�
 kaohe-http-body_too_large--help = 上限由 `rulec serve --max-body BYTES` 设定
 kaohe-http-bad_body--cannot-read = 无法读取请求内容：{ $error }
 kaohe-http-bad_body--diff = 规则变更比较请求有误：{ $error }
+kaohe-http-bad_body--help-diff = 请发送 {"{"}"old": {"{"}"name": …, "text": …{"}"}, "new": {"{"}"name": …, "text": …{"}"}, "facts": {"{"}…{"}"} 或 "…"{"}"}
 kaohe-http-not_utf8--message = 请求内容（{ $what }）不是 UTF-8 编码：第 { $offset } 字节无效
 kaohe-http-not_utf8--help = 请以 UTF-8 编码发送
 kaohe-http-not_utf8--diff = 规则变更比较请求
