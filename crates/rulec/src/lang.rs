@@ -75,6 +75,12 @@ pub fn limit_text(text: &str) -> String {
     }
 }
 
+/// `error: <message>` for people, the message (written in English, with
+/// `code`) in the current language; English exactly as written.
+pub fn error_line(code: &str, english: &str) -> String {
+    format!("{}: {}", text("rulec-error", &[]), tr(code, english))
+}
+
 /// A ledger error for people, `sheet!CELL: message; help`, in the current language.
 pub fn ledger_error(e: &kaohe_office::LedgerError) -> String {
     if current() == Lang::En {

@@ -174,6 +174,13 @@ kaohe-cli-io--help-directory = name a file inside it
 kaohe-cli-unknown_unit--or = { $a } or { $b }
 kaohe-cli-usage--seal-period = `{ $text }` is not a period (YYYY-MM or YYYY-Qn): a month or a quarter is sealed, not a year
 kaohe-cli-io--no-database = the database `{ $file }` does not exist
+kaohe-cli-io--cannot-listen = cannot listen on `{ $addr }`: { $error }
+kaohe-cli-io--rulesets-dir = cannot read the rulesets directory `{ $path }`: { $error }
+kaohe-cli-io--token-file = cannot use the token file `{ $path }`: { $reason }
+kaohe-cli-io--server-stopped = the server stopped: { $error }
+kaohe-cli-io--lsp-stopped = the language server stopped: { $error }
+kaohe-cli-io--runtime = cannot start the async runtime: { $error }
+kaohe-cli-usage--max-evaluations = --max-evaluations must be at least 1
 
 ## Codes of the service and the seal store (issue 17 branches), ready for their merge.
 kaohe-http-not_found = no endpoint has this path

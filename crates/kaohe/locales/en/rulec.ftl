@@ -77,6 +77,11 @@ rulec-fmt-would-reformat = would reformat { $file }
 rulec-fmt-reformatted = reformatted { $file }
 rulec-fmt-formatted = formatted
 rulec-fmt-summary = { $unformatted } of { $files } file(s) would be reformatted; run `rulec fmt` on them
+rulec-wrote = wrote { $file }
+rulec-import-wrote = wrote { $file }: { $units } unit(s), { $records } record(s)
+rulec-serve-not-served = ruleset `{ $id }` ({ $file }) has errors and is not served:
+rulec-serve-none = no ruleset is served from `{ $dir }` (each DIR/<id>/<id>.rules is one)
+rulec-serve-listening = kaohe serving { $n } ruleset(s) at http://{ $address }/ (Ctrl-C stops)
 rulec-template-wrote = wrote { $file }: sheets { $info }, { $sheets }
 
 # Texts the engine writes into an explanation, recognised (as the error

@@ -171,6 +171,13 @@ kaohe-cli-io--help-directory = 请指定其中的一个文件
 kaohe-cli-unknown_unit--or = { $a } 或 { $b }
 kaohe-cli-usage--seal-period = `{ $text }` 不是考核期（YYYY-MM 或 YYYY-Qn）：封存的是某月或某季度，不是全年
 kaohe-cli-io--no-database = 数据库 `{ $file }` 不存在
+kaohe-cli-io--cannot-listen = 无法监听 `{ $addr }`：{ $error }
+kaohe-cli-io--rulesets-dir = 无法读取规则集文件夹 `{ $path }`：{ $error }
+kaohe-cli-io--token-file = 无法使用令牌文件 `{ $path }`：{ $reason }
+kaohe-cli-io--server-stopped = 服务已停止：{ $error }
+kaohe-cli-io--lsp-stopped = 语言服务器已停止：{ $error }
+kaohe-cli-io--runtime = 无法启动异步运行环境：{ $error }
+kaohe-cli-usage--max-evaluations = --max-evaluations 至少为 1
 
 ## 服务与封存库的代码（issue 17 分支）。
 kaohe-http-not_found = 没有这个路径的接口

@@ -68,6 +68,11 @@ rulec-fmt-would-reformat = 需要重新排版：{ $file }
 rulec-fmt-reformatted = 已重新排版：{ $file }
 rulec-fmt-formatted = 排版后
 rulec-fmt-summary = { $files } 个文件中有 { $unformatted } 个需要重新排版；请对它们运行 `rulec fmt`
+rulec-wrote = 已写入 { $file }
+rulec-import-wrote = 已写入 { $file }：{ $units } 个单位，{ $records } 条记录
+rulec-serve-not-served = 规则集 `{ $id }`（{ $file }）有错误，未提供服务：
+rulec-serve-none = `{ $dir }` 中没有可提供的规则集（每个 DIR/<id>/<id>.rules 是一个规则集）
+rulec-serve-listening = kaohe 正在 http://{ $address }/ 提供 { $n } 个规则集（按 Ctrl-C 停止）
 rulec-template-wrote = 已写入 { $file }：工作表 { $info }、{ $sheets }
 
 # 引擎写入得分说明的文字（按英文模式识别后换成中文）：封顶/保底、记录备注、

@@ -62,7 +62,13 @@ pub fn run(args: &Args) -> Exit {
             ));
             crate::output::print(&short_diff(path, source.text(), &formatted));
         } else if let Err(error) = std::fs::write(path, &formatted) {
-            eprintln!("error: cannot write `{}`: {error}", path.display());
+            eprintln!(
+                "{}",
+                crate::lang::error_line(
+                    "kaohe::cli::io",
+                    &format!("cannot write `{}`: {error}", path.display())
+                )
+            );
             failed = true;
         } else {
             eprintln!(
