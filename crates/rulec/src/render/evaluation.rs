@@ -529,9 +529,24 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                     let decided = |v: &Option<String>| match v.as_deref() {
                         None => "-".to_owned(),
                         Some("tie") => word("rulec-explain-unresolved-tie"),
-                        Some(key) => {
-                            crate::lang::text("rulec-explain-by", &[("key", key.to_owned())])
-                        }
+                        // The built-in keys in words; a unit attribute by its name.
+                        Some(key) => crate::lang::text(
+                            "rulec-explain-by",
+                            &[(
+                                "key",
+                                match key {
+                                    "total" => word("rulec-explain-key-total"),
+                                    "discretion" => word("rulec-explain-key-discretion"),
+                                    // In Chinese a name is set off in backticks.
+                                    attribute
+                                        if crate::lang::current() == kaohe::i18n::Lang::En =>
+                                    {
+                                        attribute.to_owned()
+                                    }
+                                    attribute => format!("`{attribute}`"),
+                                },
+                            )],
+                        ),
                     };
                     out.push_str(&format!(
                         "  {}\n",
