@@ -422,6 +422,9 @@ fn engine_texts_and_store_messages_are_in_chinese() {
         "step 2 of 3: yellow \"黄牌\" (the threshold of group `town`); also reached, not issued (only the highest step applies): blue",
         "not met: requirement 2",
         "unknown language `fr`: expected `zh` or `en`",
+        "rule `late` (version 2)",
+        "floor of `key_work`",
+        "cap bonuses of `bonus`",
     ] {
         texts.insert(text.to_owned());
     }
@@ -435,6 +438,9 @@ fn engine_texts_and_store_messages_are_in_chinese() {
         ("kaohe::store::nothing_to_seal", "the facts do not evaluate period 2026-06 (no record is about it and `periods` does not list it)"),
         ("kaohe::store::wrong_period", "`2026-Q2` is not a period of `miluo_2026` (its periods are months, YYYY-MM)"),
         ("kaohe::http::busy", "the service is busy: 2 evaluation(s) running and 1024 waiting"),
+        ("kaohe::case::format", "`facts`: expected a path or a [facts] table, found an integer"),
+        ("kaohe::case::format", "`units.jtj`: expected a table, found text"),
+        ("kaohe::case::format", "no `facts`: give a fact file's path or a [facts] table"),
     ] {
         expect_translated(&catalog, code, text, &mut failures);
     }

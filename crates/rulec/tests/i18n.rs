@@ -544,6 +544,25 @@ fn the_main_subcommands_print_no_english_in_chinese() {
             .replace("\n  ", "\n    "),
     )
     .unwrap();
+    // A failing case and a malformed one.
+    let cases = dir.join("suite/cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let root = workspace().canonicalize().unwrap();
+    let case = std::fs::read_to_string(root.join("rulesets/miluo-2026/cases/behind-schedule.toml"))
+        .unwrap()
+        .replace("../miluo-2026.rules", root.join(MILUO).to_str().unwrap())
+        .replace(
+            "../examples/",
+            root.join("rulesets/miluo-2026/examples/").to_str().unwrap(),
+        )
+        .replace("total = \"95\", rank = 14", "total = \"96\", rank = 14");
+    std::fs::write(cases.join("a.toml"), case).unwrap();
+    std::fs::write(
+        cases.join("b.toml"),
+        "ruleset = \"nope.rules\"\nfacts = 3\n",
+    )
+    .unwrap();
+    let suite = scratch("suite");
     let shaodong = "rulesets/shaodong-2023/shaodong-2023.rules";
     let example = "rulesets/example-county/example-county.rules";
     let may = "rulesets/miluo-2026/examples/2026-05.json";
@@ -581,6 +600,8 @@ fn the_main_subcommands_print_no_english_in_chinese() {
         vec!["fmt", "--check", &unformatted, MILUO],
         vec!["test", "rulesets/", "--coverage"],
         vec!["test", "docs/"],
+        vec!["test", &suite],
+        vec!["test", &suite, MILUO, "--coverage"],
         vec!["diff", MILUO, MILUO, may],
         vec!["diff", MILUO, shaodong, may],
         vec!["seal", MILUO, may, "--period", "2026-05", "--db", &db],
