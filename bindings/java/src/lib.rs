@@ -385,6 +385,28 @@ pub extern "system" fn Java_kaohe_Native_importLedger<'l>(
     })
 }
 
+/// `String importLedgerWith(long handle, byte[] ledger, String options)`: as
+/// `importLedger`, with the contract's options (`{"lang":"zh"}`).
+#[no_mangle]
+pub extern "system" fn Java_kaohe_Native_importLedgerWith<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    ledger: JByteArray<'l>,
+    options: JString<'l>,
+) -> jstring {
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let c = compiled(handle)?;
+        if ledger.is_null() {
+            return Err(argument("ledger"));
+        }
+        let bytes = env.convert_byte_array(&ledger)?;
+        let options = read(env, &options, "options")?;
+        let json = kaohe_ffi::ledger::import_with(c, &bytes, &options)?;
+        string(env, &json)
+    })
+}
+
 /// `String diff(String oldName, String oldText, String newName, String newText, String facts)`.
 #[no_mangle]
 pub extern "system" fn Java_kaohe_Native_diff<'l>(

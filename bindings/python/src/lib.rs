@@ -122,9 +122,11 @@ impl PyCompiled {
         Ok(PyBytes::new(py, &bytes))
     }
 
-    /// A filled-in ledger (bytes) read into a fact file (JSON text).
-    fn import_ledger(&self, py: Python<'_>, ledger: Vec<u8>) -> PyResult<String> {
-        py.detach(|| kaohe_ffi::ledger::import(&self.0, &ledger))
+    /// A filled-in ledger (bytes) read into a fact file (JSON text); options
+    /// (JSON text) as the contract's: `{"lang":"zh"}` gives its errors in Chinese.
+    #[pyo3(signature = (ledger, options = String::new()))]
+    fn import_ledger(&self, py: Python<'_>, ledger: Vec<u8>, options: String) -> PyResult<String> {
+        py.detach(|| kaohe_ffi::ledger::import_with(&self.0, &ledger, &options))
             .map_err(failed)
     }
 }

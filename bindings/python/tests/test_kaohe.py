@@ -109,6 +109,14 @@ def test_ledger_template_import_and_evaluate(miluo, tmp_path):
     with pytest.raises(kaohe.FactError) as e:
         miluo.import_ledger(b"not a workbook")
     assert e.value.errors[0]["code"].startswith("kaohe::ledger::")
+    # The contract's `lang` option: the same errors, located alike, in Chinese.
+    with pytest.raises(kaohe.FactError) as e:
+        miluo.evaluate(path, lang="zh")
+    assert e.value.errors[0]["sheet"] == "说明" and e.value.errors[0]["cell"] == "B3"
+    assert "考核日期" in e.value.errors[0]["message"]
+    with pytest.raises(kaohe.FactError) as e:
+        miluo.import_ledger(blank, lang="zh")
+    assert e.value.errors[0]["cell"] == "B3" and "考核日期" in e.value.errors[0]["message"]
 
 
 def test_diff(miluo):

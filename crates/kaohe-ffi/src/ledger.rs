@@ -7,6 +7,7 @@
 //! the Java binding all call these functions, so this is the one place.
 
 use kaohe::api::{evaluate_facts, ApiError, ApiErrors, Compiled, Options};
+use kaohe::i18n::{Catalog, Lang};
 use kaohe_office::{ImportError, LedgerError};
 
 /// A ledger error in the contract's shape: its own code (`kaohe::ledger::…`),
@@ -40,7 +41,18 @@ pub fn template(compiled: &Compiled) -> Result<Vec<u8>, ApiErrors> {
 /// (each with its own `kaohe::ledger::…` code, `sheet` and `cell`) or with
 /// a `kaohe::ledger::…` error naming the format when the bytes are no `.xlsx` workbook.
 pub fn import(compiled: &Compiled, bytes: &[u8]) -> Result<String, ApiErrors> {
-    let imported = kaohe_office::import(compiled.ruleset(), bytes).map_err(import_errors)?;
+    import_with(compiled, bytes, "")
+}
+
+/// [`import`] with options, the JSON of [`kaohe::api::evaluate`]'s options
+/// (`{"lang": "zh"}`; empty text: none): the ledger's errors in the
+/// language of `lang` (issue 16 §3), with the same codes, sheets and
+/// cells. Options an import does not use (`detail`, `period`, `unit`) are
+/// checked and ignored.
+pub fn import_with(compiled: &Compiled, bytes: &[u8], options: &str) -> Result<String, ApiErrors> {
+    let options = Options::from_json(options)?;
+    let imported = kaohe_office::import(compiled.ruleset(), bytes)
+        .map_err(|e| in_lang(import_errors(e), &options))?;
     serde_json::to_string(&imported.json).map_err(|e| {
         ApiErrors::one(ApiError::new(
             "kaohe::api::internal",
@@ -57,6 +69,15 @@ pub fn evaluate_ledger(
     options: &str,
 ) -> Result<String, ApiErrors> {
     let options = Options::from_json(options)?;
-    let imported = kaohe_office::import(compiled.ruleset(), bytes).map_err(import_errors)?;
-    evaluate_facts(compiled, &imported.facts, &options)
+    let imported = kaohe_office::import(compiled.ruleset(), bytes)
+        .map_err(|e| in_lang(import_errors(e), &options))?;
+    evaluate_facts(compiled, &imported.facts, &options).map_err(|e| in_lang(e, &options))
+}
+
+/// Errors in the language the options ask for.
+fn in_lang(errors: ApiErrors, options: &Options) -> ApiErrors {
+    match options.lang {
+        Lang::En => errors,
+        lang => errors.in_lang(lang, &Catalog::new()),
+    }
 }

@@ -357,3 +357,46 @@ fn every_contract_code_is_listed_in_errors_md() {
         "codes without a row in docs/errors.md: {missing:?}"
     );
 }
+
+/// The ledger operations take the contract's `lang` option (issue 16 §3):
+/// a blank ledger's errors in Chinese, with the same codes, sheets and cells
+/// as in English; a bad `lang` is refused as in `evaluate`.
+#[test]
+fn ledger_errors_follow_the_lang_option() {
+    let rules = read("rulesets/miluo-2026/miluo-2026.rules");
+    let compiled = api::compile("miluo-2026.rules", &rules).unwrap();
+    let blank = kaohe_ffi::ledger::template(&compiled).unwrap();
+    let strip = |e: &api::ApiErrors| -> Vec<Value> {
+        let v: Value = serde_json::from_str(&e.to_json()).unwrap();
+        v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                e.as_object_mut().unwrap().remove("message");
+                e.as_object_mut().unwrap().remove("help");
+                e
+            })
+            .collect()
+    };
+    let chinese = |e: &api::ApiErrors| {
+        e.errors.iter().all(|e| {
+            e.message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        })
+    };
+    let en = kaohe_ffi::ledger::import(&compiled, &blank).unwrap_err();
+    let zh = kaohe_ffi::ledger::import_with(&compiled, &blank, r#"{"lang":"zh"}"#).unwrap_err();
+    assert_eq!(strip(&zh), strip(&en));
+    assert!(chinese(&zh), "{}", zh.to_json());
+    assert!(!chinese(&en), "{}", en.to_json());
+    let zh = kaohe_ffi::ledger::evaluate_ledger(&compiled, &blank, r#"{"lang":"zh"}"#).unwrap_err();
+    assert_eq!(strip(&zh), strip(&en));
+    assert!(chinese(&zh), "{}", zh.to_json());
+    let zh = kaohe_ffi::ledger::import_with(&compiled, b"junk", r#"{"lang":"zh"}"#).unwrap_err();
+    assert!(chinese(&zh), "{}", zh.to_json());
+    let wrong = kaohe_ffi::ledger::import_with(&compiled, &blank, r#"{"lang":"fr"}"#).unwrap_err();
+    assert_eq!(wrong.errors[0].path.as_deref(), Some("$.lang"));
+}

@@ -788,7 +788,6 @@ async fn check_and_errors_answer_in_the_asked_language() {
     assert!(
         errors
             .iter()
-            .skip(1)
             .all(|e| has_chinese(e["message"].as_str().unwrap())),
         "{errors:?}"
     );
@@ -923,4 +922,70 @@ async fn the_openapi_examples_are_accepted() {
     let diff = body("/v1/diff", "application/json");
     let a = post("/v1/diff", diff.to_string()).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+}
+
+/// Every `kaohe::http::…` answer in the asked language (issue 16 §3):
+/// message and help in Chinese under `?lang=zh`, with the same code,
+/// status and location as in English.
+#[tokio::test]
+async fn http_errors_answer_in_the_asked_language() {
+    let facts = read("rulesets/miluo-2026/examples/2026-04.json");
+    let requests: Vec<(AppState, Method, &str, String)> = vec![
+        (state(), Method::GET, "/v1/nothing", String::new()),
+        (state(), Method::DELETE, "/v1/rulesets", String::new()),
+        (state(), Method::GET, "/v1/rulesets/nope", String::new()),
+        (
+            broken_state(),
+            Method::POST,
+            "/v1/rulesets/broken/evaluate",
+            facts.clone(),
+        ),
+        (state(), Method::POST, "/v1/diff", "[]".to_owned()),
+        (
+            state(),
+            Method::POST,
+            "/v1/rulesets/miluo-2026/evaluate?format=html&unit=jtj",
+            facts.clone(),
+        ),
+        (
+            state(),
+            Method::POST,
+            "/v1/rulesets/miluo-2026/evaluate?perod=2026-04",
+            facts.clone(),
+        ),
+        (
+            state(),
+            Method::POST,
+            "/v1/rulesets/miluo-2026/periods/2026-04/seal",
+            facts.clone(),
+        ),
+    ];
+    let mut codes = std::collections::BTreeSet::new();
+    for (state, method, uri, body) in requests {
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        let zh = send_to(
+            state.clone(),
+            method.clone(),
+            &format!("{uri}{sep}lang=zh"),
+            body.clone(),
+        )
+        .await;
+        let en = send_to(state, method, uri, body).await;
+        assert_eq!(zh.status, en.status, "{uri}");
+        let (zh, en) = (zh.json(), en.json());
+        assert_eq!(
+            without_text(&zh["errors"]),
+            without_text(&en["errors"]),
+            "{uri}"
+        );
+        let first = &zh["errors"][0];
+        codes.insert(first["code"].as_str().unwrap().to_owned());
+        for field in ["message", "help"] {
+            if let Some(text) = first[field].as_str() {
+                assert!(has_chinese(text), "{uri}: {field} {text:?}");
+                assert_ne!(Some(text), en["errors"][0][field].as_str(), "{uri}");
+            }
+        }
+    }
+    assert!(codes.len() >= 6, "{codes:?}");
 }

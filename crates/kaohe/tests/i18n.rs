@@ -364,3 +364,90 @@ fn selection_and_seal_messages_are_in_chinese_with_their_details() {
         assert_eq!(catalog.text(Lang::En, code, english), english);
     }
 }
+
+/// The texts the engine writes into the results of every shipped example
+/// (limits that bound, records' notes, consequences' details) are
+/// recognised by the `rulec-engine--…` patterns and come out in Chinese, as
+/// `rulec eval --explain` shows them; and so are the lines and consequences
+/// of a diff, and the store's messages `rulec seal` prints.
+#[test]
+fn engine_texts_and_store_messages_are_in_chinese() {
+    let catalog = Catalog::new();
+    let mut failures = Vec::new();
+    let mut texts = BTreeSet::new();
+    for dir in std::fs::read_dir(workspace().join("rulesets")).unwrap() {
+        let dir = dir.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let rules = dir.join(format!("{name}.rules"));
+        let ruleset = Ruleset::from_source(SourceFile::new(
+            "r.rules",
+            std::fs::read_to_string(rules).unwrap(),
+        ))
+        .unwrap();
+        for facts in files(&format!("rulesets/{name}/examples"), "json") {
+            let facts =
+                Facts::from_json(&ruleset, &std::fs::read_to_string(facts).unwrap()).unwrap();
+            let evaluation = ruleset.evaluate(&facts).unwrap();
+            for result in &evaluation.results {
+                for item in &result.items {
+                    texts.extend(item.limits.iter().map(|l| l.limit.clone()));
+                    for record in &item.records {
+                        texts.extend(record.notes.iter().filter(|n| !n.starts_with('×')).cloned());
+                    }
+                }
+                texts.extend(
+                    result
+                        .notices
+                        .iter()
+                        .filter_map(|n| n.detail.clone())
+                        .filter(|d| {
+                            // A flag's detail is the record that raised it: names only.
+                            d.contains(' ') && !d.contains('=')
+                        }),
+                );
+            }
+        }
+    }
+    assert!(texts.len() >= 4, "only {texts:?}");
+    for text in [
+        "base",
+        "floor of key_work",
+        "cap bonuses of bonus",
+        "group average",
+        "notice warning",
+        "flag dispatch",
+        "quota publicity",
+        "class board=red",
+        "a month, YYYY-MM",
+        "step 2 of 3: yellow \"黄牌\" (the threshold of group `town`); also reached, not issued (only the highest step applies): blue",
+        "not met: requirement 2",
+        "unknown language `fr`: expected `zh` or `en`",
+        "rule `late` (version 2)",
+        "floor of `key_work`",
+        "cap bonuses of `bonus`",
+    ] {
+        texts.insert(text.to_owned());
+    }
+    for text in &texts {
+        expect_translated(&catalog, "rulec::engine", text, &mut failures);
+    }
+    for (code, text) in [
+        ("kaohe::store::provisional", "period 2026-04's result is provisional at the facts' evaluation date 2026-04-23: facts may still arrive for it"),
+        ("kaohe::store::already_sealed", "period 2026-04 of `miluo_2026` is already sealed: seal #1 (miluo_2026 2026-04, sealed 2026-11-30T17:12:49Z, sha256:bc6dbedb…)"),
+        ("kaohe::store::out_of_order", "the facts evaluate 2026-04, 2026-05 before 2026-06, not sealed: sealing 2026-06 would close them unsealed"),
+        ("kaohe::store::nothing_to_seal", "the facts do not evaluate period 2026-06 (no record is about it and `periods` does not list it)"),
+        ("kaohe::store::wrong_period", "`2026-Q2` is not a period of `miluo_2026` (its periods are months, YYYY-MM)"),
+        ("kaohe::http::busy", "the service is busy: 2 evaluation(s) running and 1024 waiting"),
+        ("kaohe::case::format", "`facts`: expected a path or a [facts] table, found an integer"),
+        ("kaohe::case::format", "`units.jtj`: expected a table, found text"),
+        ("kaohe::case::format", "no `facts`: give a fact file's path or a [facts] table"),
+    ] {
+        expect_translated(&catalog, code, text, &mut failures);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} texts not in Chinese:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -50,6 +50,37 @@ pub fn tr(code: &str, english: &str) -> String {
     catalog().text(current(), code, english)
 }
 
+/// A text the engine wrote into a result (a limit, a record's note, a
+/// consequence's detail, a line or consequence of a diff), in the current
+/// language: recognised by the `rulec-engine--…` patterns of `rulec.ftl`.
+pub fn engine(english: &str) -> String {
+    tr("rulec::engine", english)
+}
+
+/// A limit that bound, `cap 10 per period: 11 → 10`, in the current language.
+pub fn limit(limit: &kaohe::eval::result::LimitApplied) -> String {
+    let shown = limit.to_string();
+    match shown.strip_prefix(limit.limit.as_str()) {
+        Some(rest) => format!("{}{rest}", engine(&limit.limit)),
+        None => shown,
+    }
+}
+
+/// A limit as the engine writes it whole, `cap 10 per period: 11 → 10` (in
+/// a diff's `limits_after`), in the current language.
+pub fn limit_text(text: &str) -> String {
+    match text.rsplit_once(": ") {
+        Some((limit, rest)) => format!("{}: {rest}", engine(limit)),
+        None => engine(text),
+    }
+}
+
+/// `error: <message>` for people, the message (written in English, with
+/// `code`) in the current language; English exactly as written.
+pub fn error_line(code: &str, english: &str) -> String {
+    format!("{}: {}", text("rulec-error", &[]), tr(code, english))
+}
+
 /// A ledger error for people, `sheet!CELL: message; help`, in the current language.
 pub fn ledger_error(e: &kaohe_office::LedgerError) -> String {
     if current() == Lang::En {

@@ -38,12 +38,13 @@ macro_rules! print {
 
 mod commands;
 mod exit;
+mod help;
 mod input;
 mod lang;
 mod output;
 mod render;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use exit::Exit;
 
@@ -90,10 +91,26 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = match Cli::try_parse() {
+    // The language is needed before parsing: the help and clap's errors are
+    // written in it (`--lang`, else `KAOHE_LANG`, else the locale).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::lang_before_parsing(&args);
+    lang::set(lang);
+    let mut command = help::localise(Cli::command(), lang);
+    let parsed = command
+        .try_get_matches_from_mut(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .map_err(|error| error.format(&mut command));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
-            let _ = error.print();
+            if lang == kaohe::i18n::Lang::En {
+                let _ = error.print();
+            } else if error.use_stderr() {
+                output::eprint(&help::render_error(&error, lang));
+            } else {
+                output::print(&help::render_error(&error, lang));
+            }
             return if error.use_stderr() {
                 Exit::Usage.into()
             } else {
@@ -101,7 +118,9 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
-    lang::set(lang::choose(cli.lang));
+    // Already read before parsing (`help::lang_before_parsing`), by the
+    // same parser: the same language.
+    let _ = cli.lang;
     let exit = match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Eval(args) => commands::eval::run(&args),

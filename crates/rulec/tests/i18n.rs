@@ -349,3 +349,308 @@ fn a_diff_is_in_chinese() {
         zh.stdout
     );
 }
+
+/// Every identifier-like word (`[A-Za-z_][A-Za-z0-9_]*`) of `text`.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .collect()
+}
+
+/// `line` without what is not prose: text between backticks or quotes
+/// (user input, names), paths and file names (a word with `/` or `.` or
+/// `:` in it), `key=value` pairs, codes (`kaohe::…`).
+fn prose(line: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '`' || c == '"' || c == '\'' || c == '“' => {
+                quote = Some(if c == '“' { '”' } else { c })
+            }
+            None => out.push(c),
+        }
+    }
+    out.split_whitespace()
+        .filter(|w| !(w.contains('/') || w.contains('.') || w.contains("::") || w.contains('=')))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every line of `output` holding an English word of 4 letters or more
+/// that is not a name (`allowed`: keywords, the rulesets' and fact files'
+/// names and values, the cases' texts, a few proper names).
+fn english_lines(output: &str, allowed: &BTreeSet<String>) -> Vec<String> {
+    output
+        .lines()
+        .filter(|line| {
+            words(&prose(line)).iter().any(|w| {
+                w.len() >= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) && !allowed.contains(*w)
+            })
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+use std::collections::BTreeSet;
+
+/// The words a Chinese output may hold: the language's keywords, every
+/// name and value of the shipped rulesets, their fact files and cases (user
+/// input), and proper names of formats and tools.
+fn allowed_words() -> BTreeSet<String> {
+    let mut texts = Vec::new();
+    let mut dirs = vec![
+        workspace().join("rulesets"),
+        workspace().join("tests/check"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                texts.push(std::fs::read_to_string(path).unwrap());
+            } else if path.extension().is_some_and(|e| e == "rules") {
+                // Names and labels, not the comments (English prose).
+                let text = std::fs::read_to_string(path).unwrap();
+                texts.extend(
+                    text.lines()
+                        .map(|l| l.split("//").next().unwrap_or("").to_owned()),
+                );
+            }
+        }
+    }
+    let mut allowed: BTreeSet<String> = texts
+        .iter()
+        .flat_map(|t| words(t))
+        .map(str::to_owned)
+        .collect();
+    // The keywords: the first column of keywords.md's table (the rest is
+    // English prose).
+    let keywords = std::fs::read_to_string(workspace().join("grammar/keywords.md")).unwrap();
+    allowed.extend(
+        keywords
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .map(str::to_owned),
+    );
+    for extra in [
+        "JSON",
+        "Excel",
+        "UTF",
+        "YYYY",
+        "SQLite",
+        "Schema",
+        "HTTP",
+        "MiB",
+        "Qn",
+        "kaohe",
+        "rulec",
+        "sha256",
+        "xlsx",
+        "html",
+        "table",
+        "json",
+        "markdown",
+        "human",
+        "PERIOD",
+        "RULESET",
+        "FACTS",
+        "UNIT",
+        "PATH",
+        "FILE",
+        "ADDR",
+        "BYTES",
+        "SECONDS",
+        "FORMAT",
+        "LEDGER",
+        "OLD",
+        "NEW",
+        "PATHS",
+        "FILES",
+        "DIR",
+        "KAOHE_LANG",
+        "LANG",
+        "help",
+        "lang",
+        "version",
+        "period",
+        "year",
+        "explain",
+        "output",
+        "format",
+        "check",
+        "bless",
+        "coverage",
+        "stdio",
+        "units",
+        "periods",
+        "records",
+        "partitions",
+        "seed",
+        "addr",
+        "rulesets",
+        "data",
+        "token",
+        "file",
+        "max_body",
+        "max_eval_seconds",
+        "max_evaluations",
+        "max_queued",
+        "deny",
+        "warnings",
+        "Notepad",
+        "WPS",
+        "TRUE",
+        "FALSE",
+        "junit",
+        "eval",
+        "schema",
+        "generate",
+        "template",
+        "import",
+        "test",
+        "diff",
+        "verify",
+        "serve",
+        "seal",
+        "help",
+    ] {
+        allowed.insert(extra.to_owned());
+    }
+    allowed
+}
+
+/// The main subcommands in Chinese (issue 16 §3): no line of their output
+/// holds an English word other than codes, keywords, names from the
+/// rulesets and facts, file paths and flags. A heuristic: a message left in
+/// English has words of 4 letters or more that no ruleset or fact file
+/// uses. The same runs in English do hold such words (the check can fail).
+#[test]
+fn the_main_subcommands_print_no_english_in_chinese() {
+    let dir = std::env::temp_dir().join(format!("kaohe-i18n-words-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let (db, xlsx, none) = (scratch("s.db"), scratch("t.xlsx"), scratch("none.db"));
+    let unformatted = scratch("unformatted.rules");
+    std::fs::write(
+        &unformatted,
+        std::fs::read_to_string(workspace().join(MILUO))
+            .unwrap()
+            .replace("\n  ", "\n    "),
+    )
+    .unwrap();
+    // A failing case and a malformed one.
+    let cases = dir.join("suite/cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let root = workspace().canonicalize().unwrap();
+    let case = std::fs::read_to_string(root.join("rulesets/miluo-2026/cases/behind-schedule.toml"))
+        .unwrap()
+        .replace("../miluo-2026.rules", root.join(MILUO).to_str().unwrap())
+        .replace(
+            "../examples/",
+            root.join("rulesets/miluo-2026/examples/").to_str().unwrap(),
+        )
+        .replace("total = \"95\", rank = 14", "total = \"96\", rank = 14");
+    std::fs::write(cases.join("a.toml"), case).unwrap();
+    std::fs::write(
+        cases.join("b.toml"),
+        "ruleset = \"nope.rules\"\nfacts = 3\n",
+    )
+    .unwrap();
+    let suite = scratch("suite");
+    let shaodong = "rulesets/shaodong-2023/shaodong-2023.rules";
+    let example = "rulesets/example-county/example-county.rules";
+    let may = "rulesets/miluo-2026/examples/2026-05.json";
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["check", MILUO, shaodong, example],
+        vec![
+            "check",
+            "tests/check/unknown_record_kind.rules",
+            "tests/check/ties_not_shared.rules",
+        ],
+        vec!["eval", MILUO, may],
+        vec!["eval", MILUO, may, "--explain", "jtj"],
+        vec!["eval", MILUO, may, "--format", "markdown"],
+        vec!["eval", MILUO, may, "--format", "csv"],
+        vec![
+            "eval",
+            shaodong,
+            "rulesets/shaodong-2023/examples/2023-h2.json",
+            "--explain",
+            "jtj",
+        ],
+        vec![
+            "eval",
+            example,
+            "rulesets/example-county/examples/2027.json",
+            "--explain",
+            "jyj",
+        ],
+        vec!["eval", MILUO, BAD_FACTS],
+        vec!["eval", MILUO, may, "--explain", "nobody"],
+        vec!["eval", MILUO, may, "--period", "2026-Q2"],
+        vec!["template", MILUO, "-o", &xlsx],
+        vec!["import", MILUO, &xlsx],
+        vec!["eval", MILUO, &xlsx],
+        vec!["fmt", "--check", &unformatted, MILUO],
+        vec!["test", "rulesets/", "--coverage"],
+        vec!["test", "docs/"],
+        vec!["test", &suite],
+        vec!["test", &suite, MILUO, "--coverage"],
+        vec!["diff", MILUO, MILUO, may],
+        vec!["diff", MILUO, shaodong, may],
+        vec!["seal", MILUO, may, "--period", "2026-05", "--db", &db],
+        vec!["seal", MILUO, may, "--period", "2026-04", "--db", &db],
+        vec!["seal", MILUO, may, "--period", "2026-04", "--db", &db],
+        vec!["verify", "--db", &db],
+        vec!["verify", "--db", &none],
+        vec!["--help"],
+        vec!["eval", "--help"],
+        vec!["test", "-h"],
+        vec!["eval", "--bogus"],
+        vec!["evl"],
+        vec!["eval", MILUO],
+        vec!["eval", MILUO, may, "--format", "pdf"],
+    ];
+    let allowed = allowed_words();
+    let mut failures = Vec::new();
+    let mut english = 0;
+    for args in &runs {
+        let zh = rulec_env(ZH, args);
+        let mut output = format!("{}{}", zh.stdout, zh.stderr);
+        if args[0] == "test" {
+            // A case's description (after ` — `) is the case file's text.
+            output = output
+                .lines()
+                .map(|l| l.split(" — ").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        assert!(
+            has_chinese(&output),
+            "rulec {}: no Chinese:\n{output}",
+            args.join(" ")
+        );
+        for line in english_lines(&output, &allowed) {
+            failures.push(format!("rulec {}: {line}", args.join(" ")));
+        }
+        let en = rulec_env(EN, args);
+        english += english_lines(&format!("{}{}", en.stdout, en.stderr), &allowed).len();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        english > 50,
+        "the heuristic finds only {english} English lines in English"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} lines with English words:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -230,8 +230,10 @@ def _facts_input(facts, raw=False):
     )
 
 
-def _options(detail, period, unit) -> str:
+def _options(detail, period, unit, lang=None) -> str:
     options = {}
+    if lang is not None:
+        options["lang"] = lang
     if detail is not None:
         options["detail"] = detail
     if period is not None:
@@ -271,7 +273,7 @@ class Ruleset:
         """The checker's warnings (a compiled ruleset has no errors), as dicts."""
         return _json.loads(self._compiled.warnings())["diagnostics"]
 
-    def evaluate(self, facts, *, detail=None, period=None, unit=None) -> dict:
+    def evaluate(self, facts, *, detail=None, period=None, unit=None, lang=None) -> dict:
         """Evaluates facts and returns the evaluation (``format_version`` 1) as a dict.
 
         ``facts`` is a dict (a fact file's content), a JSON string (starting with
@@ -279,8 +281,10 @@ class Ruleset:
         filled-in Excel ledger (``.xlsx``), or the bytes of either.
         ``detail`` is ``"full"`` (default), ``"items"`` or ``"totals"``;
         ``period`` (``"2026-04"``, ``"2026"``) and ``unit`` keep only those results.
+        ``lang`` (``"zh"`` or ``"en"``, default English) is the language of the
+        errors' messages; their codes and locations are the same in both.
         """
-        options = _options(detail, period, unit)
+        options = _options(detail, period, unit, lang)
         kind, payload = _facts_input(facts)
         try:
             if kind == "ledger":
@@ -293,9 +297,9 @@ class Ruleset:
             _raise(e)
             raise  # unreachable
 
-    def evaluate_json(self, facts, *, detail=None, period=None, unit=None) -> str:
+    def evaluate_json(self, facts, *, detail=None, period=None, unit=None, lang=None) -> str:
         """As :meth:`evaluate`, but the evaluation JSON text itself."""
-        options = _options(detail, period, unit)
+        options = _options(detail, period, unit, lang)
         kind, payload = _facts_input(facts)
         try:
             if kind == "ledger":
@@ -305,13 +309,13 @@ class Ruleset:
             _raise(e)
             raise  # unreachable
 
-    def evaluate_utf8(self, facts, *, detail=None, period=None, unit=None) -> bytes:
+    def evaluate_utf8(self, facts, *, detail=None, period=None, unit=None, lang=None) -> bytes:
         """As :meth:`evaluate_json`, with the evaluation JSON as UTF-8 ``bytes``:
         the fastest call (docs/performance.md). Facts given as ``bytes`` (or a
         path) are read in place, so JSON bytes in and out cross without any
         ``str`` being built on either side: for a host that reads facts from a
         request or file and writes the result back out."""
-        options = _options(detail, period, unit)
+        options = _options(detail, period, unit, lang)
         kind, payload = _facts_input(facts, raw=True)
         try:
             if kind == "ledger":
@@ -335,14 +339,18 @@ class Ruleset:
             _raise(e)
             raise  # unreachable
 
-    def import_ledger(self, ledger) -> dict:
+    def import_ledger(self, ledger, *, lang=None) -> dict:
         """Reads a filled-in ledger (a path or bytes) into a fact file (a dict);
-        raises :class:`FactError` with every bad cell."""
+        raises :class:`FactError` with every bad cell (messages in ``lang``,
+        ``"zh"`` or ``"en"``, default English)."""
         if not isinstance(ledger, (bytes, bytearray)):
             with open(_os.fspath(ledger), "rb") as f:
                 ledger = f.read()
+        options = _options(None, None, None, lang)
         try:
-            return _json.loads(self._compiled.import_ledger(bytes(ledger)), parse_float=_Decimal)
+            return _json.loads(
+                self._compiled.import_ledger(bytes(ledger), options), parse_float=_Decimal
+            )
         except _native.NativeError as e:
             _raise(e)
             raise  # unreachable

@@ -50,3 +50,4 @@ common-enumeration-comma = enumeration comma
 common-semicolon = semicolon
 common-colon = colon
 common-parenthesis = parenthesis
+common-seal = seal #{ $seq } ({ $ruleset } { $period }, sealed { $at }, { $hash })

@@ -48,3 +48,4 @@ common-enumeration-comma = 顿号
 common-semicolon = 分号
 common-colon = 冒号
 common-parenthesis = 括号
+common-seal = 封存 #{ $seq }（{ $ruleset } { $period }，封存于 { $at }，{ $hash }）

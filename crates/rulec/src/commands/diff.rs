@@ -63,16 +63,38 @@ fn compare(args: &Args) -> Result<Exit, Failure> {
         let human = match &error {
             ImpactError::Facts { side, errors } => {
                 let mut human = String::new();
+                let word = crate::lang::text("rulec-error", &[]);
                 for e in &errors.errors {
-                    human.push_str(&format!("error: {name}: {}: {}\n", e.path, e.message));
+                    human.push_str(&format!(
+                        "{word}: {name}: {}: {}\n",
+                        e.path,
+                        crate::lang::tr(e.code, &e.message)
+                    ));
                 }
                 human.push_str(&format!(
-                    "error: the fact file has {} error(s) under the {side} ruleset; nothing was compared\n",
-                    errors.errors.len()
+                    "{word}: {}\n",
+                    crate::lang::text(
+                        "rulec-diff-facts-errors",
+                        &[
+                            ("n", errors.errors.len().to_string()),
+                            ("side", (*side).to_owned()),
+                        ]
+                    )
                 ));
                 human
             }
-            ImpactError::Eval { .. } => format!("error: {error}\n"),
+            ImpactError::Eval { .. } if crate::lang::current() == kaohe::i18n::Lang::En => {
+                format!("error: {error}\n")
+            }
+            ImpactError::Eval { .. } => {
+                let mut human = String::new();
+                let word = crate::lang::text("rulec-error", &[]);
+                for record in error.error_records() {
+                    let record = record.in_lang(crate::lang::current(), crate::lang::catalog());
+                    human.push_str(&format!("{word}: {}\n", record.message));
+                }
+                human
+            }
         };
         Failure {
             exit: Exit::Failure,

@@ -600,16 +600,28 @@ fn write_bulletin(
         _ => match kaohe_office::bulletin_xlsx(ruleset, evaluation, &scope) {
             Ok(bytes) => bytes,
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!(
+                    "{}",
+                    crate::lang::error_line("kaohe::cli::io", &error.to_string())
+                );
                 return Exit::Failure;
             }
         },
     };
     if let Err(error) = std::fs::write(path, bytes) {
-        eprintln!("error: cannot write `{}`: {error}", path.display());
+        eprintln!(
+            "{}",
+            crate::lang::error_line(
+                "kaohe::cli::io",
+                &format!("cannot write `{}`: {error}", path.display())
+            )
+        );
         return Exit::Usage;
     }
-    eprintln!("wrote {}", path.display());
+    eprintln!(
+        "{}",
+        crate::lang::text("rulec-wrote", &[("file", path.display().to_string())])
+    );
     Exit::Ok
 }
 

@@ -62,7 +62,13 @@ pub fn run(args: &Args) -> Exit {
             ));
             crate::output::print(&short_diff(path, source.text(), &formatted));
         } else if let Err(error) = std::fs::write(path, &formatted) {
-            eprintln!("error: cannot write `{}`: {error}", path.display());
+            eprintln!(
+                "{}",
+                crate::lang::error_line(
+                    "kaohe::cli::io",
+                    &format!("cannot write `{}`: {error}", path.display())
+                )
+            );
             failed = true;
         } else {
             eprintln!(
@@ -114,11 +120,12 @@ fn short_diff(path: &Path, old: &str, new: &str) -> String {
         })
         .unwrap_or((old_rest.len(), new_rest.len()));
     let mut out = format!(
-        "--- {0}\n+++ {0} (formatted)\n@@ -{1},{2} +{1},{3} @@\n",
+        "--- {0}\n+++ {0} ({4})\n@@ -{1},{2} +{1},{3} @@\n",
         path.display(),
         common + 1,
         removed,
-        added
+        added,
+        crate::lang::text("rulec-fmt-formatted", &[])
     );
     let mut side = |sign: char, lines: &[&str], count: usize| {
         for line in lines.iter().take(count.min(DIFF_LINES)) {

@@ -67,7 +67,13 @@ pub fn run(args: &Args) -> Exit {
             match written {
                 Ok(()) => Exit::Ok,
                 Err(error) => {
-                    eprintln!("error: cannot write `{}`: {error}", path.display());
+                    eprintln!(
+                        "{}",
+                        crate::lang::error_line(
+                            "kaohe::cli::io",
+                            &format!("cannot write `{}`: {error}", path.display())
+                        )
+                    );
                     Exit::Usage
                 }
             }

@@ -47,7 +47,13 @@ pub enum ErrorFormat {
 /// files that cannot be read at all.
 fn load_ledger(ruleset: &Ruleset, path: &Path, format: ErrorFormat) -> Result<Imported, Exit> {
     let bytes = std::fs::read(path).map_err(|error| {
-        eprintln!("error: cannot read `{}`: {error}", path.display());
+        eprintln!(
+            "{}",
+            crate::lang::error_line(
+                "kaohe::cli::io",
+                &format!("cannot read `{}`: {error}", path.display())
+            )
+        );
         Exit::Usage
     })?;
     kaohe_office::import(ruleset, &bytes).map_err(|error| match error {
@@ -61,7 +67,7 @@ fn load_ledger(ruleset: &Ruleset, path: &Path, format: ErrorFormat) -> Result<Im
             };
             match json {
                 Ok(json) => crate::output::println(&json),
-                Err(e) => eprintln!("error: {e}"),
+                Err(e) => eprintln!("{}: {e}", crate::lang::text("rulec-error", &[])),
             }
             Exit::Failure
         }
@@ -110,7 +116,7 @@ pub fn run(args: &Args) -> Exit {
     let text = match serde_json::to_string_pretty(&imported.json) {
         Ok(text) => text,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("{}: {error}", crate::lang::text("rulec-error", &[]));
             return Exit::Failure;
         }
     };
@@ -118,14 +124,25 @@ pub fn run(args: &Args) -> Exit {
         None => crate::output::println(&text),
         Some(path) => {
             if let Err(error) = std::fs::write(path, format!("{text}\n")) {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
+                eprintln!(
+                    "{}",
+                    crate::lang::error_line(
+                        "kaohe::cli::io",
+                        &format!("cannot write `{}`: {error}", path.display())
+                    )
+                );
                 return Exit::Usage;
             }
             eprintln!(
-                "wrote {}: {} unit(s), {} record(s)",
-                path.display(),
-                imported.facts.units.len(),
-                imported.facts.records.len()
+                "{}",
+                crate::lang::text(
+                    "rulec-import-wrote",
+                    &[
+                        ("file", path.display().to_string()),
+                        ("units", imported.facts.units.len().to_string()),
+                        ("records", imported.facts.records.len().to_string()),
+                    ]
+                )
             );
         }
     }

@@ -18,7 +18,13 @@ pub fn run(args: &Args) -> Exit {
     match kaohe_lsp::run_stdio_in(crate::lang::current()) {
         Ok(()) => Exit::Ok,
         Err(error) => {
-            eprintln!("error: the language server stopped: {error}");
+            eprintln!(
+                "{}",
+                crate::lang::error_line(
+                    "kaohe::cli::io",
+                    &format!("the language server stopped: {error}")
+                )
+            );
             Exit::Failure
         }
     }

@@ -92,14 +92,38 @@ fn seal(args: &Args) -> Result<Exit, Failure> {
         }
         StoreFormat::Human => {
             println!(
-                "sealed {} of `{}` as seal #{}: {} record(s), {}",
-                seal.period, seal.ruleset, seal.seq, seal.records, seal.hash
+                "{}",
+                crate::lang::text(
+                    "rulec-seal-sealed",
+                    &[
+                        ("period", seal.period.to_string()),
+                        ("ruleset", seal.ruleset.to_string()),
+                        ("seq", seal.seq.to_string()),
+                        ("records", seal.records.to_string()),
+                        ("hash", seal.hash.to_string()),
+                    ]
+                )
             );
-            println!("  previous seal: {}", seal.prev_hash);
+            println!(
+                "  {}",
+                crate::lang::text(
+                    "rulec-seal-previous",
+                    &[("hash", seal.prev_hash.to_string())]
+                )
+            );
             for r in &contradicting {
                 eprintln!(
-                    "warning: record of `{}` ({} {}) not applied: {}",
-                    r.unit, r.record.kind, r.record.period, r.reason
+                    "{}: {}",
+                    crate::lang::text("rulec-warning", &[]),
+                    crate::lang::text(
+                        "rulec-seal-not-applied",
+                        &[
+                            ("unit", r.unit.to_string()),
+                            ("kind", r.record.kind.to_string()),
+                            ("period", r.record.period.to_string()),
+                            ("reason", crate::lang::tr("kaohe::eval::failed", &r.reason)),
+                        ]
+                    )
                 );
             }
         }
@@ -120,10 +144,15 @@ pub fn open(path: &Path) -> Result<Store, Failure> {
 pub fn store_failure(failure: &StoreFailure, ruleset: &Ruleset) -> Failure {
     match failure {
         StoreFailure::Eval(error) => {
-            let mut human = format!("error: {error}\n");
+            let message = match crate::lang::current() {
+                kaohe::i18n::Lang::En => error.to_string(),
+                _ => crate::lang::tr("kaohe::eval::failed", &error.to_string()),
+            };
+            let mut human = format!("{}: {message}\n", crate::lang::text("rulec-error", &[]));
             if let Some(at) = &error.location {
                 human.push_str(&format!(
-                    "  at {}:{}:{}: `{}`\n",
+                    "  {} {}:{}:{}: `{}`\n",
+                    crate::lang::text("rulec-at", &[]),
                     at.file,
                     at.start.line,
                     at.start.column,
@@ -150,9 +179,18 @@ fn to_failure(failure: &StoreFailure) -> Failure {
             .as_ref()
             .map(|p| format!("{p}: "))
             .unwrap_or_default();
-        human.push_str(&format!("error: {}: {at}{}\n", e.file, e.message));
+        human.push_str(&format!(
+            "{}: {}: {at}{}\n",
+            crate::lang::text("rulec-error", &[]),
+            e.file,
+            crate::lang::tr(e.code, &e.message)
+        ));
         if let Some(help) = &e.help {
-            human.push_str(&format!("  help: {help}\n"));
+            human.push_str(&format!(
+                "  {}: {}\n",
+                crate::lang::text("rulec-help", &[]),
+                crate::lang::tr(e.code, help)
+            ));
         }
     }
     let io = errors.iter().any(|e| e.code == "kaohe::store::io");

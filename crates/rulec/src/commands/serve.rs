@@ -61,7 +61,13 @@ pub fn run(args: &Args) -> Exit {
     }
     if let Some(n) = args.max_evaluations {
         if n == 0 {
-            eprintln!("error: --max-evaluations must be at least 1");
+            eprintln!(
+                "{}",
+                crate::lang::error_line(
+                    "kaohe::cli::usage",
+                    "--max-evaluations must be at least 1"
+                )
+            );
             return Exit::Usage;
         }
         config.limits.concurrent_evaluations = n;
@@ -75,7 +81,13 @@ pub fn run(args: &Args) -> Exit {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            eprintln!(
+                "{}",
+                crate::lang::error_line(
+                    "kaohe::cli::io",
+                    &format!("cannot start the async runtime: {error}")
+                )
+            );
             return Exit::Failure;
         }
     };
@@ -83,7 +95,10 @@ pub fn run(args: &Args) -> Exit {
         let server = match kaohe_server::Server::bind(config).await {
             Ok(server) => server,
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!(
+                    "{}",
+                    crate::lang::error_line("kaohe::cli::io", &error.to_string())
+                );
                 return Exit::Usage;
             }
         };
@@ -93,9 +108,15 @@ pub fn run(args: &Args) -> Exit {
                 Ok(_) => served += 1,
                 Err(errors) => {
                     eprintln!(
-                        "warning: ruleset `{}` ({}) has errors and is not served:",
-                        ruleset.id,
-                        ruleset.file.display()
+                        "{}: {}",
+                        crate::lang::text("rulec-warning", &[]),
+                        crate::lang::text(
+                            "rulec-serve-not-served",
+                            &[
+                                ("id", ruleset.id.to_string()),
+                                ("file", ruleset.file.display().to_string()),
+                            ]
+                        )
                     );
                     for e in errors
                         .errors
@@ -107,7 +128,7 @@ pub fn run(args: &Args) -> Exit {
                             e.file.as_deref().unwrap_or(""),
                             e.line.unwrap_or(0),
                             e.column.unwrap_or(0),
-                            e.message
+                            crate::lang::tr(&e.code, &e.message)
                         );
                     }
                 }
@@ -115,13 +136,20 @@ pub fn run(args: &Args) -> Exit {
         }
         if served == 0 {
             eprintln!(
-                "warning: no ruleset is served from `{}` (each DIR/<id>/<id>.rules is one)",
-                args.rulesets.display()
+                "{}: {}",
+                crate::lang::text("rulec-warning", &[]),
+                crate::lang::text(
+                    "rulec-serve-none",
+                    &[("dir", args.rulesets.display().to_string())]
+                )
             );
         }
-        crate::output::println(&format!(
-            "kaohe serving {served} ruleset(s) at http://{}/ (Ctrl-C stops)",
-            server.local_addr()
+        crate::output::println(&crate::lang::text(
+            "rulec-serve-listening",
+            &[
+                ("n", served.to_string()),
+                ("address", server.local_addr().to_string()),
+            ],
         ));
         let shutdown = async {
             if tokio::signal::ctrl_c().await.is_err() {
@@ -131,7 +159,10 @@ pub fn run(args: &Args) -> Exit {
         match server.run(shutdown).await {
             Ok(()) => Exit::Ok,
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!(
+                    "{}",
+                    crate::lang::error_line("kaohe::cli::io", &error.to_string())
+                );
                 Exit::Failure
             }
         }

@@ -25,13 +25,17 @@ pub fn run(args: &Args) -> Exit {
     let bytes = match kaohe_office::template(&ruleset) {
         Ok(bytes) => bytes,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!(
+                "{}: {}",
+                crate::lang::text("rulec-error", &[]),
+                crate::lang::tr("kaohe::ledger::template_failed", &error.to_string())
+            );
             return Exit::Failure;
         }
     };
     if let Err(error) = std::fs::write(&args.output, bytes) {
-        eprintln!("error: cannot write `{}`: {error}", args.output.display());
-        return Exit::Usage;
+        return crate::input::io_failure("write", &args.output, &error)
+            .report(crate::output::ErrorFormat::Human);
     }
     let layout = kaohe_office::Layout::of(&ruleset);
     let sheets: Vec<&str> = layout.sheets().map(|s| s.name.as_str()).collect();
@@ -42,7 +46,10 @@ pub fn run(args: &Args) -> Exit {
             &[
                 ("file", args.output.display().to_string()),
                 ("info", kaohe_office::layout::INFO_SHEET.to_owned()),
-                ("sheets", sheets.join(", ")),
+                (
+                    "sheets",
+                    sheets.join(&crate::lang::text("rulec-list-separator", &[]))
+                ),
             ],
         )
     );

@@ -46,7 +46,10 @@ pub fn run(args: &Args) -> Exit {
             return Failure {
                 exit: Exit::Usage,
                 records: error.error_records(),
-                human: format!("error: {error}\n"),
+                human: format!(
+                    "{}\n",
+                    crate::lang::error_line("kaohe::cli::io", &error.to_string())
+                ),
             }
             .report(errors);
         }

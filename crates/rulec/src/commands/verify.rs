@@ -10,7 +10,10 @@ use kaohe::Ruleset;
 
 use crate::commands::eval::ruleset;
 use crate::commands::seal::{existing, open, StoreFormat};
+use unicode_width::UnicodeWidthStr;
+
 use crate::exit::Exit;
+use crate::lang::text;
 use crate::output::Failure;
 
 /// Arguments of `rulec verify`.
@@ -52,35 +55,75 @@ fn verify(args: &Args) -> Result<Exit, Failure> {
         StoreFormat::Json => crate::output::println(&audit.to_json()),
         StoreFormat::Human => {
             for s in &audit.seals {
+                let ok = if s.ok {
+                    text("rulec-verify-ok", &[])
+                } else {
+                    text("rulec-verify-bad", &[])
+                };
+                // `ok ` and `BAD` line up in English.
+                let width = ["rulec-verify-ok", "rulec-verify-bad"]
+                    .iter()
+                    .map(|id| UnicodeWidthStr::width(text(id, &[]).as_str()))
+                    .max()
+                    .unwrap_or(0);
+                let pad = " ".repeat(width.saturating_sub(UnicodeWidthStr::width(ok.as_str())));
                 println!(
-                    "{} #{} {} {} sealed {} ({} records) {}",
-                    if s.ok { "ok " } else { "BAD" },
-                    s.seal.seq,
-                    s.seal.ruleset,
-                    s.seal.period,
-                    s.seal.sealed_at,
-                    s.seal.records,
-                    s.seal.hash
+                    "{}",
+                    text(
+                        "rulec-verify-seal",
+                        &[
+                            ("ok", format!("{ok}{pad}")),
+                            ("seq", s.seal.seq.to_string()),
+                            ("ruleset", s.seal.ruleset.to_string()),
+                            ("period", s.seal.period.to_string()),
+                            ("sealed_at", s.seal.sealed_at.to_string()),
+                            ("records", s.seal.records.to_string()),
+                            ("hash", s.seal.hash.to_string()),
+                        ]
+                    )
                 );
             }
+            let error = text("rulec-error", &[]);
             for e in &audit.errors {
                 // Every message names its seal (`seal #3 (…)`).
-                eprintln!("error: {}: {}", e.file, e.message);
+                eprintln!(
+                    "{error}: {}: {}",
+                    e.file,
+                    crate::lang::tr(e.code, &e.message)
+                );
                 if let Some(help) = &e.help {
-                    eprintln!("  help: {help}");
+                    eprintln!(
+                        "  {}: {}",
+                        text("rulec-help", &[]),
+                        crate::lang::tr(e.code, help)
+                    );
                 }
             }
-            println!("head: {}", audit.head);
+            println!(
+                "{}",
+                text("rulec-verify-head", &[("hash", audit.head.to_string())])
+            );
             if audit.errors.is_empty() {
                 println!(
-                    "{} seal(s) verified: the chain is intact",
-                    audit.seals.len()
+                    "{}",
+                    text(
+                        "rulec-verify-intact",
+                        &[("n", audit.seals.len().to_string())]
+                    )
                 );
             } else {
                 eprintln!(
-                    "error: {} problem(s) in {} seal(s): the database was changed outside kaohe",
-                    audit.errors.len(),
-                    audit.seals.iter().filter(|s| !s.ok).count()
+                    "{error}: {}",
+                    text(
+                        "rulec-verify-problems",
+                        &[
+                            ("n", audit.errors.len().to_string()),
+                            (
+                                "bad",
+                                audit.seals.iter().filter(|s| !s.ok).count().to_string()
+                            ),
+                        ]
+                    )
                 );
             }
         }

@@ -193,30 +193,64 @@ fn case_body(case: &CaseReport, indent: &str) -> String {
 }
 
 fn coverage_text(coverage: &[RulesetCoverage]) -> String {
-    let mut out = String::from("coverage:\n");
+    let text = crate::lang::text;
+    let mut out = format!("{}:\n", text("rulec-coverage", &[]));
     for c in coverage {
-        let path = c.ruleset.display();
+        let path = c.ruleset.display().to_string();
         if let Some(e) = &c.error {
-            let _ = writeln!(out, "  {path}: cannot be loaded");
-            for line in e.to_string().lines() {
+            let _ = writeln!(
+                out,
+                "  {}",
+                text("rulec-coverage-unloadable", &[("path", path.clone())])
+            );
+            let lines = match crate::lang::current() {
+                kaohe::i18n::Lang::En => e.to_string().lines().map(str::to_owned).collect(),
+                lang => kaohe::error::ToErrorRecords::error_records(e)
+                    .into_iter()
+                    .map(|r| r.in_lang(lang, crate::lang::catalog()).message)
+                    .collect::<Vec<String>>(),
+            };
+            for line in lines {
                 let _ = writeln!(out, "    {line}");
             }
             continue;
         }
-        let cases = if c.cases == 1 { "case" } else { "cases" };
+        let cases = text(
+            "rulec-coverage-cases",
+            &[
+                ("n", c.cases.to_string()),
+                (
+                    "plural",
+                    if c.cases == 1 { "one" } else { "other" }.to_owned(),
+                ),
+            ],
+        );
         if c.uncovered.is_empty() {
             let _ = writeln!(
                 out,
-                "  {path}: all {} cited clause ids exercised by {} {cases}",
-                c.cited, c.cases
+                "  {}",
+                text(
+                    "rulec-coverage-all",
+                    &[
+                        ("path", path.clone()),
+                        ("cited", c.cited.to_string()),
+                        ("cases", cases.clone()),
+                    ]
+                )
             );
         } else {
             let _ = writeln!(
                 out,
-                "  {path}: {} of {} cited clause ids not exercised by any of its {} {cases}:",
-                c.uncovered.len(),
-                c.cited,
-                c.cases
+                "  {}",
+                text(
+                    "rulec-coverage-gaps",
+                    &[
+                        ("path", path.clone()),
+                        ("uncovered", c.uncovered.len().to_string()),
+                        ("cited", c.cited.to_string()),
+                        ("cases", cases.clone()),
+                    ]
+                )
             );
             let width = c
                 .uncovered
@@ -228,21 +262,32 @@ fn coverage_text(coverage: &[RulesetCoverage]) -> String {
                 let places: Vec<String> = u
                     .cited_at
                     .iter()
-                    .map(|p| format!("line {} ({})", p.line, p.what))
+                    .map(|p| {
+                        text(
+                            "rulec-coverage-line",
+                            &[
+                                ("line", p.line.to_string()),
+                                ("what", crate::lang::engine(&p.what)),
+                            ],
+                        )
+                    })
                     .collect();
                 let _ = writeln!(
                     out,
-                    "    {}  cited at {}",
+                    "    {}  {}",
                     pad(&u.clause, width),
-                    places.join(", ")
+                    text("rulec-coverage-cited-at", &[("places", places.join(", "))])
                 );
             }
         }
         if !c.uncited.is_empty() {
             let _ = writeln!(
                 out,
-                "  {path}: {} declared clause(s) cited by nothing:",
-                c.uncited.len()
+                "  {}",
+                text(
+                    "rulec-coverage-uncited",
+                    &[("path", path.clone()), ("n", c.uncited.len().to_string())]
+                )
             );
             let width = c
                 .uncited
@@ -253,9 +298,12 @@ fn coverage_text(coverage: &[RulesetCoverage]) -> String {
             for u in &c.uncited {
                 let _ = writeln!(
                     out,
-                    "    {}  declared at line {}",
+                    "    {}  {}",
                     pad(&u.clause, width),
-                    u.line
+                    text(
+                        "rulec-coverage-declared-at",
+                        &[("line", u.line.to_string())]
+                    )
                 );
             }
         }

@@ -158,11 +158,23 @@ pub fn csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Re
     let mut header = header_for(&category_labels, converted);
     // The name has its own column here; the table's "unit" column is the name.
     header.remove(1);
+    let word = |id: &str| crate::lang::text(id, &[]);
     if provisional {
-        header.push("provisional".into());
+        header.push(word("rulec-csv-provisional"));
     }
-    let header: Vec<String> = header.iter().map(|h| csv_field(h)).collect();
-    writeln!(out, "period,unit,name,group,{}", header.join(","))?;
+    let mut columns: Vec<String> = [
+        "rulec-csv-period",
+        "rulec-csv-unit",
+        "rulec-csv-name",
+        "rulec-csv-group",
+    ]
+    .iter()
+    .map(|id| word(id))
+    .collect();
+    columns.extend(header);
+    let header: Vec<String> = columns.iter().map(|h| csv_field(h)).collect();
+    writeln!(out, "{}", header.join(","))?;
+    let yes = word("rulec-csv-yes");
     for r in &evaluation.results {
         let mut cells = row(r, converted, &category_labels, &ties);
         cells.remove(1);
@@ -174,7 +186,11 @@ pub fn csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Re
         ];
         line.extend(cells);
         if provisional {
-            line.push(if r.provisional { "yes" } else { "" }.to_owned());
+            line.push(if r.provisional {
+                yes.clone()
+            } else {
+                String::new()
+            });
         }
         let line: Vec<String> = line.iter().map(|c| csv_field(c)).collect();
         writeln!(out, "{}", line.join(","))?;
@@ -385,8 +401,9 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
     out.push_str(&format!("{bullet}{}{count}  {amount}  {cite}\n", what));
     for limit in &item.limits {
         out.push_str(&format!(
-            "{}  {limit}{}\n",
+            "{}  {}{}\n",
             if md { "  -" } else { "   " },
+            crate::lang::limit(limit),
             if limit.clauses.is_empty() {
                 String::new()
             } else {
@@ -444,7 +461,11 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
             if record.notes.is_empty() {
                 String::new()
             } else {
-                format!("  {}", record.notes.join("; "))
+                {
+                    let notes: Vec<String> =
+                        record.notes.iter().map(|n| crate::lang::engine(n)).collect();
+                    format!("  {}", notes.join("; "))
+                }
             }
         ));
     }
@@ -536,8 +557,15 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 format!("  [{}]", o.clauses.join(", "))
             };
             out.push_str(&format!(
-                "  output {}{label} = {}{cites}\n",
-                o.output, o.value
+                "  {}{cites}\n",
+                crate::lang::text(
+                    "rulec-explain-output",
+                    &[
+                        ("output", o.output.to_string()),
+                        ("label", label),
+                        ("value", o.value.to_string()),
+                    ]
+                )
             ));
         }
         // Measures (issue 13 §4): the values places and proportions come from.
@@ -548,8 +576,19 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 .map(|l| format!(" {l}"))
                 .unwrap_or_default();
             out.push_str(&format!(
-                "  measure {}{label} = {}: place {} of {} (highest {}, average {})\n",
-                m.measure, m.value, m.place, m.of, m.peer_max, m.peer_average
+                "  {}\n",
+                crate::lang::text(
+                    "rulec-explain-measure",
+                    &[
+                        ("measure", m.measure.to_string()),
+                        ("label", label),
+                        ("value", m.value.to_string()),
+                        ("place", m.place.to_string()),
+                        ("of", m.of.to_string()),
+                        ("highest", m.peer_max.to_string()),
+                        ("average", m.peer_average.to_string()),
+                    ]
+                )
             ));
         }
         if let (Some(name), Some(rank)) = (&result.ranking, result.rank) {
@@ -562,9 +601,24 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                     let decided = |v: &Option<String>| match v.as_deref() {
                         None => "-".to_owned(),
                         Some("tie") => word("rulec-explain-unresolved-tie"),
-                        Some(key) => {
-                            crate::lang::text("rulec-explain-by", &[("key", key.to_owned())])
-                        }
+                        // The built-in keys in words; a unit attribute by its name.
+                        Some(key) => crate::lang::text(
+                            "rulec-explain-by",
+                            &[(
+                                "key",
+                                match key {
+                                    "total" => word("rulec-explain-key-total"),
+                                    "discretion" => word("rulec-explain-key-discretion"),
+                                    // In Chinese a name is set off in backticks.
+                                    attribute
+                                        if crate::lang::current() == kaohe::i18n::Lang::En =>
+                                    {
+                                        attribute.to_owned()
+                                    }
+                                    attribute => format!("`{attribute}`"),
+                                },
+                            )],
+                        ),
                     };
                     out.push_str(&format!(
                         "  {}\n",
@@ -594,7 +648,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 },
                 n.detail
                     .as_ref()
-                    .map(|d| format!(" ({d})"))
+                    .map(|d| format!(" ({})", crate::lang::engine(d)))
                     .unwrap_or_default(),
                 if n.clauses.is_empty() {
                     String::new()

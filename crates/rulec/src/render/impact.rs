@@ -137,13 +137,17 @@ pub fn human(impact: &Impact) -> String {
         }
         let who = format!("{} {}", change.unit, change.name);
         let _ = writeln!(out, "  {}  {}", pad(&who, who_width), heading(change));
-        let line_width = change
+        let shown: Vec<String> = change
             .lines
             .iter()
-            .map(|l| UnicodeWidthStr::width(l.line.as_str()))
+            .map(|l| crate::lang::engine(&l.line))
+            .collect();
+        let line_width = shown
+            .iter()
+            .map(|l| UnicodeWidthStr::width(l.as_str()))
             .max()
             .unwrap_or(0);
-        for line in &change.lines {
+        for (line, text) in change.lines.iter().zip(&shown) {
             let status = match line.status {
                 LineStatus::Both => String::new(),
                 LineStatus::Added => {
@@ -159,23 +163,27 @@ pub fn human(impact: &Impact) -> String {
                 format!(
                     "  {}: {}",
                     crate::lang::text("rulec-diff-now", &[]),
-                    line.limits_after.join("; ")
+                    line.limits_after
+                        .iter()
+                        .map(|l| crate::lang::limit_text(l))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 )
             };
             let _ = writeln!(
                 out,
                 "      {}  {} ({}){status}{limits}",
-                pad(&line.line, line_width),
+                pad(text, line_width),
                 before_after(&line.amount, signed),
                 line.delta
                     .map_or_else(|| crate::lang::text("rulec-diff-overflow", &[]), signed)
             );
         }
         for g in &change.gained {
-            let _ = writeln!(out, "      + {g}");
+            let _ = writeln!(out, "      + {}", crate::lang::engine(g));
         }
         for l in &change.lost {
-            let _ = writeln!(out, "      - {l}");
+            let _ = writeln!(out, "      - {}", crate::lang::engine(l));
         }
     }
     let s = &impact.summary;

@@ -114,6 +114,20 @@ public final class CompiledRuleset implements AutoCloseable {
         }
     }
 
+    /**
+     * A filled-in ledger read into a fact file, with options as the contract's
+     * ({@code {"lang":"zh"}}: the ledger's errors in Chinese, with the same
+     * codes, sheets and cells). {@code optionsJson} may be null.
+     */
+    public String importLedger(byte[] ledger, String optionsJson) {
+        long h = acquire();
+        try {
+            return Native.importLedgerWith(h, ledger, optionsJson == null ? "" : optionsJson);
+        } finally {
+            release();
+        }
+    }
+
     /** Frees the native ruleset once every running call has returned. Idempotent. */
     @Override
     public void close() {

@@ -27,6 +27,8 @@ final class Native {
 
     static native String importLedger(long handle, byte[] ledger);
 
+    static native String importLedgerWith(long handle, byte[] ledger, String options);
+
     static native String diff(String oldName, String oldText, String newName, String newText, String facts);
 
     static native String version();

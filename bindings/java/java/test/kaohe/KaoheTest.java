@@ -135,6 +135,10 @@ public final class KaoheTest {
                 check(e.errorsJson().contains("\"sheet\":\"说明\",\"cell\":\"B3\""), e.errorsJson());
                 KaoheException junk = throwsKaohe(() -> miluo.importLedger(new byte[] {1, 2, 3}));
                 check(junk.errorsJson().contains("\"code\":\"kaohe::ledger::"), junk.errorsJson());
+                // The contract's `lang` option: the same errors, in Chinese.
+                KaoheException zh = throwsKaohe(() -> miluo.importLedger(xlsx, "{\"lang\":\"zh\"}"));
+                check(zh.errorsJson().contains("\"sheet\":\"说明\",\"cell\":\"B3\""), zh.errorsJson());
+                check(zh.errorsJson().contains("考核日期"), zh.errorsJson());
             });
 
             test("diff of a ruleset with itself changes nothing", () -> {
