@@ -284,6 +284,8 @@ fn generated_rulesets_cover_the_language() {
         "  key ",
         "period month",
         "period quarter",
+        "period half",
+        "period week",
         "seal ",
         "late rejected",
         "late carried",
@@ -835,7 +837,7 @@ fn a_late_record_is_rejected_or_carried_into_an_evaluated_period() {
                         && x.record.reported.to_string() == r.reported.to_string()
                         && x.record.kind == spec.kinds[r.kind].name
                 });
-                let destination = Per::containing(spec.quarter, r.reported);
+                let destination = Per::containing(spec.unit, r.reported);
                 prop_assert!(
                     rejected || evaluated.contains(&destination.label()),
                     "the record of `{}` for {} reported {} is late; it is neither rejected nor applied to an evaluated period ({} is not evaluated: {:?}){}",
@@ -963,7 +965,7 @@ fn evaluated_periods(spec: &Spec, facts: &FactsSpec) -> Vec<Per> {
     } = spec.policy
     {
         for r in &facts.records {
-            let arrived = Per::containing(spec.quarter, r.reported);
+            let arrived = Per::containing(spec.unit, r.reported);
             if r.reported > r.period.seal(days)
                 && arrived.end() >= spec.from
                 && arrived.start() <= spec.to
@@ -1855,12 +1857,11 @@ fn every_period_is_scored_by_at_most_one_version_of_each_rule() {
             // The second version starts on `split`, between the ruleset's
             // second day and its last; half the time on a period's first day.
             let split = if c.chance(50) {
-                let starts: Vec<Day> =
-                    common::spec::periods_between(spec.quarter, spec.from, spec.to)
-                        .iter()
-                        .map(|p| p.start())
-                        .filter(|d| *d > spec.from)
-                        .collect();
+                let starts: Vec<Day> = common::spec::periods_between(spec.unit, spec.from, spec.to)
+                    .iter()
+                    .map(|p| p.start())
+                    .filter(|d| *d > spec.from)
+                    .collect();
                 if starts.is_empty() {
                     spec.from.add(1 + c.below(days as usize) as i64)
                 } else {
@@ -1870,9 +1871,10 @@ fn every_period_is_scored_by_at_most_one_version_of_each_rule() {
                 spec.from.add(1 + c.below(days as usize) as i64)
             };
             let pooled = spec.annual.as_ref().is_some_and(|a| a.pooled);
-            let (_, month, day) = split.civil();
-            let aligned = Per::containing(spec.quarter, split).start() == split
-                && (!pooled || (month == 1 && day == 1));
+            // Under `from pooled records` also on a year's first day (for
+            // weeks: the first Monday of an ISO week-year).
+            let at = Per::containing(spec.unit, split);
+            let aligned = at.start() == split && (!pooled || at.first_of_year());
             let version = |label: &str, from: Day, to: Day| common::spec::Rule {
                 kind: RuleKind::Deduct,
                 name: "rv".to_owned(),

@@ -209,6 +209,9 @@ kaohe-wrong_argument_count--two = two arguments
 kaohe-wrong_argument_count--one = one argument
 kaohe-count_beyond_year--months = months
 kaohe-count_beyond_year--quarters = quarters
+kaohe-count_beyond_year--half-years = half-years
+kaohe-count_beyond_year--weeks = weeks
+kaohe-count_beyond_year--years = years
 kaohe-syntax--or-end-of-file = { $list } or end of file
 kaohe-syntax--or-operator = { $list } or an operator
 kaohe-syntax--or-last = { $list } or `{ $last }`
@@ -232,3 +235,13 @@ kaohe-misplaced_step--help-group = write the step without `of { $group }`, or re
 kaohe-unreachable_band--order = `{ $band }` after `{ $before }` can never be the first band that holds
 kaohe-unreachable_band--mixed = mixes `upto` and `from` bands
 kaohe-unreachable_band--help = write the bands in order, all `upto` with rising thresholds (places: `upto 3: 7, upto 6: 5`) or all `from` with falling ones (rates: `from 95: 5, from 90: 3`)
+
+# `period year` (issue 13 §9), branch `periods`.
+kaohe-period_is_year = { $what } is not used under `period year`: the period already is the year
+    .label-span = the year is the period
+kaohe-period_is_year--annual = `annual`
+kaohe-period_is_year--assessed = `assessed annually`
+kaohe-period_is_year--per-year = `per year`
+kaohe-period_is_year--help-annual = remove `annual`: under `period year` each period's result is the year's result, so there is no second, annual result to form or convert
+kaohe-period_is_year--help-assessed = remove `assessed annually`: under `period year` every group is assessed once a year
+kaohe-period_is_year--help-per-year = write `per period` (or nothing): under `period year` the period is the year, and there is no separate annual result for `per year` to run on

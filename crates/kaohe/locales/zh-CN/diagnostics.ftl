@@ -206,6 +206,9 @@ kaohe-wrong_argument_count--two = 两个参数
 kaohe-wrong_argument_count--one = 一个参数
 kaohe-count_beyond_year--months = 月
 kaohe-count_beyond_year--quarters = 季度
+kaohe-count_beyond_year--half-years = 半年
+kaohe-count_beyond_year--weeks = 周
+kaohe-count_beyond_year--years = 年度
 kaohe-syntax--or-end-of-file = { $list } 或文件末尾
 kaohe-syntax--or-operator = { $list } 或运算符
 kaohe-syntax--or-last = { $list } 或 `{ $last }`
@@ -229,3 +232,13 @@ kaohe-misplaced_step--help-group = 请去掉该级的 `of { $group }`，或去�
 kaohe-unreachable_band--order = `{ $band }` 位于 `{ $before }` 之后，永远不会是第一个成立的分档
 kaohe-unreachable_band--mixed = 混用了 `upto` 和 `from` 分档
 kaohe-unreachable_band--help = 请按顺序书写分档：全部用 `upto` 且阈值递增（名次：`upto 3: 7, upto 6: 5`），或全部用 `from` 且阈值递减（比率：`from 95: 5, from 90: 3`）
+
+# `period year`（issue 13 §9），`periods` 分支。
+kaohe-period_is_year = `period year` 下不用{ $what }：考核期本身就是年度
+    .label-span = 考核期即年度
+kaohe-period_is_year--annual = `annual`
+kaohe-period_is_year--assessed = `assessed annually`
+kaohe-period_is_year--per-year = `per year`
+kaohe-period_is_year--help-annual = 请删除 `annual`：`period year` 下每个考核期的结果就是年度结果，没有另外的年度结果需要汇总或折算
+kaohe-period_is_year--help-assessed = 请删除 `assessed annually`：`period year` 下所有单位组都是每年考核一次
+kaohe-period_is_year--help-per-year = 请改为 `per period`（或不写）：`period year` 下考核期就是年度，没有单独的年度结果可供 `per year` 使用
