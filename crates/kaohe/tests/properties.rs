@@ -286,6 +286,7 @@ fn generated_rulesets_cover_the_language() {
         "period quarter",
         "period half",
         "period week",
+        "period year",
         "seal ",
         "late rejected",
         "late carried",
@@ -1011,7 +1012,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             let n = ev
                 .results
                 .iter()
-                .filter(|r| r.unit == u.id && r.period.to_string() == y.to_string())
+                // Under `period year` the year's result is a period result, not an annual one.
+                .filter(|r| r.unit == u.id && r.annual && r.period.to_string() == y.to_string())
                 .count();
             if n != usize::from(spec.annual.is_some()) {
                 return Err(format!("`{}` has {n} annual result(s) for {y}", u.id));

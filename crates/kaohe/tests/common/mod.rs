@@ -207,6 +207,7 @@ pub enum PerKind {
     Quarter,
     Half,
     Week,
+    Year,
 }
 
 impl PerKind {
@@ -217,6 +218,7 @@ impl PerKind {
             PerKind::Quarter => "quarter",
             PerKind::Half => "half",
             PerKind::Week => "week",
+            PerKind::Year => "year",
         }
     }
 }
@@ -228,6 +230,8 @@ pub enum Per {
     Quarter(i64, u32),
     Half(i64, u32),
     Week(i64, u32),
+    /// The year of `period year`.
+    Year(i64),
 }
 
 /// The Monday of ISO week 1 of week-year `y`: the Monday on or before 4 January
@@ -254,6 +258,7 @@ impl Per {
                 };
                 Per::Week(wy, ((day.0 - week_one(wy).0) / 7 + 1) as u32)
             }
+            PerKind::Year => Per::Year(y),
         }
     }
 
@@ -263,6 +268,7 @@ impl Per {
             Per::Quarter(y, q) => Day::ymd(y, (q - 1) * 3 + 1, 1),
             Per::Half(y, h) => Day::ymd(y, (h - 1) * 6 + 1, 1),
             Per::Week(y, w) => week_one(y).add(7 * (i64::from(w) - 1)),
+            Per::Year(y) => Day::ymd(y, 1, 1),
         }
     }
 
@@ -276,6 +282,7 @@ impl Per {
             Per::Half(y, h) => Per::Half(y, h + 1),
             Per::Week(y, _) if self.start().add(7) >= week_one(y + 1) => Per::Week(y + 1, 1),
             Per::Week(y, w) => Per::Week(y, w + 1),
+            Per::Year(y) => Per::Year(y + 1),
         }
     }
 
@@ -283,7 +290,11 @@ impl Per {
     pub fn first_of_year(self) -> bool {
         matches!(
             self,
-            Per::Month(_, 1) | Per::Quarter(_, 1) | Per::Half(_, 1) | Per::Week(_, 1)
+            Per::Month(_, 1)
+                | Per::Quarter(_, 1)
+                | Per::Half(_, 1)
+                | Per::Week(_, 1)
+                | Per::Year(_)
         )
     }
 
@@ -293,7 +304,11 @@ impl Per {
 
     pub fn year(self) -> i64 {
         match self {
-            Per::Month(y, _) | Per::Quarter(y, _) | Per::Half(y, _) | Per::Week(y, _) => y,
+            Per::Month(y, _)
+            | Per::Quarter(y, _)
+            | Per::Half(y, _)
+            | Per::Week(y, _)
+            | Per::Year(y) => y,
         }
     }
 
@@ -309,6 +324,7 @@ impl Per {
             Per::Quarter(y, q) => format!("{y:04}-Q{q}"),
             Per::Half(y, h) => format!("{y:04}-H{h}"),
             Per::Week(y, w) => format!("{y:04}-W{w:02}"),
+            Per::Year(y) => format!("{y:04}"),
         }
     }
 }

@@ -7,7 +7,8 @@
 //! 1–2 groups with integer attributes (some optional; the second group may be
 //! `assessed annually` with `average when`); 1–4 record kinds with fields of
 //! every type (some optional), `derive`s and `key`s; a monthly, quarterly,
-//! half-yearly or weekly (ISO 8601) period, amendable or sealed (`late rejected`, `late carried` or the
+//! half-yearly, weekly (ISO 8601) or yearly period (with `period year` no
+//! `annual`, `assessed annually` or `per year` ranking), amendable or sealed (`late rejected`, `late carried` or the
 //! default); a score block with a base and 1–3 categories (allotments adding up
 //! to the base, floors, `cap bonuses … per period|year`) holding 1–6 rules of
 //! every kind (`deduct`, `bonus`, `adjust`) with `per … where …`, `when`,
@@ -576,11 +577,11 @@ impl Gen<'_> {
                     format!("ranked {side} {n}{in_ranking}{ties}")
                 } else if self.c.chance(30) {
                     // A count within the calendar year (issue 13 §1); a year
-                    // has only 2 half-years.
-                    let k = if self.unit == PerKind::Half {
-                        k.min(2)
-                    } else {
-                        k
+                    // has only 2 half-years, and 1 year.
+                    let k = match self.unit {
+                        PerKind::Half => k.min(2),
+                        PerKind::Year => 1,
+                        _ => k,
                     };
                     format!("ranked {side} {n} in {k} periods this year{in_ranking}{ties}")
                 } else {
@@ -1409,6 +1410,7 @@ impl Spec {
             0..=2 => PerKind::Quarter,
             3 => PerKind::Half,
             4 => PerKind::Week,
+            5 => PerKind::Year,
             _ => PerKind::Month,
         };
         let mut g = Gen {
@@ -1461,7 +1463,8 @@ impl Spec {
                 let optional = name == "size";
                 attrs.push(Attr { name, optional });
             }
-            let annually = gi == 1 && g.c.chance(30);
+            // Under `period year` no group is `assessed annually` (refused there).
+            let annually = gi == 1 && g.c.chance(30) && g.unit != PerKind::Year;
             let average_when = if annually {
                 attrs
                     .iter()
@@ -1544,7 +1547,8 @@ impl Spec {
 
         // Annual block and rankings' names (consequences may use `ranked`).
         let needs_annual = g.groups.iter().any(|gr| gr.annually);
-        let annual = if needs_annual || g.c.below(7) != 0 {
+        // Under `period year` the period is the year: no `annual` (refused there).
+        let annual = if g.unit != PerKind::Year && (needs_annual || g.c.below(7) != 0) {
             let pooled = g.c.chance(50);
             let convert = if g.c.chance(30) {
                 let weight = (*g.c.pick(&["10", "50", "100", "7.5"])).to_owned();

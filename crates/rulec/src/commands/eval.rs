@@ -224,7 +224,7 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
             Ok(p) if args.year.is_none() || matches!(p, Period::Year(_)) => Some(p),
             _ => {
                 return Err(Failure::usage(format!(
-                    "`{text}` is not a period (YYYY-MM, YYYY-Qn) or year (YYYY)"
+                    "`{text}` is not a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn) or year (YYYY)"
                 )))
             }
         },
@@ -446,10 +446,15 @@ fn check_period_kind(ruleset: &Ruleset, period: Option<Period>) -> Result<(), Fa
                 ruleset.source().name()
             ),
         )
-        .with_help(format!(
-            "give a {} such as --period {example}, or --year for the annual assessment",
-            unit.name()
-        )),
+        .with_help(if unit == PeriodUnit::Year {
+            // Under `period year` the year is the period: no separate annual assessment.
+            format!("give a year such as --period {example}")
+        } else {
+            format!(
+                "give a {} such as --period {example}, or --year for the annual assessment",
+                unit.name()
+            )
+        }),
     ))
 }
 
