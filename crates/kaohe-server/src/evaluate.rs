@@ -185,7 +185,7 @@ pub fn options(query: &EvaluateQuery) -> Result<Options, HttpError> {
         for error in &mut e.errors {
             error.path = error.path.as_deref().map(|p| p.replacen("$.", "?", 1));
             error.help = Some(
-                "`?detail=` is full, items or totals; `?period=` YYYY-MM, YYYY-Qn or YYYY; `?unit=` a unit's id or name"
+                "`?detail=` is full, items or totals; `?period=` YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn or YYYY; `?unit=` a unit's id or name"
                     .to_owned(),
             );
         }

@@ -276,7 +276,7 @@ fn json(body: &serde_json::Value) -> Response {
     request_body(description = "the facts: a fact file (docs/facts.md) or an .xlsx ledger (docs/office.md)",
         content((Object = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, description = "sealed", body = SealedDoc),
-        (status = 400, description = "the period is not a month or quarter", body = crate::openapi::ErrorsDoc),
+        (status = 400, description = "the period is not a period of the ruleset that can be sealed", body = crate::openapi::ErrorsDoc),
         (status = 401, description = "no token, or another one (kaohe::http::unauthorized)", body = crate::openapi::ErrorsDoc),
         (status = 403, description = "the service has no token file", body = crate::openapi::ErrorsDoc),
         (status = 404, description = "no ruleset has this id", body = crate::openapi::ErrorsDoc),
@@ -296,13 +296,18 @@ pub async fn post_seal(
     let path = store_path(&state)?;
     let compiled = state.ruleset(&id)?;
     let period = match period.parse::<kaohe::Period>() {
-        Ok(p) if !matches!(p, kaohe::Period::Year(_)) => p,
+        Ok(p)
+            if !matches!(p, kaohe::Period::Year(_))
+                || p.is_unit(compiled.ruleset().period_unit()) =>
+        {
+            p
+        }
         _ => {
             return Err(HttpError::new(
                 StatusCode::BAD_REQUEST,
                 "kaohe::store::wrong_period",
                 format!(
-                    "`{}` is not a month or quarter (YYYY-MM, YYYY-Qn)",
+                    "`{}` is not a period that can be sealed (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn; a year YYYY only under `period year`)",
                     crate::state::escape(&period)
                 ),
             ))

@@ -9,6 +9,7 @@ mod expr;
 mod facts;
 mod matter;
 mod scoring;
+mod period;
 mod structure;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -228,6 +229,7 @@ impl<'a> Checker<'a> {
         self.check_inputs();
         self.check_items();
         self.check_matter();
+        self.check_period_kind();
         self.check_usage();
     }
 
