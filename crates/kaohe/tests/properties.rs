@@ -299,6 +299,7 @@ fn generated_rulesets_cover_the_language() {
         " where ",
         "      when ",
         "amount by rank",
+        "amount discretion",
         "top ",
         "bottom ",
         "overlap top",

@@ -61,6 +61,10 @@ kaohe-overlapping_effective = two versions of { $kind } `{ $name }` are in force
 kaohe-missing_levels = amount table gives no amount for { $missing }
     .label-span = incomplete table
 
+kaohe-reversed_discretion = discretionary range ends ({ $to }) below where it starts ({ $from })
+    .help = write the smaller amount first: `amount discretion { $to } to { $from }`
+    .label-span = empty range
+
 kaohe-needs_record = { $what } needs a record, but { $context } has no `per` line
     .help = add `per <record kind>` so it applies to each record of that kind
     .label-span = used without a record

@@ -58,6 +58,10 @@ kaohe-overlapping_effective = { $kind } `{ $name }` 有两个版本在同一时�
 kaohe-missing_levels = 分值表缺少 { $missing } 的分值
     .label-span = 分值表不完整
 
+kaohe-reversed_discretion = 酌定分值范围的上限（{ $to }）小于下限（{ $from }）
+    .help = 先写较小的分值：`amount discretion { $to } to { $from }`
+    .label-span = 空范围
+
 kaohe-needs_record = { $what } 需要针对记录，但 { $context } 没有 `per` 语句
     .help = 加上 `per <记录类型>`，使其逐条适用于该类记录
     .label-span = 此处没有记录可用
