@@ -836,6 +836,8 @@ impl Builder {
                 self.refer(ranking.span, found);
             }
             ExprKind::Ranked { ranking: None, .. } => {}
+            // `due + n days` (issue 13 §8): `n` is a name like any other.
+            ExprKind::Duration { amount, .. } => self.expr(amount, scope),
             #[allow(
                 unreachable_patterns,
                 reason = "the syntax tree grows with the language"

@@ -1,7 +1,10 @@
-//! Calendar dates and periods (month, quarter, year) without a date-time dependency.
+//! Calendar dates, and the date arithmetic of the rule language (issue 13 §8):
+//! days between two dates, a date moved by days or by months.
 //!
 //! Only the proleptic Gregorian calendar is needed: the rulebooks speak of days,
-//! months and years, never of times or time zones.
+//! months and years, never of times or time zones. The arithmetic is
+//! [`jiff`]'s civil dates (years −9999 … 9999); [`Date`] keeps its own small
+//! public API so that nothing else depends on the library.
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,6 +25,32 @@ pub struct DateError {
     pub text: String,
 }
 
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Weekday {
+    /// 星期一
+    Monday,
+    /// 星期二
+    Tuesday,
+    /// 星期三
+    Wednesday,
+    /// 星期四
+    Thursday,
+    /// 星期五
+    Friday,
+    /// 星期六
+    Saturday,
+    /// 星期日
+    Sunday,
+}
+
+impl Weekday {
+    /// Saturday or Sunday: a rest day unless a calendar makes it a working day (调休).
+    pub fn is_weekend(self) -> bool {
+        matches!(self, Weekday::Saturday | Weekday::Sunday)
+    }
+}
+
 impl Date {
     /// 1970-01-01, day 0 of [`Date::to_days`].
     pub const EPOCH: Date = Date {
@@ -30,12 +59,36 @@ impl Date {
         day: 1,
     };
 
-    /// A date, if the year, month and day form a real calendar date.
+    /// A date, if the year, month and day form a real calendar date of the
+    /// years −9999 … 9999.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
+        let civil = jiff::civil::Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+        .ok()?;
+        Some(Date::from_civil(civil))
+    }
+
+    fn from_civil(civil: jiff::civil::Date) -> Date {
+        // jiff's month is 1–12 and its day 1–31: both fit a u8.
+        Date {
+            year: i32::from(civil.year()),
+            month: civil.month().unsigned_abs(),
+            day: civil.day().unsigned_abs(),
         }
-        Some(Date { year, month, day })
+    }
+
+    fn civil(self) -> jiff::civil::Date {
+        // Every `Date` was made by `Date::new` (or is the epoch), so jiff
+        // accepts it; the fallback is never taken.
+        i16::try_from(self.year)
+            .ok()
+            .zip(i8::try_from(self.month).ok())
+            .zip(i8::try_from(self.day).ok())
+            .and_then(|((y, m), d)| jiff::civil::Date::new(y, m, d).ok())
+            .unwrap_or(jiff::civil::Date::ZERO)
     }
 
     /// The year.
@@ -51,53 +104,51 @@ impl Date {
         self.day
     }
 
-    /// Days since 1970-01-01 (negative before).
-    pub fn to_days(self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+    /// The day of the week.
+    pub fn weekday(self) -> Weekday {
+        match self.civil().weekday() {
+            jiff::civil::Weekday::Monday => Weekday::Monday,
+            jiff::civil::Weekday::Tuesday => Weekday::Tuesday,
+            jiff::civil::Weekday::Wednesday => Weekday::Wednesday,
+            jiff::civil::Weekday::Thursday => Weekday::Thursday,
+            jiff::civil::Weekday::Friday => Weekday::Friday,
+            jiff::civil::Weekday::Saturday => Weekday::Saturday,
+            jiff::civil::Weekday::Sunday => Weekday::Sunday,
+        }
     }
 
-    /// The date `days` days after 1970-01-01, if its year fits.
+    /// Days since 1970-01-01 (negative before).
+    pub fn to_days(self) -> i64 {
+        Date::EPOCH.days_until(self)
+    }
+
+    /// The number of days from `self` to `later`: 0 for the same day, 1 for
+    /// the next, negative when `later` is earlier (`days_between` of the rule
+    /// language).
+    pub fn days_until(self, later: Date) -> i64 {
+        // Whole days between two civil dates: exact, no time of day involved.
+        self.civil().duration_until(later.civil()).as_secs() / 86_400
+    }
+
+    /// The date `days` days after 1970-01-01, if its year is within −9999 … 9999.
     pub fn from_days(days: i64) -> Option<Date> {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Date::new(
-            i32::try_from(year).ok()?,
-            u8::try_from(month).ok()?,
-            u8::try_from(day).ok()?,
-        )
+        Date::EPOCH.add_days(days)
     }
 
     /// The date `days` days later (earlier when negative), if it exists.
     pub fn add_days(self, days: i64) -> Option<Date> {
-        Date::from_days(self.to_days().checked_add(days)?)
+        let span = jiff::Span::new().try_days(days).ok()?;
+        self.civil().checked_add(span).ok().map(Date::from_civil)
     }
-}
 
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+    /// The date `months` months later (earlier when negative), if it exists.
+    /// A day that the target month does not have is **clamped** to that
+    /// month's last day: 2026-01-31 + 1 month = 2026-02-28, 2024-01-31 + 1
+    /// month = 2024-02-29, 2026-03-31 − 1 month = 2026-02-28 (issue 13 §8;
+    /// the decision is in docs/language.md, "Dates and working days").
+    pub fn add_months(self, months: i64) -> Option<Date> {
+        let span = jiff::Span::new().try_months(months).ok()?;
+        self.civil().checked_add(span).ok().map(Date::from_civil)
     }
 }
 
@@ -160,6 +211,65 @@ mod tests {
         ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn agrees_with_days_from_civil() {
+        // Howard Hinnant's days_from_civil, the arithmetic jiff replaced:
+        // the two agree day by day over five centuries.
+        fn hinnant(y: i64, m: i64, d: i64) -> i64 {
+            let y = y - i64::from(m <= 2);
+            let era = y.div_euclid(400);
+            let yoe = y - era * 400;
+            let mp = (m + 9) % 12;
+            let doy = (153 * mp + 2) / 5 + d - 1;
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+            era * 146_097 + doe - 719_468
+        }
+        let mut date = Date::new(1800, 1, 1).unwrap();
+        let mut days = date.to_days();
+        while date.year() < 2300 {
+            let expected = hinnant(
+                i64::from(date.year()),
+                i64::from(date.month()),
+                i64::from(date.day()),
+            );
+            assert_eq!(days, expected, "{date}");
+            date = date.add_days(1).unwrap();
+            days += 1;
+        }
+        assert_eq!(date.to_days(), days);
+    }
+
+    #[test]
+    fn weekdays() {
+        assert_eq!(Date::EPOCH.weekday(), Weekday::Thursday);
+        let spring = Date::new(2026, 2, 14).unwrap();
+        assert_eq!(spring.weekday(), Weekday::Saturday);
+        assert!(spring.weekday().is_weekend());
+        assert_eq!(Date::new(2026, 2, 13).unwrap().weekday(), Weekday::Friday);
+    }
+
+    #[test]
+    fn months_clamp_to_the_last_day() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(d(2026, 1, 31).add_months(1), Some(d(2026, 2, 28)));
+        assert_eq!(d(2024, 1, 31).add_months(1), Some(d(2024, 2, 29)));
+        assert_eq!(d(2026, 3, 31).add_months(-1), Some(d(2026, 2, 28)));
+        assert_eq!(d(2026, 5, 15).add_months(12), Some(d(2027, 5, 15)));
+        assert_eq!(d(2026, 11, 30).add_months(3), Some(d(2027, 2, 28)));
+        assert_eq!(d(9999, 12, 1).add_months(1), None);
+    }
+
+    #[test]
+    fn days_until_counts_whole_days() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(d(2026, 2, 13).days_until(d(2026, 2, 25)), 12);
+        assert_eq!(d(2026, 2, 25).days_until(d(2026, 2, 13)), -12);
+        assert_eq!(d(2024, 2, 28).days_until(d(2024, 3, 1)), 2);
+        assert_eq!(d(2023, 2, 28).days_until(d(2023, 3, 1)), 1);
+        assert_eq!(d(2026, 1, 1).add_days(-1), Some(d(2025, 12, 31)));
+        assert_eq!(d(9999, 12, 31).add_days(1), None);
     }
 
     #[test]

@@ -212,6 +212,24 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     MisplacedThis(#[from] MisplacedThis),
+    /// A day of a ruleset's `calendar` year that cannot be right: outside
+    /// the year, a range written backwards, a make-up working day on a
+    /// weekday, a day both a holiday and a working day (issue 13 §8).
+    /// Trigger: `year 2027 { workday 2027-02-08 }` (a Monday).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    CalendarDay(#[from] CalendarDay),
+    /// Working days counted in a ruleset that declares no `calendar`
+    /// (issue 13 §8). Trigger: `when working_days_between(due, submitted) > 5`
+    /// without `calendar cn`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    NoCalendar(#[from] NoCalendar),
+    /// A length of time (`5 days`) anywhere but after `date +` or `date -`
+    /// (issue 13 §8). Trigger: `amount 5 days`, `5 days + due`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MisplacedDuration(#[from] MisplacedDuration),
 }
 
 impl RulesetDiagnostic {
@@ -1076,5 +1094,52 @@ pub struct MeasureInMeasure {
 pub struct MisplacedThis {
     /// Where.
     #[label("no enclosing record")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::CalendarDay`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("calendar year {year}: {problem}")]
+#[diagnostic(
+    code(kaohe::calendar_day),
+    help("write each public holiday (放假) and make-up working day (调休上班) of the year as the State Council's notice gives them: `holiday 2027-02-06 to 2027-02-13`, `workday 2027-02-14`")
+)]
+pub struct CalendarDay {
+    /// The year of the block.
+    pub year: i32,
+    /// What is wrong, in words.
+    pub problem: String,
+    /// Where.
+    #[label("this day")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::NoCalendar`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} needs a working-day calendar, and the ruleset declares none")]
+#[diagnostic(
+    code(kaohe::no_calendar),
+    help("declare the calendar of public holidays and make-up working days: `calendar cn` (the State Council's notices, shipped for 2023–2026; add later years with `year 2027 {{ … }}`)")
+)]
+pub struct NoCalendar {
+    /// What counts working days (`working_days_between(…)`, `working days`).
+    pub what: String,
+    /// Where.
+    #[label("counts working days")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MisplacedDuration`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`{unit}` makes a length of time, which is only added to or subtracted from a date")]
+#[diagnostic(
+    code(kaohe::misplaced_duration),
+    help("write the date first: `due + 5 days`, `due + 1 months`, `due - 5 working days`; the days from one date to another are `days_between(a, b)` or `working_days_between(a, b)`")
+)]
+pub struct MisplacedDuration {
+    /// The unit as written (`days`, `months`, `working days`).
+    pub unit: String,
+    /// Where.
+    #[label("not after `date +` or `date -`")]
     pub span: SourceSpan,
 }

@@ -83,6 +83,7 @@
 )]
 
 pub mod api;
+pub mod calendar;
 pub mod cases;
 pub mod check;
 pub mod date;

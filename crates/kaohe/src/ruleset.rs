@@ -33,6 +33,9 @@ pub struct Ruleset {
     kinds: Vec<Text>,
     /// For each of `kinds`, its declaration's index in `file.items`.
     kind_items: Vec<usize>,
+    /// The working-day calendar of `calendar …` (issue 13 §8): the shipped
+    /// one with the ruleset's own years, built when the ruleset is checked.
+    calendar: Option<crate::calendar::Calendar>,
 }
 
 /// The namespaces looked up by name during evaluation (indexes into `Ruleset::index`).
@@ -120,8 +123,13 @@ impl Ruleset {
                     Item::Score(s) => Some(ScoreTexts::of(s, kind_of)),
                     _ => None,
                 });
+                let calendar = file.items.iter().find_map(|i| match i {
+                    Item::Calendar(c) => Some(build_calendar(c)),
+                    _ => None,
+                });
                 Ok(Ruleset {
                     source,
+                    calendar,
                     score_texts,
                     kinds,
                     kind_items,
@@ -136,6 +144,12 @@ impl Ruleset {
                 diagnostics: checked.diagnostics,
             }),
         }
+    }
+
+    /// The working-day calendar the ruleset declares (`calendar cn`), with
+    /// the years it adds or replaces (issue 13 §8); `None` without one.
+    pub fn calendar(&self) -> Option<&crate::calendar::Calendar> {
+        self.calendar.as_ref()
     }
 
     /// The source file.
@@ -362,4 +376,40 @@ pub(crate) fn hex_digest(digest: &[u8]) -> String {
         out.push_str(&format!("{byte:02x}"));
     }
     out
+}
+
+/// The calendar a checked `calendar` declaration stands for: the shipped
+/// one, each `year` block replacing (or adding) its year.
+fn build_calendar(decl: &ast::CalendarDecl) -> crate::calendar::Calendar {
+    use crate::calendar::{Calendar, DayLine, Year};
+    let mut calendar = match Calendar::shipped(&decl.name.name) {
+        Some(Ok(calendar)) => calendar,
+        // The checker refused both already.
+        _ => Calendar::empty(&decl.name.name),
+    };
+    for year in &decl.years {
+        let lines: Vec<DayLine> = year
+            .days
+            .iter()
+            .map(|d| match d.kind {
+                ast::DayKind::Holiday => DayLine::Holiday(d.from, d.to),
+                ast::DayKind::Workday => DayLine::Workday(d.from, d.to),
+            })
+            .collect();
+        let source = year
+            .cite
+            .as_ref()
+            .or(decl.cite.as_ref())
+            .map(|c| {
+                c.clauses
+                    .iter()
+                    .map(|clause| clause.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        let number = i32::try_from(year.year.value).unwrap_or(i32::MAX);
+        calendar.set_year(number, Year::from_lines(&lines, source));
+    }
+    calendar
 }

@@ -69,6 +69,9 @@ const ALL_CODES: &[&str] = &[
     "kaohe::unreachable_band",
     "kaohe::measure_in_measure",
     "kaohe::misplaced_this",
+    "kaohe::calendar_day",
+    "kaohe::no_calendar",
+    "kaohe::misplaced_duration",
 ];
 
 /// The keys of every element of `rulec check --format json`.

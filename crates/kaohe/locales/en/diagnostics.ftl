@@ -236,3 +236,25 @@ kaohe-misplaced_step--help-group = write the step without `of { $group }`, or re
 kaohe-unreachable_band--order = `{ $band }` after `{ $before }` can never be the first band that holds
 kaohe-unreachable_band--mixed = mixes `upto` and `from` bands
 kaohe-unreachable_band--help = write the bands in order, all `upto` with rising thresholds (places: `upto 3: 7, upto 6: 5`) or all `from` with falling ones (rates: `from 95: 5, from 90: 3`)
+
+# Dates, deadlines and working days (issue 13 §8), branch `dates`.
+kaohe-calendar_day = calendar year { $year }: { $problem }
+    .help = write each public holiday (放假) and make-up working day (调休上班) of the year as the State Council's notice gives them: `holiday 2027-02-06 to 2027-02-13`, `workday 2027-02-14`
+    .label-span = this day
+kaohe-calendar_day--outside = `{ $date }` is not in year { $year }
+kaohe-calendar_day--backwards = `{ $from } to { $to }` ends before it starts
+kaohe-calendar_day--weekday = `{ $date }` is a weekday: a make-up working day is a Saturday or Sunday
+kaohe-calendar_day--both = `{ $date }` is both a holiday and a make-up working day
+kaohe-no_calendar = { $what } needs a working-day calendar, and the ruleset declares none
+    .help = declare the calendar of public holidays and make-up working days: `calendar cn` (the State Council's notices, shipped for 2023–2026; add later years with `year 2027 {"{"} … {"}"}`)
+    .label-span = counts working days
+kaohe-misplaced_duration = `{ $unit }` makes a length of time, which is only added to or subtracted from a date
+    .help = write the date first: `due + 5 days`, `due + 1 months`, `due - 5 working days`; the days from one date to another are `days_between(a, b)` or `working_days_between(a, b)`
+    .label-span = not after `date +` or `date -`
+kaohe-type_mismatch--help-date-arithmetic = a date is moved by a length of time (`due + 5 days`, `due + 1 months`, `due + 5 working days`); the days from one date to another are `days_between(a, b)` or `working_days_between(a, b)`
+kaohe-type_mismatch--help-shift = `{ $op } N { $unit }` moves a date: write a date before it (`due { $op2 } 5 { $unit2 }`)
+kaohe-type_mismatch--whole = a whole number of { $unit }
+kaohe-type_mismatch--decimal = a decimal number
+kaohe-type_mismatch--help-whole = count whole days or months: an `integer` attribute or a whole number, or `floor(x)` / `ceil(x)` of a decimal
+kaohe-wrong_argument_count--help-days-between = days_between(a, b): the calendar days from date `a` to date `b` (negative when `b` is earlier)
+kaohe-wrong_argument_count--help-working-days-between = working_days_between(a, b): the working days after date `a` up to and including date `b` in the ruleset's `calendar` (negative when `b` is earlier)

@@ -206,3 +206,11 @@ kaohe-store-tampered = a seal no longer matches its hash
 kaohe-store-results_differ = re-evaluating a seal gives other results than stored
 kaohe-store-not_configured = the service has no seal store
 kaohe-store-ruleset_missing = no ruleset has the seal's ruleset hash
+
+# Dates, deadlines and working days (issue 13 §8), branch `dates`.
+kaohe-eval-failed--no-calendar-year = working days are counted in calendar `{ $calendar }`, which has no year { $year }; add `year { $year2 } {"{"} … {"}"}` to the ruleset's `calendar` with the holidays and make-up working days of the State Council's notice
+kaohe-eval-failed--no-calendar-year-record = working days are counted in calendar `{ $calendar }`, which has no year { $year }: the `{ $kind }` record `{ $id }` needs it; add `year { $year2 } {"{"} … {"}"}` to the ruleset's `calendar` with the holidays and make-up working days of the State Council's notice
+kaohe-eval-failed--no-calendar-year-kind = working days are counted in calendar `{ $calendar }`, which has no year { $year }: a `{ $kind }` record needs it; add `year { $year2 } {"{"} … {"}"}` to the ruleset's `calendar` with the holidays and make-up working days of the State Council's notice
+kaohe-eval-failed--whole-shift = `{ $amount } { $unit }` needs a whole number, found `{ $found }`
+kaohe-eval-failed--shift-range = `{ $date } { $op } { $amount } { $unit }` is outside the years -9999 to 9999
+kaohe-eval-failed--expected-date = expected a date, found `{ $found }`

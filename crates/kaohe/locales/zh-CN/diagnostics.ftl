@@ -233,3 +233,25 @@ kaohe-misplaced_step--help-group = 请去掉该级的 `of { $group }`，或去�
 kaohe-unreachable_band--order = `{ $band }` 位于 `{ $before }` 之后，永远不会是第一个成立的分档
 kaohe-unreachable_band--mixed = 混用了 `upto` 和 `from` 分档
 kaohe-unreachable_band--help = 请按顺序书写分档：全部用 `upto` 且阈值递增（名次：`upto 3: 7, upto 6: 5`），或全部用 `from` 且阈值递减（比率：`from 95: 5, from 90: 3`）
+
+# 日期、期限与工作日（issue 13 §8），`dates` 分支。
+kaohe-calendar_day = 日历 { $year } 年：{ $problem }
+    .help = 请按国务院办公厅通知逐项写明该年的放假日期和调休上班日期：`holiday 2027-02-06 to 2027-02-13`、`workday 2027-02-14`
+    .label-span = 这一天
+kaohe-calendar_day--outside = `{ $date }` 不在 { $year } 年内
+kaohe-calendar_day--backwards = `{ $from } to { $to }` 的结束日期早于开始日期
+kaohe-calendar_day--weekday = `{ $date }` 是周一至周五：调休上班日只能是周六或周日
+kaohe-calendar_day--both = `{ $date }` 既是放假日又是调休上班日
+kaohe-no_calendar = { $what } 需要工作日日历，但规则集没有声明日历
+    .help = 请声明法定节假日和调休上班日的日历：`calendar cn`（按国务院办公厅通知，已内置 2023–2026 年；以后的年份用 `year 2027 {"{"} … {"}"}` 补充）
+    .label-span = 此处计算工作日
+kaohe-misplaced_duration = `{ $unit }` 表示一段时间，只能加到日期上或从日期中减去
+    .help = 请把日期写在前面：`due + 5 days`、`due + 1 months`、`due - 5 working days`；两个日期相隔的天数用 `days_between(a, b)` 或 `working_days_between(a, b)`
+    .label-span = 前面不是 `日期 +` 或 `日期 -`
+kaohe-type_mismatch--help-date-arithmetic = 日期只能加减一段时间（`due + 5 days`、`due + 1 months`、`due + 5 working days`）；两个日期相隔的天数用 `days_between(a, b)` 或 `working_days_between(a, b)`
+kaohe-type_mismatch--help-shift = `{ $op } N { $unit }` 用于推算日期：请在前面写一个日期（`due { $op2 } 5 { $unit2 }`）
+kaohe-type_mismatch--whole = 整数个 { $unit }
+kaohe-type_mismatch--decimal = 小数
+kaohe-type_mismatch--help-whole = 天数或月数须为整数：用 `integer` 属性或整数，小数请用 `floor(x)` 或 `ceil(x)` 取整
+kaohe-wrong_argument_count--help-days-between = days_between(a, b)：从日期 `a` 到日期 `b` 的自然日天数（`b` 较早时为负数）
+kaohe-wrong_argument_count--help-working-days-between = working_days_between(a, b)：按规则集的 `calendar`，`a` 之后至 `b`（含 `b`）的工作日天数（`b` 较早时为负数）

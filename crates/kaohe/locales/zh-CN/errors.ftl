@@ -203,3 +203,11 @@ kaohe-store-tampered = 封存内容与其哈希不符
 kaohe-store-results_differ = 重新计算封存内容得出的结果与存档不同
 kaohe-store-not_configured = 服务没有配置封存库
 kaohe-store-ruleset_missing = 没有规则集与封存中的规则集哈希相符
+
+# 日期、期限与工作日（issue 13 §8），`dates` 分支。
+kaohe-eval-failed--no-calendar-year = 工作日按日历 `{ $calendar }` 计算，但该日历没有 { $year } 年；请按国务院办公厅通知的放假和调休安排，在规则集的 `calendar` 中补充 `year { $year2 } {"{"} … {"}"}`
+kaohe-eval-failed--no-calendar-year-record = 工作日按日历 `{ $calendar }` 计算，但该日历没有 { $year } 年：`{ $kind }` 记录 `{ $id }` 需要这一年；请按国务院办公厅通知的放假和调休安排，在规则集的 `calendar` 中补充 `year { $year2 } {"{"} … {"}"}`
+kaohe-eval-failed--no-calendar-year-kind = 工作日按日历 `{ $calendar }` 计算，但该日历没有 { $year } 年：一条 `{ $kind }` 记录需要这一年；请按国务院办公厅通知的放假和调休安排，在规则集的 `calendar` 中补充 `year { $year2 } {"{"} … {"}"}`
+kaohe-eval-failed--whole-shift = `{ $amount } { $unit }` 须为整数，实际为 `{ $found }`
+kaohe-eval-failed--shift-range = `{ $date } { $op } { $amount } { $unit }` 超出了 -9999 至 9999 年的范围
+kaohe-eval-failed--expected-date = 此处需要日期，实际为 `{ $found }`

@@ -285,6 +285,13 @@ fn citations(ruleset: &Ruleset) -> Citations {
             Item::Measure(m) => cite(&Target::Score, m.cite.as_ref()),
             // An output is exercised by an expected `outputs.NAME`.
             Item::Output(o) => cite(&Target::Consequence(o.name.name.clone()), o.cite.as_ref()),
+            // The working-day calendar (issue 13 §8) feeds the scores like a measure.
+            Item::Calendar(c) => {
+                cite(&Target::Score, c.cite.as_ref());
+                for year in &c.years {
+                    cite(&Target::Score, year.cite.as_ref());
+                }
+            }
             _ => {}
         }
     }
@@ -344,6 +351,7 @@ fn walk(ruleset: &Ruleset, kind: Option<&str>, expr: &Expr, out: &mut BTreeSet<(
             walk(ruleset, kind, b, out);
         }
         ExprKind::Bands { subject, .. } => walk(ruleset, kind, subject, out),
+        ExprKind::Duration { amount, .. } => walk(ruleset, kind, amount, out),
         ExprKind::If(c, a, b) => {
             walk(ruleset, kind, c, out);
             walk(ruleset, kind, a, out);

@@ -59,6 +59,14 @@ pub(super) const FUNCTIONS: &[(&str, &str)] = &[
     ("peer_average", "peer_average(m): the average of the measure `m` over the units of its group"),
     ("peer_sum", "peer_sum(m): the sum of the measure `m` over the units of its group"),
     ("peer_count", "peer_count(m): the number of units of the measure `m`'s group"),
+    (
+        "days_between",
+        "days_between(a, b): the calendar days from date `a` to date `b` (negative when `b` is earlier)",
+    ),
+    (
+        "working_days_between",
+        "working_days_between(a, b): the working days after date `a` up to and including date `b` in the ruleset's `calendar` (negative when `b` is earlier)",
+    ),
 ];
 
 /// The functions whose argument names a measure (issue 13 §4).
@@ -200,6 +208,10 @@ impl Checker<'_> {
                 Ty::Decimal
             }
             ExprKind::Call { function, args } => self.call(function, args, expr, scope),
+            ExprKind::Duration { unit, .. } => {
+                self.misplaced_duration(*unit, expr, scope);
+                Ty::Unknown
+            }
             ExprKind::Ranked {
                 places,
                 periods,
@@ -295,10 +307,21 @@ impl Checker<'_> {
                 }
                 Ty::Bool
             }
+            BinaryOp::Add | BinaryOp::Sub if matches!(rhs.kind, ExprKind::Duration { .. }) => {
+                // `due + 5 days` (issue 13 §8).
+                self.date_shift(op, lhs, rhs, scope)
+            }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let left = self.expr(lhs, scope);
+                let left_is_date = left == Ty::Date;
                 let right = self.expect_number(lhs, left, op);
                 let right_ty = self.expr(rhs, scope);
+                // `submitted - due`: one error (on the left date) is enough.
+                let right_ty = if left_is_date && right_ty == Ty::Date {
+                    Ty::Unknown
+                } else {
+                    right_ty
+                };
                 let right2 = self.expect_number(rhs, right_ty, op);
                 let (left, right) = (right, right2);
                 if left == Ty::Unknown || right == Ty::Unknown {
@@ -322,7 +345,12 @@ impl Checker<'_> {
             expected: "a number".to_owned(),
             found: ty.describe(),
             span: operand.span.into(),
-            help: Some(format!("`{}` works on numbers", op.symbol())),
+            help: Some(if ty == Ty::Date {
+                // Issue 13 §8: what date arithmetic there is.
+                "a date is moved by a length of time (`due + 5 days`, `due + 1 months`, `due + 5 working days`); the days from one date to another are `days_between(a, b)` or `working_days_between(a, b)`".to_owned()
+            } else {
+                format!("`{}` works on numbers", op.symbol())
+            }),
         });
         Ty::Unknown
     }
@@ -378,7 +406,7 @@ impl Checker<'_> {
             "min" | "max" => args.len() >= 2,
             "overdue" => args.len() == 2,
             "round" => args.len() == 3,
-            "steps" => args.len() == 2,
+            "steps" | "days_between" | "working_days_between" => args.len() == 2,
             _ => args.len() == 1,
         };
         if !arity_ok {
@@ -388,7 +416,7 @@ impl Checker<'_> {
                     "min" | "max" => "two or more arguments".to_owned(),
                     "overdue" => "two arguments".to_owned(),
                     "round" => "three arguments".to_owned(),
-                    "steps" => "two arguments".to_owned(),
+                    "steps" | "days_between" | "working_days_between" => "two arguments".to_owned(),
                     _ => "one argument".to_owned(),
                 },
                 found: args.len(),
@@ -437,6 +465,9 @@ impl Checker<'_> {
                 Ty::Int
             }
             name if MEASURE_FUNCTIONS.contains(&name) => self.measure_call(function, args),
+            "days_between" | "working_days_between" => {
+                self.between(&function.name, args, whole, scope)
+            }
             "floor" | "ceil" => {
                 for arg in args {
                     let ty = self.expr(arg, scope);

@@ -4,6 +4,7 @@
 //! bind, rankings that can end in silent ties, missing citations, unused inputs,
 //! overlapping effective ranges.
 
+mod dates;
 mod expr;
 mod facts;
 mod matter;
@@ -335,7 +336,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                Item::Header(_) | Item::Period(_) | Item::Annual(_) => {}
+                Item::Header(_) | Item::Period(_) | Item::Annual(_) | Item::Calendar(_) => {}
             }
         }
     }

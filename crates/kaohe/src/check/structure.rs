@@ -30,6 +30,7 @@ impl<'a> Checker<'a> {
         let mut period: Option<Span> = None;
         let mut score: Option<Span> = None;
         let mut annual: Option<Span> = None;
+        let mut calendar: Option<Span> = None;
         for item in &file.items {
             match item {
                 Item::Header(h) => {
@@ -71,6 +72,14 @@ impl<'a> Checker<'a> {
                 Item::Quota(q) => self.quota(q),
                 Item::Measure(m) => self.measure(m),
                 Item::Output(o) => self.output(o),
+                Item::Calendar(c) => {
+                    if let Some(first) = calendar {
+                        self.repeated("`calendar`", c.span, first);
+                    } else {
+                        calendar = Some(c.span);
+                    }
+                    self.calendar(c);
+                }
                 Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}
             }
         }

@@ -12,7 +12,9 @@ use crate::number::Number;
 use crate::period::Period;
 use crate::ruleset::Ruleset;
 use crate::syntax::ast::RankWindow;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, RankSide, RoundMode, TieBand, UnaryOp};
+use crate::syntax::ast::{
+    BinaryOp, DateUnit, Expr, ExprKind, Ident, RankSide, RoundMode, TieBand, UnaryOp,
+};
 use crate::text::Text;
 use crate::value::Value;
 
@@ -221,6 +223,13 @@ impl<'a> Ctx<'a> {
                 Val::Number(total)
             }
             ExprKind::Call { function, args } => self.call(function, args, expr)?,
+            ExprKind::Duration { unit, .. } => {
+                // The checker allows it only after `date +` / `date -`.
+                return Err(self.error(
+                    expr,
+                    format!("`{}` makes a length of time, which is only added to or subtracted from a date", unit.word()),
+                ));
+            }
             ExprKind::Ranked {
                 side,
                 places,
@@ -367,6 +376,11 @@ impl<'a> Ctx<'a> {
         match op {
             BinaryOp::And => return Ok(Val::Bool(self.truth(lhs)? && self.truth(rhs)?)),
             BinaryOp::Or => return Ok(Val::Bool(self.truth(lhs)? || self.truth(rhs)?)),
+            BinaryOp::Add | BinaryOp::Sub => {
+                if let ExprKind::Duration { amount, unit } = &rhs.kind {
+                    return self.shift(op, lhs, amount, *unit, whole);
+                }
+            }
             _ => {}
         }
         if matches!(
@@ -541,6 +555,19 @@ impl<'a> Ctx<'a> {
                     .ok_or_else(|| self.error(whole, "`round` overflows a decimal"))
             }
             ("present", [x]) => Ok(Val::Bool(self.eval(x)? != Val::Absent)),
+            ("days_between" | "working_days_between", [a, b]) => {
+                let (Some(a), Some(b)) = (self.date(a)?, self.date(b)?) else {
+                    return Ok(Val::Absent);
+                };
+                let days = if function.name == "days_between" {
+                    a.days_until(b)
+                } else {
+                    self.calendar(whole)?
+                        .working_days_between(a, b)
+                        .map_err(|e| self.not_covered(whole, &e))?
+                };
+                Ok(Val::Number(Number::from(days)))
+            }
             ("overdue", [deadline, done]) => {
                 let Val::Date(deadline) = self.eval(deadline)? else {
                     return Ok(Val::Bool(false));
@@ -567,6 +594,92 @@ impl<'a> Ctx<'a> {
             }
             _ => Err(self.error(whole, format!("cannot call `{}` here", function.name))),
         }
+    }
+
+    /// A date operand: `None` when absent (the result is then absent too).
+    fn date(&self, expr: &Expr) -> Result<Option<Date>, EvalError> {
+        match self.eval(expr)? {
+            Val::Date(d) => Ok(Some(d)),
+            Val::Absent => Ok(None),
+            other => Err(self.error(expr, format!("expected a date, found `{other}`"))),
+        }
+    }
+
+    /// The ruleset's working-day calendar (the checker ensures there is one
+    /// wherever working days are counted).
+    fn calendar(&self, whole: &Expr) -> Result<&'a crate::calendar::Calendar, EvalError> {
+        self.ruleset.calendar().ok_or_else(|| {
+            self.error(
+                whole,
+                "working days need a working-day calendar, and the ruleset declares none",
+            )
+        })
+    }
+
+    /// A working-day count through a year the calendar lacks: an error
+    /// naming the record, never a weekends-only guess (issue 13 §8).
+    fn not_covered(&self, whole: &Expr, missing: &crate::calendar::NotCovered) -> EvalError {
+        let record = match self.record {
+            Some(Record {
+                id: Some(id), kind, ..
+            }) => {
+                format!(": the `{kind}` record `{id}` needs it")
+            }
+            Some(record) => format!(": a `{}` record needs it", record.kind),
+            None => String::new(),
+        };
+        self.error(
+            whole,
+            format!(
+                "{missing}{record}; add `year {} {{ … }}` to the ruleset's `calendar` with the holidays and make-up working days of the State Council's notice",
+                missing.year
+            ),
+        )
+    }
+
+    /// `date + N days | months | working days` and `date - …` (issue 13 §8).
+    fn shift(
+        &self,
+        op: BinaryOp,
+        date: &Expr,
+        amount: &Expr,
+        unit: DateUnit,
+        whole: &Expr,
+    ) -> Result<Val, EvalError> {
+        let Some(day) = self.date(date)? else {
+            return Ok(Val::Absent);
+        };
+        let n = self.number(amount)?;
+        let Some(n) = n.trunc_i64().filter(|i| Number::from(*i) == n) else {
+            return Err(self.error(
+                amount,
+                format!("`{} {}` needs a whole number, found `{n}`", n, unit.word()),
+            ));
+        };
+        let signed = if op == BinaryOp::Sub {
+            n.checked_neg()
+        } else {
+            Some(n)
+        };
+        let moved = match (signed, unit) {
+            (None, _) => None,
+            (Some(n), DateUnit::Days) => day.add_days(n),
+            (Some(n), DateUnit::Months) => day.add_months(n),
+            (Some(n), DateUnit::WorkingDays) => self
+                .calendar(whole)?
+                .add_working_days(day, n)
+                .map_err(|e| self.not_covered(whole, &e))?,
+        };
+        moved.map(Val::Date).ok_or_else(|| {
+            self.error(
+                whole,
+                format!(
+                    "`{day} {} {n} {}` is outside the years -9999 to 9999",
+                    op.symbol(),
+                    unit.word()
+                ),
+            )
+        })
     }
 
     fn path(&self, path: &[Ident], expr: &Expr) -> Result<Val, EvalError> {
@@ -786,6 +899,7 @@ impl Ctx<'_> {
             ExprKind::Binary(op, lhs, rhs) => {
                 format!("{} {} {}", child(lhs)?, op.symbol(), child(rhs)?)
             }
+            ExprKind::Duration { amount, unit } => format!("{} {}", child(amount)?, unit.word()),
             ExprKind::If(c, t, e) => format!(
                 "if {} then {} else {}",
                 self.show(c, source, show)?,

@@ -113,6 +113,81 @@ pub enum Item {
     Output(OutputDecl),
     /// `quota publicity { require … }`
     Quota(QuotaDecl),
+    /// `calendar cn { year 2027 { … } }` (issue 13 §8).
+    Calendar(CalendarDecl),
+}
+
+/// `calendar cn [cite] { year 2027 [cite] { holiday … workday … } }` (issue
+/// 13 §8): the working-day calendar `working days` count in, a shipped one
+/// (`cn`) with the years the ruleset adds or replaces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarDecl {
+    /// The shipped calendar's name (`cn`).
+    pub name: Ident,
+    /// Citation.
+    pub cite: Option<Citation>,
+    /// Years the ruleset writes itself; each replaces the shipped year, if any.
+    pub years: Vec<CalendarYear>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `year 2027 [cite] { holiday 2027-01-01 to 2027-01-03  workday 2027-02-07 }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarYear {
+    /// The year.
+    pub year: Integer,
+    /// Citation (the notice the days come from).
+    pub cite: Option<Citation>,
+    /// Its public holidays and make-up working days.
+    pub days: Vec<CalendarDay>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// `holiday 2027-02-10 to 2027-02-17` or `workday 2027-02-07`: a day or an
+/// inclusive range of days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarDay {
+    /// Holiday or make-up working day.
+    pub kind: DayKind,
+    /// The first day.
+    pub from: Date,
+    /// The last day (`from` when no `to` is written).
+    pub to: Date,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// What a calendar line makes its days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    /// `holiday`: a public holiday (放假), not a working day.
+    Holiday,
+    /// `workday`: a make-up working day (调休上班) on a Saturday or Sunday.
+    Workday,
+}
+
+/// The unit of a date shift `d + N days` (issue 13 §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateUnit {
+    /// `days`: calendar days.
+    Days,
+    /// `months`: calendar months, a missing day clamped to the month's last.
+    Months,
+    /// `working days`: days that are working days in the ruleset's calendar.
+    WorkingDays,
+}
+
+impl DateUnit {
+    /// The unit as written.
+    pub fn word(self) -> &'static str {
+        match self {
+            DateUnit::Days => "days",
+            DateUnit::Months => "months",
+            DateUnit::WorkingDays => "working days",
+        }
+    }
 }
 
 /// The ruleset header: id and metadata.
@@ -902,6 +977,14 @@ pub enum ExprKind {
         bands: Vec<Band>,
         /// The value when no band holds (0 when not written).
         otherwise: Option<Number>,
+    },
+    /// `5 days`, `1 months`, `5 working days` (issue 13 §8): only as the
+    /// right operand of `+` or `-` with a date on the left (`due + 5 days`).
+    Duration {
+        /// How many (a whole number).
+        amount: Box<Expr>,
+        /// Of what.
+        unit: DateUnit,
     },
     /// `ranked bottom 3 for 2 consecutive periods in monthly`.
     Ranked {

@@ -124,6 +124,12 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         band_else => ("`else: points`", None),
         ties_straddling => ("`ties straddling`", None),
         this_year => ("`this year`", None),
+        // After a value, as an operator would be: not listed apart, so that
+        // "expected … or an operator" stays short.
+        date_unit => ("an operator", None),
+        calendar_decl => ("`calendar`", Some("calendar")),
+        calendar_year => ("`year N { … }`", Some("year")),
+        calendar_day | day_kind => ("`holiday` or `workday`", None),
         not_op | neg_op => ("an expression", None),
         or_op | and_op | eq_op | ne_op | le_op | ge_op | lt_op | gt_op | add_op | sub_op
         | mul_op | div_op => ("an operator", None),

@@ -104,6 +104,8 @@ fn is_block(rule: Rule) -> bool {
             | Rule::consequence_decl
             | Rule::classify_decl
             | Rule::quota_decl
+            | Rule::calendar_decl
+            | Rule::calendar_year
     )
 }
 
@@ -368,8 +370,13 @@ impl<'s> Printer<'s> {
         let rule = pair.as_rule();
         let span = pair.as_span();
         if is_leaf(rule) {
+            // `working   days` (or across lines) is written `working days`.
+            let text = match pair.as_str() {
+                unit if rule == Rule::date_unit && unit.starts_with("working") => "working days",
+                other => other,
+            };
             line.push(Token {
-                text: pair.as_str(),
+                text,
                 rule,
                 literal: false,
                 start: span.start(),

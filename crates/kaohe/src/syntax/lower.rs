@@ -66,6 +66,7 @@ impl Lowering {
             Rule::measure_decl => Item::Measure(self.measure(pair)),
             Rule::output_decl => Item::Output(self.output(pair)),
             Rule::quota_decl => Item::Quota(self.quota(pair)),
+            Rule::calendar_decl => Item::Calendar(self.calendar(pair)),
             _ => return None,
         })
     }
@@ -942,6 +943,67 @@ impl Lowering {
         decl
     }
 
+    /// `calendar cn [cite] { year 2027 { holiday … workday … } }` (issue 13 §8).
+    fn calendar(&mut self, pair: Pair<'_, Rule>) -> CalendarDecl {
+        let span = span_of(&pair);
+        let mut decl = CalendarDecl {
+            name: empty_ident(span),
+            cite: None,
+            years: Vec::new(),
+            span,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => decl.name = Self::ident(&p),
+                Rule::cite => decl.cite = Some(Self::cite(p)),
+                Rule::calendar_year => {
+                    let year_span = span_of(&p);
+                    let mut year = CalendarYear {
+                        year: Integer {
+                            value: 0,
+                            span: year_span,
+                        },
+                        cite: None,
+                        days: Vec::new(),
+                        span: year_span,
+                    };
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::integer => year.year = self.integer(&q),
+                            Rule::cite => year.cite = Some(Self::cite(q)),
+                            Rule::calendar_day => {
+                                let day_span = span_of(&q);
+                                let mut kind = DayKind::Holiday;
+                                let mut dates = Vec::new();
+                                for r in q.into_inner() {
+                                    match r.as_rule() {
+                                        Rule::day_kind if r.as_str() == "workday" => {
+                                            kind = DayKind::Workday;
+                                        }
+                                        Rule::date => dates.push(self.date(&r)),
+                                        _ => {}
+                                    }
+                                }
+                                if let Some(from) = dates.first().copied() {
+                                    year.days.push(CalendarDay {
+                                        kind,
+                                        from,
+                                        to: dates.get(1).copied().unwrap_or(from),
+                                        span: day_span,
+                                    });
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    decl.years.push(year);
+                }
+                _ => {}
+            }
+        }
+        decl
+    }
+
     fn measure(&mut self, pair: Pair<'_, Rule>) -> MeasureDecl {
         let span = span_of(&pair);
         let mut decl = MeasureDecl {
@@ -1096,6 +1158,23 @@ impl Lowering {
                 Expr {
                     span: span_of(&op).join(rhs.span),
                     kind: ExprKind::Unary(op_kind, Box::new(rhs)),
+                }
+            })
+            .map_postfix(|lhs, op| {
+                let text = op.as_str();
+                let unit = if text.starts_with("working") {
+                    DateUnit::WorkingDays
+                } else if text == "months" {
+                    DateUnit::Months
+                } else {
+                    DateUnit::Days
+                };
+                Expr {
+                    span: lhs.span.join(span_of(&op)),
+                    kind: ExprKind::Duration {
+                        amount: Box::new(lhs),
+                        unit,
+                    },
                 }
             })
             .map_infix(|lhs, op, rhs| Expr {
@@ -1281,6 +1360,7 @@ fn pratt() -> PrattParser<Rule> {
         .op(Op::infix(Rule::add_op, Assoc::Left) | Op::infix(Rule::sub_op, Assoc::Left))
         .op(Op::infix(Rule::mul_op, Assoc::Left) | Op::infix(Rule::div_op, Assoc::Left))
         .op(Op::prefix(Rule::neg_op))
+        .op(Op::postfix(Rule::date_unit))
 }
 
 fn binary_op(op: Rule) -> BinaryOp {
@@ -1318,6 +1398,7 @@ pub(super) fn is_operator(op: Rule) -> bool {
             | Rule::div_op
             | Rule::not_op
             | Rule::neg_op
+            | Rule::date_unit
     )
 }
 
@@ -1339,6 +1420,7 @@ fn is_item(candidate: Rule) -> bool {
             | Rule::quota_decl
             | Rule::measure_decl
             | Rule::output_decl
+            | Rule::calendar_decl
     )
 }
 

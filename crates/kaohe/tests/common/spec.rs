@@ -673,6 +673,7 @@ impl Gen<'_> {
                         let op = self.c.pick(OPS);
                         format!("{name} {op} {other}")
                     }
+                    4 if self.c.chance(70) => self.date_arithmetic(&name, &others),
                     _ => format!("{name} <= as_of"),
                 }
             }
@@ -695,6 +696,26 @@ impl Gen<'_> {
                     format!("{name} {op} {level}")
                 }
             }
+        }
+    }
+
+    /// Date arithmetic (issue 13 §8): a date moved by days, months or
+    /// working days, and the days between two dates. Working days make the
+    /// ruleset declare `calendar cn` (see [`Spec::render`]).
+    fn date_arithmetic(&mut self, name: &str, others: &[String]) -> String {
+        let op = self.c.pick(OPS);
+        let n = self.c.between(0, 10);
+        let other = if others.is_empty() || self.c.chance(30) {
+            self.date_lit()
+        } else {
+            self.c.pick(others).clone()
+        };
+        match self.c.below(5) {
+            0 => format!("{name} + {n} days {op} {other}"),
+            1 => format!("{name} - {n} months {op} {other}"),
+            2 => format!("{name} + {n} working days {op} {other}"),
+            3 => format!("days_between({name}, {other}) {op} {n}"),
+            _ => format!("working_days_between({other}, {name}) {op} {n}"),
         }
     }
 
@@ -2204,6 +2225,7 @@ impl Spec {
         let _ = writeln!(out, "  source \"tests/properties.rs\"");
         let _ = writeln!(out, "  effective {} to {}", self.from, self.to);
         let _ = writeln!(out, "}}\n");
+        let header_end = out.len();
         for a in &self.assumptions {
             let _ = writeln!(out, "assumption [{a}] \"生成的假设 {a}\"");
         }
@@ -2370,6 +2392,15 @@ impl Spec {
             for id in cited_clause_ids(&out) {
                 let _ = writeln!(out, "clause [{id}] \"生成的条款 {id}\"");
             }
+        }
+        if out.contains("working days") || out.contains("working_days_between(") {
+            // Working days need a calendar (issue 13 §8). The generated
+            // dates reach 2028: the shipped `cn` covers 2023–2026, the
+            // ruleset adds 2027 and 2028 (made-up days, never a guess).
+            out.insert_str(
+                header_end,
+                "calendar cn {\n  year 2027 {\n    holiday 2027-01-01\n    workday 2027-02-06 to 2027-02-07\n  }\n  year 2028 {\n    holiday 2028-01-03 to 2028-01-04\n  }\n}\n\n",
+            );
         }
         out
     }

@@ -1,0 +1,169 @@
+//! Checking dates, deadlines and working days (issue 13 §8): the ruleset's
+//! `calendar` declaration, date shifts `d + N days | months | working days`,
+//! and `days_between` / `working_days_between`.
+
+use super::expr::Scope;
+use super::{Checker, Ty};
+use crate::calendar::{self, DayLine};
+use crate::diagnostics::{CalendarDay, MisplacedDuration, NoCalendar, TypeMismatch};
+use crate::syntax::ast::{self, BinaryOp, DateUnit, DayKind, Expr, ExprKind};
+
+impl Checker<'_> {
+    /// `calendar cn [cite] { year 2027 { … } }`: a shipped calendar, and
+    /// years whose days are each possible.
+    pub(super) fn calendar(&mut self, decl: &ast::CalendarDecl) {
+        match calendar::Calendar::shipped(&decl.name.name) {
+            Some(Ok(_)) => {}
+            Some(Err(error)) => self.push(CalendarDay {
+                year: 0,
+                problem: error.to_string(),
+                span: decl.name.span.into(),
+            }),
+            None => self.unknown("calendar", &decl.name, calendar::SHIPPED),
+        }
+        let mut seen: Vec<(u32, crate::source::Span)> = Vec::new();
+        for year in &decl.years {
+            if let Some((_, first)) = seen.iter().find(|(y, _)| *y == year.year.value) {
+                let first = *first;
+                self.duplicate(
+                    "calendar year",
+                    &ast::Ident {
+                        name: year.year.value.to_string(),
+                        span: year.year.span,
+                    },
+                    first,
+                );
+                continue;
+            }
+            seen.push((year.year.value, year.year.span));
+            let lines: Vec<DayLine> = year.days.iter().map(day_line).collect();
+            let number = i32::try_from(year.year.value).unwrap_or(i32::MAX);
+            for (index, problem) in calendar::problems(number, &lines) {
+                if let Some(day) = year.days.get(index) {
+                    self.push(CalendarDay {
+                        year: number,
+                        problem,
+                        span: day.span.into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Whether the ruleset declares a calendar.
+    fn has_calendar(&self) -> bool {
+        self.file
+            .items
+            .iter()
+            .any(|item| matches!(item, ast::Item::Calendar(_)))
+    }
+
+    /// Reports working days counted without a calendar.
+    pub(super) fn needs_calendar(&mut self, what: &str, span: crate::source::Span) {
+        if !self.has_calendar() {
+            self.push(NoCalendar {
+                what: what.to_owned(),
+                span: span.into(),
+            });
+        }
+    }
+
+    /// `date + N unit` or `date - N unit`: a date, and N a whole number.
+    pub(super) fn date_shift(
+        &mut self,
+        op: BinaryOp,
+        date: &Expr,
+        duration: &Expr,
+        scope: Scope<'_>,
+    ) -> Ty {
+        let ExprKind::Duration { amount, unit } = &duration.kind else {
+            return Ty::Unknown;
+        };
+        let date_ty = self.expr(date, scope);
+        if !matches!(date_ty, Ty::Date | Ty::Unknown) {
+            self.push(TypeMismatch {
+                expected: "a date".to_owned(),
+                found: date_ty.describe(),
+                span: date.span.into(),
+                help: Some(format!(
+                    "`{} N {}` moves a date: write a date before it (`due {} 5 {}`)",
+                    op.symbol(),
+                    unit.word(),
+                    op.symbol(),
+                    unit.word()
+                )),
+            });
+        }
+        self.whole_amount(amount, *unit, scope);
+        if *unit == DateUnit::WorkingDays {
+            self.needs_calendar("`working days`", duration.span);
+        }
+        Ty::Date
+    }
+
+    /// The N of `N days`: a whole number.
+    fn whole_amount(&mut self, amount: &Expr, unit: DateUnit, scope: Scope<'_>) {
+        let ty = self.expr(amount, scope);
+        if !matches!(ty, Ty::Int | Ty::Unknown) {
+            self.push(TypeMismatch {
+                expected: format!("a whole number of {}", unit.word()),
+                found: match ty {
+                    Ty::Decimal => "a decimal number".to_owned(),
+                    other => other.describe(),
+                },
+                span: amount.span.into(),
+                help: Some(
+                    "count whole days or months: an `integer` attribute or a whole number, or `floor(x)` / `ceil(x)` of a decimal"
+                        .to_owned(),
+                ),
+            });
+        }
+    }
+
+    /// `5 days` on its own: not a value.
+    pub(super) fn misplaced_duration(&mut self, unit: DateUnit, expr: &Expr, scope: Scope<'_>) {
+        if let ExprKind::Duration { amount, .. } = &expr.kind {
+            self.expr(amount, scope);
+        }
+        self.push(MisplacedDuration {
+            unit: unit.word().to_owned(),
+            span: expr.span.into(),
+        });
+    }
+
+    /// `days_between(a, b)`, `working_days_between(a, b)`: two dates, a whole number.
+    pub(super) fn between(
+        &mut self,
+        function: &str,
+        args: &[Expr],
+        whole: &Expr,
+        scope: Scope<'_>,
+    ) -> Ty {
+        for arg in args {
+            let ty = self.expr(arg, scope);
+            self.expect_date(arg, &ty);
+        }
+        if function == "working_days_between" {
+            self.needs_calendar("`working_days_between`", whole.span);
+        }
+        Ty::Int
+    }
+
+    fn expect_date(&mut self, arg: &Expr, ty: &Ty) {
+        if !matches!(ty, Ty::Date | Ty::Unknown) {
+            self.push(TypeMismatch {
+                expected: "a date".to_owned(),
+                found: ty.describe(),
+                span: arg.span.into(),
+                help: None,
+            });
+        }
+    }
+}
+
+fn day_line(day: &ast::CalendarDay) -> DayLine {
+    match day.kind {
+        DayKind::Holiday => DayLine::Holiday(day.from, day.to),
+        DayKind::Workday => DayLine::Workday(day.from, day.to),
+    }
+}
