@@ -22,11 +22,14 @@ pub struct Scope {
     pub period: Option<Period>,
 }
 
-/// `2026年4月`, `2023年第3季度`, `2023年度`.
+/// `2026年4月`, `2023年第3季度`, `2026年上半年`, `2026年第14周`, `2023年度`.
 pub fn period_label(period: Period) -> String {
     match period {
         Period::Month { year, month } => format!("{year}年{month}月"),
         Period::Quarter { year, quarter } => format!("{year}年第{quarter}季度"),
+        Period::Half { year, half: 1 } => format!("{year}年上半年"),
+        Period::Half { year, .. } => format!("{year}年下半年"),
+        Period::Week { year, week } => format!("{year}年第{week}周"),
         Period::Year(year) => format!("{year}年度"),
     }
 }
@@ -408,6 +411,14 @@ mod tests {
             "2026年4月"
         );
         assert_eq!(period_label(Period::Year(2023)), "2023年度");
+        let half = |half| Period::Half { year: 2026, half };
+        assert_eq!(period_label(half(1)), "2026年上半年");
+        assert_eq!(period_label(half(2)), "2026年下半年");
+        let week = Period::Week {
+            year: 2026,
+            week: 14,
+        };
+        assert_eq!(period_label(week), "2026年第14周");
         assert_eq!(class_colour("red", Some("红")), Some("#c62828"));
         assert_eq!(class_colour("x", Some("绿")), Some("#2e7d32"));
         assert_eq!(class_colour("x", None), None);

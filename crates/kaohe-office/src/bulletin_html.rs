@@ -518,15 +518,21 @@ fn nice_step(range: f64) -> f64 {
 
 fn trend(evaluation: &Evaluation, results: &[&UnitResult], focus: Period) -> String {
     use rust_decimal::prelude::ToPrimitive;
-    // The months (or quarters) of the chart: those evaluated up to the focus
-    // (for a year: that year's).
+    // The months (or quarters, half-years, weeks) of the chart: those
+    // evaluated up to the focus (for a year: that year's). Under `period year`
+    // the years are the periods: those up to the focus.
+    let yearly = !evaluation.results.iter().any(|r| r.annual)
+        && evaluation
+            .periods
+            .iter()
+            .all(|p| matches!(p, Period::Year(_)));
     let months: Vec<Period> = evaluation
         .periods
         .iter()
         .copied()
-        .filter(|p| !matches!(p, Period::Year(_)))
+        .filter(|p| yearly || !matches!(p, Period::Year(_)))
         .filter(|p| match focus {
-            Period::Year(y) => p.year() == y,
+            Period::Year(y) if !yearly => p.year() == y,
             f => *p <= f,
         })
         .collect();
@@ -607,6 +613,9 @@ fn trend(evaluation: &Evaluation, results: &[&UnitResult], focus: Period) -> Str
             let label = match p {
                 Period::Month { month, .. } => format!("{month}月"),
                 Period::Quarter { quarter, .. } => format!("Q{quarter}"),
+                Period::Half { half: 1, .. } => "上半年".to_owned(),
+                Period::Half { .. } => "下半年".to_owned(),
+                Period::Week { week, .. } => format!("W{week}"),
                 Period::Year(y) => y.to_string(),
             };
             let _ = write!(

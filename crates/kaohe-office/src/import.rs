@@ -564,7 +564,8 @@ fn parse_period_text(text: &str) -> Option<Period> {
     if let Ok(p) = Period::from_str(text) {
         return Some(p);
     }
-    if let Ok(p) = Period::from_str(&text.replace('q', "Q")) {
+    // `2026-q2`, `2026-h1`, `2026-w14`.
+    if let Ok(p) = Period::from_str(&text.to_ascii_uppercase()) {
         return Some(p);
     }
     let parts: Vec<&str> = text
@@ -1396,6 +1397,12 @@ impl LedgerReader<'_> {
                     Data::DateTime(_) | Data::DateTimeIso(_) => cell_date(data)
                         .filter(|d| d.day() == 1)
                         .map(|d| Period::containing(PeriodUnit::Month, d)),
+                    // Under `period year`, a typed `2026` is a number.
+                    Data::Int(_) | Data::Float(_) if *unit == PeriodUnit::Year => {
+                        cell_decimal(data)
+                            .and_then(|d| d.to_u16())
+                            .and_then(|y| parse_period_text(&format!("{y:04}")))
+                    }
                     _ => None,
                 };
                 period.filter(|p| p.is_unit(*unit)).map(Value::Period)
@@ -1682,5 +1689,14 @@ mod tests {
         );
         assert_eq!(parse_period_text("2026-q2").unwrap().to_string(), "2026-Q2");
         assert!(parse_period_text("2026-13").is_none());
+        // Half-years, ISO weeks and years (issue 13 §9), in either case.
+        assert_eq!(parse_period_text("2026-h1").unwrap().to_string(), "2026-H1");
+        assert_eq!(
+            parse_period_text("2026-w05").unwrap().to_string(),
+            "2026-W05"
+        );
+        assert_eq!(parse_period_text("2026").unwrap().to_string(), "2026");
+        assert!(parse_period_text("2025-W53").is_none());
+        assert!(parse_period_text("2026-H3").is_none());
     }
 }

@@ -100,8 +100,7 @@ impl ColumnType {
                     .collect::<Vec<_>>()
                     .join("/")
             ),
-            ColumnType::Period(PeriodUnit::Month) => "a month YYYY-MM".to_owned(),
-            ColumnType::Period(PeriodUnit::Quarter) => "a quarter YYYY-Qn".to_owned(),
+            ColumnType::Period(unit) => format!("a {} {}", unit.name(), unit.pattern()),
             ColumnType::PeriodOrYear => "a period YYYY-MM, YYYY-Qn or a year YYYY".to_owned(),
             ColumnType::Count => "a whole number 0 or more (empty means 1)".to_owned(),
             ColumnType::UnitRef => format!("a unit id listed on sheet {UNITS_SHEET}"),
@@ -125,6 +124,13 @@ impl ColumnType {
             ColumnType::Period(PeriodUnit::Quarter) => {
                 "填写季度，格式 YYYY-Qn，如 2026-Q2".to_owned()
             }
+            ColumnType::Period(PeriodUnit::Half) => {
+                "填写半年，格式 YYYY-H1（上半年）或 YYYY-H2（下半年），如 2026-H1".to_owned()
+            }
+            ColumnType::Period(PeriodUnit::Week) => {
+                "填写周次（ISO 周，周一至周日），格式 YYYY-Wnn，如 2026-W14".to_owned()
+            }
+            ColumnType::Period(PeriodUnit::Year) => "填写年份，格式 YYYY，如 2026".to_owned(),
             ColumnType::PeriodOrYear => {
                 "填写期间 YYYY-MM（或 YYYY-Qn），年度排序填年份 YYYY".to_owned()
             }
@@ -248,10 +254,7 @@ impl Layout {
                 },
                 Column {
                     key: "period".to_owned(),
-                    label: match period_unit {
-                        PeriodUnit::Month => "期间（月份）".to_owned(),
-                        PeriodUnit::Quarter => "期间（季度）".to_owned(),
-                    },
+                    label: format!("期间（{}）", period_unit.name_zh()),
                     role: Role::Period,
                     ty: ColumnType::Period(period_unit),
                     required: true,

@@ -188,10 +188,12 @@ fn info_sheet(
     let (row, col) = PERIODS_CELL;
     ws.write_string_with_format(row, 0, "评估期间", &styles.bold)?;
     ws.write_blank(row, col, &styles.input_text)?;
-    let example = match layout.period_unit {
-        kaohe::syntax::ast::PeriodUnit::Month => "2026-04, 2026-05",
-        kaohe::syntax::ast::PeriodUnit::Quarter => "2026-Q1, 2026-Q2",
-    };
+    let first: kaohe::Period = layout
+        .period_unit
+        .example()
+        .parse()
+        .unwrap_or(kaohe::Period::Year(2026));
+    let example = format!("{first}, {}", first.next());
     ws.write_string_with_format(
         row,
         2,

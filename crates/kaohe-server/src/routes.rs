@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use kaohe::api::{ApiError, Compiled};
-use kaohe::syntax::ast::{self, Item, PeriodUnit};
+use kaohe::syntax::ast::{self, Item};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -171,10 +171,7 @@ pub struct RulesetList {
 }
 
 fn period_of(compiled: &Compiled) -> &'static str {
-    match compiled.ruleset().period_unit() {
-        PeriodUnit::Month => "month",
-        PeriodUnit::Quarter => "quarter",
-    }
+    compiled.ruleset().period_unit().keyword()
 }
 
 fn sealing_of(compiled: &Compiled) -> &'static str {

@@ -296,7 +296,12 @@ pub async fn post_seal(
     let path = store_path(&state)?;
     let compiled = state.ruleset(&id)?;
     let period = match period.parse::<kaohe::Period>() {
-        Ok(p) if !matches!(p, kaohe::Period::Year(_)) => p,
+        Ok(p)
+            if !matches!(p, kaohe::Period::Year(_))
+                || p.is_unit(compiled.ruleset().period_unit()) =>
+        {
+            p
+        }
         _ => {
             return Err(HttpError::new(
                 StatusCode::BAD_REQUEST,

@@ -439,10 +439,11 @@ impl Store {
                 format!(
                     "`{period}` is not a period of `{}` (its periods are {})",
                     ruleset.id(),
-                    match ruleset.period_unit() {
-                        kaohe::syntax::ast::PeriodUnit::Month => "months, YYYY-MM",
-                        kaohe::syntax::ast::PeriodUnit::Quarter => "quarters, YYYY-Qn",
-                    }
+                    format_args!(
+                        "{}, {}",
+                        ruleset.period_unit().plural(),
+                        ruleset.period_unit().pattern()
+                    )
                 ),
             )));
         }
@@ -488,7 +489,9 @@ impl Store {
             .periods
             .iter()
             .filter(|p| {
-                !matches!(p, Period::Year(_)) && **p < period && last.is_none_or(|(l, _)| **p > l)
+                p.is_unit(ruleset.period_unit())
+                    && **p < period
+                    && last.is_none_or(|(l, _)| **p > l)
             })
             .map(ToString::to_string)
             .collect();
@@ -1109,7 +1112,8 @@ impl StoreView<'_> {
         // Discretionary orders of closed periods come from the seals.
         let mut discretion = serde_json::Map::new();
         for (period, order) in &facts.discretion {
-            let closed = !matches!(period, Period::Year(_)) && last.is_some_and(|l| *period <= l);
+            let closed =
+                period.is_unit(ruleset.period_unit()) && last.is_some_and(|l| *period <= l);
             if !closed {
                 discretion.insert(period.to_string(), serde_json::json!(order));
                 continue;

@@ -191,6 +191,13 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     CountBeyondYear(#[from] CountBeyondYear),
+    /// Under `period year`, a construct that speaks of a year beside the
+    /// periods (`annual`, `assessed annually`, `per year` on a ranking or a
+    /// consequence): the period already is the year (issue 13 §9).
+    /// Trigger: `annual { from sum of periods }` with `period year`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    PeriodIsYear(#[from] PeriodIsYear),
     /// A `step` of an escalation ladder where it cannot apply: in a notice
     /// with `per` (a ladder issues one step per unit), or `of` a group the
     /// notice does not apply to. Trigger: `notice n of lead { per report  step s when late }`.
@@ -1035,6 +1042,21 @@ pub struct CountBeyondYear {
     /// Where.
     #[label("more than a year has")]
     pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::PeriodIsYear`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} is not used under `period year`: the period already is the year")]
+#[diagnostic(code(kaohe::period_is_year))]
+pub struct PeriodIsYear {
+    /// What is refused: "`annual`", "`assessed annually`", "`per year` of ranking `r`".
+    pub what: String,
+    /// Where.
+    #[label("the year is the period")]
+    pub span: SourceSpan,
+    /// What to write instead.
+    #[help]
+    pub help: Option<String>,
 }
 
 /// See [`RulesetDiagnostic::MisplacedStep`].

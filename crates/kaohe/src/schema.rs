@@ -67,6 +67,15 @@ pub fn facts_schema(ruleset: &Ruleset) -> Json {
         PeriodUnit::Quarter => {
             json!({"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$", "description": "a quarter, YYYY-Qn"})
         }
+        PeriodUnit::Half => {
+            json!({"type": "string", "pattern": "^[0-9]{4}-H[12]$", "description": "a half-year, YYYY-H1 or YYYY-H2"})
+        }
+        PeriodUnit::Week => {
+            json!({"type": "string", "pattern": "^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$", "description": "an ISO 8601 week, YYYY-Wnn (W53 only in a year that has it)"})
+        }
+        PeriodUnit::Year => {
+            json!({"type": "string", "pattern": "^[0-9]{4}$", "description": "a year, YYYY"})
+        }
     };
     let date = json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"});
     let units: Vec<Json> = ruleset

@@ -179,9 +179,15 @@ impl<'r> Parts<'r> {
         let start = ruleset
             .effective()
             .map_or(crate::date::Date::EPOCH, |(from, _)| from);
+        let end = ruleset.effective().map(|(_, to)| to);
         let mut periods = Vec::with_capacity(spec.periods);
         let mut period = Period::containing(unit_kind, start);
+        // At most the periods of the effective range (a yearly ruleset of two
+        // years has two), at least one.
         for _ in 0..spec.periods {
+            if !periods.is_empty() && end.is_some_and(|end| period.start() > end) {
+                break;
+            }
             periods.push(period);
             period = period.next();
         }

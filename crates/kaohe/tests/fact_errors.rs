@@ -1050,3 +1050,70 @@ fn a_zero_width_space_in_an_id_is_white_space() {
         &["`a<U+200B>` ends with an invisible zero-width space (U+200B)"],
     );
 }
+
+/// The period-kind golden rulesets (issue 13 §9): `period half`, `period week`
+/// and `period year` take periods of their own kind only, located by JSON path.
+fn construct(name: &str) -> Ruleset {
+    let path = format!(
+        "{}/../../tests/constructs/{name}/{name}.rules",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    Ruleset::from_source(kaohe::source::SourceFile::new(path, text)).unwrap()
+}
+
+fn with_period(unit: &str, period: &str) -> Value {
+    json!({
+        "as_of": "2027-02-10",
+        "units": [{"id": unit, "name": "单位", "group": if unit == "x" { "street" } else { "lead" }}],
+        "records": [
+            {"unit": unit, "period": period, "kind": if unit == "x" { "problem" } else { "missed_task" },
+             "reported": "2026-06-01", "attributes": if unit == "x" { json!({"place": "东门"}) } else { json!({"task": "任务"}) }}
+        ]
+    })
+}
+
+#[test]
+fn periods_of_other_kinds_are_refused_with_their_path() {
+    let half = construct("period-half");
+    assert!(Facts::from_json(&half, &with_period("a", "2026-H2").to_string()).is_ok());
+    for bad in ["2026-06", "2026-Q2", "2026", "2026-H3", "2026-W14"] {
+        assert_reported(
+            &errors_of(&half, &with_period("a", bad)),
+            &["$.records[0].period"],
+            &["expected a half-year \"YYYY-Hn\"", bad],
+        );
+    }
+    let week = construct("period-week");
+    assert!(Facts::from_json(&week, &with_period("x", "2026-W53").to_string()).is_ok());
+    // 2025 has 52 ISO weeks; a one-digit week is not a week.
+    for bad in ["2025-W53", "2026-W5", "2026-W00", "2026-04", "2026-H1"] {
+        assert_reported(
+            &errors_of(&week, &with_period("x", bad)),
+            &["$.records[0].period"],
+            &["expected a week \"YYYY-Wnn\"", bad],
+        );
+    }
+}
+
+#[test]
+fn a_yearly_ruleset_takes_years() {
+    let year = construct("period-year");
+    let mut facts = with_period("a", "2026");
+    facts["records"][0]["kind"] = json!("missed_target");
+    facts["records"][0]["attributes"] = json!({"target": "目标"});
+    assert!(Facts::from_json(&year, &facts.to_string()).is_ok());
+    facts["records"][0]["period"] = json!("2026-12");
+    assert_reported(
+        &errors_of(&year, &facts),
+        &["$.records[0].period"],
+        &["expected a year \"YYYY\"", "2026-12"],
+    );
+    // The ruleset is in force for 2025 and 2026.
+    facts["records"][0]["period"] = json!("2027");
+    assert_reported(
+        &errors_of(&year, &facts),
+        &["$.records[0].period"],
+        &["outside the ruleset's effective range"],
+    );
+}

@@ -284,6 +284,9 @@ fn generated_rulesets_cover_the_language() {
         "  key ",
         "period month",
         "period quarter",
+        "period half",
+        "period week",
+        "period year",
         "seal ",
         "late rejected",
         "late carried",
@@ -845,7 +848,7 @@ fn a_late_record_is_rejected_or_carried_into_an_evaluated_period() {
                         && x.record.reported.to_string() == r.reported.to_string()
                         && x.record.kind == spec.kinds[r.kind].name
                 });
-                let destination = Per::containing(spec.quarter, r.reported);
+                let destination = Per::containing(spec.unit, r.reported);
                 prop_assert!(
                     rejected || evaluated.contains(&destination.label()),
                     "the record of `{}` for {} reported {} is late; it is neither rejected nor applied to an evaluated period ({} is not evaluated: {:?}){}",
@@ -973,7 +976,7 @@ fn evaluated_periods(spec: &Spec, facts: &FactsSpec) -> Vec<Per> {
     } = spec.policy
     {
         for r in &facts.records {
-            let arrived = Per::containing(spec.quarter, r.reported);
+            let arrived = Per::containing(spec.unit, r.reported);
             if r.reported > r.period.seal(days)
                 && arrived.end() >= spec.from
                 && arrived.start() <= spec.to
@@ -1019,7 +1022,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             let n = ev
                 .results
                 .iter()
-                .filter(|r| r.unit == u.id && r.period.to_string() == y.to_string())
+                // Under `period year` the year's result is a period result, not an annual one.
+                .filter(|r| r.unit == u.id && r.annual && r.period.to_string() == y.to_string())
                 .count();
             if n != usize::from(spec.annual.is_some()) {
                 return Err(format!("`{}` has {n} annual result(s) for {y}", u.id));
@@ -1865,12 +1869,11 @@ fn every_period_is_scored_by_at_most_one_version_of_each_rule() {
             // The second version starts on `split`, between the ruleset's
             // second day and its last; half the time on a period's first day.
             let split = if c.chance(50) {
-                let starts: Vec<Day> =
-                    common::spec::periods_between(spec.quarter, spec.from, spec.to)
-                        .iter()
-                        .map(|p| p.start())
-                        .filter(|d| *d > spec.from)
-                        .collect();
+                let starts: Vec<Day> = common::spec::periods_between(spec.unit, spec.from, spec.to)
+                    .iter()
+                    .map(|p| p.start())
+                    .filter(|d| *d > spec.from)
+                    .collect();
                 if starts.is_empty() {
                     spec.from.add(1 + c.below(days as usize) as i64)
                 } else {
@@ -1880,9 +1883,10 @@ fn every_period_is_scored_by_at_most_one_version_of_each_rule() {
                 spec.from.add(1 + c.below(days as usize) as i64)
             };
             let pooled = spec.annual.as_ref().is_some_and(|a| a.pooled);
-            let (_, month, day) = split.civil();
-            let aligned = Per::containing(spec.quarter, split).start() == split
-                && (!pooled || (month == 1 && day == 1));
+            // Under `from pooled records` also on a year's first day (for
+            // weeks: the first Monday of an ISO week-year).
+            let at = Per::containing(spec.unit, split);
+            let aligned = at.start() == split && (!pooled || at.first_of_year());
             let version = |label: &str, from: Day, to: Day| common::spec::Rule {
                 kind: RuleKind::Deduct,
                 name: "rv".to_owned(),

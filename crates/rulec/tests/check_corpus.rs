@@ -65,6 +65,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::count_in_amount",
     "kaohe::undeclared_clause",
     "kaohe::count_beyond_year",
+    "kaohe::period_is_year",
     "kaohe::misplaced_step",
     "kaohe::unreachable_band",
     "kaohe::measure_in_measure",

@@ -697,11 +697,10 @@ impl Checker<'_> {
             ast::Item::Period(p) => Some(p.unit),
             _ => None,
         });
-        let (most, name) = match unit {
-            Some(ast::PeriodUnit::Quarter) => (4, "quarters"),
-            Some(ast::PeriodUnit::Month) => (12, "months"),
-            None => return,
+        let Some(unit) = unit else {
+            return;
         };
+        let (most, name) = (crate::Period::most_per_year(unit), unit.plural());
         if periods.value > most {
             self.push(crate::diagnostics::CountBeyondYear {
                 periods: periods.value,

@@ -53,15 +53,16 @@ pub fn fact_warnings(ruleset: &Ruleset, facts: &Facts) -> Vec<FactWarning> {
         .discretion
         .iter()
         .filter(|(period, order)| {
+            // Under `period year` a year is the period: its per-period ranking.
             let used = match period {
-                Period::Year(_) => per_year,
+                Period::Year(_) if !period.is_unit(ruleset.period_unit()) => per_year,
                 _ => per_period,
             };
             !used && !order.is_empty()
         })
         .map(|(period, _)| {
             let (what, scope) = match period {
-                Period::Year(_) => ("year", "per year"),
+                Period::Year(_) if !period.is_unit(ruleset.period_unit()) => ("year", "per year"),
                 _ => ("period", "per period"),
             };
             FactWarning {

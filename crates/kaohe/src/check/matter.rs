@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
         let context = format!("rule `{}`", rule.name.name);
         if range.from > outer.from {
             let mut kinds = vec![Period::containing(unit, range.from)];
-            if pooled {
+            if pooled && !week_year_bound(unit, range.from, Period::first_of_year) {
                 kinds.push(Period::Year(range.from.year()));
             }
             if let Some(period) = kinds.into_iter().find(|p| p.start() != range.from) {
@@ -110,14 +110,14 @@ impl<'a> Checker<'a> {
                     help: Some(format!(
                         "a period is scored by one version of a rule; start this version on a {kind}'s first day{days}, and end the version before it the day before{pooled}",
                         kind = period_kind(period),
-                        pooled = pooled_note(period),
+                        pooled = pooled_note(unit, period),
                     )),
                 });
             }
         }
         if range.to < outer.to {
             let mut kinds = vec![Period::containing(unit, range.to)];
-            if pooled {
+            if pooled && !week_year_bound(unit, range.to, Period::last_of_year) {
                 kinds.push(Period::Year(range.to.year()));
             }
             if let Some(period) = kinds.into_iter().find(|p| p.end() != range.to) {
@@ -136,7 +136,7 @@ impl<'a> Checker<'a> {
                     help: Some(format!(
                         "a period is scored by one version of a rule; end this version on a {kind}'s last day{days}, and start the next version the day after{pooled}",
                         kind = period_kind(period),
-                        pooled = pooled_note(period),
+                        pooled = pooled_note(unit, period),
                     )),
                 });
             }
@@ -830,17 +830,29 @@ fn boundaries(candidates: [Date; 2], from: Date, to: Date) -> String {
     }
 }
 
+/// Under `period week`, whether `date` lies in the first (last) week of its ISO
+/// week-year: the pooled year of a weekly ruleset is its ISO week-year, which
+/// the week's own bound check already covers.
+fn week_year_bound(unit: PeriodUnit, date: Date, bound: fn(PeriodUnit, i32) -> Period) -> bool {
+    let week = Period::containing(unit, date);
+    unit == PeriodUnit::Week && week == bound(unit, week.year())
+}
+
 fn period_kind(period: Period) -> &'static str {
     match period {
         Period::Month { .. } => "month",
         Period::Quarter { .. } => "quarter",
+        Period::Half { .. } => "half-year",
+        Period::Week { .. } => "week",
         Period::Year(_) => "year",
     }
 }
 
-fn pooled_note(period: Period) -> &'static str {
+/// Why a year is one period, when it is the annual year of a ruleset with
+/// shorter periods (under `period year` the year simply is the period).
+fn pooled_note(unit: PeriodUnit, period: Period) -> &'static str {
     match period {
-        Period::Year(_) => {
+        Period::Year(_) if unit != PeriodUnit::Year => {
             " (the year is scored as one period because of `annual { from pooled records }`; to change a rule within the year, score the year `from sum of periods`)"
         }
         _ => "",

@@ -8,6 +8,7 @@ mod dates;
 mod expr;
 mod facts;
 mod matter;
+mod period;
 mod structure;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -225,6 +226,7 @@ impl<'a> Checker<'a> {
         self.check_inputs();
         self.check_items();
         self.check_matter();
+        self.check_period_kind();
         self.check_usage();
     }
 

@@ -337,13 +337,9 @@ impl<'a> Ctx<'a> {
         };
         let year = self.scope.year();
         let whole_year = matches!(self.scope, Period::Year(_));
-        let mut period = match (self.scope, self.ruleset.period_unit()) {
-            (Period::Year(y), crate::syntax::ast::PeriodUnit::Quarter) => Period::Quarter {
-                year: y,
-                quarter: 4,
-            },
-            (Period::Year(y), _) => Period::Month { year: y, month: 12 },
-            (p, _) => p,
+        let mut period = match self.scope {
+            Period::Year(y) => Period::last_of_year(self.ruleset.period_unit(), y),
+            p => p,
         };
         if !whole_year {
             let now = self.history.place(index, period, self.unit_index);
@@ -352,9 +348,9 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut count: u32 = 0;
-        // At most 12 months or 4 quarters lie in one year; the bound also
-        // ends the walk for a scope that is a whole year.
-        for _ in 0..12 {
+        // At most 53 weeks (12 months, 4 quarters, 2 halves) lie in one year;
+        // the bound also ends the walk for a scope that is a whole year.
+        for _ in 0..53 {
             if period.year() != year {
                 break;
             }
@@ -745,8 +741,12 @@ impl<'a> Ctx<'a> {
         }
         match name {
             "as_of" => Some(Ok(Val::Date(self.as_of))),
-            "period_start" => Some(Ok(Val::Date(self.scope.start()))),
-            "period_end" => Some(Ok(Val::Date(self.scope.end()))),
+            "period_start" => Some(Ok(Val::Date(
+                self.scope.bounds_in(self.ruleset.period_unit()).0,
+            ))),
+            "period_end" => Some(Ok(Val::Date(
+                self.scope.bounds_in(self.ruleset.period_unit()).1,
+            ))),
             _ => None,
         }
     }

@@ -517,10 +517,15 @@ impl<'a> Evaluator<'a> {
         if as_of <= period.end() {
             return true;
         }
+        // A year's last period: for weeks, the last ISO week of the week-year
+        // (which may end in January of the next year).
         let last = match period {
-            Period::Year(_) => Period::containing(self.ruleset.period_unit(), period.end()),
+            Period::Year(year) => Period::last_of_year(self.ruleset.period_unit(), year),
             other => other,
         };
+        if as_of <= last.end() {
+            return true;
+        }
         self.ruleset
             .period()
             .and_then(|d| d.seal.as_ref())

@@ -14,7 +14,7 @@ use super::EvalError;
 use crate::facts::Record;
 use crate::number::Number;
 use crate::period::Period;
-use crate::syntax::ast::{Amount, CapScope, DateRange, RankSide, Rule, RuleKind};
+use crate::syntax::ast::{Amount, CapScope, DateRange, PeriodUnit, RankSide, Rule, RuleKind};
 use crate::text::Text;
 use crate::value::Value;
 
@@ -52,8 +52,11 @@ struct Working {
 
 pub(crate) use super::texts::clauses;
 
-fn in_force(range: Option<&DateRange>, period: Period) -> bool {
-    range.is_none_or(|r| period.end() >= r.from && period.start() <= r.to)
+/// Whether a rule version's range overlaps the period (or year: for weeks,
+/// the ISO week-year) in a ruleset of `unit` periods.
+fn in_force(range: Option<&DateRange>, period: Period, unit: PeriodUnit) -> bool {
+    let (start, end) = period.bounds_in(unit);
+    range.is_none_or(|r| end >= r.from && start <= r.to)
 }
 
 fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
@@ -329,7 +332,13 @@ fn year_limit(
     key: impl Fn() -> (Text, String, i32),
 ) -> Result<Number, EvalError> {
     match (scope, ctx.scope) {
-        (CapScope::Year, Period::Month { .. } | Period::Quarter { .. }) => sub(
+        (
+            CapScope::Year,
+            Period::Month { .. }
+            | Period::Quarter { .. }
+            | Period::Half { .. }
+            | Period::Week { .. },
+        ) => sub(
             ctx,
             cap,
             usage.get(&key()).copied().unwrap_or(Number::ZERO).abs(),
@@ -385,7 +394,7 @@ fn rule_items(
     match &rule.per {
         Some(per) => {
             for record in ctx.records.of_kind(texts.rule.per_kind).iter().copied() {
-                if !in_force(range, record.period) {
+                if !in_force(range, record.period, ctx.ruleset.period_unit()) {
                     continue;
                 }
                 let rctx = ctx.with_record(record);
@@ -409,7 +418,8 @@ fn rule_items(
             }
         }
         None => {
-            if in_force(range, ctx.scope) && all_hold(&rule.when, &ctx)? {
+            if in_force(range, ctx.scope, ctx.ruleset.period_unit()) && all_hold(&rule.when, &ctx)?
+            {
                 let (amount, notes, formula) = occurrence_amount(rule, &ctx, None)?;
                 occurrences.push(Occurrence {
                     record: None,

@@ -860,10 +860,7 @@ impl Validator<'_> {
 
     fn period(&mut self, json: &Node, path: &str) -> Option<Period> {
         let unit = self.ruleset.period_unit();
-        let expected = match unit {
-            crate::syntax::ast::PeriodUnit::Month => "a month \"YYYY-MM\"",
-            crate::syntax::ast::PeriodUnit::Quarter => "a quarter \"YYYY-Qn\"",
-        };
+        let expected = format!("a {} \"{}\"", unit.name(), unit.pattern());
         let period = json.as_str().and_then(|s| Period::from_str(s).ok());
         let Some(period) = period.filter(|p| p.is_unit(unit)) else {
             self.error(

@@ -357,6 +357,13 @@ pub enum PeriodUnit {
     Month,
     /// Calendar quarter.
     Quarter,
+    /// Half-year (`period half`, `2026-H1`).
+    Half,
+    /// ISO 8601 week (`period week`, `2026-W14`).
+    Week,
+    /// Calendar year (`period year`, `2026`): the period is the year itself,
+    /// so the ruleset has no separate `annual`.
+    Year,
 }
 
 /// What happens to a fact reported after its period was sealed.
@@ -371,8 +378,10 @@ pub enum LatePolicy {
 /// `period month { seal 15 days after end  late rejected }` or `{ amendable }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodDecl {
-    /// Month or quarter.
+    /// Month, quarter, half-year, week or year.
     pub unit: PeriodUnit,
+    /// Where the unit word is (`month` … `year`).
+    pub unit_span: Span,
     /// Citation.
     pub cite: Option<Citation>,
     /// `seal N days after end`.

@@ -112,7 +112,7 @@ fn allowed(rule: Rule) -> Vec<Expected> {
         Rule::derive_decl => keywords(&["derive"]),
         Rule::key_decl => keywords(&["key"]),
         Rule::period_decl => keywords(&["period"]),
-        Rule::period_unit => keywords(&["month", "quarter"]),
+        Rule::period_unit => keywords(&["month", "quarter", "half", "week", "year"]),
         Rule::seal_stmt => keywords(&["seal"]),
         Rule::late_stmt => keywords(&["late"]),
         Rule::late_policy => keywords(&["rejected", "carried"]),

@@ -59,7 +59,7 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         derive_decl => ("`derive`", Some("derive")),
         key_decl => ("`key`", Some("key")),
         period_decl => ("`period`", Some("period")),
-        period_unit => ("`month` or `quarter`", None),
+        period_unit => ("`month`, `quarter`, `half`, `week` or `year`", None),
         seal_stmt => ("`seal`", Some("seal")),
         late_stmt => ("`late`", Some("late")),
         late_policy => ("`rejected` or `carried`", None),

@@ -365,6 +365,7 @@ impl Lowering {
         let span = span_of(&pair);
         let mut decl = PeriodDecl {
             unit: PeriodUnit::Month,
+            unit_span: span,
             cite: None,
             seal: None,
             late: None,
@@ -374,10 +375,13 @@ impl Lowering {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::period_unit => {
-                    decl.unit = if p.as_str() == "quarter" {
-                        PeriodUnit::Quarter
-                    } else {
-                        PeriodUnit::Month
+                    decl.unit_span = span_of(&p);
+                    decl.unit = match p.as_str() {
+                        "quarter" => PeriodUnit::Quarter,
+                        "half" => PeriodUnit::Half,
+                        "week" => PeriodUnit::Week,
+                        "year" => PeriodUnit::Year,
+                        _ => PeriodUnit::Month,
                     }
                 }
                 Rule::cite => decl.cite = Some(Self::cite(p)),

@@ -50,7 +50,7 @@ impl FactsSpec {
     /// Random valid facts for `spec`. `min_as_of` (if any) is the earliest
     /// evaluation date wanted.
     pub fn generate(c: &mut Choices, spec: &Spec, min_as_of: Option<Day>) -> FactsSpec {
-        let all = super::spec::periods_between(spec.quarter, spec.from, spec.to);
+        let all = super::spec::periods_between(spec.unit, spec.from, spec.to);
         let start = c.below(all.len());
         let len = 1 + c.below(4.min(all.len() - start));
         let window: Vec<Per> = all[start..start + len].to_vec();

@@ -200,20 +200,65 @@ impl fmt::Display for Day {
     }
 }
 
-/// A month or a quarter.
+/// The kind of a generated ruleset's periods (issue 13 §9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PerKind {
+    Month,
+    Quarter,
+    Half,
+    Week,
+    Year,
+}
+
+impl PerKind {
+    /// The keyword of `period …`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PerKind::Month => "month",
+            PerKind::Quarter => "quarter",
+            PerKind::Half => "half",
+            PerKind::Week => "week",
+            PerKind::Year => "year",
+        }
+    }
+}
+
+/// A month, a quarter, a half-year or an ISO 8601 week (by its week-year).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Per {
     Month(i64, u32),
     Quarter(i64, u32),
+    Half(i64, u32),
+    Week(i64, u32),
+    /// The year of `period year`.
+    Year(i64),
+}
+
+/// The Monday of ISO week 1 of week-year `y`: the Monday on or before 4 January
+/// (1970-01-01, day 0, was a Thursday). Computed independently of the engine.
+fn week_one(y: i64) -> Day {
+    let jan4 = Day::ymd(y, 1, 4);
+    jan4.add(-(jan4.0 + 3).rem_euclid(7))
 }
 
 impl Per {
-    pub fn containing(quarter: bool, day: Day) -> Per {
+    pub fn containing(kind: PerKind, day: Day) -> Per {
         let (y, m, _) = day.civil();
-        if quarter {
-            Per::Quarter(y, (m - 1) / 3 + 1)
-        } else {
-            Per::Month(y, m)
+        match kind {
+            PerKind::Month => Per::Month(y, m),
+            PerKind::Quarter => Per::Quarter(y, (m - 1) / 3 + 1),
+            PerKind::Half => Per::Half(y, if m <= 6 { 1 } else { 2 }),
+            PerKind::Week => {
+                let wy = if day >= week_one(y + 1) {
+                    y + 1
+                } else if day < week_one(y) {
+                    y - 1
+                } else {
+                    y
+                };
+                Per::Week(wy, ((day.0 - week_one(wy).0) / 7 + 1) as u32)
+            }
+            PerKind::Year => Per::Year(y),
         }
     }
 
@@ -221,6 +266,9 @@ impl Per {
         match self {
             Per::Month(y, m) => Day::ymd(y, m, 1),
             Per::Quarter(y, q) => Day::ymd(y, (q - 1) * 3 + 1, 1),
+            Per::Half(y, h) => Day::ymd(y, (h - 1) * 6 + 1, 1),
+            Per::Week(y, w) => week_one(y).add(7 * (i64::from(w) - 1)),
+            Per::Year(y) => Day::ymd(y, 1, 1),
         }
     }
 
@@ -230,7 +278,24 @@ impl Per {
             Per::Month(y, m) => Per::Month(y, m + 1),
             Per::Quarter(y, 4) => Per::Quarter(y + 1, 1),
             Per::Quarter(y, q) => Per::Quarter(y, q + 1),
+            Per::Half(y, 2) => Per::Half(y + 1, 1),
+            Per::Half(y, h) => Per::Half(y, h + 1),
+            Per::Week(y, _) if self.start().add(7) >= week_one(y + 1) => Per::Week(y + 1, 1),
+            Per::Week(y, w) => Per::Week(y, w + 1),
+            Per::Year(y) => Per::Year(y + 1),
         }
+    }
+
+    /// Whether this is the first period of its year (for weeks: of the week-year).
+    pub fn first_of_year(self) -> bool {
+        matches!(
+            self,
+            Per::Month(_, 1)
+                | Per::Quarter(_, 1)
+                | Per::Half(_, 1)
+                | Per::Week(_, 1)
+                | Per::Year(_)
+        )
     }
 
     pub fn end(self) -> Day {
@@ -239,7 +304,11 @@ impl Per {
 
     pub fn year(self) -> i64 {
         match self {
-            Per::Month(y, _) | Per::Quarter(y, _) => y,
+            Per::Month(y, _)
+            | Per::Quarter(y, _)
+            | Per::Half(y, _)
+            | Per::Week(y, _)
+            | Per::Year(y) => y,
         }
     }
 
@@ -248,11 +317,14 @@ impl Per {
         self.end().add(i64::from(days))
     }
 
-    /// `2026-04` or `2026-Q2`.
+    /// `2026-04`, `2026-Q2`, `2026-H1` or `2026-W05`.
     pub fn label(self) -> String {
         match self {
             Per::Month(y, m) => format!("{y:04}-{m:02}"),
             Per::Quarter(y, q) => format!("{y:04}-Q{q}"),
+            Per::Half(y, h) => format!("{y:04}-H{h}"),
+            Per::Week(y, w) => format!("{y:04}-W{w:02}"),
+            Per::Year(y) => format!("{y:04}"),
         }
     }
 }
@@ -274,5 +346,13 @@ mod calendar_tests {
         }
         assert_eq!(Per::Month(2026, 4).end().to_string(), "2026-04-30");
         assert_eq!(Per::Quarter(2026, 1).seal(10).to_string(), "2026-04-10");
+        assert_eq!(Per::Half(2026, 2).end().to_string(), "2026-12-31");
+        let w = Per::containing(PerKind::Week, Day::ymd(2025, 12, 31));
+        assert_eq!(
+            (w.label(), w.start().to_string()),
+            ("2026-W01".to_owned(), "2025-12-29".to_owned())
+        );
+        assert_eq!(Per::Week(2026, 53).next(), Per::Week(2027, 1));
+        assert_eq!(Per::Week(2025, 52).next(), Per::Week(2026, 1));
     }
 }

@@ -6,8 +6,9 @@
 //! of one, or across a year's end); assumptions, cited; 0–2 `levels` types;
 //! 1–2 groups with integer attributes (some optional; the second group may be
 //! `assessed annually` with `average when`); 1–4 record kinds with fields of
-//! every type (some optional), `derive`s and `key`s; a monthly or quarterly
-//! period, amendable or sealed (`late rejected`, `late carried` or the
+//! every type (some optional), `derive`s and `key`s; a monthly, quarterly,
+//! half-yearly, weekly (ISO 8601) or yearly period (with `period year` no
+//! `annual`, `assessed annually` or `per year` ranking), amendable or sealed (`late rejected`, `late carried` or the
 //! default); a score block with a base and 1–3 categories (allotments adding up
 //! to the base, floors, `cap bonuses … per period|year`) holding 1–6 rules of
 //! every kind (`deduct`, `bonus`, `adjust`) with `per … where …`, `when`,
@@ -35,7 +36,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::{Choices, Day, Per};
+use super::{Choices, Day, Per, PerKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ty {
@@ -272,7 +273,7 @@ pub struct Spec {
     pub id: String,
     pub from: Day,
     pub to: Day,
-    pub quarter: bool,
+    pub unit: PerKind,
     pub assumptions: Vec<String>,
     /// Whether the ruleset declares the texts of the clauses it cites
     /// (`clause [T-1] "…"`), which makes the checker require every cited id to be declared.
@@ -330,7 +331,7 @@ struct Gen<'c> {
     risky: bool,
     from: Day,
     to: Day,
-    quarter: bool,
+    unit: PerKind,
     levels: Vec<Levels>,
     groups: Vec<Group>,
     kinds: Vec<Kind>,
@@ -579,7 +580,13 @@ impl Gen<'_> {
                     // The evaluated period only (a list such as 红榜前5名).
                     format!("ranked {side} {n}{in_ranking}{ties}")
                 } else if self.c.chance(30) {
-                    // A count within the calendar year (issue 13 §1).
+                    // A count within the calendar year (issue 13 §1); a year
+                    // has only 2 half-years, and 1 year.
+                    let k = match self.unit {
+                        PerKind::Half => k.min(2),
+                        PerKind::Year => 1,
+                        _ => k,
+                    };
                     format!("ranked {side} {n} in {k} periods this year{in_ranking}{ties}")
                 } else {
                     format!("ranked {side} {n} for {k} consecutive periods{in_ranking}{ties}")
@@ -1150,7 +1157,7 @@ impl Gen<'_> {
         }
         if self.c.chance(12) {
             // An effective range inside the ruleset's, on period boundaries.
-            let periods = periods_between(self.quarter, self.from, self.to);
+            let periods = periods_between(self.unit, self.from, self.to);
             if periods.len() >= 2 {
                 let a = self.c.below(periods.len());
                 let b = a + self.c.below(periods.len() - a);
@@ -1407,9 +1414,9 @@ impl Gen<'_> {
 }
 
 /// The periods overlapping `from ..= to`.
-pub fn periods_between(quarter: bool, from: Day, to: Day) -> Vec<Per> {
+pub fn periods_between(unit: PerKind, from: Day, to: Day) -> Vec<Per> {
     let mut out = Vec::new();
-    let mut p = Per::containing(quarter, from);
+    let mut p = Per::containing(unit, from);
     while p.start() <= to {
         out.push(p);
         p = p.next();
@@ -1426,13 +1433,20 @@ impl Spec {
             4 => (Day::ymd(year, 7, 1), Day::ymd(year + 1, 6, 30)),
             _ => (Day::ymd(year, 1, 1), Day::ymd(year, 12, 31)),
         };
-        let quarter = c.chance(15);
+        // Mostly months; quarters, half-years and ISO weeks (issue 13 §9) now and then.
+        let unit = match c.below(20) {
+            0..=2 => PerKind::Quarter,
+            3 => PerKind::Half,
+            4 => PerKind::Week,
+            5 => PerKind::Year,
+            _ => PerKind::Month,
+        };
         let mut g = Gen {
             c,
             risky,
             from,
             to,
-            quarter,
+            unit,
             levels: Vec::new(),
             groups: Vec::new(),
             kinds: Vec::new(),
@@ -1477,7 +1491,8 @@ impl Spec {
                 let optional = name == "size";
                 attrs.push(Attr { name, optional });
             }
-            let annually = gi == 1 && g.c.chance(30);
+            // Under `period year` no group is `assessed annually` (refused there).
+            let annually = gi == 1 && g.c.chance(30) && g.unit != PerKind::Year;
             let average_when = if annually {
                 attrs
                     .iter()
@@ -1560,7 +1575,8 @@ impl Spec {
 
         // Annual block and rankings' names (consequences may use `ranked`).
         let needs_annual = g.groups.iter().any(|gr| gr.annually);
-        let annual = if needs_annual || g.c.below(7) != 0 {
+        // Under `period year` the period is the year: no `annual` (refused there).
+        let annual = if g.unit != PerKind::Year && (needs_annual || g.c.below(7) != 0) {
             let pooled = g.c.chance(50);
             let convert = if g.c.chance(30) {
                 let weight = (*g.c.pick(&["10", "50", "100", "7.5"])).to_owned();
@@ -1645,7 +1661,7 @@ impl Spec {
             let rule = g.rule(kind, format!("r{r}"), &assumptions);
             let c = g.c.below(category_count);
             // Now and then a second version of the rule with a disjoint range.
-            let periods = periods_between(quarter, from, to);
+            let periods = periods_between(unit, from, to);
             if rule.effective.is_none() && periods.len() >= 2 && g.c.chance(8) {
                 let split_at = 1 + g.c.below(periods.len() - 1);
                 let mut first = rule.clone();
@@ -1794,7 +1810,7 @@ impl Spec {
             id: format!("gen_{year}"),
             from,
             to,
-            quarter,
+            unit,
             assumptions,
             clause_texts,
             levels: g.levels,
@@ -2285,7 +2301,7 @@ impl Spec {
             }
             let _ = writeln!(out, "}}");
         }
-        let unit = if self.quarter { "quarter" } else { "month" };
+        let unit = self.unit.keyword();
         let _ = writeln!(out, "\nperiod {unit} [T-2] {{");
         match self.policy {
             Policy::Amendable => {

@@ -224,7 +224,7 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
             Ok(p) if args.year.is_none() || matches!(p, Period::Year(_)) => Some(p),
             _ => {
                 return Err(Failure::usage(format!(
-                    "`{text}` is not a period (YYYY-MM, YYYY-Qn) or year (YYYY)"
+                    "`{text}` is not a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn) or year (YYYY)"
                 )))
             }
         },
@@ -427,13 +427,13 @@ fn check_arguments(args: &Args) -> Result<(), Failure> {
 /// A quarter on a monthly ruleset (or a month on a quarterly one) is refused,
 /// naming what the ruleset is.
 fn check_period_kind(ruleset: &Ruleset, period: Option<Period>) -> Result<(), Failure> {
-    let (wanted, example) = match (ruleset.period_unit(), period) {
-        (PeriodUnit::Month, Some(Period::Quarter { year, quarter })) => {
-            ("monthly", format!("{year}-{:02}", quarter * 3 - 2))
-        }
-        (PeriodUnit::Quarter, Some(Period::Month { year, month })) => {
-            ("quarterly", format!("{year}-Q{}", (month - 1) / 3 + 1))
-        }
+    let unit = ruleset.period_unit();
+    let (wanted, example) = match period {
+        // A year is the annual assessment (or the period of `period year`).
+        Some(p) if p.unit() != unit && p.unit() != PeriodUnit::Year => (
+            unit.adjective(),
+            Period::containing(unit, p.start()).to_string(),
+        ),
         _ => return Ok(()),
     };
     let given = period.map(|p| p.to_string()).unwrap_or_default();
@@ -446,14 +446,15 @@ fn check_period_kind(ruleset: &Ruleset, period: Option<Period>) -> Result<(), Fa
                 ruleset.source().name()
             ),
         )
-        .with_help(format!(
-            "give a {} such as --period {example}, or --year for the annual assessment",
-            if wanted == "monthly" {
-                "month"
-            } else {
-                "quarter"
-            }
-        )),
+        .with_help(if unit == PeriodUnit::Year {
+            // Under `period year` the year is the period: no separate annual assessment.
+            format!("give a year such as --period {example}")
+        } else {
+            format!(
+                "give a {} such as --period {example}, or --year for the annual assessment",
+                unit.name()
+            )
+        }),
     ))
 }
 

@@ -60,8 +60,11 @@ pub fn run(args: &Args) -> Exit {
 }
 
 fn seal(args: &Args) -> Result<Exit, Failure> {
-    let period = match args.period.parse::<Period>() {
-        Ok(p) if !matches!(p, Period::Year(_)) => p,
+    let parsed = args.period.parse::<Period>();
+    let ruleset = ruleset(&args.ruleset)?;
+    // A year is sealed only under `period year`, where it is the period.
+    let period = match parsed {
+        Ok(p) if !matches!(p, Period::Year(_)) || p.is_unit(ruleset.period_unit()) => p,
         _ => {
             return Err(Failure::usage(format!(
             "`{}` is not a period (YYYY-MM or YYYY-Qn): a month or a quarter is sealed, not a year",
@@ -69,7 +72,6 @@ fn seal(args: &Args) -> Result<Exit, Failure> {
         )))
         }
     };
-    let ruleset = ruleset(&args.ruleset)?;
     let facts = facts(&ruleset, &args.facts)?;
     let mut store = open(&args.db)?;
     let sealed = store
