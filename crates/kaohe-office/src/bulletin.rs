@@ -80,7 +80,8 @@ pub fn category_value(category: &CategoryResult) -> Option<Number> {
         .or_else(|| category.bonuses.checked_sub(category.deductions))
 }
 
-/// The categories appearing in `periods`, in order: (name, label).
+/// The categories appearing in `periods`, in order: (name, label). The label
+/// of a category `outside total` says so (`评优加分（不计入总分）`, issue 13 §10).
 pub fn categories(evaluation: &Evaluation, periods: &[Period]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for result in evaluation
@@ -90,9 +91,14 @@ pub fn categories(evaluation: &Evaluation, periods: &[Period]) -> Vec<(String, S
     {
         for c in &result.categories {
             if !out.iter().any(|(n, _)| n == &c.category) {
+                let label = c.label.as_ref().unwrap_or(&c.category).to_string();
                 out.push((
                     c.category.to_string(),
-                    c.label.as_ref().unwrap_or(&c.category).to_string(),
+                    if c.outside {
+                        format!("{label}（不计入总分）")
+                    } else {
+                        label
+                    },
                 ));
             }
         }

@@ -237,6 +237,31 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     MisplacedDuration(#[from] MisplacedDuration),
+    /// Groups are scored by `score of` blocks and this group is named by none
+    /// (issue 13 §10). Trigger: `score of township { … }` and a `group department`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    GroupNotScored(#[from] GroupNotScored),
+    /// A group is named by two `score of` blocks. Trigger: `score of township`
+    /// twice.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    GroupScoredTwice(#[from] GroupScoredTwice),
+    /// A `score` block without `of` beside `score of` blocks. Trigger:
+    /// `score { … }` and `score of township { … }`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ScoreWithoutGroup(#[from] ScoreWithoutGroup),
+    /// `allotments sum N` that is wrong, needless or uncited. Trigger:
+    /// `allotments sum 90` when the allotments add up to 80.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    AllotmentsStatement(#[from] AllotmentsStatement),
+    /// `subtotal(c)` where the unit is not scored yet (in a rule, measure,
+    /// ranking's `only when`). Trigger: `when subtotal(award) > 5` in a rule.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MisplacedSubtotal(#[from] MisplacedSubtotal),
 }
 
 impl RulesetDiagnostic {
@@ -771,7 +796,7 @@ pub struct UnknownAssumption {
 #[diagnostic(
     code(kaohe::allotment_mismatch),
     severity(Warning),
-    help("check each category's `allot` against the rulebook's split of the base score")
+    help("check each category's `allot` against the rulebook's split of the base score; if the rulebook's split does not add up to the base, say so in the `score` block: `allotments sum N [clause]`")
 )]
 pub struct AllotmentMismatch {
     /// The sum of allotments.
@@ -1163,5 +1188,84 @@ pub struct MisplacedDuration {
     pub unit: String,
     /// Where.
     #[label("not after `date +` or `date -`")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::GroupNotScored`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("group `{group}` is scored by no `score of` block")]
+#[diagnostic(code(kaohe::group_not_scored))]
+pub struct GroupNotScored {
+    /// The group.
+    pub group: String,
+    /// The group's name in its declaration.
+    #[label("no `score of` block names it")]
+    pub span: SourceSpan,
+    /// What to write.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::GroupScoredTwice`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("group `{group}` is named by two `score of` blocks")]
+#[diagnostic(
+    code(kaohe::group_scored_twice),
+    help("a unit is scored by exactly one block: remove the group from one of them")
+)]
+pub struct GroupScoredTwice {
+    /// The group.
+    pub group: String,
+    /// The second mention.
+    #[label("named again here")]
+    pub span: SourceSpan,
+    /// The first mention.
+    #[label("first named here")]
+    pub first: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::ScoreWithoutGroup`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("a `score` block without `of` beside `score of` blocks")]
+#[diagnostic(
+    code(kaohe::score_without_group),
+    help("when groups are scored by blocks of their own, every block names its groups: `score of township {{ … }}`")
+)]
+pub struct ScoreWithoutGroup {
+    /// The block without `of`.
+    #[label("scores every group")]
+    pub span: SourceSpan,
+    /// A block with `of`.
+    #[label("a block for some groups")]
+    pub other: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::AllotmentsStatement`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`allotments sum {stated}` {problem}")]
+#[diagnostic(
+    code(kaohe::allotments_statement),
+    help("`allotments sum N [clause]` acknowledges a rulebook whose category allotments (of the categories counted in the total) add up to N, not to the base; state that sum and cite the clause that gives the split")
+)]
+pub struct AllotmentsStatement {
+    /// The stated sum.
+    pub stated: String,
+    /// What is wrong, in words.
+    pub problem: String,
+    /// The statement.
+    #[label("here")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::MisplacedSubtotal`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("`subtotal(…)` can only be used in a notice, flag, classification, quota or output")]
+#[diagnostic(
+    code(kaohe::misplaced_subtotal),
+    help("a category's subtotal is known once the unit is scored, so rules, measures and rankings cannot read it; move this condition into a `notice`, `classify` or `output`")
+)]
+pub struct MisplacedSubtotal {
+    /// Where.
+    #[label("the unit is not scored yet here")]
     pub span: SourceSpan,
 }

@@ -27,8 +27,9 @@ pub struct Ruleset {
     hash: String,
     /// Declarations by name → index in `file.items`, for lookups during evaluation.
     index: [BTreeMap<String, usize>; 3],
-    /// The score block's names, labels and citations, shared by every line item.
-    score_texts: Option<ScoreTexts>,
+    /// Each score block's names, labels and citations, shared by every line
+    /// item, in the order of the blocks (issue 13 §10: one block per group).
+    score_texts: Vec<ScoreTexts>,
     /// The record kinds in declaration order; validated records share these texts.
     kinds: Vec<Text>,
     /// For each of `kinds`, its declaration's index in `file.items`.
@@ -119,10 +120,14 @@ impl Ruleset {
                     })
                     .unzip();
                 let kind_of = |name: &str| kinds.iter().position(|k| k.as_str() == name);
-                let score_texts = file.items.iter().find_map(|i| match i {
-                    Item::Score(s) => Some(ScoreTexts::of(s, kind_of)),
-                    _ => None,
-                });
+                let score_texts = file
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Score(s) => Some(ScoreTexts::of(s, kind_of)),
+                        _ => None,
+                    })
+                    .collect();
                 let calendar = file.items.iter().find_map(|i| match i {
                     Item::Calendar(c) => Some(build_calendar(c)),
                     _ => None,
@@ -300,13 +305,17 @@ impl Ruleset {
         self.kinds.iter().position(|k| k.as_str() == name)
     }
 
-    /// The score block with its texts.
-    pub(crate) fn score_with_texts(&self) -> Option<(&ast::ScoreDecl, &ScoreTexts)> {
-        self.score().zip(self.score_texts.as_ref())
+    /// The score block that scores the units of `group`, with its texts: the
+    /// block naming the group in `score of`, or the one block without `of`.
+    pub(crate) fn score_with_texts(&self, group: &str) -> Option<(&ast::ScoreDecl, &ScoreTexts)> {
+        self.scores()
+            .zip(&self.score_texts)
+            .find(|(block, _)| block.scores(group))
     }
 
-    pub(crate) fn score(&self) -> Option<&ast::ScoreDecl> {
-        self.file.items.iter().find_map(|i| match i {
+    /// The `score` blocks, in order: one, or one per set of groups (issue 13 §10).
+    pub fn scores(&self) -> impl Iterator<Item = &ast::ScoreDecl> {
+        self.file.items.iter().filter_map(|i| match i {
             Item::Score(s) => Some(s),
             _ => None,
         })

@@ -373,6 +373,10 @@ fn generated_rulesets_cover_the_language() {
         "floor(",
         "ceil(",
         "ties straddling",
+        "outside total",
+        "allotments sum",
+        "score of ",
+        "subtotal(c0)",
         "overdue(",
         "present(",
         "as_of",
@@ -1061,7 +1065,9 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
         let per = per_of(&label, &evaluated);
         let year = per.map_or_else(|| label.parse::<i64>().unwrap_or(0), Per::year);
 
-        for item in &r.items[1..] {
+        // The lines of categories outside the total are checked like the others
+        // (issue 13 §10); they are only never part of the total.
+        for item in r.items[1..].iter().chain(&r.outside_items) {
             let Some(category) = spec
                 .categories
                 .iter()
@@ -1208,10 +1214,25 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
             if c.category != spec_c.name {
                 return Err(at(format!("category `{}` out of order", c.category)));
             }
-            let own = r
-                .items
-                .iter()
-                .filter(|i| i.kind != ItemKind::Base && i.category.as_deref() == Some(&c.category));
+            let own =
+                r.items.iter().chain(&r.outside_items).filter(|i| {
+                    i.kind != ItemKind::Base && i.category.as_deref() == Some(&c.category)
+                });
+            if c.outside != spec_c.outside
+                || (spec_c.outside
+                    && r.items
+                        .iter()
+                        .any(|i| i.category.as_deref() == Some(&c.category)))
+                || (!spec_c.outside
+                    && r.outside_items
+                        .iter()
+                        .any(|i| i.category.as_deref() == Some(&c.category)))
+            {
+                return Err(at(format!(
+                    "category `{}`: outside the total is {}, its lines say otherwise",
+                    c.category, spec_c.outside
+                )));
+            }
             let (mut bonuses, mut deductions) = (Decimal::ZERO, Decimal::ZERO);
             for i in own {
                 if bonus_side(i) {
@@ -1227,8 +1248,14 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 )));
             }
             let allot = spec_c.allot.map(d);
+            // Outside the total, a category without `allot` scores from 0.
+            let start = if spec_c.outside {
+                Some(allot.unwrap_or(Decimal::ZERO))
+            } else {
+                allot
+            };
             if c.allot != allot
-                || c.subtotal.map(|x| x.dec()) != allot.map(|a| a - deductions + bonuses)
+                || c.subtotal.map(|x| x.dec()) != start.map(|a| a - deductions + bonuses)
             {
                 return Err(at(format!(
                     "category `{}`: wrong allotment or subtotal",
@@ -1264,7 +1291,9 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                     }
                 }
             }
-            net += c.bonuses.dec() - c.deductions.dec();
+            if !spec_c.outside {
+                net += c.bonuses.dec() - c.deductions.dec();
+            }
         }
         if net != r.total {
             return Err(at(format!(

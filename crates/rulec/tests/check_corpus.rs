@@ -73,6 +73,11 @@ const ALL_CODES: &[&str] = &[
     "kaohe::calendar_day",
     "kaohe::no_calendar",
     "kaohe::misplaced_duration",
+    "kaohe::group_not_scored",
+    "kaohe::group_scored_twice",
+    "kaohe::score_without_group",
+    "kaohe::allotments_statement",
+    "kaohe::misplaced_subtotal",
 ];
 
 /// The keys of every element of `rulec check --format json`.

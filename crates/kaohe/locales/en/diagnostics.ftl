@@ -95,7 +95,7 @@ kaohe-unknown_assumption = citation `{ $id }` names an assumption that is not de
     .label-span = no `assumption [{ $id }]`
 
 kaohe-allotment_mismatch = category allotments add up to { $sum }, not to the base { $base }
-    .help = check each category's `allot` against the rulebook's split of the base score
+    .help = check each category's `allot` against the rulebook's split of the base score; if the rulebook's split does not add up to the base, say so in the `score` block: `allotments sum N [clause]`
     .label-span = base { $base }
 
 kaohe-never_binds = { $what } can never bind: { $reason }
@@ -270,3 +270,28 @@ kaohe-period_is_year--per-year = `per year`
 kaohe-period_is_year--help-annual = remove `annual`: under `period year` each period's result is the year's result, so there is no second, annual result to form or convert
 kaohe-period_is_year--help-assessed = remove `assessed annually`: under `period year` every group is assessed once a year
 kaohe-period_is_year--help-per-year = write `per period` (or nothing): under `period year` the period is the year, and there is no separate annual result for `per year` to run on
+
+kaohe-group_not_scored = group `{ $group }` is scored by no `score of` block
+    .label-span = no `score of` block names it
+
+kaohe-group_scored_twice = group `{ $group }` is named by two `score of` blocks
+    .help = a unit is scored by exactly one block: remove the group from one of them
+    .label-span = named again here
+    .label-first = first named here
+
+kaohe-score_without_group = a `score` block without `of` beside `score of` blocks
+    .help = when groups are scored by blocks of their own, every block names its groups: `score of township {"{"} … {"}"}`
+    .label-span = scores every group
+    .label-other = a block for some groups
+
+kaohe-allotments_statement = `allotments sum { $stated }` { $problem }
+    .help = `allotments sum N [clause]` acknowledges a rulebook whose category allotments (of the categories counted in the total) add up to N, not to the base; state that sum and cite the clause that gives the split
+    .label-span = here
+
+kaohe-misplaced_subtotal = `subtotal(…)` can only be used in a notice, flag, classification, quota or output
+    .help = a category's subtotal is known once the unit is scored, so rules, measures and rankings cannot read it; move this condition into a `notice`, `classify` or `output`
+    .label-span = the unit is not scored yet here
+kaohe-group_not_scored--help = add it to the `of` list of the block that scores it, or give it a block of its own: `score of { $group } {"{"} base 100  category … {"}"}`
+kaohe-allotments_statement--uncited = cites no clause
+kaohe-allotments_statement--differs = does not match the allotments, which add up to { $sum }
+kaohe-allotments_statement--base = states what is not an exception: the allotments add up to the base { $sum }

@@ -5,6 +5,7 @@ rulec-header-unit = unit
 rulec-header-total = total
 rulec-header-converted = converted
 rulec-header-notices = notices
+rulec-header-outside = { $label } (outside total)
 rulec-summary = { $errors }, { $warnings } in { $files }
 rulec-errors = { $n ->
     [one] { $n } error
@@ -55,6 +56,7 @@ rulec-explain-adjust = adjust
 rulec-explain-cap = cap
 rulec-explain-floor = floor
 rulec-explain-converted = converted
+rulec-explain-outside = outside total
 rulec-explain-unresolved-tie = unresolved tie
 rulec-explain-by = by { $key }
 rulec-explain-rank-line = rank { $rank } of { $of } in { $ranking }: against the unit above { $above }, against the unit below { $below }

@@ -92,7 +92,7 @@ kaohe-unknown_assumption = 引用的 `{ $id }` 不是已声明的认定口径
     .label-span = 没有 `assumption [{ $id }]`
 
 kaohe-allotment_mismatch = 各考核类别分值合计为 { $sum }，与基本分 { $base } 不符
-    .help = 对照考核细则中基本分的分配，核对各类别的 `allot`
+    .help = 对照考核细则中基本分的分配，核对各类别的 `allot`；如果考核细则的分配本来就与基本分不符，请在 `score` 计分块中写明：`allotments sum N [条款]`
     .label-span = 基本分 { $base }
 
 kaohe-never_binds = { $what } 永远不起作用：{ $reason }
@@ -267,3 +267,28 @@ kaohe-period_is_year--per-year = `per year`
 kaohe-period_is_year--help-annual = 请删除 `annual`：`period year` 下每个考核期的结果就是年度结果，没有另外的年度结果需要汇总或折算
 kaohe-period_is_year--help-assessed = 请删除 `assessed annually`：`period year` 下所有单位组都是每年考核一次
 kaohe-period_is_year--help-per-year = 请改为 `per period`（或不写）：`period year` 下考核期就是年度，没有单独的年度结果可供 `per year` 使用
+
+kaohe-group_not_scored = 单位分组 `{ $group }` 没有任何 `score of` 计分块为其计分
+    .label-span = 没有 `score of` 计分块列出它
+
+kaohe-group_scored_twice = 单位分组 `{ $group }` 被两个 `score of` 计分块同时列出
+    .help = 每个单位只能由一个计分块计分：请从其中一个计分块中删去该分组
+    .label-span = 此处再次列出
+    .label-first = 首次列出于此
+
+kaohe-score_without_group = 已有按分组计分的 `score of` 计分块，又出现了不带 `of` 的 `score` 计分块
+    .help = 各分组分别计分时，每个计分块都要写明所计分的分组：`score of township {"{"} … {"}"}`
+    .label-span = 为所有分组计分
+    .label-other = 为部分分组计分的计分块
+
+kaohe-allotments_statement = `allotments sum { $stated }` { $problem }
+    .help = `allotments sum N [条款]` 用于确认考核细则中计入总分的各类别分值合计为 N 而非基本分；请写明该合计，并引用规定该分配的条款
+    .label-span = 此处
+
+kaohe-misplaced_subtotal = `subtotal(…)` 只能用于预警、标记、分类、定额要求或输出项
+    .help = 类别小计在单位计分完成后才能得出，规则、指标和排名都不能读取它；请把该条件移到 `notice`、`classify` 或 `output` 中
+    .label-span = 此处单位尚未计分
+kaohe-group_not_scored--help = 请把它加入为其计分的计分块的 `of` 列表，或为它单独写一个计分块：`score of { $group } {"{"} base 100  category … {"}"}`
+kaohe-allotments_statement--uncited = 没有引用条款
+kaohe-allotments_statement--differs = 与各类别分值不符：各类别分值合计为 { $sum }
+kaohe-allotments_statement--base = 并非例外：各类别分值合计已等于基本分 { $sum }

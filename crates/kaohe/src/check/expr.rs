@@ -49,6 +49,10 @@ pub(super) const FUNCTIONS: &[(&str, &str)] = &[
         "steps",
         "steps(x, size): the number of whole steps of `size` in `x` (0 when `x` is 0 or less); `size` is greater than 0",
     ),
+    (
+        "subtotal",
+        "subtotal(c): the unit's subtotal of the category `c` (allot − deductions + bonuses; for a category `outside total`, its own score); in notices, flags, classifications, quotas and outputs",
+    ),
     ("measure", "measure(m): the unit's value of the measure `m`"),
     (
         "place",
@@ -468,6 +472,7 @@ impl Checker<'_> {
             "days_between" | "working_days_between" => {
                 self.between(&function.name, args, whole, scope)
             }
+            "subtotal" => self.subtotal_call(function, args, scope),
             "floor" | "ceil" => {
                 for arg in args {
                     let ty = self.expr(arg, scope);
@@ -726,6 +731,49 @@ impl Checker<'_> {
     }
 
     /// Reports an unknown name with a did-you-mean or the list of declared names.
+    /// `subtotal(c)` (issue 13 §10): the argument is a category's bare name;
+    /// only where the unit is already scored (where `total` may be read).
+    fn subtotal_call(&mut self, function: &Ident, args: &[Expr], scope: Scope<'_>) -> Ty {
+        if !scope.allow_ranked {
+            self.push(crate::diagnostics::MisplacedSubtotal {
+                span: function.span.into(),
+            });
+        }
+        let categories: Vec<&str> = self
+            .file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Score(s) => Some(s),
+                _ => None,
+            })
+            .flat_map(|s| s.categories.iter().map(|c| c.name.name.as_str()))
+            .collect();
+        match args {
+            [Expr {
+                kind: ExprKind::Path(path),
+                ..
+            }] if path.len() == 1 => {
+                if let Some(name) = path.first() {
+                    if !categories.contains(&name.name.as_str()) {
+                        self.unknown("category", name, &categories);
+                    }
+                }
+            }
+            _ => {
+                if let Some(arg) = args.first() {
+                    self.push(TypeMismatch {
+                        expected: "the name of a `category`".to_owned(),
+                        found: "an expression".to_owned(),
+                        span: arg.span.into(),
+                        help: Some("write `subtotal(c)` with a category's name".to_owned()),
+                    });
+                }
+            }
+        }
+        Ty::Decimal
+    }
+
     /// `place(m)`, `peer_max(m)`, …: the argument is a measure's bare name,
     /// and measures do not use these functions themselves.
     fn measure_call(&mut self, function: &Ident, args: &[Expr]) -> Ty {

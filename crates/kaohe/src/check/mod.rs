@@ -9,6 +9,7 @@ mod expr;
 mod facts;
 mod matter;
 mod period;
+mod scoring;
 mod structure;
 
 use std::collections::{BTreeMap, BTreeSet};

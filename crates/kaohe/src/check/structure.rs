@@ -7,11 +7,10 @@ use rust_decimal::Decimal;
 use super::expr::{backticked, Scope};
 use super::{Checker, Ty};
 use crate::diagnostics::{
-    AllotmentMismatch, CapAcrossCategories, ConflictingPolicy, IncompleteClassification,
-    InvalidRange, MisplacedStep, MissingCitation, MissingLevels, MissingPart, NeedsRecord,
-    NegativeAmount, NeverBinds, NonPositiveCap, OutsideEffective, OverlappingEffective,
-    RepeatedStatement, ReversedDiscretion, TypeMismatch, UnacknowledgedTies, UncitedAssumption,
-    UnusedInput,
+    CapAcrossCategories, ConflictingPolicy, IncompleteClassification, InvalidRange, MisplacedStep,
+    MissingCitation, MissingLevels, MissingPart, NeedsRecord, NegativeAmount, NeverBinds,
+    NonPositiveCap, OutsideEffective, OverlappingEffective, RepeatedStatement, ReversedDiscretion, TypeMismatch,
+    UnacknowledgedTies, UncitedAssumption, UnusedInput,
 };
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -29,6 +28,7 @@ impl<'a> Checker<'a> {
         let mut header: Option<&Header> = None;
         let mut period: Option<Span> = None;
         let mut score: Option<Span> = None;
+        let mut unscoped: Option<Span> = None;
         let mut annual: Option<Span> = None;
         let mut calendar: Option<Span> = None;
         for item in &file.items {
@@ -50,11 +50,15 @@ impl<'a> Checker<'a> {
                     self.period(p);
                 }
                 Item::Score(s) => {
-                    if let Some(first) = score {
-                        self.repeated("`score`", s.span, first);
-                    } else {
-                        score = Some(s.span);
+                    // Blocks `score of …` are checked together (`score_blocks`).
+                    if s.groups.is_empty() {
+                        if let Some(first) = unscoped {
+                            self.repeated("`score`", s.span, first);
+                        } else {
+                            unscoped = Some(s.span);
+                        }
                     }
+                    score.get_or_insert(s.span);
                     self.score(s, header);
                 }
                 Item::Annual(a) => {
@@ -83,6 +87,7 @@ impl<'a> Checker<'a> {
                 Item::Assumption(_) | Item::Clause(_) | Item::Levels(_) | Item::Record(_) => {}
             }
         }
+        self.score_blocks();
         let start = Span::new(0, 0);
         for (present, part, help) in [
             (
@@ -271,24 +276,7 @@ impl<'a> Checker<'a> {
             }
             self.category(category);
         }
-        // Allotments.
-        let allots: Vec<&Number> = score
-            .categories
-            .iter()
-            .filter_map(|c| c.allot.as_ref())
-            .collect();
-        if let (Some(base), false) = (base, allots.is_empty()) {
-            let sum = allots
-                .iter()
-                .try_fold(Decimal::ZERO, |acc, n| acc.checked_add(n.value));
-            if sum != Some(base.value) {
-                self.push(AllotmentMismatch {
-                    sum: sum.map_or_else(|| "too much".to_owned(), |s| s.normalize().to_string()),
-                    base: base.value.normalize().to_string(),
-                    span: base.span.into(),
-                });
-            }
-        }
+        self.allotments(score, base);
         for cap in &score.group_caps {
             self.group_cap(cap);
             self.cap_in_one_category(cap, score);

@@ -80,6 +80,9 @@ pub(crate) struct Ctx<'a> {
     /// In consequences and outputs: the unit's total in the evaluated period
     /// or year, for `total` when no ranking places the unit.
     pub total: Option<Number>,
+    /// In consequences and outputs: the unit's category results in the
+    /// evaluated period or year, for `subtotal(c)` (issue 13 §10); empty elsewhere.
+    pub categories: &'a [super::result::CategoryResult],
 }
 
 impl<'a> Ctx<'a> {
@@ -514,6 +517,20 @@ impl<'a> Ctx<'a> {
                     .read(name, measure, self.unit_index)
                     .map(Val::Number)
                     .map_err(|message| self.error(whole, message))
+            }
+            ("subtotal", [arg]) => {
+                let ExprKind::Path(path) = &arg.kind else {
+                    return Err(self.error(arg, "not the name of a category"));
+                };
+                let name = path.first().map_or("", |c| c.name.as_str());
+                // A unit whose block has no such category has no subtotal of
+                // it: absent, like an attribute its group does not declare.
+                Ok(self
+                    .categories
+                    .iter()
+                    .find(|c| c.category.as_str() == name)
+                    .and_then(|c| c.subtotal)
+                    .map_or(Val::Absent, Val::Number))
             }
             ("floor" | "ceil", [x]) => {
                 let n = self.number(x)?;

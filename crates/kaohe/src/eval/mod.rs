@@ -537,6 +537,7 @@ impl<'a> Evaluator<'a> {
         if self.detail == Detail::Totals {
             for r in results {
                 r.items = Vec::new();
+                r.outside_items = Vec::new();
             }
         }
     }
@@ -565,6 +566,7 @@ impl<'a> Evaluator<'a> {
             measures: &self.measures,
             this: None,
             total: None,
+            categories: &[],
         }
     }
 
@@ -703,8 +705,10 @@ impl<'a> Evaluator<'a> {
                 CapScope::Period => self.history.records_of(index, period).to_vec(),
                 CapScope::Year => self.history.records_of_year(index, period.year()),
             });
+            let categories = r.categories.clone();
             let ctx = Ctx {
                 total: Some(r.total),
+                categories: &categories,
                 ..self.ctx((index, unit), &records, period)
             };
             r.notices = consequence::consequences(ctx, scope)?;
@@ -805,7 +809,8 @@ impl<'a> Evaluator<'a> {
             for i in averaged {
                 if let Some(r) = results.get_mut(i) {
                     r.total = average;
-                    r.categories.clear();
+                    // A category outside the total is not part of the average.
+                    r.categories.retain(|c| c.outside);
                     r.items = vec![LineItem {
                         kind: ItemKind::Average,
                         rule: Some(Text::from(group.name.name.as_str())),
@@ -846,6 +851,7 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
         not_ranked: Vec::new(),
         categories: scored.categories,
         items: scored.items,
+        outside_items: scored.outside,
         notices: Vec::new(),
     }
 }
@@ -861,29 +867,11 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
         location: None,
     };
     let mut items: Vec<LineItem> = Vec::new();
+    let mut outside: Vec<LineItem> = Vec::new();
     let mut categories: Vec<CategoryResult> = Vec::new();
     for scored in periods {
-        for item in &scored.items {
-            let same = items.iter_mut().find(|i| {
-                i.kind == item.kind && i.rule == item.rule && i.category == item.category
-            });
-            match same {
-                Some(existing) if item.kind == ItemKind::Base => {
-                    let _ = existing;
-                }
-                Some(existing) => {
-                    existing.count = existing.count.saturating_add(item.count);
-                    existing.raw = existing.raw.checked_add(item.raw).ok_or_else(overflow)?;
-                    existing.amount = existing
-                        .amount
-                        .checked_add(item.amount)
-                        .ok_or_else(overflow)?;
-                    existing.limits.extend(item.limits.iter().cloned());
-                    existing.records.extend(item.records.iter().cloned());
-                }
-                None => items.push(item.clone()),
-            }
-        }
+        merge_items(&mut items, &scored.items).ok_or_else(overflow)?;
+        merge_items(&mut outside, &scored.outside).ok_or_else(overflow)?;
         for category in &scored.categories {
             match categories
                 .iter_mut()
@@ -898,15 +886,8 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
                         .bonuses
                         .checked_add(category.bonuses)
                         .ok_or_else(overflow)?;
-                    c.subtotal = match c.allot {
-                        Some(a) => Some(
-                            Number::from(a)
-                                .checked_sub(c.deductions)
-                                .and_then(|v| v.checked_add(c.bonuses))
-                                .ok_or_else(overflow)?,
-                        ),
-                        None => None,
-                    };
+                    c.subtotal = score::subtotal(c.allot, c.outside, c.deductions, c.bonuses)
+                        .ok_or_else(overflow)?;
                 }
                 None => categories.push(category.clone()),
             }
@@ -918,9 +899,33 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
         .ok_or_else(overflow)?;
     Ok(Scored {
         items,
+        outside,
         categories,
         total,
     })
+}
+
+/// Adds the lines of one period to the year's: each line summed with the
+/// same line (kind, rule, category) of earlier periods, the base once.
+/// `None` on overflow.
+fn merge_items(items: &mut Vec<LineItem>, from: &[LineItem]) -> Option<()> {
+    for item in from {
+        let same = items
+            .iter_mut()
+            .find(|i| i.kind == item.kind && i.rule == item.rule && i.category == item.category);
+        match same {
+            Some(_) if item.kind == ItemKind::Base => {}
+            Some(existing) => {
+                existing.count = existing.count.saturating_add(item.count);
+                existing.raw = existing.raw.checked_add(item.raw)?;
+                existing.amount = existing.amount.checked_add(item.amount)?;
+                existing.limits.extend(item.limits.iter().cloned());
+                existing.records.extend(item.records.iter().cloned());
+            }
+            None => items.push(item.clone()),
+        }
+    }
+    Some(())
 }
 
 /// Copies of the records reported after their period was sealed that the

@@ -261,10 +261,16 @@ pub struct UnitResult {
     /// place. Left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_ranked: Vec<NotRanked>,
-    /// Category subtotals.
+
+    /// Category subtotals (those `outside total` included, marked `outside_total`).
     pub categories: Vec<CategoryResult>,
     /// The line items, in order; their amounts add up to `total`.
     pub items: Vec<LineItem>,
+    /// The line items of the categories `outside total` (issue 13 §10),
+    /// in order: they add up to those categories' own scores and are never
+    /// part of `total`. Left out of the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outside_items: Vec<LineItem>,
     /// Notices, flags, classes and quota reminders.
     pub notices: Vec<NoticeResult>,
 }
@@ -279,13 +285,19 @@ pub struct CategoryResult {
     /// Its allotment, if it has one.
     #[serde(serialize_with = "normalized_option")]
     pub allot: Option<Decimal>,
+    /// Whether the category is `outside total` (issue 13 §10): reported on
+    /// its own, its subtotal never added to the total. In JSON
+    /// `"outside_total": true`, left out otherwise.
+    #[serde(rename = "outside_total", skip_serializing_if = "std::ops::Not::not")]
+    pub outside: bool,
     /// Deductions applied (a positive number), after the floor.
     #[serde(flatten, serialize_with = "deductions_field")]
     pub deductions: Number,
     /// Bonuses applied, after caps.
     #[serde(flatten, serialize_with = "bonuses_field")]
     pub bonuses: Number,
-    /// allot − deductions + bonuses, when the category has an allotment.
+    /// allot − deductions + bonuses, when the category has an allotment; for
+    /// a category `outside total`, its own score (from 0 without an allotment).
     #[serde(flatten, serialize_with = "subtotal_field")]
     pub subtotal: Option<Number>,
 }

@@ -26,6 +26,9 @@ pub(crate) type YearUsage = BTreeMap<(Text, String, i32), Number>;
 #[derive(Clone)]
 pub(crate) struct Scored {
     pub items: Vec<LineItem>,
+    /// The line items of the categories `outside total` (issue 13 §10): not
+    /// part of `items`, never added to the total.
+    pub outside: Vec<LineItem>,
     pub categories: Vec<CategoryResult>,
     pub total: Number,
 }
@@ -86,9 +89,10 @@ fn scope_word(scope: CapScope, evaluated: Period) -> &'static str {
 
 /// Scores the unit in `ctx` over `ctx.records`.
 pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalError> {
-    let Some((decl, texts)) = ctx.ruleset.score_with_texts() else {
+    let Some((decl, texts)) = ctx.ruleset.score_with_texts(ctx.unit.group.as_str()) else {
         return Ok(Scored {
             items: Vec::new(),
+            outside: Vec::new(),
             categories: Vec::new(),
             total: Number::ZERO,
         });
@@ -206,6 +210,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     }
     // Categories: bonus caps, then floors.
     let mut items = vec![base_item];
+    let mut outside = Vec::new();
     let mut categories = Vec::new();
     for (index, (category, category_texts)) in
         decl.categories.iter().zip(&texts.categories).enumerate()
@@ -293,23 +298,24 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 deductions = most;
             }
         }
-        let subtotal = match &category.allot {
-            Some(a) => Some(
-                sub(&ctx, a.value.into(), deductions)?
-                    .checked_add(bonuses)
-                    .ok_or_else(|| overflow(&ctx, "a subtotal"))?,
-            ),
-            None => None,
-        };
+        let allot = category.allot.as_ref().map(|a| a.value);
+        let subtotal = subtotal(allot, category.outside.is_some(), deductions, bonuses)
+            .ok_or_else(|| overflow(&ctx, "a subtotal"))?;
         categories.push(CategoryResult {
             category: category_texts.name.clone(),
             label: category_texts.label.clone(),
-            allot: category.allot.as_ref().map(|a| a.value),
+            allot,
+            outside: category.outside.is_some(),
             deductions,
             bonuses,
             subtotal,
         });
-        items.extend(own.into_iter().map(|w| w.item));
+        let lines = own.into_iter().map(|w| w.item);
+        if category.outside.is_some() {
+            outside.extend(lines);
+        } else {
+            items.extend(lines);
+        }
     }
     let total = items
         .iter()
@@ -317,9 +323,31 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         .ok_or_else(|| overflow(&ctx, "the total"))?;
     Ok(Scored {
         items,
+        outside,
         categories,
         total,
     })
+}
+
+/// A category's subtotal: allot − deductions + bonuses when it has an
+/// allotment; for a category `outside total` without one, its own score
+/// bonuses − deductions (it starts from 0); `Some(None)` for a category in the
+/// total without an allotment, `None` on overflow.
+pub(crate) fn subtotal(
+    allot: Option<rust_decimal::Decimal>,
+    outside: bool,
+    deductions: Number,
+    bonuses: Number,
+) -> Option<Option<Number>> {
+    let start = match (allot, outside) {
+        (Some(a), _) => Number::from(a),
+        (None, true) => Number::ZERO,
+        (None, false) => return Some(None),
+    };
+    start
+        .checked_sub(deductions)
+        .and_then(|v| v.checked_add(bonuses))
+        .map(Some)
 }
 
 /// The limit left for a cap: the cap itself per period, or what the earlier

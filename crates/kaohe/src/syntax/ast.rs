@@ -394,11 +394,18 @@ pub struct PeriodDecl {
     pub span: Span,
 }
 
-/// `score { base … category … cap … }`.
+/// `score { base … category … cap … }`, or `score of township { … }` for the
+/// units of some groups only (issue 13 §10).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreDecl {
+    /// `of township, town`: the groups whose units this block scores; empty
+    /// when it scores every unit (the only block of the ruleset).
+    pub groups: Vec<Ident>,
     /// Citation.
     pub cite: Option<Citation>,
+    /// `allotments sum N [cite]`: the rulebook's allotments add up to `N`,
+    /// not to the base, and the cited clause says so (issue 13 §10).
+    pub allotments: Option<AllotmentsSum>,
     /// `base N` statements (more than one is an error).
     pub base: Vec<(Number, Option<Citation>)>,
     /// Categories in order.
@@ -407,6 +414,26 @@ pub struct ScoreDecl {
     pub group_caps: Vec<GroupCap>,
     /// The whole declaration.
     pub span: Span,
+}
+
+/// `allotments sum 90 [EX-2]`: the categories' allotments (of those counted in
+/// the total) add up to 90, not to the base, as the cited clause says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllotmentsSum {
+    /// The stated sum.
+    pub sum: Number,
+    /// The clause that says so (required by the checker).
+    pub cite: Option<Citation>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+impl ScoreDecl {
+    /// Whether this block scores the units of `group`: it names the group in
+    /// `of`, or it names no group at all.
+    pub fn scores(&self, group: &str) -> bool {
+        self.groups.is_empty() || self.groups.iter().any(|g| g.name == group)
+    }
 }
 
 /// Whether a cap holds for each evaluated period or for the year so far.
@@ -444,6 +471,9 @@ pub struct Category {
     pub name: Ident,
     /// Its label.
     pub label: Option<Label>,
+    /// `outside total` (issue 13 §10): the category is reported on its own and
+    /// never added to the total (e.g. a score used only for a separate award).
+    pub outside: Option<Span>,
     /// Citation.
     pub cite: Option<Citation>,
     /// `allot N`: the points the category holds of the base.

@@ -427,7 +427,9 @@ impl Lowering {
     fn score(&mut self, pair: Pair<'_, Rule>) -> ScoreDecl {
         let span = span_of(&pair);
         let mut decl = ScoreDecl {
+            groups: Vec::new(),
             cite: None,
+            allotments: None,
             base: Vec::new(),
             categories: Vec::new(),
             group_caps: Vec::new(),
@@ -445,6 +447,21 @@ impl Lowering {
                 }
                 Rule::category => decl.categories.push(self.category(p)),
                 Rule::group_cap => decl.group_caps.push(self.group_cap(p)),
+                Rule::score_of => {
+                    decl.groups.extend(p.into_inner().map(|g| Self::ident(&g)));
+                }
+                Rule::allotments_stmt => {
+                    let span = span_of(&p);
+                    let mut inner = p.into_inner();
+                    if let Some(n) = inner.next() {
+                        let sum = self.number(&n);
+                        decl.allotments = Some(AllotmentsSum {
+                            sum,
+                            cite: inner.next().map(Self::cite),
+                            span,
+                        });
+                    }
+                }
                 _ => {}
             }
         }
@@ -488,6 +505,7 @@ impl Lowering {
         let mut decl = Category {
             name: empty_ident(span),
             label: None,
+            outside: None,
             cite: None,
             allot: None,
             floor: None,
@@ -499,6 +517,7 @@ impl Lowering {
             match p.as_rule() {
                 Rule::ident => decl.name = Self::ident(&p),
                 Rule::label => decl.label = Some(Self::label(p)),
+                Rule::outside_total => decl.outside = Some(span_of(&p)),
                 Rule::cite => decl.cite = Some(Self::cite(p)),
                 Rule::allot_stmt => {
                     if let Some(n) = p.into_inner().next() {

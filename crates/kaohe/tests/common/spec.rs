@@ -215,6 +215,8 @@ pub struct Category {
     pub floor: Option<i64>,
     pub bonus_cap: Option<(u32, Scope)>,
     pub rules: Vec<Rule>,
+    /// `outside total` (issue 13 §10): reported on its own, never in the total.
+    pub outside: bool,
 }
 
 impl Category {
@@ -283,6 +285,11 @@ pub struct Spec {
     pub kinds: Vec<Kind>,
     pub policy: Policy,
     pub base: i64,
+    /// `score of g0, g1, …` naming every group (issue 13 §10) instead of `score`.
+    pub score_of: bool,
+    /// `allotments sum N`: the allotments of the categories in the total add
+    /// up to N, not to the base (issue 13 §10).
+    pub allotments: Option<i64>,
     pub categories: Vec<Category>,
     pub group_caps: Vec<GroupCap>,
     pub annual: Option<Annual>,
@@ -557,9 +564,12 @@ impl Gen<'_> {
                 if self.c.chance(25) {
                     // The unit's results, this period and the one before (issue 13 §13).
                     let n = self.c.between(0, 6);
-                    return match self.c.below(3) {
+                    return match self.c.below(4) {
                         0 => "rank < previous_rank".to_owned(),
                         1 => "(present(previous_rank) and previous_rank <= rank)".to_owned(),
+                        // A category's subtotal (issue 13 §10); absent, and the
+                        // comparison false, when `c0` has none.
+                        2 => format!("subtotal(c0) >= {n}"),
                         _ => format!("(present(previous_total) and previous_total - total >= {n})"),
                     };
                 }
@@ -1644,6 +1654,7 @@ impl Spec {
                 floor: None,
                 bonus_cap: None,
                 rules: Vec::new(),
+                outside: false,
             })
             .collect();
         for category in &mut categories {
@@ -1686,6 +1697,21 @@ impl Spec {
                 category.bonus_cap = Some((n, scope));
             }
         }
+        // Now and then the last category is kept outside the total (issue 13
+        // §10); the allotments left in the total then need not add up to the base.
+        if category_count >= 2 && g.c.chance(25) {
+            if let Some(last) = categories.last_mut() {
+                last.outside = true;
+            }
+        }
+        let in_total: Vec<i64> = categories
+            .iter()
+            .filter(|c| !c.outside)
+            .filter_map(|c| c.allot)
+            .collect();
+        let allotments = (!in_total.is_empty() && in_total.iter().sum::<i64>() != base)
+            .then(|| in_total.iter().sum::<i64>());
+        let score_of = g.c.chance(30);
         let mut group_caps = Vec::new();
         for i in 0..2 {
             if !g.c.chance(if i == 0 { 30 } else { 10 }) {
@@ -1818,6 +1844,8 @@ impl Spec {
             kinds: g.kinds,
             policy,
             base,
+            score_of,
+            allotments,
             categories,
             group_caps,
             annual,
@@ -1980,7 +2008,11 @@ impl Spec {
             caps,
             effective: None,
         };
-        let category = c.below(self.categories.len());
+        // A category in the total: one outside it never moves the total.
+        let in_total: Vec<usize> = (0..self.categories.len())
+            .filter(|i| !self.categories[*i].outside)
+            .collect();
+        let category = in_total[c.below(in_total.len())];
         self.categories[category].rules.push(rule);
         // It may join a cap over rules of its own category.
         let own: Vec<usize> = (0..self.group_caps.len())
@@ -2323,10 +2355,24 @@ impl Spec {
         let _ = writeln!(out, "}}\n");
         let mut score_cite = vec!["T-3".to_owned()];
         score_cite.extend(self.assumptions.iter().cloned());
-        let _ = writeln!(out, "score [{}] {{", score_cite.join(", "));
+        let of = if self.score_of {
+            let names: Vec<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
+            format!(" of {}", names.join(", "))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "score{of} [{}] {{", score_cite.join(", "));
         let _ = writeln!(out, "  base {} [T-3]", self.base);
+        if let Some(sum) = self.allotments {
+            let _ = writeln!(out, "  allotments sum {sum} [T-3]");
+        }
         for c in &self.categories {
-            let _ = writeln!(out, "  category {} \"{}\" [T-3] {{", c.name, c.label);
+            let outside = if c.outside { " outside total" } else { "" };
+            let _ = writeln!(
+                out,
+                "  category {} \"{}\"{outside} [T-3] {{",
+                c.name, c.label
+            );
             if let Some(allot) = c.allot {
                 let _ = writeln!(out, "    allot {allot}");
             }

@@ -1,7 +1,7 @@
 //! Rendering evaluation results: ranking tables (terminal, CSV, Markdown) and
 //! line-by-line explanations. Chinese names are aligned by display width.
 
-use kaohe::eval::result::{Evaluation, ItemKind, NoticeResult, Ties, UnitResult};
+use kaohe::eval::result::{Evaluation, ItemKind, LineItem, NoticeResult, Ties, UnitResult};
 use kaohe::value::Value;
 use kaohe::Ruleset;
 use kaohe_office::csv::field as csv_field;
@@ -88,9 +88,15 @@ fn category_labels(evaluation: &Evaluation) -> Vec<(String, String)> {
         .flat_map(|r| r.categories.iter())
         .fold(Vec::new(), |mut acc, c| {
             if !acc.iter().any(|(name, _)| name == &c.category) {
+                let label = c.label.as_ref().unwrap_or(&c.category).to_string();
                 acc.push((
                     c.category.to_string(),
-                    c.label.as_ref().unwrap_or(&c.category).to_string(),
+                    // A category outside the total says so in its column (issue 13 §10).
+                    if c.outside {
+                        crate::lang::text("rulec-header-outside", &[("label", label)])
+                    } else {
+                        label
+                    },
                 ));
             }
             acc
@@ -189,8 +195,6 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     }
     let ties = evaluation.ties();
     let category_labels = category_labels(evaluation);
-    let header_for = |converted: bool| header_for(&category_labels, converted);
-    let row = |r: &UnitResult, converted: bool| row(r, converted, &category_labels, &ties);
     let mut out = String::new();
     let mut periods: Vec<_> = evaluation.results.iter().map(|r| r.period).collect();
     periods.dedup();
@@ -204,11 +208,25 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         groups.dedup();
         for group in groups {
             let converted = results.iter().any(|r| r.converted.is_some());
-            let header = header_for(converted);
-            let rows: Vec<Vec<String>> = results
+            let of_group: Vec<&UnitResult> = results
                 .iter()
                 .filter(|r| r.group == group)
-                .map(|r| row(r, converted))
+                .copied()
+                .collect();
+            // A group scored by its own block shows its own categories (issue 13 §10).
+            let shown: Vec<(String, String)> = category_labels
+                .iter()
+                .filter(|(name, _)| {
+                    of_group
+                        .iter()
+                        .any(|r| r.categories.iter().any(|c| c.category == *name))
+                })
+                .cloned()
+                .collect();
+            let header = header_for(&shown, converted);
+            let rows: Vec<Vec<String>> = of_group
+                .iter()
+                .map(|r| row(r, converted, &shown, &ties))
                 .collect();
             let kind = crate::lang::text(
                 match results.first() {
@@ -316,6 +334,116 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
 }
 
 /// Every selected result of one unit, line by line.
+/// The lines explaining one line item: what, count, amount, clauses; its
+/// limits, working and records.
+fn item_lines(out: &mut String, item: &LineItem, md: bool) {
+    let word = |id: &str| crate::lang::text(id, &[]);
+    let what = match item.kind {
+        ItemKind::Base => word("rulec-explain-base"),
+        ItemKind::Average => format!(
+            "{} {}",
+            word("rulec-explain-average"),
+            item.label.clone().unwrap_or_default()
+        ),
+        _ => format!(
+            "{} {}{}",
+            word(match item.kind {
+                ItemKind::Deduction => "rulec-explain-deduct",
+                ItemKind::Bonus => "rulec-explain-bonus",
+                ItemKind::Adjustment => "rulec-explain-adjust",
+                ItemKind::Cap => "rulec-explain-cap",
+                _ => "rulec-explain-floor",
+            }),
+            item.rule.clone().unwrap_or_default(),
+            item.label
+                .as_ref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default()
+        ),
+    };
+    let count = if item.count > 0
+        && !matches!(
+            item.kind,
+            ItemKind::Cap | ItemKind::Floor | ItemKind::Average
+        ) {
+        format!(" ×{}", item.count)
+    } else {
+        String::new()
+    };
+    let amount = if item.amount.is_negative() {
+        item.amount.normalize().to_string()
+    } else {
+        format!("+{}", item.amount.normalize())
+    };
+    let cite = if item.clauses.is_empty() {
+        String::new()
+    } else {
+        format!("[{}]", item.clauses.join(", "))
+    };
+    let bullet = if md { "- " } else { "  " };
+    out.push_str(&format!("{bullet}{}{count}  {amount}  {cite}\n", what));
+    for limit in &item.limits {
+        out.push_str(&format!(
+            "{}  {limit}{}\n",
+            if md { "  -" } else { "   " },
+            if limit.clauses.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", limit.clauses.join(", "))
+            }
+        ));
+    }
+    // The working of an amount computed by an expression (issue 13 §16).
+    if let Some(formula) = &item.formula {
+        out.push_str(&format!("{}  {formula}\n", if md { "  -" } else { "   " }));
+    }
+    for record in &item.records {
+        // Declared attributes, then derived ones (issue 13 §16).
+        let attributes = record
+            .record
+            .attributes
+            .iter()
+            .filter(|(_, v)| **v != Value::Absent)
+            .map(|(k, v)| format!("{k}={v}"))
+            .chain(record.derived.0.iter().map(|(k, v)| format!("{k}={v}")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!(
+            "{}  {} {} ({attributes}) ×{}  {}{}{}\n",
+            if md { "  -" } else { "     ·" },
+            record.record.kind,
+            record.record.period,
+            record.count,
+            record.amount.normalize(),
+            record
+                .formula
+                .as_ref()
+                .map(|f| format!("  ({f})"))
+                .unwrap_or_default(),
+            if record.notes.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", record.notes.join("; "))
+            }
+        ));
+        // The office's decision within the rule's range (issue 13 §6).
+        if let Some(d) = &record.discretion {
+            out.push_str(&format!(
+                "{}  {}\n",
+                if md { "    -" } else { "       " },
+                crate::lang::text(
+                    "rulec-explain-decided",
+                    &[
+                        ("decided", d.decided.normalize().to_string()),
+                        ("from", d.from.normalize().to_string()),
+                        ("to", d.to.normalize().to_string()),
+                    ]
+                )
+            ));
+        }
+    }
+}
+
 pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
     let mut out = String::new();
     let md = format == OutputFormat::Markdown;
@@ -352,110 +480,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             ));
         }
         for item in &result.items {
-            let what = match item.kind {
-                ItemKind::Base => word("rulec-explain-base"),
-                ItemKind::Average => format!(
-                    "{} {}",
-                    word("rulec-explain-average"),
-                    item.label.clone().unwrap_or_default()
-                ),
-                _ => format!(
-                    "{} {}{}",
-                    word(match item.kind {
-                        ItemKind::Deduction => "rulec-explain-deduct",
-                        ItemKind::Bonus => "rulec-explain-bonus",
-                        ItemKind::Adjustment => "rulec-explain-adjust",
-                        ItemKind::Cap => "rulec-explain-cap",
-                        _ => "rulec-explain-floor",
-                    }),
-                    item.rule.clone().unwrap_or_default(),
-                    item.label
-                        .as_ref()
-                        .map(|l| format!(" {l}"))
-                        .unwrap_or_default()
-                ),
-            };
-            let count = if item.count > 0
-                && !matches!(
-                    item.kind,
-                    ItemKind::Cap | ItemKind::Floor | ItemKind::Average
-                ) {
-                format!(" ×{}", item.count)
-            } else {
-                String::new()
-            };
-            let amount = if item.amount.is_negative() {
-                item.amount.normalize().to_string()
-            } else {
-                format!("+{}", item.amount.normalize())
-            };
-            let cite = if item.clauses.is_empty() {
-                String::new()
-            } else {
-                format!("[{}]", item.clauses.join(", "))
-            };
-            let bullet = if md { "- " } else { "  " };
-            out.push_str(&format!("{bullet}{}{count}  {amount}  {cite}\n", what));
-            for limit in &item.limits {
-                out.push_str(&format!(
-                    "{}  {limit}{}\n",
-                    if md { "  -" } else { "   " },
-                    if limit.clauses.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" [{}]", limit.clauses.join(", "))
-                    }
-                ));
-            }
-            // The working of an amount computed by an expression (issue 13 §16).
-            if let Some(formula) = &item.formula {
-                out.push_str(&format!("{}  {formula}\n", if md { "  -" } else { "   " }));
-            }
-            for record in &item.records {
-                // Declared attributes, then derived ones (issue 13 §16).
-                let attributes = record
-                    .record
-                    .attributes
-                    .iter()
-                    .filter(|(_, v)| **v != Value::Absent)
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .chain(record.derived.0.iter().map(|(k, v)| format!("{k}={v}")))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                out.push_str(&format!(
-                    "{}  {} {} ({attributes}) ×{}  {}{}{}\n",
-                    if md { "  -" } else { "     ·" },
-                    record.record.kind,
-                    record.record.period,
-                    record.count,
-                    record.amount.normalize(),
-                    record
-                        .formula
-                        .as_ref()
-                        .map(|f| format!("  ({f})"))
-                        .unwrap_or_default(),
-                    if record.notes.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  {}", record.notes.join("; "))
-                    }
-                ));
-                // The office's decision within the rule's range (issue 13 §6).
-                if let Some(d) = &record.discretion {
-                    out.push_str(&format!(
-                        "{}  {}\n",
-                        if md { "    -" } else { "       " },
-                        crate::lang::text(
-                            "rulec-explain-decided",
-                            &[
-                                ("decided", d.decided.normalize().to_string()),
-                                ("from", d.from.normalize().to_string()),
-                                ("to", d.to.normalize().to_string()),
-                            ]
-                        )
-                    ));
-                }
-            }
+            item_lines(&mut out, item, md);
         }
         out.push_str(&format!(
             "{}= {}\n",
@@ -464,6 +489,32 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
         ));
         if let Some(c) = result.converted {
             out.push_str(&format!("  {}: {c}\n", word("rulec-explain-converted")));
+        }
+        // Categories outside the total (issue 13 §10): their own lines and
+        // score, after the total they are no part of.
+        for category in result.categories.iter().filter(|c| c.outside) {
+            let label = category
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            let value = category
+                .subtotal
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{}{} {}{label}: {value}\n",
+                if md { "\n" } else { "  " },
+                word("rulec-explain-outside"),
+                category.category
+            ));
+            for item in result
+                .outside_items
+                .iter()
+                .filter(|i| i.category.as_deref() == Some(category.category.as_str()))
+            {
+                item_lines(&mut out, item, md);
+            }
         }
         // Outputs that are not points (issue 13 §12).
         for o in &result.outputs {
