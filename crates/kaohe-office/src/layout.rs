@@ -280,10 +280,15 @@ impl Layout {
             }
             // Issue 13 §6: the office's decision, for a kind a rule counts
             // with `amount discretion A to B`; the hint states the range.
-            let ranges: Vec<String> = ruleset
-                .discretion_rules(&kind)
-                .map(|(_, from, to)| format!("{}–{}", from.value.normalize(), to.value.normalize()))
-                .collect();
+            // One range once, though several rules (one per `score of`
+            // block) state it.
+            let mut ranges: Vec<String> = Vec::new();
+            for (_, from, to) in ruleset.discretion_rules(&kind) {
+                let range = format!("{}–{}", from.value.normalize(), to.value.normalize());
+                if !ranges.contains(&range) {
+                    ranges.push(range);
+                }
+            }
             if !ranges.is_empty() {
                 columns.push(Column {
                     key: "decided".to_owned(),

@@ -77,7 +77,7 @@ fn ledger(incidents: Vec<BTreeMap<String, Cell>>) -> Ledger {
 fn incident(decided: Option<f64>) -> BTreeMap<String, Cell> {
     let mut r = row(&[
         ("unit", Cell::text("t1")),
-        ("period", Cell::text("2026-04")),
+        ("period", Cell::text("2026")),
         ("reported", Cell::text("2026-04-03")),
         ("what", Cell::text("火情")),
         ("major", Cell::Bool(false)),

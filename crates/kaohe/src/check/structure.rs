@@ -9,8 +9,8 @@ use super::{Checker, Ty};
 use crate::diagnostics::{
     CapAcrossCategories, ConflictingPolicy, IncompleteClassification, InvalidRange, MisplacedStep,
     MissingCitation, MissingLevels, MissingPart, NeedsRecord, NegativeAmount, NeverBinds,
-    NonPositiveCap, OutsideEffective, OverlappingEffective, RepeatedStatement, ReversedDiscretion, TypeMismatch,
-    UnacknowledgedTies, UncitedAssumption, UnusedInput,
+    NonPositiveCap, OutsideEffective, OverlappingEffective, RepeatedStatement, ReversedDiscretion,
+    TypeMismatch, UnacknowledgedTies, UncitedAssumption, UnusedInput,
 };
 use crate::source::Span;
 use crate::syntax::ast::*;

@@ -1226,7 +1226,10 @@ impl Validator<'_> {
                         rule.name.name
                     ),
                 );
+                // One error per record: with `score of` blocks the same
+                // range is stated once per block.
                 fits = false;
+                break;
             }
         }
         fits.then_some(Some(value))
