@@ -1,0 +1,72 @@
+//! The ledger for every period kind (issue 13 §9): the golden rulesets of
+//! `tests/constructs/period-{year,half,week}` → template → filled with
+//! generated facts → import → the same facts, and both bulletins are written
+//! with the kind's Chinese period labels. Under `period year` the period
+//! column also takes a year typed as a number.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{ledger_from_facts, workspace, write, Cell};
+use kaohe::source::SourceFile;
+use kaohe::{Facts, Ruleset};
+use kaohe_office::{import, template, Scope};
+
+fn construct(name: &str) -> Ruleset {
+    let path = workspace().join(format!("tests/constructs/{name}/{name}.rules"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    Ruleset::from_source(SourceFile::new(format!("{name}.rules"), text)).unwrap()
+}
+
+#[test]
+fn every_period_kind_survives_the_ledger() {
+    for (name, label) in [
+        ("period-year", "2025年度"),
+        ("period-half", "2026年上半年"),
+        ("period-week", "2026年第1周"),
+    ] {
+        let ruleset = construct(name);
+        let spec = kaohe::synth::SynthSpec {
+            units_per_group: 3,
+            periods: 2,
+            records_per_unit_period: 2,
+            ..kaohe::synth::SynthSpec::default()
+        };
+        let json = kaohe::synth::facts(&ruleset, &spec);
+        let intended = Facts::from_json(&ruleset, &json.to_string()).unwrap();
+        let blank = template(&ruleset).unwrap();
+        let mut ledger = ledger_from_facts(&ruleset, &blank, &json);
+        if name == "period-year" {
+            // A year typed into Excel is a number.
+            for rows in ledger.sheets.values_mut() {
+                for row in rows.iter_mut() {
+                    if let Some(Cell::Text(year)) = row.get("period").cloned() {
+                        row.insert("period".to_owned(), Cell::Number(year.parse().unwrap()));
+                    }
+                }
+            }
+        }
+        let filled = write(&blank, &ledger);
+        let imported = match import(&ruleset, &filled) {
+            Ok(i) => i,
+            Err(kaohe_office::ImportError::Ledger(errors)) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                panic!("{name}: {}", lines.join("\n"));
+            }
+            Err(e) => panic!("{name}: {e}"),
+        };
+        assert_eq!(imported.facts, intended, "{name}");
+        let evaluation = ruleset.evaluate(&imported.facts).unwrap();
+        let html = kaohe_office::bulletin_html(&ruleset, &evaluation, &Scope::default());
+        assert!(html.contains("<svg"), "{name}: no trend chart");
+        let first = evaluation.periods.first().copied().unwrap();
+        assert_eq!(kaohe_office::bulletin::period_label(first), label, "{name}");
+        let xlsx = kaohe_office::bulletin_xlsx(&ruleset, &evaluation, &Scope::default()).unwrap();
+        assert!(xlsx.starts_with(b"PK"));
+    }
+}
