@@ -712,6 +712,8 @@ impl Builder {
                     self.refer(name.span, found);
                 }
             }
+            // The office's decision is in the facts: no name to refer to.
+            Amount::Discretion { .. } => {}
         }
     }
 

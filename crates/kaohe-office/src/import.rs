@@ -1262,7 +1262,7 @@ impl LedgerReader<'_> {
         let expected = column.ty.expected();
         let numeric = matches!(
             column.ty,
-            ColumnType::Integer | ColumnType::Decimal | ColumnType::Count
+            ColumnType::Integer | ColumnType::Decimal | ColumnType::Count | ColumnType::Decided(_)
         );
         if numeric {
             if let Some((number, sign)) = signed_number(text) {
@@ -1371,7 +1371,7 @@ impl LedgerReader<'_> {
                 .filter(|d| d.fract().is_zero() && !d.is_sign_negative())
                 .and_then(|d| d.to_u32())
                 .map(|c| Value::Integer(i64::from(c))),
-            ColumnType::Decimal => cell_decimal(data).map(Value::Number),
+            ColumnType::Decimal | ColumnType::Decided(_) => cell_decimal(data).map(Value::Number),
             ColumnType::Date => cell_date(data).map(Value::Date),
             ColumnType::Bool => match data {
                 Data::Bool(b) => Some(Value::Bool(*b)),
@@ -1594,6 +1594,7 @@ impl LedgerReader<'_> {
                     Role::Reported => "reported",
                     Role::Count => "count",
                     Role::Revision => "revision",
+                    Role::Decided => "decided",
                     _ => "id",
                 };
                 let unit = match (&column.role, &value) {

@@ -76,6 +76,9 @@ pub enum ColumnType {
     UnitRef,
     /// A record's revision (更正序号): a whole number ≥ 0, empty means none.
     Revision,
+    /// The office's decided amount (酌定分值) within the ranges given
+    /// (`5–10`), a number.
+    Decided(String),
     /// One of the ruleset's groups.
     Group(Vec<Choice>),
 }
@@ -102,6 +105,7 @@ impl ColumnType {
             ColumnType::Count => "a whole number 0 or more (empty means 1)".to_owned(),
             ColumnType::UnitRef => format!("a unit id listed on sheet {UNITS_SHEET}"),
             ColumnType::Revision => "a whole number 0 or more (empty: no revision)".to_owned(),
+            ColumnType::Decided(range) => format!("a number within {range}"),
         }
     }
 
@@ -135,6 +139,9 @@ impl ColumnType {
             ColumnType::Revision => {
                 "选填，整数 ≥ 0：同一记录编号的更正，序号大者为准；行的先后不算".to_owned()
             }
+            ColumnType::Decided(range) => {
+                format!("专班酌情确定的分值，须在 {range} 分范围内")
+            }
         }
     }
 }
@@ -160,6 +167,9 @@ pub enum Role {
     RecordId,
     /// The record's revision (更正序号), JSON key `revision`.
     Revision,
+    /// The amount the office decided (酌定分值), JSON key `decided`, on the
+    /// sheets of kinds a rule counts with `amount discretion A to B`.
+    Decided,
     /// An attribute declared by the ruleset (of a group or a record kind).
     Attribute(String),
 }
@@ -262,11 +272,32 @@ impl Layout {
             for field in &decl.fields {
                 let mut column = attribute_column(ruleset, field, Vec::new());
                 if columns.iter().any(|c| c.key == column.key)
-                    || ["count", "id", "revision"].contains(&column.key.as_str())
+                    || ["count", "id", "revision", "decided"].contains(&column.key.as_str())
                 {
                     column.key = format!("attributes.{}", column.key);
                 }
                 columns.push(column);
+            }
+            // Issue 13 §6: the office's decision, for a kind a rule counts
+            // with `amount discretion A to B`; the hint states the range.
+            // One range once, though several rules (one per `score of`
+            // block) state it.
+            let mut ranges: Vec<String> = Vec::new();
+            for (_, from, to) in ruleset.discretion_rules(&kind) {
+                let range = format!("{}–{}", from.value.normalize(), to.value.normalize());
+                if !ranges.contains(&range) {
+                    ranges.push(range);
+                }
+            }
+            if !ranges.is_empty() {
+                columns.push(Column {
+                    key: "decided".to_owned(),
+                    label: "酌定分值".to_owned(),
+                    role: Role::Decided,
+                    ty: ColumnType::Decided(ranges.join("、")),
+                    required: ruleset.decision_required(&kind),
+                    groups: Vec::new(),
+                });
             }
             columns.push(Column {
                 key: "count".to_owned(),

@@ -310,7 +310,9 @@ fn validation(column: &Column, unit_ids: &str) -> Result<DataValidation, XlsxErr
         ColumnType::Count | ColumnType::Revision => {
             base.allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
         }
-        ColumnType::Decimal => base.allow_decimal_number(DataValidationRule::Between(-1e15, 1e15)),
+        ColumnType::Decimal | ColumnType::Decided(_) => {
+            base.allow_decimal_number(DataValidationRule::Between(-1e15, 1e15))
+        }
         ColumnType::Date => base.allow_date(DataValidationRule::Between(
             ExcelDateTime::from_ymd(1900, 1, 1)?,
             ExcelDateTime::from_ymd(9999, 12, 31)?,

@@ -170,7 +170,7 @@ async fn health_and_the_list_of_rulesets() {
     let a = get("/healthz").await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.json()["status"], "ok");
-    assert_eq!(a.json()["rulesets"], 3);
+    assert_eq!(a.json()["rulesets"], 4);
     let a = get("/v1/rulesets").await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.content_type(), "application/json");

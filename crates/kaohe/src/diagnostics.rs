@@ -91,6 +91,10 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     MissingLevels(#[from] MissingLevels),
+    /// A discretionary range ends below where it starts. Trigger: `amount discretion 10 to 5`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ReversedDiscretion(#[from] ReversedDiscretion),
     /// A construct that needs a record is used where there is none. Trigger: `once per work` without `per`.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -636,6 +640,23 @@ pub struct MissingLevels {
     /// Advice.
     #[help]
     pub help: Option<String>,
+}
+
+/// See [`RulesetDiagnostic::ReversedDiscretion`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("discretionary range ends ({to}) below where it starts ({from})")]
+#[diagnostic(
+    code(kaohe::reversed_discretion),
+    help("write the smaller amount first: `amount discretion {to} to {from}`")
+)]
+pub struct ReversedDiscretion {
+    /// The first amount written.
+    pub from: String,
+    /// The second amount written.
+    pub to: String,
+    /// Where.
+    #[label("empty range")]
+    pub span: SourceSpan,
 }
 
 /// See [`RulesetDiagnostic::NeedsRecord`].

@@ -329,6 +329,42 @@ impl Ruleset {
         })
     }
 
+    /// The rules counted `per kind` whose amount is the office's decision
+    /// within a range (`amount discretion 5 to 10`, issue 13 §6), with the
+    /// range: what a record's `decided` value is checked against.
+    pub fn discretion_rules<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = (&'a ast::Rule, &'a ast::Number, &'a ast::Number)> + 'a {
+        self.file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Score(s) => Some(s),
+                _ => None,
+            })
+            .flat_map(|s| s.categories.iter())
+            .flat_map(|c| c.rules.iter())
+            .filter(move |r| r.per.as_ref().is_some_and(|p| p.kind.name == kind))
+            .filter_map(|r| match r.amount.first() {
+                Some((ast::Amount::Discretion { from, to }, _)) => Some((r, from, to)),
+                _ => None,
+            })
+    }
+
+    /// Whether every record of `kind` must carry the office's decision
+    /// (`decided`): a discretionary rule counts every record of the kind in
+    /// every period (no `where` filter, no `when`, no `effective` range).
+    /// Records a discretionary rule may leave out are checked when they are
+    /// counted, at evaluation.
+    pub fn decision_required(&self, kind: &str) -> bool {
+        self.discretion_rules(kind).any(|(rule, _, _)| {
+            rule.per.as_ref().is_some_and(|p| p.filter.is_none())
+                && rule.when.is_empty()
+                && rule.effective.is_empty()
+        })
+    }
+
     pub(crate) fn annual(&self) -> Option<&ast::AnnualDecl> {
         self.file.items.iter().find_map(|i| match i {
             Item::Annual(a) => Some(a),

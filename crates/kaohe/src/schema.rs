@@ -115,6 +115,8 @@ pub fn facts_schema(ruleset: &Ruleset) -> Json {
                 "additionalProperties": false
             })
         })
+        .zip(ruleset.records())
+        .map(|(schema, r)| decided_schema(ruleset, &r.name.name, schema))
         .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -135,4 +137,42 @@ pub fn facts_schema(ruleset: &Ruleset) -> Json {
         "required": ["as_of", "units", "records"],
         "additionalProperties": false
     })
+}
+
+/// Adds `decided` to a record kind's schema when a rule counts the kind with
+/// `amount discretion A to B` (issue 13 §6): a number (or a string holding
+/// one, as for every number of a fact file) within the range — the range is
+/// stated in the description, as an exact decimal is not a JSON Schema bound
+/// without going through a float — and required when every record of the
+/// kind needs a decision.
+fn decided_schema(ruleset: &Ruleset, kind: &str, mut schema: Json) -> Json {
+    let ranges: Vec<String> = ruleset
+        .discretion_rules(kind)
+        .map(|(rule, from, to)| {
+            format!(
+                "{} to {} (rule `{}`)",
+                from.value.normalize(),
+                to.value.normalize(),
+                rule.name.name
+            )
+        })
+        .collect();
+    if ranges.is_empty() {
+        return schema;
+    }
+    if let Some(properties) = schema.get_mut("properties").and_then(Json::as_object_mut) {
+        properties.insert(
+            "decided".to_owned(),
+            json!({
+                "type": ["number", "string"],
+                "description": format!("the amount the office decided, within {}", ranges.join(" and "))
+            }),
+        );
+    }
+    if ruleset.decision_required(kind) {
+        if let Some(required) = schema.get_mut("required").and_then(Json::as_array_mut) {
+            required.push(json!("decided"));
+        }
+    }
+    schema
 }

@@ -254,13 +254,26 @@ impl<'r> Parts<'r> {
                         .add_days(days)
                         .unwrap_or(period.start())
                         .min(self.as_of);
-                    each(json!({
+                    let mut record = json!({
                         "unit": unit["id"],
                         "period": period.to_string(),
                         "kind": kind.name.name,
                         "reported": reported.to_string(),
                         "attributes": attributes,
-                    }));
+                    });
+                    // A kind counted by a discretionary rule (issue 13 §6):
+                    // the office's decision, the least every such rule allows.
+                    let least = ruleset
+                        .discretion_rules(&kind.name.name)
+                        .map(|(_, from, _)| from.value)
+                        .max();
+                    if let (Some(least), Some(object)) = (least, record.as_object_mut()) {
+                        object.insert(
+                            "decided".to_owned(),
+                            Json::String(least.normalize().to_string()),
+                        );
+                    }
+                    each(record);
                 }
             }
         }

@@ -302,6 +302,7 @@ fn generated_rulesets_cover_the_language() {
         " where ",
         "      when ",
         "amount by rank",
+        "amount discretion",
         "top ",
         "bottom ",
         "overlap top",

@@ -30,6 +30,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::full_width_punctuation",
     "kaohe::number_out_of_range",
     "kaohe::invalid_date",
+    "kaohe::reversed_discretion",
     "kaohe::missing_part",
     "kaohe::repeated_statement",
     "kaohe::unknown_name",

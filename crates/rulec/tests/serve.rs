@@ -32,7 +32,7 @@ fn serve_prints_its_address_answers_and_stops_on_ctrl_c() {
         .read_line(&mut line)
         .unwrap();
     assert!(
-        line.starts_with("kaohe serving 3 ruleset(s) at http://127.0.0.1:"),
+        line.starts_with("kaohe serving 4 ruleset(s) at http://127.0.0.1:"),
         "{line}"
     );
     let addr = line

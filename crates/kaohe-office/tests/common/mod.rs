@@ -259,6 +259,10 @@ pub fn ledger_from_facts(ruleset: &Ruleset, template: &[u8], facts: &Value) -> L
         if let Some(count) = record.get("count") {
             row.insert("count".to_owned(), Cell::Number(number(count)));
         }
+        // The office's decision of a discretionary amount (issue 13 §6).
+        if let Some(decided) = record.get("decided") {
+            row.insert("decided".to_owned(), Cell::Number(number(decided)));
+        }
         if let Some(id) = record["id"].as_str() {
             row.insert("id".to_owned(), Cell::Text(id.to_owned()));
         }

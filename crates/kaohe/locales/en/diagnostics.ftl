@@ -61,6 +61,10 @@ kaohe-overlapping_effective = two versions of { $kind } `{ $name }` are in force
 kaohe-missing_levels = amount table gives no amount for { $missing }
     .label-span = incomplete table
 
+kaohe-reversed_discretion = discretionary range ends ({ $to }) below where it starts ({ $from })
+    .help = write the smaller amount first: `amount discretion { $to } to { $from }`
+    .label-span = empty range
+
 kaohe-needs_record = { $what } needs a record, but { $context } has no `per` line
     .help = add `per <record kind>` so it applies to each record of that kind
     .label-span = used without a record
@@ -257,6 +261,16 @@ kaohe-type_mismatch--decimal = a decimal number
 kaohe-type_mismatch--help-whole = count whole days or months: an `integer` attribute or a whole number, or `floor(x)` / `ceil(x)` of a decimal
 kaohe-wrong_argument_count--help-days-between = days_between(a, b): the calendar days from date `a` to date `b` (negative when `b` is earlier)
 kaohe-wrong_argument_count--help-working-days-between = working_days_between(a, b): the working days after date `a` up to and including date `b` in the ruleset's `calendar` (negative when `b` is earlier)
+# `period year` (issue 13 §9), branch `periods`.
+kaohe-period_is_year = { $what } is not used under `period year`: the period already is the year
+    .label-span = the year is the period
+kaohe-period_is_year--annual = `annual`
+kaohe-period_is_year--assessed = `assessed annually`
+kaohe-period_is_year--per-year = `per year`
+kaohe-period_is_year--help-annual = remove `annual`: under `period year` each period's result is the year's result, so there is no second, annual result to form or convert
+kaohe-period_is_year--help-assessed = remove `assessed annually`: under `period year` every group is assessed once a year
+kaohe-period_is_year--help-per-year = write `per period` (or nothing): under `period year` the period is the year, and there is no separate annual result for `per year` to run on
+
 kaohe-group_not_scored = group `{ $group }` is scored by no `score of` block
     .label-span = no `score of` block names it
 
@@ -281,12 +295,3 @@ kaohe-group_not_scored--help = add it to the `of` list of the block that scores 
 kaohe-allotments_statement--uncited = cites no clause
 kaohe-allotments_statement--differs = does not match the allotments, which add up to { $sum }
 kaohe-allotments_statement--base = states what is not an exception: the allotments add up to the base { $sum }
-# `period year` (issue 13 §9), branch `periods`.
-kaohe-period_is_year = { $what } is not used under `period year`: the period already is the year
-    .label-span = the year is the period
-kaohe-period_is_year--annual = `annual`
-kaohe-period_is_year--assessed = `assessed annually`
-kaohe-period_is_year--per-year = `per year`
-kaohe-period_is_year--help-annual = remove `annual`: under `period year` each period's result is the year's result, so there is no second, annual result to form or convert
-kaohe-period_is_year--help-assessed = remove `assessed annually`: under `period year` every group is assessed once a year
-kaohe-period_is_year--help-per-year = write `per period` (or nothing): under `period year` the period is the year, and there is no separate annual result for `per year` to run on

@@ -58,6 +58,10 @@ kaohe-overlapping_effective = { $kind } `{ $name }` 有两个版本在同一时�
 kaohe-missing_levels = 分值表缺少 { $missing } 的分值
     .label-span = 分值表不完整
 
+kaohe-reversed_discretion = 酌定分值范围的上限（{ $to }）小于下限（{ $from }）
+    .help = 先写较小的分值：`amount discretion { $to } to { $from }`
+    .label-span = 空范围
+
 kaohe-needs_record = { $what } 需要针对记录，但 { $context } 没有 `per` 语句
     .help = 加上 `per <记录类型>`，使其逐条适用于该类记录
     .label-span = 此处没有记录可用
@@ -254,6 +258,16 @@ kaohe-type_mismatch--decimal = 小数
 kaohe-type_mismatch--help-whole = 天数或月数须为整数：用 `integer` 属性或整数，小数请用 `floor(x)` 或 `ceil(x)` 取整
 kaohe-wrong_argument_count--help-days-between = days_between(a, b)：从日期 `a` 到日期 `b` 的自然日天数（`b` 较早时为负数）
 kaohe-wrong_argument_count--help-working-days-between = working_days_between(a, b)：按规则集的 `calendar`，`a` 之后至 `b`（含 `b`）的工作日天数（`b` 较早时为负数）
+# `period year`（issue 13 §9），`periods` 分支。
+kaohe-period_is_year = `period year` 下不用{ $what }：考核期本身就是年度
+    .label-span = 考核期即年度
+kaohe-period_is_year--annual = `annual`
+kaohe-period_is_year--assessed = `assessed annually`
+kaohe-period_is_year--per-year = `per year`
+kaohe-period_is_year--help-annual = 请删除 `annual`：`period year` 下每个考核期的结果就是年度结果，没有另外的年度结果需要汇总或折算
+kaohe-period_is_year--help-assessed = 请删除 `assessed annually`：`period year` 下所有单位组都是每年考核一次
+kaohe-period_is_year--help-per-year = 请改为 `per period`（或不写）：`period year` 下考核期就是年度，没有单独的年度结果可供 `per year` 使用
+
 kaohe-group_not_scored = 单位分组 `{ $group }` 没有任何 `score of` 计分块为其计分
     .label-span = 没有 `score of` 计分块列出它
 
@@ -278,12 +292,3 @@ kaohe-group_not_scored--help = 请把它加入为其计分的计分块的 `of` �
 kaohe-allotments_statement--uncited = 没有引用条款
 kaohe-allotments_statement--differs = 与各类别分值不符：各类别分值合计为 { $sum }
 kaohe-allotments_statement--base = 并非例外：各类别分值合计已等于基本分 { $sum }
-# `period year`（issue 13 §9），`periods` 分支。
-kaohe-period_is_year = `period year` 下不用{ $what }：考核期本身就是年度
-    .label-span = 考核期即年度
-kaohe-period_is_year--annual = `annual`
-kaohe-period_is_year--assessed = `assessed annually`
-kaohe-period_is_year--per-year = `per year`
-kaohe-period_is_year--help-annual = 请删除 `annual`：`period year` 下每个考核期的结果就是年度结果，没有另外的年度结果需要汇总或折算
-kaohe-period_is_year--help-assessed = 请删除 `assessed annually`：`period year` 下所有单位组都是每年考核一次
-kaohe-period_is_year--help-per-year = 请改为 `per period`（或不写）：`period year` 下考核期就是年度，没有单独的年度结果可供 `per year` 使用

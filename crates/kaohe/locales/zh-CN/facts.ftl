@@ -38,6 +38,9 @@ kaohe-facts-missing_attribute = 缺少属性 `{ $name }`（{ $type }）
 kaohe-facts-reported_after_as_of = 报送日期 { $reported } 晚于考核日期 `as_of` { $as_of }
 kaohe-facts-same_day_versions = { $first } 和 { $second } 是单位 `{ $unit }` 的记录 `{ $id }` 在同一天（{ $day }）报送的两个版本，且{ $why }；请给每个版本不同的 `revision`（以较大者为准），或删除错误的一条
 kaohe-facts-listed_twice = 单位 `{ $id }` 列了两次
+kaohe-facts-decided_without_discretion = 填写了酌定分值 `decided`，但没有哪条计 `{ $kind }` 的规则由专班酌情定分；请删除（该分值由规则集确定）
+kaohe-facts-decided_out_of_range = 酌定分值 { $decided } 超出规则 `{ $rule }` 的酌情范围 { $from }–{ $to }；请在范围内酌定
+kaohe-facts-decided_missing = 缺少酌定分值 `decided`：规则 `{ $rule }` 由专班在 { $from }–{ $to } 分范围内酌情扣分或加分；请填写专班对该记录酌定的分值
 kaohe-facts-unused_discretion = { $period } 的专班综合考虑排序不起作用：规则集 `{ $ruleset }` 没有{ $scope }的排名按 `by discretion` 区分并列
     .help = 删除 `$.discretion.{ $period }`；如果考核细则允许专班对并列单位排序，请在{ $scope }的排名最后加上 `by discretion`
 

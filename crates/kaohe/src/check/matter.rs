@@ -453,6 +453,7 @@ impl<'a> Checker<'a> {
                 !(top.is_empty() && bottom.is_empty())
                     && top.iter().chain(bottom).all(|n| n.value.is_zero())
             }
+            Amount::Discretion { from, to } => from.value.is_zero() && to.value.is_zero(),
         };
         if zero {
             self.push(ZeroAmount {

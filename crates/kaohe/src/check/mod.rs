@@ -8,8 +8,8 @@ mod dates;
 mod expr;
 mod facts;
 mod matter;
-mod scoring;
 mod period;
+mod scoring;
 mod structure;
 
 use std::collections::{BTreeMap, BTreeSet};

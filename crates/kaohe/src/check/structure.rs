@@ -9,8 +9,8 @@ use super::{Checker, Ty};
 use crate::diagnostics::{
     CapAcrossCategories, ConflictingPolicy, IncompleteClassification, InvalidRange, MisplacedStep,
     MissingCitation, MissingLevels, MissingPart, NeedsRecord, NegativeAmount, NeverBinds,
-    NonPositiveCap, OutsideEffective, OverlappingEffective, RepeatedStatement, TypeMismatch,
-    UnacknowledgedTies, UncitedAssumption, UnusedInput,
+    NonPositiveCap, OutsideEffective, OverlappingEffective, RepeatedStatement, ReversedDiscretion,
+    TypeMismatch, UnacknowledgedTies, UncitedAssumption, UnusedInput,
 };
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -744,6 +744,26 @@ impl<'a> Checker<'a> {
                         within: "the rank table".to_owned(),
                         span: rank.span.join(of.span).into(),
                         help: Some("list the amounts for the first places (`top 3, 2, 1`) and/or the last (`bottom -3, -2, -1`)".to_owned()),
+                    });
+                }
+            }
+            // Issue 13 §6: the office decides each record's amount, so the
+            // rule needs records, and the range must not be empty.
+            Amount::Discretion { from, to } => {
+                negative(self, from.value, from.span);
+                negative(self, to.value, to.span);
+                if to.value < from.value {
+                    self.push(ReversedDiscretion {
+                        from: from.value.normalize().to_string(),
+                        to: to.value.normalize().to_string(),
+                        span: from.span.join(to.span).into(),
+                    });
+                }
+                if rule.per.is_none() {
+                    self.push(NeedsRecord {
+                        what: "`amount discretion`".to_owned(),
+                        context: context.to_owned(),
+                        span: from.span.join(to.span).into(),
                     });
                 }
             }

@@ -905,6 +905,17 @@ impl Ctx<'_> {
         })
     }
 
+    /// A condition's working: as written and with the values used (both
+    /// printed from the tree), e.g. `count(problem) == 0` and `2 == 0`.
+    pub(crate) fn working(&self, expr: &Expr) -> (String, String) {
+        let source = self.ruleset.source().text();
+        let written = self.show(expr, source, Show::Written).unwrap_or_default();
+        let values = self
+            .show(expr, source, Show::Values)
+            .unwrap_or_else(|| written.clone());
+        (written, values)
+    }
+
     /// `expr` printed from its tree (so that formatting the ruleset does not
     /// change it): operators with one space around, a nested operation in
     /// parentheses; `count(…)`, `sum(…)`, `bands(…)`, `ranked …` as written

@@ -120,6 +120,7 @@ impl Measures {
                     of: u32::try_from(self.of(name).len()).unwrap_or(u32::MAX),
                     peer_max,
                     peer_average,
+                    clauses: super::texts::clauses(decl.cite.as_ref()),
                 });
             }
         }

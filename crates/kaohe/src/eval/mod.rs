@@ -634,6 +634,7 @@ impl<'a> Evaluator<'a> {
             .filter(|(_, r)| r.scope == scope)
         {
             let mut members: Vec<(&Unit, Number)> = Vec::new();
+            let mut left_out: Vec<(Text, NotRanked)> = Vec::new();
             for r in results.iter().filter(|r| r.group == decl.group.name) {
                 let Some(index) = self.facts.unit_index(&r.unit) else {
                     continue;
@@ -641,8 +642,14 @@ impl<'a> Evaluator<'a> {
                 let Some(unit) = self.facts.units.get(index) else {
                     continue;
                 };
-                if self.admitted(decl, (index, unit), period, scope)? {
-                    members.push((unit, r.total));
+                match self.admitted(decl, (index, unit), period, scope)? {
+                    None => members.push((unit, r.total)),
+                    Some(why) => left_out.push((r.unit.clone(), why)),
+                }
+            }
+            for (unit, why) in left_out {
+                if let Some(r) = position(results, &unit).and_then(|i| results.get_mut(i)) {
+                    r.not_ranked.push(why);
                 }
             }
             let discretion_key = match scope {
@@ -736,28 +743,36 @@ impl<'a> Evaluator<'a> {
 
     /// Whether a unit takes part in a ranking: every `only when` condition
     /// of the ranking holds for it, over its records of the period (or year)
-    /// ranked (issue 13 §3). A unit left out has no place in the ranking.
+    /// ranked (issue 13 §3). A unit left out has no place in the ranking:
+    /// `Some` says which condition left it out, for its explanation.
     fn admitted(
         &self,
         decl: &crate::syntax::ast::RankingDecl,
         (index, unit): (usize, &Unit),
         period: Period,
         scope: CapScope,
-    ) -> Result<bool, EvalError> {
+    ) -> Result<Option<NotRanked>, EvalError> {
         if decl.only_when.is_empty() {
-            return Ok(true);
+            return Ok(None);
         }
         let records = self.unit_records(match scope {
             CapScope::Period => self.history.records_of(index, period).to_vec(),
             CapScope::Year => self.history.records_of_year(index, period.year()),
         });
         let ctx = self.ctx((index, unit), &records, period);
-        for (condition, _) in &decl.only_when {
+        for (condition, cite) in &decl.only_when {
             if !ctx.truth(condition)? {
-                return Ok(false);
+                let (condition, values) = ctx.working(condition);
+                return Ok(Some(NotRanked {
+                    ranking: Text::from(decl.name.name.as_str()),
+                    label: decl.label.as_ref().map(|l| Text::from(l.text.as_str())),
+                    condition,
+                    values,
+                    clauses: texts::clauses(cite.as_ref()),
+                }));
             }
         }
-        Ok(true)
+        Ok(None)
     }
 
     /// Units for which their group's `average when` holds get the average annual
@@ -858,6 +873,7 @@ fn unit_result(unit: &Unit, period: Period, annual: bool, scored: Scored) -> Uni
         ranking: None,
         measures: Vec::new(),
         outputs: Vec::new(),
+        not_ranked: Vec::new(),
         categories: scored.categories,
         items: scored.items,
         outside_items: scored.outside,

@@ -126,5 +126,23 @@ pub(crate) fn rank(
         provisional: false,
         entries,
         unresolved_ties: unresolved,
+        clauses: ranking_clauses(decl),
     }
+}
+
+/// Every clause a ranking cites, in declaration order without repeats.
+fn ranking_clauses(decl: &RankingDecl) -> super::result::Clauses {
+    let cites = std::iter::once(decl.cite.as_ref())
+        .chain(decl.keys.iter().map(|k| k.cite.as_ref()))
+        .chain(decl.ties_shared.iter().map(|(_, c)| c.as_ref()))
+        .chain(decl.only_when.iter().map(|(_, c)| c.as_ref()));
+    let mut seen: Vec<crate::text::Text> = Vec::new();
+    for cite in cites {
+        for id in super::texts::clauses(cite).iter() {
+            if !seen.contains(id) {
+                seen.push(id.clone());
+            }
+        }
+    }
+    seen.into_iter().collect()
 }

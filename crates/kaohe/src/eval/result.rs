@@ -152,6 +152,13 @@ impl FromIterator<Text> for Clauses {
     }
 }
 
+impl Clauses {
+    /// Whether no clause is cited (used to leave the field out of the JSON).
+    pub fn is_none(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl Serialize for Clauses {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.0.iter())
@@ -253,6 +260,13 @@ pub struct UnitResult {
     /// order. Left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<OutputResult>,
+    /// The rankings of the unit's group that left it out because an
+    /// `only when` condition does not hold (issue 13 §3): which ranking and
+    /// which condition, so that the explanation says why the unit has no
+    /// place. Left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_ranked: Vec<NotRanked>,
+
     /// Category subtotals (those `outside total` included, marked `outside_total`).
     pub categories: Vec<CategoryResult>,
     /// The line items, in order; their amounts add up to `total`.
@@ -307,6 +321,23 @@ pub struct OutputResult {
     pub clauses: Clauses,
 }
 
+/// A ranking that left the unit out: the first of its `only when` conditions
+/// that does not hold for the unit (issue 13 §3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotRanked {
+    /// The ranking's name.
+    pub ranking: Text,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The condition that does not hold, printed from the ruleset's tree
+    /// (`count(problem) == 0`).
+    pub condition: String,
+    /// The same with the unit's values (`2 == 0`).
+    pub values: String,
+    /// The clauses the condition cites.
+    pub clauses: Clauses,
+}
+
 /// A unit's value of one measure, and where it stands among its peers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MeasureResult {
@@ -327,6 +358,9 @@ pub struct MeasureResult {
     /// Their average value.
     #[serde(flatten, serialize_with = "peer_average_field")]
     pub peer_average: Number,
+    /// The clauses the measure cites; left out when none.
+    #[serde(skip_serializing_if = "Clauses::is_none")]
+    pub clauses: Clauses,
 }
 
 /// What kind of line item.
@@ -490,6 +524,35 @@ pub struct CountedRecord {
     /// not a single number (issue 13 §16); left out when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub formula: Option<Formula>,
+    /// The office's decision, when the rule's amount is left to its
+    /// discretion within a range (`amount discretion 5 to 10`, issue 13 §6);
+    /// left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discretion: Option<Discretion>,
+}
+
+/// The amount the office decided for one record, and the range the rule
+/// allowed: JSON `{"decided": "7", "from": "5", "to": "10"}` (exact
+/// decimals as strings, like every amount).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discretion {
+    /// The amount of one occurrence the office decided (the record's `decided`).
+    pub decided: rust_decimal::Decimal,
+    /// The least the rule allows.
+    pub from: rust_decimal::Decimal,
+    /// The most the rule allows.
+    pub to: rust_decimal::Decimal,
+}
+
+impl Serialize for Discretion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Discretion", 3)?;
+        s.serialize_field("decided", &self.decided.normalize().to_string())?;
+        s.serialize_field("from", &self.from.normalize().to_string())?;
+        s.serialize_field("to", &self.to.normalize().to_string())?;
+        s.end()
+    }
 }
 
 /// A record, identified for a reader.
@@ -587,6 +650,11 @@ pub struct RankingResult {
     pub entries: Vec<RankEntry>,
     /// Groups of units equal on every key: ties the engine did not break.
     pub unresolved_ties: Vec<Vec<String>>,
+    /// The clauses the ranking cites — its own, its keys', `ties shared`'s
+    /// and `only when`'s — in that order without repeats: what the rank
+    /// lines of the explanation cite. Left out when none.
+    #[serde(skip_serializing_if = "Clauses::is_none")]
+    pub clauses: Clauses,
 }
 
 /// A unit's place in a ranking.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::expr::Ctx;
 use super::result::{
-    CategoryResult, CountedRecord, Formula, ItemKind, LimitApplied, LineItem, RecordRef,
+    CategoryResult, CountedRecord, Discretion, Formula, ItemKind, LimitApplied, LineItem, RecordRef,
 };
 use super::texts::RuleTexts;
 use super::EvalError;
@@ -575,6 +575,16 @@ fn finish(
                 notes: occ.notes.clone(),
                 derived: ctx.with_record(record).derived_values(),
                 formula: occ.formula.clone(),
+                discretion: match (rule.amount.first(), record.decided) {
+                    (Some((Amount::Discretion { from, to }, _)), Some(decided)) => {
+                        Some(Discretion {
+                            decided,
+                            from: from.value,
+                            to: to.value,
+                        })
+                    }
+                    _ => None,
+                },
             });
         }
     }
@@ -709,6 +719,37 @@ fn occurrence_amount(
                     }
                 }
                 _ => Number::ZERO,
+            }
+        }
+        // Issue 13 §6: the office's decision, given on the record and checked
+        // against the range when the facts were read; checked again here, so
+        // that facts built by other means cannot pass a value outside it.
+        Some(Amount::Discretion { from, to }) => {
+            let kind = record.map(|r| r.kind.to_string()).unwrap_or_default();
+            let reported = record.map(|r| r.reported.to_string()).unwrap_or_default();
+            let (from, to) = (from.value.normalize(), to.value.normalize());
+            let fail = |message: String| EvalError {
+                message,
+                unit: ctx.unit.id.to_string(),
+                period: ctx.scope.to_string(),
+                span: rule.amount.first().map(|(_, span)| *span),
+                location: None,
+            };
+            match record.and_then(|r| r.decided) {
+                Some(d) if d >= from && d <= to => d.into(),
+                Some(d) => {
+                    return Err(fail(format!(
+                        "the decided amount {} of the `{kind}` record reported {reported} is outside the range {from} to {to} of rule `{}`",
+                        d.normalize(),
+                        rule.name.name
+                    )))
+                }
+                None => {
+                    return Err(fail(format!(
+                        "the `{kind}` record reported {reported} has no `decided` amount, but rule `{}` leaves {from} to {to} to the office's discretion; give the amount decided for this record as `decided`",
+                        rule.name.name
+                    )))
+                }
             }
         }
     };

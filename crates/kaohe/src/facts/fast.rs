@@ -198,6 +198,11 @@ impl Validator<'_> {
         }
         let ruleset = self.ruleset;
         let decl = ruleset.record(kind)?;
+        // A record a discretionary rule needs a decision for: the validator
+        // says so (`decided` itself is not a member this path reads).
+        if ruleset.decision_required(kind) {
+            return None;
+        }
         let attributes = self.fast_attributes(m.attributes, &decl.fields)?;
         let unit = self.interner.intern(unit);
         let kind = self.interner.intern(kind);
@@ -216,6 +221,7 @@ impl Validator<'_> {
             revision,
             reported,
             attributes,
+            decided: None,
             carried_from: None,
         })
     }

@@ -63,6 +63,16 @@ pub struct Record {
     pub reported: Date,
     /// Its attributes, as its kind declares them.
     pub attributes: Attributes,
+    /// The amount the office decided for a rule that deducts or adds points
+    /// within a range at its discretion (`amount discretion 5 to 10`, issue
+    /// 13 §6): JSON key `decided`, checked against the range of every such
+    /// rule counting the record's kind. In the canonical form (and so the
+    /// hash) only when given.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "decided_text"
+    )]
+    pub decided: Option<rust_decimal::Decimal>,
     /// Set by evaluation when a late record was carried into the period it
     /// arrived in (`late carried`): the period it was about. Never in fact files.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +82,17 @@ pub struct Record {
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+/// `decided` as the exact number's shortest text (`"7.5"`).
+fn decided_text<S: serde::Serializer>(
+    decided: &Option<rust_decimal::Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match decided {
+        Some(d) => serializer.collect_str(&d.normalize()),
+        None => serializer.serialize_none(),
     }
 }
 
@@ -966,6 +987,7 @@ impl Validator<'_> {
                 "revision",
                 "reported",
                 "attributes",
+                "decided",
             ],
             &path,
         );
@@ -1067,6 +1089,31 @@ impl Validator<'_> {
             );
             return None;
         };
+        let decided = match object.get("decided") {
+            None if self.ruleset.decision_required(&kind) => {
+                let rule = self
+                    .ruleset
+                    .discretion_rules(&kind)
+                    .next()
+                    .map(|(r, from, to)| {
+                        format!(
+                            "rule `{}` deducts or adds {} to {} at the office's discretion",
+                            r.name.name,
+                            from.value.normalize(),
+                            to.value.normalize()
+                        )
+                    })
+                    .unwrap_or_default();
+                self.error(
+                    "kaohe::facts::decided_missing",
+                    &path,
+                    format!("missing field `decided`: {rule}; give the amount the office decided for this record"),
+                );
+                None
+            }
+            None => Some(None),
+            Some(json) => self.decided(json, &kind, &format!("{path}.decided")),
+        };
         let fields = &decl.fields;
         let attributes = self.attributes(
             object.get("attributes"),
@@ -1081,8 +1128,10 @@ impl Validator<'_> {
             Some(revision),
             Some(id),
             Some(attributes),
-        ) = (unit, period, reported, count, revision, id, attributes)
-        {
+            Some(decided),
+        ) = (
+            unit, period, reported, count, revision, id, attributes, decided,
+        ) {
             // Records with one id replace each other under every ruleset
             // (the engine's `apply_policy`), so every version is collected.
             if let Some(id) = &id {
@@ -1100,10 +1149,90 @@ impl Validator<'_> {
                 revision,
                 reported,
                 attributes,
+                decided,
                 carried_from: None,
             });
         }
         None
+    }
+
+    /// `$.records[i].decided`: the office's decision for a rule that deducts or
+    /// adds at its discretion within a range (issue 13 §6). It must be a
+    /// number, the record's kind must be counted by such a rule, and the value
+    /// must lie within the range of every such rule. `Some(None)` is never
+    /// returned: absent is handled by the caller.
+    fn decided(
+        &mut self,
+        json: &Node,
+        kind: &str,
+        path: &str,
+    ) -> Option<Option<rust_decimal::Decimal>> {
+        let value = match json {
+            Node::Number(t) | Node::String(t) => match exact_decimal(t) {
+                Ok(d) => d,
+                Err(NumberLimit::NotANumber) => {
+                    self.error(
+                        "kaohe::facts::wrong_type",
+                        path,
+                        format!("expected a number, found {}", describe(json)),
+                    );
+                    return None;
+                }
+                Err(limit) => {
+                    self.error(
+                        "kaohe::facts::number_limit",
+                        path,
+                        format!(
+                            "{} {}: kaohe reads numbers exactly and cannot hold it",
+                            describe(json),
+                            limit.describe()
+                        ),
+                    );
+                    return None;
+                }
+            },
+            other => {
+                self.error(
+                    "kaohe::facts::wrong_type",
+                    path,
+                    format!("expected a number, found {}", describe(other)),
+                );
+                return None;
+            }
+        };
+        let ruleset = self.ruleset;
+        let rules: Vec<_> = ruleset.discretion_rules(kind).collect();
+        if rules.is_empty() {
+            self.error(
+                "kaohe::facts::decided_without_discretion",
+                path,
+                format!(
+                    "`decided` is given, but no rule counting `{kind}` leaves its amount to the office's discretion; remove it (the ruleset fixes the amount)"
+                ),
+            );
+            return None;
+        }
+        let mut fits = true;
+        for (rule, from, to) in rules {
+            if value < from.value || value > to.value {
+                self.error(
+                    "kaohe::facts::decided_out_of_range",
+                    path,
+                    format!(
+                        "decided amount {} is outside the range {} to {} of rule `{}`; decide an amount within it",
+                        value.normalize(),
+                        from.value.normalize(),
+                        to.value.normalize(),
+                        rule.name.name
+                    ),
+                );
+                // One error per record: with `score of` blocks the same
+                // range is stated once per block.
+                fits = false;
+                break;
+            }
+        }
+        fits.then_some(Some(value))
     }
 
     /// Under every ruleset (amendable or sealed: ids supersede in both), two
@@ -1350,6 +1479,7 @@ fn record_order(a: &Record, b: &Record) -> std::cmp::Ordering {
         &a.attributes,
         a.count,
         a.revision,
+        a.decided,
     )
         .cmp(&(
             &b.period,
@@ -1360,6 +1490,7 @@ fn record_order(a: &Record, b: &Record) -> std::cmp::Ordering {
             &b.attributes,
             b.count,
             b.revision,
+            b.decided,
         ))
 }
 

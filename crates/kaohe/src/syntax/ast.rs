@@ -592,6 +592,15 @@ pub enum Amount {
         /// Which table wins when a rank is in both.
         overlap: Option<RankSide>,
     },
+    /// `discretion 5 to 10` (issue 13 §6, 酌情扣5至10分): the office decides
+    /// each occurrence's amount within the inclusive range and gives it as the
+    /// record's `decided` value in the facts.
+    Discretion {
+        /// The least the office may decide.
+        from: Number,
+        /// The most the office may decide.
+        to: Number,
+    },
 }
 
 /// `times 2 when overdue(rectify_by, rectified_on)`.

@@ -128,6 +128,7 @@ fn allowed(rule: Rule) -> Vec<Expected> {
         Rule::when_stmt | Rule::class_when => keywords(&["when"]),
         Rule::amount_stmt => keywords(&["amount"]),
         Rule::level_table | Rule::rank_table | Rule::order_key => keywords(&["by"]),
+        Rule::discretion_range | Rule::discretion_kw => keywords(&["discretion"]),
         Rule::top_list => keywords(&["top"]),
         Rule::bottom_list => keywords(&["bottom"]),
         Rule::overlap => keywords(&["overlap"]),

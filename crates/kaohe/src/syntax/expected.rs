@@ -82,6 +82,8 @@ fn describe(grammar_rule: Rule) -> (&'static str, Option<&'static str>) {
         level_table => ("`by <attribute> { level: amount }`", None),
         table_entry => ("`level: amount`", None),
         rank_table => ("`by rank <attribute> of <attribute> { … }`", None),
+        discretion_range => ("`discretion <from> to <to>`", Some("discretion")),
+        discretion_kw => ("`discretion`", Some("discretion")),
         top_list => ("`top`", Some("top")),
         bottom_list => ("`bottom`", Some("bottom")),
         overlap => ("`overlap`", Some("overlap")),

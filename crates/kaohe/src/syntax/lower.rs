@@ -727,6 +727,18 @@ impl Lowering {
                     overlap,
                 }
             }
+            Rule::discretion_range => {
+                let mut numbers = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::signed)
+                    .map(|n| self.number(&n))
+                    .collect::<Vec<_>>()
+                    .into_iter();
+                Amount::Discretion {
+                    from: numbers.next()?,
+                    to: numbers.next()?,
+                }
+            }
             _ => return None,
         })
     }

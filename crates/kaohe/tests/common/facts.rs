@@ -329,6 +329,9 @@ impl FactsSpec {
                     record.insert("count".to_owned(), json!(count));
                 }
                 record.insert("reported".to_owned(), json!(r.reported.to_string()));
+                if let Some(decided) = spec.decided(r.kind) {
+                    record.insert("decided".to_owned(), json!(decided));
+                }
                 let mut attrs = Map::new();
                 for (name, value) in &r.attrs {
                     if let Some(v) = value {

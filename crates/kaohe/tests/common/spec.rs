@@ -169,6 +169,10 @@ pub enum Amount {
         bottom: Vec<String>,
         overlap: Option<&'static str>,
     },
+    /// `amount discretion F to T` (issue 13 §6); F is 1 or 2 and T 5 or 10,
+    /// so the ranges of several rules over one kind always overlap and the
+    /// generated facts decide the largest F.
+    Discretion(u32, u32),
 }
 
 #[derive(Clone, Debug)]
@@ -1257,6 +1261,9 @@ impl Gen<'_> {
                     _ => Amount::Expr(e),
                 }
             }
+            2 if s.record.is_some() && self.c.chance(50) => {
+                Amount::Discretion(1 + self.c.below(2) as u32, 5 * (1 + self.c.below(2) as u32))
+            }
             _ => Amount::Expr(entry(self)),
         }
     }
@@ -2244,6 +2251,18 @@ impl Spec {
     }
 
     /// The rules, in declaration order (versions separately).
+    /// The office's decision a generated record of kind `k` carries: the
+    /// largest `from` of the discretionary rules counting the kind, if any.
+    pub fn decided(&self, k: usize) -> Option<u32> {
+        self.rules()
+            .filter(|(_, r)| r.per.as_ref().is_some_and(|(kind, _)| *kind == k))
+            .filter_map(|(_, r)| match r.amount {
+                Amount::Discretion(from, _) => Some(from),
+                _ => None,
+            })
+            .max()
+    }
+
     pub fn rules(&self) -> impl Iterator<Item = (&Category, &Rule)> {
         self.categories
             .iter()
@@ -2532,6 +2551,9 @@ fn render_rule(out: &mut String, spec: &Spec, r: &Rule) {
                 let _ = writeln!(out, "        overlap {side}");
             }
             let _ = writeln!(out, "      }}");
+        }
+        Amount::Discretion(from, to) => {
+            let _ = writeln!(out, "      amount discretion {from} to {to}");
         }
     }
     for (factor, when, cite) in &r.times {

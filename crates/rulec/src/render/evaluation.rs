@@ -468,6 +468,21 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
                 }
             }
         ));
+        // The office's decision within the rule's range (issue 13 §6).
+        if let Some(d) = &record.discretion {
+            out.push_str(&format!(
+                "{}  {}\n",
+                if md { "    -" } else { "       " },
+                crate::lang::text(
+                    "rulec-explain-decided",
+                    &[
+                        ("decided", d.decided.normalize().to_string()),
+                        ("from", d.from.normalize().to_string()),
+                        ("to", d.to.normalize().to_string()),
+                    ]
+                )
+            ));
+        }
     }
 }
 
@@ -576,7 +591,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                 .map(|l| format!(" {l}"))
                 .unwrap_or_default();
             out.push_str(&format!(
-                "  {}\n",
+                "  {}{}\n",
                 crate::lang::text(
                     "rulec-explain-measure",
                     &[
@@ -588,7 +603,23 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                         ("highest", m.peer_max.to_string()),
                         ("average", m.peer_average.to_string()),
                     ]
-                )
+                ),
+                cite_text(&m.clauses)
+            ));
+        }
+        // Rankings that leave the unit out by `only when` (issue 13 §3).
+        for n in &result.not_ranked {
+            out.push_str(&format!(
+                "  {}{}\n",
+                crate::lang::text(
+                    "rulec-explain-not-ranked",
+                    &[
+                        ("ranking", n.ranking.to_string()),
+                        ("condition", n.condition.clone()),
+                        ("values", n.values.clone()),
+                    ]
+                ),
+                cite_text(&n.clauses)
             ));
         }
         if let (Some(name), Some(rank)) = (&result.ranking, result.rank) {
@@ -621,7 +652,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                         ),
                     };
                     out.push_str(&format!(
-                        "  {}\n",
+                        "  {}{}\n",
                         crate::lang::text(
                             "rulec-explain-rank-line",
                             &[
@@ -631,7 +662,8 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
                                 ("above", decided(&entry.versus_above)),
                                 ("below", decided(&entry.versus_below)),
                             ]
-                        )
+                        ),
+                        cite_text(&ranking.clauses)
                     ));
                 }
             }
@@ -692,7 +724,26 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
     out.trim_end().to_owned()
 }
 
-/// The declared texts of the clause ids the shown results cite, in id order.
+/// ` [A, B]` after a line, or nothing when it cites no clause.
+fn cite_text(clauses: &[kaohe::text::Text]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  [{}]",
+            clauses
+                .iter()
+                .map(|c| c.as_ref())
+                .collect::<Vec<&str>>()
+                .join(", ")
+        )
+    }
+}
+
+/// The declared texts of the clause ids the shown results cite, in id order:
+/// every line of the explanation — line items, limits, outputs, measures,
+/// the rank line (its ranking's clauses), rankings that leave the unit out,
+/// notices and records not applied.
 fn cited_texts(evaluation: &Evaluation) -> Vec<(&str, &str)> {
     let mut ids = std::collections::BTreeSet::new();
     for result in &evaluation.results {
@@ -700,6 +751,24 @@ fn cited_texts(evaluation: &Evaluation) -> Vec<(&str, &str)> {
             ids.extend(item.clauses.iter().map(|c| c.as_ref()));
             for limit in &item.limits {
                 ids.extend(limit.clauses.iter().map(|c| c.as_ref()));
+            }
+        }
+        for o in &result.outputs {
+            ids.extend(o.clauses.iter().map(|c| c.as_ref()));
+        }
+        for m in &result.measures {
+            ids.extend(m.clauses.iter().map(|c| c.as_ref()));
+        }
+        for n in &result.not_ranked {
+            ids.extend(n.clauses.iter().map(|c| c.as_ref()));
+        }
+        if let (Some(name), Some(_)) = (&result.ranking, result.rank) {
+            for ranking in evaluation
+                .rankings
+                .iter()
+                .filter(|r| &r.ranking == name && r.period == result.period)
+            {
+                ids.extend(ranking.clauses.iter().map(|c| c.as_ref()));
             }
         }
         for n in &result.notices {
