@@ -43,6 +43,8 @@ kaohe-facts-same_day_versions = { $first } and { $second } are two versions of r
 common-facts-both-revision = both have revision { $revision }
 common-facts-day-alone = the day alone does not say which is the correction
 kaohe-facts-listed_twice = unit `{ $id }` is listed twice
+kaohe-facts-duplicate_name = units `{ $first }` ({ $first_path }) and `{ $second }` ({ $second_path }) have the same name `{ $name }`: a ranking or bulletin that shows both cannot tell them apart
+    .help = give each unit a name of its own, as it is published (e.g. with its township)
 kaohe-facts-unused_discretion = the discretionary order for { $what } { $period } is ignored: no { $scope } ranking of ruleset `{ $ruleset }` breaks ties `by discretion`
     .help = remove `$.discretion.{ $period }`, or, if the rulebook lets the office order tied units, add `by discretion` as the last key of the { $scope } ranking
 

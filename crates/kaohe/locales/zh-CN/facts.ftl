@@ -38,6 +38,8 @@ kaohe-facts-missing_attribute = 缺少属性 `{ $name }`（{ $type }）
 kaohe-facts-reported_after_as_of = 报送日期 { $reported } 晚于考核日期 `as_of` { $as_of }
 kaohe-facts-same_day_versions = { $first } 和 { $second } 是单位 `{ $unit }` 的记录 `{ $id }` 在同一天（{ $day }）报送的两个版本，且{ $why }；请给每个版本不同的 `revision`（以较大者为准），或删除错误的一条
 kaohe-facts-listed_twice = 单位 `{ $id }` 列了两次
+kaohe-facts-duplicate_name = 单位 `{ $first }`（{ $first_path }）和 `{ $second }`（{ $second_path }）的名称都是 `{ $name }`：排名表和通报中两者无法区分
+    .help = 请按对外公布的名称为每个单位取不同的名称（如加上所在乡镇）
 kaohe-facts-unused_discretion = { $period } 的专班综合考虑排序不起作用：规则集 `{ $ruleset }` 没有{ $scope }的排名按 `by discretion` 区分并列
     .help = 删除 `$.discretion.{ $period }`；如果考核细则允许专班对并列单位排序，请在{ $scope }的排名最后加上 `by discretion`
 
