@@ -1,10 +1,10 @@
 //! Rendering evaluation results: ranking tables (terminal, CSV, Markdown) and
 //! line-by-line explanations. Chinese names are aligned by display width.
 
-use kaohe::eval::result::{Evaluation, ItemKind, NoticeResult, Ties, UnitResult};
+use kaohe::eval::result::{Evaluation, ItemKind, UnitResult};
 use kaohe::value::Value;
 use kaohe::Ruleset;
-use kaohe_office::csv::field as csv_field;
+use kaohe_office::ranking::{Columns, Headers, Table};
 use unicode_width::UnicodeWidthStr;
 
 /// Output formats of `rulec eval`.
@@ -41,138 +41,17 @@ fn pad_left(text: &str, width: usize) -> String {
     format!("{}{text}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// A notice in a few words: `预警通知`, `红黄绿榜: 红`.
-fn notice_text(n: &NoticeResult) -> String {
-    let label = n.label.clone().unwrap_or_else(|| n.name.clone());
-    match n.kind {
-        // A class, or the step an escalation ladder issued.
-        _ if n.class.is_some() => format!(
-            "{label}: {}",
-            n.class_label
-                .clone()
-                .or_else(|| n.class.clone())
-                .unwrap_or_default()
-        ),
-        _ => label,
-    }
-}
-
-fn notices_text(result: &UnitResult) -> String {
-    let mut texts: Vec<String> = Vec::new();
-    for n in &result.notices {
-        let t = notice_text(n);
-        if !texts.contains(&t) {
-            texts.push(t);
-        }
-    }
-    texts.join("; ")
-}
-
-fn rank_text(result: &UnitResult, ties: &Ties<'_>) -> String {
-    let Some(rank) = result.rank else {
-        return "-".to_owned();
-    };
-    let tied = ties.is_tied(result);
-    if tied {
-        format!("{rank}=")
-    } else {
-        rank.to_string()
-    }
-}
-
-/// The categories of the evaluation, in order of first appearance: (name, label).
-fn category_labels(evaluation: &Evaluation) -> Vec<(String, String)> {
-    evaluation
-        .results
-        .iter()
-        .flat_map(|r| r.categories.iter())
-        .fold(Vec::new(), |mut acc, c| {
-            if !acc.iter().any(|(name, _)| name == &c.category) {
-                acc.push((
-                    c.category.to_string(),
-                    c.label.as_ref().unwrap_or(&c.category).to_string(),
-                ));
-            }
-            acc
-        })
-}
-
-fn header_for(category_labels: &[(String, String)], converted: bool) -> Vec<String> {
-    let word = |id: &str| crate::lang::text(id, &[]);
-    let mut header: Vec<String> = vec![
-        word("rulec-header-rank"),
-        word("rulec-header-unit"),
-        word("rulec-header-total"),
-    ];
-    if converted {
-        header.push(word("rulec-header-converted"));
-    }
-    header.extend(category_labels.iter().map(|(_, l)| l.clone()));
-    header.push(word("rulec-header-notices"));
-    header
-}
-
-fn row(
-    r: &UnitResult,
-    converted: bool,
-    category_labels: &[(String, String)],
-    ties: &Ties<'_>,
-) -> Vec<String> {
-    let mut row = vec![
-        rank_text(r, ties),
-        r.name.to_string(),
-        r.total.normalize().to_string(),
-    ];
-    if converted {
-        row.push(r.converted.map(|c| c.to_string()).unwrap_or_default());
-    }
-    for (name, _) in category_labels {
-        row.push(
-            r.categories
-                .iter()
-                .find(|c| c.category == *name)
-                .and_then(|c| c.subtotal.or_else(|| c.bonuses.checked_sub(c.deductions)))
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_default(),
-        );
-    }
-    row.push(notices_text(r));
-    row
+/// The table's own headers in the language of this run.
+fn headers() -> Headers {
+    Headers::new(crate::lang::catalog(), crate::lang::current())
 }
 
 /// The ranking table as CSV (one row per unit and period, every line ending
 /// in a newline), written row by row to `out` (issue 15 §3: no whole-output
-/// string, whatever the size of the evaluation).
+/// string, whatever the size of the evaluation): `kaohe_office::ranking::csv`,
+/// the renderer `rulec serve` uses too.
 pub fn csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let ties = evaluation.ties();
-    let category_labels = category_labels(evaluation);
-    let converted = evaluation.results.iter().any(|r| r.converted.is_some());
-    let provisional = evaluation.results.iter().any(|r| r.provisional);
-    let mut header = header_for(&category_labels, converted);
-    // The name has its own column here; the table's "unit" column is the name.
-    header.remove(1);
-    if provisional {
-        header.push("provisional".into());
-    }
-    let header: Vec<String> = header.iter().map(|h| csv_field(h)).collect();
-    writeln!(out, "period,unit,name,group,{}", header.join(","))?;
-    for r in &evaluation.results {
-        let mut cells = row(r, converted, &category_labels, &ties);
-        cells.remove(1);
-        let mut line = vec![
-            r.period.to_string(),
-            r.unit.to_string(),
-            r.name.to_string(),
-            r.group.to_string(),
-        ];
-        line.extend(cells);
-        if provisional {
-            line.push(if r.provisional { "yes" } else { "" }.to_owned());
-        }
-        let line: Vec<String> = line.iter().map(|c| csv_field(c)).collect();
-        writeln!(out, "{}", line.join(","))?;
-    }
-    Ok(())
+    kaohe_office::ranking::csv(evaluation, &headers(), out)
 }
 
 /// The ranking table of every period and year in the evaluation.
@@ -187,10 +66,8 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         }
         return text;
     }
-    let ties = evaluation.ties();
-    let category_labels = category_labels(evaluation);
-    let header_for = |converted: bool| header_for(&category_labels, converted);
-    let row = |r: &UnitResult, converted: bool| row(r, converted, &category_labels, &ties);
+    let table = Table::new(evaluation);
+    let headers = headers();
     let mut out = String::new();
     let mut periods: Vec<_> = evaluation.results.iter().map(|r| r.period).collect();
     periods.dedup();
@@ -203,12 +80,12 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         let mut groups: Vec<&str> = results.iter().map(|r| r.group.as_str()).collect();
         groups.dedup();
         for group in groups {
-            let converted = results.iter().any(|r| r.converted.is_some());
-            let header = header_for(converted);
+            let columns = Columns::of(results.iter().copied());
+            let header = table.header(&headers, columns);
             let rows: Vec<Vec<String>> = results
                 .iter()
                 .filter(|r| r.group == group)
-                .map(|r| row(r, converted))
+                .map(|r| table.row(r, columns))
                 .collect();
             let kind = crate::lang::text(
                 match results.first() {
@@ -513,7 +390,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             out.push_str(&format!(
                 "  {}: {}{}{}{}\n",
                 word("rulec-explain-notice"),
-                notice_text(n),
+                kaohe_office::ranking::notice(n),
                 if n.actions.is_empty() {
                     String::new()
                 } else {
