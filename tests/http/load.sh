@@ -9,7 +9,7 @@
 #    target (p99 < 50 ms, no error) is met; with full explanations (the
 #    default) and with ?detail=totals. Two months: a. the realistic size,
 #    the shipped example's October 2023 (24 units, 44 records, 12 KB); b. a
-#    heavy one, 17 units with generated records (the benchmark's b, 105 KB).
+#    heavy one, generated (34 units, 680 records, 105 KB).
 # 2. A 200 MB province-year (as docs/performance.md, `rulec generate`)
 #    uploaded once: the server's peak RSS (VmHWM of /proc/<pid>/status)
 #    against `/usr/bin/time -v rulec eval` on the same file, both as CSV.
@@ -90,7 +90,7 @@ start_server() {
 echo "== 1. $CLIENTS clients evaluating a county-month for ${SECONDS_RUN}s, two sizes ($(nproc) cores)"
 # a. The realistic size: the shipped example's October 2023 (Shaodong's 24
 #    units, the month's 44 records, 12 KB), cut from the half-year file.
-# b. A heavy month: 17 units with generated records (105 KB).
+# b. A heavy month, generated: 34 units, 680 records (105 KB).
 python3 - rulesets/shaodong-2023/examples/2023-h2.json "$WORK/real-month.json" <<'PY'
 import json, re, sys
 # The shipped half-year example cut to one month, line by line as the file is
