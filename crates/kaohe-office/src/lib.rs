@@ -13,6 +13,8 @@
 //! - [`bulletin_html`]: the results as one self-contained web page styled like
 //!   an official bulletin (工作专报), with the red/yellow/green board and each
 //!   unit's score over the months as an inline SVG chart.
+//! - [`ranking`]: the ranking table's cells and the table as CSV, the one
+//!   renderer of `rulec eval` and `rulec serve`.
 //!
 //! The ledger's layout is in [`layout`]; `docs/office.md` describes the monthly
 //! routine. The core `kaohe` crate does not depend on this one.
@@ -44,6 +46,7 @@ pub mod import;
 pub mod layout;
 mod lookalike;
 mod numfmt;
+pub mod ranking;
 pub mod sniff;
 pub mod template;
 

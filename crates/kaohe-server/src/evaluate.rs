@@ -13,13 +13,16 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaohe::api::{ApiError, ApiErrors, Compiled, Options};
 use kaohe::eval::result::Selection;
+use kaohe::i18n::Catalog;
 use kaohe::{Detail, Evaluation, Facts};
+use kaohe_office::ranking::Headers;
 use kaohe_office::InputKind;
 use serde::Deserialize;
 
 use crate::error::{codes, HttpError};
 use crate::extract::Lang;
 use crate::state::AppState;
+use crate::upload::Received;
 
 /// What an evaluation is given as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, utoipa::ToSchema)]
@@ -51,7 +54,9 @@ pub struct EvaluateQuery {
     pub detail: Option<String>,
     /// `json` (default), `csv`, `xlsx` or `html`.
     pub format: Option<Format>,
-    /// The language of messages (`zh` or `en`).
+    /// The language of messages and of the CSV's headers (`zh` or `en`).
+    /// The handler sets it to the request's language (`?lang=`, else
+    /// `Accept-Language`), so that the functions below answer in it.
     #[param(value_type = Option<crate::extract::LangDoc>)]
     pub lang: Option<Lang>,
 }
@@ -95,69 +100,92 @@ impl IntoResponse for Output {
 /// `rulec eval` does): a zip is a ledger (imported, errors with their
 /// sheets and cells), JSON a fact file (errors with their JSON paths);
 /// anything else (an `.xls`, HTML, CSV) is refused with 415 and a code
-/// naming what it is. Blocking.
+/// naming what it is. The body is held whole: the fact file is read in
+/// place ([`Facts::from_slice`]). Blocking.
 pub fn read_facts(compiled: &Compiled, body: &[u8]) -> Result<Facts, HttpError> {
-    read_facts_from(compiled, body)
+    let head = body.get(..512).unwrap_or(body);
+    match kaohe_office::sniff(head) {
+        InputKind::Xlsx | InputKind::Zip | InputKind::Xlsb | InputKind::Ods => {
+            import(compiled, body)
+        }
+        kind @ (InputKind::Xls | InputKind::Html | InputKind::Xml | InputKind::Text)
+            if !blank(head) =>
+        {
+            Err(refused(kind))
+        }
+        _ => Facts::from_slice(compiled.ruleset(), body).map_err(|e| fact_errors(&e)),
+    }
 }
 
 /// [`read_facts`] from a reader: a fact file is validated as it streams in
 /// (never held whole); a ledger is read whole first.
 pub fn read_facts_from(compiled: &Compiled, mut body: impl Read) -> Result<Facts, HttpError> {
-    let mut head = Vec::with_capacity(512);
-    (&mut body).take(512).read_to_end(&mut head).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         HttpError::new(
             StatusCode::BAD_REQUEST,
             codes::BAD_BODY,
             format!("cannot read the body: {e}"),
         )
-    })?;
+    };
+    let mut head = Vec::with_capacity(512);
+    (&mut body)
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
     match kaohe_office::sniff(&head) {
         InputKind::Xlsx | InputKind::Zip | InputKind::Xlsb | InputKind::Ods => {
             let mut bytes = head;
-            body.read_to_end(&mut bytes).map_err(|e| {
-                HttpError::new(
-                    StatusCode::BAD_REQUEST,
-                    codes::BAD_BODY,
-                    format!("cannot read the body: {e}"),
-                )
-            })?;
-            kaohe_office::import(compiled.ruleset(), &bytes)
-                .map(|imported| imported.facts)
-                .map_err(|e| {
-                    HttpError::unprocessable(ApiErrors::new(
-                        e.errors()
-                            .iter()
-                            .map(|l| {
-                                let mut out = ApiError::new(l.code, l.message.clone());
-                                out.help.clone_from(&l.help);
-                                out.sheet.clone_from(&l.sheet);
-                                out.cell.clone_from(&l.cell);
-                                out
-                            })
-                            .collect(),
-                    ))
-                })
+            body.read_to_end(&mut bytes).map_err(unreadable)?;
+            import(compiled, &bytes)
         }
         kind @ (InputKind::Xls | InputKind::Html | InputKind::Xml | InputKind::Text)
             if !blank(&head) =>
         {
-            Err(HttpError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                kind.code(),
-                format!(
-                    "the body is {}, neither a fact file (JSON) nor a ledger (.xlsx)",
-                    kind.describe()
-                ),
-            )
-            .with_help(kind.advice()))
+            Err(refused(kind))
         }
         _ => Facts::from_reader(compiled.ruleset(), std::io::Cursor::new(head).chain(body))
-            .map_err(|e| {
-                HttpError::unprocessable(ApiErrors::new(
-                    e.errors.iter().map(ApiError::from).collect(),
-                ))
-            }),
+            .map_err(|e| fact_errors(&e)),
     }
+}
+
+/// A ledger's facts; its errors (422) with their sheets and cells.
+fn import(compiled: &Compiled, bytes: &[u8]) -> Result<Facts, HttpError> {
+    kaohe_office::import(compiled.ruleset(), bytes)
+        .map(|imported| imported.facts)
+        .map_err(|e| {
+            HttpError::unprocessable(ApiErrors::new(
+                e.errors()
+                    .iter()
+                    .map(|l| {
+                        let mut out = ApiError::new(l.code, l.message.clone());
+                        out.help.clone_from(&l.help);
+                        out.sheet.clone_from(&l.sheet);
+                        out.cell.clone_from(&l.cell);
+                        out
+                    })
+                    .collect(),
+            ))
+        })
+}
+
+/// 415: neither a fact file nor a ledger, with a code naming what it is.
+fn refused(kind: InputKind) -> HttpError {
+    HttpError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        kind.code(),
+        format!(
+            "the body is {}, neither a fact file (JSON) nor a ledger (.xlsx)",
+            kind.describe()
+        ),
+    )
+    .with_help(kind.advice())
+}
+
+/// A fact file's errors (422) with their JSON paths.
+fn fact_errors(e: &kaohe::FactErrors) -> HttpError {
+    HttpError::unprocessable(ApiErrors::new(
+        e.errors.iter().map(ApiError::from).collect(),
+    ))
 }
 
 /// Whether `head` holds nothing but white space (after a byte-order mark).
@@ -224,15 +252,17 @@ fn refuse_selection(
     }
 }
 
-/// Evaluates facts already read and renders them in the asked format.
+/// Evaluates facts already read and renders them in the asked format, the
+/// CSV's headers in `query.lang` (English when unset) with `catalog`.
 /// Blocking.
 pub fn evaluate_facts(
     id: &str,
     compiled: &Compiled,
     facts: &Facts,
     query: &EvaluateQuery,
+    catalog: &Catalog,
 ) -> Result<Output, HttpError> {
-    evaluate_facts_by(id, compiled, facts, query, None)
+    evaluate_facts_by(id, compiled, facts, query, catalog, None)
 }
 
 /// How an evaluation is made in place of the ruleset's own (the seal
@@ -246,6 +276,7 @@ pub fn evaluate_facts_by(
     compiled: &Compiled,
     facts: &Facts,
     query: &EvaluateQuery,
+    catalog: &Catalog,
     by: Option<EvaluateBy<'_>>,
 ) -> Result<Output, HttpError> {
     let mut options = options(query)?;
@@ -326,10 +357,16 @@ pub fn evaluate_facts_by(
                 period,
                 unit: options.selection.unit.clone(),
             });
+            // With a byte-order mark, as `rulec eval --format csv -o FILE`
+            // writes it: Excel then reads the file as UTF-8.
+            let mut body = "\u{FEFF}".as_bytes().to_vec();
+            let headers = Headers::new(catalog, query.lang.unwrap_or_default());
+            kaohe_office::ranking::csv(&selected, &headers, &mut body)
+                .map_err(|e| HttpError::internal(format!("cannot write the CSV: {e}")))?;
             Ok(Output {
                 content_type: "text/csv; charset=utf-8",
                 filename: Some(format!("{id}.csv")),
-                body: format!("\u{FEFF}{}\n", crate::csv::ranking(&selected)).into_bytes(),
+                body,
             })
         }
     }
@@ -342,25 +379,36 @@ pub(crate) fn eval_errors(e: &kaohe::EvalError) -> Vec<ApiError> {
     e.error_records().into_iter().map(ApiError::from).collect()
 }
 
-/// Reads the body and evaluates it: [`read_facts_from`] then
-/// [`evaluate_facts`]. Blocking. When the upload could not be read whole
-/// (over the size limit, a broken connection), that is the answer. `state`
-/// is for wrappers that consult more than the ruleset (the seal store).
+/// The facts of a received body: [`read_facts`] when it came whole,
+/// [`read_facts_from`] while it streams. When a streamed upload could not
+/// be read whole (over the size limit, a broken connection), that is the
+/// answer. Blocking.
+pub fn receive_facts(compiled: &Compiled, body: Received) -> Result<Facts, HttpError> {
+    match body {
+        Received::Whole(bytes) => read_facts(compiled, &bytes),
+        Received::Streaming(mut upload) => {
+            let facts = read_facts_from(compiled, &mut upload);
+            if let Some(failure) = upload.failure() {
+                return Err(failure);
+            }
+            facts
+        }
+    }
+}
+
+/// Reads the body and evaluates it: [`receive_facts`] then
+/// [`evaluate_facts`]. Blocking. `state` is for wrappers that consult more
+/// than the ruleset (the seal store).
 pub fn evaluate(
     state: &AppState,
     id: &str,
     compiled: &Compiled,
-    body: crate::upload::Upload,
+    body: Received,
     query: &EvaluateQuery,
 ) -> Result<Output, HttpError> {
-    let mut body = body;
-    let facts = read_facts_from(compiled, &mut body);
-    if let Some(failure) = body.failure() {
-        return Err(failure);
-    }
-    let facts = facts?;
+    let facts = receive_facts(compiled, body)?;
     if state.data.is_some() {
         return crate::seal::evaluate_sealed(state, id, compiled, &facts, query);
     }
-    evaluate_facts(id, compiled, &facts, query)
+    evaluate_facts(id, compiled, &facts, query, &state.catalog)
 }

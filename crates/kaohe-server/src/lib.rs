@@ -43,8 +43,6 @@ pub mod seal;
 pub mod state;
 pub mod upload;
 
-mod csv;
-
 use std::future::Future;
 use std::net::SocketAddr;
 

@@ -60,6 +60,63 @@ pub struct CheckDoc {
     pub diagnostics: Vec<ErrorDoc>,
 }
 
+/// The error answers the routes share, each defined once: a route lists
+/// those it can give (`responses((status = 200, …), BadQuery, UnknownRuleset)`),
+/// each with the errors envelope ([`ErrorsDoc`]) as its body.
+pub mod answers {
+    use super::ErrorsDoc;
+
+    /// A bad query parameter: unknown, repeated or with a bad value
+    /// (`kaohe::http::invalid_query`; `?period=`, `?detail=` and `?unit=`
+    /// of an evaluation: `kaohe::api::invalid_options`).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 400)]
+    pub struct BadQuery(pub ErrorsDoc);
+
+    /// A bad query parameter (`kaohe::http::invalid_query`), or a body that
+    /// cannot be read, is not UTF-8 or is not the expected JSON
+    /// (`kaohe::http::bad_body`, `kaohe::http::not_utf8`).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 400)]
+    pub struct BadRequest(pub ErrorsDoc);
+
+    /// No ruleset has this id (`kaohe::http::unknown_ruleset`).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 404)]
+    pub struct UnknownRuleset(pub ErrorsDoc);
+
+    /// The ruleset has errors and is not served
+    /// (`kaohe::http::ruleset_not_served`, then the ruleset's own errors).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 409)]
+    pub struct NotServed(pub ErrorsDoc);
+
+    /// The body is larger than the limit (`kaohe::http::body_too_large`).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 413)]
+    pub struct TooLarge(pub ErrorsDoc);
+
+    /// The body is neither a fact file (JSON) nor an `.xlsx` ledger; the
+    /// code names what it is (an `.xls`, HTML, CSV …).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 415)]
+    pub struct NotFacts(pub ErrorsDoc);
+
+    /// What was sent has errors, every one with its code and location: the
+    /// facts (`kaohe::facts::…`, a JSON path), a ledger (`kaohe::ledger::…`,
+    /// sheet and cell), a ruleset (file, line, column); or the evaluation
+    /// failed (`kaohe::eval::…`).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 422)]
+    pub struct Unprocessable(pub ErrorsDoc);
+
+    /// Too many evaluations at once (`kaohe::http::busy`), or one took longer
+    /// than the limit (`kaohe::http::timeout`).
+    #[derive(Debug, utoipa::IntoResponses)]
+    #[response(status = 503)]
+    pub struct Busy(pub ErrorsDoc);
+}
+
 /// The API's description.
 #[derive(OpenApi)]
 #[openapi(

@@ -27,7 +27,9 @@ use kaohe::api::{ApiError, ApiErrors};
 
 use crate::error::HttpError;
 use crate::extract::{Body, Query};
-use crate::openapi::ErrorsDoc;
+use crate::openapi::answers::{
+    BadQuery, BadRequest, Busy, NotServed, TooLarge, UnknownRuleset, Unprocessable,
+};
 use crate::routes::{blocking, Id, LangQuery};
 use crate::state::AppState;
 
@@ -71,9 +73,7 @@ pub struct PageApi;
 #[utoipa::path(get, path = "/v1/rulesets/{id}/text", tag = "rulesets",
     params(("id" = String, Path, description = "the ruleset's id, as listed by GET /v1/rulesets"), LangQuery),
     responses((status = 200, description = "the ruleset's text", content_type = "text/plain; charset=utf-8", body = String),
-        (status = 400, description = "a bad query parameter", body = ErrorsDoc),
-        (status = 404, description = "no ruleset has this id (kaohe::http::unknown_ruleset)", body = ErrorsDoc),
-        (status = 409, description = "the ruleset has errors and is not served (kaohe::http::ruleset_not_served)", body = ErrorsDoc)))]
+        BadQuery, UnknownRuleset, NotServed))]
 pub async fn get_text(
     State(state): State<AppState>,
     Id(id): Id,
@@ -100,12 +100,7 @@ pub async fn get_text(
     request_body(description = "the filled-in ledger (told by content; the content type is not looked at)",
         content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 200, description = "the fact file (docs/facts.md)", content_type = "application/json", body = Object),
-        (status = 400, description = "a bad query parameter", body = ErrorsDoc),
-        (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
-        (status = 409, description = "the ruleset has errors", body = ErrorsDoc),
-        (status = 413, description = "the body is larger than the limit", body = ErrorsDoc),
-        (status = 422, description = "the ledger has errors (kaohe::ledger::…), or is not a ledger", body = ErrorsDoc),
-        (status = 503, description = "too many evaluations at once, or too slow", body = ErrorsDoc)))]
+        BadRequest, UnknownRuleset, NotServed, TooLarge, Unprocessable, Busy))]
 pub async fn post_import(
     State(state): State<AppState>,
     Id(id): Id,
@@ -158,30 +153,34 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// The workbench page (HTML, in Chinese); also at `/index.html`.
-#[utoipa::path(get, path = "/", tag = "page",
-    responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String)))]
-pub async fn index() -> Response {
+#[utoipa::path(get, path = "/", tag = "page", params(LangQuery),
+    responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String),
+        BadQuery))]
+pub async fn index(Query(_lang): Query<LangQuery>) -> Response {
     asset("text/html; charset=utf-8", INDEX_HTML)
 }
 
 /// The workbench page again, for links that name the file.
-#[utoipa::path(get, path = "/index.html", tag = "page",
-    responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String)))]
-pub async fn index_html() -> Response {
+#[utoipa::path(get, path = "/index.html", tag = "page", params(LangQuery),
+    responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String),
+        BadQuery))]
+pub async fn index_html(Query(_lang): Query<LangQuery>) -> Response {
     asset("text/html; charset=utf-8", INDEX_HTML)
 }
 
 /// The page's script.
-#[utoipa::path(get, path = "/assets/app.js", tag = "page",
-    responses((status = 200, description = "the page's script", content_type = "text/javascript; charset=utf-8", body = String)))]
-pub async fn app_js() -> Response {
+#[utoipa::path(get, path = "/assets/app.js", tag = "page", params(LangQuery),
+    responses((status = 200, description = "the page's script", content_type = "text/javascript; charset=utf-8", body = String),
+        BadQuery))]
+pub async fn app_js(Query(_lang): Query<LangQuery>) -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
 }
 
 /// The page's style sheet.
-#[utoipa::path(get, path = "/assets/style.css", tag = "page",
-    responses((status = 200, description = "the page's style sheet", content_type = "text/css; charset=utf-8", body = String)))]
-pub async fn style_css() -> Response {
+#[utoipa::path(get, path = "/assets/style.css", tag = "page", params(LangQuery),
+    responses((status = 200, description = "the page's style sheet", content_type = "text/css; charset=utf-8", body = String),
+        BadQuery))]
+pub async fn style_css(Query(_lang): Query<LangQuery>) -> Response {
     asset("text/css; charset=utf-8", STYLE_CSS)
 }
 

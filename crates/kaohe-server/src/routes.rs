@@ -17,8 +17,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{codes, HttpError};
 use crate::evaluate::{self, EvaluateQuery, Output, XLSX};
 use crate::extract::{Body, Lang, Query, RequestLang};
-use crate::openapi::{CheckDoc, ErrorsDoc};
+use crate::openapi::answers::{
+    BadQuery, BadRequest, Busy, NotFacts, NotServed, TooLarge, UnknownRuleset, Unprocessable,
+};
+use crate::openapi::CheckDoc;
 use crate::state::AppState;
+use crate::upload::Received;
 
 /// A small ruleset, the example of `/v1/check` and `/v1/diff` in the OpenAPI description.
 const EXAMPLE_RULESET: &str = r#"ruleset tiny {
@@ -110,9 +114,13 @@ pub struct Health {
 }
 
 /// Whether the service is up.
-#[utoipa::path(get, path = "/healthz", tag = "service",
-    responses((status = 200, description = "the service answers", body = Health)))]
-pub async fn healthz(State(state): State<AppState>) -> axum::Json<Health> {
+#[utoipa::path(get, path = "/healthz", tag = "service", params(LangQuery),
+    responses((status = 200, description = "the service answers", body = Health),
+        BadQuery))]
+pub async fn healthz(
+    State(state): State<AppState>,
+    Query(_lang): Query<LangQuery>,
+) -> axum::Json<Health> {
     axum::Json(Health {
         status: "ok",
         engine: format!("kaohe {}", env!("CARGO_PKG_VERSION")),
@@ -121,9 +129,10 @@ pub async fn healthz(State(state): State<AppState>) -> axum::Json<Health> {
 }
 
 /// The OpenAPI 3.1 description of this service, generated from the code.
-#[utoipa::path(get, path = "/openapi.json", tag = "service",
-    responses((status = 200, description = "the OpenAPI description", content_type = "application/json", body = Object)))]
-pub async fn openapi_json() -> Response {
+#[utoipa::path(get, path = "/openapi.json", tag = "service", params(LangQuery),
+    responses((status = 200, description = "the OpenAPI description", content_type = "application/json", body = Object),
+        BadQuery))]
+pub async fn openapi_json(Query(_lang): Query<LangQuery>) -> Response {
     json(crate::openapi::openapi_json())
 }
 
@@ -212,7 +221,7 @@ fn summary(id: &str, compiled: &Result<Arc<Compiled>, kaohe::api::ApiErrors>) ->
 /// The rulesets found at start, with those that have errors (not served).
 #[utoipa::path(get, path = "/v1/rulesets", tag = "rulesets", params(LangQuery),
     responses((status = 200, description = "every ruleset found", body = RulesetList),
-        (status = 400, description = "a bad query parameter", body = ErrorsDoc)))]
+        BadQuery))]
 pub async fn list_rulesets(
     State(state): State<AppState>,
     Query(_lang): Query<LangQuery>,
@@ -411,9 +420,7 @@ pub fn describe(id: &str, compiled: &Compiled) -> RulesetDetail {
 #[utoipa::path(get, path = "/v1/rulesets/{id}", tag = "rulesets",
     params(("id" = String, Path, description = "the ruleset's id, as listed by GET /v1/rulesets", example = "miluo-2026"), LangQuery),
     responses((status = 200, description = "the ruleset", body = RulesetDetail),
-        (status = 400, description = "a bad query parameter", body = ErrorsDoc),
-        (status = 404, description = "no ruleset has this id (kaohe::http::unknown_ruleset)", body = ErrorsDoc),
-        (status = 409, description = "the ruleset has errors and is not served (kaohe::http::ruleset_not_served)", body = ErrorsDoc)))]
+        BadQuery, UnknownRuleset, NotServed))]
 pub async fn get_ruleset(
     State(state): State<AppState>,
     Id(id): Id,
@@ -427,9 +434,7 @@ pub async fn get_ruleset(
 #[utoipa::path(get, path = "/v1/rulesets/{id}/schema", tag = "rulesets",
     params(("id" = String, Path, description = "the ruleset's id", example = "miluo-2026"), LangQuery),
     responses((status = 200, description = "a JSON Schema (draft 2020-12)", content_type = "application/json", body = Object),
-        (status = 400, description = "a bad query parameter", body = ErrorsDoc),
-        (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
-        (status = 409, description = "the ruleset has errors", body = ErrorsDoc)))]
+        BadQuery, UnknownRuleset, NotServed))]
 pub async fn get_schema(
     State(state): State<AppState>,
     Id(id): Id,
@@ -443,9 +448,7 @@ pub async fn get_schema(
 #[utoipa::path(get, path = "/v1/rulesets/{id}/template", tag = "rulesets",
     params(("id" = String, Path, description = "the ruleset's id", example = "miluo-2026"), LangQuery),
     responses((status = 200, description = "the .xlsx workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-        (status = 400, description = "a bad query parameter", body = ErrorsDoc),
-        (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
-        (status = 409, description = "the ruleset has errors", body = ErrorsDoc)))]
+        BadQuery, UnknownRuleset, NotServed))]
 pub async fn get_template(
     State(state): State<AppState>,
     Id(id): Id,
@@ -479,9 +482,7 @@ pub struct CheckQuery {
     request_body(content = String, content_type = "text/plain", description = "the ruleset's text (UTF-8)",
         example = json!(EXAMPLE_RULESET)),
     responses((status = 200, description = "the check result (docs/api.md#check-result)", body = CheckDoc),
-        (status = 400, description = "not UTF-8, or a bad query parameter", body = ErrorsDoc),
-        (status = 413, description = "the body is larger than the limit", body = ErrorsDoc),
-        (status = 503, description = "too many requests at once, or too slow", body = ErrorsDoc)))]
+        BadRequest, TooLarge, Busy))]
 pub async fn post_check(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -506,27 +507,41 @@ pub async fn post_check(
         content((Object = "application/json", example = json!(example_facts())), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, description = "the evaluation, in the format asked",
             content((Object = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/html"))),
-        (status = 400, description = "a bad query parameter (kaohe::http::invalid_query, kaohe::api::invalid_options)", body = ErrorsDoc),
-        (status = 404, description = "no ruleset has this id", body = ErrorsDoc),
-        (status = 409, description = "the ruleset has errors", body = ErrorsDoc),
-        (status = 413, description = "the body is larger than the limit", body = ErrorsDoc),
-        (status = 415, description = "the body is neither JSON nor an .xlsx ledger", body = ErrorsDoc),
-        (status = 422, description = "the facts or the ledger have errors, or the evaluation failed", body = ErrorsDoc),
-        (status = 503, description = "too many evaluations at once, or too slow", body = ErrorsDoc)))]
+        BadRequest, UnknownRuleset, NotServed, TooLarge, NotFacts, Unprocessable, Busy))]
 pub async fn post_evaluate(
     State(state): State<AppState>,
     Id(id): Id,
-    Query(query): Query<EvaluateQuery>,
+    RequestLang(lang): RequestLang,
+    Query(mut query): Query<EvaluateQuery>,
     request: axum::extract::Request,
 ) -> Result<Output, HttpError> {
+    query.lang = Some(lang);
+    let deadline = deadline(&state);
     let compiled = state.ruleset(&id)?;
     let (parts, body) = request.into_parts();
-    let upload = crate::upload::Upload::start(&parts.headers, body, state.limits.body_bytes)?;
+    let body = receive(&state, deadline, &parts.headers, body).await?;
     let inner = state.clone();
-    blocking(&state, move || {
-        evaluate::evaluate(&inner, &id, &compiled, upload, &query)
+    blocking_until(&state, deadline, move || {
+        evaluate::evaluate(&inner, &id, &compiled, body, &query)
     })
     .await
+}
+
+/// Receives a body for an evaluation ([`Received::receive`]) before the
+/// `deadline` the whole request must end by (else 503 `kaohe::http::timeout`):
+/// a slow upload holds no evaluation slot while it arrives.
+pub async fn receive(
+    state: &AppState,
+    deadline: tokio::time::Instant,
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Received, HttpError> {
+    tokio::time::timeout_at(
+        deadline,
+        Received::receive(headers, body, state.limits.body_bytes),
+    )
+    .await
+    .unwrap_or_else(|_| Err(timed_out(state)))
 }
 
 /// One side of `POST /v1/diff`.
@@ -560,10 +575,7 @@ pub struct DiffBody {
         "facts": example_facts(),
     })),
     responses((status = 200, description = "the impact (docs/cases.md#impact-of-a-change-rulec-diff)", content_type = "application/json", body = Object),
-        (status = 400, description = "the body is not the expected JSON (kaohe::http::bad_body)", body = ErrorsDoc),
-        (status = 413, description = "the body is larger than the limit", body = ErrorsDoc),
-        (status = 422, description = "a ruleset or the facts have errors", body = ErrorsDoc),
-        (status = 503, description = "too many evaluations at once, or too slow", body = ErrorsDoc)))]
+        BadRequest, TooLarge, Unprocessable, Busy))]
 pub async fn post_diff(
     State(state): State<AppState>,
     Query(_lang): Query<LangQuery>,
@@ -603,7 +615,25 @@ pub async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> Result<T, HttpError> + Send + 'static,
 ) -> Result<T, HttpError> {
-    let limit = state.limits.evaluation_time;
+    blocking_until(state, deadline(state), work).await
+}
+
+/// When a request that came in now must end: within
+/// [`Limits::evaluation_time`](crate::Limits) (a limit too far to count
+/// in, a year).
+pub fn deadline(state: &AppState) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(state.limits.evaluation_time)
+        .or_else(|| now.checked_add(std::time::Duration::from_secs(365 * 24 * 3600)))
+        .unwrap_or(now)
+}
+
+/// [`blocking`], to end by `deadline` (the request's, set when it came in).
+pub async fn blocking_until<T: Send + 'static>(
+    state: &AppState,
+    deadline: tokio::time::Instant,
+    work: impl FnOnce() -> Result<T, HttpError> + Send + 'static,
+) -> Result<T, HttpError> {
     let run = async {
         let permit = state.evaluation_slot().await?;
         tokio::task::spawn_blocking(move || {
@@ -614,18 +644,22 @@ pub async fn blocking<T: Send + 'static>(
         .await
         .map_err(|e| HttpError::internal(format!("the evaluation failed: {e}")))?
     };
-    match tokio::time::timeout(limit, run).await {
-        Ok(result) => result,
-        Err(_) => Err(HttpError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            codes::TIMEOUT,
-            format!(
-                "the evaluation did not end within the limit of {} s",
-                limit.as_secs_f64()
-            ),
-        )
-        .with_help("the limit is set with `rulec serve --max-eval-seconds N`")),
-    }
+    tokio::time::timeout_at(deadline, run)
+        .await
+        .unwrap_or_else(|_| Err(timed_out(state)))
+}
+
+/// 503 `kaohe::http::timeout`.
+fn timed_out(state: &AppState) -> HttpError {
+    HttpError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        codes::TIMEOUT,
+        format!(
+            "the evaluation did not end within the limit of {} s",
+            state.limits.evaluation_time.as_secs_f64()
+        ),
+    )
+    .with_help("the limit is set with `rulec serve --max-eval-seconds N`")
 }
 
 /// The answer to a path no route has: 404 `kaohe::http::not_found`.

@@ -22,13 +22,14 @@ use axum::Router;
 use kaohe::api::{ApiError, ApiErrors, Compiled};
 use kaohe::Facts;
 use kaohe_store::{Store, StoreFailure};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::error::{codes, HttpError};
-use crate::evaluate::{evaluate_facts_by, read_facts_from, EvaluateQuery, Output};
+use crate::evaluate::{evaluate_facts_by, receive_facts, EvaluateQuery, Output};
 use crate::extract::Lang;
-use crate::routes::blocking;
+use crate::openapi::answers::{BadQuery, Busy, NotFacts, TooLarge, UnknownRuleset, Unprocessable};
+use crate::routes::{blocking, blocking_until};
 use crate::state::AppState;
 
 /// The code of a seal or audit asked of a service started without `--data`.
@@ -46,113 +47,41 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     paths(post_seal, get_audit),
     components(schemas(
-        SealedDoc, SealDoc, AuditDoc, AuditedSealDoc, StoreErrorDoc,
+        SealedAnswer, AuditAnswer,
+        kaohe_store::SealInfo, kaohe_store::Audit, kaohe_store::AuditedSeal, kaohe_store::StoreError,
         crate::openapi::ErrorsDoc, crate::openapi::ErrorDoc, crate::openapi::EndDoc,
     )),
     tags((name = "seal", description = "sealed periods: seal a period, audit the store (docs/seals.md)"))
 )]
 pub struct SealApi;
 
-/// A seal as the store holds it.
-#[derive(Debug, ToSchema)]
-pub struct SealDoc {
-    /// Its place in the chain: 1, 2, 3, …
-    pub seq: i64,
-    /// The ruleset's id (its header's `id`, e.g. `miluo_2026`).
-    pub ruleset: String,
-    /// The sealed period (`2026-04`, `2026-Q1`).
-    pub period: String,
-    /// `sha256:` of the ruleset file.
-    pub ruleset_hash: String,
-    /// The engine that sealed it (`kaohe 0.1.0`).
-    pub engine: String,
-    /// When, UTC (`2026-05-20T08:00:00Z`).
-    pub sealed_at: String,
-    /// The facts' evaluation date.
-    pub as_of: String,
-    /// How many records it holds.
-    pub records: i64,
-    /// The previous seal's hash.
-    pub prev_hash: String,
-    /// `sha256:` over its content and `prev_hash`.
-    pub hash: String,
-}
-
-/// The answer of a seal.
-#[derive(Debug, ToSchema)]
-pub struct SealedDoc {
+/// The answer of a seal. The seal is the store's own type
+/// ([`kaohe_store::SealInfo`], described from it: the `openapi` feature of
+/// `kaohe-store`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SealedAnswer<'a> {
     /// Always 1.
     pub api_version: u32,
     /// The new seal.
-    pub seal: SealDoc,
+    pub seal: &'a kaohe_store::SealInfo,
     /// Submitted records contradicting earlier seals, not applied (the
     /// evaluation's `rejected` entries naming a seal).
     #[schema(value_type = Vec<Object>)]
-    pub rejected: Vec<serde_json::Value>,
+    pub rejected: Vec<&'a kaohe::eval::result::RejectedRecord>,
 }
 
-/// A seal as the audit found it: the fields of [`SealDoc`] and `ok`, flat
-/// in one object (the store's `AuditedSeal` flattens its `SealInfo`).
-#[derive(Debug, ToSchema)]
-pub struct AuditedSealDoc {
-    /// Its place in the chain: 1, 2, 3, …
-    pub seq: i64,
-    /// The ruleset's id (its header's `id`, e.g. `miluo_2026`).
-    pub ruleset: String,
-    /// The sealed period (`2026-04`, `2026-Q1`).
-    pub period: String,
-    /// `sha256:` of the ruleset file.
-    pub ruleset_hash: String,
-    /// The engine that sealed it (`kaohe 0.1.0`).
-    pub engine: String,
-    /// When, UTC (`2026-05-20T08:00:00Z`).
-    pub sealed_at: String,
-    /// The facts' evaluation date.
-    pub as_of: String,
-    /// How many records it holds.
-    pub records: i64,
-    /// The previous seal's hash.
-    pub prev_hash: String,
-    /// `sha256:` over its content and `prev_hash`.
-    pub hash: String,
-    /// Whether it passed every check (its hash, its link, its re-evaluation).
-    pub ok: bool,
-}
-
-/// A problem the audit found, located by seal.
-#[derive(Debug, ToSchema)]
-pub struct StoreErrorDoc {
-    /// `kaohe::store::tampered`, `kaohe::store::chain_broken`, …
-    pub code: String,
-    /// `error`.
-    pub severity: String,
-    /// What is wrong, naming the seal.
-    pub message: String,
-    /// Advice.
-    pub help: Option<String>,
-    /// The database (`kaohe.sqlite`).
-    pub file: String,
-    /// The seal's sequence number, when the problem is about one.
-    pub seal: Option<i64>,
-    /// A JSON path in the submitted facts, when the problem is there.
-    pub path: Option<String>,
-}
-
-/// The answer of `GET /v1/audit` (as `rulec verify --format json`).
-#[derive(Debug, ToSchema)]
-pub struct AuditDoc {
+/// The answer of `GET /v1/audit` (as `rulec verify --format json`): the
+/// store's [`kaohe_store::Audit`] with the envelope's `api_version` and `ok`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditAnswer {
     /// Always 1.
     pub api_version: u32,
     /// `true` when no problem was found.
     pub ok: bool,
-    /// The database (`kaohe.sqlite`).
-    pub file: String,
-    /// Every seal, in chain order (each seal's fields and `ok`).
-    pub seals: Vec<AuditedSealDoc>,
-    /// The last seal's hash (to keep outside the store).
-    pub head: String,
-    /// Every problem found.
-    pub errors: Vec<StoreErrorDoc>,
+    /// The database (`kaohe.sqlite`), every seal in chain order (each
+    /// seal's fields and `ok`, flat), the last seal's hash, every problem.
+    #[serde(flatten)]
+    pub audit: kaohe_store::Audit,
 }
 
 /// Only `?lang=`.
@@ -258,6 +187,14 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), HttpError> {
     }
 }
 
+/// An answer as JSON, its members in the order of their names (as
+/// `serde_json::Value` writes them).
+fn answer_json(answer: &impl Serialize) -> Result<Response, HttpError> {
+    let value = serde_json::to_value(answer)
+        .map_err(|e| HttpError::internal(format!("cannot serialise the answer: {e}")))?;
+    Ok(json(&value))
+}
+
 fn json(body: &serde_json::Value) -> Response {
     (
         StatusCode::OK,
@@ -275,16 +212,12 @@ fn json(body: &serde_json::Value) -> Response {
         ("period" = String, Path, description = "the month or quarter: 2026-04, 2026-Q1"), SealQuery),
     request_body(description = "the facts: a fact file (docs/facts.md) or an .xlsx ledger (docs/office.md)",
         content((Object = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-    responses((status = 200, description = "sealed", body = SealedDoc),
-        (status = 400, description = "the period is not a period of the ruleset that can be sealed", body = crate::openapi::ErrorsDoc),
+    responses((status = 200, description = "sealed", body = SealedAnswer),
+        (status = 400, description = "a bad query parameter (kaohe::http::invalid_query), or the period is not a period of the ruleset that can be sealed (kaohe::store::wrong_period)", body = crate::openapi::ErrorsDoc),
         (status = 401, description = "no token, or another one (kaohe::http::unauthorized)", body = crate::openapi::ErrorsDoc),
         (status = 403, description = "the service has no token file", body = crate::openapi::ErrorsDoc),
-        (status = 404, description = "no ruleset has this id", body = crate::openapi::ErrorsDoc),
-        (status = 409, description = "refused: already sealed, out of order, provisional, no store (kaohe::store::…)", body = crate::openapi::ErrorsDoc),
-        (status = 413, description = "the body is larger than the limit", body = crate::openapi::ErrorsDoc),
-        (status = 415, description = "the body is neither JSON nor an .xlsx ledger", body = crate::openapi::ErrorsDoc),
-        (status = 422, description = "the facts or the ledger have errors, or the evaluation failed", body = crate::openapi::ErrorsDoc),
-        (status = 503, description = "too many evaluations at once, or too slow", body = crate::openapi::ErrorsDoc)))]
+        (status = 409, description = "refused: already sealed, out of order, provisional, no store (kaohe::store::…), or the ruleset has errors (kaohe::http::ruleset_not_served)", body = crate::openapi::ErrorsDoc),
+        UnknownRuleset, TooLarge, NotFacts, Unprocessable, Busy))]
 pub async fn post_seal(
     State(state): State<AppState>,
     Path((id, period)): Path<(String, String)>,
@@ -313,29 +246,25 @@ pub async fn post_seal(
             ))
         }
     };
-    let upload = crate::upload::Upload::start(&parts.headers, body, state.limits.body_bytes)?;
-    blocking(&state, move || {
-        let mut body = upload;
-        let facts = read_facts_from(&compiled, &mut body);
-        if let Some(failure) = body.failure() {
-            return Err(failure);
-        }
-        let facts = facts?;
+    let deadline = crate::routes::deadline(&state);
+    let body = crate::routes::receive(&state, deadline, &parts.headers, body).await?;
+    blocking_until(&state, deadline, move || {
+        let facts = receive_facts(&compiled, body)?;
         let mut store = open(&path)?;
         let sealed = store
             .seal(compiled.ruleset(), &facts, period)
             .map_err(|f| to_http(&f))?;
-        let rejected: Vec<_> = sealed
-            .evaluation
-            .rejected
-            .iter()
-            .filter(|r| r.reason.contains("seal #"))
-            .collect();
-        Ok(json(&serde_json::json!({
-            "api_version": 1,
-            "seal": sealed.seal,
-            "rejected": rejected,
-        })))
+        let answer = SealedAnswer {
+            api_version: 1,
+            seal: &sealed.seal,
+            rejected: sealed
+                .evaluation
+                .rejected
+                .iter()
+                .filter(|r| r.reason.contains("seal #"))
+                .collect(),
+        };
+        answer_json(&answer)
     })
     .await
 }
@@ -344,9 +273,10 @@ pub async fn post_seal(
 /// seal's hash, and each sealed period re-evaluated from its stored records.
 /// Problems are listed, located by seal (`ok` is then `false`).
 #[utoipa::path(get, path = "/v1/audit", tag = "seal", params(SealQuery),
-    responses((status = 200, description = "the chain and the verification result", body = AuditDoc),
+    responses((status = 200, description = "the chain and the verification result", body = AuditAnswer),
+        BadQuery,
         (status = 409, description = "the service keeps no store (kaohe::store::not_configured)", body = crate::openapi::ErrorsDoc),
-        (status = 503, description = "too many evaluations at once, or too slow", body = crate::openapi::ErrorsDoc)))]
+        Busy))]
 pub async fn get_audit(
     State(state): State<AppState>,
     crate::extract::Query(_lang): crate::extract::Query<SealQuery>,
@@ -360,13 +290,11 @@ pub async fn get_audit(
         for e in &mut audit.errors {
             e.file = "kaohe.sqlite".to_owned();
         }
-        let mut value = serde_json::to_value(&audit)
-            .map_err(|e| HttpError::internal(format!("cannot serialise the audit: {e}")))?;
-        if let Some(object) = value.as_object_mut() {
-            object.insert("api_version".to_owned(), serde_json::json!(1));
-            object.insert("ok".to_owned(), serde_json::json!(audit.errors.is_empty()));
-        }
-        Ok(json(&value))
+        answer_json(&AuditAnswer {
+            api_version: 1,
+            ok: audit.errors.is_empty(),
+            audit,
+        })
     })
     .await
 }
@@ -387,5 +315,5 @@ pub fn evaluate_sealed(
             .evaluate_with(compiled.ruleset(), facts, options)
             .map_err(|f| to_http(&f))
     };
-    evaluate_facts_by(id, compiled, facts, query, Some(&by))
+    evaluate_facts_by(id, compiled, facts, query, &state.catalog, Some(&by))
 }

@@ -989,3 +989,138 @@ async fn http_errors_answer_in_the_asked_language() {
     }
     assert!(codes.len() >= 6, "{codes:?}");
 }
+
+/// Every route refuses a query parameter it does not take with a 400 JSON
+/// error (`kaohe::http::invalid_query`), also the routes that take none but
+/// `?lang=`: `/healthz?x=1`, `/openapi.json?x=1`, the page and its assets.
+/// The routes are those of the source, so a route added later is checked too.
+#[tokio::test]
+async fn every_route_refuses_unknown_query_parameters() {
+    let routes = routes_in_source();
+    assert!(routes.len() >= 17, "{routes:?}");
+    for (method, path) in routes {
+        let path = path
+            .replace("{id}", "shaodong-2023")
+            .replace("{period}", "2023-10");
+        let method = match method.as_str() {
+            "get" => Method::GET,
+            "post" => Method::POST,
+            other => panic!("{other}"),
+        };
+        for query in ["x=1", "lang=zh&x=1", "lang=en&lang=zh"] {
+            let uri = format!("{path}?{query}");
+            let a = send_to(state(), method.clone(), &uri, "").await;
+            assert_eq!(
+                a.status,
+                StatusCode::BAD_REQUEST,
+                "{method} {uri}: {}",
+                a.text()
+            );
+            assert_eq!(a.content_type(), "application/json", "{method} {uri}");
+            assert_eq!(a.codes(), ["kaohe::http::invalid_query"], "{method} {uri}");
+        }
+        // `?lang=` alone is taken everywhere.
+        if method == Method::GET && !path.contains("audit") {
+            let uri = format!("{path}?lang=zh");
+            let a = send_to(state(), method.clone(), &uri, "").await;
+            assert_eq!(a.status, StatusCode::OK, "{method} {uri}: {}", a.text());
+        }
+    }
+}
+
+/// The CSV is `kaohe_office::ranking::csv` (the renderer `rulec eval` uses),
+/// its headers in the request's language: `?lang=zh` or `Accept-Language`.
+#[tokio::test]
+async fn csv_headers_are_in_the_request_s_language() {
+    let facts = read("rulesets/shaodong-2023/examples/2023-h2.json");
+    let c = compiled("shaodong-2023");
+    let f = kaohe::Facts::from_json(c.ruleset(), &facts).unwrap();
+    let evaluation = c
+        .ruleset()
+        .evaluate_with(
+            &f,
+            &kaohe::EvalOptions {
+                detail: kaohe::Detail::Totals,
+                ..kaohe::EvalOptions::default()
+            },
+        )
+        .unwrap();
+    let period = Some("2023-10".parse().unwrap());
+    let selected = evaluation.select(&kaohe::eval::result::Selection { period, unit: None });
+    let catalog = kaohe::i18n::Catalog::new();
+    for (lang, words) in [
+        (kaohe::i18n::Lang::En, ["rank", "total", "notices"]),
+        (kaohe::i18n::Lang::Zh, ["名次", "得分", "预警通知"]),
+    ] {
+        let mut expected = "\u{FEFF}".as_bytes().to_vec();
+        let headers = kaohe_office::ranking::Headers::new(&catalog, lang);
+        kaohe_office::ranking::csv(&selected, &headers, &mut expected).unwrap();
+        let expected = String::from_utf8(expected).unwrap();
+        let uri = "/v1/rulesets/shaodong-2023/evaluate?format=csv&period=2023-10";
+        let by_query = post(&format!("{uri}&lang={}", lang.tag()), facts.clone()).await;
+        assert_eq!(by_query.status, StatusCode::OK);
+        assert_eq!(by_query.text(), expected, "{lang:?}");
+        let header = expected
+            .lines()
+            .next()
+            .unwrap()
+            .trim_start_matches('\u{FEFF}');
+        for word in words {
+            assert!(header.split(',').any(|h| h == word), "{lang:?}: {header}");
+        }
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::ACCEPT_LANGUAGE, format!("{};q=0.9", lang.tag()))
+            .body(Body::from(facts.clone()))
+            .unwrap();
+        let response = router(state()).oneshot(request).await.unwrap();
+        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        assert_eq!(
+            String::from_utf8(body.to_vec()).unwrap(),
+            expected,
+            "{lang:?}"
+        );
+    }
+}
+
+/// Two units with one name: evaluated (ids are the key), with the warning
+/// and both JSON paths in the evaluation's `facts.warnings`.
+#[tokio::test]
+async fn two_units_with_one_name_are_answered_with_a_warning() {
+    let mut facts: Value =
+        serde_json::from_str(&read("rulesets/miluo-2026/examples/2026-04.json")).unwrap();
+    let units = facts["units"].as_array_mut().unwrap();
+    let name = units[0]["name"].clone();
+    units[3]["name"] = name.clone();
+    let first = units[0]["id"].as_str().unwrap().to_owned();
+    let fourth = units[3]["id"].as_str().unwrap().to_owned();
+    let a = post("/v1/rulesets/miluo-2026/evaluate", facts.to_string()).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let warnings = a.json()["facts"]["warnings"].clone();
+    assert_eq!(warnings.as_array().unwrap().len(), 1, "{warnings}");
+    let w = &warnings[0];
+    assert_eq!(w["code"], "kaohe::facts::duplicate_name");
+    assert_eq!(w["severity"], "warning");
+    assert_eq!(w["path"], "$.units[3].name");
+    let message = w["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("`{first}` ($.units[0].name)")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("`{fourth}` ($.units[3].name)")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("`{}`", name.as_str().unwrap())),
+        "{message}"
+    );
+    // Without the twin, no warnings at all.
+    let a = post(
+        "/v1/rulesets/miluo-2026/evaluate",
+        read("rulesets/miluo-2026/examples/2026-04.json"),
+    )
+    .await;
+    assert!(a.json()["facts"].get("warnings").is_none());
+}

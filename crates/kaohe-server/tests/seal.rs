@@ -308,7 +308,25 @@ fn mismatches(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Ve
         return mismatches(doc, target, value, at, out);
     }
     if let Some(all) = schema["allOf"].as_array() {
-        all.iter().for_each(|s| mismatches(doc, s, value, at, out));
+        // The parts describe one object together (a flattened struct): a
+        // key is in the schema when a part lists it.
+        let mut merged = json!({"type": "object", "required": [], "properties": {}});
+        for part in all {
+            let mut part = part;
+            while let Some(r) = part["$ref"].as_str() {
+                part =
+                    &doc["components"]["schemas"][r.strip_prefix("#/components/schemas/").unwrap()];
+                assert!(!part.is_null(), "{r}");
+            }
+            assert!(part.get("allOf").is_none(), "nested allOf at {at}");
+            for key in part["required"].as_array().into_iter().flatten() {
+                merged["required"].as_array_mut().unwrap().push(key.clone());
+            }
+            for (key, property) in part["properties"].as_object().into_iter().flatten() {
+                merged["properties"][key] = property.clone();
+            }
+        }
+        return mismatches(doc, &merged, value, at, out);
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(any) = schema[key].as_array() {

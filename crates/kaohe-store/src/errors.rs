@@ -11,6 +11,7 @@ use serde::Serialize;
 /// it is about, `path` a fact file's JSON path when the problem is in the
 /// submitted facts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("{file}: {message}")]
 pub struct StoreError {
     /// Stable code, `kaohe::store::…`.

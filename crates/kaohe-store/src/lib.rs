@@ -83,6 +83,7 @@ pub struct Store {
 
 /// One seal as the database holds it (without its records and results).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealInfo {
     /// Its place in the chain, 1, 2, 3, … over every ruleset of the database.
     pub seq: i64,
@@ -133,6 +134,7 @@ pub struct Sealed {
 
 /// One seal as [`Store::audit`] found it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditedSeal {
     /// The seal.
     #[serde(flatten)]
@@ -143,6 +145,7 @@ pub struct AuditedSeal {
 
 /// The result of re-checking the whole database ([`Store::audit`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Audit {
     /// The database file.
     pub file: String,

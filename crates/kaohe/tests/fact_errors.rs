@@ -1117,3 +1117,122 @@ fn a_yearly_ruleset_takes_years() {
         &["outside the ruleset's effective range"],
     );
 }
+
+// ---------------------------------------------------------------------------
+// A file held in memory (issue 17: the service's request bodies).
+
+/// `Facts::from_slice` reads bytes as `Facts::from_reader` does: the same
+/// facts, and for bad bytes the same errors (encoding, syntax, limits) at
+/// the same positions.
+#[test]
+fn bytes_in_memory_read_as_the_reader_reads_them() {
+    let text = valid().to_string();
+    let pretty = format!("{:#}", valid());
+    let mut cases: Vec<Vec<u8>> = vec![
+        text.clone().into_bytes(),
+        format!("\u{FEFF}{pretty}").into_bytes(),
+        Vec::new(),
+        b" \n ".to_vec(),
+        b"\xEF\xBB\xBF".to_vec(),
+        text.as_bytes()[..text.len() / 2].to_vec(),
+        format!("{text},").into_bytes(),
+        pretty.replace("]\n}", "],\n}").into_bytes(),
+        // A control character in a name.
+        pretty.replace("市教育局", "\u{0}").into_bytes(),
+    ];
+    // GBK bytes in a name, UTF-16 with and without its mark.
+    let mut gbk = pretty.clone().into_bytes();
+    let at = pretty.find("市教育局").unwrap();
+    gbk.splice(
+        at..at + "市教育局".len(),
+        [0xCA, 0xD0, 0xBD, 0xCC, 0xD3, 0xFD, 0xBE, 0xD6],
+    );
+    cases.push(gbk);
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    cases.push([vec![0xFF, 0xFE], utf16.clone()].concat());
+    cases.push(utf16);
+    for (i, bytes) in cases.iter().enumerate() {
+        let in_memory = Facts::from_slice(&shaodong(), bytes).map_err(|e| e.errors);
+        let read = Facts::from_reader(&shaodong(), &bytes[..]).map_err(|e| e.errors);
+        assert_eq!(in_memory, read, "case {i}");
+        if let (Ok(a), Ok(b)) = (&in_memory, &read) {
+            assert_eq!(a.hash(), b.hash());
+        }
+    }
+    assert!(Facts::from_slice(&shaodong(), cases[1].as_slice()).is_ok());
+    // The size limit counts the bytes given, the mark included.
+    let limits = kaohe::Limits {
+        max_fact_bytes: text.len(),
+        ..kaohe::Limits::default()
+    };
+    assert!(Facts::from_slice_within(&shaodong(), text.as_bytes(), &limits).is_ok());
+    let marked = format!("\u{FEFF}{text}");
+    let over = Facts::from_slice_within(&shaodong(), marked.as_bytes(), &limits).unwrap_err();
+    let over_reader =
+        Facts::from_reader_within(&shaodong(), marked.as_bytes(), &limits).unwrap_err();
+    assert_eq!(over, over_reader);
+    assert_eq!(over.errors[0].code, "kaohe::facts::over_limit");
+}
+
+// ---------------------------------------------------------------------------
+// Warnings: allowed, but worth telling whoever publishes the results.
+
+/// Two units with one name under different ids (issue 17): ids are the key,
+/// so the facts are read and evaluated; a ranking that shows both by name is
+/// ambiguous to its reader, so it is a warning naming both JSON paths.
+#[test]
+fn two_units_with_one_name_are_a_warning_with_both_paths() {
+    let mut facts = valid();
+    let twin =
+        json!({"id": "jyj2", "name": "市教育局", "group": "lead", "attributes": {"indicators": 1}});
+    let other =
+        json!({"id": "wjj", "name": "市卫健局", "group": "lead", "attributes": {"indicators": 1}});
+    facts["units"].as_array_mut().unwrap().extend([other, twin]);
+    let text = facts.to_string();
+    let ruleset = shaodong();
+    for read in [
+        Facts::from_json(&ruleset, &text).unwrap(),
+        Facts::from_reader(&ruleset, text.as_bytes()).unwrap(),
+    ] {
+        let warnings = kaohe::check::fact_warnings(&ruleset, &read);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert_eq!(w.code, "kaohe::facts::duplicate_name");
+        assert_eq!(w.path, "$.units[2].name");
+        assert!(
+            w.message.contains("`jyj` ($.units[0].name)"),
+            "{}",
+            w.message
+        );
+        assert!(
+            w.message.contains("`jyj2` ($.units[2].name)"),
+            "{}",
+            w.message
+        );
+        assert!(w.message.contains("`市教育局`"), "{}", w.message);
+        assert!(w.help.is_some());
+        let data = serde_json::to_value(w).unwrap();
+        assert_eq!(data["severity"], "warning");
+        assert_eq!(data["path"], "$.units[2].name");
+        // The evaluation carries it, as data.
+        let evaluation = ruleset.evaluate(&read).unwrap();
+        let json = serde_json::to_value(&evaluation).unwrap();
+        assert_eq!(
+            json["facts"]["warnings"][0]["code"],
+            "kaohe::facts::duplicate_name"
+        );
+        assert_eq!(json["facts"]["warnings"].as_array().unwrap().len(), 1);
+    }
+    // Distinct names: no warning, and no `warnings` in the evaluation's JSON.
+    let read = Facts::from_json(&ruleset, &valid().to_string()).unwrap();
+    assert!(kaohe::check::fact_warnings(&ruleset, &read).is_empty());
+    let json = serde_json::to_value(ruleset.evaluate(&read).unwrap()).unwrap();
+    assert!(json["facts"].get("warnings").is_none(), "{}", json["facts"]);
+    // A unit whose id is given twice is an error, not also a warning.
+    let mut facts = valid();
+    let again = facts["units"][0].clone();
+    facts["units"].as_array_mut().unwrap().push(again);
+    let errors = errors(&facts);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, "kaohe::facts::duplicate_unit");
+}

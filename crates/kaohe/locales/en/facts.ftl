@@ -46,6 +46,8 @@ kaohe-facts-listed_twice = unit `{ $id }` is listed twice
 kaohe-facts-decided_without_discretion = `decided` is given, but no rule counting `{ $kind }` leaves its amount to the office's discretion; remove it (the ruleset fixes the amount)
 kaohe-facts-decided_out_of_range = decided amount { $decided } is outside the range { $from } to { $to } of rule `{ $rule }`; decide an amount within it
 kaohe-facts-decided_missing = missing field `decided`: rule `{ $rule }` deducts or adds { $from } to { $to } at the office's discretion; give the amount the office decided for this record
+kaohe-facts-duplicate_name = units `{ $first }` ({ $first_path }) and `{ $second }` ({ $second_path }) have the same name `{ $name }`: a ranking or bulletin that shows both cannot tell them apart
+    .help = give each unit a name of its own, as it is published (e.g. with its township)
 kaohe-facts-unused_discretion = the discretionary order for { $what } { $period } is ignored: no { $scope } ranking of ruleset `{ $ruleset }` breaks ties `by discretion`
     .help = remove `$.discretion.{ $period }`, or, if the rulebook lets the office order tied units, add `by discretion` as the last key of the { $scope } ranking
 

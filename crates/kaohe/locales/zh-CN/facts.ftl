@@ -41,6 +41,8 @@ kaohe-facts-listed_twice = 单位 `{ $id }` 列了两次
 kaohe-facts-decided_without_discretion = 填写了酌定分值 `decided`，但没有哪条计 `{ $kind }` 的规则由专班酌情定分；请删除（该分值由规则集确定）
 kaohe-facts-decided_out_of_range = 酌定分值 { $decided } 超出规则 `{ $rule }` 的酌情范围 { $from }–{ $to }；请在范围内酌定
 kaohe-facts-decided_missing = 缺少酌定分值 `decided`：规则 `{ $rule }` 由专班在 { $from }–{ $to } 分范围内酌情扣分或加分；请填写专班对该记录酌定的分值
+kaohe-facts-duplicate_name = 单位 `{ $first }`（{ $first_path }）和 `{ $second }`（{ $second_path }）的名称都是 `{ $name }`：排名表和通报中两者无法区分
+    .help = 请按对外公布的名称为每个单位取不同的名称（如加上所在乡镇）
 kaohe-facts-unused_discretion = { $period } 的专班综合考虑排序不起作用：规则集 `{ $ruleset }` 没有{ $scope }的排名按 `by discretion` 区分并列
     .help = 删除 `$.discretion.{ $period }`；如果考核细则允许专班对并列单位排序，请在{ $scope }的排名最后加上 `by discretion`
 

@@ -1,8 +1,9 @@
-//! Warnings about a valid fact file that the ruleset would silently ignore
-//! (issue 12 §7): today, a `discretion` order for a period or year that no
-//! ranking breaks ties `by discretion` in. Validation (`crate::facts`) accepts
-//! such a file, since the order is well formed; this check, run between
-//! validation and evaluation, says that it changes nothing.
+//! Warnings about a valid fact file: what the ruleset would silently ignore
+//! (issue 12 §7: a `discretion` order for a period or year that no ranking
+//! breaks ties `by discretion` in; validation, `crate::facts`, accepts such a
+//! file, since the order is well formed, and this check, run between
+//! validation and evaluation, says that it changes nothing), and what
+//! validation found worth telling (issue 17: two units with one name).
 
 use serde::Serialize;
 
@@ -32,11 +33,19 @@ pub struct FactWarning {
 /// The code of a discretionary order no ranking uses.
 pub const UNUSED_DISCRETION: &str = "kaohe::facts::unused_discretion";
 
-/// Warnings about parts of `facts` that `ruleset` ignores, in the order of the
-/// periods: each `discretion` order for a period (or year) for which
-/// the ruleset has no per-period (per-year) ranking with a `by discretion`
-/// key.
+/// Warnings about `facts`: first those found while reading them
+/// ([`Facts::warnings`]: two units with one name, `kaohe::facts::duplicate_name`),
+/// then the parts of them that `ruleset` ignores, in the order of the
+/// periods: each `discretion` order for a period (or year) for which the
+/// ruleset has no per-period (per-year) ranking with a `by discretion` key.
 pub fn fact_warnings(ruleset: &Ruleset, facts: &Facts) -> Vec<FactWarning> {
+    let mut warnings = facts.warnings().to_vec();
+    warnings.extend(unused_discretion(ruleset, facts));
+    warnings
+}
+
+/// `kaohe::facts::unused_discretion` warnings, in the order of the periods.
+fn unused_discretion(ruleset: &Ruleset, facts: &Facts) -> Vec<FactWarning> {
     let uses_discretion = |scope: CapScope| {
         ruleset.syntax().items.iter().any(|item| match item {
             Item::Ranking(r) => {

@@ -521,6 +521,7 @@ impl<'a> Evaluator<'a> {
                     FactsHash::Include => self.facts.hash().to_owned(),
                     FactsHash::Omit => String::new(),
                 },
+                warnings: crate::check::fact_warnings(self.ruleset, self.facts),
             },
             periods: evaluated,
             results,

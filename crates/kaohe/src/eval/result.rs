@@ -219,6 +219,12 @@ pub struct FactsInfo {
     /// `sha256:` digest of the facts' canonical form (independent of record
     /// order); empty when evaluated with [`crate::FactsHash::Omit`].
     pub hash: String,
+    /// What the facts hold that is allowed but worth telling whoever
+    /// publishes the results ([`crate::check::fact_warnings`]: two units
+    /// with one name, a discretionary order no ranking uses), each with its
+    /// code and JSON path. Left out of the JSON when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::check::FactWarning>,
 }
 
 /// One unit's result for one period or year.

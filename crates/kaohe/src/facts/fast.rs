@@ -311,7 +311,7 @@ mod tests {
     use crate::date::Date;
     use crate::facts::json::Node;
     use crate::facts::Validator;
-    use crate::text::{Interner, Text};
+    use crate::text::Text;
     use crate::{Ruleset, SourceFile};
 
     fn shaodong() -> Ruleset {
@@ -323,13 +323,9 @@ mod tests {
     }
 
     fn validator(ruleset: &Ruleset) -> Validator<'_> {
-        Validator {
-            ruleset,
-            errors: Vec::new(),
-            unit_ids_seen: BTreeSet::from(["lead-0".to_owned(), "lead-1".to_owned()]),
-            interner: Interner::with_texts(ruleset.kinds().iter().cloned()),
-            versions: BTreeMap::new(),
-        }
+        let mut validator = Validator::new(ruleset);
+        validator.unit_ids_seen = BTreeSet::from(["lead-0".to_owned(), "lead-1".to_owned()]);
+        validator
     }
 
     /// Both paths on one record text: the fast path may give up, but when it

@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::check::FactWarning;
 use crate::date::Date;
 use crate::limits::Limits;
 use crate::period::Period;
@@ -112,7 +113,23 @@ pub struct Facts {
     pub discretion: BTreeMap<Period, Vec<String>>,
     #[serde(skip)]
     hash: LazyHash,
+    #[serde(skip)]
+    warnings: Warnings,
 }
+
+/// The warnings of the file the facts were read from. Not part of
+/// equality: their JSON paths depend on the order of the input, which the
+/// facts do not.
+#[derive(Debug, Clone, Default)]
+struct Warnings(Vec<FactWarning>);
+
+impl PartialEq for Warnings {
+    fn eq(&self, _: &Warnings) -> bool {
+        true
+    }
+}
+
+impl Eq for Warnings {}
 
 /// The facts' hash, computed the first time it is asked for (issue 15 §2: a
 /// CSV ranking never prints it, and hashing a province-year's canonical form
@@ -137,6 +154,15 @@ impl Facts {
     /// Computed on the first call (serialising every record), then kept.
     pub fn hash(&self) -> &str {
         self.hash.0.get_or_init(|| canonical_hash(self))
+    }
+
+    /// What the fact file held that is allowed but worth telling whoever
+    /// publishes the results ([`DUPLICATE_NAME`]: two units with one name),
+    /// found while reading it, in the order of the file.
+    /// [`crate::check::fact_warnings`] gives these and the warnings found
+    /// against the ruleset.
+    pub fn warnings(&self) -> &[FactWarning] {
+        &self.warnings.0
     }
 
     /// The unit with this id.
@@ -165,7 +191,7 @@ impl Facts {
         text: &str,
         limits: &Limits,
     ) -> Result<Facts, FactErrors> {
-        Facts::read(ruleset, text.as_bytes(), limits)
+        Facts::from_slice_within(ruleset, text.as_bytes(), limits)
     }
 
     /// Reads and validates a fact file from `reader` (a file, a socket) within
@@ -189,27 +215,53 @@ impl Facts {
         Facts::read(ruleset, reader, limits)
     }
 
+    /// Reads and validates a fact file held in memory (an HTTP request's
+    /// body, a file read whole) within the default [`Limits`]: the same
+    /// facts and the same errors as [`Facts::from_reader`] on these bytes
+    /// (a leading byte-order mark skipped, every encoding error reported
+    /// the same way), several times faster when the file is valid: it is
+    /// parsed in place, record texts borrowed from it.
+    pub fn from_slice(ruleset: &Ruleset, bytes: &[u8]) -> Result<Facts, FactErrors> {
+        Facts::from_slice_within(ruleset, bytes, &Limits::default())
+    }
+
+    /// [`Facts::from_slice`] within `limits`.
+    pub fn from_slice_within(
+        ruleset: &Ruleset,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<Facts, FactErrors> {
+        // In place only what the reader would hand through unchanged: within
+        // the size limit, UTF-8 (after a byte-order mark). Only a success is
+        // taken from it; any error is found again, and reported, by the
+        // reader, whose positions and messages are the documented ones.
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if bytes.len() <= limits.max_fact_bytes {
+            if let Ok(text) = std::str::from_utf8(text) {
+                if let Some(facts) = Facts::read_in_place(ruleset, text, limits) {
+                    return Ok(facts);
+                }
+            }
+        }
+        Facts::read(ruleset, bytes, limits)
+    }
+
+    /// The facts of a valid file's text, parsed in place; `None` on any
+    /// error (the reader then reports it).
+    fn read_in_place(ruleset: &Ruleset, text: &str, limits: &Limits) -> Option<Facts> {
+        let mut validator = Validator::new(ruleset);
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let (top, streamed) = validator.stream(&mut deserializer, limits).ok()??;
+        validator.finish(&top, streamed, limits).ok()
+    }
+
     /// The one reader behind every entry point.
     fn read(
         ruleset: &Ruleset,
         reader: impl std::io::Read,
         limits: &Limits,
     ) -> Result<Facts, FactErrors> {
-        let over = |path: &str, what: String, limit: &str, value: usize| FactErrors {
-            errors: vec![FactError::new(
-                "kaohe::facts::over_limit",
-                path,
-                format!("{what} over the limit `{limit}` = {value}"),
-            )],
-        };
-        let mut validator = Validator {
-            ruleset,
-            errors: Vec::new(),
-            unit_ids_seen: BTreeSet::new(),
-            // Records share the ruleset's kind texts (the engine finds kinds by pointer).
-            interner: Interner::with_texts(ruleset.kinds().iter().cloned()),
-            versions: BTreeMap::new(),
-        };
+        let mut validator = Validator::new(ruleset);
         let mut input = Input::new(reader, limits.max_fact_bytes);
         // An object is read member by member, records one at a time, so a
         // province-scale file never becomes one JSON tree in memory.
@@ -249,6 +301,38 @@ impl Facts {
             }
             (None, Ok(Some(read))) => read,
         };
+        validator.finish(&top, streamed, limits)
+    }
+}
+
+impl<'r> Validator<'r> {
+    fn new(ruleset: &'r Ruleset) -> Validator<'r> {
+        Validator {
+            ruleset,
+            errors: Vec::new(),
+            unit_ids_seen: BTreeSet::new(),
+            // Records share the ruleset's kind texts (the engine finds kinds by pointer).
+            interner: Interner::with_texts(ruleset.kinds().iter().cloned()),
+            versions: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The facts of a file read whole: the limits on units and records, then
+    /// the top-level members; every error found, if any.
+    fn finish(
+        &mut self,
+        top: &Object,
+        streamed: Option<Streamed>,
+        limits: &Limits,
+    ) -> Result<Facts, FactErrors> {
+        let over = |path: &str, what: String, limit: &str, value: usize| FactErrors {
+            errors: vec![FactError::new(
+                "kaohe::facts::over_limit",
+                path,
+                format!("{what} over the limit `{limit}` = {value}"),
+            )],
+        };
         let record_count = streamed.as_ref().map_or_else(
             || {
                 top.get("records")
@@ -274,11 +358,11 @@ impl Facts {
                 ));
             }
         }
-        let facts = validator.facts(&top, streamed);
+        let facts = self.facts(top, streamed);
         match facts {
-            Some(facts) if validator.errors.is_empty() => Ok(facts),
+            Some(facts) if self.errors.is_empty() => Ok(facts),
             _ => Err(FactErrors {
-                errors: validator.errors,
+                errors: std::mem::take(&mut self.errors),
             }),
         }
     }
@@ -434,6 +518,27 @@ impl fmt::Display for FactErrors {
 
 impl std::error::Error for FactErrors {}
 
+/// The code of two units with one name.
+pub const DUPLICATE_NAME: &str = "kaohe::facts::duplicate_name";
+
+/// `kaohe::facts::duplicate_name`: the unit at `$.units[second]` has the
+/// name of the unit at `$.units[first]`, under another id. Ids are the key,
+/// so the facts are not ambiguous to the engine; a ranking or bulletin that
+/// shows units by name is ambiguous to its reader. At the later unit's
+/// name, naming both paths.
+fn duplicate_name(name: &str, first: (usize, &str), second: (usize, &str)) -> FactWarning {
+    let ((i, first_id), (j, second_id)) = (first, second);
+    FactWarning {
+        code: DUPLICATE_NAME,
+        severity: crate::diagnostics::Severity::Warning,
+        path: format!("$.units[{j}].name"),
+        message: format!(
+            "units `{first_id}` ($.units[{i}].name) and `{second_id}` ($.units[{j}].name) have the same name `{name}`: a ranking or bulletin that shows both cannot tell them apart"
+        ),
+        help: Some("give each unit a name of its own, as it is published (e.g. with its township)".to_owned()),
+    }
+}
+
 struct Validator<'r> {
     ruleset: &'r Ruleset,
     errors: Vec<FactError>,
@@ -445,6 +550,8 @@ struct Validator<'r> {
     /// (unit, id) → every valid record with that id: its position in
     /// `$.records`, its `reported` day and its `revision`.
     versions: BTreeMap<(Text, Text), Vec<Version>>,
+    /// What is allowed but worth telling (`Facts::warnings`).
+    warnings: Vec<FactWarning>,
 }
 
 /// A version of a record with an `id`: its position in `$.records`, its
@@ -818,6 +925,7 @@ impl Validator<'_> {
             records,
             discretion,
             hash: LazyHash::default(),
+            warnings: Warnings(std::mem::take(&mut self.warnings)),
         };
         Some(facts)
     }
@@ -945,6 +1053,27 @@ impl Validator<'_> {
                     group: self.interner.intern(&group),
                     attributes,
                 });
+            }
+        }
+        // Two units with one name. Only when every unit was read (else the
+        // file is refused anyway): then `units[k]` is `$.units[k]`.
+        if units.len() == items.len() {
+            let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+            for (j, unit) in units.iter().enumerate() {
+                match named.entry(unit.name.as_str()) {
+                    std::collections::btree_map::Entry::Occupied(first) => {
+                        let i = *first.get();
+                        let first_id = units.get(i).map_or("", |u| u.id.as_str());
+                        self.warnings.push(duplicate_name(
+                            unit.name.as_str(),
+                            (i, first_id),
+                            (j, unit.id.as_str()),
+                        ));
+                    }
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(j);
+                    }
+                }
             }
         }
         units

@@ -1,11 +1,11 @@
 //! Rendering evaluation results: ranking tables (terminal, CSV, Markdown) and
 //! line-by-line explanations. Chinese names are aligned by display width.
 
-use kaohe::eval::result::{Evaluation, ItemKind, LineItem, NoticeResult, Ties, UnitResult};
+use kaohe::eval::result::{Evaluation, ItemKind, LineItem, UnitResult};
 use kaohe::input::InputInfo;
 use kaohe::value::Value;
 use kaohe::Ruleset;
-use kaohe_office::csv::field as csv_field;
+use kaohe_office::ranking::{Headers, Table};
 use unicode_width::UnicodeWidthStr;
 
 /// Output formats of `rulec eval`.
@@ -42,160 +42,17 @@ fn pad_left(text: &str, width: usize) -> String {
     format!("{}{text}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// A notice in a few words: `预警通知`, `红黄绿榜: 红`.
-fn notice_text(n: &NoticeResult) -> String {
-    let label = n.label.clone().unwrap_or_else(|| n.name.clone());
-    match n.kind {
-        // A class, or the step an escalation ladder issued.
-        _ if n.class.is_some() => format!(
-            "{label}: {}",
-            n.class_label
-                .clone()
-                .or_else(|| n.class.clone())
-                .unwrap_or_default()
-        ),
-        _ => label,
-    }
-}
-
-fn notices_text(result: &UnitResult) -> String {
-    let mut texts: Vec<String> = Vec::new();
-    for n in &result.notices {
-        let t = notice_text(n);
-        if !texts.contains(&t) {
-            texts.push(t);
-        }
-    }
-    texts.join("; ")
-}
-
-fn rank_text(result: &UnitResult, ties: &Ties<'_>) -> String {
-    let Some(rank) = result.rank else {
-        return "-".to_owned();
-    };
-    let tied = ties.is_tied(result);
-    if tied {
-        format!("{rank}=")
-    } else {
-        rank.to_string()
-    }
-}
-
-/// The categories of the evaluation, in order of first appearance: (name, label).
-fn category_labels(evaluation: &Evaluation) -> Vec<(String, String)> {
-    evaluation
-        .results
-        .iter()
-        .flat_map(|r| r.categories.iter())
-        .fold(Vec::new(), |mut acc, c| {
-            if !acc.iter().any(|(name, _)| name == &c.category) {
-                let label = c.label.as_ref().unwrap_or(&c.category).to_string();
-                acc.push((
-                    c.category.to_string(),
-                    // A category outside the total says so in its column (issue 13 §10).
-                    if c.outside {
-                        crate::lang::text("rulec-header-outside", &[("label", label)])
-                    } else {
-                        label
-                    },
-                ));
-            }
-            acc
-        })
-}
-
-fn header_for(category_labels: &[(String, String)], converted: bool) -> Vec<String> {
-    let word = |id: &str| crate::lang::text(id, &[]);
-    let mut header: Vec<String> = vec![
-        word("rulec-header-rank"),
-        word("rulec-header-unit"),
-        word("rulec-header-total"),
-    ];
-    if converted {
-        header.push(word("rulec-header-converted"));
-    }
-    header.extend(category_labels.iter().map(|(_, l)| l.clone()));
-    header.push(word("rulec-header-notices"));
-    header
-}
-
-fn row(
-    r: &UnitResult,
-    converted: bool,
-    category_labels: &[(String, String)],
-    ties: &Ties<'_>,
-) -> Vec<String> {
-    let mut row = vec![
-        rank_text(r, ties),
-        r.name.to_string(),
-        r.total.normalize().to_string(),
-    ];
-    if converted {
-        row.push(r.converted.map(|c| c.to_string()).unwrap_or_default());
-    }
-    for (name, _) in category_labels {
-        row.push(
-            r.categories
-                .iter()
-                .find(|c| c.category == *name)
-                .and_then(|c| c.subtotal.or_else(|| c.bonuses.checked_sub(c.deductions)))
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_default(),
-        );
-    }
-    row.push(notices_text(r));
-    row
+/// The table's own headers in the language of this run.
+fn headers() -> Headers {
+    Headers::new(crate::lang::catalog(), crate::lang::current())
 }
 
 /// The ranking table as CSV (one row per unit and period, every line ending
 /// in a newline), written row by row to `out` (issue 15 §3: no whole-output
-/// string, whatever the size of the evaluation).
+/// string, whatever the size of the evaluation): `kaohe_office::ranking::csv`,
+/// the renderer `rulec serve` uses too.
 pub fn csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let ties = evaluation.ties();
-    let category_labels = category_labels(evaluation);
-    let converted = evaluation.results.iter().any(|r| r.converted.is_some());
-    let provisional = evaluation.results.iter().any(|r| r.provisional);
-    let mut header = header_for(&category_labels, converted);
-    // The name has its own column here; the table's "unit" column is the name.
-    header.remove(1);
-    let word = |id: &str| crate::lang::text(id, &[]);
-    if provisional {
-        header.push(word("rulec-csv-provisional"));
-    }
-    let mut columns: Vec<String> = [
-        "rulec-csv-period",
-        "rulec-csv-unit",
-        "rulec-csv-name",
-        "rulec-csv-group",
-    ]
-    .iter()
-    .map(|id| word(id))
-    .collect();
-    columns.extend(header);
-    let header: Vec<String> = columns.iter().map(|h| csv_field(h)).collect();
-    writeln!(out, "{}", header.join(","))?;
-    let yes = word("rulec-csv-yes");
-    for r in &evaluation.results {
-        let mut cells = row(r, converted, &category_labels, &ties);
-        cells.remove(1);
-        let mut line = vec![
-            r.period.to_string(),
-            r.unit.to_string(),
-            r.name.to_string(),
-            r.group.to_string(),
-        ];
-        line.extend(cells);
-        if provisional {
-            line.push(if r.provisional {
-                yes.clone()
-            } else {
-                String::new()
-            });
-        }
-        let line: Vec<String> = line.iter().map(|c| csv_field(c)).collect();
-        writeln!(out, "{}", line.join(","))?;
-    }
-    Ok(())
+    kaohe_office::ranking::csv(evaluation, &headers(), out)
 }
 
 /// The ranking table of every period and year in the evaluation.
@@ -210,8 +67,8 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         }
         return text;
     }
-    let ties = evaluation.ties();
-    let category_labels = category_labels(evaluation);
+    let table = Table::new(evaluation);
+    let headers = headers();
     let mut out = String::new();
     let mut periods: Vec<_> = evaluation.results.iter().map(|r| r.period).collect();
     periods.dedup();
@@ -224,27 +81,12 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         let mut groups: Vec<&str> = results.iter().map(|r| r.group.as_str()).collect();
         groups.dedup();
         for group in groups {
-            let converted = results.iter().any(|r| r.converted.is_some());
-            let of_group: Vec<&UnitResult> = results
-                .iter()
-                .filter(|r| r.group == group)
-                .copied()
-                .collect();
+            let of_group: Vec<&UnitResult> =
+                results.iter().filter(|r| r.group == group).copied().collect();
             // A group scored by its own block shows its own categories (issue 13 §10).
-            let shown: Vec<(String, String)> = category_labels
-                .iter()
-                .filter(|(name, _)| {
-                    of_group
-                        .iter()
-                        .any(|r| r.categories.iter().any(|c| c.category == *name))
-                })
-                .cloned()
-                .collect();
-            let header = header_for(&shown, converted);
-            let rows: Vec<Vec<String>> = of_group
-                .iter()
-                .map(|r| row(r, converted, &shown, &ties))
-                .collect();
+            let columns = table.columns(of_group.iter().copied());
+            let header = table.header(&headers, &columns);
+            let rows: Vec<Vec<String>> = of_group.iter().map(|r| table.row(r, &columns)).collect();
             let kind = crate::lang::text(
                 match results.first() {
                     Some(r) if r.annual && r.provisional => "rulec-kind-annual-provisional",
@@ -350,7 +192,6 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
     out.trim_end().to_owned()
 }
 
-/// Every selected result of one unit, line by line.
 /// The lines explaining one line item: what, count, amount, clauses; its
 /// limits, working and records.
 fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo], period: &str) {
@@ -486,6 +327,7 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
     }
 }
 
+/// Every selected result of one unit, line by line.
 pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
     let mut out = String::new();
     let md = format == OutputFormat::Markdown;
@@ -672,7 +514,7 @@ pub fn explain(evaluation: &Evaluation, format: OutputFormat) -> String {
             out.push_str(&format!(
                 "  {}: {}{}{}{}\n",
                 word("rulec-explain-notice"),
-                notice_text(n),
+                kaohe_office::ranking::notice(n),
                 if n.actions.is_empty() {
                     String::new()
                 } else {
