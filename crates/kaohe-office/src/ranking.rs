@@ -124,7 +124,11 @@ impl<'e> Table<'e> {
         for r in results {
             converted |= r.converted.is_some();
             for c in &r.categories {
-                if let Some(i) = self.categories.iter().position(|(n, _, _)| *n == c.category) {
+                if let Some(i) = self
+                    .categories
+                    .iter()
+                    .position(|(n, _, _)| *n == c.category)
+                {
                     if let Some(p) = present.get_mut(i) {
                         *p = true;
                     }

@@ -1102,12 +1102,8 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 return Err(at(format!("`{name}` applies more than its raw amount")));
             }
             let signs_ok = match item.kind {
-                ItemKind::Deduction => {
-                    item.amount.dec() <= Q::ZERO && item.raw.dec() <= Q::ZERO
-                }
-                ItemKind::Bonus => {
-                    item.amount.dec() >= Q::ZERO && item.raw.dec() >= Q::ZERO
-                }
+                ItemKind::Deduction => item.amount.dec() <= Q::ZERO && item.raw.dec() <= Q::ZERO,
+                ItemKind::Bonus => item.amount.dec() >= Q::ZERO && item.raw.dec() >= Q::ZERO,
                 _ => summed_annual || item.amount.dec() * item.raw.dec() >= Q::ZERO,
             };
             if !signs_ok {
@@ -1150,8 +1146,7 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                 }
                 if scope.is_year() && !r.annual && versions.len() == 1 {
                     // An adjust rule's two signs are capped separately.
-                    let negative =
-                        item.kind == ItemKind::Adjustment && item.raw.dec() < Q::ZERO;
+                    let negative = item.kind == ItemKind::Adjustment && item.raw.dec() < Q::ZERO;
                     let used = year_usage
                         .entry((
                             r.unit.to_string(),
@@ -1421,7 +1416,9 @@ fn check_totals(spec: &Spec, facts: &FactsSpec, ev: &Evaluation) -> Result<(), S
                         Some((places, _)) => {
                             let unit = Decimal::new(1, *places);
                             let error = converted.checked_sub(exact).unwrap().abs();
-                            if converted.to_decimal().map(|x| x.scale()) != Some(*places) || error >= Number::from(unit) {
+                            if converted.to_decimal().map(|x| x.scale()) != Some(*places)
+                                || error >= Number::from(unit)
+                            {
                                 return Err(format!(
                                     "`{}` in {year}: converted {converted} is not {exact} to {places} places",
                                     r.unit

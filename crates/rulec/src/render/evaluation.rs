@@ -81,8 +81,11 @@ pub fn ranking(evaluation: &Evaluation, ruleset: &Ruleset, format: OutputFormat)
         let mut groups: Vec<&str> = results.iter().map(|r| r.group.as_str()).collect();
         groups.dedup();
         for group in groups {
-            let of_group: Vec<&UnitResult> =
-                results.iter().filter(|r| r.group == group).copied().collect();
+            let of_group: Vec<&UnitResult> = results
+                .iter()
+                .filter(|r| r.group == group)
+                .copied()
+                .collect();
             // A group scored by its own block shows its own categories (issue 13 §10).
             let columns = table.columns(of_group.iter().copied());
             let header = table.header(&headers, &columns);
@@ -303,8 +306,11 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
                 String::new()
             } else {
                 {
-                    let notes: Vec<String> =
-                        record.notes.iter().map(|n| crate::lang::engine(n)).collect();
+                    let notes: Vec<String> = record
+                        .notes
+                        .iter()
+                        .map(|n| crate::lang::engine(n))
+                        .collect();
                     format!("  {}", notes.join("; "))
                 }
             }
