@@ -127,3 +127,15 @@ fn inputs_missing_undeclared_or_malformed_are_refused() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("NAME=RULES:FACTS"), "{stderr}");
 }
+
+/// The explanation of a unit whose score reads a sub-assessment: the line of
+/// the rule that reads it, and under it the sub-ruleset and facts it came
+/// from (golden: the provenance a reader checks the number against).
+#[test]
+fn the_explanation_shows_where_the_input_came_from() {
+    let (code, stdout, stderr) = rulec(&[
+        "eval", MAIN, MAIN_FACTS, "--input", PETITION, "--explain", "t3",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
