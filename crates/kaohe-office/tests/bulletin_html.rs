@@ -99,7 +99,7 @@ fn run_chromium(chromium: &Path, extra: &[String], file: &Path) -> String {
 }
 
 fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "kaohe-chromium-{}-{}",
         std::process::id(),
         std::time::SystemTime::now()

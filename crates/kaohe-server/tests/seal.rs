@@ -32,7 +32,8 @@ fn may() -> Value {
 
 /// A state with the shipped rulesets, the token `s3cret` and a fresh data folder.
 fn state(name: &str) -> AppState {
-    let dir = std::env::temp_dir().join(format!("kaohe-server-seal-{}-{name}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kaohe-server-seal-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut state = AppState::new(
         Rulesets::load(&root().join("rulesets")).unwrap(),

@@ -23,7 +23,8 @@ fn ruleset() -> Ruleset {
 
 /// A fresh database path in a scratch folder.
 fn db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kaohe-store-{}-{name}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kaohe-store-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir.join("kaohe.sqlite")

@@ -106,7 +106,8 @@ fn eval_output_of_every_example() {
 
 #[test]
 fn bad_facts_exit_1_with_a_json_path_and_no_results() {
-    let dir = std::env::temp_dir().join(format!("kaohe-bad-facts-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kaohe-bad-facts-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.json");
     std::fs::write(

@@ -168,7 +168,8 @@ fn the_ranking_table_has_chinese_headers() {
 
 #[test]
 fn long_lines_are_cut_in_chinese_too() {
-    let dir = std::env::temp_dir().join(format!("kaohe-i18n-long-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kaohe-i18n-long-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let long = dir.join("long.rules");
@@ -214,7 +215,8 @@ fn ledger_errors_are_in_chinese_with_the_same_codes() {
 
 #[test]
 fn evaluation_errors_are_in_chinese_at_the_same_place() {
-    let dir = std::env::temp_dir().join(format!("kaohe-i18n-eval-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kaohe-i18n-eval-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let rules = dir.join("div.rules");
@@ -531,7 +533,8 @@ fn allowed_words() -> BTreeSet<String> {
 /// uses. The same runs in English do hold such words (the check can fail).
 #[test]
 fn the_main_subcommands_print_no_english_in_chinese() {
-    let dir = std::env::temp_dir().join(format!("kaohe-i18n-words-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kaohe-i18n-words-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let scratch = |name: &str| dir.join(name).to_str().unwrap().to_owned();

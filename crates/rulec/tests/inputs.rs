@@ -134,7 +134,13 @@ fn inputs_missing_undeclared_or_malformed_are_refused() {
 #[test]
 fn the_explanation_shows_where_the_input_came_from() {
     let (code, stdout, stderr) = rulec(&[
-        "eval", MAIN, MAIN_FACTS, "--input", PETITION, "--explain", "t3",
+        "eval",
+        MAIN,
+        MAIN_FACTS,
+        "--input",
+        PETITION,
+        "--explain",
+        "t3",
     ]);
     assert_eq!(code, 0, "{stderr}");
     insta::assert_snapshot!(stdout);
