@@ -353,16 +353,31 @@ impl Ruleset {
     }
 
     /// Whether every record of `kind` must carry the office's decision
-    /// (`decided`): a discretionary rule counts every record of the kind in
-    /// every period (no `where` filter, no `when`, no `effective` range).
-    /// Records a discretionary rule may leave out are checked when they are
-    /// counted, at evaluation.
+    /// (`decided`): in every score block, a discretionary rule counts every
+    /// record of the kind in every period (no `where` filter, no `when`, no
+    /// `effective` range). With `score of` blocks that differ, a unit's group
+    /// decides, and records a discretionary rule counts without a decision
+    /// are refused at evaluation, naming the record and the rule.
     pub fn decision_required(&self, kind: &str) -> bool {
-        self.discretion_rules(kind).any(|(rule, _, _)| {
-            rule.per.as_ref().is_some_and(|p| p.filter.is_none())
+        let counts_every = |rule: &ast::Rule| {
+            rule.per
+                .as_ref()
+                .is_some_and(|p| p.kind.name == kind && p.filter.is_none())
+                && matches!(
+                    rule.amount.first(),
+                    Some((ast::Amount::Discretion { .. }, _))
+                )
                 && rule.when.is_empty()
                 && rule.effective.is_empty()
-        })
+        };
+        let mut blocks = self.scores().peekable();
+        blocks.peek().is_some()
+            && blocks.all(|s| {
+                s.categories
+                    .iter()
+                    .flat_map(|c| c.rules.iter())
+                    .any(counts_every)
+            })
     }
 
     pub(crate) fn annual(&self) -> Option<&ast::AnnualDecl> {

@@ -187,3 +187,97 @@ fn a_filtered_rule_needs_a_decision_only_for_the_records_it_counts() {
     assert_eq!(error.unit, "a");
     assert!(error.location.is_some(), "located in the ruleset");
 }
+
+/// Two groups scored by blocks of their own, each leaving the same kind's
+/// amount to the office within a range of its own ("乡镇酌情扣1至3分，部门酌情
+/// 扣5至10分"): a decision is read when it lies within one of the ranges,
+/// whatever the order of the file, and the evaluation holds each unit to its
+/// own block's range.
+#[test]
+fn with_score_of_blocks_each_unit_is_held_to_its_own_block_s_range() {
+    let rules = r#"
+ruleset two_ranges_2026 {
+  title "两档酌定" issuer "示例" source "tests/discretion.rs"
+  effective 2026-01-01 to 2026-12-31
+}
+group township "乡镇" [X-1] {}
+group department "部门" [X-1] {}
+record incident "问题" { what: text "事由" }
+period month [X-2] { amendable [X-2] }
+score of township [X-3] {
+  base 100 [X-3]
+  category work "工作" [X-3] {
+    deduct found "发现问题" [X-3] {
+      per incident
+      amount discretion 1 to 3
+    }
+  }
+}
+score of department [X-4] {
+  base 100 [X-4]
+  category work "工作" [X-4] {
+    deduct found_dept "发现问题" [X-4] {
+      per incident
+      amount discretion 5 to 10
+    }
+  }
+}
+"#;
+    let ruleset =
+        Ruleset::from_source(SourceFile::new("two.rules", rules)).unwrap_or_else(|e| panic!("{e}"));
+    let facts = |town: u32, dept: u32| {
+        json!({
+            "as_of": "2026-04-10",
+            "units": [
+                {"id": "t", "name": "甲镇", "group": "township"},
+                {"id": "d", "name": "乙局", "group": "department"}
+            ],
+            "records": [
+                {"unit": "t", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
+                 "attributes": {"what": "x"}, "decided": town},
+                {"unit": "d", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
+                 "attributes": {"what": "y"}, "decided": dept}
+            ]
+        })
+    };
+    let total = |ev: &kaohe::Evaluation, unit: &str| {
+        ev.results
+            .iter()
+            .find(|r| r.unit.as_str() == unit)
+            .map(|r| r.total.to_string())
+            .unwrap()
+    };
+    // Each within its own range: 100 − 2 = 98 and 100 − 7 = 93.
+    let ok = Facts::from_json(&ruleset, &facts(2, 7).to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let ev = ruleset.evaluate(&ok).unwrap();
+    assert_eq!(total(&ev, "t"), "98");
+    assert_eq!(total(&ev, "d"), "93");
+    // The department's 2 lies in the township's range only: read, then
+    // refused when the department's rule applies it.
+    let within_other = Facts::from_json(&ruleset, &facts(2, 2).to_string()).unwrap();
+    let err = ruleset.evaluate(&within_other).unwrap_err();
+    assert!(
+        err.to_string().contains("outside the range 5 to 10"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("found_dept"), "{err}");
+    // Outside every range: refused when read, at its path.
+    let bad = facts(2, 11);
+    let errors = Facts::from_json(&ruleset, &bad.to_string())
+        .unwrap_err()
+        .errors;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, "kaohe::facts::decided_out_of_range");
+    assert_eq!(errors[0].path, "$.records[1].decided");
+    // The same facts with `records` before `units`: the same errors.
+    let text = bad.to_string();
+    let reordered = format!(
+        "{{\"records\": {}, \"units\": {}, \"as_of\": \"2026-04-10\"}}",
+        bad["records"], bad["units"]
+    );
+    assert_ne!(text, reordered);
+    assert_eq!(
+        Facts::from_json(&ruleset, &reordered).unwrap_err().errors,
+        errors
+    );
+}

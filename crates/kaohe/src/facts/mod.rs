@@ -1288,7 +1288,8 @@ impl Validator<'_> {
     /// `$.records[i].decided`: the office's decision for a rule that deducts or
     /// adds at its discretion within a range (issue 13 §6). It must be a
     /// number, the record's kind must be counted by such a rule, and the value
-    /// must lie within the range of every such rule. `Some(None)` is never
+    /// must lie within the range of one such rule (evaluation holds each unit
+    /// to its own block's rule). `Some(None)` is never
     /// returned: absent is handled by the caller.
     fn decided(
         &mut self,
@@ -1341,9 +1342,16 @@ impl Validator<'_> {
             );
             return None;
         }
-        let mut fits = true;
-        for (rule, from, to) in rules {
-            if value < from.value || value > to.value {
+        // With `score of` blocks a kind may be counted by a discretionary rule
+        // in each block, with ranges of their own: the value must lie within
+        // one of them here (the unit's group may not be known yet, and what is
+        // read must not depend on the order of the file's keys); evaluation
+        // checks it against the range of the rule of the unit's own block.
+        let fits = rules
+            .iter()
+            .any(|(_, from, to)| value >= from.value && value <= to.value);
+        if !fits {
+            if let Some((rule, from, to)) = rules.first() {
                 self.error(
                     "kaohe::facts::decided_out_of_range",
                     path,
@@ -1355,10 +1363,6 @@ impl Validator<'_> {
                         rule.name.name
                     ),
                 );
-                // One error per record: with `score of` blocks the same
-                // range is stated once per block.
-                fits = false;
-                break;
             }
         }
         fits.then_some(Some(value))
