@@ -53,6 +53,10 @@ pub struct InputResult {
     pub total: Number,
     /// Its rank, if it was ranked.
     pub rank: Option<u32>,
+    /// The rankings of the sub-assessment that rank the unit in the period:
+    /// with more than one, `name.rank` would not say which (refused when
+    /// read).
+    pub ranked_in: u32,
 }
 
 /// One supplied input: provenance and results by (unit id, period label).
@@ -230,6 +234,30 @@ impl Input {
             .get("results")
             .and_then(Json::as_array)
             .ok_or_else(|| malformed(format!("{path}.results"), "no `results` array"))?;
+        // How many rankings rank each unit in each period.
+        let mut ranked_in: BTreeMap<(String, String), u32> = BTreeMap::new();
+        for ranking in json
+            .get("rankings")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let period = match ranking.get("period") {
+                Some(Json::String(p)) => p.clone(),
+                Some(Json::Number(n)) => n.to_string(),
+                _ => continue,
+            };
+            for entry in ranking
+                .get("entries")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(unit) = text(entry.get("unit")) {
+                    *ranked_in.entry((unit, period.clone())).or_default() += 1;
+                }
+            }
+        }
         let mut by_unit = BTreeMap::new();
         let mut periods: Vec<String> = Vec::new();
         for (i, result) in results.iter().enumerate() {
@@ -255,7 +283,18 @@ impl Input {
             if !periods.contains(&period) {
                 periods.push(period.clone());
             }
-            by_unit.insert((unit, period), InputResult { total, rank });
+            let ranked_in = ranked_in
+                .get(&(unit.clone(), period.clone()))
+                .copied()
+                .unwrap_or(0);
+            by_unit.insert(
+                (unit, period),
+                InputResult {
+                    total,
+                    rank,
+                    ranked_in,
+                },
+            );
         }
         Ok(Input {
             info: InputInfo {

@@ -167,3 +167,30 @@ fn a_unit_the_input_does_not_cover_is_an_error_at_the_expression() {
         "{error}"
     );
 }
+
+/// A sub-assessment that ranks a unit in two rankings: `petition.rank`
+/// would not say which, so reading it is an error at the expression (the
+/// first ranking's rank used to be taken silently); its total is still read.
+#[test]
+fn a_rank_from_two_rankings_is_refused_when_read() {
+    let main = ruleset("main.rules");
+    let mut sub = petition();
+    let mut second = sub["rankings"][0].clone();
+    second["ranking"] = Value::from("by_speed");
+    sub["rankings"].as_array_mut().unwrap().push(second);
+    let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub)])).unwrap();
+    let error = main
+        .evaluate_with_inputs(
+            &facts(&main, &file("examples/main-2026-05.json")),
+            &EvalOptions::default(),
+            &inputs,
+        )
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("in 2 rankings in 2026-05: `petition.rank` does not say which"),
+        "{error}"
+    );
+    assert!(error.span.is_some());
+}

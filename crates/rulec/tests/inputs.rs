@@ -145,3 +145,16 @@ fn the_explanation_shows_where_the_input_came_from() {
     assert_eq!(code, 0, "{stderr}");
     insta::assert_snapshot!(stdout);
 }
+
+/// The same input given twice: refused (the last one used to win silently).
+#[test]
+fn the_same_input_twice_is_refused() {
+    let (code, _, stderr) = rulec(&[
+        "eval", MAIN, MAIN_FACTS, "--input", PETITION, "--input", PETITION,
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`--input petition=…` is given twice"),
+        "{stderr}"
+    );
+}

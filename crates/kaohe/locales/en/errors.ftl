@@ -167,6 +167,8 @@ kaohe-cli-usage--not-a-period = `{ $text }` is not a period (YYYY-MM, YYYY-Qn, Y
 kaohe-cli-usage--not-in-facts = period { $period } is not in the facts (evaluated: { $evaluated })
 kaohe-cli-usage--no-results = unit `{ $unit }` has no results
 kaohe-cli-usage--no-results-in = unit `{ $unit }` has no results in { $period }
+kaohe-cli-usage--input-twice = `--input { $name }=…` is given twice: give each input once
+kaohe-cli-usage--input-spec = `--input { $spec }` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`)
 kaohe-cli-usage--stdin = the ruleset and the facts cannot both be read from standard input (`-`)
 kaohe-cli-usage--needs-output = --format { $format } writes a file: give it with -o PATH
 kaohe-cli-usage--explain-bulletin = --explain prints one unit; the { $format } bulletin explains every unit
@@ -326,3 +328,4 @@ kaohe-input-malformed = input `{ $name }` is not an evaluation: { $what }
     .help = supply the JSON that `rulec eval --format json` prints for the sub-ruleset, unchanged
 kaohe-eval-failed--input-missing = input `{ $name }` is not supplied: evaluate with the sub-assessment's result (`rulec eval --input { $name }=sub.rules:sub-facts.json`)
 kaohe-eval-failed--input-uncovered = input `{ $name }` (ruleset `{ $ruleset }`, { $hash }) has no result for unit `{ $unit }` in { $period }
+kaohe-eval-failed--input-rank-ambiguous = input `{ $name }` (ruleset `{ $ruleset }`) ranks unit `{ $unit }` in { $n } rankings in { $period }: `{ $name2 }.rank` does not say which

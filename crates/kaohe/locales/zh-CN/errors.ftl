@@ -164,6 +164,8 @@ kaohe-cli-usage--not-a-period = `{ $text }` 不是考核期（YYYY-MM、YYYY-Qn�
 kaohe-cli-usage--not-in-facts = 考核数据中没有考核期 { $period }（已计算：{ $evaluated }）
 kaohe-cli-usage--no-results = 单位 `{ $unit }` 没有考核结果
 kaohe-cli-usage--no-results-in = 单位 `{ $unit }` 在 { $period } 没有考核结果
+kaohe-cli-usage--input-twice = `--input { $name }=…` 重复给出：每个引用只能给一次
+kaohe-cli-usage--input-spec = `--input { $spec }` 不是 `名称=规则文件:数据文件` 的形式（例如 `--input petition=petition.rules:petition-2026-05.json`）
 kaohe-cli-usage--stdin = 规则集和考核数据不能都从标准输入（`-`）读取
 kaohe-cli-usage--needs-output = --format { $format } 会写出文件：请用 -o PATH 指定
 kaohe-cli-usage--explain-bulletin = --explain 只输出一个单位；{ $format } 通报会说明每个单位
@@ -323,3 +325,4 @@ kaohe-input-malformed = 引用的考核结果 `{ $name }` 不是计算结果：{
     .help = 请原样提供 `rulec eval --format json` 对子规则集输出的 JSON
 kaohe-eval-failed--input-missing = 未提供引用的考核结果 `{ $name }`：请连同子考核的计算结果一起计算（`rulec eval --input { $name }=sub.rules:sub-facts.json`）
 kaohe-eval-failed--input-uncovered = 引用的考核结果 `{ $name }`（规则集 `{ $ruleset }`，{ $hash }）没有单位 `{ $unit }` 在 { $period } 的结果
+kaohe-eval-failed--input-rank-ambiguous = 引用的考核结果 `{ $name }`（规则集 `{ $ruleset }`）在 { $period } 有 { $n } 个排名对单位 `{ $unit }` 排名：`{ $name2 }.rank` 无法确定取哪一个排名

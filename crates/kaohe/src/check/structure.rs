@@ -277,6 +277,11 @@ impl<'a> Checker<'a> {
             }
             self.category(category);
         }
+        if let Some(first) = &score.allotments {
+            for span in &first.repeated {
+                self.repeated("`allotments sum`", *span, first.span);
+            }
+        }
         self.allotments(score, base);
         for cap in &score.group_caps {
             self.group_cap(cap);
@@ -358,9 +363,44 @@ impl<'a> Checker<'a> {
                 .iter()
                 .find(|c| c.rules.iter().any(|r| r.name.name == rule))
         };
+        // A rule of another `score of` block (issue 13 §10): the cap would
+        // never apply to it, silently; it is refused like a rule of another
+        // category, naming that category.
+        let file = self.file;
+        let elsewhere = |rule: &str| {
+            file.items
+                .iter()
+                .filter_map(|i| match i {
+                    crate::syntax::ast::Item::Score(s) => Some(s),
+                    _ => None,
+                })
+                .flat_map(|s| s.categories.iter())
+                .find(|c| c.rules.iter().any(|r| r.name.name == rule))
+        };
         let mut first: Option<&Category> = None;
         for name in &cap.rules {
             let Some(category) = category_of(&name.name) else {
+                if let Some(other) = elsewhere(&name.name) {
+                    let own = score.categories.iter().find(|c| {
+                        cap.rules
+                            .iter()
+                            .any(|n| c.rules.iter().any(|r| r.name.name == n.name))
+                    });
+                    self.push(CapAcrossCategories {
+                        cap: cap.name.name.clone(),
+                        first: own.map_or_else(
+                            || {
+                                let groups: Vec<&str> =
+                                    score.groups.iter().map(|g| g.name.as_str()).collect();
+                                format!("score of {}", groups.join(", "))
+                            },
+                            |c| c.name.name.clone(),
+                        ),
+                        other: other.name.name.clone(),
+                        span: name.span.into(),
+                    });
+                    return;
+                }
                 continue;
             };
             match first {

@@ -758,6 +758,17 @@ impl<'a> Ctx<'a> {
         };
         Ok(match field.name.as_str() {
             "total" => Val::Number(result.total),
+            // Ranked by two rankings of the sub-assessment: which rank is
+            // meant would be a silent choice (the first ranking's).
+            "rank" if result.ranked_in > 1 => {
+                return Err(self.error(
+                    expr,
+                    format!(
+                        "input `{}` (ruleset `{}`) ranks unit `{}` in {} rankings in {period}: `{}.rank` does not say which",
+                        input.name, supplied.info.ruleset, self.unit.id, result.ranked_in, input.name
+                    ),
+                ))
+            }
             "rank" => result
                 .rank
                 .map_or(Val::Absent, |r| Val::Number(Number::from(r))),

@@ -445,6 +445,9 @@ pub struct AllotmentsSum {
     pub cite: Option<Citation>,
     /// The whole statement.
     pub span: Span,
+    /// Where it is given again in the same block (refused by the checker:
+    /// which statement would hold would be a silent choice).
+    pub repeated: Vec<Span>,
 }
 
 impl ScoreDecl {

@@ -454,12 +454,15 @@ impl Lowering {
                 Rule::allotments_stmt => {
                     let span = span_of(&p);
                     let mut inner = p.into_inner();
-                    if let Some(n) = inner.next() {
+                    if let Some(first) = &mut decl.allotments {
+                        first.repeated.push(span);
+                    } else if let Some(n) = inner.next() {
                         let sum = self.number(&n);
                         decl.allotments = Some(AllotmentsSum {
                             sum,
                             cite: inner.next().map(Self::cite),
                             span,
+                            repeated: Vec::new(),
                         });
                     }
                 }

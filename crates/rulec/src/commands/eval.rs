@@ -28,7 +28,8 @@ pub struct Args {
     /// (`.xlsx`, see docs/office.md), which is imported first; told apart by
     /// content, not name. `-`: standard input.
     facts: PathBuf,
-    /// Only this month or quarter (YYYY-MM or YYYY-Qn).
+    /// Only this period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn, or YYYY under
+    /// `period year`; a year elsewhere means the annual result).
     #[arg(long, value_name = "PERIOD", conflicts_with = "year")]
     period: Option<String>,
     /// Only the annual assessment of this year.
@@ -223,6 +224,13 @@ fn sub_assessments(ruleset: &Ruleset, specs: &[String]) -> Result<kaohe::input::
                 "`--input {spec}` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`)"
             )));
         };
+        // The same input twice: which result would be read would be a
+        // silent choice (the last one given).
+        if supplied.contains_key(name) {
+            return Err(Failure::usage(format!(
+                "`--input {name}=…` is given twice: give each input once"
+            )));
+        }
         let sub = ruleset_of(Path::new(rules))?;
         let sub_facts = facts(&sub, Path::new(facts_path))?;
         let evaluation = sub

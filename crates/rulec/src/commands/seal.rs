@@ -40,7 +40,8 @@ pub struct Args {
     ruleset: PathBuf,
     /// The fact file (JSON) or filled-in Excel ledger (`.xlsx`); `-`: standard input.
     facts: PathBuf,
-    /// The month or quarter to seal (YYYY-MM or YYYY-Qn).
+    /// The period to seal (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn, or YYYY under
+    /// `period year`).
     #[arg(long, value_name = "PERIOD")]
     period: String,
     /// The store: an SQLite database file, created when missing.
