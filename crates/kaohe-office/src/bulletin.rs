@@ -217,6 +217,14 @@ pub fn kind_label(ruleset: &Ruleset, kind: &str) -> String {
         .unwrap_or_else(|| kind.to_owned())
 }
 
+/// Why a record was not applied, in Chinese like the rest of the bulletin:
+/// the engine writes the reason in English (it is data in the JSON); the
+/// catalogue's `kaohe::eval::failed` patterns give its Chinese, and a reason
+/// no pattern knows stays as written rather than being lost.
+pub fn rejected_reason(catalog: &kaohe::i18n::Catalog, reason: &str) -> String {
+    catalog.text(kaohe::i18n::Lang::Zh, "kaohe::eval::failed", reason)
+}
+
 /// A record for a reader: `正面媒体报道 2023-09（工作=…，媒体级别=省级主要媒体；报送 2023-09-20）`.
 pub fn record_text(ruleset: &Ruleset, record: &RecordRef) -> String {
     let decl = ruleset.records().find(|r| r.name.name == record.kind);
@@ -428,5 +436,25 @@ mod tests {
         assert_eq!(class_colour("red", Some("红")), Some("#c62828"));
         assert_eq!(class_colour("x", Some("绿")), Some("#2e7d32"));
         assert_eq!(class_colour("x", None), None);
+    }
+}
+
+#[cfg(test)]
+mod reasons {
+    /// A bulletin is in Chinese: the engine's English reason for a record it
+    /// did not apply is shown in Chinese (it used to be printed as written).
+    #[test]
+    fn a_rejected_record_s_reason_is_in_chinese() {
+        let catalog = kaohe::i18n::Catalog::new();
+        let english = "reported 2027-01-11, after period 2026-H2 was sealed at the end of 2027-01-10; the period it arrived in, 2027-H1, is outside the ruleset's effective range";
+        let shown = super::rejected_reason(&catalog, english);
+        assert_ne!(shown, english);
+        assert!(shown.contains("封存"), "{shown}");
+        assert!(shown.contains("2027-01-11"), "{shown}");
+        // A reason no pattern knows stays as written.
+        assert_eq!(
+            super::rejected_reason(&catalog, "something new"),
+            "something new"
+        );
     }
 }

@@ -855,6 +855,7 @@ fn notices(
             );
         }
     }
+    let catalog = kaohe::i18n::Catalog::new();
     for rejected in evaluation
         .rejected
         .iter()
@@ -870,7 +871,10 @@ fn notices(
             r#"<tr class="rejected"><td>{}</td><td class="nowrap">未采用记录</td><td>{}</td><td></td><td>{}</td><td class="clauses">{}</td></tr>"#,
             escape(&name),
             escape(&record_text(ruleset, &rejected.record)),
-            escape(&rejected.reason),
+            escape(&crate::bulletin::rejected_reason(
+                &catalog,
+                &rejected.reason
+            )),
             escape(&rejected.clauses.join(", "))
         );
     }

@@ -759,6 +759,7 @@ fn notices_sheet(
             c.row += 1;
         }
     }
+    let catalog = kaohe::i18n::Catalog::new();
     for rejected in evaluation.rejected.iter().filter(|r| {
         periods.contains(&r.record.period)
             || periods.contains(&Period::Year(r.record.period.year()))
@@ -776,7 +777,11 @@ fn notices_sheet(
         c.text(4, &record_text(ruleset, &rejected.record), &styles.wrap)?;
         c.text(5, "未采用", &styles.cell)?;
         c.blank(6, &styles.cell)?;
-        c.text(7, &rejected.reason, &styles.wrap)?;
+        c.text(
+            7,
+            &crate::bulletin::rejected_reason(&catalog, &rejected.reason),
+            &styles.wrap,
+        )?;
         c.text(8, &rejected.clauses.join(", "), &styles.cell)?;
         c.row += 1;
     }

@@ -58,6 +58,7 @@ rulec-explain-floor = floor
 rulec-explain-converted = converted
 rulec-explain-outside = outside total
 rulec-explain-input = input
+rulec-explain-input-facts = facts
 rulec-explain-unresolved-tie = unresolved tie
 rulec-explain-by = by { $key }
 rulec-explain-key-total = total

@@ -49,6 +49,7 @@ rulec-explain-floor = 保底
 rulec-explain-converted = 折算得分
 rulec-explain-outside = 不计入总分
 rulec-explain-input = 引用考核结果
+rulec-explain-input-facts = 考核数据
 rulec-explain-unresolved-tie = 并列未区分
 rulec-explain-by = 按{ $key }
 rulec-explain-key-total = 得分

@@ -264,13 +264,14 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
                 .map(|l| format!(" {l}"))
                 .unwrap_or_default();
             out.push_str(&format!(
-                "{}  {} {}{label} ← {} {} ({}), facts {}, {period}\n",
+                "{}  {} {}{label} ← {} {} ({}), {} {}, {period}\n",
                 if md { "  -" } else { "   " },
                 word("rulec-explain-input"),
                 info.input,
                 info.ruleset,
                 info.title,
                 info.ruleset_hash,
+                word("rulec-explain-input-facts"),
                 info.facts_hash
             ));
         }
