@@ -152,19 +152,33 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The page's query: `?lang=` and `?ruleset=`, the ruleset the page opens on
+/// (read by its script: a link to the page on one ruleset). Anything else is
+/// refused like on every route.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The language of messages (`zh` or `en`; else `Accept-Language`).
+    #[param(value_type = Option<crate::extract::LangDoc>)]
+    pub lang: Option<crate::extract::Lang>,
+    /// The id of the ruleset the page opens on.
+    pub ruleset: Option<String>,
+}
+
 /// The workbench page (HTML, in Chinese); also at `/index.html`.
-#[utoipa::path(get, path = "/", tag = "page", params(LangQuery),
+#[utoipa::path(get, path = "/", tag = "page", params(PageQuery),
     responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String),
         BadQuery))]
-pub async fn index(Query(_lang): Query<LangQuery>) -> Response {
+pub async fn index(Query(_query): Query<PageQuery>) -> Response {
     asset("text/html; charset=utf-8", INDEX_HTML)
 }
 
 /// The workbench page again, for links that name the file.
-#[utoipa::path(get, path = "/index.html", tag = "page", params(LangQuery),
+#[utoipa::path(get, path = "/index.html", tag = "page", params(PageQuery),
     responses((status = 200, description = "the page", content_type = "text/html; charset=utf-8", body = String),
         BadQuery))]
-pub async fn index_html(Query(_lang): Query<LangQuery>) -> Response {
+pub async fn index_html(Query(_query): Query<PageQuery>) -> Response {
     asset("text/html; charset=utf-8", INDEX_HTML)
 }
 

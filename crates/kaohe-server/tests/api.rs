@@ -1124,3 +1124,19 @@ async fn two_units_with_one_name_are_answered_with_a_warning() {
     .await;
     assert!(a.json()["facts"].get("warnings").is_none());
 }
+
+/// The page opens on a ruleset named in its address (`/?ruleset=…`, read by
+/// its script): that parameter is the page's own, so it is taken, and any
+/// other is still refused.
+#[tokio::test]
+async fn the_page_takes_its_ruleset_parameter() {
+    for uri in [
+        "/?ruleset=shaodong-2023",
+        "/index.html?ruleset=shaodong-2023&lang=zh",
+    ] {
+        let a = send_to(state(), Method::GET, uri, "").await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.text());
+    }
+    let a = send_to(state(), Method::GET, "/?ruleset=x&x=1", "").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+}
