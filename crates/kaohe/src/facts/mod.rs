@@ -1309,15 +1309,7 @@ impl Validator<'_> {
                     return None;
                 }
                 Err(limit) => {
-                    self.error(
-                        "kaohe::facts::number_limit",
-                        path,
-                        format!(
-                            "{} {}: kaohe reads numbers exactly and cannot hold it",
-                            describe(json),
-                            limit.describe()
-                        ),
-                    );
+                    self.number_limit(json, path, &limit);
                     return None;
                 }
             },
@@ -1535,6 +1527,20 @@ impl Validator<'_> {
         }
     }
 
+    /// Reports a number kaohe cannot hold exactly (`kaohe::facts::number_limit`):
+    /// the one wording for a record's `decided` and an attribute's value.
+    fn number_limit(&mut self, json: &Node, path: &str, limit: &NumberLimit) {
+        self.error(
+            "kaohe::facts::number_limit",
+            path,
+            format!(
+                "{} {}: kaohe reads numbers exactly and cannot hold it",
+                describe(json),
+                limit.describe()
+            ),
+        );
+    }
+
     fn value(&mut self, json: &Node, ty: &TypeRef, path: &str) -> Option<Value> {
         let value = match (ty.name.name.as_str(), json) {
             // Numbers: every JSON spelling, or a string holding one, read exactly.
@@ -1545,15 +1551,7 @@ impl Validator<'_> {
                     Ok(d) => Some(Value::Number(d)),
                     Err(NumberLimit::NotANumber) => None,
                     Err(limit) => {
-                        self.error(
-                            "kaohe::facts::number_limit",
-                            path,
-                            format!(
-                                "{} {}: kaohe reads numbers exactly and cannot hold it",
-                                describe(json),
-                                limit.describe()
-                            ),
-                        );
+                        self.number_limit(json, path, &limit);
                         return None;
                     }
                 }
