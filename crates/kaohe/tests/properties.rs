@@ -232,6 +232,17 @@ fn generated_rulesets_and_facts_are_valid() {
             let spec = Spec::generate(&mut rules.choices(), risky);
             let (ruleset, text) = ruleset(&spec)?;
             let generated = FactsSpec::generate(&mut fact_choices.choices(), &spec, None);
+            // The model must say what the file says: one discretionary order
+            // per key (a second one would be dropped by the JSON object, and
+            // the model would rank by an order the engine never saw).
+            let mut keys = BTreeSet::new();
+            for (key, _) in &generated.discretion {
+                if !keys.insert(key) {
+                    return Err(fail(format!(
+                        "two discretionary orders generated for `{key}`"
+                    )));
+                }
+            }
             facts(&ruleset, &text, &generated.to_json(&spec))?;
             Ok(())
         },

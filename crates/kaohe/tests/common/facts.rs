@@ -128,6 +128,10 @@ impl FactsSpec {
         let mut years: Vec<i64> = facts.window.iter().map(|p| p.year()).collect();
         years.dedup();
         keys.extend(years.iter().map(|y| y.to_string()));
+        // Under `period year` a period's label is its year: one order per
+        // key, as the fact file's `discretion` object can hold only one.
+        keys.sort();
+        keys.dedup();
         for key in keys {
             if c.chance(40) {
                 let order = c.permutation(facts.units.len());
