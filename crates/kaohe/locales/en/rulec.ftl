@@ -59,6 +59,7 @@ rulec-explain-converted = converted
 rulec-explain-outside = outside total
 rulec-explain-input = input
 rulec-explain-input-facts = facts
+rulec-explain-input-provisional = provisional in the sub-assessment: the number read may still change
 rulec-explain-unresolved-tie = unresolved tie
 rulec-explain-by = by { $key }
 rulec-explain-key-total = total

@@ -50,6 +50,7 @@ rulec-explain-converted = 折算得分
 rulec-explain-outside = 不计入总分
 rulec-explain-input = 引用考核结果
 rulec-explain-input-facts = 考核数据
+rulec-explain-input-provisional = 该考核结果为暂定结果，引用的数值仍可能变动
 rulec-explain-unresolved-tie = 并列未区分
 rulec-explain-by = 按{ $key }
 rulec-explain-key-total = 得分

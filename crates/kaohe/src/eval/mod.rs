@@ -535,8 +535,13 @@ impl<'a> Evaluator<'a> {
     /// `as_of` is on or before its last day, or on or before the seal of a sealed period
     /// (a year: of its last period). An amendable ruleset's past periods are
     /// never sealed but are final as far as the facts go: provisional only
-    /// while `as_of` lies inside them.
+    /// while `as_of` lies inside them. A result that may rest on a provisional
+    /// sub-assessment result (an `input` provisional in the period, or for a
+    /// year in any period of it) is provisional too, whatever `as_of` says.
     fn provisional(&self, period: Period) -> bool {
+        if self.inputs.provisional_in(period) {
+            return true;
+        }
         let as_of = self.facts.as_of;
         if as_of <= period.end() {
             return true;
