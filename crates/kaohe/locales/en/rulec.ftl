@@ -151,6 +151,7 @@ rulec-diff-facts-errors = the fact file has { $n } error(s) under the { $side ->
 } ruleset; nothing was compared
 rulec-seal-sealed = sealed { $period } of `{ $ruleset }` as seal #{ $seq }: { $records } record(s), { $hash }
 rulec-seal-previous = previous seal: { $hash }
+rulec-seal-input = input { $input } ← `{ $ruleset }` ({ $hash }), facts { $facts }
 rulec-seal-not-applied = record of `{ $unit }` ({ $kind } { $period }) not applied: { $reason }
 rulec-verify-seal = { $ok } #{ $seq } { $ruleset } { $period } sealed { $sealed_at } ({ $records } records) { $hash }
 rulec-verify-ok = ok
@@ -221,6 +222,7 @@ rulec-cli-seal-facts = The fact file (JSON) or filled-in Excel ledger (`.xlsx`);
 rulec-cli-seal-period = The period to seal (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn, or YYYY under `period year`)
 rulec-cli-seal-db = The store: an SQLite database file, created when missing
 rulec-cli-seal-format = Output format; with `json`, errors are printed as JSON on standard output
+rulec-cli-seal-inputs = A sub-assessment's result for an `input` of the ruleset, as for `rulec eval --input`: `NAME=SUB.rules:SUB-FACTS.json`. The seal keeps its provenance and the period's sub-results. Once per input
 rulec-cli-verify = Re-check a store of sealed periods: the hash chain and every sealed result
 rulec-cli-verify-db = The store (an SQLite database file written by `rulec seal` or `rulec serve`)
 rulec-cli-verify-rulesets = Re-evaluate with the ruleset files under this folder (found by hash) instead of the copies the store keeps

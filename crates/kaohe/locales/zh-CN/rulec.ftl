@@ -138,6 +138,7 @@ rulec-diff-facts-errors = 考核数据文件在{ $side ->
 }规则集下有 { $n } 处错误，未进行比较
 rulec-seal-sealed = 已封存 `{ $ruleset }` 的 { $period }，封存序号 #{ $seq }：{ $records } 条记录，{ $hash }
 rulec-seal-previous = 上一次封存：{ $hash }
+rulec-seal-input = 引用考核结果 { $input } ← `{ $ruleset }`（{ $hash }），考核数据 { $facts }
 rulec-seal-not-applied = `{ $unit }` 的记录（{ $kind } { $period }）不予采用：{ $reason }
 rulec-verify-seal = { $ok } #{ $seq } { $ruleset } { $period } 封存于 { $sealed_at }（{ $records } 条记录）{ $hash }
 rulec-verify-ok = 正常
@@ -207,6 +208,7 @@ rulec-cli-seal-facts = 考核数据文件（JSON）或填好的 Excel 台账（`
 rulec-cli-seal-period = 要封存的考核期（YYYY-MM、YYYY-Qn、YYYY-Hn、YYYY-Wnn，或 `period year` 下的 YYYY）
 rulec-cli-seal-db = 封存库：一个 SQLite 数据库文件，不存在时新建
 rulec-cli-seal-format = 输出格式；为 `json` 时错误也以 JSON 输出到标准输出
+rulec-cli-seal-inputs = 为规则集的 `input` 提供子考核结果，写法同 `rulec eval --input`：`名称=子规则.rules:子考核数据.json`；封存时一并保存其来源和该考核期的子考核结果；每个引用写一次
 rulec-cli-verify = 重新核验封存库：哈希链和每个已封存的结果
 rulec-cli-verify-db = 封存库（由 `rulec seal` 或 `rulec serve` 写入的 SQLite 数据库文件）
 rulec-cli-verify-rulesets = 用这个文件夹下的规则集文件（按哈希查找）重新计算，而不用封存库保存的副本

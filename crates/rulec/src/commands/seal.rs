@@ -9,7 +9,7 @@ use kaohe::error::{ErrorRecord, Location, ToErrorRecords};
 use kaohe::{Period, Ruleset};
 use kaohe_store::{Store, StoreFailure};
 
-use crate::commands::eval::{facts, ruleset};
+use crate::commands::eval::{facts, input_failure, ruleset, supplied_inputs};
 use crate::exit::Exit;
 use crate::input;
 use crate::output::{ErrorFormat, Failure};
@@ -50,6 +50,11 @@ pub struct Args {
     /// Output format; with `json`, errors are printed as JSON on standard output.
     #[arg(long, value_enum, default_value_t = StoreFormat::Human)]
     format: StoreFormat,
+    /// A sub-assessment's result for an `input` of the ruleset, as for
+    /// `rulec eval --input`: `NAME=SUB.rules:SUB-FACTS.json`. The seal keeps
+    /// its provenance and the period's sub-results. Once per input.
+    #[arg(long = "input", value_name = "NAME=RULES:FACTS")]
+    inputs: Vec<String>,
 }
 
 /// Runs `rulec seal`.
@@ -74,9 +79,12 @@ fn seal(args: &Args) -> Result<Exit, Failure> {
         }
     };
     let facts = facts(&ruleset, &args.facts)?;
+    // The inputs as `rulec eval --input` reads and checks them.
+    let inputs = supplied_inputs(&args.inputs)?;
+    kaohe::input::Inputs::from_json(&ruleset, &inputs).map_err(|errors| input_failure(&errors))?;
     let mut store = open(&args.db)?;
     let sealed = store
-        .seal(&ruleset, &facts, period)
+        .seal_with_inputs(&ruleset, &facts, period, &inputs)
         .map_err(|f| store_failure(&f, &ruleset))?;
     let seal = &sealed.seal;
     let contradicting: Vec<_> = sealed
@@ -114,6 +122,20 @@ fn seal(args: &Args) -> Result<Exit, Failure> {
                     &[("hash", seal.prev_hash.to_string())]
                 )
             );
+            for i in &seal.inputs {
+                println!(
+                    "  {}",
+                    crate::lang::text(
+                        "rulec-seal-input",
+                        &[
+                            ("input", i.input.clone()),
+                            ("ruleset", i.ruleset.clone()),
+                            ("hash", i.ruleset_hash.clone()),
+                            ("facts", i.facts_hash.clone()),
+                        ]
+                    )
+                );
+            }
             for r in &contradicting {
                 eprintln!(
                     "{}: {}",
