@@ -1314,7 +1314,12 @@ impl StoreView<'_> {
             "records": kept,
             "discretion": discretion,
         });
-        let facts = self.reread(ruleset, &json.to_string(), rows.last().map(|r| &r.info))?;
+        let mut facts = self.reread(ruleset, &json.to_string(), rows.last().map(|r| &r.info))?;
+        // Their places are in the JSON put together here, not in the file
+        // submitted: an error about a record names its id, not a wrong path.
+        for record in &mut facts.records {
+            record.source = kaohe::facts::SourceIndex(None);
+        }
         rejected.sort_by(|a, b| {
             (a.record.period, &a.unit, &a.reason).cmp(&(b.record.period, &b.unit, &b.reason))
         });

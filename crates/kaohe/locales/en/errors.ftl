@@ -49,6 +49,7 @@ kaohe-cli-nothing_to_evaluate = the fact file has no records and no periods: not
 kaohe-api-invalid_options = an option is unknown or has a bad value
 kaohe-api-invalid_options--lang = expected "zh" or "en"
 kaohe-api-invalid_options--period = period `{ $period }` is not in the facts (evaluated: { $evaluated })
+kaohe-api-invalid_options--period-weeks = expected a period YYYY-MM, YYYY-Qn or a year YYYY, found `{ $text }`: { $year } has { $weeks } ISO weeks (its last week is { $last })
 kaohe-api-invalid_options--help-period = give one of the evaluated periods: a month or quarter as the ruleset counts them, or a year for the annual results
 kaohe-api-invalid_options--ambiguous = `{ $unit }` is the name of { $n } units ({ $ids }): it does not say which
 kaohe-api-invalid_options--help-ambiguous = give the unit's id instead of its name
@@ -129,6 +130,9 @@ kaohe-ledger-bad_cell--the-error = expected { $expected }, found the error { $er
 
 ## Evaluation errors' own messages.
 kaohe-eval-failed--located = { $message } (unit `{ $unit }`, period { $period })
+kaohe-eval-failed--located-record = { $message } (unit `{ $unit }`, period { $period }, record `{ $id }` at { $path })
+kaohe-eval-failed--located-record-path = { $message } (unit `{ $unit }`, period { $period }, record at { $path })
+kaohe-eval-failed--located-record-id = { $message } (unit `{ $unit }`, period { $period }, record `{ $id }`)
 kaohe-eval-failed--overflows = { $what } overflows a decimal
 kaohe-eval-failed--absent = a number is needed but the attribute is absent
 kaohe-eval-failed--no-attribute = unit `{ $unit }` has no attribute `{ $attribute }`
@@ -164,6 +168,7 @@ kaohe-cli-no_cases--help = cases are `*.toml` files inside a `cases` folder (doc
 kaohe-cli-nothing_to_evaluate--message = the fact file has no records and no `periods`: there is nothing to evaluate
 kaohe-cli-nothing_to_evaluate--help = add the period's records, or list the period in `periods` to evaluate it with none
 kaohe-cli-usage--not-a-period = `{ $text }` is not a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn) or year (YYYY)
+kaohe-cli-usage--not-a-period-weeks = `{ $text }` is not a period: { $year } has { $weeks } ISO weeks (its last week is { $last })
 kaohe-cli-usage--not-in-facts = period { $period } is not in the facts (evaluated: { $evaluated })
 kaohe-cli-usage--no-results = unit `{ $unit }` has no results
 kaohe-cli-usage--no-results-in = unit `{ $unit }` has no results in { $period }

@@ -46,6 +46,7 @@ kaohe-cli-nothing_to_evaluate = 考核数据文件没有记录，也没有考核
 kaohe-api-invalid_options = 选项未知或取值不正确
 kaohe-api-invalid_options--lang = 应为 "zh" 或 "en"
 kaohe-api-invalid_options--period = 数据中没有考核期 `{ $period }`（已计算的考核期：{ $evaluated }）
+kaohe-api-invalid_options--period-weeks = 应为考核期 YYYY-MM、YYYY-Qn 或年份 YYYY，实际为 `{ $text }`：{ $year } 年只有 { $weeks } 个 ISO 周（最后一周是 { $last }）
 kaohe-api-invalid_options--help-period = 请给出已计算的考核期之一：按规则集的计法写月份或季度，或写年份查看年度结果
 kaohe-api-invalid_options--ambiguous = `{ $unit }` 是 { $n } 个单位（{ $ids }）的名称，无法确定是哪一个
 kaohe-api-invalid_options--help-ambiguous = 请改用单位编号
@@ -126,6 +127,9 @@ kaohe-ledger-bad_cell--the-error = 此处应为{ $expected }，实际为错误�
 
 ## 计算错误。
 kaohe-eval-failed--located = { $message }（单位 `{ $unit }`，考核期 { $period }）
+kaohe-eval-failed--located-record = { $message }（单位 `{ $unit }`，考核期 { $period }，记录 `{ $id }`，位于 { $path }）
+kaohe-eval-failed--located-record-path = { $message }（单位 `{ $unit }`，考核期 { $period }，记录位于 { $path }）
+kaohe-eval-failed--located-record-id = { $message }（单位 `{ $unit }`，考核期 { $period }，记录 `{ $id }`）
 kaohe-eval-failed--overflows = { $what }超出小数范围
 kaohe-eval-failed--absent = 此处需要数值，但该属性没有填写
 kaohe-eval-failed--no-attribute = 单位 `{ $unit }` 没有属性 `{ $attribute }`
@@ -161,6 +165,7 @@ kaohe-cli-no_cases--help = 测试用例是 `cases` 文件夹中的 `*.toml` 文�
 kaohe-cli-nothing_to_evaluate--message = 考核数据文件没有记录，也没有 `periods`：没有可计算的内容
 kaohe-cli-nothing_to_evaluate--help = 请补上该考核期的记录，或在 `periods` 中列出该考核期，以便在没有记录时也进行计算
 kaohe-cli-usage--not-a-period = `{ $text }` 不是考核期（YYYY-MM、YYYY-Qn、YYYY-Hn、YYYY-Wnn）或年份（YYYY）
+kaohe-cli-usage--not-a-period-weeks = `{ $text }` 不是考核期：{ $year } 年只有 { $weeks } 个 ISO 周（最后一周是 { $last }）
 kaohe-cli-usage--not-in-facts = 考核数据中没有考核期 { $period }（已计算：{ $evaluated }）
 kaohe-cli-usage--no-results = 单位 `{ $unit }` 没有考核结果
 kaohe-cli-usage--no-results-in = 单位 `{ $unit }` 在 { $period } 没有考核结果

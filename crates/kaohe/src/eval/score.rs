@@ -69,6 +69,7 @@ fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
         period: ctx.scope.to_string(),
         span: None,
         location: None,
+        record: ctx.record.map(super::RecordAt::of),
     }
 }
 
@@ -734,6 +735,7 @@ fn occurrence_amount(
                 period: ctx.scope.to_string(),
                 span: rule.amount.first().map(|(_, span)| *span),
                 location: None,
+                record: record.map(super::RecordAt::of),
             };
             match record.and_then(|r| r.decided) {
                 Some(d) if d >= from && d <= to => d.into(),
@@ -782,6 +784,7 @@ fn occurrence_amount(
             period: ctx.scope.to_string(),
             span: rule.amount.first().map(|(_, span)| *span),
             location: None,
+            record: record.map(super::RecordAt::of),
         });
     }
     Ok((amount, notes, formula))

@@ -326,9 +326,14 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
         Some(text) => match text.parse::<Period>() {
             Ok(p) if args.year.is_none() || matches!(p, Period::Year(_)) => Some(p),
             _ => {
-                return Err(Failure::usage(format!(
-                    "`{text}` is not a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn) or year (YYYY)"
-                )))
+                return Err(Failure::usage(
+                    match kaohe::period::week_out_of_year(text) {
+                        Some(why) => format!("`{text}` is not a period: {why}"),
+                        None => format!(
+                            "`{text}` is not a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn) or year (YYYY)"
+                        ),
+                    },
+                ))
             }
         },
     };

@@ -72,10 +72,15 @@ fn seal(args: &Args) -> Result<Exit, Failure> {
     let period = match parsed {
         Ok(p) if !matches!(p, Period::Year(_)) || p.is_unit(ruleset.period_unit()) => p,
         _ => {
-            return Err(Failure::usage(format!(
-            "`{}` is not a period (YYYY-MM or YYYY-Qn): a month or a quarter is sealed, not a year",
-            args.period
-        )))
+            return Err(Failure::usage(
+                match kaohe::period::week_out_of_year(&args.period) {
+                    Some(why) => format!("`{}` is not a period: {why}", args.period),
+                    None => format!(
+                        "`{}` is not a period (YYYY-MM or YYYY-Qn): a month or a quarter is sealed, not a year",
+                        args.period
+                    ),
+                },
+            ))
         }
     };
     let facts = facts(&ruleset, &args.facts)?;
