@@ -88,6 +88,29 @@ fn scope_word(scope: CapScope, evaluated: Period) -> &'static str {
     }
 }
 
+/// What a cap per year has already taken in the earlier periods of the year,
+/// for its line under a shorter period: `, 5 used earlier this year`
+/// (nothing in the year's first capped period, in the annual result, or for a
+/// cap per period). Without it, `cap 8 per year: -10 → -3` under half-years
+/// reads as a wrong cap (breaker's item 8).
+fn used_earlier(
+    scope: CapScope,
+    ctx: &Ctx<'_>,
+    usage: &YearUsage,
+    key: impl Fn() -> (Text, String, i32),
+) -> String {
+    if scope != CapScope::Year || matches!(ctx.scope, Period::Year(_)) {
+        return String::new();
+    }
+    match usage.get(&key()).copied() {
+        Some(used) if used != Number::ZERO => format!(
+            ", {} used earlier this year",
+            super::result::decimal_text(used.abs())
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Scores the unit in `ctx` over `ctx.records`.
 pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalError> {
     let Some((decl, texts)) = ctx.ruleset.score_with_texts(ctx.unit.group.as_str()) else {
@@ -167,13 +190,14 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 )
             };
             let limit = year_limit(cap.limit.value.into(), cap.scope, &ctx, usage, key)?;
+            let earlier = used_earlier(cap.scope, &ctx, usage, key);
             let capped = clamp(sum, limit);
             record_usage(cap.scope, &ctx, usage, key, capped)?;
             if capped == sum {
                 continue;
             }
             let text = format!(
-                "cap {} per {} on {}",
+                "cap {} per {} on {}{earlier}",
                 cap.limit.value,
                 scope_word(cap.scope, ctx.scope),
                 cap.rules
@@ -239,6 +263,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 )
             };
             let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?.max(Number::ZERO);
+            let earlier = used_earlier(*scope, &ctx, usage, key);
             let capped = bonuses.min(limit);
             record_usage(*scope, &ctx, usage, key, capped)?;
             if capped != bonuses {
@@ -255,7 +280,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         amount: sub(&ctx, capped, bonuses)?,
                         limits: vec![LimitApplied {
                             limit: format!(
-                                "cap bonuses {} per {}",
+                                "cap bonuses {} per {}{earlier}",
                                 cap.value,
                                 scope_word(*scope, ctx.scope)
                             ),
@@ -601,12 +626,17 @@ fn finish(
             )
         };
         let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?;
+        let earlier = used_earlier(*scope, &ctx, usage, key);
         let capped = clamp(applied, limit);
         record_usage(*scope, &ctx, usage, key, capped)?;
         if capped != applied {
             let sign = |d: Number| if rule.kind == RuleKind::Deduct { -d } else { d };
             limits.push(LimitApplied {
-                limit: format!("cap {} per {}", cap.value, scope_word(*scope, ctx.scope)),
+                limit: format!(
+                    "cap {} per {}{earlier}",
+                    cap.value,
+                    scope_word(*scope, ctx.scope)
+                ),
                 clauses: cited.clone(),
                 raw: sign(applied),
                 applied: sign(capped),
