@@ -84,25 +84,26 @@ pub fn category_value(category: &CategoryResult) -> Option<Number> {
 /// of a category `outside total` says so (`评优加分（不计入总分）`, issue 13 §10).
 pub fn categories(evaluation: &Evaluation, periods: &[Period]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut outside: Vec<(String, String)> = Vec::new();
     for result in evaluation
         .results
         .iter()
         .filter(|r| periods.contains(&r.period))
     {
         for c in &result.categories {
-            if !out.iter().any(|(n, _)| n == &c.category) {
+            let seen = |list: &[(String, String)]| list.iter().any(|(n, _)| n == &c.category);
+            if !seen(&out) && !seen(&outside) {
                 let label = c.label.as_ref().unwrap_or(&c.category).to_string();
-                out.push((
-                    c.category.to_string(),
-                    if c.outside {
-                        format!("{label}（不计入总分）")
-                    } else {
-                        label
-                    },
-                ));
+                if c.outside {
+                    outside.push((c.category.to_string(), format!("{label}（不计入总分）")));
+                } else {
+                    out.push((c.category.to_string(), label));
+                }
             }
         }
     }
+    // Categories kept outside the total after the total's (breaker's item 8).
+    out.extend(outside);
     out
 }
 

@@ -111,6 +111,11 @@ impl<'e> Table<'e> {
                 ));
             }
         }
+        // Categories kept outside the total come after the total's (a
+        // stable sort: each side keeps its order of first appearance), so a
+        // block listed first cannot put its outside category before another
+        // block's scored ones (breaker's item 8).
+        categories.sort_by_key(|(_, _, outside)| *outside);
         Table {
             ties: evaluation.ties(),
             categories,

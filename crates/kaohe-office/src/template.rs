@@ -182,7 +182,10 @@ fn info_sheet(
     ws.write_string_with_format(
         row,
         2,
-        "选填。本台账是什么，如“2026年4月台账”。",
+        format!(
+            "选填。本台账是什么，如“{}台账”。",
+            period_words(layout.period_unit).title
+        ),
         &styles.wrap,
     )?;
     let (row, col) = PERIODS_CELL;
@@ -205,12 +208,15 @@ fn info_sheet(
 
     let mut row = 6;
     ws.write_string_with_format(row, 0, "填写须知", &styles.bold)?;
+    // The period as the ruleset counts it (month, quarter, half-year, ISO
+    // week or year): never months and quarters under `period week`.
+    let words = period_words(layout.period_unit);
     let notes = [
         "每张表第1行是中文列名，第2行（灰色）是机器列名，导入时按第2行识别各列，请勿修改或删除这两行；从第3行起每行填写一条。可以在右侧增加第2行为空的备注列，导入时忽略。".to_owned(),
         format!("《{UNITS_SHEET}》表：每个被考核单位一行。单位编号建议用字母（如 jyj），各记录表以此编号指明单位；单位分组从下拉列表选择。"),
-        "各记录表：每一件事实一行。期间为事实所属的月份（或季度），报送日期为该事实报到专班的日期；次数不填即为 1；记录编号选填，同一单位同一编号的记录以最后报送的为准（更正）；更正序号选填（整数 ≥ 0），只按此列认定更正的先后，行的顺序不算。".to_owned(),
+        format!("各记录表：每一件事实一行。期间为事实所属的{}，报送日期为该事实报到专班的日期；次数不填即为 1；记录编号选填，同一单位同一编号的记录以最后报送的为准（更正）；更正序号选填（整数 ≥ 0），只按此列认定更正的先后，行的顺序不算。", words.which),
         "数字照实填写：百分比列（列名带 %）填 30 而不是 30%，不要使用百分比、千分比格式；不要合并单元格，每行都填满；不要在内容前后加空格；数字、字母、括号用半角（如 12、jyj），下拉列表中的项请直接选择。".to_owned(),
-        "日期填 YYYY-MM-DD（如 2026-04-15）或使用日期格式的单元格；期间填 YYYY-MM（如 2026-04）。有下拉列表的列请从列表选择。".to_owned(),
+        format!("日期填 YYYY-MM-DD（如 2026-04-15）或使用日期格式的单元格；期间填 {}（如 {}）{}。有下拉列表的列请从列表选择。", layout.period_unit.pattern(), layout.period_unit.example(), words.note),
         "导入：rulec import 规则文件 本台账.xlsx -o facts.json。有任何错误时逐条列出“表名!单元格”，不写出任何文件；改正后重新导入。也可直接 rulec eval 规则文件 本台账.xlsx。".to_owned(),
         "请勿改动表名；不要增加其他工作表（导入时会报错）。".to_owned(),
     ];
@@ -235,6 +241,48 @@ fn info_sheet(
     }
     ws.set_active(true);
     Ok(())
+}
+
+/// How the `说明` sheet speaks of the ruleset's period (breaker's item 6):
+/// the period a fact belongs to, an example ledger title, and a note on how
+/// the period is written.
+struct PeriodWords {
+    /// `月份`, `季度`, `半年（上半年 H1、下半年 H2）`, `ISO 周`, `年度`.
+    which: &'static str,
+    /// `2026年4月`, `2026年第一季度`, … for `如“…台账”`.
+    title: &'static str,
+    /// What to know when typing the period, or nothing.
+    note: &'static str,
+}
+
+fn period_words(unit: kaohe::syntax::ast::PeriodUnit) -> PeriodWords {
+    match unit {
+        kaohe::syntax::ast::PeriodUnit::Month => PeriodWords {
+            which: "月份",
+            title: "2026年4月",
+            note: "",
+        },
+        kaohe::syntax::ast::PeriodUnit::Quarter => PeriodWords {
+            which: "季度",
+            title: "2026年第一季度",
+            note: "，Q1 至 Q4 为第一至第四季度",
+        },
+        kaohe::syntax::ast::PeriodUnit::Half => PeriodWords {
+            which: "半年（上半年或下半年）",
+            title: "2026年上半年",
+            note: "，H1 为上半年、H2 为下半年",
+        },
+        kaohe::syntax::ast::PeriodUnit::Week => PeriodWords {
+            which: "周（ISO 周，周一至周日）",
+            title: "2026年第14周",
+            note: "，按 ISO 周编号，每周从周一开始，一年有 52 或 53 周，年初年末的周可能跨年",
+        },
+        kaohe::syntax::ast::PeriodUnit::Year => PeriodWords {
+            which: "年度",
+            title: "2026年度",
+            note: "，只填年份",
+        },
+    }
 }
 
 fn data_sheet(

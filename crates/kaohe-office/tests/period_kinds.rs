@@ -70,3 +70,38 @@ fn every_period_kind_survives_the_ledger() {
         assert!(xlsx.starts_with(b"PK"));
     }
 }
+
+/// The `说明` sheet speaks of the ruleset's own period (breaker's item 6): a
+/// weekly ruleset's ledger explains ISO weeks, a yearly one years — never
+/// "the month (or quarter)" and `YYYY-MM` alone. Golden: the sheet's notes
+/// for each kind.
+#[test]
+fn the_instructions_follow_the_period_kind() {
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
+    let mut all = String::new();
+    for name in [
+        "period-year",
+        "period-half",
+        "period-week",
+        "previous-result",
+    ] {
+        let ruleset = construct(name);
+        let blank = template(&ruleset).unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(blank)).unwrap();
+        let sheet = book.worksheet_range("说明").unwrap();
+        let text: Vec<String> = sheet
+            .rows()
+            .flat_map(|row| row.iter().map(ToString::to_string))
+            .filter(|t| t.contains("期间") || t.contains("台账”"))
+            .collect();
+        let joined = text.join("\n");
+        assert!(!joined.contains("月份（或季度）"), "{name}: {joined}");
+        let unit = ruleset.period_unit();
+        assert!(
+            joined.contains(&format!("期间填 {}（如 {}", unit.pattern(), unit.example())),
+            "{name}: {joined}"
+        );
+        all.push_str(&format!("== {name} ({})\n{joined}\n", unit.keyword()));
+    }
+    insta::assert_snapshot!(all);
+}

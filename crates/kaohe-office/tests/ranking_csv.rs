@@ -103,3 +103,76 @@ fn headers_follow_the_language() {
     assert!(en_rows.iter().any(|l| l.ends_with('✓')), "{en}");
     assert_eq!(en_rows, zh_rows);
 }
+
+/// Categories kept outside the total come after the total's in the CSV and
+/// in the bulletins' columns, even when the first `score of` block lists its
+/// outside category first and another block's categories appear later
+/// (breaker's item 8).
+#[test]
+fn outside_total_columns_come_after_the_totals_categories() {
+    let rules = r#"
+ruleset order_2026 {
+  title "列序示例（虚构）"
+  issuer "x"
+  source "x"
+  effective 2026-01-01 to 2026-12-31
+}
+group township "乡镇" {
+}
+group department "部门" {
+}
+record praise "表扬" {
+}
+period month {
+  amendable
+}
+score of township {
+  base 100
+  category award "评优" outside total {
+    bonus pr "表扬" {
+      per praise
+      amount 2
+    }
+  }
+  category key "重点" {
+    allot 100
+  }
+}
+score of department {
+  base 100
+  category service "服务" {
+    allot 100
+  }
+}
+ranking towns "乡镇排名" of township {
+  by total desc
+  ties shared
+}
+ranking departments "部门排名" of department {
+  by total desc
+  ties shared
+}
+"#;
+    let ruleset =
+        kaohe::Ruleset::from_source(kaohe::SourceFile::new("order.rules", rules)).unwrap();
+    let facts = kaohe::Facts::from_json(
+        &ruleset,
+        r#"{"as_of": "2026-02-10", "periods": ["2026-01"],
+            "units": [{"id": "t1", "name": "甲镇", "group": "township"},
+                      {"id": "d1", "name": "部门一", "group": "department"}],
+            "records": [{"unit": "t1", "period": "2026-01", "kind": "praise", "reported": "2026-01-20", "attributes": {}}]}"#,
+    )
+    .unwrap();
+    let evaluation = ruleset.evaluate(&facts).unwrap();
+    let text = render(&evaluation, Lang::En);
+    let header = text.lines().next().unwrap();
+    let key = header.find("重点").unwrap();
+    let service = header.find("服务").unwrap();
+    let award = header.find("评优").unwrap();
+    assert!(key < award && service < award, "{header}");
+    let columns: Vec<String> = kaohe_office::bulletin::categories(&evaluation, &evaluation.periods)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(columns, ["key", "service", "award"]);
+}

@@ -27,6 +27,7 @@ use std::path::Path;
 use kaohe::error::{ErrorRecord, Location, ToErrorRecords};
 use kaohe::eval::result::{Clauses, RankingResult, RecordRef, RejectedRecord, UnitResult};
 use kaohe::facts::Record;
+use kaohe::input::Inputs;
 use kaohe::text::Text;
 use kaohe::{EvalError, Evaluation, FactErrors, Facts, Period, Ruleset, SourceFile};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -63,6 +64,10 @@ CREATE TABLE IF NOT EXISTS seals (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL,
     UNIQUE (ruleset_id, period)
+);
+CREATE TABLE IF NOT EXISTS seal_inputs (
+    seal INTEGER PRIMARY KEY REFERENCES seals(seq),
+    inputs TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS records (
     seal INTEGER NOT NULL REFERENCES seals(seq),
@@ -105,6 +110,28 @@ pub struct SealInfo {
     pub prev_hash: String,
     /// `sha256:` over this seal's content and `prev_hash` (`docs/seals.md`).
     pub hash: String,
+    /// The provenance of the sub-assessment results the sealed period read
+    /// (the ruleset's `input`s, issue 13 §11), by input name; left out of the
+    /// JSON for a ruleset without inputs (and for seals made before inputs
+    /// could be sealed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<SealedInput>,
+}
+
+/// Where one input of a sealed period came from: which evaluation of which
+/// sub-ruleset (what `rulec verify` and the audit show; the seal's hash
+/// covers it and the sub-results the period read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SealedInput {
+    /// The input's name in the main ruleset (`petition`).
+    pub input: String,
+    /// The sub-ruleset's id.
+    pub ruleset: String,
+    /// `sha256:` of the sub-ruleset file.
+    pub ruleset_hash: String,
+    /// `sha256:` of the facts the sub-ruleset was evaluated on.
+    pub facts_hash: String,
 }
 
 impl SealInfo {
@@ -172,6 +199,10 @@ struct SealRow {
     discretion: String,
     results: String,
     records: Vec<String>,
+    /// The sub-assessment results the period read, as JSON: input name → an
+    /// evaluation of the sub-ruleset reduced to the sealed period (its
+    /// provenance, results and rankings). Empty without inputs.
+    inputs: String,
 }
 
 /// A period's results as a seal stores them: the period's unit results and
@@ -215,14 +246,16 @@ fn sha256(bytes: &[u8]) -> String {
 
 /// The chain hash of a seal: SHA-256 over a tag, every field of the seal row
 /// (as one JSON array) and each record's canonical JSON on its own line.
-fn chain_hash(
-    info: &SealInfo,
-    units: &str,
-    discretion: &str,
-    results: &str,
-    records: &[String],
-) -> String {
-    let head = serde_json::json!([
+fn chain_hash(row: &SealRow) -> String {
+    let SealRow {
+        info,
+        units,
+        discretion,
+        results,
+        records,
+        inputs,
+    } = row;
+    let mut head = serde_json::json!([
         HASH_TAG,
         info.seq,
         info.ruleset,
@@ -237,6 +270,13 @@ fn chain_hash(
         results,
         info.prev_hash,
     ]);
+    // The inputs only where there are some: a seal without inputs (every seal
+    // made before inputs could be sealed) keeps the hash it was made with.
+    if !inputs.is_empty() {
+        if let Some(head) = head.as_array_mut() {
+            head.push(serde_json::Value::String(inputs.clone()));
+        }
+    }
     let mut hasher = Sha256::new();
     hasher.update(head.to_string().as_bytes());
     for record in records {
@@ -403,8 +443,30 @@ impl Store {
         facts: &Facts,
         options: &kaohe::EvalOptions,
     ) -> Result<Evaluation, StoreFailure> {
+        self.evaluate_with_inputs(ruleset, facts, options, &BTreeMap::new())
+    }
+
+    /// [`Store::evaluate_with`] for a ruleset with `input`s (issue 13 §11):
+    /// `inputs` is input name → the sub-ruleset's evaluation JSON, as
+    /// [`kaohe::input::Inputs::from_json`] takes it. A sealed period reads
+    /// the sub-results sealed with it, whatever is supplied for it now
+    /// (a sealed period never changes, nor what it read); the other periods
+    /// read the supplied ones.
+    ///
+    /// # Errors
+    /// As [`Store::evaluate`], and the inputs' errors (`kaohe::input::…`,
+    /// with their JSON path).
+    pub fn evaluate_with_inputs(
+        &self,
+        ruleset: &Ruleset,
+        facts: &Facts,
+        options: &kaohe::EvalOptions,
+        inputs: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Evaluation, StoreFailure> {
         let rows = self.rows(Some(ruleset.id()))?;
-        StoreView { file: &self.file }.evaluate_detail(ruleset, facts, &rows, options)
+        StoreView { file: &self.file }
+            .evaluate_detail(ruleset, facts, &rows, options, inputs)
+            .map(|over| over.evaluation)
     }
 
     /// Seals `period` of `ruleset` with `facts`, in one transaction: stores
@@ -433,6 +495,27 @@ impl Store {
         ruleset: &Ruleset,
         facts: &Facts,
         period: Period,
+    ) -> Result<Sealed, StoreFailure> {
+        self.seal_with_inputs(ruleset, facts, period, &BTreeMap::new())
+    }
+
+    /// [`Store::seal`] for a ruleset with `input`s (issue 13 §11): `inputs`
+    /// as [`Store::evaluate_with_inputs`] takes them. The seal also stores,
+    /// under its hash, each input's provenance (sub-ruleset id and hash,
+    /// facts hash) and the sub-results of the sealed period, so that
+    /// [`Store::audit`] re-evaluates the period from the store alone and any
+    /// change to what it read is found. A period whose result is provisional
+    /// because an input is provisional in it is refused
+    /// (`kaohe::store::provisional`).
+    ///
+    /// # Errors
+    /// As [`Store::seal`], and the inputs' errors (`kaohe::input::…`).
+    pub fn seal_with_inputs(
+        &mut self,
+        ruleset: &Ruleset,
+        facts: &Facts,
+        period: Period,
+        inputs: &BTreeMap<String, serde_json::Value>,
     ) -> Result<Sealed, StoreFailure> {
         let file = self.file.clone();
         if !period.is_unit(ruleset.period_unit()) {
@@ -487,7 +570,11 @@ impl Store {
                 .at_seal(row.info.seq),
             ));
         }
-        let evaluation = store.evaluate_over(ruleset, facts, &rows)?;
+        let Evaluated {
+            evaluation,
+            inputs: read,
+            merged,
+        } = store.evaluate_over(ruleset, facts, &rows, inputs)?;
         let earlier: Vec<String> = evaluation
             .periods
             .iter()
@@ -535,6 +622,26 @@ impl Store {
                 .filter(|r| r.period == period)
                 .any(|r| r.provisional)
         {
+            // Provisional because of what an input read: say which.
+            let provisional_inputs: Vec<String> = evaluation
+                .inputs
+                .iter()
+                .filter(|i| i.provisional.contains(&period.to_string()))
+                .map(|i| format!("`{}`", i.input))
+                .collect();
+            if !provisional_inputs.is_empty() && read.provisional_in(period) {
+                return Err(StoreFailure::one(
+                    StoreError::new(
+                        "kaohe::store::provisional",
+                        &file,
+                        format!(
+                            "period {period}'s result is provisional: it reads input {}, whose sub-assessment is provisional in {period}",
+                            provisional_inputs.join(", ")
+                        ),
+                    )
+                    .with_help("seal the sub-assessment's period first (or evaluate it once it is final), then seal this one with its final result"),
+                ));
+            }
             return Err(StoreFailure::one(
                 StoreError::new(
                     "kaohe::store::provisional",
@@ -556,6 +663,7 @@ impl Store {
         let units = serde_json::to_string(&facts.units).unwrap_or_default();
         let discretion = serde_json::to_string(&facts.discretion.get(&period)).unwrap_or_default();
         let results = period_results(&evaluation, period);
+        let sealed_inputs = inputs_of_period(&merged, period);
         let (seq, prev_hash) = tx
             .query_row(
                 "SELECT seq, hash FROM seals ORDER BY seq DESC LIMIT 1",
@@ -565,7 +673,7 @@ impl Store {
             .optional()
             .map_err(|e| StoreFailure::one(StoreError::io(&file, &e)))?
             .map_or((1, GENESIS.to_owned()), |(seq, hash)| (seq + 1, hash));
-        let mut info = SealInfo {
+        let info = SealInfo {
             seq,
             ruleset: ruleset.id().to_owned(),
             period: period.to_string(),
@@ -576,15 +684,17 @@ impl Store {
             records: i64::try_from(records.len()).unwrap_or(i64::MAX),
             prev_hash,
             hash: String::new(),
+            inputs: provenance(&sealed_inputs),
         };
-        info.hash = chain_hash(&info, &units, &discretion, &results, &records);
-        let row = SealRow {
+        let mut row = SealRow {
             info,
             units,
             discretion,
             results,
             records,
+            inputs: sealed_inputs,
         };
+        row.info.hash = chain_hash(&row);
         // The seal must be what `verify` will recompute from the store alone.
         let mut with_new: Vec<&SealRow> = rows.iter().collect();
         with_new.push(&row);
@@ -624,6 +734,13 @@ impl Store {
             ],
         )
         .map_err(fail)?;
+        if !row.inputs.is_empty() {
+            tx.execute(
+                "INSERT INTO seal_inputs (seal, inputs) VALUES (?1, ?2)",
+                params![row.info.seq, row.inputs],
+            )
+            .map_err(fail)?;
+        }
         {
             let mut insert = tx
                 .prepare("INSERT INTO records (seal, position, record) VALUES (?1, ?2, ?3)")
@@ -735,13 +852,7 @@ impl Store {
                     .at_seal(info.seq),
                 );
             }
-            let recomputed = chain_hash(
-                info,
-                &row.units,
-                &row.discretion,
-                &row.results,
-                &row.records,
-            );
+            let recomputed = chain_hash(row);
             if recomputed != info.hash {
                 errors.push(tampered(
                     &self.file,
@@ -885,8 +996,40 @@ impl StoreView<'_> {
         ruleset: &Ruleset,
         facts: &Facts,
         rows: &[SealRow],
-    ) -> Result<Evaluation, StoreFailure> {
-        self.evaluate_detail(ruleset, facts, rows, &kaohe::EvalOptions::default())
+        supplied: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Evaluated, StoreFailure> {
+        self.evaluate_detail(
+            ruleset,
+            facts,
+            rows,
+            &kaohe::EvalOptions::default(),
+            supplied,
+        )
+    }
+
+    /// The inputs an evaluation over `rows` reads, checked against the
+    /// ruleset's declarations (errors as the store's, with their JSON path).
+    fn inputs(
+        &self,
+        ruleset: &Ruleset,
+        supplied: &BTreeMap<String, serde_json::Value>,
+        rows: &[&SealRow],
+    ) -> Result<(Inputs, BTreeMap<String, serde_json::Value>), StoreFailure> {
+        let merged = merged_inputs(supplied, rows);
+        let inputs = Inputs::from_json(ruleset, &merged).map_err(|errors| {
+            StoreFailure::Store(
+                errors
+                    .into_iter()
+                    .map(|e| {
+                        let mut error = StoreError::new(e.code, self.file, e.message);
+                        error.help = e.help;
+                        error.path = Some(e.path);
+                        error
+                    })
+                    .collect(),
+            )
+        })?;
+        Ok((inputs, merged))
     }
 
     fn evaluate_detail(
@@ -895,13 +1038,12 @@ impl StoreView<'_> {
         facts: &Facts,
         rows: &[SealRow],
         options: &kaohe::EvalOptions,
-    ) -> Result<Evaluation, StoreFailure> {
+        supplied: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Evaluated, StoreFailure> {
         // A seal edited by hand is not used (`rulec verify` tells more).
         let tampered_rows: Vec<StoreError> = rows
             .iter()
-            .filter(|r| {
-                chain_hash(&r.info, &r.units, &r.discretion, &r.results, &r.records) != r.info.hash
-            })
+            .filter(|r| chain_hash(r) != r.info.hash)
             .map(|r| {
                 tampered(
                     self.file,
@@ -944,9 +1086,10 @@ impl StoreView<'_> {
         if !missing_units.is_empty() {
             return Err(StoreFailure::Store(missing_units));
         }
+        let (inputs, merged) = self.inputs(ruleset, supplied, &rows.iter().collect::<Vec<_>>())?;
         let substituted = self.substitute(ruleset, facts, rows)?;
         let mut evaluation = ruleset
-            .evaluate(&substituted.facts)
+            .evaluate_with_inputs(&substituted.facts, &kaohe::EvalOptions::default(), &inputs)
             .map_err(StoreFailure::Eval)?;
         let mut differs = Vec::new();
         for row in rows {
@@ -962,11 +1105,15 @@ impl StoreView<'_> {
         }
         if options.detail != kaohe::Detail::Full {
             evaluation = ruleset
-                .evaluate_with(&substituted.facts, options)
+                .evaluate_with_inputs(&substituted.facts, options, &inputs)
                 .map_err(StoreFailure::Eval)?;
         }
         evaluation.rejected.extend(substituted.rejected);
-        Ok(evaluation)
+        Ok(Evaluated {
+            evaluation,
+            inputs,
+            merged,
+        })
     }
 
     fn differs(&self, ruleset: &Ruleset, facts: &Facts, row: &SealRow) -> StoreError {
@@ -1167,7 +1314,12 @@ impl StoreView<'_> {
             "records": kept,
             "discretion": discretion,
         });
-        let facts = self.reread(ruleset, &json.to_string(), rows.last().map(|r| &r.info))?;
+        let mut facts = self.reread(ruleset, &json.to_string(), rows.last().map(|r| &r.info))?;
+        // Their places are in the JSON put together here, not in the file
+        // submitted: an error about a record names its id, not a wrong path.
+        for record in &mut facts.records {
+            record.source = kaohe::facts::SourceIndex(None);
+        }
         rejected.sort_by(|a, b| {
             (a.record.period, &a.unit, &a.reason).cmp(&(b.record.period, &b.unit, &b.reason))
         });
@@ -1288,10 +1440,23 @@ impl StoreView<'_> {
                 return Some(format!("fails: the stored facts do not read: {first}"));
             }
         };
-        let evaluation = match ruleset.evaluate(&facts) {
-            Ok(e) => e,
-            Err(e) => return Some(format!("fails: {}", e.message)),
+        // What the sealed periods read, from the seals alone.
+        let inputs = match self.inputs(ruleset, &BTreeMap::new(), upto) {
+            Ok((inputs, _)) => inputs,
+            Err(failure) => {
+                let first = failure
+                    .store_errors()
+                    .first()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default();
+                return Some(format!("fails: its inputs do not read: {first}"));
+            }
         };
+        let evaluation =
+            match ruleset.evaluate_with_inputs(&facts, &kaohe::EvalOptions::default(), &inputs) {
+                Ok(e) => e,
+                Err(e) => return Some(format!("fails: {}", e.message)),
+            };
         let recomputed = period_results(&evaluation, period);
         if recomputed == row.results {
             return None;
@@ -1305,6 +1470,141 @@ impl StoreView<'_> {
                 .unwrap_or_else(|| recomputed.len().min(row.results.len()))
         ))
     }
+}
+
+/// An evaluation over the seals, with the inputs it read (checked, and as
+/// JSON with the sealed periods' sub-results put in).
+struct Evaluated {
+    evaluation: Evaluation,
+    inputs: Inputs,
+    merged: BTreeMap<String, serde_json::Value>,
+}
+
+/// The period (`"2026-05"`) of a result or ranking of an evaluation JSON.
+fn period_of(item: &serde_json::Value) -> Option<String> {
+    match item.get("period")? {
+        serde_json::Value::String(p) => Some(p.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The results or rankings (`key`) of an evaluation JSON.
+fn items<'j>(
+    json: &'j serde_json::Value,
+    key: &str,
+) -> impl Iterator<Item = &'j serde_json::Value> {
+    json.get(key)
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// `supplied` with, for each input, the results and rankings of every period
+/// sealed in `rows` replaced by the sealed ones (an input sealed and not
+/// supplied is taken from the seals alone).
+fn merged_inputs(
+    supplied: &BTreeMap<String, serde_json::Value>,
+    rows: &[&SealRow],
+) -> BTreeMap<String, serde_json::Value> {
+    let mut merged = supplied.clone();
+    for row in rows {
+        // A stored value that is not an object of evaluations was edited:
+        // its hash tells (`kaohe::store::tampered`).
+        let Ok(serde_json::Value::Object(stored)) =
+            serde_json::from_str::<serde_json::Value>(&row.inputs)
+        else {
+            continue;
+        };
+        for (name, sealed) in stored {
+            let entry = merged.entry(name).or_insert_with(|| sealed.clone());
+            for key in ["results", "rankings"] {
+                let kept: Vec<serde_json::Value> = items(entry, key)
+                    .filter(|r| period_of(r).as_deref() != Some(row.info.period.as_str()))
+                    .chain(items(&sealed, key))
+                    .cloned()
+                    .collect();
+                if let Some(object) = entry.as_object_mut() {
+                    object.insert(key.to_owned(), serde_json::Value::Array(kept));
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// What a seal of `period` stores of its inputs: for each input, its
+/// provenance (`ruleset`, `facts`) and its results and rankings of the
+/// period, with the fields the main evaluation reads. Empty without inputs.
+fn inputs_of_period(merged: &BTreeMap<String, serde_json::Value>, period: Period) -> String {
+    if merged.is_empty() {
+        return String::new();
+    }
+    let label = period.to_string();
+    let pick = |item: &serde_json::Value, keys: &[&str]| {
+        let mut out = serde_json::Map::new();
+        for key in keys {
+            if let Some(v) = item.get(*key) {
+                out.insert((*key).to_owned(), v.clone());
+            }
+        }
+        serde_json::Value::Object(out)
+    };
+    let mut out = serde_json::Map::new();
+    for (name, json) in merged {
+        let of_period = |key: &str, keys: &[&str]| {
+            items(json, key)
+                .filter(|r| period_of(r).as_deref() == Some(label.as_str()))
+                .map(|r| {
+                    let mut picked = pick(r, keys);
+                    // A ranking's entries: only who is ranked.
+                    if let Some(entries) = r.get("entries").and_then(serde_json::Value::as_array) {
+                        if let Some(object) = picked.as_object_mut() {
+                            object.insert(
+                                "entries".to_owned(),
+                                entries.iter().map(|e| pick(e, &["unit"])).collect(),
+                            );
+                        }
+                    }
+                    picked
+                })
+                .collect::<Vec<_>>()
+        };
+        out.insert(
+            name.clone(),
+            serde_json::json!({
+                "ruleset": pick(json.get("ruleset").unwrap_or(&serde_json::Value::Null), &["id", "title", "hash"]),
+                "facts": pick(json.get("facts").unwrap_or(&serde_json::Value::Null), &["as_of", "hash"]),
+                "results": of_period("results", &["unit", "period", "total", "total_exact", "rank", "provisional"]),
+                "rankings": of_period("rankings", &["ranking", "period", "provisional"]),
+            }),
+        );
+    }
+    serde_json::Value::Object(out).to_string()
+}
+
+/// The provenance of the inputs a seal stores (none for an empty or
+/// unreadable value).
+fn provenance(inputs: &str) -> Vec<SealedInput> {
+    let Ok(serde_json::Value::Object(stored)) = serde_json::from_str::<serde_json::Value>(inputs)
+    else {
+        return Vec::new();
+    };
+    let text = |v: &serde_json::Value, pointer: &str| {
+        v.pointer(pointer)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    stored
+        .iter()
+        .map(|(name, v)| SealedInput {
+            input: name.clone(),
+            ruleset: text(v, "/ruleset/id"),
+            ruleset_hash: text(v, "/ruleset/hash"),
+            facts_hash: text(v, "/facts/hash"),
+        })
+        .collect()
 }
 
 fn tampered(file: &str, info: &SealInfo, what: &str) -> StoreError {
@@ -1335,20 +1635,29 @@ fn read_rows(conn: &Connection, ruleset_id: Option<&str>) -> Result<Vec<SealRow>
                     records: r.get(9)?,
                     prev_hash: r.get(11)?,
                     hash: r.get(12)?,
+                    inputs: Vec::new(),
                 },
                 units: r.get(7)?,
                 discretion: r.get(8)?,
                 results: r.get(10)?,
                 records: Vec::new(),
+                inputs: String::new(),
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut records =
         conn.prepare("SELECT record FROM records WHERE seal = ?1 ORDER BY position")?;
+    // Seals made before inputs could be sealed have no row here.
+    let mut inputs = conn.prepare("SELECT inputs FROM seal_inputs WHERE seal = ?1")?;
     for row in &mut rows {
         row.records = records
             .query_map(params![row.info.seq], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
+        row.inputs = inputs
+            .query_row(params![row.info.seq], |r| r.get::<_, String>(0))
+            .optional()?
+            .unwrap_or_default();
+        row.info.inputs = provenance(&row.inputs);
     }
     Ok(rows)
 }

@@ -89,6 +89,10 @@ pub struct ApiError {
     /// The ledger cell, e.g. `C14`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// For an evaluation error about one record: its kind, id and JSON path
+    /// in the facts (the path is also in `path`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::eval::RecordAt>,
 }
 
 impl ApiError {
@@ -106,6 +110,7 @@ impl ApiError {
             path: None,
             sheet: None,
             cell: None,
+            record: None,
         }
     }
 
@@ -132,6 +137,10 @@ impl From<ErrorRecord> for ApiError {
             help: r.help,
             ..ApiError::new(r.code, r.message)
         };
+        if let Some(record) = r.record {
+            out.path.clone_from(&record.path);
+            out.record = Some(record);
+        }
         match r.location {
             Location::Source(range) => {
                 out.file = Some(range.file);
@@ -192,6 +201,10 @@ impl From<&FactError> for ApiError {
 /// An evaluation error, located in `source` when it has a span.
 fn eval_error(e: &EvalError, source: &SourceFile) -> ApiError {
     let mut out = ApiError::new(crate::error::EVAL_FAILED, e.to_string());
+    if let Some(record) = e.record.as_deref() {
+        out.path.clone_from(&record.path);
+        out.record = Some(record.clone());
+    }
     if let Some(span) = e.span {
         let start = source.line_column(span.start);
         out.file = Some(source.name().to_owned());
@@ -437,7 +450,12 @@ impl Options {
                     Ok(p) => options.selection.period = Some(p),
                     Err(_) => errors.push(bad(
                         &path,
-                        format!("expected a period YYYY-MM, YYYY-Qn or a year YYYY, found `{s}`"),
+                        format!(
+                            "expected a period YYYY-MM, YYYY-Qn or a year YYYY, found `{s}`{}",
+                            crate::period::week_out_of_year(s)
+                                .map(|why| format!(": {why}"))
+                                .unwrap_or_default()
+                        ),
                     )),
                 },
                 ("unit", Json::String(s)) => options.selection.unit = Some(s.clone()),

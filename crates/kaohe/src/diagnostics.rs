@@ -226,6 +226,12 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     CalendarDay(#[from] CalendarDay),
+    /// A `year` of a `calendar` (replacing a shipped year or adding one) that
+    /// cites no source, or lists no day at all. Trigger: `year 2027 { }`,
+    /// `year 2027 { holiday 2027-01-01 }` without `[cite]`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    CalendarYear(#[from] CalendarYear),
     /// Working days counted in a ruleset that declares no `calendar`
     /// (issue 13 §8). Trigger: `when working_days_between(due, submitted) > 5`
     /// without `calendar cn`.
@@ -1158,6 +1164,23 @@ pub struct CalendarDay {
     pub problem: String,
     /// Where.
     #[label("this day")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::CalendarYear`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("calendar year {year}: {problem}")]
+#[diagnostic(
+    code(kaohe::calendar_year),
+    help("a year of the calendar written in the ruleset replaces (or adds) a year of official public holidays: cite the clause that gives its source, the State Council's notice (`year 2027 [N-2027] {{ … }}` with `clause [N-2027] \"国务院办公厅关于2027年部分节假日安排的通知\"`), and write every holiday (放假) and make-up working day (调休上班) it lists")
+)]
+pub struct CalendarYear {
+    /// The year of the block.
+    pub year: i32,
+    /// What is wrong, in words.
+    pub problem: String,
+    /// Where.
+    #[label("this year")]
     pub span: SourceSpan,
 }
 

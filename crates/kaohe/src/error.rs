@@ -58,6 +58,11 @@ pub struct ErrorRecord {
     /// Where; its fields are written beside the others.
     #[serde(flatten)]
     pub location: Location,
+    /// For an evaluation error about one record: the record's kind, id and
+    /// JSON path in the fact file (`"record": {"kind": "incident", "id":
+    /// "XF-1", "path": "$.records[4]"}`), beside the ruleset location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::eval::RecordAt>,
 }
 
 /// Where an error is, as data.
@@ -110,6 +115,7 @@ impl ErrorRecord {
             message: message.into(),
             help: None,
             location: Location::Nowhere {},
+            record: None,
         }
     }
 
@@ -191,6 +197,7 @@ impl From<DiagnosticRecord> for ErrorRecord {
                 start: record.start,
                 end: record.end,
             }),
+            record: None,
         }
     }
 }
@@ -297,7 +304,8 @@ impl ToErrorRecords for EvalError {
     /// there is one (an error returned by [`Ruleset::evaluate`](crate::Ruleset::evaluate)
     /// always carries it then).
     fn error_records(&self) -> Vec<ErrorRecord> {
-        let record = ErrorRecord::new(EVAL_FAILED, self.to_string());
+        let mut record = ErrorRecord::new(EVAL_FAILED, self.to_string());
+        record.record = self.record.as_deref().cloned();
         vec![match &self.location {
             Some(range) => record.at(Location::Source(SourceRange::clone(range))),
             None => record,

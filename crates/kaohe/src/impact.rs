@@ -251,8 +251,8 @@ pub enum ImpactError {
     Eval {
         /// `old` or `new`.
         side: &'static str,
-        /// What failed.
-        error: EvalError,
+        /// What failed (boxed: an error about a record carries the record).
+        error: Box<EvalError>,
     },
 }
 
@@ -347,10 +347,16 @@ impl Impact {
         })?;
         let before = old
             .evaluate(&old_facts)
-            .map_err(|error| ImpactError::Eval { side: "old", error })?;
+            .map_err(|error| ImpactError::Eval {
+                side: "old",
+                error: Box::new(error),
+            })?;
         let after = new
             .evaluate(&new_facts)
-            .map_err(|error| ImpactError::Eval { side: "new", error })?;
+            .map_err(|error| ImpactError::Eval {
+                side: "new",
+                error: Box::new(error),
+            })?;
         Ok(Impact::compare(old, &before, new, &after))
     }
 

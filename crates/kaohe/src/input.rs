@@ -44,6 +44,12 @@ pub struct InputInfo {
     pub facts_hash: String,
     /// The periods (and years) the supplied evaluation covers.
     pub periods: Vec<String>,
+    /// The periods (and years) whose result the supplied evaluation marks
+    /// provisional (`"provisional": true`, issue 12 §7): a main result that
+    /// reads the input in one of them is provisional too. Left out of the
+    /// JSON when none is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provisional: Vec<String>,
 }
 
 /// One unit's result in one period of a sub-assessment.
@@ -57,6 +63,9 @@ pub struct InputResult {
     /// with more than one, `name.rank` would not say which (refused when
     /// read).
     pub ranked_in: u32,
+    /// Whether the sub-assessment marks this result provisional (it may
+    /// still change, issue 12 §7).
+    pub provisional: bool,
 }
 
 /// One supplied input: provenance and results by (unit id, period label).
@@ -139,6 +148,22 @@ impl Inputs {
     /// The provenance of every input, by name.
     pub fn infos(&self) -> Vec<InputInfo> {
         self.by_name.values().map(|i| i.info.clone()).collect()
+    }
+
+    /// Whether a main result of `period` (a period, or a year) may rest on a
+    /// provisional sub-result: some input is provisional in that period, or —
+    /// for a year, which also sums or pools its periods — in any period of
+    /// that year. A result built on a provisional input is provisional too
+    /// (issue 13, breaker's item 1).
+    pub fn provisional_in(&self, period: crate::period::Period) -> bool {
+        let label = period.to_string();
+        self.by_name.values().any(|input| {
+            input.info.provisional.iter().any(|p| {
+                *p == label
+                    || matches!(period, crate::period::Period::Year(year)
+                        if p.parse::<crate::period::Period>().is_ok_and(|q| q.year() == year))
+            })
+        })
     }
 
     /// Checks `supplied` (input name → the sub-ruleset's evaluation JSON, as
@@ -260,6 +285,7 @@ impl Input {
         }
         let mut by_unit = BTreeMap::new();
         let mut periods: Vec<String> = Vec::new();
+        let mut provisional_periods: Vec<String> = Vec::new();
         for (i, result) in results.iter().enumerate() {
             let at = format!("{path}.results[{i}]");
             let unit = text(result.get("unit"))
@@ -283,6 +309,12 @@ impl Input {
             if !periods.contains(&period) {
                 periods.push(period.clone());
             }
+            // Anything but `true` (left out, `false`) is final: the JSON
+            // leaves the field out for a final result.
+            let provisional = result.get("provisional") == Some(&Json::Bool(true));
+            if provisional && !provisional_periods.contains(&period) {
+                provisional_periods.push(period.clone());
+            }
             let ranked_in = ranked_in
                 .get(&(unit.clone(), period.clone()))
                 .copied()
@@ -293,6 +325,7 @@ impl Input {
                     total,
                     rank,
                     ranked_in,
+                    provisional,
                 },
             );
         }
@@ -305,6 +338,7 @@ impl Input {
                 ruleset_hash,
                 facts_hash,
                 periods,
+                provisional: provisional_periods,
             },
             results: by_unit,
         })

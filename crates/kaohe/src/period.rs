@@ -380,10 +380,48 @@ impl PeriodUnit {
 
 /// Why a text is not a period.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a period (expected YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn or YYYY)")]
+#[error("{}", period_error(text))]
 pub struct PeriodError {
     /// The text given.
     pub text: String,
+}
+
+/// What [`PeriodError`] says: the accepted forms, or, for week 53 of a year
+/// of 52 ISO weeks, that the year has 52 ([`week_out_of_year`]).
+fn period_error(text: &str) -> String {
+    match week_out_of_year(text) {
+        Some(why) => format!("`{text}` is not a period: {why}"),
+        None => format!(
+            "`{text}` is not a period (expected YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn or YYYY)"
+        ),
+    }
+}
+
+/// Why `text`, written as an ISO week (`YYYY-Wnn`, `nn` at most 53), is not
+/// one: its year has 52 ISO weeks — `2025 has 52 ISO weeks (its last week is
+/// 2025-W52)`. `None` for any other text. Every message refusing a week
+/// period adds it (the ISO calendar has 53 weeks in some years only, and
+/// `2025-W53` looks as valid as `2026-W53`).
+///
+/// ```
+/// assert_eq!(
+///     kaohe::period::week_out_of_year("2025-W53").as_deref(),
+///     Some("2025 has 52 ISO weeks (its last week is 2025-W52)")
+/// );
+/// assert_eq!(kaohe::period::week_out_of_year("2026-W53"), None);
+/// ```
+pub fn week_out_of_year(text: &str) -> Option<String> {
+    let (year_text, week_text) = text.split_once("-W")?;
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year_text, 4) || !digits(week_text, 2) {
+        return None;
+    }
+    let year: i32 = year_text.parse().ok()?;
+    let week: u8 = week_text.parse().ok()?;
+    let weeks = weeks_in_year(year);
+    (week > weeks && week <= 53).then(|| {
+        format!("{year:04} has {weeks} ISO weeks (its last week is {year:04}-W{weeks:02})")
+    })
 }
 
 impl FromStr for Period {

@@ -162,6 +162,27 @@ pub fn write_facts(
     out.write_all(tail.as_bytes())
 }
 
+/// The `decided` amount generated for a record of `kind` of `unit` (a
+/// generated unit's JSON): the greatest lower bound of the ranges of the
+/// discretionary rules counting the kind in the score block that scores the
+/// unit's group, or `None` where no rule of that block leaves the amount to
+/// the office. (With two rules of one block whose ranges do not meet, no
+/// value fits both; the checker's concern, not the generator's.)
+fn decision(ruleset: &Ruleset, unit: &Json, kind: &str) -> Option<rust_decimal::Decimal> {
+    let group = unit.get("group").and_then(Json::as_str).unwrap_or_default();
+    let block = ruleset.scores().find(|block| block.scores(group))?;
+    block
+        .categories
+        .iter()
+        .flat_map(|c| c.rules.iter())
+        .filter(|r| r.per.as_ref().is_some_and(|p| p.kind.name == kind))
+        .filter_map(|r| match r.amount.first() {
+            Some((crate::syntax::ast::Amount::Discretion { from, .. }, _)) => Some(from.value),
+            _ => None,
+        })
+        .max()
+}
+
 /// What [`facts`] and [`write_facts`] share: the generator after the units.
 struct Parts<'r> {
     ruleset: &'r Ruleset,
@@ -262,11 +283,11 @@ impl<'r> Parts<'r> {
                         "attributes": attributes,
                     });
                     // A kind counted by a discretionary rule (issue 13 §6):
-                    // the office's decision, the least every such rule allows.
-                    let least = ruleset
-                        .discretion_rules(&kind.name.name)
-                        .map(|(_, from, _)| from.value)
-                        .max();
+                    // the office's decision, the least every such rule of the
+                    // unit's own score block allows (blocks of other groups
+                    // may state other ranges: their least can lie outside
+                    // this block's range, and evaluation refuses it).
+                    let least = decision(ruleset, unit, &kind.name.name);
                     if let (Some(least), Some(object)) = (least, record.as_object_mut()) {
                         object.insert(
                             "decided".to_owned(),
@@ -311,10 +332,15 @@ mod tests {
     use crate::{Facts, SourceFile};
 
     #[test]
-    fn generated_facts_validate_and_evaluate_for_both_rulesets() {
+    fn generated_facts_validate_and_evaluate_for_every_shipped_ruleset() {
         for text in [
             include_str!("../../../rulesets/shaodong-2023/shaodong-2023.rules"),
             include_str!("../../../rulesets/miluo-2026/miluo-2026.rules"),
+            include_str!("../../../rulesets/demo-county-2026/demo-county-2026.rules"),
+            include_str!("../../../rulesets/example-county/example-county.rules"),
+            // `score of` blocks with different discretionary ranges for one
+            // kind (breaker's item 2).
+            include_str!("../../../tests/generate/ranges-by-group.rules"),
         ] {
             let ruleset = Ruleset::from_source(SourceFile::new("r", text)).unwrap();
             let spec = SynthSpec {
@@ -325,7 +351,13 @@ mod tests {
             };
             let json = facts(&ruleset, &spec).to_string();
             let parsed = Facts::from_json(&ruleset, &json).unwrap();
-            assert_eq!(parsed.records.len(), ruleset.groups().count() * 5 * 3 * 8);
+            // At most 3 periods: a yearly ruleset effective for one year has one.
+            let periods = parsed.periods.len();
+            assert!((1..=3).contains(&periods));
+            assert_eq!(
+                parsed.records.len(),
+                ruleset.groups().count() * 5 * periods * 8
+            );
             ruleset.evaluate(&parsed).unwrap();
             // Deterministic for a seed.
             assert_eq!(json, facts(&ruleset, &spec).to_string());

@@ -237,8 +237,10 @@ fn a_year_the_calendar_lacks_is_an_error_naming_the_record() {
         // Jan 4–8 (5), Sat 9 and Sun 10 (made working days), Mon 11.
         "8"
     );
-    // A year the ruleset writes replaces the shipped one: 2026 without its holidays.
-    let plain_2026 = "calendar cn [T-1] { year 2026 [T-1] { } }";
+    // A year the ruleset writes replaces the shipped one: 2026 without its
+    // Spring Festival holidays (one day in October only; an empty year is
+    // refused by the checker).
+    let plain_2026 = "calendar cn [T-1] { year 2026 [T-1] { holiday 2026-10-01 } }";
     assert_eq!(
         value(
             plain_2026,

@@ -194,3 +194,66 @@ fn a_rank_from_two_rankings_is_refused_when_read() {
     );
     assert!(error.span.is_some());
 }
+
+/// The petition assessment evaluated while its May is still open (`as_of`
+/// 2026-05-31): its results are provisional.
+fn provisional_petition() -> Value {
+    let sub = ruleset("petition.rules");
+    let evaluation = sub
+        .evaluate(&facts(
+            &sub,
+            &file("examples/petition-2026-05-provisional.json"),
+        ))
+        .unwrap();
+    assert!(evaluation.results.iter().all(|r| r.provisional));
+    serde_json::from_str(&evaluation.to_json()).unwrap()
+}
+
+/// A main result built on a provisional sub-result is provisional, though the
+/// main facts' `as_of` (2026-06-10) is after May: it used to be reported final
+/// (breaker's item 1, a silent wrong result). Its provenance says which
+/// periods of the input were provisional; a final input leaves it final.
+#[test]
+fn a_result_read_from_a_provisional_input_is_provisional() {
+    let main = ruleset("main.rules");
+    let main_facts = facts(&main, &file("examples/main-2026-05.json"));
+    let evaluate = |sub: Value| {
+        let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub)])).unwrap();
+        main.evaluate_with_inputs(&main_facts, &EvalOptions::default(), &inputs)
+            .unwrap()
+    };
+    let provisional = evaluate(provisional_petition());
+    assert_eq!(provisional.results.len(), 3);
+    assert!(provisional.results.iter().all(|r| r.provisional));
+    assert!(provisional.rankings.iter().all(|r| r.provisional));
+    assert_eq!(provisional.inputs[0].provisional, ["2026-05"]);
+    let json: Value = serde_json::from_str(&provisional.to_json()).unwrap();
+    assert_eq!(json["results"][0]["provisional"], true);
+    assert_eq!(json["inputs"][0]["provisional"], json!(["2026-05"]));
+
+    let final_ = evaluate(petition());
+    assert!(final_.results.iter().all(|r| !r.provisional));
+    assert!(final_.inputs[0].provisional.is_empty());
+    let json: Value = serde_json::from_str(&final_.to_json()).unwrap();
+    assert!(json["inputs"][0].get("provisional").is_none());
+}
+
+/// The same through the embedding API's `inputs` option.
+#[test]
+fn the_api_marks_a_result_on_a_provisional_input_provisional() {
+    let main = kaohe::api::compile("main.rules", &file("main.rules")).unwrap();
+    let options = json!({ "inputs": { "petition": provisional_petition() } }).to_string();
+    let out = kaohe::api::evaluate(&main, &file("examples/main-2026-05.json"), &options).unwrap();
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r["provisional"] == true), "{out}");
+    let options = json!({ "inputs": { "petition": petition() } }).to_string();
+    let out = kaohe::api::evaluate(&main, &file("examples/main-2026-05.json"), &options).unwrap();
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert!(json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r.get("provisional").is_none()));
+}

@@ -71,6 +71,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::measure_in_measure",
     "kaohe::misplaced_this",
     "kaohe::calendar_day",
+    "kaohe::calendar_year",
     "kaohe::no_calendar",
     "kaohe::misplaced_duration",
     "kaohe::group_not_scored",

@@ -158,3 +158,53 @@ fn the_same_input_twice_is_refused() {
         "{stderr}"
     );
 }
+
+const PETITION_PROVISIONAL: &str = "petition=tests/inputs/sub-assessment/petition.rules:tests/inputs/sub-assessment/examples/petition-2026-05-provisional.json";
+
+/// A main result built on a provisional sub-result (the petition facts'
+/// `as_of` 2026-05-31 is inside May; the main facts' 2026-06-10 is not) is
+/// provisional in every output: JSON, table, CSV, bulletin; the explanation's
+/// provenance line says the input was provisional (golden). It used to be
+/// reported final (breaker's item 1).
+#[test]
+fn a_result_on_a_provisional_input_is_provisional_in_every_output() {
+    let eval = |extra: &[&str]| {
+        let mut args = vec!["eval", MAIN, MAIN_FACTS, "--input", PETITION_PROVISIONAL];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = rulec(&args);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&eval(&["--format", "json"])).unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r["provisional"] == true), "{json}");
+    assert!(json["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["provisional"] == true));
+    assert_eq!(
+        json["inputs"][0]["provisional"],
+        serde_json::json!(["2026-05"])
+    );
+    let table = eval(&[]);
+    assert!(table.contains("(period, provisional)"), "{table}");
+    let csv = eval(&["--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",provisional"), "{csv}");
+    assert!(lines.all(|l| l.ends_with(",yes")), "{csv}");
+    // The same with a final input: no provisional column at all.
+    let (_, final_csv, _) = rulec(&[
+        "eval", MAIN, MAIN_FACTS, "--input", PETITION, "--format", "csv",
+    ]);
+    assert!(!final_csv.contains("provisional"), "{final_csv}");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kaohe-inputs-provisional-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let html = dir.join("bulletin.html");
+    eval(&["--format", "html", "-o", html.to_str().unwrap()]);
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.contains("暂定结果"), "{html}");
+    insta::assert_snapshot!(eval(&["--explain", "t3"]));
+}

@@ -496,3 +496,69 @@ fn a_seal_killed_midway_leaves_the_store_intact() {
         "some kill interrupted the seal"
     );
 }
+
+const MAIN: &str = "tests/inputs/sub-assessment/main.rules";
+const MAIN_MAY: &str = "tests/inputs/sub-assessment/examples/main-2026-05.json";
+const PETITION: &str = "petition=tests/inputs/sub-assessment/petition.rules:tests/inputs/sub-assessment/examples/petition-2026-05.json";
+
+/// `rulec seal --input` (breaker's item 3): a ruleset with inputs is sealed
+/// with its inputs read as `rulec eval --input` reads them; the seal shows
+/// their provenance; `rulec verify` passes, then catches the stored
+/// sub-result edited by hand. Without `--input`, or with a malformed one,
+/// refused as `rulec eval` refuses it.
+#[test]
+fn a_ruleset_with_inputs_is_sealed_with_their_provenance() {
+    let dir = scratch("inputs");
+    let db = dir.join("kaohe.sqlite");
+    let seal = |extra: &[&str]| {
+        let mut args = vec![
+            "seal",
+            MAIN,
+            MAIN_MAY,
+            "--period",
+            "2026-05",
+            "--db",
+            s(&db),
+        ];
+        args.extend_from_slice(extra);
+        rulec(&args)
+    };
+    let missing = seal(&["--format", "json"]);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    let json: serde_json::Value = serde_json::from_str(&missing.stdout).unwrap();
+    assert_eq!(json["errors"][0]["code"], "kaohe::input::missing");
+    assert_eq!(json["errors"][0]["path"], "$.inputs.petition");
+    let malformed = seal(&["--input", "petition"]);
+    assert_eq!(malformed.code, 2, "{}", malformed.stderr);
+    assert!(
+        malformed.stderr.contains("NAME=RULES:FACTS"),
+        "{}",
+        malformed.stderr
+    );
+
+    let run = seal(&["--input", PETITION]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("input petition ← `petition_2026` (sha256:"),
+        "{}",
+        run.stdout
+    );
+    let verify = rulec(&["verify", "--db", s(&db), "--format", "json"]);
+    assert_eq!(verify.code, 0, "{}", verify.stdout);
+    let audit: serde_json::Value = serde_json::from_str(&verify.stdout).unwrap();
+    assert_eq!(audit["seals"][0]["inputs"][0]["input"], "petition");
+    assert_eq!(audit["seals"][0]["inputs"][0]["ruleset"], "petition_2026");
+    tamper(
+        &db,
+        r#"UPDATE seal_inputs SET inputs = replace(inputs, '"total":"85"', '"total":"95"')"#,
+    );
+    verify_fails(
+        &db,
+        &[
+            "seal #1 (main_2026 2026-05",
+            "its content does not match its hash",
+            "gives other results than stored",
+        ],
+    );
+}

@@ -5,7 +5,7 @@
 use super::expr::Scope;
 use super::{Checker, Ty};
 use crate::calendar::{self, DayLine};
-use crate::diagnostics::{CalendarDay, MisplacedDuration, NoCalendar, TypeMismatch};
+use crate::diagnostics::{CalendarDay, CalendarYear, MisplacedDuration, NoCalendar, TypeMismatch};
 use crate::syntax::ast::{self, BinaryOp, DateUnit, DayKind, Expr, ExprKind};
 
 impl Checker<'_> {
@@ -36,8 +36,27 @@ impl Checker<'_> {
                 continue;
             }
             seen.push((year.year.value, year.year.span));
-            let lines: Vec<DayLine> = year.days.iter().map(day_line).collect();
             let number = i32::try_from(year.year.value).unwrap_or(i32::MAX);
+            // A year written in the ruleset replaces the shipped one (or adds
+            // one): like a shipped file, it says where its days come from,
+            // and it lists some (no year of the State Council's notices is
+            // without holidays; an empty block would make every weekday a
+            // working day without a word).
+            if year.cite.is_none() {
+                self.push(CalendarYear {
+                    year: number,
+                    problem: "the year cites no source: cite the clause of the notice its holidays and make-up working days come from".to_owned(),
+                    span: year.year.span.into(),
+                });
+            }
+            if year.written == 0 {
+                self.push(CalendarYear {
+                    year: number,
+                    problem: "the year lists no holiday and no make-up working day".to_owned(),
+                    span: year.span.into(),
+                });
+            }
+            let lines: Vec<DayLine> = year.days.iter().map(day_line).collect();
             for (index, problem) in calendar::problems(number, &lines) {
                 if let Some(day) = year.days.get(index) {
                     self.push(CalendarDay {

@@ -136,6 +136,8 @@ impl<'a> Ctx<'a> {
             period: self.scope.to_string(),
             span: Some(expr.span),
             location: None,
+            // Inside `per`, `count(…)`, `sum(…)`, `derive`: the record at hand.
+            record: self.record.map(super::RecordAt::of),
         }
     }
 

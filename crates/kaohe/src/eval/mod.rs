@@ -38,7 +38,7 @@ pub(crate) const ONCE_PER_UNIT: &str = "unit";
 /// A failure while evaluating (division by zero, decimal overflow, an absent
 /// value used in arithmetic). No partial result is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (unit `{unit}`, period {period})")]
+#[error("{message} (unit `{unit}`, period {period}{})", record_suffix(record.as_deref()))]
 pub struct EvalError {
     /// What went wrong.
     pub message: String,
@@ -51,6 +51,63 @@ pub struct EvalError {
     /// `span` located in the ruleset file (file, line, column, end); set by
     /// [`Ruleset::evaluate_with`] whenever `span` is.
     pub location: Option<Box<crate::source::SourceRange>>,
+    /// The record the error is about, when it is about one: its id and its
+    /// place in the fact file (`$.records[4]`), as a fact error gives it.
+    pub record: Option<Box<RecordAt>>,
+}
+
+/// The record an evaluation error is about (errors as data: JSON `"record":
+/// {"kind", "id"?, "path"?}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecordAt {
+    /// Its kind.
+    pub kind: String,
+    /// Its `id`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its JSON path in the fact file it was read from, `$.records[4]`, when
+    /// known (not for facts a store put together).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl RecordAt {
+    /// Where `record` is, for an error about it.
+    pub(crate) fn of(record: &Record) -> Box<RecordAt> {
+        Box::new(RecordAt {
+            kind: record.kind.to_string(),
+            id: record.id.as_ref().map(ToString::to_string),
+            path: record.source.path(),
+        })
+    }
+}
+
+/// `, record `XF-1` at $.records[4]` after the unit and period of an
+/// error about a record (nothing otherwise).
+fn record_suffix(record: Option<&RecordAt>) -> String {
+    match record {
+        None => String::new(),
+        Some(RecordAt {
+            id: Some(id),
+            path: Some(path),
+            ..
+        }) => format!(", record `{id}` at {path}"),
+        Some(RecordAt {
+            id: None,
+            path: Some(path),
+            ..
+        }) => format!(", record at {path}"),
+        Some(RecordAt {
+            id: Some(id),
+            path: None,
+            ..
+        }) => format!(", record `{id}`"),
+        Some(RecordAt {
+            id: None,
+            path: None,
+            ..
+        }) => String::new(),
+    }
 }
 
 /// Whether a unit is in the top or bottom `places` of a ranking of `ranked`
@@ -456,6 +513,7 @@ impl<'a> Evaluator<'a> {
                             period: year.to_string(),
                             span: Some(convert.weight.span),
                             location: None,
+                            record: None,
                         };
                         let converted = r
                             .total
@@ -535,8 +593,13 @@ impl<'a> Evaluator<'a> {
     /// `as_of` is on or before its last day, or on or before the seal of a sealed period
     /// (a year: of its last period). An amendable ruleset's past periods are
     /// never sealed but are final as far as the facts go: provisional only
-    /// while `as_of` lies inside them.
+    /// while `as_of` lies inside them. A result that may rest on a provisional
+    /// sub-assessment result (an `input` provisional in the period, or for a
+    /// year in any period of it) is provisional too, whatever `as_of` says.
     fn provisional(&self, period: Period) -> bool {
+        if self.inputs.provisional_in(period) {
+            return true;
+        }
         let as_of = self.facts.as_of;
         if as_of <= period.end() {
             return true;
@@ -819,6 +882,7 @@ impl<'a> Evaluator<'a> {
                 period: year.to_string(),
                 span: Some(condition.span),
                 location: None,
+                record: None,
             };
             if others.is_empty() {
                 return Err(failed(format!(
@@ -891,6 +955,7 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
         period: year.to_string(),
         span: None,
         location: None,
+        record: None,
     };
     let mut items: Vec<LineItem> = Vec::new();
     let mut outside: Vec<LineItem> = Vec::new();

@@ -69,6 +69,7 @@ fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
         period: ctx.scope.to_string(),
         span: None,
         location: None,
+        record: ctx.record.map(super::RecordAt::of),
     }
 }
 
@@ -84,6 +85,29 @@ fn scope_word(scope: CapScope, evaluated: Period) -> &'static str {
     match (scope, evaluated) {
         (CapScope::Year, _) | (_, Period::Year(_)) => "year",
         (CapScope::Period, _) => "period",
+    }
+}
+
+/// What a cap per year has already taken in the earlier periods of the year,
+/// for its line under a shorter period: `, 5 used earlier this year`
+/// (nothing in the year's first capped period, in the annual result, or for a
+/// cap per period). Without it, `cap 8 per year: -10 → -3` under half-years
+/// reads as a wrong cap (breaker's item 8).
+fn used_earlier(
+    scope: CapScope,
+    ctx: &Ctx<'_>,
+    usage: &YearUsage,
+    key: impl Fn() -> (Text, String, i32),
+) -> String {
+    if scope != CapScope::Year || matches!(ctx.scope, Period::Year(_)) {
+        return String::new();
+    }
+    match usage.get(&key()).copied() {
+        Some(used) if used != Number::ZERO => format!(
+            ", {} used earlier this year",
+            super::result::decimal_text(used.abs())
+        ),
+        _ => String::new(),
     }
 }
 
@@ -166,13 +190,14 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 )
             };
             let limit = year_limit(cap.limit.value.into(), cap.scope, &ctx, usage, key)?;
+            let earlier = used_earlier(cap.scope, &ctx, usage, key);
             let capped = clamp(sum, limit);
             record_usage(cap.scope, &ctx, usage, key, capped)?;
             if capped == sum {
                 continue;
             }
             let text = format!(
-                "cap {} per {} on {}",
+                "cap {} per {} on {}{earlier}",
                 cap.limit.value,
                 scope_word(cap.scope, ctx.scope),
                 cap.rules
@@ -238,6 +263,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 )
             };
             let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?.max(Number::ZERO);
+            let earlier = used_earlier(*scope, &ctx, usage, key);
             let capped = bonuses.min(limit);
             record_usage(*scope, &ctx, usage, key, capped)?;
             if capped != bonuses {
@@ -254,7 +280,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         amount: sub(&ctx, capped, bonuses)?,
                         limits: vec![LimitApplied {
                             limit: format!(
-                                "cap bonuses {} per {}",
+                                "cap bonuses {} per {}{earlier}",
                                 cap.value,
                                 scope_word(*scope, ctx.scope)
                             ),
@@ -600,12 +626,17 @@ fn finish(
             )
         };
         let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?;
+        let earlier = used_earlier(*scope, &ctx, usage, key);
         let capped = clamp(applied, limit);
         record_usage(*scope, &ctx, usage, key, capped)?;
         if capped != applied {
             let sign = |d: Number| if rule.kind == RuleKind::Deduct { -d } else { d };
             limits.push(LimitApplied {
-                limit: format!("cap {} per {}", cap.value, scope_word(*scope, ctx.scope)),
+                limit: format!(
+                    "cap {} per {}{earlier}",
+                    cap.value,
+                    scope_word(*scope, ctx.scope)
+                ),
                 clauses: cited.clone(),
                 raw: sign(applied),
                 applied: sign(capped),
@@ -734,6 +765,7 @@ fn occurrence_amount(
                 period: ctx.scope.to_string(),
                 span: rule.amount.first().map(|(_, span)| *span),
                 location: None,
+                record: record.map(super::RecordAt::of),
             };
             match record.and_then(|r| r.decided) {
                 Some(d) if d >= from && d <= to => d.into(),
@@ -782,6 +814,7 @@ fn occurrence_amount(
             period: ctx.scope.to_string(),
             span: rule.amount.first().map(|(_, span)| *span),
             location: None,
+            record: record.map(super::RecordAt::of),
         });
     }
     Ok((amount, notes, formula))

@@ -223,6 +223,7 @@ impl Validator<'_> {
             attributes,
             decided: None,
             carried_from: None,
+            source: super::SourceIndex(Some(i)),
         })
     }
 

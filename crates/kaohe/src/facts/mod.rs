@@ -78,7 +78,33 @@ pub struct Record {
     /// arrived in (`late carried`): the period it was about. Never in fact files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Period>,
+    /// Where the record is in the fact file it was read from (`$.records[i]`),
+    /// for the evaluation errors about it. Not serialised, and not part of
+    /// equality: facts read from files of different record orders stay equal.
+    #[serde(skip)]
+    pub source: SourceIndex,
 }
+
+/// The index of a record in `$.records` of the fact file it was read from
+/// (`None` for a record made otherwise). Every value compares equal: the
+/// place of a record in its file is no part of what the record says.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SourceIndex(pub Option<usize>);
+
+impl SourceIndex {
+    /// The record's JSON path, `$.records[4]`, when known.
+    pub fn path(self) -> Option<String> {
+        self.0.map(|i| format!("$.records[{i}]"))
+    }
+}
+
+impl PartialEq for SourceIndex {
+    fn eq(&self, _: &SourceIndex) -> bool {
+        true
+    }
+}
+
+impl Eq for SourceIndex {}
 
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -971,10 +997,16 @@ impl Validator<'_> {
         let expected = format!("a {} \"{}\"", unit.name(), unit.pattern());
         let period = json.as_str().and_then(|s| Period::from_str(s).ok());
         let Some(period) = period.filter(|p| p.is_unit(unit)) else {
+            // `2025-W53`: the year has 52 ISO weeks; say so.
+            let why = json
+                .as_str()
+                .and_then(crate::period::week_out_of_year)
+                .map(|why| format!(": {why}"))
+                .unwrap_or_default();
             self.error(
                 "kaohe::facts::not_a_period",
                 path,
-                format!("expected {expected}, found {}", describe(json)),
+                format!("expected {expected}, found {}{why}", describe(json)),
             );
             return None;
         };
@@ -1280,6 +1312,7 @@ impl Validator<'_> {
                 attributes,
                 decided,
                 carried_from: None,
+                source: SourceIndex(Some(i)),
             });
         }
         None
@@ -1404,7 +1437,10 @@ impl Validator<'_> {
         for (key, value) in &object.members {
             let path = format!("$.discretion.{key}");
             let Ok(period) = Period::from_str(key) else {
-                self.error("kaohe::facts::not_a_period", &path, format!("expected a period (\"YYYY-MM\", \"YYYY-Qn\" or \"YYYY\") as key, found \"{key}\""));
+                let why = crate::period::week_out_of_year(key)
+                    .map(|why| format!(": {why}"))
+                    .unwrap_or_default();
+                self.error("kaohe::facts::not_a_period", &path, format!("expected a period (\"YYYY-MM\", \"YYYY-Qn\" or \"YYYY\") as key, found \"{key}\"{why}"));
                 continue;
             };
             let items = self.array(Some(value), &path, true);

@@ -143,6 +143,10 @@ pub struct CalendarYear {
     pub cite: Option<Citation>,
     /// Its public holidays and make-up working days.
     pub days: Vec<CalendarDay>,
+    /// How many `holiday` / `workday` lines the block holds, those left out
+    /// of `days` for a date that is no calendar day included (so a year
+    /// whose every line is misdated is not also called empty).
+    pub written: usize,
     /// The whole block.
     pub span: Span,
 }

@@ -145,8 +145,20 @@ impl Lowering {
         Integer { value, span }
     }
 
+    /// A date literal in an expression; one that is no calendar day is
+    /// reported (`kaohe::invalid_date`) and stands as 1970-01-01, which no
+    /// checked ruleset evaluates.
     fn date(&mut self, pair: &Pair<'_, Rule>) -> Date {
-        Date::from_str(pair.as_str()).unwrap_or_else(|_| {
+        self.checked_date(pair).unwrap_or(Date::EPOCH)
+    }
+
+    /// A date, or `None` (reported as `kaohe::invalid_date`) when it is no
+    /// calendar day: the caller leaves out what it belongs to rather than
+    /// inventing a date that later diagnostics would quote (`1970-01-01 is
+    /// not in year 2027`).
+    fn checked_date(&mut self, pair: &Pair<'_, Rule>) -> Option<Date> {
+        let date = Date::from_str(pair.as_str()).ok();
+        if date.is_none() {
             self.diagnostics.push(
                 InvalidDate {
                     text: pair.as_str().to_owned(),
@@ -154,15 +166,19 @@ impl Lowering {
                 }
                 .into(),
             );
-            Date::EPOCH
-        })
+        }
+        date
     }
 
     fn effective(&mut self, pair: Pair<'_, Rule>) -> DateRange {
         let span = span_of(&pair);
-        let mut dates = pair.into_inner().map(|p| self.date(&p));
-        let from = dates.next().unwrap_or(Date::EPOCH);
-        let to = dates.next().unwrap_or(from);
+        let dates: Vec<Option<Date>> = pair.into_inner().map(|p| self.checked_date(&p)).collect();
+        let first = dates.first().copied().flatten();
+        let second = dates.get(1).copied().flatten();
+        // A date that is no calendar day (already reported) takes the other
+        // one's value: the range then invents no date for later checks.
+        let from = first.or(second).unwrap_or(Date::EPOCH);
+        let to = second.or(first).unwrap_or(from);
         DateRange { from, to, span }
     }
 
@@ -1017,6 +1033,7 @@ impl Lowering {
                         },
                         cite: None,
                         days: Vec::new(),
+                        written: 0,
                         span: year_span,
                     };
                     for q in p.into_inner() {
@@ -1024,19 +1041,27 @@ impl Lowering {
                             Rule::integer => year.year = self.integer(&q),
                             Rule::cite => year.cite = Some(Self::cite(q)),
                             Rule::calendar_day => {
+                                year.written += 1;
                                 let day_span = span_of(&q);
                                 let mut kind = DayKind::Holiday;
                                 let mut dates = Vec::new();
+                                let mut valid = true;
                                 for r in q.into_inner() {
                                     match r.as_rule() {
                                         Rule::day_kind if r.as_str() == "workday" => {
                                             kind = DayKind::Workday;
                                         }
-                                        Rule::date => dates.push(self.date(&r)),
+                                        Rule::date => match self.checked_date(&r) {
+                                            Some(date) => dates.push(date),
+                                            None => valid = false,
+                                        },
                                         _ => {}
                                     }
                                 }
-                                if let Some(from) = dates.first().copied() {
+                                // A day that is no calendar day is reported
+                                // once (`kaohe::invalid_date`); the line is
+                                // left out, never checked with a made-up date.
+                                if let Some(from) = dates.first().copied().filter(|_| valid) {
                                     year.days.push(CalendarDay {
                                         kind,
                                         from,

@@ -2471,9 +2471,16 @@ impl Spec {
             // Working days need a calendar (issue 13 §8). The generated
             // dates reach 2028: the shipped `cn` covers 2023–2026, the
             // ruleset adds 2027 and 2028 (made-up days, never a guess).
+            // Each written year cites its source, as a shipped year does;
+            // the clause is declared where the ruleset declares its clauses.
+            let declared = if self.clause_texts {
+                "clause [GEN-CAL] \"生成的放假安排（虚构）\"\n\n"
+            } else {
+                ""
+            };
             out.insert_str(
                 header_end,
-                "calendar cn {\n  year 2027 {\n    holiday 2027-01-01\n    workday 2027-02-06 to 2027-02-07\n  }\n  year 2028 {\n    holiday 2028-01-03 to 2028-01-04\n  }\n}\n\n",
+                &format!("{declared}calendar cn {{\n  year 2027 [GEN-CAL] {{\n    holiday 2027-01-01\n    workday 2027-02-06 to 2027-02-07\n  }}\n  year 2028 [GEN-CAL] {{\n    holiday 2028-01-03 to 2028-01-04\n  }}\n}}\n\n"),
             );
         }
         out

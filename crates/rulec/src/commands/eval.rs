@@ -213,6 +213,19 @@ fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<Facts, Failure
 /// Evaluates each `--input NAME=RULES:FACTS` (the sub-ruleset on its facts)
 /// and checks the results against the ruleset's `input` declarations.
 fn sub_assessments(ruleset: &Ruleset, specs: &[String]) -> Result<kaohe::input::Inputs, Failure> {
+    let supplied = supplied_inputs(specs)?;
+    kaohe::input::Inputs::from_json(ruleset, &supplied).map_err(|errors| input_failure(&errors))
+}
+
+/// The sub-assessments' evaluation JSON of each `--input NAME=RULES:FACTS`
+/// (the sub-ruleset evaluated on its facts), by input name, unchecked
+/// against the main ruleset: what `rulec eval` and `rulec seal` share.
+/// Refused: a spec not `NAME=RULES:FACTS`, a name given twice (usage
+/// errors), a sub-ruleset or sub-facts that do not read, a sub-evaluation
+/// that fails.
+pub fn supplied_inputs(
+    specs: &[String],
+) -> Result<std::collections::BTreeMap<String, serde_json::Value>, Failure> {
     let mut supplied = std::collections::BTreeMap::new();
     for spec in specs {
         let parsed = spec
@@ -254,7 +267,13 @@ fn sub_assessments(ruleset: &Ruleset, specs: &[String]) -> Result<kaohe::input::
             .map_err(|e| Failure::usage(format!("the result of `{rules}` cannot be read: {e}")))?;
         supplied.insert(name.to_owned(), json);
     }
-    kaohe::input::Inputs::from_json(ruleset, &supplied).map_err(|errors| {
+    Ok(supplied)
+}
+
+/// The inputs' errors (`kaohe::input::…`), located at the `--input` option
+/// with their JSON path.
+pub fn input_failure(errors: &[kaohe::input::InputError]) -> Failure {
+    {
         let records: Vec<ErrorRecord> = errors
             .iter()
             .map(|e| {
@@ -279,7 +298,7 @@ fn sub_assessments(ruleset: &Ruleset, specs: &[String]) -> Result<kaohe::input::
             records,
             human,
         }
-    })
+    }
 }
 
 /// [`ruleset`], under a name that does not clash with the argument.
@@ -307,9 +326,14 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
         Some(text) => match text.parse::<Period>() {
             Ok(p) if args.year.is_none() || matches!(p, Period::Year(_)) => Some(p),
             _ => {
-                return Err(Failure::usage(format!(
-                    "`{text}` is not a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn) or year (YYYY)"
-                )))
+                return Err(Failure::usage(
+                    match kaohe::period::week_out_of_year(text) {
+                        Some(why) => format!("`{text}` is not a period: {why}"),
+                        None => format!(
+                            "`{text}` is not a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-Wnn) or year (YYYY)"
+                        ),
+                    },
+                ))
             }
         },
     };

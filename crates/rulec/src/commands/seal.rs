@@ -9,7 +9,7 @@ use kaohe::error::{ErrorRecord, Location, ToErrorRecords};
 use kaohe::{Period, Ruleset};
 use kaohe_store::{Store, StoreFailure};
 
-use crate::commands::eval::{facts, ruleset};
+use crate::commands::eval::{facts, input_failure, ruleset, supplied_inputs};
 use crate::exit::Exit;
 use crate::input;
 use crate::output::{ErrorFormat, Failure};
@@ -50,6 +50,11 @@ pub struct Args {
     /// Output format; with `json`, errors are printed as JSON on standard output.
     #[arg(long, value_enum, default_value_t = StoreFormat::Human)]
     format: StoreFormat,
+    /// A sub-assessment's result for an `input` of the ruleset, as for
+    /// `rulec eval --input`: `NAME=SUB.rules:SUB-FACTS.json`. The seal keeps
+    /// its provenance and the period's sub-results. Once per input.
+    #[arg(long = "input", value_name = "NAME=RULES:FACTS")]
+    inputs: Vec<String>,
 }
 
 /// Runs `rulec seal`.
@@ -67,16 +72,24 @@ fn seal(args: &Args) -> Result<Exit, Failure> {
     let period = match parsed {
         Ok(p) if !matches!(p, Period::Year(_)) || p.is_unit(ruleset.period_unit()) => p,
         _ => {
-            return Err(Failure::usage(format!(
-            "`{}` is not a period (YYYY-MM or YYYY-Qn): a month or a quarter is sealed, not a year",
-            args.period
-        )))
+            return Err(Failure::usage(
+                match kaohe::period::week_out_of_year(&args.period) {
+                    Some(why) => format!("`{}` is not a period: {why}", args.period),
+                    None => format!(
+                        "`{}` is not a period (YYYY-MM or YYYY-Qn): a month or a quarter is sealed, not a year",
+                        args.period
+                    ),
+                },
+            ))
         }
     };
     let facts = facts(&ruleset, &args.facts)?;
+    // The inputs as `rulec eval --input` reads and checks them.
+    let inputs = supplied_inputs(&args.inputs)?;
+    kaohe::input::Inputs::from_json(&ruleset, &inputs).map_err(|errors| input_failure(&errors))?;
     let mut store = open(&args.db)?;
     let sealed = store
-        .seal(&ruleset, &facts, period)
+        .seal_with_inputs(&ruleset, &facts, period, &inputs)
         .map_err(|f| store_failure(&f, &ruleset))?;
     let seal = &sealed.seal;
     let contradicting: Vec<_> = sealed
@@ -114,6 +127,20 @@ fn seal(args: &Args) -> Result<Exit, Failure> {
                     &[("hash", seal.prev_hash.to_string())]
                 )
             );
+            for i in &seal.inputs {
+                println!(
+                    "  {}",
+                    crate::lang::text(
+                        "rulec-seal-input",
+                        &[
+                            ("input", i.input.clone()),
+                            ("ruleset", i.ruleset.clone()),
+                            ("hash", i.ruleset_hash.clone()),
+                            ("facts", i.facts_hash.clone()),
+                        ]
+                    )
+                );
+            }
             for r in &contradicting {
                 eprintln!(
                     "{}: {}",

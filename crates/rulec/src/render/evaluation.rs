@@ -263,8 +263,15 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
                 .as_deref()
                 .map(|l| format!(" {l}"))
                 .unwrap_or_default();
+            // Read in a period the sub-assessment marks provisional: the
+            // number read may still change (the result is provisional too).
+            let provisional = if info.provisional.iter().any(|p| p == period) {
+                format!(" ({})", word("rulec-explain-input-provisional"))
+            } else {
+                String::new()
+            };
             out.push_str(&format!(
-                "{}  {} {}{label} ← {} {} ({}), {} {}, {period}\n",
+                "{}  {} {}{label} ← {} {} ({}), {} {}, {period}{provisional}\n",
                 if md { "  -" } else { "   " },
                 word("rulec-explain-input"),
                 info.input,
