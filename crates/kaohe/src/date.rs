@@ -177,6 +177,33 @@ impl FromStr for Date {
     }
 }
 
+/// Writes `value` in decimal into `out`, zero-padded to its length (the
+/// highest digits dropped when it does not fit: callers check the range).
+pub(crate) fn put_digits(out: &mut [u8], mut value: u32) {
+    for b in out.iter_mut().rev() {
+        *b = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+impl Date {
+    /// The bytes `Display` writes (`YYYY-MM-DD`) for a year 0 to 9999;
+    /// `None` for other years (`Display` then writes them).
+    pub(crate) fn digits(&self) -> Option<[u8; 10]> {
+        let year = u32::try_from(self.year).ok().filter(|y| *y <= 9999)?;
+        if self.month > 99 || self.day > 99 {
+            return None;
+        }
+        let mut buf = *b"0000-00-00";
+        let (y, rest) = buf.split_at_mut(4);
+        put_digits(y, year);
+        let (m, d) = rest.split_at_mut(3);
+        put_digits(m.get_mut(1..)?, u32::from(self.month));
+        put_digits(d.get_mut(1..)?, u32::from(self.day));
+        Some(buf)
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -186,6 +213,19 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_what_display_writes() {
+        // Negative years (they fall back to `Display`) and 0 to 9999.
+        for days in (-3_000_000_i64..=2_932_000).step_by(997) {
+            let date = Date::from_days(days).unwrap();
+            match date.digits() {
+                Some(buf) => assert_eq!(std::str::from_utf8(&buf).unwrap(), date.to_string()),
+                None => assert!(!(0..=9999).contains(&date.year), "{date}"),
+            }
+        }
+        assert_eq!(Date::new(7, 3, 9).unwrap().digits(), Some(*b"0007-03-09"));
+    }
 
     #[test]
     fn round_trips_through_days() {

@@ -485,13 +485,58 @@ impl fmt::Display for Period {
 
 impl serde::Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A month (the usual period, written for every record and result)
+        // from a buffer on the stack, as `Display` writes it.
+        if let Some(buf) = self.month_digits() {
+            if let Ok(text) = std::str::from_utf8(&buf) {
+                return serializer.serialize_str(text);
+            }
+        }
         serializer.collect_str(self)
+    }
+}
+
+impl Period {
+    /// The bytes `Display` writes for a month (`YYYY-MM`) of a year 0 to
+    /// 9999; `None` for any other period.
+    fn month_digits(&self) -> Option<[u8; 7]> {
+        let Period::Month { year, month } = *self else {
+            return None;
+        };
+        let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+        if month > 99 {
+            return None;
+        }
+        let mut buf = *b"0000-00";
+        let (y, m) = buf.split_at_mut(4);
+        crate::date::put_digits(y, year);
+        crate::date::put_digits(m.get_mut(1..)?, u32::from(month));
+        Some(buf)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_serialises_as_it_displays() {
+        for year in [0, 7, 99, 2023, 9999, 10_000, -1] {
+            for month in 1..=12 {
+                let p = Period::Month { year, month };
+                assert_eq!(
+                    serde_json::to_string(&p).unwrap(),
+                    format!("\"{p}\""),
+                    "{p:?}"
+                );
+            }
+        }
+        let q = Period::Quarter {
+            year: 2023,
+            quarter: 3,
+        };
+        assert_eq!(serde_json::to_string(&q).unwrap(), "\"2023-Q3\"");
+    }
 
     #[test]
     fn parses_and_prints() {

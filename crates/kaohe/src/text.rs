@@ -296,9 +296,28 @@ impl Serialize for Attributes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (name, value) in self.iter() {
-            map.serialize_entry(name, &value.to_json())?;
+            // As `value.to_json()` serialises, without building it (no
+            // string copied per value: this runs for every record in the
+            // facts' hash and in every explanation).
+            map.serialize_entry(name, &AsJson(value))?;
         }
         map.end()
+    }
+}
+
+/// A value serialised exactly as [`Value::to_json`] is: `null`, `true`,
+/// numbers normalised as strings, dates and texts as strings.
+struct AsJson<'a>(&'a Value);
+
+impl Serialize for AsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Absent => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Number(n) => serializer.collect_str(&n.normalize()),
+            Value::Date(d) => serializer.collect_str(d),
+            Value::Text(t) | Value::Level(t) => serializer.serialize_str(t),
+        }
     }
 }
 
@@ -306,6 +325,29 @@ impl Serialize for Attributes {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn a_value_serialises_as_its_json() {
+        let values = [
+            Value::Absent,
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::Number(rust_decimal::Decimal::new(1500, 3)),
+            Value::Number(-rust_decimal::Decimal::ZERO),
+            Value::Number(rust_decimal::Decimal::new(-12345, 2)),
+            Value::Number(rust_decimal::Decimal::MAX),
+            Value::Date(crate::date::Date::new(2023, 10, 5).unwrap()),
+            Value::Text("市教育局 \"quoted\"\n\t\u{1} \\ ①".into()),
+            Value::Level("central".into()),
+        ];
+        for value in values {
+            assert_eq!(
+                serde_json::to_string(&AsJson(&value)).unwrap(),
+                serde_json::to_string(&value.to_json()).unwrap(),
+                "{value:?}"
+            );
+        }
+    }
 
     #[test]
     fn orders_compare_and_serialise_like_a_map() {

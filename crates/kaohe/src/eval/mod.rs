@@ -534,11 +534,21 @@ impl<'a> Evaluator<'a> {
                 results.extend(annual_results);
             }
         }
+        // Once per period, not per result.
+        let mut provisional: Vec<(Period, bool)> = Vec::new();
+        let mut provisional_of = |period: Period| {
+            if let Some(&(_, p)) = provisional.iter().find(|(q, _)| *q == period) {
+                return p;
+            }
+            let p = self.provisional(period);
+            provisional.push((period, p));
+            p
+        };
         for r in &mut results {
-            r.provisional = self.provisional(r.period);
+            r.provisional = provisional_of(r.period);
         }
         for ranking in &mut rankings {
-            ranking.provisional = self.provisional(ranking.period);
+            ranking.provisional = provisional_of(ranking.period);
         }
         let group_order: BTreeMap<&str, usize> = self
             .ruleset
@@ -546,18 +556,19 @@ impl<'a> Evaluator<'a> {
             .enumerate()
             .map(|(i, g)| (g.name.name.as_str(), i))
             .collect();
-        results.sort_by(|a, b| {
-            let key = |r: &UnitResult| {
-                (
-                    r.period,
-                    group_order
-                        .get(r.group.as_str())
-                        .copied()
-                        .unwrap_or(usize::MAX),
-                    r.rank.unwrap_or(u32::MAX),
-                )
-            };
-            key(a).cmp(&key(b)).then_with(|| a.unit.cmp(&b.unit))
+        // Each result's key found once (not a group looked up by name on
+        // every comparison); a unit has one result per period, so keys are
+        // unique and the unstable order of `sort_by_cached_key` cannot show.
+        results.sort_by_cached_key(|r| {
+            (
+                r.period,
+                group_order
+                    .get(r.group.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                r.rank.unwrap_or(u32::MAX),
+                r.unit.clone(),
+            )
         });
         Ok(Evaluation {
             format_version: FORMAT_VERSION,
@@ -793,14 +804,15 @@ impl<'a> Evaluator<'a> {
                 CapScope::Period => self.history.records_of(index, period).to_vec(),
                 CapScope::Year => self.history.records_of_year(index, period.year()),
             });
-            let categories = r.categories.clone();
             let ctx = Ctx {
                 total: Some(r.total),
-                categories: &categories,
+                categories: &r.categories,
                 ..self.ctx((index, unit), &records, period)
             };
-            r.notices = consequence::consequences(ctx, scope)?;
-            r.outputs = consequence::outputs(ctx, scope)?;
+            let notices = consequence::consequences(ctx, scope)?;
+            let outputs = consequence::outputs(ctx, scope)?;
+            r.notices = notices;
+            r.outputs = outputs;
         }
         Ok(())
     }

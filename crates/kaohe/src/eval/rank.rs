@@ -12,7 +12,9 @@ use crate::period::Period;
 use crate::syntax::ast::{Direction, RankingDecl};
 use crate::value::Value;
 
-/// Orders two units on one key: `Less` when `a` ranks above `b`.
+/// Orders two units on one key: `Less` when `a` ranks above `b`. The
+/// definition [`on_resolved`], which the ranking uses, is tested against.
+#[cfg(test)]
 fn on_key(
     key: &str,
     direction: Option<Direction>,
@@ -50,7 +52,9 @@ fn on_key(
     }
 }
 
-/// The first key on which `a` and `b` differ, if any.
+/// The first key on which `a` and `b` differ, if any (the definition the
+/// ranking's `versus_above` / `versus_below` are tested against).
+#[cfg(test)]
 fn deciding_key(
     decl: &RankingDecl,
     a: (&Unit, Number),
@@ -63,31 +67,99 @@ fn deciding_key(
         .map(|k| k.key.name.clone())
 }
 
+/// A ranking key resolved once per ranking (not matched by name on every
+/// comparison of the sort).
+#[derive(Clone, Copy)]
+enum Resolved<'d> {
+    Total,
+    Discretion,
+    Attribute(&'d str),
+}
+
+/// [`on_key`] on a resolved key: the same order, without copying values.
+fn on_resolved(
+    key: Resolved<'_>,
+    desc: bool,
+    a: (&Unit, Number),
+    b: (&Unit, Number),
+    discretion: Option<&Vec<String>>,
+) -> Ordering {
+    let directed = |o: Ordering| if desc { o.reverse() } else { o };
+    match key {
+        Resolved::Total => directed(a.1.cmp(&b.1)),
+        Resolved::Discretion => {
+            let position = |u: &Unit| {
+                discretion
+                    .and_then(|order| order.iter().position(|id| id == &u.id))
+                    .unwrap_or(usize::MAX)
+            };
+            position(a.0).cmp(&position(b.0))
+        }
+        Resolved::Attribute(attribute) => {
+            fn value<'u>(u: &'u Unit, attribute: &str) -> Option<&'u Value> {
+                match u.attributes.get(attribute) {
+                    None | Some(Value::Absent) => None,
+                    Some(v) => Some(v),
+                }
+            }
+            match (value(a.0, attribute), value(b.0, attribute)) {
+                (None, None) => Ordering::Equal,
+                // Absent values rank last either way.
+                (None, _) => Ordering::Greater,
+                (_, None) => Ordering::Less,
+                (Some(x), Some(y)) => directed(x.cmp(y)),
+            }
+        }
+    }
+}
+
 pub(crate) fn rank(
     decl: &RankingDecl,
     period: Period,
     members: &[(&Unit, Number)],
     discretion: Option<&Vec<String>>,
 ) -> RankingResult {
+    // The keys as `on_key` reads them, resolved once.
+    let keys: Vec<(Resolved<'_>, bool, &str)> = decl
+        .keys
+        .iter()
+        .map(|k| {
+            let name = k.key.name.as_str();
+            let resolved = match name {
+                "total" => Resolved::Total,
+                "discretion" => Resolved::Discretion,
+                attribute => Resolved::Attribute(attribute),
+            };
+            (resolved, k.direction != Some(Direction::Asc), name)
+        })
+        .collect();
     let compare = |a: &(&Unit, Number), b: &(&Unit, Number)| {
-        decl.keys
-            .iter()
-            .map(|k| on_key(&k.key.name, k.direction, *a, *b, discretion))
+        keys.iter()
+            .map(|&(key, desc, _)| on_resolved(key, desc, *a, *b, discretion))
             .find(|o| *o != Ordering::Equal)
             .unwrap_or(Ordering::Equal)
     };
+    // The first key on which two units differ (as `deciding_key`; the same
+    // key either way round, so each neighbouring pair is compared once).
+    let deciding = |a: &(&Unit, Number), b: &(&Unit, Number)| {
+        keys.iter()
+            .find(|&&(key, desc, _)| on_resolved(key, desc, *a, *b, discretion) != Ordering::Equal)
+            .map(|&(_, _, name)| name)
+    };
     let mut sorted: Vec<(&Unit, Number)> = members.to_vec();
     sorted.sort_by(|a, b| compare(a, b).then_with(|| a.0.id.cmp(&b.0.id)));
+    // `between[i]`: what separates `sorted[i]` from `sorted[i + 1]`.
+    let between: Vec<String> = sorted
+        .windows(2)
+        .map(|pair| match pair {
+            [above, below] => deciding(below, above).unwrap_or("tie").to_owned(),
+            _ => "tie".to_owned(),
+        })
+        .collect();
     let mut entries: Vec<RankEntry> = Vec::with_capacity(sorted.len());
     let mut rank = 1u32;
     for (i, current) in sorted.iter().enumerate() {
-        let above = i.checked_sub(1).and_then(|j| sorted.get(j));
-        let versus = |other: Option<&(&Unit, Number)>| {
-            other.map(|o| {
-                deciding_key(decl, *current, *o, discretion).unwrap_or_else(|| "tie".to_owned())
-            })
-        };
-        let versus_above = versus(above);
+        let versus_above = i.checked_sub(1).and_then(|j| between.get(j)).cloned();
         if versus_above.as_deref() != Some("tie") {
             rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
         }
@@ -97,26 +169,31 @@ pub(crate) fn rank(
             name: current.0.name.clone(),
             total: current.1,
             versus_above,
-            versus_below: versus(sorted.get(i + 1)),
+            versus_below: between.get(i).cloned(),
         });
     }
-    // Units sharing a rank are ties no key resolved.
+    // Units sharing a rank are ties no key resolved: entries are in rank
+    // order, so each is a run of entries with one rank.
     let mut unresolved: Vec<Vec<String>> = Vec::new();
-    for entry in &entries {
-        let shared = entries.iter().filter(|e| e.rank == entry.rank).count() > 1;
-        if !shared {
-            continue;
-        }
-        match unresolved.last_mut() {
-            Some(group)
-                if entries
+    let mut start = 0;
+    while let Some(first) = entries.get(start) {
+        let run = entries
+            .get(start..)
+            .map_or(1, |rest| {
+                rest.iter().take_while(|e| e.rank == first.rank).count()
+            })
+            .max(1);
+        if run > 1 {
+            unresolved.push(
+                entries
                     .iter()
-                    .any(|e| e.rank == entry.rank && group.iter().any(|g| *g == e.unit)) =>
-            {
-                group.push(entry.unit.to_string());
-            }
-            _ => unresolved.push(vec![entry.unit.to_string()]),
+                    .skip(start)
+                    .take(run)
+                    .map(|e| e.unit.to_string())
+                    .collect(),
+            );
         }
+        start += run;
     }
     RankingResult {
         ranking: decl.name.name.clone(),
@@ -145,4 +222,157 @@ fn ranking_clauses(decl: &RankingDecl) -> super::result::Clauses {
         }
     }
     seen.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{Attributes, Text};
+
+    fn unit(id: &str, indicators: Option<Value>) -> Unit {
+        let attributes: Attributes = indicators.map(|v| ("indicators", v)).into_iter().collect();
+        Unit {
+            id: Text::from(id),
+            name: Text::from(id),
+            group: Text::from("lead"),
+            attributes,
+        }
+    }
+
+    #[test]
+    fn resolved_keys_order_as_the_named_keys() {
+        let n = |v: i64| Some(Value::Number(rust_decimal::Decimal::from(v)));
+        let units = [
+            unit("a", n(3)),
+            unit("b", n(3)),
+            unit("c", None),
+            unit("d", Some(Value::Absent)),
+            unit("e", n(1)),
+            unit("f", Some(Value::Text("x".into()))),
+        ];
+        let totals = [
+            Number::from(90_i64),
+            Number::from(100_i64),
+            Number::from(90_i64),
+        ];
+        let discretion = vec!["e".to_owned(), "a".to_owned()];
+        for key in ["total", "discretion", "indicators", "missing"] {
+            for direction in [None, Some(Direction::Asc), Some(Direction::Desc)] {
+                let resolved = match key {
+                    "total" => Resolved::Total,
+                    "discretion" => Resolved::Discretion,
+                    other => Resolved::Attribute(other),
+                };
+                let desc = direction != Some(Direction::Asc);
+                for (i, a) in units.iter().enumerate() {
+                    for (j, b) in units.iter().enumerate() {
+                        let ta = totals.get(i % 3).copied().unwrap_or(Number::ZERO);
+                        let tb = totals.get(j % 3).copied().unwrap_or(Number::ZERO);
+                        for order in [None, Some(&discretion)] {
+                            assert_eq!(
+                                on_resolved(resolved, desc, (a, ta), (b, tb), order),
+                                on_key(key, direction, (a, ta), (b, tb), order),
+                                "{key} {direction:?} {} {}",
+                                a.id,
+                                b.id
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_place_says_what_separates_it_from_its_neighbours() {
+        let source = crate::SourceFile::new(
+            "r.rules",
+            include_str!("../../../../rulesets/shaodong-2023/shaodong-2023.rules"),
+        );
+        let ruleset = crate::Ruleset::from_source(source).unwrap_or_else(|e| panic!("{e}"));
+        let Some(decl) = ruleset.rankings().next() else {
+            panic!("a ranking")
+        };
+        let n = |v: i64| Some(Value::Number(rust_decimal::Decimal::from(v)));
+        let units = [
+            unit("a", n(3)),
+            unit("b", n(3)),
+            unit("c", n(5)),
+            unit("d", None),
+            unit("e", n(3)),
+            unit("f", n(1)),
+        ];
+        let totals: [i64; 6] = [100, 100, 100, 100, 95, 100];
+        let members: Vec<(&Unit, Number)> = units
+            .iter()
+            .zip(totals)
+            .map(|(u, t)| (u, Number::from(t)))
+            .collect();
+        let discretion = vec!["b".to_owned()];
+        for order in [None, Some(&discretion)] {
+            let result = rank(decl, Period::Year(2023), &members, order);
+            for (i, entry) in result.entries.iter().enumerate() {
+                let member = |k: usize| {
+                    let unit = result.entries.get(k)?;
+                    members.iter().find(|(u, _)| u.id == unit.unit).copied()
+                };
+                let Some(this) = member(i) else {
+                    panic!("entry")
+                };
+                let expected = |other: Option<(&Unit, Number)>| {
+                    other.map(|o| {
+                        deciding_key(decl, this, o, order).unwrap_or_else(|| "tie".to_owned())
+                    })
+                };
+                let above = i.checked_sub(1).and_then(member);
+                assert_eq!(entry.versus_above, expected(above), "{}", entry.unit);
+                assert_eq!(
+                    entry.versus_below,
+                    expected(member(i + 1)),
+                    "{}",
+                    entry.unit
+                );
+            }
+            // c leads on indicators; a and b tie on every key unless the
+            // office's order puts b first; d has no indicators; e has less.
+            let order_of: Vec<(&str, u32)> = result
+                .entries
+                .iter()
+                .map(|e| (e.unit.as_str(), e.rank))
+                .collect();
+            match order {
+                None => {
+                    assert_eq!(
+                        order_of,
+                        [("c", 1), ("a", 2), ("b", 2), ("f", 4), ("d", 5), ("e", 6)]
+                    );
+                    assert_eq!(result.unresolved_ties, vec![vec!["a", "b"]]);
+                }
+                Some(_) => {
+                    assert_eq!(
+                        order_of,
+                        [("c", 1), ("b", 2), ("a", 3), ("f", 4), ("d", 5), ("e", 6)]
+                    );
+                    assert!(result.unresolved_ties.is_empty());
+                }
+            }
+            for group in &result.unresolved_ties {
+                let ranks: Vec<u32> = group
+                    .iter()
+                    .filter_map(|id| result.entries.iter().find(|e| &e.unit == id))
+                    .map(|e| e.rank)
+                    .collect();
+                assert!(ranks.len() > 1 && ranks.iter().all(|r| Some(r) == ranks.first()));
+            }
+            let shared = result
+                .entries
+                .iter()
+                .filter(|e| result.entries.iter().filter(|o| o.rank == e.rank).count() > 1)
+                .count();
+            assert_eq!(
+                shared,
+                result.unresolved_ties.iter().map(Vec::len).sum::<usize>()
+            );
+        }
+    }
 }

@@ -58,8 +58,11 @@ pub(crate) use super::texts::clauses;
 /// Whether a rule version's range overlaps the period (or year: for weeks,
 /// the ISO week-year) in a ruleset of `unit` periods.
 fn in_force(range: Option<&DateRange>, period: Period, unit: PeriodUnit) -> bool {
-    let (start, end) = period.bounds_in(unit);
-    range.is_none_or(|r| end >= r.from && start <= r.to)
+    // The bounds only when there is a range (most rules have none).
+    range.is_none_or(|r| {
+        let (start, end) = period.bounds_in(unit);
+        end >= r.from && start <= r.to
+    })
 }
 
 fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
@@ -573,7 +576,10 @@ fn finish(
 ) -> Result<(LineItem, Side), EvalError> {
     let mut raw = Number::ZERO;
     let mut count = 0u32;
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(match ctx.detail {
+        super::Detail::Full => occurrences.len(),
+        _ => 0,
+    });
     for occ in occurrences {
         let contribution = if occ.kept {
             occ.amount

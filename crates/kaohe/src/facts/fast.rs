@@ -10,6 +10,7 @@
 //! reports every problem with its path and message as before. Nothing here
 //! constructs an error, so the error paths stay in one place.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -27,6 +28,13 @@ use crate::value::{exact_decimal, Value};
 pub(super) struct Context {
     period_unit: PeriodUnit,
     effective: Option<(Date, Date)>,
+    /// Per record kind (by index in `Ruleset::kinds`): whether its records
+    /// need a decision ([`crate::Ruleset::decision_required`], which walks
+    /// every rule), found for the first record of the kind.
+    decisions: Vec<Cell<Option<bool>>>,
+    /// The last period checked against the ruleset's effective range, and
+    /// whether it is inside (records come in runs of one period).
+    last_period: Cell<Option<(Period, bool)>>,
 }
 
 impl Context {
@@ -34,6 +42,41 @@ impl Context {
         Context {
             period_unit: ruleset.period_unit(),
             effective: ruleset.effective(),
+            decisions: vec![Cell::new(None); ruleset.kinds().len()],
+            last_period: Cell::new(None),
+        }
+    }
+
+    /// Whether `period` is a period of the ruleset, in its effective range.
+    fn period_in_force(&self, period: Period) -> bool {
+        if let Some((last, inside)) = self.last_period.get() {
+            if last == period {
+                return inside;
+            }
+        }
+        let inside = period.is_unit(self.period_unit)
+            && self
+                .effective
+                .is_none_or(|(from, to)| period.end() >= from && period.start() <= to);
+        self.last_period.set(Some((period, inside)));
+        inside
+    }
+
+    /// [`crate::Ruleset::decision_required`] for `kind`, remembered per kind.
+    fn decision_required(&self, ruleset: &crate::Ruleset, kind: &str) -> bool {
+        let Some(slot) = ruleset
+            .kind_index_by_name(kind)
+            .and_then(|i| self.decisions.get(i))
+        else {
+            return ruleset.decision_required(kind);
+        };
+        match slot.get() {
+            Some(required) => required,
+            None => {
+                let required = ruleset.decision_required(kind);
+                slot.set(Some(required));
+                required
+            }
         }
     }
 }
@@ -168,13 +211,8 @@ impl Validator<'_> {
             }
         }
         let period = Period::from_str(plain_str(m.period?)?).ok()?;
-        if !period.is_unit(context.period_unit) {
+        if !context.period_in_force(period) {
             return None;
-        }
-        if let Some((from, to)) = context.effective {
-            if period.end() < from || period.start() > to {
-                return None;
-            }
         }
         let reported = Date::from_str(plain_str(m.reported?)?).ok()?;
         if as_of.is_some_and(|as_of| reported > as_of) {
@@ -200,7 +238,7 @@ impl Validator<'_> {
         let decl = ruleset.record(kind)?;
         // A record a discretionary rule needs a decision for: the validator
         // says so (`decided` itself is not a member this path reads).
-        if ruleset.decision_required(kind) {
+        if context.decision_required(ruleset, kind) {
             return None;
         }
         let attributes = self.fast_attributes(m.attributes, &decl.fields)?;

@@ -108,7 +108,17 @@ impl Eq for SourceIndex {}
 
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        // The text `Display` writes, `YYYY-MM-DD`, from a buffer on the
+        // stack: a date is written for every record into the facts' hash
+        // and every explanation, and the formatting machinery was a tenth
+        // of the hash.
+        match self.digits() {
+            Some(buf) => match std::str::from_utf8(&buf) {
+                Ok(text) => serializer.serialize_str(text),
+                Err(_) => serializer.collect_str(self),
+            },
+            None => serializer.collect_str(self),
+        }
     }
 }
 
@@ -1028,18 +1038,23 @@ impl Validator<'_> {
     fn units(&mut self, json: Option<&Node>) -> Vec<Unit> {
         let items = self.array(json, "$.units", true);
         let mut units: Vec<Unit> = Vec::new();
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        // Ids, names and groups borrowed from the parsed file: one copy
+        // each, made when the unit is built.
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("$.units[{i}]");
             let Some(object) = self.object(item, &path) else {
                 continue;
             };
             self.only_keys(object, &["id", "name", "group", "attributes"], &path);
-            let id = self.string(object, "id", &path).map(str::to_owned);
-            let name = self.string(object, "name", &path).map(str::to_owned);
-            let group = self.string(object, "group", &path).map(str::to_owned);
-            if let Some(id) = &id {
-                self.spaced("unit id", id, &format!("{path}.id"));
+            let id = self.string(object, "id", &path);
+            let name = self.string(object, "name", &path);
+            let group = self.string(object, "group", &path);
+            if let Some(id) = id {
+                // The path is formatted only for an id that has white space.
+                if trim_spaces(id).len() != id.len() {
+                    self.spaced("unit id", id, &format!("{path}.id"));
+                }
                 if let Some(first) = seen.get(id) {
                     self.error(
                         "kaohe::facts::duplicate_unit",
@@ -1048,18 +1063,18 @@ impl Validator<'_> {
                     );
                     continue;
                 }
-                seen.insert(id.clone(), i);
-                self.unit_ids_seen.insert(id.clone());
+                seen.insert(id, i);
+                self.unit_ids_seen.insert(id.to_owned());
             }
             let Some(group) = group else { continue };
             let ruleset = self.ruleset;
-            let Some(decl) = ruleset.group(&group) else {
+            let Some(decl) = ruleset.group(group) else {
                 let names: Vec<&str> = self
                     .ruleset
                     .groups()
                     .map(|g| g.name.name.as_str())
                     .collect();
-                let help = suggest::did_you_mean(&group, names.iter().copied())
+                let help = suggest::did_you_mean(group, names.iter().copied())
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
                 self.error(
@@ -1080,9 +1095,9 @@ impl Validator<'_> {
             );
             if let (Some(id), Some(name), Some(attributes)) = (id, name, attributes) {
                 units.push(Unit {
-                    id: self.interner.intern(&id),
+                    id: self.interner.intern(id),
                     name: Text::from(name),
-                    group: self.interner.intern(&group),
+                    group: self.interner.intern(group),
                     attributes,
                 });
             }
@@ -1676,8 +1691,11 @@ fn canonical_hash(facts: &Facts) -> String {
     }
     let mut hasher = Hasher(<sha2::Sha256 as sha2::Digest>::new());
     {
-        // serde_json writes token by token: hash in 64 KB blocks instead.
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut hasher);
+        // serde_json writes token by token: hash in blocks instead. 8 KiB,
+        // not 64: freeing a block of 64 KiB or more makes glibc consolidate
+        // its heap, a cost paid by every request of a service (and SHA-256
+        // gains nothing from larger blocks).
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 13, &mut hasher);
         let _ = serde_json::to_writer(&mut buffered, facts);
         let _ = std::io::Write::flush(&mut buffered);
     }
