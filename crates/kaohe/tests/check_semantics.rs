@@ -1,0 +1,291 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! What the checker accepts and refuses, construct by construct, where the
+//! invalid-ruleset corpus (`tests/check/`, one mistake per file, run by
+//! `check_corpus.rs`) holds no example: written for the check/ mutants the
+//! sampled mutation run of issue 12 §8 found missed (docs/testing.md,
+//! "Mutation testing"). Each case is a small edit of the corpus base
+//! (`tests/check/base/base.rules`) and states the exact codes (and where it
+//! matters, messages, helps and positions) the checker must give, and the
+//! valid neighbour that must check clean.
+
+use kaohe::{check, SourceFile};
+
+fn base() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/check/base/base.rules"
+    ))
+    .unwrap()
+}
+
+/// The base with `from` replaced by `to` (which must occur once).
+fn edit(edits: &[(&str, &str)]) -> String {
+    let mut text = base();
+    for (from, to) in edits {
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` is not in the base once"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// `(code, message, help)` of every diagnostic, in order.
+fn diagnostics(text: &str) -> Vec<(String, String, Option<String>)> {
+    let source = SourceFile::new("t.rules", text);
+    check(&source)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let r = d.record(&source);
+            (r.code, r.message, r.help)
+        })
+        .collect()
+}
+
+fn codes(text: &str) -> Vec<String> {
+    diagnostics(text).into_iter().map(|(c, _, _)| c).collect()
+}
+
+/// A rule `deduct d` in the base's category, counting reports where `condition`.
+fn rule_where(condition: &str) -> String {
+    edit(&[(
+        "      per report where late\n",
+        &format!("      per report where {condition}\n"),
+    )])
+}
+
+#[test]
+fn the_base_checks_clean() {
+    assert_eq!(codes(&base()), Vec::<String>::new());
+}
+
+#[test]
+fn the_builtin_name_lists_are_what_the_language_defines() {
+    assert_eq!(
+        kaohe::check::builtin_names(),
+        ["as_of", "period_start", "period_end"]
+    );
+    assert_eq!(
+        kaohe::check::result_names(),
+        ["total", "rank", "previous_total", "previous_rank"]
+    );
+    let functions: Vec<&str> = kaohe::check::builtin_functions()
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    for f in ["min", "max", "abs", "round", "floor", "ceil", "overdue"] {
+        assert!(functions.contains(&f), "{f} missing from {functions:?}");
+    }
+    for (name, signature) in kaohe::check::builtin_functions() {
+        assert!(signature.starts_with(&format!("{name}(")), "{signature}");
+    }
+    // Each built-in name is a date every expression may use; another name is not.
+    for name in kaohe::check::builtin_names() {
+        assert_eq!(
+            codes(&rule_where(&format!("submitted > {name}"))),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        codes(&rule_where("submitted > today")),
+        ["kaohe::unknown_name"]
+    );
+}
+
+/// The base with a `levels` type declared before the group.
+fn with_levels(levels: &str) -> String {
+    edit(&[(
+        "group lead",
+        &format!("levels tier \"级别\" {{\n{levels}\n}}\n\ngroup lead"),
+    )])
+}
+
+#[test]
+fn a_levels_type_names_each_level_once_and_at_least_one() {
+    let two = "  central \"中央\"\n  provincial \"省级\"";
+    // Declared and unused: only the clean neighbour's own warnings, if any.
+    let clean = codes(&with_levels(two));
+    assert!(
+        !clean
+            .iter()
+            .any(|c| c == "kaohe::duplicate_name" || c == "kaohe::missing_part"),
+        "{clean:?}"
+    );
+
+    let repeated = with_levels("  central \"中央\"\n  central \"中央2\"");
+    let found = diagnostics(&repeated);
+    let duplicates: Vec<_> = found
+        .iter()
+        .filter(|d| d.0 == "kaohe::duplicate_name")
+        .collect();
+    assert_eq!(duplicates.len(), 1, "{found:?}");
+    assert!(duplicates[0].1.contains("level `central`"), "{found:?}");
+}
+
+/// The base with a notice whose condition is `condition`, and `rankings` after it.
+fn with_notice(condition: &str, rankings: &str) -> String {
+    let mut text = base();
+    text.push_str(&format!(
+        "\nnotice warning \"预警通知\" of lead [T-8] {{\n  when {condition}\n  action \"下发《预警通知》\"\n}}\n{rankings}"
+    ));
+    text
+}
+
+#[test]
+fn ranked_without_in_names_the_one_per_period_ranking_or_is_refused() {
+    let bare = "ranked bottom 1 for 2 consecutive periods";
+    // One per-period ranking (the base's `monthly`): `in monthly` is implied.
+    assert_eq!(codes(&with_notice(bare, "")), Vec::<String>::new());
+    assert_eq!(
+        codes(&with_notice(&format!("{bare} in monthly"), "")),
+        Vec::<String>::new()
+    );
+    // Two: the help lists both.
+    let second = "\nranking other \"另一排名\" of lead [T-6] {\n  by total asc [T-6]\n  ties shared [T-6]\n}\n";
+    let found = diagnostics(&with_notice(bare, second));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::missing_part");
+    assert_eq!(
+        found[0].2.as_deref(),
+        Some("the ruleset has several per-period rankings: `monthly`, `other`")
+    );
+    assert_eq!(
+        codes(&with_notice(&format!("{bare} in other"), second)),
+        Vec::<String>::new()
+    );
+    // None per period: the help says to declare one.
+    let yearly = edit(&[(
+        "ranking monthly \"月度排名\" of lead [T-6] {",
+        "ranking monthly \"月度排名\" of lead per year [T-6] {",
+    )]);
+    let mut text = yearly;
+    text.push_str("\nnotice warning \"预警通知\" of lead [T-8] {\n  when ranked bottom 1 for 2 consecutive periods\n  action \"下发《预警通知》\"\n}\n");
+    let found = diagnostics(&text);
+    let missing: Vec<_> = found
+        .iter()
+        .filter(|d| d.0 == "kaohe::missing_part")
+        .collect();
+    assert_eq!(missing.len(), 1, "{found:?}");
+    assert_eq!(
+        missing[0].2.as_deref(),
+        Some("declare a per-period `ranking` for the history to refer to")
+    );
+}
+
+#[test]
+fn arithmetic_is_whole_only_between_whole_numbers_without_division() {
+    // `N days` needs a whole N: the type of `a op b` decides.
+    let cases = [
+        ("(1 + 2)", true),
+        ("(3 - 1)", true),
+        ("(2 * 3)", true),
+        ("(6 / 3)", false),
+        ("(1.5 + 2)", false),
+        ("(2 + 1.5)", false),
+        ("(1.5 * 2)", false),
+        ("(2 * 1.5)", false),
+        ("(1.5 - 0.5)", false),
+    ];
+    for (n, whole) in cases {
+        let found = codes(&rule_where(&format!("submitted > due + {n} days")));
+        if whole {
+            assert_eq!(found, Vec::<String>::new(), "{n}");
+        } else {
+            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
+        }
+    }
+}
+
+#[test]
+fn unit_attributes_are_out_of_scope_in_a_record_kinds_derive() {
+    let with_attribute = |derive: &str, rule_where: &str| {
+        edit(&[
+            (
+                "group lead \"牵头单位\" [T-1] {\n}",
+                "group lead \"牵头单位\" [T-1] {\n  attribute tasks: integer \"任务数\"\n}",
+            ),
+            (
+                "  derive late = submitted > due [T-2, T-A1]",
+                &format!("  derive late = {derive} [T-2, T-A1]"),
+            ),
+            (
+                "      per report where late\n",
+                &format!("      per report where {rule_where}\n"),
+            ),
+        ])
+    };
+    // In a rule, `unit.tasks` is the unit's attribute.
+    assert_eq!(
+        codes(&with_attribute(
+            "submitted > due",
+            "late and unit.tasks > 0"
+        )),
+        Vec::<String>::new()
+    );
+    // In a derive, there is no unit: refused, with no name to suggest.
+    let found = diagnostics(&with_attribute(
+        "submitted > due and unit.tasks > 0",
+        "late and unit.tasks > 0",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::unknown_name");
+    assert!(found[0].1.contains("unit attribute `tasks`"), "{found:?}");
+}
+
+/// Facts for the base ruleset: one unit, no records, `discretion` as given.
+fn discretion_warnings(
+    ruleset_text: &str,
+    discretion: serde_json::Value,
+) -> Vec<(String, String, String)> {
+    let ruleset = kaohe::Ruleset::from_source(SourceFile::new("t.rules", ruleset_text))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let facts = serde_json::json!({
+        "as_of": "2024-12-31",
+        "units": [
+            {"id": "a", "name": "甲", "group": "lead", "attributes": {}},
+            {"id": "b", "name": "乙", "group": "lead", "attributes": {}}
+        ],
+        "records": [],
+        "discretion": discretion,
+    });
+    let facts =
+        kaohe::Facts::from_json(&ruleset, &facts.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    kaohe::check::fact_warnings(&ruleset, &facts)
+        .into_iter()
+        .map(|w| (w.code.to_owned(), w.path, w.message))
+        .collect()
+}
+
+#[test]
+fn a_discretionary_order_no_ranking_reads_is_a_warning() {
+    let order = serde_json::json!({"2024-03": ["b", "a"]});
+    // No ranking breaks ties by discretion: the order is ignored, said once.
+    let found = discretion_warnings(&base(), order.clone());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::facts::unused_discretion");
+    assert_eq!(found[0].1, "$.discretion.2024-03");
+    assert_eq!(
+        found[0].2,
+        "the discretionary order for period 2024-03 is ignored: no per period ranking of ruleset `test_2024` breaks ties `by discretion`"
+    );
+    // A per-period ranking with `by discretion` reads it: no warning.
+    let read = edit(&[(
+        "  by total desc [T-6]\n",
+        "  by total desc [T-6]\n  by discretion [T-6]\n",
+    )]);
+    assert_eq!(discretion_warnings(&read, order), Vec::new());
+    // An empty order says nothing to ignore.
+    assert_eq!(
+        discretion_warnings(&base(), serde_json::json!({"2024-03": []})),
+        Vec::new()
+    );
+}
