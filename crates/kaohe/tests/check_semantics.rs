@@ -289,3 +289,210 @@ fn a_discretionary_order_no_ranking_reads_is_a_warning() {
         Vec::new()
     );
 }
+
+/// The base's report kind with more attributes, its rule counting reports
+/// where `condition`.
+fn rich(condition: &str) -> String {
+    edit(&[
+        (
+            "  submitted: date \"报送日期\"\n",
+            "  submitted: date \"报送日期\"\n  n: integer \"数\"\n  x: decimal \"值\"\n  t: text \"文\"\n  f: bool \"是否\"\n",
+        ),
+        (
+            "      per report where late\n",
+            &format!("      per report where {condition}\n"),
+        ),
+    ])
+}
+
+fn count_of(text: &str, code: &str) -> usize {
+    codes(text).iter().filter(|c| *c == code).count()
+}
+
+#[test]
+fn a_condition_and_its_negation_never_hold_whatever_the_expression_kind() {
+    // (E, E'): `E and not (E)` can never hold; E' differs from E in one
+    // part, so `E and not (E')` can.
+    let pairs = [
+        ("late", "f"),
+        ("n > 1", "n > 2"),
+        ("x > 1.5", "x > 1.25"),
+        ("due == 2024-03-01", "due == 2024-03-02"),
+        ("t == \"a\"", "t == \"b\""),
+        ("f == true", "f == false"),
+        ("-n > 1", "-x > 1"),
+        ("n + 1 > 2", "n - 1 > 2"),
+        ("n + 1 > 2", "n + 2 > 2"),
+        ("n + 1 > 2", "x + 1 > 2"),
+        ("abs(n) > 1", "abs(x) > 1"),
+        ("abs(n) > 1", "floor(n) > 1"),
+        ("min(n, 1) > 0", "min(n, 1, 2) > 0"),
+        ("min(n, 1) > 0", "min(n, 2) > 0"),
+        ("(if late then 1 else 0) > 0", "(if late then 1 else 2) > 0"),
+        ("(if late then 1 else 0) > 0", "(if late then 2 else 0) > 0"),
+        ("(if late then 1 else 0) > 0", "(if f then 1 else 0) > 0"),
+        ("count(report where late) > 1", "count(report) > 1"),
+        ("count(report where late) > 1", "count(report where f) > 1"),
+        ("count(report) > 1", "count(report where late) > 1"),
+        ("sum(report, n) > 1", "sum(report, x) > 1"),
+        (
+            "sum(report, n where late) > 1",
+            "sum(report, n where f) > 1",
+        ),
+        ("sum(report, n where late) > 1", "sum(report, n) > 1"),
+        (
+            "count(report in previous 1 periods) > 1",
+            "count(report in previous 2 periods) > 1",
+        ),
+        (
+            "count(report in previous 1 periods) > 1",
+            "count(report) > 1",
+        ),
+        (
+            "sum(report, n in previous 1 periods) > 1",
+            "sum(report, n in previous 2 periods) > 1",
+        ),
+    ];
+    for (e, other) in pairs {
+        assert_eq!(
+            count_of(&rich(&format!("{e} and not ({e})")), "kaohe::never_holds"),
+            1,
+            "`{e} and not ({e})`"
+        );
+        assert_eq!(
+            count_of(&rich(&format!("not ({e}) and {e}")), "kaohe::never_holds"),
+            1,
+            "`not ({e}) and {e}`"
+        );
+        for (a, b) in [(e, other), (other, e)] {
+            let text = rich(&format!("{a} and not ({b})"));
+            assert_eq!(
+                codes(&text)
+                    .iter()
+                    .filter(|c| c.starts_with("kaohe::never"))
+                    .count(),
+                0,
+                "`{a} and not ({b})`: {:?}",
+                codes(&text)
+            );
+        }
+    }
+}
+
+#[test]
+fn amounts_that_are_always_zero_are_a_warning_whatever_their_form() {
+    let levels = |table: &str| {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/check/base/base_with_levels.rules"
+        ))
+        .unwrap();
+        let from = "amount by tier { central: 3, provincial: 2 }";
+        assert!(text.contains(from));
+        text.replace(from, &format!("amount by tier {{ {table} }}"))
+    };
+    assert_eq!(
+        codes(&levels("central: 3, provincial: 2")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&levels("central: 0, provincial: 2")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&levels("central: 0, provincial: 0")),
+        ["kaohe::zero_amount"]
+    );
+    let amount = |a: &str| edit(&[("      amount 2\n", &format!("      amount {a}\n"))]);
+    assert_eq!(codes(&amount("0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&amount("0.0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&amount("-0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&amount("0.5")), Vec::<String>::new());
+}
+
+#[test]
+fn versions_of_one_rule_may_share_their_label_other_rules_may_not() {
+    let versions = edit(&[(
+        "      amount 2\n    }\n",
+        "      amount 2\n      effective 2024-01-01 to 2024-06-30\n    }\n    deduct late_report \"上报进度不及时\" [T-5] {\n      per report where late\n      amount 3\n      effective 2024-07-01 to 2024-12-31\n    }\n",
+    )]);
+    assert_eq!(codes(&versions), Vec::<String>::new());
+    let other = edit(&[(
+        "      amount 2\n    }\n",
+        "      amount 2\n    }\n    deduct missed_report \"上报进度不及时\" [T-5] {\n      per report where not late\n      amount 1\n    }\n",
+    )]);
+    assert_eq!(codes(&other), ["kaohe::duplicate_label"]);
+}
+
+/// The base with a second per-period ranking `other` and a classification
+/// whose first two classes are given when `first`, then when `second`.
+fn classes(first: &str, second: &str) -> String {
+    let mut text = base();
+    text.push_str(&format!(
+        "\nranking other \"另一排名\" of lead [T-6] {{\n  by total asc [T-6]\n  ties shared [T-6]\n}}\n\nclassify board \"红黄绿榜\" of lead [T-8] {{\n  red    \"红\" when {first}\n  amber  \"橙\" when {second}\n  green  \"绿\" otherwise\n}}\n"
+    ));
+    text
+}
+
+#[test]
+fn a_class_repeating_an_earlier_condition_is_never_given_ranked_included() {
+    let base_condition = "ranked bottom 1 for 2 consecutive periods in monthly";
+    assert_eq!(
+        codes(&classes(base_condition, base_condition)),
+        ["kaohe::never_holds"]
+    );
+    assert_eq!(
+        codes(&classes(
+            base_condition,
+            &format!("{base_condition} and not ({base_condition})")
+        )),
+        ["kaohe::never_holds"]
+    );
+    // Each part of `ranked` differing: a different condition.
+    for other in [
+        "ranked top 1 for 2 consecutive periods in monthly",
+        "ranked bottom 2 for 2 consecutive periods in monthly",
+        "ranked bottom 1 for 3 consecutive periods in monthly",
+        "ranked bottom 1 for 2 consecutive periods in other",
+        "ranked bottom 1 for 2 consecutive periods in monthly ties straddling",
+        "ranked bottom 1 in 2 periods this year in monthly",
+    ] {
+        assert_eq!(
+            codes(&classes(base_condition, other)),
+            Vec::<String>::new(),
+            "{other}"
+        );
+        assert_eq!(
+            codes(&classes(other, other)),
+            ["kaohe::never_holds"],
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn only_counts_and_absolute_values_are_known_never_negative() {
+    for (condition, never) in [
+        ("count(report) < 0", true),
+        ("0 > count(report)", true),
+        ("count < 1 - 1", false),
+        ("count < 0", true),
+        ("count <= -1", true),
+        ("abs(n) == -1", true),
+        ("abs(n) < 0", true),
+        ("abs(n) <= 0", false),
+        ("n < 0", false),
+        ("x <= -1", false),
+        ("-n < 0", false),
+        ("floor(x) < 0", false),
+        ("sum(report, n) < 0", false),
+        ("count(report) == 0", false),
+        ("count(report) <= 0", false),
+    ] {
+        assert_eq!(
+            count_of(&rich(condition), "kaohe::never_holds"),
+            usize::from(never),
+            "{condition}"
+        );
+    }
+}
