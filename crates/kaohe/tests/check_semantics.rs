@@ -496,3 +496,136 @@ fn only_counts_and_absolute_values_are_known_never_negative() {
         );
     }
 }
+
+/// The base's rule as two versions changing on `split` (the first ends the
+/// day before), under `period` and with `annual` after the score.
+fn versions(period: &str, annual: &str, first_end: &str, second_start: &str) -> String {
+    let mut text = edit(&[
+        ("period month [T-3] {", &format!("period {period} [T-3] {{")),
+        (
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n      effective 2024-01-01 to {first_end}\n    }}\n    deduct late_report \"上报进度不及时\" [T-5] {{\n      per report where late\n      amount 3\n      effective {second_start} to 2024-12-31\n    }}\n"),
+        ),
+    ]);
+    text.push_str(annual);
+    text
+}
+
+#[test]
+fn under_weeks_a_pooled_year_is_split_only_by_a_change_inside_it() {
+    let pooled = "\nannual [T-4] {\n  from pooled records [T-4]\n}\n";
+    let splits = "kaohe::effective_splits_period";
+    // Monday 2024-07-01 starts a week, but lies inside the pooled year.
+    assert_eq!(
+        count_of(
+            &versions("week", pooled, "2024-06-30", "2024-07-01"),
+            splits
+        ),
+        2
+    );
+    // Without pooling, a change on a Monday splits nothing.
+    assert_eq!(
+        codes(&versions("week", "", "2024-06-30", "2024-07-01")),
+        Vec::<String>::new()
+    );
+    // Monthly: 1 July splits the pooled year, not a month.
+    assert_eq!(
+        count_of(
+            &versions("month", pooled, "2024-06-30", "2024-07-01"),
+            splits
+        ),
+        2
+    );
+    assert_eq!(
+        codes(&versions("month", "", "2024-06-30", "2024-07-01")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_version_touching_the_rulesets_range_by_one_day_is_partly_in_force() {
+    let range = |from: &str, to: &str| {
+        edit(&[(
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n      effective {from} to {to}\n    }}\n"),
+        )])
+    };
+    // The ruleset is in force 2024-01-01 to 2024-12-31.
+    let outside = "kaohe::outside_effective";
+    let never = "kaohe::never_effective";
+    for (from, to, expected) in [
+        ("2023-12-01", "2024-01-01", outside),
+        ("2024-12-31", "2025-01-31", outside),
+        ("2023-12-01", "2023-12-31", never),
+        ("2025-01-01", "2025-01-31", never),
+    ] {
+        let found = codes(&range(from, to));
+        assert!(
+            found.iter().any(|c| c == expected),
+            "{from} to {to}: {found:?}"
+        );
+        let other = if expected == outside { never } else { outside };
+        assert!(
+            !found.iter().any(|c| c == other),
+            "{from} to {to}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_cap_over_rules_whose_own_caps_fit_within_it_never_binds() {
+    let cap = |first_cap: &str, group_cap: &str| {
+        edit(&[(
+            "      amount 2\n    }\n  }\n",
+            &format!("      amount 2\n{first_cap}    }}\n    deduct missed_report \"未报送\" [T-5] {{\n      per report where not late\n      amount 1\n      cap 2 per period [T-5]\n    }}\n  }}\n\n  cap reports \"报送扣分合计\" {group_cap} per period on late_report, missed_report [T-4]\n"),
+        )])
+    };
+    let never = "kaohe::never_binds";
+    // 3 + 2 ≤ 5: the group cap can never bind.
+    assert_eq!(
+        count_of(&cap("      cap 3 per period [T-5]\n", "5"), never),
+        1
+    );
+    assert_eq!(
+        count_of(&cap("      cap 3 per period [T-5]\n", "6"), never),
+        1
+    );
+    // 3 + 2 > 4, or one rule uncapped: it can.
+    assert_eq!(
+        count_of(&cap("      cap 3 per period [T-5]\n", "4"), never),
+        0
+    );
+    assert_eq!(count_of(&cap("", "5"), never), 0);
+}
+
+#[test]
+fn previous_looks_at_another_record_so_its_count_is_not_the_records_own() {
+    let keyed = |amount: &str| {
+        edit(&[
+            (
+                "record report \"进度报送\" {\n",
+                "record report \"进度报送\" {\n  key due\n",
+            ),
+            ("      amount 2\n", &format!("      amount {amount}\n")),
+        ])
+    };
+    assert_eq!(codes(&keyed("2")), Vec::<String>::new());
+    for amount in [
+        "previous(count)",
+        "1 + previous(count)",
+        "previous(count(report))",
+    ] {
+        assert_eq!(codes(&keyed(amount)), Vec::<String>::new(), "{amount}");
+    }
+    for amount in [
+        "count",
+        "1 + count",
+        "max(count, 1)",
+        "count(report)",
+        "max(count(report), 1)",
+    ] {
+        let found = codes(&keyed(amount));
+        assert_eq!(found.len(), 1, "{amount}: {found:?}");
+        assert_eq!(found[0], "kaohe::count_in_amount", "{amount}: {found:?}");
+    }
+}
