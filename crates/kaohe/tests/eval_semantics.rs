@@ -1,0 +1,236 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Evaluation features `expr_semantics.rs` leaves out, each against values
+//! computed by hand, through the public API (a ruleset as text, facts as
+//! JSON, the JSON output read back): measures and their peer functions
+//! (issue 13 §4), the converted annual score keeping its declared places, and
+//! the working of an amount (issue 13 §16: the formula as written and with its
+//! values). Written for the eval/ mutants the sampled mutation run of issue 12
+//! §8 found missed (docs/testing.md, "Mutation testing").
+
+use kaohe::{Facts, Ruleset, SourceFile};
+use serde_json::{json, Value};
+
+const TEMPLATE: &str = r#"
+ruleset eval_semantics {
+  title "求值语义" issuer "测试" source "测试细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [T-1] {}
+group empty "无单位" [T-1] {}
+record r "记录" {
+  key name
+  name: text "名称"
+  x: decimal "x"
+  f: bool "f"
+}
+period month [T-1] { amendable [T-1] }
+measure m "度量" of lead [T-1] = sum(r, x)
+measure nobody "无人" of empty [T-1] = sum(r, x)
+score [T-1] {
+  base 0 [T-1]
+  category c "类别" [T-1] {
+{RULES}
+  }
+}
+ranking rk "月度排名" of lead [T-1] { by total desc ties shared [T-1] }
+{EXTRA}
+"#;
+
+fn ruleset(rules: &str, extra: &str) -> Ruleset {
+    let text = TEMPLATE.replace("{RULES}", rules).replace("{EXTRA}", extra);
+    Ruleset::from_source(SourceFile::new("eval.rules", text))
+        .unwrap_or_else(|e| panic!("the ruleset is refused:\n{e:?}\n{rules}\n{extra}"))
+}
+
+/// Units `a`, `b`, `c` of `lead` with records of `x` (one record each value)
+/// in March 2026, and the same in February when `february` says so.
+fn facts(xs: &[(&str, &[&str])], february: bool) -> Value {
+    let mut records = Vec::new();
+    for (unit, values) in xs {
+        for (i, x) in values.iter().enumerate() {
+            let mut periods = vec!["2026-03"];
+            if february {
+                periods.push("2026-02");
+            }
+            for period in periods {
+                records.push(json!({
+                    "unit": unit, "period": period, "kind": "r",
+                    "reported": format!("{period}-20"),
+                    "attributes": {"name": format!("{unit}{i}"), "x": serde_json::from_str::<Value>(x).unwrap(), "f": i == 0}
+                }));
+            }
+        }
+    }
+    json!({
+        "as_of": "2026-12-31",
+        "units": xs.iter().map(|(id, _)| json!({"id": id, "name": id, "group": "lead", "attributes": {}})).collect::<Vec<_>>(),
+        "records": records,
+    })
+}
+
+fn run(ruleset: &Ruleset, facts: &Value) -> Value {
+    let facts = Facts::from_json(ruleset, &facts.to_string())
+        .unwrap_or_else(|e| panic!("the facts are refused: {e}\n{facts:#}"));
+    let evaluation = ruleset
+        .evaluate(&facts)
+        .unwrap_or_else(|e| panic!("evaluation failed: {e}"));
+    serde_json::from_str(&evaluation.to_json()).unwrap()
+}
+
+/// The result of `unit` in `period`.
+fn result<'a>(output: &'a Value, unit: &str, period: &str) -> &'a Value {
+    output["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit"] == unit && r["period"] == period)
+        .unwrap_or_else(|| panic!("no result for {unit} in {period}"))
+}
+
+/// Each unit's total in March under the one bonus `amount {amount}`.
+fn totals(amount: &str, xs: &[(&str, &[&str])]) -> Vec<String> {
+    let ruleset = ruleset(
+        &format!("    bonus b \"b\" [T-1] {{ amount {amount} }}"),
+        "",
+    );
+    let output = run(&ruleset, &facts(xs, false));
+    xs.iter()
+        .map(|(unit, _)| {
+            result(&output, unit, "2026-03")["total"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+// m = sum(r, x): a 1 + 2 = 3, b 5, c 4.
+const UNITS: &[(&str, &[&str])] = &[("a", &["1", "2"]), ("b", &["5"]), ("c", &["4"])];
+
+#[test]
+fn measures_and_their_peers_against_hand_computed_values() {
+    for (amount, expected) in [
+        ("measure(m)", ["3", "5", "4"]),
+        // Highest first: b 1st, c 2nd, a 3rd.
+        ("place(m)", ["3", "1", "2"]),
+        ("peer_max(m)", ["5", "5", "5"]),
+        ("peer_min(m)", ["3", "3", "3"]),
+        ("peer_sum(m)", ["12", "12", "12"]),
+        ("peer_count(m)", ["3", "3", "3"]),
+        ("peer_average(m)", ["4", "4", "4"]),
+        ("peer_max(m) - measure(m)", ["2", "0", "1"]),
+        ("peer_count(nobody)", ["0", "0", "0"]),
+    ] {
+        assert_eq!(totals(amount, UNITS), expected, "{amount}");
+    }
+    // Tied values share a place; the next place counts the units above.
+    assert_eq!(
+        totals("place(m)", &[("a", &["3"]), ("b", &["5"]), ("c", &["3"])]),
+        ["2", "1", "2"]
+    );
+    // Peers of a measure whose group has no unit: an evaluation error.
+    for function in ["peer_max", "peer_min", "peer_average"] {
+        let ruleset = ruleset(
+            &format!("    bonus b \"b\" [T-1] {{ amount {function}(nobody) }}"),
+            "",
+        );
+        let facts = Facts::from_json(&ruleset, &facts(UNITS, false).to_string()).unwrap();
+        let error = ruleset.evaluate(&facts).unwrap_err().to_string();
+        assert!(
+            error.contains("measure `nobody` has no unit to compare with"),
+            "{function}: {error}"
+        );
+    }
+}
+
+#[test]
+fn each_result_lists_its_measures_with_place_and_peers() {
+    let output = run(
+        &ruleset("    bonus b \"b\" [T-1] { amount 1 }", ""),
+        &facts(UNITS, false),
+    );
+    for (unit, value, place) in [("a", "3", 3), ("b", "5", 1), ("c", "4", 2)] {
+        let measures = result(&output, unit, "2026-03")["measures"]
+            .as_array()
+            .unwrap();
+        let m = measures.iter().find(|m| m["measure"] == "m").unwrap();
+        assert_eq!(m["value"], value, "{unit}");
+        assert_eq!(m["place"], place, "{unit}");
+        assert_eq!(m["of"], 3, "{unit}");
+        assert_eq!(m["peer_max"], "5", "{unit}");
+        assert_eq!(m["peer_average"], "4", "{unit}");
+        // The measure of a group with no unit has no place to show.
+        assert!(!measures.iter().any(|m| m["measure"] == "nobody"), "{unit}");
+    }
+}
+
+#[test]
+fn the_working_of_an_amount_shows_it_as_written_and_with_its_values() {
+    // Unit a, March: records x = 1 (f) and x = 2 (not f); February the same.
+    for (amount, written, values, value) in [
+        ("count(r where f)", "count(r where f)", "1", "1"),
+        ("sum(r, x where f)", "sum(r, x where f)", "1", "1"),
+        (
+            "count(r in previous 1 periods)",
+            "count(r in previous 1 periods)",
+            "2",
+            "2",
+        ),
+        (
+            "sum(r, x where not f in previous 1 periods)",
+            "sum(r, x where not f in previous 1 periods)",
+            "2",
+            "2",
+        ),
+        ("2 * count(r) - 1", "(2 * count(r)) - 1", "(2 * 2) - 1", "3"),
+        (
+            "min(3, sum(r, x)) / 2",
+            "min(3, sum(r, x)) / 2",
+            "min(3, 3) / 2",
+            "1.5",
+        ),
+        (
+            "if count(r) > 1 then 1 else 0",
+            "if count(r) > 1 then 1 else 0",
+            "if 2 > 1 then 1 else 0",
+            "1",
+        ),
+    ] {
+        let ruleset = ruleset(
+            &format!("    bonus b \"b\" [T-1] {{ amount {amount} }}"),
+            "",
+        );
+        let output = run(&ruleset, &facts(&[("a", &["1", "2"]), ("b", &["5"])], true));
+        let item = &result(&output, "a", "2026-03")["items"][1];
+        assert_eq!(item["rule"], "b");
+        assert_eq!(
+            item["formula"],
+            json!({"written": written, "values": values, "result": value}),
+            "{amount}"
+        );
+    }
+}
+
+#[test]
+fn the_converted_score_keeps_its_declared_places() {
+    // Annual total 95 (a's x summed over March); × 10 / 100 = 9.5, shown
+    // with the 2 places `round 2` declares.
+    let ruleset = ruleset(
+        "    bonus b \"b\" [T-1] { per r amount x }",
+        "annual [T-1] {\n  from sum of periods [T-1]\n  convert weight 10 round 2 half_up [T-1]\n}",
+    );
+    let output = run(
+        &ruleset,
+        &facts(&[("a", &["95"]), ("b", &["3.333"])], false),
+    );
+    let a = result(&output, "a", "2026");
+    assert_eq!(a["total"], "95");
+    assert_eq!(a["converted"], "9.50");
+    // 0.3333 rounded half up to 2 places.
+    assert_eq!(result(&output, "b", "2026")["converted"], "0.33");
+}
