@@ -234,3 +234,51 @@ fn the_converted_score_keeps_its_declared_places() {
     // 0.3333 rounded half up to 2 places.
     assert_eq!(result(&output, "b", "2026")["converted"], "0.33");
 }
+
+/// The sub-assessment fixture of `inputs.rs` (`tests/inputs/sub-assessment/`).
+fn sub_assessment(path: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../tests/inputs/sub-assessment/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_line_names_the_inputs_its_rule_reads_in_the_amount_alone() {
+    let sub = Ruleset::from_source(SourceFile::new(
+        "petition.rules",
+        sub_assessment("petition.rules"),
+    ))
+    .unwrap();
+    let sub_facts =
+        Facts::from_json(&sub, &sub_assessment("examples/petition-2026-05.json")).unwrap();
+    let sub_json: Value =
+        serde_json::from_str(&sub.evaluate(&sub_facts).unwrap().to_json()).unwrap();
+    let main_text = sub_assessment("main.rules");
+    let from = "      when petition.rank == 1\n      amount 1\n";
+    assert!(main_text.contains(from));
+    // The first's bonus reads `petition` only in its amount.
+    let main = Ruleset::from_source(SourceFile::new(
+        "main.rules",
+        main_text.replace(from, "      amount if petition.rank == 1 then 1 else 0\n"),
+    ))
+    .unwrap();
+    let supplied: std::collections::BTreeMap<String, Value> =
+        [("petition".to_owned(), sub_json)].into_iter().collect();
+    let inputs = kaohe::input::Inputs::from_json(&main, &supplied).unwrap();
+    let facts = Facts::from_json(&main, &sub_assessment("examples/main-2026-05.json")).unwrap();
+    let evaluation = main
+        .evaluate_with_inputs(&facts, &kaohe::EvalOptions::default(), &inputs)
+        .unwrap();
+    let first = &evaluation.results[0];
+    assert_eq!(first.unit.to_string(), "t1");
+    assert_eq!(first.total.to_string(), "101");
+    let line = first
+        .items
+        .iter()
+        .find(|i| i.rule.as_deref() == Some("petition_first"))
+        .unwrap();
+    let read: Vec<&str> = line.inputs.iter().map(|t| t.as_str()).collect();
+    assert_eq!(read, ["petition"]);
+}
