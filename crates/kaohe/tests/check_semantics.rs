@@ -629,3 +629,77 @@ fn previous_looks_at_another_record_so_its_count_is_not_the_records_own() {
         assert_eq!(found[0], "kaohe::count_in_amount", "{amount}: {found:?}");
     }
 }
+
+#[test]
+fn a_rank_table_of_zeros_is_a_zero_amount() {
+    let table = |entries: &str| {
+        edit(&[
+            (
+                "  submitted: date \"报送日期\"\n",
+                "  submitted: date \"报送日期\"\n  place: integer \"名次\"\n  of: integer \"参评数\"\n",
+            ),
+            (
+                "      amount 2\n",
+                &format!("      amount by rank place of of {{ {entries} }}\n"),
+            ),
+        ])
+    };
+    assert_eq!(codes(&table("top 2, 1")), Vec::<String>::new());
+    assert_eq!(codes(&table("top 0, 0 bottom 1")), Vec::<String>::new());
+    assert_eq!(codes(&table("top 0, 0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&table("bottom 0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&table("top 0 bottom 0")), ["kaohe::zero_amount"]);
+}
+
+#[test]
+fn an_unknown_kind_does_not_silence_the_names_of_a_known_kinds_aggregate() {
+    // `reprot` is unknown, so names under it are not reported again; inside
+    // `count(report …)` the kind is known and `nonsense` is reported.
+    for condition in [
+        "count(report where nonsense) > 0",
+        "sum(report, nonsense) > 0",
+    ] {
+        let text = edit(&[(
+            "      per report where late\n",
+            &format!("      per reprot where late and {condition}\n"),
+        )]);
+        let found = diagnostics(&text);
+        let unknown: Vec<&str> = found
+            .iter()
+            .filter(|d| d.0 == "kaohe::unknown_name")
+            .map(|d| d.1.as_str())
+            .collect();
+        assert_eq!(unknown.len(), 2, "{condition}: {found:?}");
+        assert!(unknown.iter().any(|m| m.contains("`reprot`")), "{found:?}");
+        assert!(
+            unknown.iter().any(|m| m.contains("`nonsense`")),
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_discretionary_order_for_a_year_needs_a_yearly_ranking_by_discretion() {
+    let monthly_by_discretion = edit(&[(
+        "  by total desc [T-6]\n",
+        "  by total desc [T-6]\n  by discretion [T-6]\n",
+    )]);
+    let order = serde_json::json!({"2024": ["b", "a"]});
+    // The monthly ranking reads orders for months, not for the year.
+    let found = discretion_warnings(&monthly_by_discretion, order.clone());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "$.discretion.2024");
+    assert_eq!(
+        found[0].2,
+        "the discretionary order for year 2024 is ignored: no per year ranking of ruleset `test_2024` breaks ties `by discretion`"
+    );
+    // A yearly ranking by discretion reads it.
+    let mut yearly = monthly_by_discretion.clone();
+    yearly.push_str(
+        "\nranking yearly \"年度排名\" of lead per year [T-6] {\n  by total desc [T-6]\n  by discretion [T-6]\n}\n",
+    );
+    assert_eq!(discretion_warnings(&yearly, order.clone()), Vec::new());
+    // Under `period year` the year is the period: the per-period ranking reads it.
+    let year = monthly_by_discretion.replace("period month [T-3] {", "period year [T-3] {");
+    assert_eq!(discretion_warnings(&year, order), Vec::new());
+}
