@@ -703,3 +703,114 @@ fn a_discretionary_order_for_a_year_needs_a_yearly_ranking_by_discretion() {
     let year = monthly_by_discretion.replace("period month [T-3] {", "period year [T-3] {");
     assert_eq!(discretion_warnings(&year, order), Vec::new());
 }
+
+#[test]
+fn functions_keep_whole_numbers_whole_where_they_can() {
+    for (n, whole) in [
+        ("abs(n)", true),
+        ("abs(-2)", true),
+        ("abs(x)", false),
+        ("min(n, 2)", true),
+        ("max(n, 2)", true),
+        ("min(n, x)", false),
+        ("max(1.5, n)", false),
+        ("floor(x)", true),
+        ("ceil(x)", true),
+    ] {
+        let found = codes(&rich(&format!("submitted > due + {n} days")));
+        if whole {
+            assert_eq!(found, Vec::<String>::new(), "{n}");
+        } else {
+            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
+        }
+    }
+    // `abs` of something that is not a number is refused.
+    let found = codes(&rich("abs(t) > 1"));
+    assert!(
+        !found.is_empty() && found.iter().all(|c| c == "kaohe::type_mismatch"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn measure_functions_name_a_declared_measure() {
+    let with_measure = |amount: &str| {
+        let mut text = edit(&[("      amount 2\n", &format!("      amount {amount}\n"))]);
+        text.push_str("\nmeasure late_count \"迟报数\" of lead [T-6] = count(report where late)\n");
+        text
+    };
+    for function in [
+        "measure",
+        "place",
+        "peer_max",
+        "peer_min",
+        "peer_sum",
+        "peer_count",
+        "peer_average",
+    ] {
+        assert_eq!(
+            codes(&with_measure(&format!("{function}(late_count)"))),
+            Vec::<String>::new(),
+            "{function}"
+        );
+        let found = diagnostics(&with_measure(&format!("{function}(nosuch)")));
+        assert_eq!(found.len(), 1, "{function}: {found:?}");
+        assert_eq!(found[0].0, "kaohe::unknown_name");
+        assert!(found[0].1.contains("measure `nosuch`"), "{found:?}");
+    }
+}
+
+#[test]
+fn the_never_holds_analysis_skips_a_rule_of_an_unknown_kind() {
+    // `count < 0` never holds for a record, but under an unknown kind only
+    // the unknown kind is reported.
+    let text = edit(&[(
+        "      per report where late\n",
+        "      per reprot where count < 0\n",
+    )]);
+    assert_eq!(codes(&text), ["kaohe::unknown_name"]);
+    assert_eq!(count_of(&rich("count < 0"), "kaohe::never_holds"), 1);
+}
+
+#[test]
+fn two_constants_clash_only_for_one_subject() {
+    for (condition, never) in [
+        ("t == \"a\" and t == \"b\"", true),
+        ("t == \"a\" and t != \"a\"", true),
+        ("t == \"a\" and t == \"a\"", false),
+        ("t == \"a\" and f == true", false),
+        ("n == 1 and x == 2", false),
+        ("n == 1 and n == 2", true),
+        ("f == true and f == false", true),
+        ("t == \"a\" and t != \"b\"", false),
+        ("n == 1 and x != 1", false),
+    ] {
+        assert_eq!(
+            count_of(&rich(condition), "kaohe::never_holds"),
+            usize::from(never),
+            "{condition}"
+        );
+    }
+}
+
+#[test]
+fn what_always_holds_negated_never_holds() {
+    for (condition, never) in [
+        ("not true", true),
+        ("not (true and true)", true),
+        ("not (late or not late)", true),
+        ("not (true and (f or not f))", true),
+        ("not (true or late)", true),
+        ("not (true and late)", false),
+        ("not (late and true)", false),
+        ("not (late or f)", false),
+        ("not (not false)", true),
+        ("not false", false),
+    ] {
+        assert_eq!(
+            count_of(&rich(condition), "kaohe::never_holds"),
+            usize::from(never),
+            "{condition}"
+        );
+    }
+}

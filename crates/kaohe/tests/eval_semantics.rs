@@ -282,3 +282,56 @@ fn a_line_names_the_inputs_its_rule_reads_in_the_amount_alone() {
     let read: Vec<&str> = line.inputs.iter().map(|t| t.as_str()).collect();
     assert_eq!(read, ["petition"]);
 }
+
+#[test]
+fn ties_straddling_looks_at_the_places_each_tie_group_occupies() {
+    // One period; `x` is the total. The bottom 2 of n units.
+    let rules = "    bonus b \"b\" [T-1] { per r amount x }";
+    let notice = |ties: &str| {
+        format!(
+            "notice warning \"预警\" of lead [T-1] {{\n  when ranked bottom 2 for 1 consecutive periods in rk{ties}\n  action \"预警\"\n}}"
+        )
+    };
+    let warned = |ties: &str, xs: &[(&str, &[&str])]| -> Vec<String> {
+        let output = run(&ruleset(rules, &notice(ties)), &facts(xs, false));
+        xs.iter()
+            .filter(|(unit, _)| {
+                result(&output, unit, "2026-03")["notices"]
+                    .as_array()
+                    .is_some_and(|n| n.iter().any(|n| n["name"] == "warning"))
+            })
+            .map(|(unit, _)| (*unit).to_owned())
+            .collect()
+    };
+    // No ties: ranks 1 2 3 4 5; either reading warns the last two.
+    let distinct: &[(&str, &[&str])] = &[
+        ("a", &["5"]),
+        ("b", &["4"]),
+        ("c", &["3"]),
+        ("d", &["2"]),
+        ("e", &["1"]),
+    ];
+    assert_eq!(warned("", distinct), ["d", "e"]);
+    assert_eq!(warned(" ties straddling", distinct), ["d", "e"]);
+    // Ranks 1 2 3 3 5: the tie c/d occupies places 3–4. The published rank 3
+    // is above the line (5 − 2 + 1 = 4), so by default only e; straddling,
+    // the tie reaches place 4, so c, d and e.
+    let tied: &[(&str, &[&str])] = &[
+        ("a", &["5"]),
+        ("b", &["4"]),
+        ("c", &["2"]),
+        ("d", &["2"]),
+        ("e", &["1"]),
+    ];
+    assert_eq!(warned("", tied), ["e"]);
+    assert_eq!(warned(" ties straddling", tied), ["c", "d", "e"]);
+    // Ranks 1 1 3 4 5: a tie at the top changes nothing at the bottom.
+    let top: &[(&str, &[&str])] = &[
+        ("a", &["5"]),
+        ("b", &["5"]),
+        ("c", &["3"]),
+        ("d", &["2"]),
+        ("e", &["1"]),
+    ];
+    assert_eq!(warned(" ties straddling", top), ["d", "e"]);
+}
