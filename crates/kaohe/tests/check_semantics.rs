@@ -623,6 +623,12 @@ fn previous_looks_at_another_record_so_its_count_is_not_the_records_own() {
         "max(count, 1)",
         "count(report)",
         "max(count(report), 1)",
+        "abs(-count)",
+        "2 * -count",
+        "1 + count(report)",
+        "2 * count(report where late)",
+        "abs(-count(report))",
+        "if late then count(report) else 1",
     ] {
         let found = codes(&keyed(amount));
         assert_eq!(found.len(), 1, "{amount}: {found:?}");
@@ -813,4 +819,84 @@ fn what_always_holds_negated_never_holds() {
             "{condition}"
         );
     }
+}
+
+#[test]
+fn under_period_year_nothing_runs_per_year() {
+    let yearly = |item: &str| {
+        let mut text = edit(&[("period month [T-3] {", "period year [T-3] {")]);
+        text.push_str(item);
+        text
+    };
+    for (item, per_year) in [
+        ("\noutput share \"比例\" of lead [T-6] = total / 100\n", false),
+        ("\noutput share \"比例\" of lead per year [T-6] = total / 100\n", true),
+        ("\nranking yearly \"年度排名\" of lead per year [T-6] {\n  by total desc [T-6]\n  ties shared [T-6]\n}\n", true),
+        ("\nnotice warning \"预警\" of lead per year [T-8] {\n  when total < 90\n  action \"预警\"\n}\n", true),
+        ("\nnotice warning \"预警\" of lead [T-8] {\n  when total < 90\n  action \"预警\"\n}\n", false),
+        ("\nclassify board \"榜\" of lead per year [T-8] {\n  red \"红\" when total < 90\n  green \"绿\" otherwise\n}\n", true),
+        ("\nquota q \"任务\" of lead per year [T-8] {\n  require count(report) >= 1 \"至少报送一次\"\n  action \"提醒\"\n}\n", true),
+    ] {
+        let found = codes(&yearly(item));
+        assert_eq!(
+            found.iter().filter(|c| *c == "kaohe::period_is_year").count(),
+            usize::from(per_year),
+            "{item}: {found:?}"
+        );
+    }
+}
+
+/// The base scored by two `score of` blocks, one per group, with `first` in
+/// the first block's category and `second` in the second's.
+fn two_blocks(first: &str, second: &str) -> String {
+    let text = edit(&[(
+        "group lead \"牵头单位\" [T-1] {\n}\n",
+        "group lead \"牵头单位\" [T-1] {\n}\n\ngroup town \"乡镇\" [T-1] {\n}\n",
+    )]);
+    let start = text.find("score [T-4] {").unwrap();
+    let end = start + text[start..].find("\n}\n").unwrap() + 3;
+    let block = |group: &str, rules: &str| {
+        format!(
+            "score of {group} [T-4] {{\n  base 100 [T-4]\n  category daily \"日常工作\" [T-4] {{\n    allot 100\n{rules}  }}\n}}\n"
+        )
+    };
+    format!(
+        "{}{}\n{}{}",
+        &text[..start],
+        block("lead", first),
+        block("town", second),
+        &text[end..]
+    )
+}
+
+#[test]
+fn a_rule_belongs_to_one_score_block_its_versions_too() {
+    let rule = |name: &str, amount: &str, effective: &str| {
+        format!(
+            "    deduct {name} \"上报进度不及时\" [T-5] {{\n      per report where late\n      amount {amount}\n{effective}    }}\n"
+        )
+    };
+    let one = rule("late_report", "2", "");
+    let other = rule("late_town", "2", "");
+    assert_eq!(codes(&two_blocks(&one, &other)), Vec::<String>::new());
+    // Two versions in one block.
+    let versions = format!(
+        "{}{}",
+        rule(
+            "late_report",
+            "2",
+            "      effective 2024-01-01 to 2024-06-30\n"
+        ),
+        rule(
+            "late_report",
+            "3",
+            "      effective 2024-07-01 to 2024-12-31\n"
+        )
+    );
+    assert_eq!(codes(&two_blocks(&versions, &other)), Vec::<String>::new());
+    // The same rule in both blocks.
+    let found = diagnostics(&two_blocks(&one, &one));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::duplicate_name");
+    assert!(found[0].1.contains("rule `late_report`"), "{found:?}");
 }
