@@ -900,3 +900,26 @@ fn a_rule_belongs_to_one_score_block_its_versions_too() {
     assert_eq!(found[0].0, "kaohe::duplicate_name");
     assert!(found[0].1.contains("rule `late_report`"), "{found:?}");
 }
+
+#[test]
+fn a_range_of_one_day_is_valid_a_reversed_one_is_not() {
+    let range = |from: &str, to: &str| {
+        edit(&[(
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n      effective {from} to {to}\n    }}\n"),
+        )])
+    };
+    let invalid = "kaohe::invalid_range";
+    assert_eq!(count_of(&range("2024-05-01", "2024-05-01"), invalid), 0);
+    assert_eq!(count_of(&range("2024-05-02", "2024-05-01"), invalid), 1);
+    assert_eq!(count_of(&range("2024-01-01", "2024-12-31"), invalid), 0);
+    // The ruleset's own range too.
+    let header = |to: &str| {
+        edit(&[(
+            "effective 2024-01-01 to 2024-12-31",
+            &format!("effective 2024-01-01 to {to}"),
+        )])
+    };
+    assert_eq!(count_of(&header("2024-01-01"), invalid), 0);
+    assert_eq!(count_of(&header("2023-12-31"), invalid), 1);
+}
