@@ -923,3 +923,22 @@ fn a_range_of_one_day_is_valid_a_reversed_one_is_not() {
     assert_eq!(count_of(&header("2024-01-01"), invalid), 0);
     assert_eq!(count_of(&header("2023-12-31"), invalid), 1);
 }
+
+#[test]
+fn a_cap_on_a_rule_applied_once_binds_only_over_a_year() {
+    let capped = |amount: &str, cap: &str| {
+        edit(&[(
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n    }}\n    deduct poor \"工作不力\" [T-5] {{\n      when count(report where late) > 2\n      amount {amount}\n      cap {cap} [T-5]\n    }}\n"),
+        )])
+    };
+    let never = "kaohe::never_binds";
+    // Once per period: 2 ≤ 3, the period cap never binds; 4 > 3, it can.
+    assert_eq!(count_of(&capped("2", "3 per period"), never), 1);
+    assert_eq!(count_of(&capped("3", "3 per period"), never), 1);
+    assert_eq!(count_of(&capped("4", "3 per period"), never), 0);
+    // Over a year the periods' amounts add up: a year cap can bind.
+    assert_eq!(count_of(&capped("2", "3 per year"), never), 0);
+    // An amount that is not a constant: not known.
+    assert_eq!(count_of(&capped("count(report)", "3 per period"), never), 0);
+}
