@@ -335,3 +335,18 @@ fn ties_straddling_looks_at_the_places_each_tie_group_occupies() {
     ];
     assert_eq!(warned(" ties straddling", top), ["d", "e"]);
 }
+
+#[test]
+fn a_unit_a_ranking_leaves_out_is_told_which_condition_and_its_values() {
+    let extra = "ranking busy \"忙碌排名\" of lead [T-1] {\n  by total desc [T-1]\n  only when count(r) > 1 [T-1]\n  ties shared [T-1]\n}";
+    let output = run(
+        &ruleset("    bonus b \"b\" [T-1] { per r amount x }", extra),
+        &facts(&[("a", &["1", "2"]), ("b", &["5"])], false),
+    );
+    // a has two records: ranked. b has one: left out, with the working.
+    assert_eq!(result(&output, "a", "2026-03")["not_ranked"], Value::Null);
+    let left_out = &result(&output, "b", "2026-03")["not_ranked"];
+    assert_eq!(left_out[0]["ranking"], "busy", "{left_out}");
+    assert_eq!(left_out[0]["condition"], "count(r) > 1", "{left_out}");
+    assert_eq!(left_out[0]["values"], "1 > 1", "{left_out}");
+}
