@@ -350,3 +350,22 @@ fn a_unit_a_ranking_leaves_out_is_told_which_condition_and_its_values() {
     assert_eq!(left_out[0]["condition"], "count(r) > 1", "{left_out}");
     assert_eq!(left_out[0]["values"], "1 > 1", "{left_out}");
 }
+
+#[test]
+fn a_unit_not_of_a_measures_group_has_no_value_or_place_in_it() {
+    let mut facts = facts(&[("a", &["1"]), ("b", &["2"])], false);
+    facts["units"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "z", "name": "z", "group": "empty", "attributes": {}}));
+    for amount in ["measure(m)", "place(m)"] {
+        let rules = format!("    bonus b \"b\" [T-1] {{ when {amount} > 0  amount 1 }}");
+        let output = run(&ruleset(&rules, ""), &facts);
+        let totals: Vec<&str> = ["a", "b", "z"]
+            .iter()
+            .map(|u| result(&output, u, "2026-03")["total"].as_str().unwrap())
+            .collect();
+        // z's value is absent, and a comparison with nothing is false.
+        assert_eq!(totals, ["1", "1", "0"], "{amount}");
+    }
+}
