@@ -369,3 +369,45 @@ fn a_unit_not_of_a_measures_group_has_no_value_or_place_in_it() {
         assert_eq!(totals, ["1", "1", "0"], "{amount}");
     }
 }
+
+#[test]
+fn clauses_of_rankings_and_measures_as_cited() {
+    // A ranking cites its own clause, its keys', `ties shared`'s and `only
+    // when`'s: all of them, in order, without repeats.
+    let extra = "ranking cited \"排名\" of lead [T-1] {\n  only when count(r) > 0 [T-4]\n  by total desc [T-2]\n  ties shared [T-1, T-3]\n}";
+    let output = run(
+        &ruleset("    bonus b \"b\" [T-1] { per r amount x }", extra),
+        &facts(UNITS, false),
+    );
+    let ranking = output["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ranking"] == "cited")
+        .unwrap();
+    assert_eq!(ranking["clauses"], json!(["T-1", "T-2", "T-3", "T-4"]));
+    // A measure citing nothing shows no `clauses`; one citing shows them.
+    let text = TEMPLATE
+        .replace("{RULES}", "    bonus b \"b\" [T-1] { amount 1 }")
+        .replace("{EXTRA}", "")
+        .replace(
+            "measure m \"度量\" of lead [T-1] = sum(r, x)",
+            "measure m \"度量\" of lead = sum(r, x)",
+        );
+    let uncited = Ruleset::from_source(SourceFile::new("eval.rules", text)).unwrap();
+    for (ruleset, clauses) in [
+        (&uncited, Value::Null),
+        (
+            &ruleset("    bonus b \"b\" [T-1] { amount 1 }", ""),
+            json!(["T-1"]),
+        ),
+    ] {
+        let output = run(ruleset, &facts(UNITS, false));
+        let measures = result(&output, "a", "2026-03")["measures"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let m = measures.iter().find(|m| m["measure"] == "m").unwrap();
+        assert_eq!(m["clauses"], clauses, "{m}");
+    }
+}
