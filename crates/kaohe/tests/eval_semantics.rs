@@ -411,3 +411,16 @@ fn clauses_of_rankings_and_measures_as_cited() {
         assert_eq!(m["clauses"], clauses, "{m}");
     }
 }
+
+#[test]
+fn lines_and_categories_carry_their_labels() {
+    let output = run(
+        &ruleset("    bonus b \"报送加分\" [T-1] { per r amount x }", ""),
+        &facts(UNITS, false),
+    );
+    let a = result(&output, "a", "2026-03");
+    assert_eq!(a["items"][1]["rule"], "b");
+    assert_eq!(a["items"][1]["label"], "报送加分");
+    assert_eq!(a["categories"][0]["category"], "c");
+    assert_eq!(a["categories"][0]["label"], "类别");
+}
