@@ -1,0 +1,944 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! What the checker accepts and refuses, construct by construct, where the
+//! invalid-ruleset corpus (`tests/check/`, one mistake per file, run by
+//! `check_corpus.rs`) holds no example: written for the check/ mutants the
+//! sampled mutation run of issue 12 §8 found missed (docs/testing.md,
+//! "Mutation testing"). Each case is a small edit of the corpus base
+//! (`tests/check/base/base.rules`) and states the exact codes (and where it
+//! matters, messages, helps and positions) the checker must give, and the
+//! valid neighbour that must check clean.
+
+use kaohe::{check, SourceFile};
+
+fn base() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/check/base/base.rules"
+    ))
+    .unwrap()
+}
+
+/// The base with `from` replaced by `to` (which must occur once).
+fn edit(edits: &[(&str, &str)]) -> String {
+    let mut text = base();
+    for (from, to) in edits {
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` is not in the base once"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// `(code, message, help)` of every diagnostic, in order.
+fn diagnostics(text: &str) -> Vec<(String, String, Option<String>)> {
+    let source = SourceFile::new("t.rules", text);
+    check(&source)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let r = d.record(&source);
+            (r.code, r.message, r.help)
+        })
+        .collect()
+}
+
+fn codes(text: &str) -> Vec<String> {
+    diagnostics(text).into_iter().map(|(c, _, _)| c).collect()
+}
+
+/// A rule `deduct d` in the base's category, counting reports where `condition`.
+fn rule_where(condition: &str) -> String {
+    edit(&[(
+        "      per report where late\n",
+        &format!("      per report where {condition}\n"),
+    )])
+}
+
+#[test]
+fn the_base_checks_clean() {
+    assert_eq!(codes(&base()), Vec::<String>::new());
+}
+
+#[test]
+fn the_builtin_name_lists_are_what_the_language_defines() {
+    assert_eq!(
+        kaohe::check::builtin_names(),
+        ["as_of", "period_start", "period_end"]
+    );
+    assert_eq!(
+        kaohe::check::result_names(),
+        ["total", "rank", "previous_total", "previous_rank"]
+    );
+    let functions: Vec<&str> = kaohe::check::builtin_functions()
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    for f in ["min", "max", "abs", "round", "floor", "ceil", "overdue"] {
+        assert!(functions.contains(&f), "{f} missing from {functions:?}");
+    }
+    for (name, signature) in kaohe::check::builtin_functions() {
+        assert!(signature.starts_with(&format!("{name}(")), "{signature}");
+    }
+    // Each built-in name is a date every expression may use; another name is not.
+    for name in kaohe::check::builtin_names() {
+        assert_eq!(
+            codes(&rule_where(&format!("submitted > {name}"))),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        codes(&rule_where("submitted > today")),
+        ["kaohe::unknown_name"]
+    );
+}
+
+/// The base with a `levels` type declared before the group.
+fn with_levels(levels: &str) -> String {
+    edit(&[(
+        "group lead",
+        &format!("levels tier \"级别\" {{\n{levels}\n}}\n\ngroup lead"),
+    )])
+}
+
+#[test]
+fn a_levels_type_names_each_level_once_and_at_least_one() {
+    let two = "  central \"中央\"\n  provincial \"省级\"";
+    // Declared and unused: only the clean neighbour's own warnings, if any.
+    let clean = codes(&with_levels(two));
+    assert!(
+        !clean
+            .iter()
+            .any(|c| c == "kaohe::duplicate_name" || c == "kaohe::missing_part"),
+        "{clean:?}"
+    );
+
+    let repeated = with_levels("  central \"中央\"\n  central \"中央2\"");
+    let found = diagnostics(&repeated);
+    let duplicates: Vec<_> = found
+        .iter()
+        .filter(|d| d.0 == "kaohe::duplicate_name")
+        .collect();
+    assert_eq!(duplicates.len(), 1, "{found:?}");
+    assert!(duplicates[0].1.contains("level `central`"), "{found:?}");
+}
+
+/// The base with a notice whose condition is `condition`, and `rankings` after it.
+fn with_notice(condition: &str, rankings: &str) -> String {
+    let mut text = base();
+    text.push_str(&format!(
+        "\nnotice warning \"预警通知\" of lead [T-8] {{\n  when {condition}\n  action \"下发《预警通知》\"\n}}\n{rankings}"
+    ));
+    text
+}
+
+#[test]
+fn ranked_without_in_names_the_one_per_period_ranking_or_is_refused() {
+    let bare = "ranked bottom 1 for 2 consecutive periods";
+    // One per-period ranking (the base's `monthly`): `in monthly` is implied.
+    assert_eq!(codes(&with_notice(bare, "")), Vec::<String>::new());
+    assert_eq!(
+        codes(&with_notice(&format!("{bare} in monthly"), "")),
+        Vec::<String>::new()
+    );
+    // Two: the help lists both.
+    let second = "\nranking other \"另一排名\" of lead [T-6] {\n  by total asc [T-6]\n  ties shared [T-6]\n}\n";
+    let found = diagnostics(&with_notice(bare, second));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::missing_part");
+    assert_eq!(
+        found[0].2.as_deref(),
+        Some("the ruleset has several per-period rankings: `monthly`, `other`")
+    );
+    assert_eq!(
+        codes(&with_notice(&format!("{bare} in other"), second)),
+        Vec::<String>::new()
+    );
+    // None per period: the help says to declare one.
+    let yearly = edit(&[(
+        "ranking monthly \"月度排名\" of lead [T-6] {",
+        "ranking monthly \"月度排名\" of lead per year [T-6] {",
+    )]);
+    let mut text = yearly;
+    text.push_str("\nnotice warning \"预警通知\" of lead [T-8] {\n  when ranked bottom 1 for 2 consecutive periods\n  action \"下发《预警通知》\"\n}\n");
+    let found = diagnostics(&text);
+    let missing: Vec<_> = found
+        .iter()
+        .filter(|d| d.0 == "kaohe::missing_part")
+        .collect();
+    assert_eq!(missing.len(), 1, "{found:?}");
+    assert_eq!(
+        missing[0].2.as_deref(),
+        Some("declare a per-period `ranking` for the history to refer to")
+    );
+}
+
+#[test]
+fn arithmetic_is_whole_only_between_whole_numbers_without_division() {
+    // `N days` needs a whole N: the type of `a op b` decides.
+    let cases = [
+        ("(1 + 2)", true),
+        ("(3 - 1)", true),
+        ("(2 * 3)", true),
+        ("(6 / 3)", false),
+        ("(1.5 + 2)", false),
+        ("(2 + 1.5)", false),
+        ("(1.5 * 2)", false),
+        ("(2 * 1.5)", false),
+        ("(1.5 - 0.5)", false),
+    ];
+    for (n, whole) in cases {
+        let found = codes(&rule_where(&format!("submitted > due + {n} days")));
+        if whole {
+            assert_eq!(found, Vec::<String>::new(), "{n}");
+        } else {
+            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
+        }
+    }
+}
+
+#[test]
+fn unit_attributes_are_out_of_scope_in_a_record_kinds_derive() {
+    let with_attribute = |derive: &str, rule_where: &str| {
+        edit(&[
+            (
+                "group lead \"牵头单位\" [T-1] {\n}",
+                "group lead \"牵头单位\" [T-1] {\n  attribute tasks: integer \"任务数\"\n}",
+            ),
+            (
+                "  derive late = submitted > due [T-2, T-A1]",
+                &format!("  derive late = {derive} [T-2, T-A1]"),
+            ),
+            (
+                "      per report where late\n",
+                &format!("      per report where {rule_where}\n"),
+            ),
+        ])
+    };
+    // In a rule, `unit.tasks` is the unit's attribute.
+    assert_eq!(
+        codes(&with_attribute(
+            "submitted > due",
+            "late and unit.tasks > 0"
+        )),
+        Vec::<String>::new()
+    );
+    // In a derive, there is no unit: refused, with no name to suggest.
+    let found = diagnostics(&with_attribute(
+        "submitted > due and unit.tasks > 0",
+        "late and unit.tasks > 0",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::unknown_name");
+    assert!(found[0].1.contains("unit attribute `tasks`"), "{found:?}");
+}
+
+/// Facts for the base ruleset: one unit, no records, `discretion` as given.
+fn discretion_warnings(
+    ruleset_text: &str,
+    discretion: serde_json::Value,
+) -> Vec<(String, String, String)> {
+    let ruleset = kaohe::Ruleset::from_source(SourceFile::new("t.rules", ruleset_text))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let facts = serde_json::json!({
+        "as_of": "2024-12-31",
+        "units": [
+            {"id": "a", "name": "甲", "group": "lead", "attributes": {}},
+            {"id": "b", "name": "乙", "group": "lead", "attributes": {}}
+        ],
+        "records": [],
+        "discretion": discretion,
+    });
+    let facts =
+        kaohe::Facts::from_json(&ruleset, &facts.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    kaohe::check::fact_warnings(&ruleset, &facts)
+        .into_iter()
+        .map(|w| (w.code.to_owned(), w.path, w.message))
+        .collect()
+}
+
+#[test]
+fn a_discretionary_order_no_ranking_reads_is_a_warning() {
+    let order = serde_json::json!({"2024-03": ["b", "a"]});
+    // No ranking breaks ties by discretion: the order is ignored, said once.
+    let found = discretion_warnings(&base(), order.clone());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::facts::unused_discretion");
+    assert_eq!(found[0].1, "$.discretion.2024-03");
+    assert_eq!(
+        found[0].2,
+        "the discretionary order for period 2024-03 is ignored: no per period ranking of ruleset `test_2024` breaks ties `by discretion`"
+    );
+    // A per-period ranking with `by discretion` reads it: no warning.
+    let read = edit(&[(
+        "  by total desc [T-6]\n",
+        "  by total desc [T-6]\n  by discretion [T-6]\n",
+    )]);
+    assert_eq!(discretion_warnings(&read, order), Vec::new());
+    // An empty order says nothing to ignore.
+    assert_eq!(
+        discretion_warnings(&base(), serde_json::json!({"2024-03": []})),
+        Vec::new()
+    );
+}
+
+/// The base's report kind with more attributes, its rule counting reports
+/// where `condition`.
+fn rich(condition: &str) -> String {
+    edit(&[
+        (
+            "  submitted: date \"报送日期\"\n",
+            "  submitted: date \"报送日期\"\n  n: integer \"数\"\n  x: decimal \"值\"\n  t: text \"文\"\n  f: bool \"是否\"\n",
+        ),
+        (
+            "      per report where late\n",
+            &format!("      per report where {condition}\n"),
+        ),
+    ])
+}
+
+fn count_of(text: &str, code: &str) -> usize {
+    codes(text).iter().filter(|c| *c == code).count()
+}
+
+#[test]
+fn a_condition_and_its_negation_never_hold_whatever_the_expression_kind() {
+    // (E, E'): `E and not (E)` can never hold; E' differs from E in one
+    // part, so `E and not (E')` can.
+    let pairs = [
+        ("late", "f"),
+        ("n > 1", "n > 2"),
+        ("x > 1.5", "x > 1.25"),
+        ("due == 2024-03-01", "due == 2024-03-02"),
+        ("t == \"a\"", "t == \"b\""),
+        ("f == true", "f == false"),
+        ("-n > 1", "-x > 1"),
+        ("n + 1 > 2", "n - 1 > 2"),
+        ("n + 1 > 2", "n + 2 > 2"),
+        ("n + 1 > 2", "x + 1 > 2"),
+        ("abs(n) > 1", "abs(x) > 1"),
+        ("abs(n) > 1", "floor(n) > 1"),
+        ("min(n, 1) > 0", "min(n, 1, 2) > 0"),
+        ("min(n, 1) > 0", "min(n, 2) > 0"),
+        ("(if late then 1 else 0) > 0", "(if late then 1 else 2) > 0"),
+        ("(if late then 1 else 0) > 0", "(if late then 2 else 0) > 0"),
+        ("(if late then 1 else 0) > 0", "(if f then 1 else 0) > 0"),
+        ("count(report where late) > 1", "count(report) > 1"),
+        ("count(report where late) > 1", "count(report where f) > 1"),
+        ("count(report) > 1", "count(report where late) > 1"),
+        ("sum(report, n) > 1", "sum(report, x) > 1"),
+        (
+            "sum(report, n where late) > 1",
+            "sum(report, n where f) > 1",
+        ),
+        ("sum(report, n where late) > 1", "sum(report, n) > 1"),
+        (
+            "count(report in previous 1 periods) > 1",
+            "count(report in previous 2 periods) > 1",
+        ),
+        (
+            "count(report in previous 1 periods) > 1",
+            "count(report) > 1",
+        ),
+        (
+            "sum(report, n in previous 1 periods) > 1",
+            "sum(report, n in previous 2 periods) > 1",
+        ),
+    ];
+    for (e, other) in pairs {
+        assert_eq!(
+            count_of(&rich(&format!("{e} and not ({e})")), "kaohe::never_holds"),
+            1,
+            "`{e} and not ({e})`"
+        );
+        assert_eq!(
+            count_of(&rich(&format!("not ({e}) and {e}")), "kaohe::never_holds"),
+            1,
+            "`not ({e}) and {e}`"
+        );
+        for (a, b) in [(e, other), (other, e)] {
+            let text = rich(&format!("{a} and not ({b})"));
+            assert_eq!(
+                codes(&text)
+                    .iter()
+                    .filter(|c| c.starts_with("kaohe::never"))
+                    .count(),
+                0,
+                "`{a} and not ({b})`: {:?}",
+                codes(&text)
+            );
+        }
+    }
+}
+
+#[test]
+fn amounts_that_are_always_zero_are_a_warning_whatever_their_form() {
+    let levels = |table: &str| {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/check/base/base_with_levels.rules"
+        ))
+        .unwrap();
+        let from = "amount by tier { central: 3, provincial: 2 }";
+        assert!(text.contains(from));
+        text.replace(from, &format!("amount by tier {{ {table} }}"))
+    };
+    assert_eq!(
+        codes(&levels("central: 3, provincial: 2")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&levels("central: 0, provincial: 2")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&levels("central: 0, provincial: 0")),
+        ["kaohe::zero_amount"]
+    );
+    let amount = |a: &str| edit(&[("      amount 2\n", &format!("      amount {a}\n"))]);
+    assert_eq!(codes(&amount("0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&amount("0.0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&amount("-0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&amount("0.5")), Vec::<String>::new());
+}
+
+#[test]
+fn versions_of_one_rule_may_share_their_label_other_rules_may_not() {
+    let versions = edit(&[(
+        "      amount 2\n    }\n",
+        "      amount 2\n      effective 2024-01-01 to 2024-06-30\n    }\n    deduct late_report \"上报进度不及时\" [T-5] {\n      per report where late\n      amount 3\n      effective 2024-07-01 to 2024-12-31\n    }\n",
+    )]);
+    assert_eq!(codes(&versions), Vec::<String>::new());
+    let other = edit(&[(
+        "      amount 2\n    }\n",
+        "      amount 2\n    }\n    deduct missed_report \"上报进度不及时\" [T-5] {\n      per report where not late\n      amount 1\n    }\n",
+    )]);
+    assert_eq!(codes(&other), ["kaohe::duplicate_label"]);
+}
+
+/// The base with a second per-period ranking `other` and a classification
+/// whose first two classes are given when `first`, then when `second`.
+fn classes(first: &str, second: &str) -> String {
+    let mut text = base();
+    text.push_str(&format!(
+        "\nranking other \"另一排名\" of lead [T-6] {{\n  by total asc [T-6]\n  ties shared [T-6]\n}}\n\nclassify board \"红黄绿榜\" of lead [T-8] {{\n  red    \"红\" when {first}\n  amber  \"橙\" when {second}\n  green  \"绿\" otherwise\n}}\n"
+    ));
+    text
+}
+
+#[test]
+fn a_class_repeating_an_earlier_condition_is_never_given_ranked_included() {
+    let base_condition = "ranked bottom 1 for 2 consecutive periods in monthly";
+    assert_eq!(
+        codes(&classes(base_condition, base_condition)),
+        ["kaohe::never_holds"]
+    );
+    assert_eq!(
+        codes(&classes(
+            base_condition,
+            &format!("{base_condition} and not ({base_condition})")
+        )),
+        ["kaohe::never_holds"]
+    );
+    // Each part of `ranked` differing: a different condition.
+    for other in [
+        "ranked top 1 for 2 consecutive periods in monthly",
+        "ranked bottom 2 for 2 consecutive periods in monthly",
+        "ranked bottom 1 for 3 consecutive periods in monthly",
+        "ranked bottom 1 for 2 consecutive periods in other",
+        "ranked bottom 1 for 2 consecutive periods in monthly ties straddling",
+        "ranked bottom 1 in 2 periods this year in monthly",
+    ] {
+        assert_eq!(
+            codes(&classes(base_condition, other)),
+            Vec::<String>::new(),
+            "{other}"
+        );
+        assert_eq!(
+            codes(&classes(other, other)),
+            ["kaohe::never_holds"],
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn only_counts_and_absolute_values_are_known_never_negative() {
+    for (condition, never) in [
+        ("count(report) < 0", true),
+        ("0 > count(report)", true),
+        ("count < 1 - 1", false),
+        ("count < 0", true),
+        ("count <= -1", true),
+        ("abs(n) == -1", true),
+        ("abs(n) < 0", true),
+        ("abs(n) <= 0", false),
+        ("n < 0", false),
+        ("x <= -1", false),
+        ("-n < 0", false),
+        ("floor(x) < 0", false),
+        ("sum(report, n) < 0", false),
+        ("count(report) == 0", false),
+        ("count(report) <= 0", false),
+    ] {
+        assert_eq!(
+            count_of(&rich(condition), "kaohe::never_holds"),
+            usize::from(never),
+            "{condition}"
+        );
+    }
+}
+
+/// The base's rule as two versions changing on `split` (the first ends the
+/// day before), under `period` and with `annual` after the score.
+fn versions(period: &str, annual: &str, first_end: &str, second_start: &str) -> String {
+    let mut text = edit(&[
+        ("period month [T-3] {", &format!("period {period} [T-3] {{")),
+        (
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n      effective 2024-01-01 to {first_end}\n    }}\n    deduct late_report \"上报进度不及时\" [T-5] {{\n      per report where late\n      amount 3\n      effective {second_start} to 2024-12-31\n    }}\n"),
+        ),
+    ]);
+    text.push_str(annual);
+    text
+}
+
+#[test]
+fn under_weeks_a_pooled_year_is_split_only_by_a_change_inside_it() {
+    let pooled = "\nannual [T-4] {\n  from pooled records [T-4]\n}\n";
+    let splits = "kaohe::effective_splits_period";
+    // Monday 2024-07-01 starts a week, but lies inside the pooled year.
+    assert_eq!(
+        count_of(
+            &versions("week", pooled, "2024-06-30", "2024-07-01"),
+            splits
+        ),
+        2
+    );
+    // Without pooling, a change on a Monday splits nothing.
+    assert_eq!(
+        codes(&versions("week", "", "2024-06-30", "2024-07-01")),
+        Vec::<String>::new()
+    );
+    // Monthly: 1 July splits the pooled year, not a month.
+    assert_eq!(
+        count_of(
+            &versions("month", pooled, "2024-06-30", "2024-07-01"),
+            splits
+        ),
+        2
+    );
+    assert_eq!(
+        codes(&versions("month", "", "2024-06-30", "2024-07-01")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_version_touching_the_rulesets_range_by_one_day_is_partly_in_force() {
+    let range = |from: &str, to: &str| {
+        edit(&[(
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n      effective {from} to {to}\n    }}\n"),
+        )])
+    };
+    // The ruleset is in force 2024-01-01 to 2024-12-31.
+    let outside = "kaohe::outside_effective";
+    let never = "kaohe::never_effective";
+    for (from, to, expected) in [
+        ("2023-12-01", "2024-01-01", outside),
+        ("2024-12-31", "2025-01-31", outside),
+        ("2023-12-01", "2023-12-31", never),
+        ("2025-01-01", "2025-01-31", never),
+    ] {
+        let found = codes(&range(from, to));
+        assert!(
+            found.iter().any(|c| c == expected),
+            "{from} to {to}: {found:?}"
+        );
+        let other = if expected == outside { never } else { outside };
+        assert!(
+            !found.iter().any(|c| c == other),
+            "{from} to {to}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_cap_over_rules_whose_own_caps_fit_within_it_never_binds() {
+    let cap = |first_cap: &str, group_cap: &str| {
+        edit(&[(
+            "      amount 2\n    }\n  }\n",
+            &format!("      amount 2\n{first_cap}    }}\n    deduct missed_report \"未报送\" [T-5] {{\n      per report where not late\n      amount 1\n      cap 2 per period [T-5]\n    }}\n  }}\n\n  cap reports \"报送扣分合计\" {group_cap} per period on late_report, missed_report [T-4]\n"),
+        )])
+    };
+    let never = "kaohe::never_binds";
+    // 3 + 2 ≤ 5: the group cap can never bind.
+    assert_eq!(
+        count_of(&cap("      cap 3 per period [T-5]\n", "5"), never),
+        1
+    );
+    assert_eq!(
+        count_of(&cap("      cap 3 per period [T-5]\n", "6"), never),
+        1
+    );
+    // 3 + 2 > 4, or one rule uncapped: it can.
+    assert_eq!(
+        count_of(&cap("      cap 3 per period [T-5]\n", "4"), never),
+        0
+    );
+    assert_eq!(count_of(&cap("", "5"), never), 0);
+}
+
+#[test]
+fn previous_looks_at_another_record_so_its_count_is_not_the_records_own() {
+    let keyed = |amount: &str| {
+        edit(&[
+            (
+                "record report \"进度报送\" {\n",
+                "record report \"进度报送\" {\n  key due\n",
+            ),
+            ("      amount 2\n", &format!("      amount {amount}\n")),
+        ])
+    };
+    assert_eq!(codes(&keyed("2")), Vec::<String>::new());
+    for amount in [
+        "previous(count)",
+        "1 + previous(count)",
+        "previous(count(report))",
+    ] {
+        assert_eq!(codes(&keyed(amount)), Vec::<String>::new(), "{amount}");
+    }
+    for amount in [
+        "count",
+        "1 + count",
+        "max(count, 1)",
+        "count(report)",
+        "max(count(report), 1)",
+        "abs(-count)",
+        "2 * -count",
+        "1 + count(report)",
+        "2 * count(report where late)",
+        "abs(-count(report))",
+        "if late then count(report) else 1",
+    ] {
+        let found = codes(&keyed(amount));
+        assert_eq!(found.len(), 1, "{amount}: {found:?}");
+        assert_eq!(found[0], "kaohe::count_in_amount", "{amount}: {found:?}");
+    }
+}
+
+#[test]
+fn a_rank_table_of_zeros_is_a_zero_amount() {
+    let table = |entries: &str| {
+        edit(&[
+            (
+                "  submitted: date \"报送日期\"\n",
+                "  submitted: date \"报送日期\"\n  place: integer \"名次\"\n  of: integer \"参评数\"\n",
+            ),
+            (
+                "      amount 2\n",
+                &format!("      amount by rank place of of {{ {entries} }}\n"),
+            ),
+        ])
+    };
+    assert_eq!(codes(&table("top 2, 1")), Vec::<String>::new());
+    assert_eq!(codes(&table("top 0, 0 bottom 1")), Vec::<String>::new());
+    assert_eq!(codes(&table("top 0, 0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&table("bottom 0")), ["kaohe::zero_amount"]);
+    assert_eq!(codes(&table("top 0 bottom 0")), ["kaohe::zero_amount"]);
+}
+
+#[test]
+fn an_unknown_kind_does_not_silence_the_names_of_a_known_kinds_aggregate() {
+    // `reprot` is unknown, so names under it are not reported again; inside
+    // `count(report …)` the kind is known and `nonsense` is reported.
+    for condition in [
+        "count(report where nonsense) > 0",
+        "sum(report, nonsense) > 0",
+    ] {
+        let text = edit(&[(
+            "      per report where late\n",
+            &format!("      per reprot where late and {condition}\n"),
+        )]);
+        let found = diagnostics(&text);
+        let unknown: Vec<&str> = found
+            .iter()
+            .filter(|d| d.0 == "kaohe::unknown_name")
+            .map(|d| d.1.as_str())
+            .collect();
+        assert_eq!(unknown.len(), 2, "{condition}: {found:?}");
+        assert!(unknown.iter().any(|m| m.contains("`reprot`")), "{found:?}");
+        assert!(
+            unknown.iter().any(|m| m.contains("`nonsense`")),
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_discretionary_order_for_a_year_needs_a_yearly_ranking_by_discretion() {
+    let monthly_by_discretion = edit(&[(
+        "  by total desc [T-6]\n",
+        "  by total desc [T-6]\n  by discretion [T-6]\n",
+    )]);
+    let order = serde_json::json!({"2024": ["b", "a"]});
+    // The monthly ranking reads orders for months, not for the year.
+    let found = discretion_warnings(&monthly_by_discretion, order.clone());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "$.discretion.2024");
+    assert_eq!(
+        found[0].2,
+        "the discretionary order for year 2024 is ignored: no per year ranking of ruleset `test_2024` breaks ties `by discretion`"
+    );
+    // A yearly ranking by discretion reads it.
+    let mut yearly = monthly_by_discretion.clone();
+    yearly.push_str(
+        "\nranking yearly \"年度排名\" of lead per year [T-6] {\n  by total desc [T-6]\n  by discretion [T-6]\n}\n",
+    );
+    assert_eq!(discretion_warnings(&yearly, order.clone()), Vec::new());
+    // Under `period year` the year is the period: the per-period ranking reads it.
+    let year = monthly_by_discretion.replace("period month [T-3] {", "period year [T-3] {");
+    assert_eq!(discretion_warnings(&year, order), Vec::new());
+}
+
+#[test]
+fn functions_keep_whole_numbers_whole_where_they_can() {
+    for (n, whole) in [
+        ("abs(n)", true),
+        ("abs(-2)", true),
+        ("abs(x)", false),
+        ("min(n, 2)", true),
+        ("max(n, 2)", true),
+        ("min(n, x)", false),
+        ("max(1.5, n)", false),
+        ("floor(x)", true),
+        ("ceil(x)", true),
+    ] {
+        let found = codes(&rich(&format!("submitted > due + {n} days")));
+        if whole {
+            assert_eq!(found, Vec::<String>::new(), "{n}");
+        } else {
+            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
+        }
+    }
+    // `abs` of something that is not a number is refused.
+    let found = codes(&rich("abs(t) > 1"));
+    assert!(
+        !found.is_empty() && found.iter().all(|c| c == "kaohe::type_mismatch"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn measure_functions_name_a_declared_measure() {
+    let with_measure = |amount: &str| {
+        let mut text = edit(&[("      amount 2\n", &format!("      amount {amount}\n"))]);
+        text.push_str("\nmeasure late_count \"迟报数\" of lead [T-6] = count(report where late)\n");
+        text
+    };
+    for function in [
+        "measure",
+        "place",
+        "peer_max",
+        "peer_min",
+        "peer_sum",
+        "peer_count",
+        "peer_average",
+    ] {
+        assert_eq!(
+            codes(&with_measure(&format!("{function}(late_count)"))),
+            Vec::<String>::new(),
+            "{function}"
+        );
+        let found = diagnostics(&with_measure(&format!("{function}(nosuch)")));
+        assert_eq!(found.len(), 1, "{function}: {found:?}");
+        assert_eq!(found[0].0, "kaohe::unknown_name");
+        assert!(found[0].1.contains("measure `nosuch`"), "{found:?}");
+    }
+}
+
+#[test]
+fn the_never_holds_analysis_skips_a_rule_of_an_unknown_kind() {
+    // `count < 0` never holds for a record, but under an unknown kind only
+    // the unknown kind is reported.
+    let text = edit(&[(
+        "      per report where late\n",
+        "      per reprot where count < 0\n",
+    )]);
+    assert_eq!(codes(&text), ["kaohe::unknown_name"]);
+    assert_eq!(count_of(&rich("count < 0"), "kaohe::never_holds"), 1);
+}
+
+#[test]
+fn two_constants_clash_only_for_one_subject() {
+    for (condition, never) in [
+        ("t == \"a\" and t == \"b\"", true),
+        ("t == \"a\" and t != \"a\"", true),
+        ("t == \"a\" and t == \"a\"", false),
+        ("t == \"a\" and f == true", false),
+        ("n == 1 and x == 2", false),
+        ("n == 1 and n == 2", true),
+        ("f == true and f == false", true),
+        ("t == \"a\" and t != \"b\"", false),
+        ("n == 1 and x != 1", false),
+    ] {
+        assert_eq!(
+            count_of(&rich(condition), "kaohe::never_holds"),
+            usize::from(never),
+            "{condition}"
+        );
+    }
+}
+
+#[test]
+fn what_always_holds_negated_never_holds() {
+    for (condition, never) in [
+        ("not true", true),
+        ("not (true and true)", true),
+        ("not (late or not late)", true),
+        ("not (true and (f or not f))", true),
+        ("not (true or late)", true),
+        ("not (true and late)", false),
+        ("not (late and true)", false),
+        ("not (late or f)", false),
+        ("not (not false)", true),
+        ("not false", false),
+    ] {
+        assert_eq!(
+            count_of(&rich(condition), "kaohe::never_holds"),
+            usize::from(never),
+            "{condition}"
+        );
+    }
+}
+
+#[test]
+fn under_period_year_nothing_runs_per_year() {
+    let yearly = |item: &str| {
+        let mut text = edit(&[("period month [T-3] {", "period year [T-3] {")]);
+        text.push_str(item);
+        text
+    };
+    for (item, per_year) in [
+        ("\noutput share \"比例\" of lead [T-6] = total / 100\n", false),
+        ("\noutput share \"比例\" of lead per year [T-6] = total / 100\n", true),
+        ("\nranking yearly \"年度排名\" of lead per year [T-6] {\n  by total desc [T-6]\n  ties shared [T-6]\n}\n", true),
+        ("\nnotice warning \"预警\" of lead per year [T-8] {\n  when total < 90\n  action \"预警\"\n}\n", true),
+        ("\nnotice warning \"预警\" of lead [T-8] {\n  when total < 90\n  action \"预警\"\n}\n", false),
+        ("\nclassify board \"榜\" of lead per year [T-8] {\n  red \"红\" when total < 90\n  green \"绿\" otherwise\n}\n", true),
+        ("\nquota q \"任务\" of lead per year [T-8] {\n  require count(report) >= 1 \"至少报送一次\"\n  action \"提醒\"\n}\n", true),
+    ] {
+        let found = codes(&yearly(item));
+        assert_eq!(
+            found.iter().filter(|c| *c == "kaohe::period_is_year").count(),
+            usize::from(per_year),
+            "{item}: {found:?}"
+        );
+    }
+}
+
+/// The base scored by two `score of` blocks, one per group, with `first` in
+/// the first block's category and `second` in the second's.
+fn two_blocks(first: &str, second: &str) -> String {
+    let text = edit(&[(
+        "group lead \"牵头单位\" [T-1] {\n}\n",
+        "group lead \"牵头单位\" [T-1] {\n}\n\ngroup town \"乡镇\" [T-1] {\n}\n",
+    )]);
+    let start = text.find("score [T-4] {").unwrap();
+    let end = start + text[start..].find("\n}\n").unwrap() + 3;
+    let block = |group: &str, rules: &str| {
+        format!(
+            "score of {group} [T-4] {{\n  base 100 [T-4]\n  category daily \"日常工作\" [T-4] {{\n    allot 100\n{rules}  }}\n}}\n"
+        )
+    };
+    format!(
+        "{}{}\n{}{}",
+        &text[..start],
+        block("lead", first),
+        block("town", second),
+        &text[end..]
+    )
+}
+
+#[test]
+fn a_rule_belongs_to_one_score_block_its_versions_too() {
+    let rule = |name: &str, amount: &str, effective: &str| {
+        format!(
+            "    deduct {name} \"上报进度不及时\" [T-5] {{\n      per report where late\n      amount {amount}\n{effective}    }}\n"
+        )
+    };
+    let one = rule("late_report", "2", "");
+    let other = rule("late_town", "2", "");
+    assert_eq!(codes(&two_blocks(&one, &other)), Vec::<String>::new());
+    // Two versions in one block.
+    let versions = format!(
+        "{}{}",
+        rule(
+            "late_report",
+            "2",
+            "      effective 2024-01-01 to 2024-06-30\n"
+        ),
+        rule(
+            "late_report",
+            "3",
+            "      effective 2024-07-01 to 2024-12-31\n"
+        )
+    );
+    assert_eq!(codes(&two_blocks(&versions, &other)), Vec::<String>::new());
+    // The same rule in both blocks.
+    let found = diagnostics(&two_blocks(&one, &one));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::duplicate_name");
+    assert!(found[0].1.contains("rule `late_report`"), "{found:?}");
+}
+
+#[test]
+fn a_range_of_one_day_is_valid_a_reversed_one_is_not() {
+    let range = |from: &str, to: &str| {
+        edit(&[(
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n      effective {from} to {to}\n    }}\n"),
+        )])
+    };
+    let invalid = "kaohe::invalid_range";
+    assert_eq!(count_of(&range("2024-05-01", "2024-05-01"), invalid), 0);
+    assert_eq!(count_of(&range("2024-05-02", "2024-05-01"), invalid), 1);
+    assert_eq!(count_of(&range("2024-01-01", "2024-12-31"), invalid), 0);
+    // The ruleset's own range too.
+    let header = |to: &str| {
+        edit(&[(
+            "effective 2024-01-01 to 2024-12-31",
+            &format!("effective 2024-01-01 to {to}"),
+        )])
+    };
+    assert_eq!(count_of(&header("2024-01-01"), invalid), 0);
+    assert_eq!(count_of(&header("2023-12-31"), invalid), 1);
+}
+
+#[test]
+fn a_cap_on_a_rule_applied_once_binds_only_over_a_year() {
+    let capped = |amount: &str, cap: &str| {
+        edit(&[(
+            "      amount 2\n    }\n",
+            &format!("      amount 2\n    }}\n    deduct poor \"工作不力\" [T-5] {{\n      when count(report where late) > 2\n      amount {amount}\n      cap {cap} [T-5]\n    }}\n"),
+        )])
+    };
+    let never = "kaohe::never_binds";
+    // Once per period: 2 ≤ 3, the period cap never binds; 4 > 3, it can.
+    assert_eq!(count_of(&capped("2", "3 per period"), never), 1);
+    assert_eq!(count_of(&capped("3", "3 per period"), never), 1);
+    assert_eq!(count_of(&capped("4", "3 per period"), never), 0);
+    // Over a year the periods' amounts add up: a year cap can bind.
+    assert_eq!(count_of(&capped("2", "3 per year"), never), 0);
+    // An amount that is not a constant: not known.
+    assert_eq!(count_of(&capped("count(report)", "3 per period"), never), 0);
+}
