@@ -1400,6 +1400,7 @@ impl LedgerReader<'_> {
                     // Under `period year`, a typed `2026` is a number.
                     Data::Int(_) | Data::Float(_) if *unit == PeriodUnit::Year => {
                         cell_decimal(data)
+                            .filter(|d| d.fract().is_zero())
                             .and_then(|d| d.to_u16())
                             .and_then(|y| parse_period_text(&format!("{y:04}")))
                     }
@@ -1411,6 +1412,7 @@ impl LedgerReader<'_> {
                 let period = match data {
                     Data::String(s) => parse_period_text(s),
                     Data::Int(_) | Data::Float(_) => cell_decimal(data)
+                        .filter(|d| d.fract().is_zero())
                         .and_then(|d| d.to_u16())
                         .and_then(|y| parse_period_text(&format!("{y:04}"))),
                     Data::DateTime(_) | Data::DateTimeIso(_) => cell_date(data)
