@@ -56,6 +56,21 @@ impl Checker<'_> {
                     span: year.span.into(),
                 });
             }
+            // Make-up working days alone are no year of official holidays:
+            // the block replaces the shipped year whole, so the Spring
+            // Festival and every other holiday would be lost without a word.
+            // Checked only when every line was read (a misdated holiday line
+            // is reported as `kaohe::invalid_date`, not as a missing holiday).
+            if year.written > 0
+                && year.days.len() == year.written
+                && !year.days.iter().any(|d| d.kind == ast::DayKind::Holiday)
+            {
+                self.push(CalendarYear {
+                    year: number,
+                    problem: "the year lists no holiday, only make-up working days: a year written in the ruleset replaces the shipped year whole".to_owned(),
+                    span: year.span.into(),
+                });
+            }
             let lines: Vec<DayLine> = year.days.iter().map(day_line).collect();
             for (index, problem) in calendar::problems(number, &lines) {
                 if let Some(day) = year.days.get(index) {
