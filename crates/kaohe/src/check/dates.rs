@@ -12,6 +12,11 @@ impl Checker<'_> {
     /// `calendar cn [cite] { year 2027 { … } }`: a shipped calendar, and
     /// years whose days are each possible.
     pub(super) fn calendar(&mut self, decl: &ast::CalendarDecl) {
+        // Its citations name declared clauses, like every other citation.
+        self.cite(decl.cite.as_ref());
+        for year in &decl.years {
+            self.cite(year.cite.as_ref());
+        }
         match calendar::Calendar::shipped(&decl.name.name) {
             Some(Ok(_)) => {}
             Some(Err(error)) => self.push(CalendarDay {

@@ -302,6 +302,7 @@ impl Lowering {
             cite: None,
             attributes: Vec::new(),
             assessed_annually: None,
+            assessed_cite: None,
             average_when: None,
             span,
         };
@@ -315,7 +316,13 @@ impl Lowering {
                         decl.attributes.push(field);
                     }
                 }
-                Rule::assessed_stmt => decl.assessed_annually = Some(span_of(&p)),
+                Rule::assessed_stmt => {
+                    decl.assessed_annually = Some(span_of(&p));
+                    decl.assessed_cite = p
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::cite)
+                        .map(Self::cite);
+                }
                 Rule::average_stmt => {
                     let mut expr = None;
                     let mut cite = None;
@@ -553,6 +560,7 @@ impl Lowering {
             outside: None,
             cite: None,
             allot: None,
+            allot_cite: None,
             floor: None,
             bonus_cap: None,
             rules: Vec::new(),
@@ -565,9 +573,11 @@ impl Lowering {
                 Rule::outside_total => decl.outside = Some(span_of(&p)),
                 Rule::cite => decl.cite = Some(Self::cite(p)),
                 Rule::allot_stmt => {
-                    if let Some(n) = p.into_inner().next() {
+                    let mut inner = p.into_inner();
+                    if let Some(n) = inner.next() {
                         decl.allot = Some(self.number(&n));
                     }
+                    decl.allot_cite = inner.find(|q| q.as_rule() == Rule::cite).map(Self::cite);
                 }
                 Rule::floor_stmt => {
                     let mut inner = p.into_inner();
