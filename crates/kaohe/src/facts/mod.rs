@@ -1368,13 +1368,16 @@ impl Validator<'_> {
             return None;
         }
         // With `score of` blocks a kind may be counted by a discretionary rule
-        // in each block, with ranges of their own: the value must lie within
-        // one of them here (the unit's group may not be known yet, and what is
-        // read must not depend on the order of the file's keys); evaluation
-        // checks it against the range of the rule of the unit's own block.
-        let fits = rules
-            .iter()
-            .any(|(_, from, to)| value >= from.value && value <= to.value);
+        // in each block, with ranges of their own, or by none in the unit's
+        // block: the unit's group may not be known yet (what is read must not
+        // depend on the order of the file's keys), so the range is left to
+        // evaluation, which checks every record against its unit's OWN block
+        // before scoring (an error here would cite another block's rule).
+        let one_block = ruleset.scores().nth(1).is_none();
+        let fits = !one_block
+            || rules
+                .iter()
+                .any(|(_, from, to)| value >= from.value && value <= to.value);
         if !fits {
             if let Some((rule, from, to)) = rules.first() {
                 self.error(

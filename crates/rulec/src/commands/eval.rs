@@ -389,21 +389,25 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     let evaluation = ruleset
         .evaluate_with_inputs(&facts, &kaohe::EvalOptions { detail, facts_hash }, &inputs)
         .map_err(|error| {
-            let mut human = format!(
-                "{}: {}\n",
-                crate::lang::text("rulec-error", &[]),
-                crate::lang::tr(kaohe::error::EVAL_FAILED, &error.to_string())
-            );
-            if let Some(at) = &error.location {
-                let span = error.span.unwrap_or_default();
+            // Every error of the pass (the first and those found with it).
+            let mut human = String::new();
+            for one in error.all() {
                 human.push_str(&format!(
-                    "  {} {}:{}:{}: `{}`\n",
-                    crate::lang::text("rulec-at", &[]),
-                    at.file,
-                    at.start.line,
-                    at.start.column,
-                    ruleset.source().slice(span)
+                    "{}: {}\n",
+                    crate::lang::text("rulec-error", &[]),
+                    crate::lang::tr(kaohe::error::EVAL_FAILED, &one.to_string())
                 ));
+                if let Some(at) = &one.location {
+                    let span = one.span.unwrap_or_default();
+                    human.push_str(&format!(
+                        "  {} {}:{}:{}: `{}`\n",
+                        crate::lang::text("rulec-at", &[]),
+                        at.file,
+                        at.start.line,
+                        at.start.column,
+                        ruleset.source().slice(span)
+                    ));
+                }
             }
             Failure {
                 exit: Exit::Failure,
