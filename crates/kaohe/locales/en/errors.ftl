@@ -317,6 +317,16 @@ kaohe-store-unreadable_seal = a seal's stored records no longer read under the r
 kaohe-store-chain_broken = the chain of seals is broken
 kaohe-store-tampered = a seal no longer matches its hash
 kaohe-store-results_differ = re-evaluating a seal gives other results than stored
+kaohe-store-results_differ--differs = re-evaluating { $seal } from its stored records gives other results than stored (first difference at byte { $byte })
+kaohe-store-results_differ--differs-engine = re-evaluating { $seal } from its stored records gives other results than stored (first difference at byte { $byte }) (sealed by { $then }, now { $now })
+kaohe-store-results_differ--fails = re-evaluating { $seal } from its stored records fails: { $reason }
+kaohe-store-results_differ--fails-engine = re-evaluating { $seal } from its stored records fails: { $reason } (sealed by { $then }, now { $now })
+kaohe-store-results_differ--inputs = its inputs do not read: { $first }
+kaohe-store-results_differ--facts = the stored facts do not read: { $first }
+kaohe-store-results_differ--period = its period is not a period
+kaohe-store-results_differ--record = a record of seal #{ $seq } is not JSON
+kaohe-store-results_differ--units = its units are not JSON
+kaohe-store-results_differ--input-missing = input `{ $name }` (the result of ruleset `{ $ruleset }`) is not supplied
 kaohe-store-not_configured = the service has no seal store
 kaohe-store-ruleset_missing = no ruleset has the seal's ruleset hash
 

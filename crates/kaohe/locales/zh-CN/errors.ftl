@@ -314,6 +314,16 @@ kaohe-store-unreadable_seal = 封存的记录已无法按规则集读取
 kaohe-store-chain_broken = 封存链已断开
 kaohe-store-tampered = 封存内容与其哈希不符
 kaohe-store-results_differ = 重新计算封存内容得出的结果与存档不同
+kaohe-store-results_differ--differs = 用{ $seal }所存的记录重新计算，结果与存档不同（第 { $byte } 字节起不同）
+kaohe-store-results_differ--differs-engine = 用{ $seal }所存的记录重新计算，结果与存档不同（第 { $byte } 字节起不同）（封存时引擎 { $then }，现为 { $now }）
+kaohe-store-results_differ--fails = 用{ $seal }所存的记录重新计算失败：{ $reason }
+kaohe-store-results_differ--fails-engine = 用{ $seal }所存的记录重新计算失败：{ $reason }（封存时引擎 { $then }，现为 { $now }）
+kaohe-store-results_differ--inputs = 所引用的考核结果无法读取：{ $first }
+kaohe-store-results_differ--facts = 所存的考核数据无法读取：{ $first }
+kaohe-store-results_differ--period = 其考核期无效
+kaohe-store-results_differ--record = 封存 #{ $seq } 的一条记录不是有效的 JSON
+kaohe-store-results_differ--units = 其考核对象不是有效的 JSON
+kaohe-store-results_differ--input-missing = 未提供引用的考核结果 `{ $name }`（应为规则集 `{ $ruleset }` 的计算结果）
 kaohe-store-not_configured = 服务没有配置封存库
 kaohe-store-ruleset_missing = 没有规则集与封存中的规则集哈希相符
 
