@@ -616,6 +616,20 @@ fn cell_text(data: &Data) -> Option<String> {
     }
 }
 
+/// `: 2025 has 52 ISO weeks (its last week is 2025-W52)` after the message
+/// refusing week 53 of a year of 52 in a period cell, as the fact files say
+/// it ([`kaohe::period::week_out_of_year`]); nothing otherwise.
+fn week_reason(ty: &ColumnType, data: &Data) -> String {
+    match (ty, data) {
+        (ColumnType::Period(_) | ColumnType::PeriodOrYear, Data::String(s)) => {
+            kaohe::period::week_out_of_year(&s.trim().to_uppercase())
+                .map(|why| format!(": {why}"))
+                .unwrap_or_default()
+        }
+        _ => String::new(),
+    }
+}
+
 fn choose(choices: &[crate::layout::Choice], text: &str) -> Option<String> {
     choices
         .iter()
@@ -1139,7 +1153,12 @@ impl LedgerReader<'_> {
                 ColumnType::UnitRef => self.unknown_unit(column, data),
                 ty => Problem {
                     code: "kaohe::ledger::bad_cell",
-                    message: format!("expected {}, found {}", ty.expected(), found(data)),
+                    message: format!(
+                        "expected {}, found {}{}",
+                        ty.expected(),
+                        found(data),
+                        week_reason(ty, data)
+                    ),
                     help: match (ty, data) {
                         (_, Data::Error(_)) => Some(
                             "the cell's formula gives an error: correct it, or type the value"

@@ -60,6 +60,7 @@ kaohe-ffi-invalid_argument = an argument is missing, not valid UTF-8 (or, from J
 kaohe-ffi-panic = kaohe failed unexpectedly; please report it with the inputs
 
 ## The ledger's own messages (any of them may match any `kaohe::ledger::…` error).
+kaohe-ledger-bad_cell--expected-weeks = expected { $expected }, found { $found }: { $year } has { $weeks } ISO weeks (its last week is { $last })
 kaohe-ledger-bad_cell--expected = expected { $expected }, found { $found }
 kaohe-ledger-bad_cell--accepted-dates = accepted: a date cell, or text 2026-04-15 (as in fact files), 2026/4/15, 2026.4.15 or 2026年4月15日
 kaohe-ledger-bad_cell--formula-error = the cell's formula gives an error: correct it, or type the value

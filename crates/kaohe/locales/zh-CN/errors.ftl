@@ -57,6 +57,7 @@ kaohe-ffi-invalid_argument = 参数缺失、不是有效的 UTF-8（Java 传入�
 kaohe-ffi-panic = kaohe 意外出错；请连同输入一起报告
 
 ## 台账自身的消息。
+kaohe-ledger-bad_cell--expected-weeks = 此处应为{ $expected }，实际为 { $found }：{ $year } 年只有 { $weeks } 个 ISO 周（最后一周是 { $last }）
 kaohe-ledger-bad_cell--expected = 此处应为{ $expected }，实际为 { $found }
 kaohe-ledger-bad_cell--accepted-dates = 可接受：日期格式的单元格，或文本 2026-04-15（同考核数据文件）、2026/4/15、2026.4.15、2026年4月15日
 kaohe-ledger-bad_cell--formula-error = 该单元格的公式出错：请更正公式，或直接填写数值
