@@ -54,6 +54,22 @@ pub struct Imported {
     pub json: Json,
     /// The validated facts.
     pub facts: Facts,
+    /// Where each record of `json` came from: its index in `records` →
+    /// (sheet, first cell of its row).
+    record_cells: BTreeMap<usize, (String, String)>,
+}
+
+impl Imported {
+    /// The sheet and the first cell of the row the record at index `index`
+    /// of the fact file's `records` (a [`kaohe::facts::SourceIndex`]) was
+    /// read from: `("事故", "A5")`. Evaluation errors about a record of an
+    /// imported ledger name it there, not at `$.records[i]`
+    /// ([`kaohe::eval::RecordAt::in_ledger`]).
+    pub fn record_cell(&self, index: usize) -> Option<(&str, &str)> {
+        self.record_cells
+            .get(&index)
+            .map(|(sheet, cell)| (sheet.as_str(), cell.as_str()))
+    }
 }
 
 /// One problem in a ledger, with where it is.
@@ -199,7 +215,25 @@ pub fn import(ruleset: &Ruleset, bytes: &[u8]) -> Result<Imported, ImportError> 
     let json = reader.read(&workbook.ranges);
     let facts = validate(ruleset, &json);
     match facts {
-        Ok(facts) if reader.errors.is_empty() => Ok(Imported { json, facts }),
+        Ok(facts) if reader.errors.is_empty() => {
+            let record_cells = reader
+                .origins
+                .iter()
+                .filter_map(|(path, origin)| {
+                    let index = path.strip_prefix("$.records[")?.strip_suffix(']')?;
+                    let index: usize = index.parse().ok()?;
+                    Some((
+                        index,
+                        (origin.sheet.clone(), cell_name(origin.row, origin.col)),
+                    ))
+                })
+                .collect();
+            Ok(Imported {
+                json,
+                facts,
+                record_cells,
+            })
+        }
         Ok(_) => Err(ImportError::Ledger(reader.finish())),
         Err(fact_errors) => {
             for e in fact_errors.errors {

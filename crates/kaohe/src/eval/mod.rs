@@ -70,6 +70,20 @@ impl EvalError {
     pub fn all(&self) -> impl Iterator<Item = &EvalError> {
         std::iter::once(self).chain(self.also.iter().flat_map(|more| more.iter()))
     }
+
+    /// Calls `f` on the record of this error and of each of [`EvalError::also`]
+    /// (a caller that read the facts from a ledger locates them there,
+    /// [`RecordAt::in_ledger`]).
+    pub fn each_record_mut(&mut self, mut f: impl FnMut(&mut RecordAt)) {
+        if let Some(record) = self.record.as_deref_mut() {
+            f(record);
+        }
+        for more in self.also.iter_mut().flat_map(|more| more.iter_mut()) {
+            if let Some(record) = more.record.as_deref_mut() {
+                f(record);
+            }
+        }
+    }
 }
 
 /// The record an evaluation error is about (errors as data: JSON `"record":
@@ -85,6 +99,14 @@ pub struct RecordAt {
     /// known (not for facts a store put together).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// For facts imported from a ledger: the sheet of the record's row
+    /// (set by the caller that imported it, [`RecordAt::in_ledger`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// For facts imported from a ledger: the first cell of the record's
+    /// row, `A5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl RecordAt {
@@ -94,35 +116,35 @@ impl RecordAt {
             kind: record.kind.to_string(),
             id: record.id.as_ref().map(ToString::to_string),
             path: record.source.path(),
+            sheet: None,
+            cell: None,
         })
+    }
+
+    /// The record was read from a ledger: it is at `sheet!cell` (its row),
+    /// which replaces the JSON path of the fact file the import made.
+    pub fn in_ledger(&mut self, sheet: &str, cell: &str) {
+        self.sheet = Some(sheet.to_owned());
+        self.cell = Some(cell.to_owned());
+        self.path = None;
     }
 }
 
 /// `, record `XF-1` at $.records[4]` after the unit and period of an
 /// error about a record (nothing otherwise).
 fn record_suffix(record: Option<&RecordAt>) -> String {
-    match record {
-        None => String::new(),
-        Some(RecordAt {
-            id: Some(id),
-            path: Some(path),
-            ..
-        }) => format!(", record `{id}` at {path}"),
-        Some(RecordAt {
-            id: None,
-            path: Some(path),
-            ..
-        }) => format!(", record at {path}"),
-        Some(RecordAt {
-            id: Some(id),
-            path: None,
-            ..
-        }) => format!(", record `{id}`"),
-        Some(RecordAt {
-            id: None,
-            path: None,
-            ..
-        }) => String::new(),
+    let Some(record) = record else {
+        return String::new();
+    };
+    let place = match (&record.sheet, &record.cell) {
+        (Some(sheet), Some(cell)) => Some(format!("{sheet}!{cell}")),
+        _ => record.path.clone(),
+    };
+    match (&record.id, place) {
+        (Some(id), Some(place)) => format!(", record `{id}` at {place}"),
+        (None, Some(place)) => format!(", record at {place}"),
+        (Some(id), None) => format!(", record `{id}`"),
+        (None, None) => String::new(),
     }
 }
 
