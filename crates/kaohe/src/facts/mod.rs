@@ -1373,8 +1373,20 @@ impl Validator<'_> {
         // depend on the order of the file's keys), so the range is left to
         // evaluation, which checks every record against its unit's OWN block
         // before scoring (an error here would cite another block's rule).
-        let one_block = ruleset.scores().nth(1).is_none();
-        let fits = !one_block
+        // Checked here only where it cannot depend on the unit's block: every
+        // block has such a rule and all have one range (one block, or blocks
+        // agreeing as 「乡镇、部门均酌情扣20至50分」).
+        let every_block = ruleset.scores().all(|block| {
+            block
+                .categories
+                .iter()
+                .flat_map(|c| c.rules.iter())
+                .any(|r| rules.iter().any(|(rule, _, _)| std::ptr::eq(*rule, r)))
+        });
+        let one_range = rules
+            .windows(2)
+            .all(|w| matches!(w, [(_, f1, t1), (_, f2, t2)] if f1.value == f2.value && t1.value == t2.value));
+        let fits = !(every_block && one_range)
             || rules
                 .iter()
                 .any(|(_, from, to)| value >= from.value && value <= to.value);
