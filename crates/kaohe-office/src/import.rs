@@ -54,6 +54,22 @@ pub struct Imported {
     pub json: Json,
     /// The validated facts.
     pub facts: Facts,
+    /// Where each record of `json` came from: its index in `records` →
+    /// (sheet, first cell of its row).
+    record_cells: BTreeMap<usize, (String, String)>,
+}
+
+impl Imported {
+    /// The sheet and the first cell of the row the record at index `index`
+    /// of the fact file's `records` (a [`kaohe::facts::SourceIndex`]) was
+    /// read from: `("事故", "A5")`. Evaluation errors about a record of an
+    /// imported ledger name it there, not at `$.records[i]`
+    /// ([`kaohe::eval::RecordAt::in_ledger`]).
+    pub fn record_cell(&self, index: usize) -> Option<(&str, &str)> {
+        self.record_cells
+            .get(&index)
+            .map(|(sheet, cell)| (sheet.as_str(), cell.as_str()))
+    }
 }
 
 /// One problem in a ledger, with where it is.
@@ -199,7 +215,25 @@ pub fn import(ruleset: &Ruleset, bytes: &[u8]) -> Result<Imported, ImportError> 
     let json = reader.read(&workbook.ranges);
     let facts = validate(ruleset, &json);
     match facts {
-        Ok(facts) if reader.errors.is_empty() => Ok(Imported { json, facts }),
+        Ok(facts) if reader.errors.is_empty() => {
+            let record_cells = reader
+                .origins
+                .iter()
+                .filter_map(|(path, origin)| {
+                    let index = path.strip_prefix("$.records[")?.strip_suffix(']')?;
+                    let index: usize = index.parse().ok()?;
+                    Some((
+                        index,
+                        (origin.sheet.clone(), cell_name(origin.row, origin.col)),
+                    ))
+                })
+                .collect();
+            Ok(Imported {
+                json,
+                facts,
+                record_cells,
+            })
+        }
         Ok(_) => Err(ImportError::Ledger(reader.finish())),
         Err(fact_errors) => {
             for e in fact_errors.errors {
@@ -613,6 +647,20 @@ fn cell_text(data: &Data) -> Option<String> {
         Data::Int(i) => Some(i.to_string()),
         Data::Float(f) => float_decimal(*f).map(|d| d.to_string()),
         _ => None,
+    }
+}
+
+/// `: 2025 has 52 ISO weeks (its last week is 2025-W52)` after the message
+/// refusing week 53 of a year of 52 in a period cell, as the fact files say
+/// it ([`kaohe::period::week_out_of_year`]); nothing otherwise.
+fn week_reason(ty: &ColumnType, data: &Data) -> String {
+    match (ty, data) {
+        (ColumnType::Period(_) | ColumnType::PeriodOrYear, Data::String(s)) => {
+            kaohe::period::week_out_of_year(&s.trim().to_uppercase())
+                .map(|why| format!(": {why}"))
+                .unwrap_or_default()
+        }
+        _ => String::new(),
     }
 }
 
@@ -1139,7 +1187,12 @@ impl LedgerReader<'_> {
                 ColumnType::UnitRef => self.unknown_unit(column, data),
                 ty => Problem {
                     code: "kaohe::ledger::bad_cell",
-                    message: format!("expected {}, found {}", ty.expected(), found(data)),
+                    message: format!(
+                        "expected {}, found {}{}",
+                        ty.expected(),
+                        found(data),
+                        week_reason(ty, data)
+                    ),
                     help: match (ty, data) {
                         (_, Data::Error(_)) => Some(
                             "the cell's formula gives an error: correct it, or type the value"
@@ -1400,6 +1453,7 @@ impl LedgerReader<'_> {
                     // Under `period year`, a typed `2026` is a number.
                     Data::Int(_) | Data::Float(_) if *unit == PeriodUnit::Year => {
                         cell_decimal(data)
+                            .filter(|d| d.fract().is_zero())
                             .and_then(|d| d.to_u16())
                             .and_then(|y| parse_period_text(&format!("{y:04}")))
                     }
@@ -1411,6 +1465,7 @@ impl LedgerReader<'_> {
                 let period = match data {
                     Data::String(s) => parse_period_text(s),
                     Data::Int(_) | Data::Float(_) => cell_decimal(data)
+                        .filter(|d| d.fract().is_zero())
                         .and_then(|d| d.to_u16())
                         .and_then(|y| parse_period_text(&format!("{y:04}"))),
                     Data::DateTime(_) | Data::DateTimeIso(_) => cell_date(data)

@@ -105,3 +105,77 @@ fn the_instructions_follow_the_period_kind() {
     }
     insta::assert_snapshot!(all);
 }
+
+/// A year typed as a number with a fraction (`2026.9`, `2026.5`,
+/// `2026.0000001`) is not a year (second breaker's item 1): it was cut to
+/// `2026`. Refused at its cell, under `period year` (the period column) and
+/// in every other period kind's period column alike. Golden: the messages.
+#[test]
+fn a_year_with_a_fraction_is_refused_at_its_cell() {
+    let mut lines = Vec::new();
+    for name in ["period-year", "period-half", "period-week"] {
+        let ruleset = construct(name);
+        let spec = kaohe::synth::SynthSpec {
+            units_per_group: 1,
+            periods: 1,
+            records_per_unit_period: 1,
+            ..kaohe::synth::SynthSpec::default()
+        };
+        let json = kaohe::synth::facts(&ruleset, &spec);
+        let blank = template(&ruleset).unwrap();
+        for bad in [2026.9, 2026.5, 2_026.000_000_1] {
+            let mut ledger = ledger_from_facts(&ruleset, &blank, &json);
+            let row = ledger
+                .sheets
+                .values_mut()
+                .flat_map(|rows| rows.iter_mut())
+                .find(|row| row.contains_key("period"))
+                .unwrap();
+            row.insert("period".to_owned(), Cell::Number(bad));
+            match import(&ruleset, &write(&blank, &ledger)) {
+                Err(kaohe_office::ImportError::Ledger(errors)) => {
+                    for e in errors {
+                        lines.push(format!("{name} {bad}: [{}] {e}", e.code));
+                    }
+                }
+                Err(e) => panic!("{name}: {e}"),
+                Ok(i) => panic!("{name}: {bad} accepted as {}", i.json),
+            }
+        }
+    }
+    insta::assert_snapshot!(lines.join("\n"));
+}
+
+/// Week 53 of a year of 52 ISO weeks in a period cell (second breaker's
+/// item 6) says why, as the fact files do: "2025 has 52 ISO weeks".
+#[test]
+fn week_53_of_a_year_of_52_says_why() {
+    let ruleset = construct("period-week");
+    let spec = kaohe::synth::SynthSpec {
+        units_per_group: 1,
+        periods: 1,
+        records_per_unit_period: 1,
+        ..kaohe::synth::SynthSpec::default()
+    };
+    let json = kaohe::synth::facts(&ruleset, &spec);
+    let blank = template(&ruleset).unwrap();
+    let mut ledger = ledger_from_facts(&ruleset, &blank, &json);
+    let row = ledger
+        .sheets
+        .values_mut()
+        .flat_map(|rows| rows.iter_mut())
+        .find(|row| row.contains_key("period"))
+        .unwrap();
+    row.insert("period".to_owned(), Cell::text("2025-W53"));
+    match import(&ruleset, &write(&blank, &ledger)) {
+        Err(kaohe_office::ImportError::Ledger(errors)) => {
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(
+                errors[0].message,
+                "expected a week YYYY-Wnn, found 2025-W53: 2025 has 52 ISO weeks (its last week is 2025-W52)"
+            );
+        }
+        Err(e) => panic!("{e}"),
+        Ok(i) => panic!("accepted: {}", i.json),
+    }
+}

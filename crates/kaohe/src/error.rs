@@ -306,10 +306,12 @@ impl ToErrorRecords for EvalError {
     fn error_records(&self) -> Vec<ErrorRecord> {
         let mut record = ErrorRecord::new(EVAL_FAILED, self.to_string());
         record.record = self.record.as_deref().cloned();
-        vec![match &self.location {
+        let mut records = vec![match &self.location {
             Some(range) => record.at(Location::Source(SourceRange::clone(range))),
             None => record,
-        }]
+        }];
+        records.extend(self.all().skip(1).flat_map(EvalError::error_records));
+        records
     }
 }
 

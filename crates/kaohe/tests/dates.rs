@@ -353,7 +353,7 @@ fn the_checker_refuses_what_cannot_be_meant() {
     for bad in [
         "holiday 2028-01-01",
         "holiday 2027-02-10 to 2027-02-06",
-        "workday 2027-02-08",
+        "holiday 2027-01-01 workday 2027-02-08",
         "holiday 2027-05-01 to 2027-05-05 workday 2027-05-01",
     ] {
         assert_eq!(

@@ -261,23 +261,87 @@ score of department [X-4] {
         "{err}"
     );
     assert!(err.to_string().contains("found_dept"), "{err}");
-    // Outside every range: refused when read, at its path.
-    let bad = facts(2, 11);
-    let errors = Facts::from_json(&ruleset, &bad.to_string())
-        .unwrap_err()
-        .errors;
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0].code, "kaohe::facts::decided_out_of_range");
-    assert_eq!(errors[0].path, "$.records[1].decided");
-    // The same facts with `records` before `units`: the same errors.
-    let text = bad.to_string();
-    let reordered = format!(
-        "{{\"records\": {}, \"units\": {}, \"as_of\": \"2026-04-10\"}}",
-        bad["records"], bad["units"]
-    );
-    assert_ne!(text, reordered);
-    assert_eq!(
-        Facts::from_json(&ruleset, &reordered).unwrap_err().errors,
-        errors
-    );
+    // Outside every range (second breaker's item 4): with `score of` blocks
+    // the range is the unit's own block's, so it is checked at evaluation
+    // (reading would have to cite some block's rule, perhaps another unit's),
+    // before scoring, and both records are reported at once, each with its
+    // own block's rule: the township's 4 (1 to 3) and the department's 11.
+    let bad = Facts::from_json(&ruleset, &facts(4, 11).to_string()).unwrap();
+    let err = ruleset.evaluate(&bad).unwrap_err();
+    let all: Vec<String> = err.all().map(ToString::to_string).collect();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all.iter().any(|e| e.contains("decided amount 4")
+        && e.contains("range 1 to 3 of rule `found` of the block `score of township`")));
+    assert!(all.iter().any(|e| e.contains("decided amount 11")
+        && e.contains("range 5 to 10 of rule `found_dept` of the block `score of department`")));
+    let records = kaohe::error::ErrorList::of(&err);
+    assert_eq!(records.errors.len(), 2);
+}
+
+/// A `decided` on a record whose unit's OWN block has no discretionary rule
+/// counting its kind (second breaker's item 4): it was accepted and ignored
+/// (`decided: 7`, within the other block's range) or refused citing the
+/// other block's rule (`decided: 2`). Refused at evaluation, naming the
+/// unit's block, whatever the value.
+#[test]
+fn a_decision_on_a_unit_whose_block_fixes_the_amount_is_refused() {
+    let rules = r#"
+ruleset fixed_for_departments_2026 {
+  title "部门固定" issuer "示例" source "tests/discretion.rs"
+  effective 2026-01-01 to 2026-12-31
+}
+group township "乡镇" [X-1] {}
+group department "部门" [X-1] {}
+record incident "问题" { what: text "事由" }
+period month [X-2] { amendable [X-2] }
+score of township [X-3] {
+  base 100 [X-3]
+  category work "工作" [X-3] {
+    deduct found "发现问题" [X-3] {
+      per incident
+      amount discretion 5 to 10
+    }
+  }
+}
+score of department [X-4] {
+  base 100 [X-4]
+  category work "工作" [X-4] {
+    deduct found_dept "发现问题" [X-4] {
+      per incident
+      amount 1
+    }
+  }
+}
+"#;
+    let ruleset = Ruleset::from_source(SourceFile::new("fixed.rules", rules))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for decided in [7, 2] {
+        let facts = json!({
+            "as_of": "2026-04-10",
+            "units": [
+                {"id": "t", "name": "甲镇", "group": "township"},
+                {"id": "d", "name": "乙局", "group": "department"}
+            ],
+            "records": [
+                {"unit": "t", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
+                 "attributes": {"what": "x"}, "decided": 6},
+                {"unit": "d", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
+                 "attributes": {"what": "y"}, "decided": decided}
+            ]
+        });
+        let facts =
+            Facts::from_json(&ruleset, &facts.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let err = ruleset.evaluate(&facts).unwrap_err();
+        assert!(err.also.is_none(), "{err:?}");
+        assert_eq!(err.unit, "d");
+        assert_eq!(
+            err.message,
+            format!("the `incident` record reported 2026-03-05 gives the decided amount {decided}, but no rule of the block `score of department`, which scores unit `d` (group `department`), leaves the amount of `incident` to the office's discretion; remove `decided` (that block fixes the amount)")
+        );
+        assert_eq!(
+            err.record.as_ref().and_then(|r| r.path.as_deref()),
+            Some("$.records[1]")
+        );
+        assert!(err.location.is_some());
+    }
 }

@@ -451,3 +451,22 @@ fn engine_texts_and_store_messages_are_in_chinese() {
         failures.join("\n")
     );
 }
+
+/// `rulec verify`'s re-evaluation messages (second breaker's item 7) were
+/// left in English under a Chinese locale: the results differ at a byte, or
+/// the re-evaluation fails because an input is not supplied.
+#[test]
+fn the_store_s_re_evaluation_messages_are_in_chinese() {
+    let catalog = Catalog::new();
+    let seal = "seal #1 (main_2026 2026-04, sealed 2026-11-30T21:07:49Z, sha256:5f954b4f…)";
+    let mut failures = Vec::new();
+    for text in [
+        format!("re-evaluating {seal} from its stored records gives other results than stored (first difference at byte 758)"),
+        format!("re-evaluating {seal} from its stored records fails: its inputs do not read: input `sub` (the result of ruleset `sub_2026`) is not supplied"),
+        format!("re-evaluating {seal} from its stored records fails: its units are not JSON"),
+        format!("re-evaluating {seal} from its stored records gives other results than stored (first difference at byte 9) (sealed by kaohe 0.1.0, now kaohe 0.2.0)"),
+    ] {
+        expect_translated(&catalog, "kaohe::store::results_differ", &text, &mut failures);
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -188,3 +188,37 @@ fn the_footer_quotes_every_cited_clause_of_every_example() {
     }
     assert!(checked > 20, "only {checked} explanations checked");
 }
+
+/// A clause cited only by a line outside the total (second breaker's item 8):
+/// `[GS-9]` of `award … outside total` was left out of the footer. Unit `d1`
+/// is praised once (an `award` line only, no notice citing GS-9 or GS-10).
+#[test]
+fn the_footer_quotes_clauses_cited_only_outside_the_total() {
+    let facts = serde_json::json!({
+        "as_of": "2026-05-31",
+        "units": [
+            {"id": "d1", "name": "县教育局", "group": "department"},
+            {"id": "d2", "name": "县交通局", "group": "department"}
+        ],
+        "records": [
+            {"unit": "d1", "period": "2026-05", "kind": "praise", "reported": "2026-05-31",
+             "attributes": {"level": "省级"}}
+        ]
+    });
+    let path =
+        std::env::temp_dir().join(format!("kaohe-explain-outside-{}.json", std::process::id()));
+    std::fs::write(&path, facts.to_string()).unwrap();
+    let rules = workspace().join("tests/constructs/score-per-group/score-per-group.rules");
+    let explain = rulec(&[
+        "eval",
+        rules.to_str().unwrap(),
+        path.to_str().unwrap(),
+        "--explain",
+        "d1",
+    ]);
+    std::fs::remove_file(&path).unwrap();
+    let (cited, quoted) = cited_and_quoted(&explain);
+    assert!(cited.contains("GS-9"), "{explain}");
+    assert!(quoted.contains("GS-9"), "{explain}");
+    assert!(cited.is_subset(&quoted), "{explain}");
+}

@@ -223,3 +223,52 @@ fn import_refuses_damaged_and_wrong_files_without_panicking() {
     assert_eq!(json["errors"][0]["cell"], "B3");
     assert_eq!(json["errors"][0]["code"], "kaohe::ledger::empty_cell");
 }
+
+/// An evaluation error about a record of a LEDGER names the record's row,
+/// `sheet!cell`, not the `$.records[i]` of the fact file the import made
+/// (second breaker's item 6); in the JSON too (`record.sheet`, `record.cell`).
+#[test]
+fn an_evaluation_error_names_the_ledger_row_of_its_record() {
+    let out = dir();
+    let rules = "tests/constructs/discretion/discretion.rules";
+    let source = std::fs::read_to_string(common::workspace().join(rules)).unwrap();
+    let ruleset =
+        kaohe::Ruleset::from_source(kaohe::SourceFile::new("discretion.rules", source)).unwrap();
+    let blank = out.join("located-blank.xlsx");
+    assert_eq!(rulec(&["template", rules, "-o", s(&blank)]).0, 0);
+    let template = std::fs::read(&blank).unwrap();
+    let text = std::fs::read_to_string(
+        common::workspace().join("tests/constructs/discretion/examples/2026-03.json"),
+    )
+    .unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // The serious petition loses its decision: a filtered discretionary rule
+    // counts it, so the evaluation (not the import) refuses it.
+    for record in json["records"].as_array_mut().unwrap() {
+        if record["kind"] == "petition" && record["attributes"]["serious"] == true {
+            record.as_object_mut().unwrap().remove("decided");
+        }
+    }
+    let ledger = ledger_from_facts(&ruleset, &template, &json);
+    let filled = out.join("located.xlsx");
+    std::fs::write(&filled, write(&template, &ledger)).unwrap();
+    let (code, _, err) = rulec(&["eval", rules, s(&filled)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("has no `decided` amount"), "{err}");
+    assert!(!err.contains("$.records"), "{err}");
+    let at = err
+        .split(", record at ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(at.contains("!A"), "{err}");
+    let (code, stdout, _) = rulec(&["eval", rules, s(&filled), "--format", "json"]);
+    assert_eq!(code, 1);
+    let errors: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let record = &errors["errors"][0]["record"];
+    assert!(record["sheet"].is_string(), "{errors:#}");
+    assert!(
+        record["cell"].as_str().unwrap().starts_with('A'),
+        "{errors:#}"
+    );
+    assert!(record.get("path").is_none(), "{errors:#}");
+}

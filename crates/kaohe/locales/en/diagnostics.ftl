@@ -253,6 +253,7 @@ kaohe-calendar_year = calendar year { $year }: { $problem }
     .label-span = this year
 kaohe-calendar_year--uncited = the year cites no source: cite the clause of the notice its holidays and make-up working days come from
 kaohe-calendar_year--empty = the year lists no holiday and no make-up working day
+kaohe-calendar_year--no_holiday = the year lists no holiday, only make-up working days: a year written in the ruleset replaces the shipped year whole
 kaohe-no_calendar = { $what } needs a working-day calendar, and the ruleset declares none
     .help = declare the calendar of public holidays and make-up working days: `calendar cn` (the State Council's notices, shipped for 2023–2026; add later years with `year 2027 {"{"} … {"}"}`)
     .label-span = counts working days

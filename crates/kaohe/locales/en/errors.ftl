@@ -60,6 +60,7 @@ kaohe-ffi-invalid_argument = an argument is missing, not valid UTF-8 (or, from J
 kaohe-ffi-panic = kaohe failed unexpectedly; please report it with the inputs
 
 ## The ledger's own messages (any of them may match any `kaohe::ledger::…` error).
+kaohe-ledger-bad_cell--expected-weeks = expected { $expected }, found { $found }: { $year } has { $weeks } ISO weeks (its last week is { $last })
 kaohe-ledger-bad_cell--expected = expected { $expected }, found { $found }
 kaohe-ledger-bad_cell--accepted-dates = accepted: a date cell, or text 2026-04-15 (as in fact files), 2026/4/15, 2026.4.15 or 2026年4月15日
 kaohe-ledger-bad_cell--formula-error = the cell's formula gives an error: correct it, or type the value
@@ -142,6 +143,8 @@ kaohe-eval-failed--group-average = the group average overflows
 kaohe-eval-failed--no-other-unit = every unit of group `{ $group }` meets its `average when` condition, so there is no other unit to average over; the rulebook does not say what they score (state it in the ruleset, e.g. a rule for this case, or correct the facts)
 kaohe-eval-failed--decided-outside = the decided amount { $decided } of the `{ $kind }` record reported { $reported } is outside the range { $from } to { $to } of rule `{ $rule }`
 kaohe-eval-failed--decided-missing = the `{ $kind }` record reported { $reported } has no `decided` amount, but rule `{ $rule }` leaves { $from } to { $to } to the office's discretion; give the amount decided for this record as `decided`
+kaohe-eval-failed--decided-outside-block = the decided amount { $decided } of the `{ $kind }` record reported { $reported } is outside the range { $from } to { $to } of rule `{ $rule }` of the block { $block }, which scores unit `{ $unit }`; decide an amount within it
+kaohe-eval-failed--decided-not-in-block = the `{ $kind }` record reported { $reported } gives the decided amount { $decided }, but no rule of the block { $block }, which scores unit `{ $unit }` (group `{ $group }`), leaves the amount of `{ $kind2 }` to the office's discretion; remove `decided` (that block fixes the amount)
 kaohe-eval-failed--sum = sum overflows
 kaohe-eval-failed--count = count overflows
 kaohe-eval-failed--annual = the annual sum overflows a decimal
@@ -315,6 +318,16 @@ kaohe-store-unreadable_seal = a seal's stored records no longer read under the r
 kaohe-store-chain_broken = the chain of seals is broken
 kaohe-store-tampered = a seal no longer matches its hash
 kaohe-store-results_differ = re-evaluating a seal gives other results than stored
+kaohe-store-results_differ--differs = re-evaluating { $seal } from its stored records gives other results than stored (first difference at byte { $byte })
+kaohe-store-results_differ--differs-engine = re-evaluating { $seal } from its stored records gives other results than stored (first difference at byte { $byte }) (sealed by { $then }, now { $now })
+kaohe-store-results_differ--fails = re-evaluating { $seal } from its stored records fails: { $reason }
+kaohe-store-results_differ--fails-engine = re-evaluating { $seal } from its stored records fails: { $reason } (sealed by { $then }, now { $now })
+kaohe-store-results_differ--inputs = its inputs do not read: { $first }
+kaohe-store-results_differ--facts = the stored facts do not read: { $first }
+kaohe-store-results_differ--period = its period is not a period
+kaohe-store-results_differ--record = a record of seal #{ $seq } is not JSON
+kaohe-store-results_differ--units = its units are not JSON
+kaohe-store-results_differ--input-missing = input `{ $name }` (the result of ruleset `{ $ruleset }`) is not supplied
 kaohe-store-not_configured = the service has no seal store
 kaohe-store-ruleset_missing = no ruleset has the seal's ruleset hash
 

@@ -250,6 +250,7 @@ kaohe-calendar_year = 日历 { $year } 年：{ $problem }
     .label-span = 这一年
 kaohe-calendar_year--uncited = 该年未注明来源：请引用其放假和调休安排所依据通知的条款
 kaohe-calendar_year--empty = 该年既没有放假日，也没有调休上班日
+kaohe-calendar_year--no_holiday = 该年只有调休上班日，没有放假日：规则中写出的年份会整体取代内置的该年日历
 kaohe-no_calendar = { $what } 需要工作日日历，但规则集没有声明日历
     .help = 请声明法定节假日和调休上班日的日历：`calendar cn`（按国务院办公厅通知，已内置 2023–2026 年；以后的年份用 `year 2027 {"{"} … {"}"}` 补充）
     .label-span = 此处计算工作日

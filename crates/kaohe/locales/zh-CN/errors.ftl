@@ -57,6 +57,7 @@ kaohe-ffi-invalid_argument = 参数缺失、不是有效的 UTF-8（Java 传入�
 kaohe-ffi-panic = kaohe 意外出错；请连同输入一起报告
 
 ## 台账自身的消息。
+kaohe-ledger-bad_cell--expected-weeks = 此处应为{ $expected }，实际为 { $found }：{ $year } 年只有 { $weeks } 个 ISO 周（最后一周是 { $last }）
 kaohe-ledger-bad_cell--expected = 此处应为{ $expected }，实际为 { $found }
 kaohe-ledger-bad_cell--accepted-dates = 可接受：日期格式的单元格，或文本 2026-04-15（同考核数据文件）、2026/4/15、2026.4.15、2026年4月15日
 kaohe-ledger-bad_cell--formula-error = 该单元格的公式出错：请更正公式，或直接填写数值
@@ -139,6 +140,8 @@ kaohe-eval-failed--group-average = 分组平均分超出范围
 kaohe-eval-failed--no-other-unit = 单位分组 `{ $group }` 的每个单位都满足其 `average when` 条件，没有其他单位可取平均；考核细则未说明这些单位如何计分（请在规则集中写明，例如为此情形设一条规则，或更正考核数据）
 kaohe-eval-failed--decided-outside = { $reported } 报送的 `{ $kind }` 记录的酌定分值 { $decided } 超出规则 `{ $rule }` 的酌情范围 { $from }–{ $to }
 kaohe-eval-failed--decided-missing = { $reported } 报送的 `{ $kind }` 记录没有酌定分值 `decided`，而规则 `{ $rule }` 由专班在 { $from }–{ $to } 分范围内酌情确定；请在该记录的 `decided` 中填写专班酌定的分值
+kaohe-eval-failed--decided-outside-block = { $reported } 报送的 `{ $kind }` 记录的酌定分值 { $decided } 超出考核单位 `{ $unit }` 所适用计分块 { $block } 中规则 `{ $rule }` 的酌情范围 { $from }–{ $to }；请在该范围内酌定分值
+kaohe-eval-failed--decided-not-in-block = { $reported } 报送的 `{ $kind }` 记录填写了酌定分值 { $decided }，但考核单位 `{ $unit }`（类别 `{ $group }`）所适用的计分块 { $block } 中没有规则对 `{ $kind2 }` 酌情确定分值；请删除 `decided`（该计分块的分值是固定的）
 kaohe-eval-failed--sum = 合计超出范围
 kaohe-eval-failed--count = 次数超出范围
 kaohe-eval-failed--annual = 年度合计超出小数范围
@@ -312,6 +315,16 @@ kaohe-store-unreadable_seal = 封存的记录已无法按规则集读取
 kaohe-store-chain_broken = 封存链已断开
 kaohe-store-tampered = 封存内容与其哈希不符
 kaohe-store-results_differ = 重新计算封存内容得出的结果与存档不同
+kaohe-store-results_differ--differs = 用{ $seal }所存的记录重新计算，结果与存档不同（第 { $byte } 字节起不同）
+kaohe-store-results_differ--differs-engine = 用{ $seal }所存的记录重新计算，结果与存档不同（第 { $byte } 字节起不同）（封存时引擎 { $then }，现为 { $now }）
+kaohe-store-results_differ--fails = 用{ $seal }所存的记录重新计算失败：{ $reason }
+kaohe-store-results_differ--fails-engine = 用{ $seal }所存的记录重新计算失败：{ $reason }（封存时引擎 { $then }，现为 { $now }）
+kaohe-store-results_differ--inputs = 所引用的考核结果无法读取：{ $first }
+kaohe-store-results_differ--facts = 所存的考核数据无法读取：{ $first }
+kaohe-store-results_differ--period = 其考核期无效
+kaohe-store-results_differ--record = 封存 #{ $seq } 的一条记录不是有效的 JSON
+kaohe-store-results_differ--units = 其考核对象不是有效的 JSON
+kaohe-store-results_differ--input-missing = 未提供引用的考核结果 `{ $name }`（应为规则集 `{ $ruleset }` 的计算结果）
 kaohe-store-not_configured = 服务没有配置封存库
 kaohe-store-ruleset_missing = 没有规则集与封存中的规则集哈希相符
 

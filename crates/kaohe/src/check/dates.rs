@@ -12,6 +12,11 @@ impl Checker<'_> {
     /// `calendar cn [cite] { year 2027 { … } }`: a shipped calendar, and
     /// years whose days are each possible.
     pub(super) fn calendar(&mut self, decl: &ast::CalendarDecl) {
+        // Its citations name declared clauses, like every other citation.
+        self.cite(decl.cite.as_ref());
+        for year in &decl.years {
+            self.cite(year.cite.as_ref());
+        }
         match calendar::Calendar::shipped(&decl.name.name) {
             Some(Ok(_)) => {}
             Some(Err(error)) => self.push(CalendarDay {
@@ -53,6 +58,21 @@ impl Checker<'_> {
                 self.push(CalendarYear {
                     year: number,
                     problem: "the year lists no holiday and no make-up working day".to_owned(),
+                    span: year.span.into(),
+                });
+            }
+            // Make-up working days alone are no year of official holidays:
+            // the block replaces the shipped year whole, so the Spring
+            // Festival and every other holiday would be lost without a word.
+            // Checked only when every line was read (a misdated holiday line
+            // is reported as `kaohe::invalid_date`, not as a missing holiday).
+            if year.written > 0
+                && year.days.len() == year.written
+                && !year.days.iter().any(|d| d.kind == ast::DayKind::Holiday)
+            {
+                self.push(CalendarYear {
+                    year: number,
+                    problem: "the year lists no holiday, only make-up working days: a year written in the ruleset replaces the shipped year whole".to_owned(),
                     span: year.span.into(),
                 });
             }

@@ -291,6 +291,7 @@ impl<'a> Checker<'a> {
 
     fn category(&mut self, category: &Category) {
         self.cite(category.cite.as_ref());
+        self.cite(category.allot_cite.as_ref());
         let can_deduct = category
             .rules
             .iter()
@@ -837,6 +838,7 @@ impl<'a> Checker<'a> {
 
     fn group(&mut self, group: &GroupDecl) {
         self.cite(group.cite.as_ref());
+        self.cite(group.assessed_cite.as_ref());
         if let Some((expr, cite)) = &group.average_when {
             self.cite(cite.as_ref());
             self.condition(expr, UNIT);

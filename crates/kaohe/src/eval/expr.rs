@@ -138,6 +138,7 @@ impl<'a> Ctx<'a> {
             location: None,
             // Inside `per`, `count(…)`, `sum(…)`, `derive`: the record at hand.
             record: self.record.map(super::RecordAt::of),
+            also: None,
         }
     }
 

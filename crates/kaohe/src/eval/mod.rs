@@ -23,7 +23,7 @@ use crate::number::Number;
 use crate::period::Period;
 use crate::ruleset::Ruleset;
 use crate::source::Span;
-use crate::syntax::ast::{AnnualSource, CapScope, LatePolicy};
+use crate::syntax::ast::{self as syntax_ast, AnnualSource, CapScope, LatePolicy};
 use crate::text::Text;
 use crate::value::Value;
 use expr::Ctx;
@@ -54,6 +54,36 @@ pub struct EvalError {
     /// The record the error is about, when it is about one: its id and its
     /// place in the fact file (`$.records[4]`), as a fact error gives it.
     pub record: Option<Box<RecordAt>>,
+    /// Further errors found in the same pass, when the check does not
+    /// depend on the order of evaluation (every record's `decided` is
+    /// checked before scoring): all reported at once (principle 3). `None`
+    /// for an error found while scoring, which stops the evaluation. Boxed
+    /// to keep the error small (it is the `Err` of every evaluation step);
+    /// [`EvalError::all`] gives this error and these.
+    #[allow(clippy::box_collection)]
+    pub also: Option<Box<Vec<EvalError>>>,
+}
+
+impl EvalError {
+    /// This error, then the further errors found in the same pass
+    /// ([`EvalError::also`]).
+    pub fn all(&self) -> impl Iterator<Item = &EvalError> {
+        std::iter::once(self).chain(self.also.iter().flat_map(|more| more.iter()))
+    }
+
+    /// Calls `f` on the record of this error and of each of [`EvalError::also`]
+    /// (a caller that read the facts from a ledger locates them there,
+    /// [`RecordAt::in_ledger`]).
+    pub fn each_record_mut(&mut self, mut f: impl FnMut(&mut RecordAt)) {
+        if let Some(record) = self.record.as_deref_mut() {
+            f(record);
+        }
+        for more in self.also.iter_mut().flat_map(|more| more.iter_mut()) {
+            if let Some(record) = more.record.as_deref_mut() {
+                f(record);
+            }
+        }
+    }
 }
 
 /// The record an evaluation error is about (errors as data: JSON `"record":
@@ -69,6 +99,14 @@ pub struct RecordAt {
     /// known (not for facts a store put together).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// For facts imported from a ledger: the sheet of the record's row
+    /// (set by the caller that imported it, [`RecordAt::in_ledger`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// For facts imported from a ledger: the first cell of the record's
+    /// row, `A5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl RecordAt {
@@ -78,35 +116,35 @@ impl RecordAt {
             kind: record.kind.to_string(),
             id: record.id.as_ref().map(ToString::to_string),
             path: record.source.path(),
+            sheet: None,
+            cell: None,
         })
+    }
+
+    /// The record was read from a ledger: it is at `sheet!cell` (its row),
+    /// which replaces the JSON path of the fact file the import made.
+    pub fn in_ledger(&mut self, sheet: &str, cell: &str) {
+        self.sheet = Some(sheet.to_owned());
+        self.cell = Some(cell.to_owned());
+        self.path = None;
     }
 }
 
 /// `, record `XF-1` at $.records[4]` after the unit and period of an
 /// error about a record (nothing otherwise).
 fn record_suffix(record: Option<&RecordAt>) -> String {
-    match record {
-        None => String::new(),
-        Some(RecordAt {
-            id: Some(id),
-            path: Some(path),
-            ..
-        }) => format!(", record `{id}` at {path}"),
-        Some(RecordAt {
-            id: None,
-            path: Some(path),
-            ..
-        }) => format!(", record at {path}"),
-        Some(RecordAt {
-            id: Some(id),
-            path: None,
-            ..
-        }) => format!(", record `{id}`"),
-        Some(RecordAt {
-            id: None,
-            path: None,
-            ..
-        }) => String::new(),
+    let Some(record) = record else {
+        return String::new();
+    };
+    let place = match (&record.sheet, &record.cell) {
+        (Some(sheet), Some(cell)) => Some(format!("{sheet}!{cell}")),
+        _ => record.path.clone(),
+    };
+    match (&record.id, place) {
+        (Some(id), Some(place)) => format!(", record `{id}` at {place}"),
+        (None, Some(place)) => format!(", record at {place}"),
+        (Some(id), None) => format!(", record `{id}`"),
+        (None, None) => String::new(),
     }
 }
 
@@ -315,6 +353,9 @@ impl Ruleset {
         evaluator.facts_hash = options.facts_hash;
         evaluator.run().map_err(|mut error| {
             error.location = error.span.map(|span| Box::new(self.source().range(span)));
+            for also in error.also.iter_mut().flat_map(|more| more.iter_mut()) {
+                also.location = also.span.map(|span| Box::new(self.source().range(span)));
+            }
             error
         })
     }
@@ -416,6 +457,109 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Every record's `decided` (issue 13 §6) against the discretionary
+    /// rules of its unit's OWN score block, before anything is scored: a
+    /// `decided` on a record no rule of that block leaves to the office's
+    /// discretion would be ignored, and one outside the range of every such
+    /// rule of the block is wrong, whatever other blocks allow (the fact file
+    /// checks only against all blocks together). Independent of the order of
+    /// evaluation, so every such record is reported at once (the first error,
+    /// the rest in [`EvalError::also`]).
+    fn check_decisions(&self) -> Result<(), EvalError> {
+        let decided: Vec<(&Record, rust_decimal::Decimal)> = self
+            .facts
+            .records
+            .iter()
+            .filter_map(|r| r.decided.map(|d| (r, d)))
+            .collect();
+        if decided.is_empty() {
+            return Ok(());
+        }
+        let groups: BTreeMap<&str, &str> = self
+            .facts
+            .units
+            .iter()
+            .map(|u| (u.id.as_str(), u.group.as_str()))
+            .collect();
+        let mut errors = Vec::new();
+        for (record, value) in decided {
+            let Some(group) = groups.get(record.unit.as_str()).copied() else {
+                continue;
+            };
+            let Some(block) = self.ruleset.scores().find(|b| b.scores(group)) else {
+                continue;
+            };
+            let name = if block.groups.is_empty() {
+                "`score`".to_owned()
+            } else {
+                let names: Vec<&str> = block.groups.iter().map(|g| g.name.as_str()).collect();
+                format!("`score of {}`", names.join(", "))
+            };
+            let rules: Vec<_> = block
+                .categories
+                .iter()
+                .flat_map(|c| c.rules.iter())
+                .filter(|r| {
+                    r.per
+                        .as_ref()
+                        .is_some_and(|p| p.kind.name == record.kind.as_str())
+                })
+                .filter_map(|r| match r.amount.first() {
+                    Some((syntax_ast::Amount::Discretion { from, to }, span)) => {
+                        Some((r, from.value, to.value, *span))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let kind = &record.kind;
+            let reported = record.reported;
+            let (message, span) = match rules.first() {
+                None => (
+                    format!(
+                        "the `{kind}` record reported {reported} gives the decided amount {}, but no rule of the block {name}, which scores unit `{}` (group `{group}`), leaves the amount of `{kind}` to the office's discretion; remove `decided` (that block fixes the amount)",
+                        value.normalize(),
+                        record.unit
+                    ),
+                    block.groups.first().map_or(block.span, |g| g.span),
+                ),
+                Some((rule, from, to, span))
+                    if !rules.iter().any(|(_, f, t, _)| value >= *f && value <= *t) =>
+                {
+                    (
+                        format!(
+                            "the decided amount {} of the `{kind}` record reported {reported} is outside the range {} to {} of rule `{}` of the block {name}, which scores unit `{}`; decide an amount within it",
+                            value.normalize(),
+                            from.normalize(),
+                            to.normalize(),
+                            rule.name.name,
+                            record.unit
+                        ),
+                        *span,
+                    )
+                }
+                Some(_) => continue,
+            };
+            errors.push(EvalError {
+                message,
+                unit: record.unit.to_string(),
+                period: record.period.to_string(),
+                span: Some(span),
+                location: None,
+                record: Some(RecordAt::of(record)),
+                also: None,
+            });
+        }
+        let mut errors = errors.into_iter();
+        match errors.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                let more: Vec<EvalError> = errors.collect();
+                first.also = (!more.is_empty()).then(|| Box::new(more));
+                Err(first)
+            }
+        }
+    }
+
     fn annual_only(&self, unit: &Unit) -> bool {
         self.ruleset
             .group(&unit.group)
@@ -423,6 +567,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn run(mut self) -> Result<Evaluation, EvalError> {
+        self.check_decisions()?;
         let mut periods: BTreeSet<Period> = self.facts.periods.iter().copied().collect();
         // Records are sorted by period: one insert per run of a period.
         let mut last = None;
@@ -514,6 +659,7 @@ impl<'a> Evaluator<'a> {
                             span: Some(convert.weight.span),
                             location: None,
                             record: None,
+                            also: None,
                         };
                         let converted = r
                             .total
@@ -895,6 +1041,7 @@ impl<'a> Evaluator<'a> {
                 span: Some(condition.span),
                 location: None,
                 record: None,
+                also: None,
             };
             if others.is_empty() {
                 return Err(failed(format!(
@@ -968,6 +1115,7 @@ fn sum_of_periods(periods: &[&Scored], unit: &Unit, year: i32) -> Result<Scored,
         span: None,
         location: None,
         record: None,
+        also: None,
     };
     let mut items: Vec<LineItem> = Vec::new();
     let mut outside: Vec<LineItem> = Vec::new();

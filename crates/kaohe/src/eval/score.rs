@@ -73,6 +73,7 @@ fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
         span: None,
         location: None,
         record: ctx.record.map(super::RecordAt::of),
+        also: None,
     }
 }
 
@@ -772,6 +773,7 @@ fn occurrence_amount(
                 span: rule.amount.first().map(|(_, span)| *span),
                 location: None,
                 record: record.map(super::RecordAt::of),
+                also: None,
             };
             match record.and_then(|r| r.decided) {
                 Some(d) if d >= from && d <= to => d.into(),
@@ -821,6 +823,7 @@ fn occurrence_amount(
             span: rule.amount.first().map(|(_, span)| *span),
             location: None,
             record: record.map(super::RecordAt::of),
+            also: None,
         });
     }
     Ok((amount, notes, formula))

@@ -1383,13 +1383,28 @@ impl Validator<'_> {
             return None;
         }
         // With `score of` blocks a kind may be counted by a discretionary rule
-        // in each block, with ranges of their own: the value must lie within
-        // one of them here (the unit's group may not be known yet, and what is
-        // read must not depend on the order of the file's keys); evaluation
-        // checks it against the range of the rule of the unit's own block.
-        let fits = rules
-            .iter()
-            .any(|(_, from, to)| value >= from.value && value <= to.value);
+        // in each block, with ranges of their own, or by none in the unit's
+        // block: the unit's group may not be known yet (what is read must not
+        // depend on the order of the file's keys), so the range is left to
+        // evaluation, which checks every record against its unit's OWN block
+        // before scoring (an error here would cite another block's rule).
+        // Checked here only where it cannot depend on the unit's block: every
+        // block has such a rule and all have one range (one block, or blocks
+        // agreeing as 「乡镇、部门均酌情扣20至50分」).
+        let every_block = ruleset.scores().all(|block| {
+            block
+                .categories
+                .iter()
+                .flat_map(|c| c.rules.iter())
+                .any(|r| rules.iter().any(|(rule, _, _)| std::ptr::eq(*rule, r)))
+        });
+        let one_range = rules
+            .windows(2)
+            .all(|w| matches!(w, [(_, f1, t1), (_, f2, t2)] if f1.value == f2.value && t1.value == t2.value));
+        let fits = !(every_block && one_range)
+            || rules
+                .iter()
+                .any(|(_, from, to)| value >= from.value && value <= to.value);
         if !fits {
             if let Some((rule, from, to)) = rules.first() {
                 self.error(

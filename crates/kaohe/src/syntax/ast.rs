@@ -319,6 +319,8 @@ pub struct GroupDecl {
     pub attributes: Vec<Field>,
     /// `assessed annually`: the group is scored only in the annual assessment.
     pub assessed_annually: Option<Span>,
+    /// The citation of `assessed annually [cite]`.
+    pub assessed_cite: Option<Citation>,
     /// `average when <expr>`: units for which it holds get the group's average annual score.
     pub average_when: Option<(Expr, Option<Citation>)>,
     /// The whole declaration.
@@ -504,6 +506,8 @@ pub struct Category {
     pub cite: Option<Citation>,
     /// `allot N`: the points the category holds of the base.
     pub allot: Option<Number>,
+    /// The citation of `allot N [cite]`.
+    pub allot_cite: Option<Citation>,
     /// `floor N`: deductions cannot take the category below this.
     pub floor: Option<(Number, Option<Citation>)>,
     /// `cap bonuses N`: the category's bonuses together.

@@ -171,15 +171,22 @@ impl Lowering {
     }
 
     fn effective(&mut self, pair: Pair<'_, Rule>) -> DateRange {
+        self.effective_read(pair).0
+    }
+
+    /// The range of `effective A to B`, and whether both dates are calendar
+    /// days (a misdated one is reported here, as `kaohe::invalid_date`).
+    fn effective_read(&mut self, pair: Pair<'_, Rule>) -> (DateRange, Option<()>) {
         let span = span_of(&pair);
         let dates: Vec<Option<Date>> = pair.into_inner().map(|p| self.checked_date(&p)).collect();
+        let read = dates.iter().all(Option::is_some).then_some(());
         let first = dates.first().copied().flatten();
         let second = dates.get(1).copied().flatten();
         // A date that is no calendar day (already reported) takes the other
         // one's value: the range then invents no date for later checks.
         let from = first.or(second).unwrap_or(Date::EPOCH);
         let to = second.or(first).unwrap_or(from);
-        DateRange { from, to, span }
+        (DateRange { from, to, span }, read)
     }
 
     fn scope(pair: Pair<'_, Rule>) -> CapScope {
@@ -302,6 +309,7 @@ impl Lowering {
             cite: None,
             attributes: Vec::new(),
             assessed_annually: None,
+            assessed_cite: None,
             average_when: None,
             span,
         };
@@ -315,7 +323,13 @@ impl Lowering {
                         decl.attributes.push(field);
                     }
                 }
-                Rule::assessed_stmt => decl.assessed_annually = Some(span_of(&p)),
+                Rule::assessed_stmt => {
+                    decl.assessed_annually = Some(span_of(&p));
+                    decl.assessed_cite = p
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::cite)
+                        .map(Self::cite);
+                }
                 Rule::average_stmt => {
                     let mut expr = None;
                     let mut cite = None;
@@ -553,6 +567,7 @@ impl Lowering {
             outside: None,
             cite: None,
             allot: None,
+            allot_cite: None,
             floor: None,
             bonus_cap: None,
             rules: Vec::new(),
@@ -565,9 +580,11 @@ impl Lowering {
                 Rule::outside_total => decl.outside = Some(span_of(&p)),
                 Rule::cite => decl.cite = Some(Self::cite(p)),
                 Rule::allot_stmt => {
-                    if let Some(n) = p.into_inner().next() {
+                    let mut inner = p.into_inner();
+                    if let Some(n) = inner.next() {
                         decl.allot = Some(self.number(&n));
                     }
+                    decl.allot_cite = inner.find(|q| q.as_rule() == Rule::cite).map(Self::cite);
                 }
                 Rule::floor_stmt => {
                     let mut inner = p.into_inner();
@@ -693,7 +710,14 @@ impl Lowering {
                         rule.caps.push((number, scope, cite));
                     }
                 }
-                Rule::effective => rule.effective.push(self.effective(p)),
+                // A rule's range with a misdated day (reported once) is left
+                // out: no later check quotes the other date in its place
+                // ("the start of rule `late` (2026-06-30) falls inside …").
+                Rule::effective => {
+                    if let (range, Some(())) = self.effective_read(p) {
+                        rule.effective.push(range);
+                    }
+                }
                 _ => {}
             }
         }

@@ -116,6 +116,15 @@ fn json_facts(ruleset: &Ruleset, path: &Path, reader: impl Read) -> Result<Facts
 
 /// Reads FACTS, whichever kind it is by content: JSON, or an `.xlsx` ledger.
 pub fn facts(ruleset: &Ruleset, path: &Path) -> Result<Facts, Failure> {
+    located_facts(ruleset, path).map(|(facts, _)| facts)
+}
+
+/// Where the records of a ledger were: index in `records` → (sheet, cell).
+type RecordCells = std::collections::BTreeMap<usize, (String, String)>;
+
+/// [`facts`], with the sheet and cell of each record when FACTS is a ledger
+/// (evaluation errors name a ledger's record there, not at `$.records[i]`).
+fn located_facts(ruleset: &Ruleset, path: &Path) -> Result<(Facts, RecordCells), Failure> {
     let mut reader = input::open(path)?;
     let mut head = Vec::with_capacity(512);
     (&mut reader)
@@ -152,7 +161,8 @@ pub fn facts(ruleset: &Ruleset, path: &Path) -> Result<Facts, Failure> {
                 }),
             ))
         }
-        _ => json_facts(ruleset, path, std::io::Cursor::new(head).chain(reader)),
+        _ => json_facts(ruleset, path, std::io::Cursor::new(head).chain(reader))
+            .map(|facts| (facts, RecordCells::new())),
     }
 }
 
@@ -166,10 +176,24 @@ fn blank(head: &[u8]) -> bool {
 
 /// Imports an `.xlsx` ledger; its errors keep the ledger's own codes
 /// (`kaohe::ledger::…`), sheets and cells.
-fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<Facts, Failure> {
+fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<(Facts, RecordCells), Failure> {
     let name = input::display(path);
     match kaohe_office::import(ruleset, bytes) {
-        Ok(imported) => Ok(imported.facts),
+        Ok(imported) => {
+            let records = imported
+                .json
+                .get("records")
+                .and_then(|r| r.as_array())
+                .map_or(0, Vec::len);
+            let cells = (0..records)
+                .filter_map(|i| {
+                    imported
+                        .record_cell(i)
+                        .map(|(sheet, cell)| (i, (sheet.to_owned(), cell.to_owned())))
+                })
+                .collect();
+            Ok((imported.facts, cells))
+        }
         Err(error) => {
             let errors = error.errors();
             let mut human = String::new();
@@ -339,7 +363,7 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     };
     let ruleset = ruleset(&args.ruleset)?;
     check_period_kind(&ruleset, period)?;
-    let facts = facts(&ruleset, &args.facts)?;
+    let (facts, cells) = located_facts(&ruleset, &args.facts)?;
     if facts.records.is_empty() && facts.periods.is_empty() {
         return Err(Failure::one(
             Exit::Failure,
@@ -388,22 +412,38 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     let inputs = sub_assessments(&ruleset, &args.inputs)?;
     let evaluation = ruleset
         .evaluate_with_inputs(&facts, &kaohe::EvalOptions { detail, facts_hash }, &inputs)
-        .map_err(|error| {
-            let mut human = format!(
-                "{}: {}\n",
-                crate::lang::text("rulec-error", &[]),
-                crate::lang::tr(kaohe::error::EVAL_FAILED, &error.to_string())
-            );
-            if let Some(at) = &error.location {
-                let span = error.span.unwrap_or_default();
+        .map_err(|mut error| {
+            // A ledger's record is named at its row, not at `$.records[i]`.
+            error.each_record_mut(|record| {
+                let index = record.path.as_deref().and_then(|p| {
+                    p.strip_prefix("$.records[")?
+                        .strip_suffix(']')?
+                        .parse()
+                        .ok()
+                });
+                if let Some((sheet, cell)) = index.and_then(|i: usize| cells.get(&i)) {
+                    record.in_ledger(sheet, cell);
+                }
+            });
+            // Every error of the pass (the first and those found with it).
+            let mut human = String::new();
+            for one in error.all() {
                 human.push_str(&format!(
-                    "  {} {}:{}:{}: `{}`\n",
-                    crate::lang::text("rulec-at", &[]),
-                    at.file,
-                    at.start.line,
-                    at.start.column,
-                    ruleset.source().slice(span)
+                    "{}: {}\n",
+                    crate::lang::text("rulec-error", &[]),
+                    crate::lang::tr(kaohe::error::EVAL_FAILED, &one.to_string())
                 ));
+                if let Some(at) = &one.location {
+                    let span = one.span.unwrap_or_default();
+                    human.push_str(&format!(
+                        "  {} {}:{}:{}: `{}`\n",
+                        crate::lang::text("rulec-at", &[]),
+                        at.file,
+                        at.start.line,
+                        at.start.column,
+                        ruleset.source().slice(span)
+                    ));
+                }
             }
             Failure {
                 exit: Exit::Failure,

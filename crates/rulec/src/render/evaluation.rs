@@ -603,7 +603,8 @@ fn cite_text(clauses: &[kaohe::text::Text]) -> String {
 fn cited_texts(evaluation: &Evaluation) -> Vec<(&str, &str)> {
     let mut ids = std::collections::BTreeSet::new();
     for result in &evaluation.results {
-        for item in &result.items {
+        // The lines outside the total cite clauses too (second breaker's item 8).
+        for item in result.items.iter().chain(&result.outside_items) {
             ids.extend(item.clauses.iter().map(|c| c.as_ref()));
             for limit in &item.limits {
                 ids.extend(limit.clauses.iter().map(|c| c.as_ref()));
