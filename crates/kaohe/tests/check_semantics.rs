@@ -942,3 +942,133 @@ fn a_cap_on_a_rule_applied_once_binds_only_over_a_year() {
     // An amount that is not a constant: not known.
     assert_eq!(count_of(&capped("count(report)", "3 per period"), never), 0);
 }
+
+// --- Written for the misses of the fresh shard (5/24) of the mutation run,
+// measured against the final suites (docs/testing.md): each test covers the
+// missed mutant's whole kind.
+
+#[test]
+fn both_branches_of_an_if_keep_a_whole_number_whole() {
+    // `N days` needs a whole N: `if` of two whole numbers is whole, of a
+    // whole number and a decimal it is not.
+    let cases = [
+        ("(if late then 1 else 2)", true),
+        ("(if late then 2 * 3 else 1 + 1)", true),
+        ("(if late then 1 else 1.5)", false),
+        ("(if late then 0.5 else 1)", false),
+    ];
+    for (n, whole) in cases {
+        let found = codes(&rule_where(&format!("submitted > due + {n} days")));
+        if whole {
+            assert_eq!(found, Vec::<String>::new(), "{n}");
+        } else {
+            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
+        }
+    }
+}
+
+#[test]
+fn a_unit_attribute_shared_by_two_groups_must_have_one_type() {
+    let shared = |lead_type: &str, town_type: &str| {
+        edit(&[
+            (
+                "group lead \"牵头单位\" [T-1] {\n}",
+                &format!(
+                    "group lead \"牵头单位\" [T-1] {{\n  attribute tasks: {lead_type} \"任务数\"\n}}\n\ngroup town \"乡镇\" [T-1] {{\n  attribute tasks: {town_type} \"任务数\"\n}}"
+                ),
+            ),
+            (
+                "      per report where late\n",
+                "      per report where late and unit.tasks > 0\n",
+            ),
+        ])
+    };
+    // The same type in both groups: one attribute, no diagnostic.
+    assert_eq!(codes(&shared("integer", "integer")), Vec::<String>::new());
+    assert_eq!(codes(&shared("decimal", "decimal")), Vec::<String>::new());
+    // Another type in the second group: refused at the second declaration.
+    let found = diagnostics(&shared("integer", "date"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::type_mismatch");
+    assert_eq!(
+        found[0].2.as_deref(),
+        Some("unit attribute `tasks` is declared with another type in another group")
+    );
+}
+
+#[test]
+fn only_an_assumption_prefix_followed_by_digits_names_an_assumption() {
+    let cite = |id: &str| {
+        edit(&[(
+            "derive late = submitted > due [T-2, T-A1]",
+            &format!("derive late = submitted > due [T-2, T-A1, {id}]"),
+        )])
+    };
+    // `T-A` + digits is shaped like the declared `T-A1`: an unknown assumption.
+    assert_eq!(codes(&cite("T-A7")), ["kaohe::unknown_assumption"]);
+    assert_eq!(codes(&cite("T-A12")), ["kaohe::unknown_assumption"]);
+    // Without digits, or with another prefix, it is a clause id (the base
+    // declares no clauses, so any clause id is accepted).
+    assert_eq!(codes(&cite("T-A")), Vec::<String>::new());
+    assert_eq!(codes(&cite("T-B7")), Vec::<String>::new());
+}
+
+#[test]
+fn a_group_checks_its_citation_and_its_average_condition() {
+    let group = |cite: &str, average: &str| {
+        edit(&[(
+            "group lead \"牵头单位\" [T-1] {\n}",
+            &format!(
+                "group lead \"牵头单位\" [{cite}] {{\n  attribute tasks: integer \"任务数\"\n{average}}}"
+            ),
+        )])
+    };
+    assert_eq!(
+        codes(&group("T-1", "  average when tasks == 0 [T-1]\n")),
+        Vec::<String>::new()
+    );
+    // A misspelt assumption in the group's own citation, and in its
+    // `average when`'s citation.
+    assert_eq!(
+        codes(&group("T-1, T-A9", "  average when tasks == 0 [T-1]\n")),
+        ["kaohe::unknown_assumption"]
+    );
+    assert_eq!(
+        codes(&group("T-1", "  average when tasks == 0 [T-A9]\n")),
+        ["kaohe::unknown_assumption"]
+    );
+    // The condition itself is checked: an unknown name, a number as a condition.
+    assert_eq!(
+        codes(&group(
+            "T-1",
+            "  average when tasks == 0 and staff > 1 [T-1]\n"
+        )),
+        ["kaohe::unknown_name"]
+    );
+    assert_eq!(
+        codes(&group("T-1", "  average when tasks [T-1]\n")),
+        ["kaohe::type_mismatch"]
+    );
+}
+
+#[test]
+fn a_bonus_applied_once_per_period_bounds_a_cap_on_bonuses() {
+    let capped = |cap: &str, amount: &str, per: &str| {
+        edit(&[(
+            "      amount 2\n    }\n  }\n",
+            &format!(
+                "      amount 2\n    }}\n    cap bonuses {cap} per period [T-4]\n    bonus good \"表扬\" [T-5] {{\n{per}      amount {amount}\n    }}\n  }}\n"
+            ),
+        )])
+    };
+    let never = "kaohe::never_binds";
+    // Once a period, at most 3 (or 2): a cap of 5 never binds.
+    assert_eq!(count_of(&capped("5", "3", ""), never), 1);
+    assert_eq!(count_of(&capped("3", "3", ""), never), 1);
+    // 3 > 2: it can bind; per record, the bonus has no bound.
+    assert_eq!(count_of(&capped("2", "3", ""), never), 0);
+    assert_eq!(
+        count_of(&capped("5", "3", "      per report where late\n"), never),
+        0
+    );
+}
