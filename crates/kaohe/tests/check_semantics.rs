@@ -181,6 +181,19 @@ fn ranked_without_in_names_the_one_per_period_ranking_or_is_refused() {
     );
 }
 
+/// `submitted > due + N days` for each `(N, whole)`: clean when N is typed
+/// as a whole number, a type mismatch otherwise.
+fn assert_whole_days(cases: &[(&str, bool)]) {
+    for &(n, whole) in cases {
+        let found = codes(&rule_where(&format!("submitted > due + {n} days")));
+        if whole {
+            assert_eq!(found, Vec::<String>::new(), "{n}");
+        } else {
+            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
+        }
+    }
+}
+
 #[test]
 fn arithmetic_is_whole_only_between_whole_numbers_without_division() {
     // `N days` needs a whole N: the type of `a op b` decides.
@@ -195,14 +208,7 @@ fn arithmetic_is_whole_only_between_whole_numbers_without_division() {
         ("(2 * 1.5)", false),
         ("(1.5 - 0.5)", false),
     ];
-    for (n, whole) in cases {
-        let found = codes(&rule_where(&format!("submitted > due + {n} days")));
-        if whole {
-            assert_eq!(found, Vec::<String>::new(), "{n}");
-        } else {
-            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
-        }
-    }
+    assert_whole_days(&cases);
 }
 
 #[test]
@@ -957,14 +963,7 @@ fn both_branches_of_an_if_keep_a_whole_number_whole() {
         ("(if late then 1 else 1.5)", false),
         ("(if late then 0.5 else 1)", false),
     ];
-    for (n, whole) in cases {
-        let found = codes(&rule_where(&format!("submitted > due + {n} days")));
-        if whole {
-            assert_eq!(found, Vec::<String>::new(), "{n}");
-        } else {
-            assert_eq!(found, ["kaohe::type_mismatch"], "{n}");
-        }
-    }
+    assert_whole_days(&cases);
 }
 
 #[test]

@@ -562,3 +562,35 @@ fn a_ruleset_with_inputs_is_sealed_with_their_provenance() {
         ],
     );
 }
+
+/// Every evaluation error of a pass is shown by `rulec seal` as by `rulec
+/// eval`, not only the first: two records whose `decided` lies outside
+/// their own block's range (t1: 2 outside 5–10, d1: 9 outside 1–2).
+#[test]
+fn seal_shows_every_evaluation_error_as_eval_does() {
+    let dir = scratch("two-errors");
+    let rules = common::workspace().join("tests/eval-errors/two-blocks.rules");
+    let facts = common::workspace().join("tests/eval-errors/two-out-of-range.json");
+    let db = dir.join("kaohe.sqlite");
+    let sealed = rulec(&[
+        "seal",
+        s(&rules),
+        s(&facts),
+        "--period",
+        "2026",
+        "--db",
+        s(&db),
+    ]);
+    let evaluated = rulec(&["eval", s(&rules), s(&facts)]);
+    for run in [&sealed, &evaluated] {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        for record in ["`r1`", "`r3`"] {
+            assert!(run.stderr.contains(record), "{record}: {}", run.stderr);
+        }
+    }
+    // (The store rebuilds the facts, so its errors carry no `$.records[i]`.)
+    assert_eq!(
+        sealed.stderr.matches("error:").count(),
+        evaluated.stderr.matches("error:").count()
+    );
+}

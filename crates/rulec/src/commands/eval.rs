@@ -425,31 +425,7 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
                     record.in_ledger(sheet, cell);
                 }
             });
-            // Every error of the pass (the first and those found with it).
-            let mut human = String::new();
-            for one in error.all() {
-                human.push_str(&format!(
-                    "{}: {}\n",
-                    crate::lang::text("rulec-error", &[]),
-                    crate::lang::tr(kaohe::error::EVAL_FAILED, &one.to_string())
-                ));
-                if let Some(at) = &one.location {
-                    let span = one.span.unwrap_or_default();
-                    human.push_str(&format!(
-                        "  {} {}:{}:{}: `{}`\n",
-                        crate::lang::text("rulec-at", &[]),
-                        at.file,
-                        at.start.line,
-                        at.start.column,
-                        ruleset.source().slice(span)
-                    ));
-                }
-            }
-            Failure {
-                exit: Exit::Failure,
-                records: error.error_records(),
-                human,
-            }
+            eval_failure(&error, &ruleset)
         })?;
     if let Some(p) = period {
         if !evaluation.periods.contains(&p) {
@@ -704,4 +680,34 @@ fn list(periods: &[Period]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// An evaluation's refusal (exit 1): every error of the pass (the first and
+/// those found with it), each with the ruleset text it points at; shared by
+/// `rulec eval` and the store commands (`rulec seal`).
+pub(crate) fn eval_failure(error: &kaohe::EvalError, ruleset: &kaohe::Ruleset) -> Failure {
+    let mut human = String::new();
+    for one in error.all() {
+        human.push_str(&format!(
+            "{}: {}\n",
+            crate::lang::text("rulec-error", &[]),
+            crate::lang::tr(kaohe::error::EVAL_FAILED, &one.to_string())
+        ));
+        if let Some(at) = &one.location {
+            let span = one.span.unwrap_or_default();
+            human.push_str(&format!(
+                "  {} {}:{}:{}: `{}`\n",
+                crate::lang::text("rulec-at", &[]),
+                at.file,
+                at.start.line,
+                at.start.column,
+                ruleset.source().slice(span)
+            ));
+        }
+    }
+    Failure {
+        exit: Exit::Failure,
+        records: error.error_records(),
+        human,
+    }
 }

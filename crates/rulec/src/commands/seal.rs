@@ -173,28 +173,7 @@ pub fn open(path: &Path) -> Result<Store, Failure> {
 /// A store's refusal (exit 1; exit 2 for a database that cannot be used).
 pub fn store_failure(failure: &StoreFailure, ruleset: &Ruleset) -> Failure {
     match failure {
-        StoreFailure::Eval(error) => {
-            let message = match crate::lang::current() {
-                kaohe::i18n::Lang::En => error.to_string(),
-                _ => crate::lang::tr("kaohe::eval::failed", &error.to_string()),
-            };
-            let mut human = format!("{}: {message}\n", crate::lang::text("rulec-error", &[]));
-            if let Some(at) = &error.location {
-                human.push_str(&format!(
-                    "  {} {}:{}:{}: `{}`\n",
-                    crate::lang::text("rulec-at", &[]),
-                    at.file,
-                    at.start.line,
-                    at.start.column,
-                    ruleset.source().slice(error.span.unwrap_or_default())
-                ));
-            }
-            Failure {
-                exit: Exit::Failure,
-                records: error.error_records(),
-                human,
-            }
-        }
+        StoreFailure::Eval(error) => super::eval::eval_failure(error, ruleset),
         StoreFailure::Store(_) => to_failure(failure),
     }
 }
