@@ -1071,3 +1071,65 @@ fn a_bonus_applied_once_per_period_bounds_a_cap_on_bonuses() {
         0
     );
 }
+
+#[test]
+fn an_output_is_a_cited_number_over_a_known_group() {
+    let output = |decl: &str| format!("{}\n{decl}\n", base());
+    assert_eq!(
+        codes(&output(
+            "output withheld \"扣减绩效（%）\" [T-6] = min(100, 5 * steps(90 - total, 10))"
+        )),
+        Vec::<String>::new()
+    );
+    for (decl, expected) in [
+        // A number is needed: a condition is refused.
+        (
+            "output withheld \"扣减绩效（%）\" [T-6] = total > 90",
+            "kaohe::type_mismatch",
+        ),
+        // Its names are resolved like a consequence's.
+        (
+            "output withheld \"扣减绩效（%）\" [T-6] = totl",
+            "kaohe::unknown_name",
+        ),
+        // Its group must exist.
+        (
+            "output withheld \"扣减绩效（%）\" of nobody [T-6] = total",
+            "kaohe::unknown_name",
+        ),
+        // And it cites its clause.
+        (
+            "output withheld \"扣减绩效（%）\" = total",
+            "kaohe::missing_citation",
+        ),
+    ] {
+        assert_eq!(codes(&output(decl)), [expected], "{decl}");
+    }
+}
+
+#[test]
+fn only_an_aggregate_over_the_rules_own_kind_multiplies_by_its_count() {
+    let amount = |amount: &str| {
+        edit(&[
+            (
+                "record report \"进度报送\" {\n",
+                "record visit \"走访\" {\n  hours: integer \"时长\"\n}\n\nrecord report \"进度报送\" {\n",
+            ),
+            ("      amount 2\n", &format!("      amount {amount}\n")),
+        ])
+    };
+    // An aggregate over another kind is a value like any other.
+    for other in [
+        "count(visit)",
+        "sum(visit, hours)",
+        "1 + sum(visit, hours)",
+        "max(1, count(visit))",
+    ] {
+        assert_eq!(codes(&amount(other)), Vec::<String>::new(), "{other}");
+    }
+    // Over the rule's own kind (`per report`) it counts the records again.
+    // (`visit` then reads nowhere: `unused_input` besides.)
+    for own in ["count(report)", "1 + count(report)"] {
+        assert_eq!(count_of(&amount(own), "kaohe::count_in_amount"), 1, "{own}");
+    }
+}
