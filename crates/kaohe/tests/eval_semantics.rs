@@ -424,3 +424,19 @@ fn lines_and_categories_carry_their_labels() {
     assert_eq!(a["categories"][0]["category"], "c");
     assert_eq!(a["categories"][0]["label"], "类别");
 }
+
+#[test]
+fn a_single_number_has_no_working_an_expression_has() {
+    // (Written for a miss of the second fresh mutation shard: a constant
+    // amount would repeat itself as its own working.)
+    for (amount, working) in [("2", false), ("1 + 1", true), ("2 * 1", true)] {
+        let ruleset = ruleset(
+            &format!("    bonus b \"b\" [T-1] {{ amount {amount} }}"),
+            "",
+        );
+        let output = run(&ruleset, &facts(&[("a", &["1", "2"]), ("b", &["5"])], true));
+        let item = &result(&output, "a", "2026-03")["items"][1];
+        assert_eq!(item["rule"], "b");
+        assert_eq!(item["formula"].is_object(), working, "{amount}: {item}");
+    }
+}
