@@ -195,51 +195,8 @@ fn a_filtered_rule_needs_a_decision_only_for_the_records_it_counts() {
 /// own block's range.
 #[test]
 fn with_score_of_blocks_each_unit_is_held_to_its_own_block_s_range() {
-    let rules = r#"
-ruleset two_ranges_2026 {
-  title "两档酌定" issuer "示例" source "tests/discretion.rs"
-  effective 2026-01-01 to 2026-12-31
-}
-group township "乡镇" [X-1] {}
-group department "部门" [X-1] {}
-record incident "问题" { what: text "事由" }
-period month [X-2] { amendable [X-2] }
-score of township [X-3] {
-  base 100 [X-3]
-  category work "工作" [X-3] {
-    deduct found "发现问题" [X-3] {
-      per incident
-      amount discretion 1 to 3
-    }
-  }
-}
-score of department [X-4] {
-  base 100 [X-4]
-  category work "工作" [X-4] {
-    deduct found_dept "发现问题" [X-4] {
-      per incident
-      amount discretion 5 to 10
-    }
-  }
-}
-"#;
-    let ruleset =
-        Ruleset::from_source(SourceFile::new("two.rules", rules)).unwrap_or_else(|e| panic!("{e}"));
-    let facts = |town: u32, dept: u32| {
-        json!({
-            "as_of": "2026-04-10",
-            "units": [
-                {"id": "t", "name": "甲镇", "group": "township"},
-                {"id": "d", "name": "乙局", "group": "department"}
-            ],
-            "records": [
-                {"unit": "t", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
-                 "attributes": {"what": "x"}, "decided": town},
-                {"unit": "d", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
-                 "attributes": {"what": "y"}, "decided": dept}
-            ]
-        })
-    };
+    let ruleset = two_blocks("amount discretion 1 to 3", "amount discretion 5 to 10");
+    let facts = town_and_department;
     let total = |ev: &kaohe::Evaluation, unit: &str| {
         ev.results
             .iter()
@@ -285,50 +242,9 @@ score of department [X-4] {
 /// unit's block, whatever the value.
 #[test]
 fn a_decision_on_a_unit_whose_block_fixes_the_amount_is_refused() {
-    let rules = r#"
-ruleset fixed_for_departments_2026 {
-  title "部门固定" issuer "示例" source "tests/discretion.rs"
-  effective 2026-01-01 to 2026-12-31
-}
-group township "乡镇" [X-1] {}
-group department "部门" [X-1] {}
-record incident "问题" { what: text "事由" }
-period month [X-2] { amendable [X-2] }
-score of township [X-3] {
-  base 100 [X-3]
-  category work "工作" [X-3] {
-    deduct found "发现问题" [X-3] {
-      per incident
-      amount discretion 5 to 10
-    }
-  }
-}
-score of department [X-4] {
-  base 100 [X-4]
-  category work "工作" [X-4] {
-    deduct found_dept "发现问题" [X-4] {
-      per incident
-      amount 1
-    }
-  }
-}
-"#;
-    let ruleset = Ruleset::from_source(SourceFile::new("fixed.rules", rules))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let ruleset = two_blocks("amount discretion 5 to 10", "amount 1");
     for decided in [7, 2] {
-        let facts = json!({
-            "as_of": "2026-04-10",
-            "units": [
-                {"id": "t", "name": "甲镇", "group": "township"},
-                {"id": "d", "name": "乙局", "group": "department"}
-            ],
-            "records": [
-                {"unit": "t", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
-                 "attributes": {"what": "x"}, "decided": 6},
-                {"unit": "d", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
-                 "attributes": {"what": "y"}, "decided": decided}
-            ]
-        });
+        let facts = town_and_department(6, decided);
         let facts =
             Facts::from_json(&ruleset, &facts.to_string()).unwrap_or_else(|e| panic!("{e}"));
         let err = ruleset.evaluate(&facts).unwrap_err();
@@ -344,4 +260,59 @@ score of department [X-4] {
         );
         assert!(err.location.is_some());
     }
+}
+
+/// Townships and departments, each scored by a block of its own whose one
+/// rule counts `incident` with the given amount line (`amount discretion 1
+/// to 3`, `amount 1`).
+fn two_blocks(township: &str, department: &str) -> Ruleset {
+    let rules = format!(
+        r#"
+ruleset two_blocks_2026 {{
+  title "两档酌定" issuer "示例" source "tests/discretion.rs"
+  effective 2026-01-01 to 2026-12-31
+}}
+group township "乡镇" [X-1] {{}}
+group department "部门" [X-1] {{}}
+record incident "问题" {{ what: text "事由" }}
+period month [X-2] {{ amendable [X-2] }}
+score of township [X-3] {{
+  base 100 [X-3]
+  category work "工作" [X-3] {{
+    deduct found "发现问题" [X-3] {{
+      per incident
+      {township}
+    }}
+  }}
+}}
+score of department [X-4] {{
+  base 100 [X-4]
+  category work "工作" [X-4] {{
+    deduct found_dept "发现问题" [X-4] {{
+      per incident
+      {department}
+    }}
+  }}
+}}
+"#
+    );
+    Ruleset::from_source(SourceFile::new("two.rules", &rules)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One township `t` and one department `d`, each with one March incident
+/// whose `decided` amount is given.
+fn town_and_department(town: u32, department: u32) -> serde_json::Value {
+    json!({
+        "as_of": "2026-04-10",
+        "units": [
+            {"id": "t", "name": "甲镇", "group": "township"},
+            {"id": "d", "name": "乙局", "group": "department"}
+        ],
+        "records": [
+            {"unit": "t", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
+             "attributes": {"what": "x"}, "decided": town},
+            {"unit": "d", "period": "2026-03", "kind": "incident", "reported": "2026-03-05",
+             "attributes": {"what": "y"}, "decided": department}
+        ]
+    })
 }
