@@ -56,18 +56,22 @@ fn codes(main: &Ruleset, pairs: &[(&str, Value)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `main.rules` over the main facts of May 2026, the petition
+/// sub-assessment's result `sub` supplied as its input.
+fn may_with(main: &Ruleset, sub: Value) -> Result<kaohe::Evaluation, kaohe::EvalError> {
+    let inputs = Inputs::from_json(main, &supplied(&[("petition", sub)])).unwrap();
+    main.evaluate_with_inputs(
+        &facts(main, &file("examples/main-2026-05.json")),
+        &EvalOptions::default(),
+        &inputs,
+    )
+}
+
 #[test]
 fn totals_and_ranks_are_read_with_their_provenance() {
     let main = ruleset("main.rules");
     let sub = petition();
-    let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub.clone())])).unwrap();
-    let evaluation = main
-        .evaluate_with_inputs(
-            &facts(&main, &file("examples/main-2026-05.json")),
-            &EvalOptions::default(),
-            &inputs,
-        )
-        .unwrap();
+    let evaluation = may_with(&main, sub.clone()).unwrap();
     let totals: Vec<(String, String)> = evaluation
         .results
         .iter()
@@ -143,14 +147,7 @@ fn a_unit_the_input_does_not_cover_is_an_error_at_the_expression() {
         .as_array_mut()
         .unwrap()
         .retain(|r| r["unit"] != "t3");
-    let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub)])).unwrap();
-    let error = main
-        .evaluate_with_inputs(
-            &facts(&main, &file("examples/main-2026-05.json")),
-            &EvalOptions::default(),
-            &inputs,
-        )
-        .unwrap_err();
+    let error = may_with(&main, sub).unwrap_err();
     assert!(
         error
             .message
@@ -178,14 +175,7 @@ fn a_rank_from_two_rankings_is_refused_when_read() {
     let mut second = sub["rankings"][0].clone();
     second["ranking"] = Value::from("by_speed");
     sub["rankings"].as_array_mut().unwrap().push(second);
-    let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub)])).unwrap();
-    let error = main
-        .evaluate_with_inputs(
-            &facts(&main, &file("examples/main-2026-05.json")),
-            &EvalOptions::default(),
-            &inputs,
-        )
-        .unwrap_err();
+    let error = may_with(&main, sub).unwrap_err();
     assert!(
         error
             .message
@@ -216,12 +206,7 @@ fn provisional_petition() -> Value {
 #[test]
 fn a_result_read_from_a_provisional_input_is_provisional() {
     let main = ruleset("main.rules");
-    let main_facts = facts(&main, &file("examples/main-2026-05.json"));
-    let evaluate = |sub: Value| {
-        let inputs = Inputs::from_json(&main, &supplied(&[("petition", sub)])).unwrap();
-        main.evaluate_with_inputs(&main_facts, &EvalOptions::default(), &inputs)
-            .unwrap()
-    };
+    let evaluate = |sub: Value| may_with(&main, sub).unwrap();
     let provisional = evaluate(provisional_petition());
     assert_eq!(provisional.results.len(), 3);
     assert!(provisional.results.iter().all(|r| r.provisional));
