@@ -1133,3 +1133,27 @@ fn only_an_aggregate_over_the_rules_own_kind_multiplies_by_its_count() {
         assert_eq!(count_of(&amount(own), "kaohe::count_in_amount"), 1, "{own}");
     }
 }
+
+/// `amount by` looks the amount up by an attribute's level: by an attribute
+/// of another type (a date) it is refused as a type mismatch naming that
+/// type; by an unknown attribute only the unknown name is reported (no
+/// second, cascaded mismatch).
+#[test]
+fn amount_by_needs_an_attribute_of_a_levels_type() {
+    let by = |attribute: &str| {
+        edit(&[(
+            "      per report where late\n      amount 2\n",
+            &format!("      per report where late\n      amount by {attribute} {{ central: 3 }}\n"),
+        )])
+    };
+    let found = diagnostics(&by("due"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "kaohe::type_mismatch", "{found:?}");
+    assert!(
+        found[0].1.contains("an attribute of a `levels` type"),
+        "{found:?}"
+    );
+    assert!(found[0].1.contains("date"), "{found:?}");
+    let found = codes(&by("nowhere"));
+    assert_eq!(found, ["kaohe::unknown_name"], "{found:?}");
+}

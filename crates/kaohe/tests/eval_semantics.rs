@@ -216,6 +216,51 @@ fn the_working_of_an_amount_shows_it_as_written_and_with_its_values() {
     }
 }
 
+/// A working as text (what `rulec … --explain` prints): as written, then
+/// with its values where they differ, then its value; a quotient that does
+/// not terminate shown with `≈`.
+#[test]
+fn the_working_as_text_joins_written_values_and_value() {
+    for (amount, expected) in [
+        ("count(r) + 1", "count(r) + 1 = 2 + 1 = 3"),
+        ("7", ""),
+        (
+            "min(3, sum(r, x)) / 2",
+            "min(3, sum(r, x)) / 2 = min(3, 3) / 2 = 1.5",
+        ),
+        ("1 + 2", "1 + 2 = 3"),
+        ("count(r) / 3", "count(r) / 3 = 2 / 3 = ≈"),
+    ] {
+        let ruleset = ruleset(
+            &format!("    bonus b \"b\" [T-1] {{ amount {amount} }}"),
+            "",
+        );
+        let facts = Facts::from_json(
+            &ruleset,
+            &facts(&[("a", &["1", "2"]), ("b", &["5"])], true).to_string(),
+        )
+        .unwrap();
+        let evaluation = ruleset.evaluate(&facts).unwrap();
+        let item = evaluation
+            .results
+            .iter()
+            .find(|r| r.unit == "a" && r.period.to_string() == "2026-03")
+            .unwrap()
+            .items
+            .iter()
+            .find(|i| i.rule.as_deref() == Some("b"))
+            .unwrap();
+        match &item.formula {
+            None => assert_eq!(expected, "", "{amount}"),
+            Some(formula) => {
+                let text = formula.to_string();
+                assert!(text.starts_with(expected), "{amount}: {text}");
+                assert!(!expected.is_empty(), "{amount}: {text}");
+            }
+        }
+    }
+}
+
 #[test]
 fn the_converted_score_keeps_its_declared_places() {
     // Annual total 95 (a's x summed over March); × 10 / 100 = 9.5, shown

@@ -251,6 +251,18 @@ fn division_by_zero_and_absent_arithmetic_are_errors() {
         &facts(vec![record(json!({"x": "70000000000000000000"}))]),
     );
     assert!(message.contains("overflow"), "{message}");
+    // Each amount fits (10^38 < 2^127) but their sum does not: the sum of a
+    // rule's amounts is checked too, and the error says where.
+    let rules = "    adjust v \"值\" [T-2] { per r amount x * x }";
+    let message = run_err(
+        &ruleset(rules, ""),
+        &facts(vec![
+            record(json!({"x": "10000000000000000000", "name": "p"})),
+            record(json!({"x": "10000000000000000000", "name": "q"})),
+        ]),
+    );
+    assert!(message.contains("overflows a decimal"), "{message}");
+    assert!(message.contains("(unit `u`, period 2026-03"), "{message}");
 }
 
 // ------------------------------------------------------------------ comparisons
@@ -985,6 +997,50 @@ fn ranked_with_a_tie_away_from_the_line() {
 
 // ------------------------------------------------------------------ rankings
 
+/// Which results share their rank in an unresolved tie: the index
+/// (`Evaluation::ties`, built once for tables) answers as the scan
+/// (`Evaluation::is_tied`) does, for tied and untied units and for an
+/// evaluation with no tie at all.
+#[test]
+fn the_tie_index_answers_as_the_scan() {
+    let ruleset = ruleset("    adjust v \"值\" [T-2] { per r amount x }", "");
+    for (scores, expected) in [
+        ([10, 30, 30, 5], vec!["b", "c"]),
+        ([10, 20, 30, 5], vec![]),
+        ([7, 7, 7, 7], vec!["a", "b", "c", "d"]),
+    ] {
+        let units = ["a", "b", "c", "d"];
+        let records: Vec<Value> = units
+            .iter()
+            .zip(scores)
+            .map(|(u, x)| {
+                record(json!({"unit": u, "period": "2026-01", "reported": "2026-01-28", "x": x}))
+            })
+            .collect();
+        let facts = json!({
+            "as_of": "2026-12-31",
+            "units": units.iter().map(|u| json!({"id": u, "name": u, "group": "lead", "attributes": {"size": 1}})).collect::<Vec<_>>(),
+            "records": records,
+        });
+        let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+        let evaluation = ruleset.evaluate(&facts).unwrap();
+        let ties = evaluation.ties();
+        let mut tied = Vec::new();
+        for r in &evaluation.results {
+            assert_eq!(
+                ties.is_tied(r),
+                evaluation.is_tied(r),
+                "{scores:?} {}",
+                r.unit
+            );
+            if r.period.to_string() == "2026-01" && ties.is_tied(r) {
+                tied.push(r.unit.clone());
+            }
+        }
+        assert_eq!(tied, expected, "{scores:?}");
+    }
+}
+
 #[test]
 fn rankings_order_by_their_keys_and_share_tied_ranks() {
     let output = ranked_run("false", &[[10, 30, 30, 5]]);
@@ -1579,4 +1635,31 @@ fn in_previous_periods_reads_the_periods_before_only() {
         assert_eq!(total(&output, "u", "2026-03"), expected, "window {window}");
         assert_eq!(total(&output, "u", "2026-01"), "0");
     }
+}
+
+/// A place outside 1..=ranked (rank 0: not ranked; a rank past the number
+/// ranked) is in no band, whichever side and reading of ties; every place
+/// inside is in exactly the band its rank gives.
+#[test]
+fn a_place_outside_the_ranking_is_in_no_band() {
+    use kaohe::eval::in_rank_band;
+    use kaohe::syntax::ast::{RankSide, TieBand};
+    for side in [RankSide::Top, RankSide::Bottom] {
+        for ties in [TieBand::PublishedRank, TieBand::Straddling] {
+            for places in [1, 3, 5, 6] {
+                assert!(!in_rank_band(side, places, 0, 1, 5, ties));
+                assert!(!in_rank_band(side, places, 6, 1, 5, ties));
+                assert!(!in_rank_band(side, places, 9, 2, 5, ties));
+            }
+        }
+    }
+    // Inside: 5 ranked, untied.
+    let top: Vec<u32> = (1..=5)
+        .filter(|&r| in_rank_band(RankSide::Top, 2, r, 1, 5, TieBand::PublishedRank))
+        .collect();
+    assert_eq!(top, [1, 2]);
+    let bottom: Vec<u32> = (1..=5)
+        .filter(|&r| in_rank_band(RankSide::Bottom, 2, r, 1, 5, TieBand::PublishedRank))
+        .collect();
+    assert_eq!(bottom, [4, 5]);
 }
