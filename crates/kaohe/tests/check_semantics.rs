@@ -1157,3 +1157,140 @@ fn amount_by_needs_an_attribute_of_a_levels_type() {
     let found = codes(&by("nowhere"));
     assert_eq!(found, ["kaohe::unknown_name"], "{found:?}");
 }
+
+/// The unused discretionary order names what it was given for: under a
+/// monthly ruleset an order for a year (`2024`) is for the year's ranking
+/// (`per year`); under `period year` the year is the period, so the same
+/// order is for the per-period ranking.
+#[test]
+fn an_unused_discretionary_order_names_its_period_or_year() {
+    let order = serde_json::json!({"2024": ["b", "a"]});
+    let found = discretion_warnings(&base(), order.clone());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "$.discretion.2024");
+    assert_eq!(
+        found[0].2,
+        "the discretionary order for year 2024 is ignored: no per year ranking of ruleset `test_2024` breaks ties `by discretion`"
+    );
+    let yearly = edit(&[("period month [T-3]", "period year [T-3]")]);
+    let found = discretion_warnings(&yearly, order);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].2,
+        "the discretionary order for period 2024 is ignored: no per period ranking of ruleset `test_2024` breaks ties `by discretion`"
+    );
+}
+
+/// Every built-in function's number of arguments, and the message naming
+/// it: one too few and one too many are refused with the right count.
+#[test]
+fn each_function_takes_its_number_of_arguments() {
+    for (call, expected) in [
+        ("abs(1, 2)", "one argument"),
+        ("min(1)", "two or more arguments"),
+        ("max(1)", "two or more arguments"),
+        ("round(1, 2)", "three arguments"),
+        ("steps(1)", "two arguments"),
+        ("steps(1, 2, 3)", "two arguments"),
+        ("days_between(due)", "two arguments"),
+        ("working_days_between(due, submitted, due)", "two arguments"),
+    ] {
+        let text = edit(&[("      amount 2\n", &format!("      amount {call}\n"))]);
+        let found = diagnostics(&text);
+        let arity: Vec<_> = found
+            .iter()
+            .filter(|(code, _, _)| code == "kaohe::wrong_argument_count")
+            .collect();
+        assert_eq!(arity.len(), 1, "{call}: {found:?}");
+        assert!(arity[0].1.contains(expected), "{call}: {}", arity[0].1);
+    }
+    // The right count for each of them checks (as far as the count goes).
+    for call in [
+        "abs(1)",
+        "min(1, 2)",
+        "max(1, 2, 3)",
+        "round(1, 2, half_up)",
+        "steps(3, 1)",
+    ] {
+        let text = edit(&[("      amount 2\n", &format!("      amount {call}\n"))]);
+        let found = codes(&text);
+        assert!(
+            !found.iter().any(|c| c == "kaohe::wrong_argument_count"),
+            "{call}: {found:?}"
+        );
+    }
+}
+
+/// `x.total` reads a sub-assessment's result only when `x` is a declared
+/// `input`; any other qualifier is an unknown name (not a number).
+#[test]
+fn only_a_declared_input_qualifies_total_and_rank() {
+    for path in ["petition.total", "petition.rank"] {
+        let text = edit(&[("      amount 2\n", &format!("      amount {path}\n"))]);
+        let found = diagnostics(&text);
+        assert!(
+            found
+                .iter()
+                .any(|(code, message, _)| code == "kaohe::unknown_name"
+                    && message.contains("qualifier")
+                    && message.contains("petition")),
+            "{path}: {found:?}"
+        );
+    }
+}
+
+/// A band is reachable only past the one before it: `upto` thresholds rise,
+/// `from` thresholds fall; an equal threshold can never be the first band
+/// that holds, for either kind.
+#[test]
+fn a_band_equal_to_the_one_before_is_unreachable() {
+    let with_bands = |bands: &str| {
+        edit(&[(
+            "      amount 2\n",
+            &format!("      amount bands(count(report), {bands}, else: 0)\n"),
+        )])
+    };
+    for (bands, unreachable) in [
+        ("upto 3: 1, upto 3: 2", true),
+        ("upto 3: 1, upto 2: 2", true),
+        ("upto 3: 1, upto 4: 2", false),
+        ("from 3: 1, from 3: 2", true),
+        ("from 3: 1, from 4: 2", true),
+        ("from 3: 1, from 2: 2", false),
+    ] {
+        let found = diagnostics(&with_bands(bands));
+        let said = found
+            .iter()
+            .any(|(_, message, _)| message.contains("can never be the first band that holds"));
+        assert_eq!(said, unreachable, "{bands}: {found:?}");
+    }
+}
+
+/// A rule version starting on the ruleset's own first day needs no period
+/// boundary there, even when the ruleset starts mid-month (its first period
+/// is what the ruleset makes it); a later start inside a month does.
+#[test]
+fn a_version_starting_with_a_mid_month_ruleset_is_not_split() {
+    let mid = |from: &str| {
+        edit(&[
+            (
+                "  effective 2024-01-01 to 2024-12-31\n",
+                "  effective 2024-01-15 to 2024-12-31\n",
+            ),
+            (
+                "      per report where late\n",
+                &format!("      effective {from} to 2024-12-31\n      per report where late\n"),
+            ),
+        ])
+    };
+    let found = codes(&mid("2024-01-15"));
+    assert!(
+        !found.iter().any(|c| c == "kaohe::effective_splits_period"),
+        "{found:?}"
+    );
+    let found = codes(&mid("2024-03-15"));
+    assert!(
+        found.iter().any(|c| c == "kaohe::effective_splits_period"),
+        "{found:?}"
+    );
+}
