@@ -1294,3 +1294,37 @@ fn a_version_starting_with_a_mid_month_ruleset_is_not_split() {
         "{found:?}"
     );
 }
+
+/// A ranking key by a unit attribute needs an order: a number or a date
+/// checks clean, a text or a level is refused as a type mismatch.
+#[test]
+fn a_ranking_key_is_a_number_or_date_attribute() {
+    let keyed = |attribute: &str| {
+        edit(&[
+            (
+                "group lead \"牵头单位\" [T-1] {\n}",
+                &format!("group lead \"牵头单位\" [T-1] {{\n  attribute k: {attribute} \"键\"\n}}"),
+            ),
+            (
+                "  by total desc [T-6]\n",
+                "  by total desc [T-6]\n  by k asc [T-6]\n",
+            ),
+        ])
+    };
+    for (attribute, refused) in [
+        ("integer", false),
+        ("decimal", false),
+        ("date", false),
+        ("text", true),
+        ("bool", true),
+    ] {
+        let found = diagnostics(&keyed(attribute));
+        let mismatch = found.iter().any(|(code, message, _)| {
+            code == "kaohe::type_mismatch" && message.contains("a number or date attribute")
+        });
+        assert_eq!(mismatch, refused, "{attribute}: {found:?}");
+        if !refused {
+            assert_eq!(found, Vec::new(), "{attribute}");
+        }
+    }
+}
