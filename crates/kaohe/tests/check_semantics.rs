@@ -1328,3 +1328,37 @@ fn a_ranking_key_is_a_number_or_date_attribute() {
         }
     }
 }
+
+/// The same at the other end: a version ending on the ruleset's own last
+/// day (mid-month) is not split; an earlier end inside a month is, and the
+/// help names the month's last days it could end on.
+#[test]
+fn a_version_ending_with_a_mid_month_ruleset_is_not_split() {
+    let mid = |to: &str| {
+        edit(&[
+            (
+                "  effective 2024-01-01 to 2024-12-31\n",
+                "  effective 2024-01-01 to 2024-12-15\n",
+            ),
+            (
+                "      per report where late\n",
+                &format!("      effective 2024-01-01 to {to}\n      per report where late\n"),
+            ),
+        ])
+    };
+    let found = codes(&mid("2024-12-15"));
+    assert!(
+        !found.iter().any(|c| c == "kaohe::effective_splits_period"),
+        "{found:?}"
+    );
+    let found = diagnostics(&mid("2024-10-15"));
+    let split: Vec<_> = found
+        .iter()
+        .filter(|(c, _, _)| c == "kaohe::effective_splits_period")
+        .collect();
+    assert_eq!(split.len(), 1, "{found:?}");
+    assert!(split[0].1.contains("2024-10-15"), "{:?}", split[0]);
+    let help = split[0].2.as_deref().unwrap_or_default();
+    assert!(help.contains("2024-09-30"), "{help}");
+    assert!(help.contains("2024-10-31"), "{help}");
+}
