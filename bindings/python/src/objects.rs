@@ -24,9 +24,10 @@ use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 use pyo3::IntoPyObjectExt;
 use serde::ser::{self, Serialize};
 
-/// The keys whose string values are scores, as `_DECIMAL_KEYS` in
-/// `python/kaohe/__init__.py`.
-const DECIMAL_KEYS: [&str; 12] = [
+/// The keys whose string values are scores. The one list of them: the
+/// module exports it as `kaohe._native.DECIMAL_KEYS`, which `_decimals` in
+/// `python/kaohe/__init__.py` reads.
+pub const DECIMAL_KEYS: [&str; 12] = [
     "total",
     "converted",
     "allot",
