@@ -11,8 +11,8 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use jni::objects::{JByteArray, JClass, JString, JThrowable, JValue};
-use jni::sys::{jbyteArray, jlong, jstring};
+use jni::objects::{JByteArray, JClass, JObject, JString, JThrowable, JValue};
+use jni::sys::{jbyteArray, jlong, jobject, jstring};
 use jni::JNIEnv;
 use kaohe::api::{self, ApiError, ApiErrors, Compiled};
 
@@ -30,17 +30,22 @@ impl From<ApiErrors> for Failure {
     }
 }
 
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        Failure::Errors(ApiErrors::one(e))
+    }
+}
+
 impl From<jni::errors::Error> for Failure {
     fn from(e: jni::errors::Error) -> Failure {
         Failure::Jni(e)
     }
 }
 
-fn argument(name: &str) -> Failure {
-    Failure::Errors(ApiErrors::one(ApiError::new(
-        "kaohe::ffi::invalid_argument",
-        format!("argument `{name}` is null"),
-    )))
+/// The `kaohe::ffi::invalid_argument` error: what every refused argument
+/// (null, not UTF-8 or UTF-16, a closed ruleset) and a failed JNI call report.
+fn invalid_argument(message: impl Into<String>) -> ApiError {
+    ApiError::new("kaohe::ffi::invalid_argument", message)
 }
 
 /// Throws `kaohe.KaoheException` for `errors`; falls back to a
@@ -62,47 +67,97 @@ fn throw(env: &mut JNIEnv<'_>, errors: &ApiErrors) {
 }
 
 /// Runs `f`, catching a panic; on failure throws and returns `fallback`.
+/// Every entry point goes through here (those returning an object through
+/// [`returning`]).
 fn run<'local, T>(
     env: &mut JNIEnv<'local>,
     fallback: T,
     f: impl FnOnce(&mut JNIEnv<'local>) -> Result<T, Failure>,
 ) -> T {
-    match catch_unwind(AssertUnwindSafe(|| f(env))) {
-        Ok(Ok(value)) => value,
-        Ok(Err(Failure::Errors(errors))) => {
-            throw(env, &errors);
-            fallback
-        }
+    let errors = match catch_unwind(AssertUnwindSafe(|| f(env))) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(Failure::Errors(errors))) => errors,
         Ok(Err(Failure::Jni(e))) => {
-            if !env.exception_check().unwrap_or(true) {
-                let errors = ApiErrors::one(ApiError::new(
-                    "kaohe::ffi::invalid_argument",
-                    format!("the JNI call failed: {e}"),
-                ));
-                throw(env, &errors);
+            if env.exception_check().unwrap_or(true) {
+                return fallback;
             }
-            fallback
+            ApiErrors::one(invalid_argument(format!("the JNI call failed: {e}")))
         }
-        Err(_) => {
-            let errors = ApiErrors::one(ApiError::new(
-                "kaohe::ffi::panic",
-                "kaohe failed unexpectedly (a panic); this is a bug in kaohe, please report it with the inputs",
-            ));
-            throw(env, &errors);
-            fallback
-        }
-    }
+        Err(_) => ApiErrors::one(ApiError::new(
+            "kaohe::ffi::panic",
+            "kaohe failed unexpectedly (a panic); this is a bug in kaohe, please report it with the inputs",
+        )),
+    };
+    throw(env, &errors);
+    fallback
 }
 
-fn read(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String, Failure> {
-    if s.is_null() {
-        return Err(argument(name));
+/// [`run`] for an entry point returning a Java object: `f` computes the
+/// value, `write` hands it to Java ([`java_string`], [`java_bytes`],
+/// [`java_utf16`]); null after a throw.
+fn returning<'local, T>(
+    env: &mut JNIEnv<'local>,
+    write: impl FnOnce(&mut JNIEnv<'local>, T) -> Result<jobject, Failure>,
+    f: impl FnOnce(&mut JNIEnv<'local>) -> Result<T, Failure>,
+) -> jobject {
+    run(env, std::ptr::null_mut(), |env| {
+        let value = f(env)?;
+        write(env, value)
+    })
+}
+
+/// Refuses the argument `name` when it is null.
+fn required(arg: &JObject<'_>, name: &str) -> Result<(), Failure> {
+    if arg.is_null() {
+        return Err(invalid_argument(format!("argument `{name}` is null")).into());
     }
+    Ok(())
+}
+
+/// `read()`s an argument that may be null (the options); empty when it is,
+/// which the contract reads as no options.
+fn or_empty<T: Default>(
+    arg: &JObject<'_>,
+    read: impl FnOnce() -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    if arg.is_null() {
+        return Ok(T::default());
+    }
+    read()
+}
+
+/// A `String` argument, through JNI's modified UTF-8 (`GetStringUTFChars`):
+/// for those off the evaluation path (names, ruleset texts, the ledger's
+/// options); `evaluateString` reads its own with [`read_utf16`].
+fn read_string(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String, Failure> {
+    required(s, name)?;
     Ok(env.get_string(s)?.into())
 }
 
-fn string(env: &mut JNIEnv<'_>, s: &str) -> Result<jstring, Failure> {
+/// A `byte[]` argument.
+fn read_bytes(
+    env: &mut JNIEnv<'_>,
+    bytes: &JByteArray<'_>,
+    name: &str,
+) -> Result<Vec<u8>, Failure> {
+    required(bytes, name)?;
+    Ok(env.convert_byte_array(bytes)?)
+}
+
+/// A `byte[]` argument holding UTF-8 text.
+fn read_utf8(env: &mut JNIEnv<'_>, b: &JByteArray<'_>, name: &str) -> Result<String, Failure> {
+    String::from_utf8(read_bytes(env, b, name)?)
+        .map_err(|_| invalid_argument(format!("argument `{name}` is not valid UTF-8")).into())
+}
+
+/// A new Java `String` (through JNI's modified UTF-8, `NewStringUTF`).
+fn java_string(env: &mut JNIEnv<'_>, s: String) -> Result<jobject, Failure> {
     Ok(env.new_string(s)?.into_raw())
+}
+
+/// A new Java `byte[]`.
+fn java_bytes(env: &mut JNIEnv<'_>, b: impl AsRef<[u8]>) -> Result<jobject, Failure> {
+    Ok(env.byte_array_from_slice(b.as_ref())?.into_raw())
 }
 
 /// The compiled ruleset at `handle`.
@@ -113,11 +168,23 @@ fn compiled<'a>(handle: jlong) -> Result<&'a Compiled, Failure> {
     // using it has returned (its read-write lock), and it is only read here.
     match unsafe { p.as_ref() } {
         Some(c) => Ok(c),
-        None => Err(Failure::Errors(ApiErrors::one(ApiError::new(
-            "kaohe::ffi::invalid_argument",
-            "the compiled ruleset is closed",
-        )))),
+        None => Err(invalid_argument("the compiled ruleset is closed").into()),
     }
+}
+
+/// The arguments of `evaluate` and `benchRustEvaluate` (`long handle,
+/// byte[] facts, byte[] options`): the compiled ruleset, the facts and the
+/// options (empty when null), read as UTF-8.
+fn utf8_evaluation<'a>(
+    env: &mut JNIEnv<'_>,
+    handle: jlong,
+    facts: &JByteArray<'_>,
+    options: &JByteArray<'_>,
+) -> Result<(&'a Compiled, String, String), Failure> {
+    let c = compiled(handle)?;
+    let facts = read_utf8(env, facts, "facts")?;
+    let options = or_empty(options, || read_utf8(env, options, "options"))?;
+    Ok((c, facts, options))
 }
 
 /// `String check(String name, String text)`.
@@ -128,9 +195,12 @@ pub extern "system" fn Java_kaohe_Native_check<'l>(
     name: JString<'l>,
     text: JString<'l>,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
-        let (name, text) = (read(env, &name, "name")?, read(env, &text, "text")?);
-        string(env, &api::check(&name, &text))
+    returning(&mut env, java_string, |env| {
+        let (name, text) = (
+            read_string(env, &name, "name")?,
+            read_string(env, &text, "text")?,
+        );
+        Ok(api::check(&name, &text))
     })
 }
 
@@ -143,7 +213,10 @@ pub extern "system" fn Java_kaohe_Native_compile<'l>(
     text: JString<'l>,
 ) -> jlong {
     run(&mut env, 0, |env| {
-        let (name, text) = (read(env, &name, "name")?, read(env, &text, "text")?);
+        let (name, text) = (
+            read_string(env, &name, "name")?,
+            read_string(env, &text, "text")?,
+        );
         let c = api::compile(&name, &text)?;
         Ok(Box::into_raw(Box::new(c)) as jlong)
     })
@@ -173,9 +246,8 @@ pub extern "system" fn Java_kaohe_Native_warnings<'l>(
     _class: JClass<'l>,
     handle: jlong,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
-        let json = compiled(handle)?.warnings_json();
-        string(env, &json)
+    returning(&mut env, java_string, |_| {
+        Ok(compiled(handle)?.warnings_json())
     })
 }
 
@@ -192,16 +264,9 @@ pub extern "system" fn Java_kaohe_Native_evaluate<'l>(
     facts: JByteArray<'l>,
     options: JByteArray<'l>,
 ) -> jbyteArray {
-    run(&mut env, std::ptr::null_mut(), |env| {
-        let c = compiled(handle)?;
-        let facts = utf8(env, &facts, "facts")?;
-        let options = if options.is_null() {
-            String::new()
-        } else {
-            utf8(env, &options, "options")?
-        };
-        let json = api::evaluate(c, &facts, &options)?;
-        Ok(env.byte_array_from_slice(json.as_bytes())?.into_raw())
+    returning(&mut env, java_bytes, |env| {
+        let (c, facts, options) = utf8_evaluation(env, handle, &facts, &options)?;
+        Ok(api::evaluate(c, &facts, &options)?)
     })
 }
 
@@ -222,24 +287,17 @@ pub extern "system" fn Java_kaohe_Native_evaluateString<'l>(
     facts: JString<'l>,
     options: JString<'l>,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
+    returning(&mut env, java_utf16, |env| {
         let c = compiled(handle)?;
-        let facts = utf16_in(env, &facts, "facts")?;
-        let options = if options.is_null() {
-            String::new()
-        } else {
-            utf16_in(env, &options, "options")?
-        };
-        let json = api::evaluate(c, &facts, &options)?;
-        utf16_out(env, &json)
+        let facts = read_utf16(env, &facts, "facts")?;
+        let options = or_empty(&options, || read_utf16(env, &options, "options"))?;
+        Ok(api::evaluate(c, &facts, &options)?)
     })
 }
 
 /// The content of a Java `String`, read as UTF-16 (`GetStringRegion`).
-fn utf16_in(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String, Failure> {
-    if s.is_null() {
-        return Err(argument(name));
-    }
+fn read_utf16(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String, Failure> {
+    required(s, name)?;
     let raw = env.get_raw();
     // SAFETY: `raw` is the live `JNIEnv` of this call, and its function table
     // is the JVM's; `s` is a non-null local reference to a `java.lang.String`.
@@ -260,15 +318,11 @@ fn utf16_in(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String,
     }
     let valid = encoding_rs::mem::utf16_valid_up_to(&utf16);
     if valid < utf16.len() {
-        return Err(Failure::Errors(ApiErrors::one(
-            ApiError::new(
-                "kaohe::ffi::invalid_argument",
-                format!(
-                    "argument `{name}` is not valid UTF-16: a lone surrogate at char index {valid}"
-                ),
-            )
-            .with_help("a Java string read from a file or request should never hold one; check how the text was decoded"),
-        )));
+        return Err(invalid_argument(format!(
+            "argument `{name}` is not valid UTF-16: a lone surrogate at char index {valid}"
+        ))
+        .with_help("a Java string read from a file or request should never hold one; check how the text was decoded")
+        .into());
     }
     // UTF-8 needs at most three bytes per UTF-16 unit.
     let mut text = "\0".repeat(utf16.len().saturating_mul(3));
@@ -278,15 +332,12 @@ fn utf16_in(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String,
 }
 
 /// A new Java `String` with the content of `s` (`NewString` from UTF-16).
-fn utf16_out(env: &mut JNIEnv<'_>, s: &str) -> Result<jstring, Failure> {
+fn java_utf16(env: &mut JNIEnv<'_>, s: String) -> Result<jobject, Failure> {
     // UTF-16 needs at most one unit per UTF-8 byte.
     let mut utf16 = vec![0u16; s.len()];
-    let written = encoding_rs::mem::convert_str_to_utf16(s, &mut utf16);
+    let written = encoding_rs::mem::convert_str_to_utf16(&s, &mut utf16);
     let Ok(units) = jni::sys::jsize::try_from(written) else {
-        return Err(Failure::Errors(ApiErrors::one(ApiError::new(
-            "kaohe::ffi::invalid_argument",
-            "the result is longer than a Java string can hold",
-        ))));
+        return Err(invalid_argument("the result is longer than a Java string can hold").into());
     };
     let raw = env.get_raw();
     // SAFETY: `raw` is the live `JNIEnv` of this call.
@@ -317,26 +368,12 @@ pub extern "system" fn Java_kaohe_Native_benchRustEvaluate<'l>(
     options: JByteArray<'l>,
 ) -> jlong {
     run(&mut env, -1, |env| {
-        let c = compiled(handle)?;
-        let facts = utf8(env, &facts, "facts")?;
-        let options = utf8(env, &options, "options")?;
+        let (c, facts, options) = utf8_evaluation(env, handle, &facts, &options)?;
         let start = std::time::Instant::now();
         let json = api::evaluate(c, &facts, &options)?;
         let nanos = start.elapsed().as_nanos();
         drop(json);
         Ok(jlong::try_from(nanos).unwrap_or(jlong::MAX))
-    })
-}
-
-fn utf8(env: &mut JNIEnv<'_>, bytes: &JByteArray<'_>, name: &str) -> Result<String, Failure> {
-    if bytes.is_null() {
-        return Err(argument(name));
-    }
-    String::from_utf8(env.convert_byte_array(bytes)?).map_err(|_| {
-        Failure::Errors(ApiErrors::one(ApiError::new(
-            "kaohe::ffi::invalid_argument",
-            format!("argument `{name}` is not valid UTF-8"),
-        )))
     })
 }
 
@@ -347,9 +384,8 @@ pub extern "system" fn Java_kaohe_Native_schema<'l>(
     _class: JClass<'l>,
     handle: jlong,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
-        let json = api::schema(compiled(handle)?);
-        string(env, &json)
+    returning(&mut env, java_string, |_| {
+        Ok(api::schema(compiled(handle)?))
     })
 }
 
@@ -360,9 +396,8 @@ pub extern "system" fn Java_kaohe_Native_template<'l>(
     _class: JClass<'l>,
     handle: jlong,
 ) -> jbyteArray {
-    run(&mut env, std::ptr::null_mut(), |env| {
-        let bytes = kaohe_ffi::ledger::template(compiled(handle)?)?;
-        Ok(env.byte_array_from_slice(&bytes)?.into_raw())
+    returning(&mut env, java_bytes, |_| {
+        Ok(kaohe_ffi::ledger::template(compiled(handle)?)?)
     })
 }
 
@@ -374,14 +409,10 @@ pub extern "system" fn Java_kaohe_Native_importLedger<'l>(
     handle: jlong,
     ledger: JByteArray<'l>,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
+    returning(&mut env, java_string, |env| {
         let c = compiled(handle)?;
-        if ledger.is_null() {
-            return Err(argument("ledger"));
-        }
-        let bytes = env.convert_byte_array(&ledger)?;
-        let json = kaohe_ffi::ledger::import(c, &bytes)?;
-        string(env, &json)
+        let ledger = read_bytes(env, &ledger, "ledger")?;
+        Ok(kaohe_ffi::ledger::import(c, &ledger)?)
     })
 }
 
@@ -395,15 +426,11 @@ pub extern "system" fn Java_kaohe_Native_importLedgerWith<'l>(
     ledger: JByteArray<'l>,
     options: JString<'l>,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
+    returning(&mut env, java_string, |env| {
         let c = compiled(handle)?;
-        if ledger.is_null() {
-            return Err(argument("ledger"));
-        }
-        let bytes = env.convert_byte_array(&ledger)?;
-        let options = read(env, &options, "options")?;
-        let json = kaohe_ffi::ledger::import_with(c, &bytes, &options)?;
-        string(env, &json)
+        let ledger = read_bytes(env, &ledger, "ledger")?;
+        let options = read_string(env, &options, "options")?;
+        Ok(kaohe_ffi::ledger::import_with(c, &ledger, &options)?)
     })
 }
 
@@ -418,18 +445,17 @@ pub extern "system" fn Java_kaohe_Native_diff<'l>(
     new_text: JString<'l>,
     facts: JString<'l>,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
+    returning(&mut env, java_string, |env| {
         let old = (
-            read(env, &old_name, "oldName")?,
-            read(env, &old_text, "oldText")?,
+            read_string(env, &old_name, "oldName")?,
+            read_string(env, &old_text, "oldText")?,
         );
         let new = (
-            read(env, &new_name, "newName")?,
-            read(env, &new_text, "newText")?,
+            read_string(env, &new_name, "newName")?,
+            read_string(env, &new_text, "newText")?,
         );
-        let facts = read(env, &facts, "facts")?;
-        let json = api::diff((&old.0, &old.1), (&new.0, &new.1), &facts)?;
-        string(env, &json)
+        let facts = read_string(env, &facts, "facts")?;
+        Ok(api::diff((&old.0, &old.1), (&new.0, &new.1), &facts)?)
     })
 }
 
@@ -439,7 +465,5 @@ pub extern "system" fn Java_kaohe_Native_version<'l>(
     mut env: JNIEnv<'l>,
     _class: JClass<'l>,
 ) -> jstring {
-    run(&mut env, std::ptr::null_mut(), |env| {
-        string(env, &api::version())
-    })
+    returning(&mut env, java_string, |_| Ok(api::version()))
 }

@@ -14,7 +14,7 @@ use kaohe::api::{self, ApiErrors, Compiled};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyTuple};
 
 create_exception!(
     _native,
@@ -192,6 +192,7 @@ fn version() -> String {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add("API_VERSION", api::API_VERSION)?;
+    m.add("DECIMAL_KEYS", PyTuple::new(m.py(), objects::DECIMAL_KEYS)?)?;
     m.add_class::<PyCompiled>()?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(compile, m)?)?;

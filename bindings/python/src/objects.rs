@@ -24,9 +24,10 @@ use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 use pyo3::IntoPyObjectExt;
 use serde::ser::{self, Serialize};
 
-/// The keys whose string values are scores, as `_DECIMAL_KEYS` in
-/// `python/kaohe/__init__.py`.
-const DECIMAL_KEYS: [&str; 12] = [
+/// The keys whose string values are scores. The one list of them: the
+/// module exports it as `kaohe._native.DECIMAL_KEYS`, which `_decimals` in
+/// `python/kaohe/__init__.py` reads.
+pub const DECIMAL_KEYS: [&str; 12] = [
     "total",
     "converted",
     "allot",
@@ -136,6 +137,22 @@ impl<'py> Builder<'py> {
     }
 }
 
+/// `serialize_bool` and the integer methods of a serde `Serializer`, each
+/// `self.$scalar(v)`: the two serializers here ([`Value`], [`KeyText`])
+/// treat all of them alike.
+macro_rules! scalars {
+    ($scalar:ident) => {
+        scalars!($scalar: serialize_bool bool, serialize_i8 i8, serialize_i16 i16,
+            serialize_i32 i32, serialize_i64 i64, serialize_i128 i128, serialize_u8 u8,
+            serialize_u16 u16, serialize_u32 u32, serialize_u64 u64, serialize_u128 u128);
+    };
+    ($scalar:ident: $($method:ident $ty:ty),*) => {$(
+        fn $method(self, v: $ty) -> Result<Self::Ok> {
+            self.$scalar(v)
+        }
+    )*};
+}
+
 /// Where a value sits: as the value of a score key, or anywhere else.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Context {
@@ -156,8 +173,9 @@ impl<'b, 'py> Value<'b, 'py> {
         self.builder.py
     }
 
-    fn any(obj: impl IntoPyObject<'py>, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        obj.into_bound_py_any(py).map_err(Error::Py)
+    /// A bool or an integer: a Python `bool` or `int` (see [`scalars`]).
+    fn scalar(self, v: impl IntoPyObject<'py>) -> Result<Bound<'py, PyAny>> {
+        v.into_bound_py_any(self.py()).map_err(Error::Py)
     }
 
     /// The value of `key` in a map or struct, serialised.
@@ -199,39 +217,7 @@ impl<'b, 'py> ser::Serializer for Value<'b, 'py> {
     type SerializeStruct = Map<'b, 'py>;
     type SerializeStructVariant = Map<'b, 'py>;
 
-    fn serialize_bool(self, v: bool) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_i8(self, v: i8) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_i16(self, v: i16) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_i32(self, v: i32) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_i64(self, v: i64) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_i128(self, v: i128) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_u8(self, v: u8) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_u16(self, v: u16) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_u32(self, v: u32) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_u64(self, v: u64) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
-    fn serialize_u128(self, v: u128) -> Result<Self::Ok> {
-        Self::any(v, self.py())
-    }
+    scalars!(scalar);
     fn serialize_f32(self, v: f32) -> Result<Self::Ok> {
         // serde_json writes an f32 as its shortest text, which json.loads
         // reads as a double: the same double as parsing that text.
@@ -393,49 +379,29 @@ impl<'py> Seq<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeSeq for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
+/// The serde traits whose elements or fields go into a [`Seq`]: each
+/// `push`es one and `finish`es the list.
+macro_rules! seq_traits {
+    ($($name:ident::$element:ident),*) => {$(
+        impl<'py> ser::$name for Seq<'_, 'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = Error;
+            fn $element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Self::Ok> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl<'py> ser::SerializeTuple for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
-}
-
-impl<'py> ser::SerializeTupleStruct for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
-}
-
-impl<'py> ser::SerializeTupleVariant for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
-}
+seq_traits!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// A dict being built (or, for a struct variant, `{variant: {...}}`).
 pub struct Map<'b, 'py> {
@@ -485,40 +451,38 @@ impl<'py> ser::SerializeMap for Map<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeStruct for Map<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.put(key, value)
-    }
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
+/// The serde traits whose fields go into a [`Map`]: each `put`s one and
+/// `finish`es the dict.
+macro_rules! struct_traits {
+    ($($name:ident),*) => {$(
+        impl<'py> ser::$name for Map<'_, 'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = Error;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<()> {
+                self.put(key, value)
+            }
+            fn end(self) -> Result<Self::Ok> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl<'py> ser::SerializeStructVariant for Map<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.put(key, value)
-    }
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
-}
+struct_traits!(SerializeStruct, SerializeStructVariant);
 
 /// A map key as serde_json writes it: a string, or a number or bool as text.
 struct KeyText;
 
 impl KeyText {
+    /// A bool or an integer key: its text (see [`scalars`]).
+    fn text(self, v: impl ToString) -> Result<String> {
+        Ok(v.to_string())
+    }
+
     fn refuse<T>() -> Result<T> {
         Err(Error::Custom("a map key must be a string".into()))
     }
@@ -535,39 +499,7 @@ impl ser::Serializer for KeyText {
     type SerializeStruct = ser::Impossible<String, Error>;
     type SerializeStructVariant = ser::Impossible<String, Error>;
 
-    fn serialize_bool(self, v: bool) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i128(self, v: i128) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u128(self, v: u128) -> Result<String> {
-        Ok(v.to_string())
-    }
+    scalars!(text);
     fn serialize_f32(self, _v: f32) -> Result<String> {
         Self::refuse()
     }

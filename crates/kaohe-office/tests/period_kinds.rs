@@ -14,13 +14,51 @@ mod common;
 
 use common::{ledger_from_facts, workspace, write, Cell};
 use kaohe::source::SourceFile;
+use kaohe::synth::SynthSpec;
 use kaohe::{Facts, Ruleset};
-use kaohe_office::{import, template, Scope};
+use kaohe_office::{import, template, ImportError, LedgerError, Scope};
+use serde_json::Value;
 
 fn construct(name: &str) -> Ruleset {
     let path = workspace().join(format!("tests/constructs/{name}/{name}.rules"));
     let text = std::fs::read_to_string(&path).unwrap();
     Ruleset::from_source(SourceFile::new(format!("{name}.rules"), text)).unwrap()
+}
+
+/// Facts generated for `ruleset`: `units` per group, over `periods`
+/// periods, `records` per unit and period.
+fn generated(ruleset: &Ruleset, units: usize, periods: usize, records: usize) -> Value {
+    let spec = SynthSpec {
+        units_per_group: units,
+        periods,
+        records_per_unit_period: records,
+        ..SynthSpec::default()
+    };
+    kaohe::synth::facts(ruleset, &spec)
+}
+
+/// The ledger of `ruleset` filled with one generated record whose period
+/// cell holds `period` instead.
+fn one_record_with_period(ruleset: &Ruleset, period: Cell) -> Vec<u8> {
+    let blank = template(ruleset).unwrap();
+    let mut ledger = ledger_from_facts(ruleset, &blank, &generated(ruleset, 1, 1, 1));
+    let row = ledger
+        .sheets
+        .values_mut()
+        .flat_map(|rows| rows.iter_mut())
+        .find(|row| row.contains_key("period"))
+        .unwrap();
+    row.insert("period".to_owned(), period);
+    write(&blank, &ledger)
+}
+
+/// The cell errors of a ledger that must be refused for them.
+fn refused(ruleset: &Ruleset, filled: &[u8], what: &str) -> Vec<LedgerError> {
+    match import(ruleset, filled) {
+        Err(ImportError::Ledger(errors)) => errors,
+        Err(e) => panic!("{what}: {e}"),
+        Ok(i) => panic!("{what} accepted as {}", i.json),
+    }
 }
 
 #[test]
@@ -31,13 +69,7 @@ fn every_period_kind_survives_the_ledger() {
         ("period-week", "2026年第1周"),
     ] {
         let ruleset = construct(name);
-        let spec = kaohe::synth::SynthSpec {
-            units_per_group: 3,
-            periods: 2,
-            records_per_unit_period: 2,
-            ..kaohe::synth::SynthSpec::default()
-        };
-        let json = kaohe::synth::facts(&ruleset, &spec);
+        let json = generated(&ruleset, 3, 2, 2);
         let intended = Facts::from_json(&ruleset, &json.to_string()).unwrap();
         let blank = template(&ruleset).unwrap();
         let mut ledger = ledger_from_facts(&ruleset, &blank, &json);
@@ -54,7 +86,7 @@ fn every_period_kind_survives_the_ledger() {
         let filled = write(&blank, &ledger);
         let imported = match import(&ruleset, &filled) {
             Ok(i) => i,
-            Err(kaohe_office::ImportError::Ledger(errors)) => {
+            Err(ImportError::Ledger(errors)) => {
                 let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 panic!("{name}: {}", lines.join("\n"));
             }
@@ -115,31 +147,10 @@ fn a_year_with_a_fraction_is_refused_at_its_cell() {
     let mut lines = Vec::new();
     for name in ["period-year", "period-half", "period-week"] {
         let ruleset = construct(name);
-        let spec = kaohe::synth::SynthSpec {
-            units_per_group: 1,
-            periods: 1,
-            records_per_unit_period: 1,
-            ..kaohe::synth::SynthSpec::default()
-        };
-        let json = kaohe::synth::facts(&ruleset, &spec);
-        let blank = template(&ruleset).unwrap();
         for bad in [2026.9, 2026.5, 2_026.000_000_1] {
-            let mut ledger = ledger_from_facts(&ruleset, &blank, &json);
-            let row = ledger
-                .sheets
-                .values_mut()
-                .flat_map(|rows| rows.iter_mut())
-                .find(|row| row.contains_key("period"))
-                .unwrap();
-            row.insert("period".to_owned(), Cell::Number(bad));
-            match import(&ruleset, &write(&blank, &ledger)) {
-                Err(kaohe_office::ImportError::Ledger(errors)) => {
-                    for e in errors {
-                        lines.push(format!("{name} {bad}: [{}] {e}", e.code));
-                    }
-                }
-                Err(e) => panic!("{name}: {e}"),
-                Ok(i) => panic!("{name}: {bad} accepted as {}", i.json),
+            let filled = one_record_with_period(&ruleset, Cell::Number(bad));
+            for e in refused(&ruleset, &filled, &format!("{name}: {bad}")) {
+                lines.push(format!("{name} {bad}: [{}] {e}", e.code));
             }
         }
     }
@@ -151,31 +162,11 @@ fn a_year_with_a_fraction_is_refused_at_its_cell() {
 #[test]
 fn week_53_of_a_year_of_52_says_why() {
     let ruleset = construct("period-week");
-    let spec = kaohe::synth::SynthSpec {
-        units_per_group: 1,
-        periods: 1,
-        records_per_unit_period: 1,
-        ..kaohe::synth::SynthSpec::default()
-    };
-    let json = kaohe::synth::facts(&ruleset, &spec);
-    let blank = template(&ruleset).unwrap();
-    let mut ledger = ledger_from_facts(&ruleset, &blank, &json);
-    let row = ledger
-        .sheets
-        .values_mut()
-        .flat_map(|rows| rows.iter_mut())
-        .find(|row| row.contains_key("period"))
-        .unwrap();
-    row.insert("period".to_owned(), Cell::text("2025-W53"));
-    match import(&ruleset, &write(&blank, &ledger)) {
-        Err(kaohe_office::ImportError::Ledger(errors)) => {
-            assert_eq!(errors.len(), 1, "{errors:?}");
-            assert_eq!(
-                errors[0].message,
-                "expected a week YYYY-Wnn, found 2025-W53: 2025 has 52 ISO weeks (its last week is 2025-W52)"
-            );
-        }
-        Err(e) => panic!("{e}"),
-        Ok(i) => panic!("accepted: {}", i.json),
-    }
+    let filled = one_record_with_period(&ruleset, Cell::text("2025-W53"));
+    let errors = refused(&ruleset, &filled, "2025-W53");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0].message,
+        "expected a week YYYY-Wnn, found 2025-W53: 2025 has 52 ISO weeks (its last week is 2025-W52)"
+    );
 }

@@ -11,39 +11,17 @@
     clippy::indexing_slicing
 )]
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+mod common;
+#[path = "../../../tests/inputs/sub-assessment/fixture.rs"]
+mod fixture;
 
-use kaohe::{EvalOptions, Facts, Period, Ruleset, SourceFile};
+use std::collections::BTreeMap;
+
+use common::{codes, db};
+use fixture::{file, petition, ruleset};
+use kaohe::{EvalOptions, Facts, Period};
 use kaohe_store::{Store, StoreFailure};
 use serde_json::Value;
-
-fn file(path: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../../tests/inputs/sub-assessment/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn ruleset(path: &str) -> Ruleset {
-    Ruleset::from_source(SourceFile::new(path, file(path))).unwrap()
-}
-
-fn db(name: &str) -> PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("kaohe-store-inputs-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("kaohe.sqlite")
-}
-
-/// The petition assessment's evaluation JSON on `facts`.
-fn petition(facts: &str) -> Value {
-    let sub = ruleset("petition.rules");
-    let facts = Facts::from_json(&sub, &file(facts)).unwrap();
-    serde_json::from_str(&sub.evaluate(&facts).unwrap().to_json()).unwrap()
-}
 
 fn inputs(petition: Value) -> BTreeMap<String, Value> {
     [("petition".to_owned(), petition)].into_iter().collect()
@@ -63,18 +41,11 @@ fn total(evaluation: &kaohe::Evaluation, unit: &str) -> String {
         .to_string()
 }
 
-fn codes(failure: &StoreFailure) -> Vec<&'static str> {
-    match failure {
-        StoreFailure::Store(errors) => errors.iter().map(|e| e.code).collect(),
-        StoreFailure::Eval(e) => panic!("evaluation failed: {}", e.message),
-    }
-}
-
 #[test]
 fn a_period_read_from_an_input_is_sealed_with_its_provenance() {
     let main = ruleset("main.rules");
     let facts = Facts::from_json(&main, &file("examples/main-2026-05.json")).unwrap();
-    let path = db("sealed");
+    let path = db("inputs-sealed");
     let mut store = Store::open(&path).unwrap();
     let sub = petition("examples/petition-2026-05.json");
     let sealed = store
@@ -111,7 +82,7 @@ fn a_period_read_from_an_input_is_sealed_with_its_provenance() {
     assert_eq!(total(&alone, "t3"), "98.5");
     assert_eq!(alone.inputs[0].facts_hash, sub["facts"]["hash"]);
     // A fresh store without the input: refused with the input's own code.
-    let failure = Store::open(&db("fresh"))
+    let failure = Store::open(&db("inputs-fresh"))
         .unwrap()
         .evaluate(&main, &facts)
         .unwrap_err();
@@ -148,7 +119,7 @@ fn a_period_read_from_an_input_is_sealed_with_its_provenance() {
 fn a_period_on_a_provisional_input_is_not_sealed() {
     let main = ruleset("main.rules");
     let facts = Facts::from_json(&main, &file("examples/main-2026-05.json")).unwrap();
-    let mut store = Store::open(&db("provisional")).unwrap();
+    let mut store = Store::open(&db("inputs-provisional")).unwrap();
     let failure = store
         .seal_with_inputs(
             &main,

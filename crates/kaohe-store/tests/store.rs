@@ -8,8 +8,11 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{codes, db};
 use kaohe::{Facts, Period, Ruleset, SourceFile};
 use kaohe_store::{Store, StoreFailure};
 use serde_json::{json, Value};
@@ -19,15 +22,6 @@ const MAY: &str = include_str!("../../../rulesets/miluo-2026/examples/2026-05.js
 
 fn ruleset() -> Ruleset {
     Ruleset::from_source(SourceFile::new("miluo-2026.rules", RULES)).unwrap()
-}
-
-/// A fresh database path in a scratch folder.
-fn db(name: &str) -> PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("kaohe-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("kaohe.sqlite")
 }
 
 fn may_json() -> Value {
@@ -49,13 +43,6 @@ fn april_json(evaluation: &kaohe::Evaluation) -> String {
         unit: None,
     });
     serde_json::to_string(&(e.results, e.rankings)).unwrap()
-}
-
-fn codes(failure: &StoreFailure) -> Vec<&'static str> {
-    match failure {
-        StoreFailure::Store(errors) => errors.iter().map(|e| e.code).collect(),
-        StoreFailure::Eval(e) => panic!("evaluation failed: {}", e.message),
-    }
 }
 
 #[test]
@@ -242,7 +229,7 @@ fn a_unit_missing_from_later_facts_is_named_once_not_per_record() {
 }
 
 /// Runs one SQL statement on the database, as someone with the file would.
-fn tamper(path: &std::path::Path, sql: &str) {
+fn tamper(path: &Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(sql).unwrap();
 }
@@ -262,28 +249,31 @@ fn sealed_twice(name: &str) -> PathBuf {
     path
 }
 
-fn audit_codes(path: &std::path::Path) -> Vec<(&'static str, Option<i64>)> {
-    let audit = Store::open(path).unwrap().audit();
+/// April and May sealed in a database `name`, then `sql` run on it: the
+/// audit finds every `(code, seal)` of `expected` (and maybe more) and
+/// fails a seal. Returns the database's path.
+fn audit_finds(name: &str, sql: &str, expected: &[(&str, Option<i64>)]) -> PathBuf {
+    let path = sealed_twice(name);
+    tamper(&path, sql);
+    let audit = Store::open(&path).unwrap().audit();
     assert!(audit.seals.iter().any(|s| !s.ok) || audit.seals.len() < 2);
-    audit.errors.iter().map(|e| (e.code, e.seal)).collect()
+    let found: Vec<(&str, Option<i64>)> = audit.errors.iter().map(|e| (e.code, e.seal)).collect();
+    for code in expected {
+        assert!(found.contains(code), "{code:?} not in {found:?}");
+    }
+    path
 }
 
 #[test]
 fn the_audit_catches_an_edited_record_value() {
-    let path = sealed_twice("value");
-    tamper(
-        &path,
+    let path = audit_finds(
+        "value",
         r#"UPDATE records SET record = replace(record, '"actual":"0"', '"actual":"30"')
            WHERE seal = 1 AND record LIKE '%jtj-p01-2026-04%'"#,
-    );
-    let codes = audit_codes(&path);
-    assert!(
-        codes.contains(&("kaohe::store::tampered", Some(1))),
-        "{codes:?}"
-    );
-    assert!(
-        codes.contains(&("kaohe::store::results_differ", Some(1))),
-        "{codes:?}"
+        &[
+            ("kaohe::store::tampered", Some(1)),
+            ("kaohe::store::results_differ", Some(1)),
+        ],
     );
     // A later evaluation does not use the edited seal either.
     let ruleset = ruleset();
@@ -297,66 +287,46 @@ fn the_audit_catches_an_edited_record_value() {
 
 #[test]
 fn the_audit_catches_an_edited_result() {
-    let path = sealed_twice("result");
-    tamper(
-        &path,
+    audit_finds(
+        "result",
         r#"UPDATE seals SET results = replace(results, '"total":"95"', '"total":"99"') WHERE seq = 1"#,
-    );
-    let codes = audit_codes(&path);
-    assert!(
-        codes.contains(&("kaohe::store::tampered", Some(1))),
-        "{codes:?}"
-    );
-    assert!(
-        codes.contains(&("kaohe::store::results_differ", Some(1))),
-        "{codes:?}"
+        &[
+            ("kaohe::store::tampered", Some(1)),
+            ("kaohe::store::results_differ", Some(1)),
+        ],
     );
 }
 
 #[test]
 fn the_audit_catches_an_edited_hash() {
-    let path = sealed_twice("hash");
-    tamper(
-        &path,
+    audit_finds(
+        "hash",
         "UPDATE seals SET hash = 'sha256:' || substr(hash, 9) || '0' WHERE seq = 1",
-    );
-    let codes = audit_codes(&path);
-    assert!(
-        codes.contains(&("kaohe::store::tampered", Some(1))),
-        "{codes:?}"
-    );
-    assert!(
-        codes.contains(&("kaohe::store::chain_broken", Some(2))),
-        "{codes:?}"
+        &[
+            ("kaohe::store::tampered", Some(1)),
+            ("kaohe::store::chain_broken", Some(2)),
+        ],
     );
 }
 
 #[test]
 fn the_audit_catches_a_deleted_seal() {
-    let path = sealed_twice("deleted");
-    tamper(
-        &path,
+    audit_finds(
+        "deleted",
         "PRAGMA foreign_keys = OFF; DELETE FROM seals WHERE seq = 1;",
-    );
-    let codes = audit_codes(&path);
-    assert!(
-        codes.contains(&("kaohe::store::chain_broken", Some(1))),
-        "{codes:?}"
-    );
-    assert!(
-        codes.contains(&("kaohe::store::chain_broken", Some(2))),
-        "{codes:?}"
+        &[
+            ("kaohe::store::chain_broken", Some(1)),
+            ("kaohe::store::chain_broken", Some(2)),
+        ],
     );
 }
 
 #[test]
 fn the_audit_catches_a_deleted_record_row() {
-    let path = sealed_twice("row");
-    tamper(&path, "DELETE FROM records WHERE seal = 2 AND position = 0");
-    let codes = audit_codes(&path);
-    assert!(
-        codes.contains(&("kaohe::store::tampered", Some(2))),
-        "{codes:?}"
+    audit_finds(
+        "row",
+        "DELETE FROM records WHERE seal = 2 AND position = 0",
+        &[("kaohe::store::tampered", Some(2))],
     );
 }
 

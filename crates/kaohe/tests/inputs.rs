@@ -10,23 +10,15 @@
 //! `x.rank`, its provenance kept; a unit it does not cover is an evaluation
 //! error at the expression, never an absent value.
 
+#[path = "../../../tests/inputs/sub-assessment/fixture.rs"]
+mod fixture;
+
 use std::collections::BTreeMap;
 
+use fixture::{file, ruleset};
 use kaohe::input::Inputs;
-use kaohe::{EvalOptions, Facts, Ruleset, SourceFile};
+use kaohe::{EvalOptions, Facts, Ruleset};
 use serde_json::{json, Value};
-
-fn file(path: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../../tests/inputs/sub-assessment/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn ruleset(path: &str) -> Ruleset {
-    Ruleset::from_source(SourceFile::new(path, file(path))).unwrap()
-}
 
 fn facts(ruleset: &Ruleset, json: &str) -> Facts {
     Facts::from_json(ruleset, json).unwrap()
@@ -34,11 +26,7 @@ fn facts(ruleset: &Ruleset, json: &str) -> Facts {
 
 /// The petition assessment's evaluation JSON.
 fn petition() -> Value {
-    let sub = ruleset("petition.rules");
-    let evaluation = sub
-        .evaluate(&facts(&sub, &file("examples/petition-2026-05.json")))
-        .unwrap();
-    serde_json::from_str(&evaluation.to_json()).unwrap()
+    fixture::petition("examples/petition-2026-05.json")
 }
 
 fn supplied(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {

@@ -41,22 +41,9 @@ __all__ = [
 
 API_VERSION: int = _native.API_VERSION
 
-_DECIMAL_KEYS = frozenset(
-    {
-        "total",
-        "converted",
-        "allot",
-        "deductions",
-        "bonuses",
-        "subtotal",
-        "raw",
-        "amount",
-        "applied",
-        "before",
-        "after",
-        "delta",
-    }
-)
+# The keys whose string values are scores: the native module's list, the one
+# its dict builder (src/objects.rs) converts.
+_DECIMAL_KEYS = frozenset(_native.DECIMAL_KEYS)
 
 
 class KaoheError(Exception):

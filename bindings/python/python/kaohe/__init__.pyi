@@ -1,7 +1,9 @@
 """Type stubs of the kaohe package (see __init__.py)."""
 
 import os
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
+
+from typing_extensions import Unpack
 
 API_VERSION: int
 
@@ -10,6 +12,14 @@ Error = Dict[str, Any]
 
 Facts = Union[Dict[str, Any], str, bytes, bytearray, "os.PathLike[str]"]
 Detail = Literal["full", "items", "totals"]
+
+class _EvaluateOptions(TypedDict, total=False):
+    """The keyword options of Ruleset.evaluate, evaluate_json and evaluate_utf8."""
+
+    detail: Optional[Detail]
+    period: Optional[str]
+    unit: Optional[str]
+    lang: Optional[str]
 
 class KaoheError(Exception):
     errors: List[Error]
@@ -27,33 +37,9 @@ class Ruleset:
     @classmethod
     def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Ruleset": ...
     def check(self) -> List[Error]: ...
-    def evaluate(
-        self,
-        facts: Facts,
-        *,
-        detail: Optional[Detail] = ...,
-        period: Optional[str] = ...,
-        unit: Optional[str] = ...,
-        lang: Optional[str] = ...,
-    ) -> Dict[str, Any]: ...
-    def evaluate_json(
-        self,
-        facts: Facts,
-        *,
-        detail: Optional[Detail] = ...,
-        period: Optional[str] = ...,
-        unit: Optional[str] = ...,
-        lang: Optional[str] = ...,
-    ) -> str: ...
-    def evaluate_utf8(
-        self,
-        facts: Facts,
-        *,
-        detail: Optional[Detail] = ...,
-        period: Optional[str] = ...,
-        unit: Optional[str] = ...,
-        lang: Optional[str] = ...,
-    ) -> bytes: ...
+    def evaluate(self, facts: Facts, **options: Unpack[_EvaluateOptions]) -> Dict[str, Any]: ...
+    def evaluate_json(self, facts: Facts, **options: Unpack[_EvaluateOptions]) -> str: ...
+    def evaluate_utf8(self, facts: Facts, **options: Unpack[_EvaluateOptions]) -> bytes: ...
     def schema(self) -> Dict[str, Any]: ...
     def template(self) -> bytes: ...
     def import_ledger(

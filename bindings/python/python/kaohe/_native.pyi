@@ -1,6 +1,10 @@
 """Type stubs of the native module kaohe._native (bindings/python/src/lib.rs)."""
 
+from typing import Tuple
+
 API_VERSION: int
+DECIMAL_KEYS: Tuple[str, ...]
+"""The keys whose string values are scores (a Decimal in the results)."""
 
 class NativeError(Exception):
     """args[0] is the errors JSON: {"api_version":1,"errors":[...]}."""
