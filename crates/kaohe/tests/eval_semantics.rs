@@ -13,6 +13,9 @@
 //! §8 found missed (docs/testing.md, "Mutation testing").
 
 use kaohe::{Facts, Ruleset, SourceFile};
+
+#[path = "../../../tests/inputs/sub-assessment/fixture.rs"]
+mod fixture;
 use serde_json::{json, Value};
 
 const TEMPLATE: &str = r#"
@@ -280,27 +283,10 @@ fn the_converted_score_keeps_its_declared_places() {
     assert_eq!(result(&output, "b", "2026")["converted"], "0.33");
 }
 
-/// The sub-assessment fixture of `inputs.rs` (`tests/inputs/sub-assessment/`).
-fn sub_assessment(path: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../../tests/inputs/sub-assessment/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
 #[test]
 fn a_line_names_the_inputs_its_rule_reads_in_the_amount_alone() {
-    let sub = Ruleset::from_source(SourceFile::new(
-        "petition.rules",
-        sub_assessment("petition.rules"),
-    ))
-    .unwrap();
-    let sub_facts =
-        Facts::from_json(&sub, &sub_assessment("examples/petition-2026-05.json")).unwrap();
-    let sub_json: Value =
-        serde_json::from_str(&sub.evaluate(&sub_facts).unwrap().to_json()).unwrap();
-    let main_text = sub_assessment("main.rules");
+    let sub_json = fixture::petition("examples/petition-2026-05.json");
+    let main_text = fixture::file("main.rules");
     let from = "      when petition.rank == 1\n      amount 1\n";
     assert!(main_text.contains(from));
     // The first's bonus reads `petition` only in its amount.
@@ -312,7 +298,7 @@ fn a_line_names_the_inputs_its_rule_reads_in_the_amount_alone() {
     let supplied: std::collections::BTreeMap<String, Value> =
         [("petition".to_owned(), sub_json)].into_iter().collect();
     let inputs = kaohe::input::Inputs::from_json(&main, &supplied).unwrap();
-    let facts = Facts::from_json(&main, &sub_assessment("examples/main-2026-05.json")).unwrap();
+    let facts = Facts::from_json(&main, &fixture::file("examples/main-2026-05.json")).unwrap();
     let evaluation = main
         .evaluate_with_inputs(&facts, &kaohe::EvalOptions::default(), &inputs)
         .unwrap();

@@ -1,6 +1,6 @@
 //! The sub-assessment fixture of this folder (`main.rules` reads the result
 //! of `petition.rules` as its input `petition`), for the tests of more than
-//! one crate: `crates/kaohe/tests/inputs.rs` and
+//! one crate: `crates/kaohe/tests/inputs.rs`, `crates/kaohe/tests/eval_semantics.rs` and
 //! `crates/kaohe-store/tests/inputs.rs` include this file with `#[path]`, so
 //! both read the fixture the same way.
 #![allow(dead_code)]
