@@ -2,7 +2,7 @@
 //! of `petition.rules` as its input `petition`), for the tests of more than
 //! one crate: `crates/kaohe/tests/inputs.rs`, `crates/kaohe/tests/eval_semantics.rs` and
 //! `crates/kaohe-store/tests/inputs.rs` include this file with `#[path]`, so
-//! both read the fixture the same way.
+//! all read the fixture the same way.
 #![allow(dead_code)]
 
 use kaohe::{Facts, Ruleset, SourceFile};
