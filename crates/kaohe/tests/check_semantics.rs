@@ -1362,3 +1362,62 @@ fn a_version_ending_with_a_mid_month_ruleset_is_not_split() {
     assert!(help.contains("2024-09-30"), "{help}");
     assert!(help.contains("2024-10-31"), "{help}");
 }
+
+/// A version never in force (wholly before or after the ruleset, or ending
+/// before it starts) is reported as such, once: its bounds are not also
+/// reported as splitting periods.
+#[test]
+fn a_version_never_in_force_is_not_also_said_to_split_periods() {
+    let version = |from: &str, to: &str| {
+        edit(&[(
+            "      per report where late\n",
+            &format!("      effective {from} to {to}\n      per report where late\n"),
+        )])
+    };
+    for (from, to) in [("2023-02-10", "2023-03-15"), ("2025-02-10", "2025-03-15")] {
+        let found = codes(&version(from, to));
+        assert!(
+            found.iter().any(|c| c == "kaohe::never_effective"),
+            "{from}–{to}: {found:?}"
+        );
+        assert!(
+            !found.iter().any(|c| c == "kaohe::effective_splits_period"),
+            "{from}–{to}: {found:?}"
+        );
+    }
+    // Ending before it starts: an invalid range, not a split.
+    let found = codes(&version("2024-05-20", "2024-03-10"));
+    assert!(
+        !found.iter().any(|c| c == "kaohe::effective_splits_period"),
+        "{found:?}"
+    );
+    assert!(!found.is_empty());
+}
+
+/// `A or B` can never hold when neither side can, and the warning says so;
+/// when one side can hold, nothing is said.
+#[test]
+fn an_or_never_holds_when_neither_side_can() {
+    let found = diagnostics(&rule_where("(late and not late) or false"));
+    let never: Vec<_> = found
+        .iter()
+        .filter(|(c, _, _)| c == "kaohe::never_holds")
+        .collect();
+    assert_eq!(never.len(), 1, "{found:?}");
+    assert!(
+        never[0].1.contains("neither side of `or` can hold"),
+        "{:?}",
+        never[0]
+    );
+    for condition in [
+        "(late and not late) or late",
+        "false or late",
+        "late or false",
+    ] {
+        assert_eq!(
+            codes(&rule_where(condition)),
+            Vec::<String>::new(),
+            "{condition}"
+        );
+    }
+}
