@@ -1421,3 +1421,75 @@ fn an_or_never_holds_when_neither_side_can() {
         );
     }
 }
+
+/// What the never-holds analysis says for each form of condition, and what
+/// it leaves alone: `false`, `not` of what always holds (`true`, `x or not
+/// x`, an `or` with a side that always holds, an `and` of two that do), a
+/// value never negative compared below zero (either way round, with `<`,
+/// `<=`, `==`), and an attribute equal and unequal to one value.
+#[test]
+fn the_never_holds_analysis_by_form() {
+    for (condition, reason) in [
+        ("false", Some("`false` never holds")),
+        ("late and false", Some("`false` never holds")),
+        ("not true", Some("`true` always holds")),
+        (
+            "not (late or not late)",
+            Some("`late or not late` always holds"),
+        ),
+        ("not (not late or late)", Some("always holds")),
+        ("not (true or late)", Some("always holds")),
+        ("not (late or true)", Some("always holds")),
+        ("not (true and true)", Some("always holds")),
+        ("not (late and true)", None),
+        ("not (true and late)", None),
+        ("not (late or late)", None),
+        ("not late", None),
+        (
+            "count(report) < 0",
+            Some("is never negative, so `count(report) < 0` never holds"),
+        ),
+        ("0 > count(report)", Some("is never negative")),
+        ("count(report) <= -1", Some("is never negative")),
+        ("-1 >= count(report)", Some("is never negative")),
+        ("count(report) == -2", Some("is never negative")),
+        ("count < 0", Some("`count` is never negative")),
+        (
+            "abs(days_between(due, submitted)) < 0",
+            Some("is never negative"),
+        ),
+        ("count(report) <= 0", None),
+        ("count(report) < 0.5", None),
+        ("count(report) == 0", None),
+        ("count(report) > -1", None),
+        ("count(report) >= 0", None),
+        ("0 < count(report)", None),
+        ("days_between(due, submitted) < 0", None),
+        (
+            "submitted == 2024-03-01 and submitted != 2024-03-01",
+            Some("cannot both hold"),
+        ),
+        (
+            "submitted == 2024-03-01 and 2024-03-02 == submitted",
+            Some("cannot both hold"),
+        ),
+        ("submitted == 2024-03-01 and submitted == 2024-03-01", None),
+        ("submitted != 2024-03-01 and submitted != 2024-03-02", None),
+        // Two attributes: the analysis compares with constants only.
+        ("submitted == due and submitted != due", None),
+    ] {
+        let found = diagnostics(&rule_where(condition));
+        let never: Vec<&String> = found
+            .iter()
+            .filter(|(c, _, _)| c == "kaohe::never_holds")
+            .map(|(_, m, _)| m)
+            .collect();
+        match reason {
+            Some(reason) => {
+                assert_eq!(never.len(), 1, "`{condition}`: {found:?}");
+                assert!(never[0].contains(reason), "`{condition}`: {}", never[0]);
+            }
+            None => assert_eq!(never, Vec::<&String>::new(), "`{condition}`"),
+        }
+    }
+}
