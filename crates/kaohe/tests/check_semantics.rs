@@ -1493,3 +1493,79 @@ fn the_never_holds_analysis_by_form() {
         }
     }
 }
+
+/// The checker's boundaries, each on both sides: a cap must be above 0; a
+/// constant amount applied once a period at most equal to its rule's cap
+/// makes the cap never bind; versions sharing one day overlap, in either
+/// order of declaration; a discretion range may be one value; a range may
+/// be one day.
+#[test]
+fn the_checkers_boundaries_on_both_sides() {
+    let has = |text: &str, code: &str| codes(text).iter().any(|c| c == code);
+    let rule = |body: &str| {
+        edit(&[(
+            "      per report where late\n      amount 2\n",
+            &format!("{body}\n"),
+        )])
+    };
+    // Caps: 0 refused, 0.5 not.
+    assert!(has(
+        &rule("      per report where late\n      amount 2\n      cap 0 per period [T-5]"),
+        "kaohe::non_positive_cap"
+    ));
+    assert!(!has(
+        &rule("      per report where late\n      amount 2\n      cap 0.5 per period [T-5]"),
+        "kaohe::non_positive_cap"
+    ));
+    // Once a period (no `per`): amount 2 under cap 2 never binds; under 1.5 it does.
+    assert!(has(
+        &rule("      amount 2\n      cap 2 per period [T-5]"),
+        "kaohe::never_binds"
+    ));
+    assert!(has(
+        &rule("      amount 2\n      cap 3 per period [T-5]"),
+        "kaohe::never_binds"
+    ));
+    assert!(!has(
+        &rule("      amount 2\n      cap 1.5 per period [T-5]"),
+        "kaohe::never_binds"
+    ));
+    // Discretion: 2 to 2 is a range of one value; 2 to 1 is reversed.
+    assert!(!has(
+        &rule("      per report where late\n      amount discretion 2 to 2"),
+        "kaohe::reversed_discretion"
+    ));
+    assert!(has(
+        &rule("      per report where late\n      amount discretion 2 to 1"),
+        "kaohe::reversed_discretion"
+    ));
+    // Ranges: one day is a range; the day before is not.
+    let ranged = |to: &str| {
+        edit(&[(
+            "      per report where late\n",
+            &format!("      effective 2024-03-01 to {to}\n      per report where late\n"),
+        )])
+    };
+    assert!(!has(&ranged("2024-03-01"), "kaohe::invalid_range"));
+    assert!(has(&ranged("2024-02-29"), "kaohe::invalid_range"));
+    // Versions: sharing their last/first day overlaps, whichever comes first.
+    let versions = |first: (&str, &str), second: (&str, &str)| {
+        edit(&[(
+            "      amount 2\n    }\n",
+            &format!(
+                "      amount 2\n      effective {} to {}\n    }}\n    deduct late_report \"上报进度不及时\" [T-5] {{\n      per report where late\n      amount 3\n      effective {} to {}\n    }}\n",
+                first.0, first.1, second.0, second.1
+            ),
+        )])
+    };
+    let (h1, h2) = (("2024-01-01", "2024-06-30"), ("2024-07-01", "2024-12-31"));
+    let (h1_long, h2_early) = (("2024-01-01", "2024-07-01"), ("2024-06-30", "2024-12-31"));
+    assert!(!has(&versions(h1, h2), "kaohe::overlapping_effective"));
+    assert!(!has(&versions(h2, h1), "kaohe::overlapping_effective"));
+    for (a, b) in [(h1_long, h2), (h2, h1_long), (h1, h2_early), (h2_early, h1)] {
+        assert!(
+            has(&versions(a, b), "kaohe::overlapping_effective"),
+            "{a:?} {b:?}"
+        );
+    }
+}
