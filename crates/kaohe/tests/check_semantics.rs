@@ -1569,3 +1569,125 @@ fn the_checkers_boundaries_on_both_sides() {
         );
     }
 }
+
+/// Comparisons and arithmetic by operand type: an ordered comparison needs
+/// values with an order (not truth values); `==`/`!=` compare any two of one
+/// type; arithmetic needs numbers, with the date help for a date and the
+/// operator's own help otherwise.
+#[test]
+fn operators_by_operand_type() {
+    for (condition, help) in [
+        ("late < true", Some("`<` needs values that have an order")),
+        (
+            "late >= false",
+            Some("`>=` needs values that have an order"),
+        ),
+        ("late == true", None),
+        ("late != false", None),
+        ("submitted > due", None),
+        ("submitted <= due", None),
+        ("late + 1 > 0", Some("`+` works on numbers")),
+        ("1 * late > 0", Some("`*` works on numbers")),
+        (
+            "submitted + 1 > due",
+            Some("a date is moved by a length of time"),
+        ),
+        (
+            "submitted == 1",
+            Some("`==` compares two values of the same type"),
+        ),
+    ] {
+        let found = diagnostics(&rule_where(condition));
+        match help {
+            None => assert_eq!(found, Vec::new(), "`{condition}`"),
+            Some(help) => {
+                let mismatches: Vec<_> = found
+                    .iter()
+                    .filter(|(c, _, _)| c == "kaohe::type_mismatch")
+                    .collect();
+                assert_eq!(mismatches.len(), 1, "`{condition}`: {found:?}");
+                assert!(
+                    mismatches[0]
+                        .2
+                        .as_deref()
+                        .unwrap_or_default()
+                        .contains(help),
+                    "`{condition}`: {:?}",
+                    mismatches[0]
+                );
+            }
+        }
+    }
+}
+
+/// What each built-in function returns, as far as whole numbers go (`N
+/// days` needs a whole N): `min`/`max` of whole numbers, `abs` of one,
+/// `floor`, `ceil` and `steps` are whole; with a fraction among the
+/// arguments, or from `round`, not.
+#[test]
+fn functions_keep_or_lose_whole_numbers() {
+    assert_whole_days(&[
+        ("min(1, 2)", true),
+        ("max(1, 2, 3)", true),
+        ("min(1, 2.5)", false),
+        ("max(1.5, 2)", false),
+        ("abs(2)", true),
+        ("abs(2.5)", false),
+        ("floor(2.5)", true),
+        ("ceil(2.5)", true),
+        ("steps(5, 2)", true),
+        ("round(2, 0, half_up)", false),
+    ]);
+}
+
+/// The arguments `steps` and `round` accept: a step size above 0; 0 to 28
+/// whole places; one of the four rounding modes.
+#[test]
+fn steps_and_round_check_their_constant_arguments() {
+    let amount = |a: &str| {
+        diagnostics(&edit(&[(
+            "      amount 2\n",
+            &format!("      amount {a}\n"),
+        )]))
+    };
+    for (a, expected) in [
+        ("steps(count(report), 1)", None),
+        (
+            "steps(count(report), 0)",
+            Some("a step size greater than 0"),
+        ),
+        ("round(1.25, 0, half_up)", None),
+        ("round(1.25, 28, half_even)", None),
+        ("round(1.25, 1, down)", None),
+        ("round(1.25, 1, up)", None),
+        (
+            "round(1.25, 29, up)",
+            Some("a whole number of places from 0 to 28"),
+        ),
+        (
+            "round(1.25, 1.5, up)",
+            Some("a whole number of places from 0 to 28"),
+        ),
+        (
+            "round(1.25, -1, up)",
+            Some("a whole number of places from 0 to 28"),
+        ),
+        ("round(1.25, 1, sideways)", Some("a rounding mode")),
+    ] {
+        let found = amount(a);
+        match expected {
+            None => assert!(
+                !found.iter().any(|(c, _, _)| c == "kaohe::type_mismatch"),
+                "{a}: {found:?}"
+            ),
+            Some(expected) => {
+                let m: Vec<_> = found
+                    .iter()
+                    .filter(|(c, _, _)| c == "kaohe::type_mismatch")
+                    .collect();
+                assert_eq!(m.len(), 1, "{a}: {found:?}");
+                assert!(m[0].1.contains(expected), "{a}: {:?}", m[0]);
+            }
+        }
+    }
+}
