@@ -1691,3 +1691,74 @@ fn steps_and_round_check_their_constant_arguments() {
         }
     }
 }
+
+/// Every kind of declaration declared twice is reported once, as the kind it
+/// is, at the second declaration: `{kind} `{name}` is declared twice`.
+#[test]
+fn each_kind_declared_twice_names_its_kind() {
+    let ranking =
+        "ranking monthly \"月度排名\" of lead [T-6] {\n  by total desc [T-6]\n  ties shared [T-6]\n}\n";
+    for (addition, kind, name) in [
+        ("group lead \"牵头单位\" [T-1] {\n}\n", "group", "lead"),
+        (ranking, "ranking", "monthly"),
+        (
+            "record report \"进度报送\" {\n  due: date \"截止日期\"\n}\n",
+            "record kind",
+            "report",
+        ),
+        (
+            "assumption [T-A1] \"the same assumption again\"\n",
+            "assumption",
+            "T-A1",
+        ),
+        (
+            "levels tier \"级别\" {\n  high \"高\"\n}\nlevels tier \"级别\" {\n  low \"低\"\n}\n",
+            "levels type",
+            "tier",
+        ),
+        (
+            "measure m \"完成数\" of lead = count(report)\nmeasure m \"完成数\" of lead = count(report)\n",
+            "measure",
+            "m",
+        ),
+    ] {
+        let text = format!("{}\n{addition}", base());
+        let found = diagnostics(&text);
+        let twice: Vec<&String> = found
+            .iter()
+            .filter(|(c, _, _)| c == "kaohe::duplicate_name")
+            .map(|(_, m, _)| m)
+            .collect();
+        assert_eq!(
+            twice,
+            [&format!("{kind} `{name}` is declared twice")],
+            "{kind}: {found:?}"
+        );
+    }
+    // Attributes: of a group, of a record kind, and a record kind's built-in.
+    for (from, to, expected) in [
+        (
+            "group lead \"牵头单位\" [T-1] {\n}",
+            "group lead \"牵头单位\" [T-1] {\n  attribute k: integer \"键\"\n  attribute k: integer \"键\"\n}",
+            "unit attribute `k` is declared twice",
+        ),
+        (
+            "  due:       date \"截止日期\"\n",
+            "  due:       date \"截止日期\"\n  due:       date \"截止日期\"\n",
+            "attribute `due` is declared twice",
+        ),
+        (
+            "  due:       date \"截止日期\"\n",
+            "  due:       date \"截止日期\"\n  reported:  date \"上报日期\"\n",
+            "built-in record attribute `reported` is declared twice",
+        ),
+    ] {
+        let found = diagnostics(&edit(&[(from, to)]));
+        let twice: Vec<&String> = found
+            .iter()
+            .filter(|(c, _, _)| c == "kaohe::duplicate_name")
+            .map(|(_, m, _)| m)
+            .collect();
+        assert_eq!(twice, [expected], "{found:?}");
+    }
+}
