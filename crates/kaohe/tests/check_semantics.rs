@@ -1762,3 +1762,38 @@ fn each_kind_declared_twice_names_its_kind() {
         assert_eq!(twice, [expected], "{found:?}");
     }
 }
+
+/// Under `period year`, `per year` is refused on every construct that takes
+/// it (the period is the year), one error each; under `period month` each is
+/// accepted.
+#[test]
+fn per_year_under_period_year_is_refused_on_every_construct() {
+    let constructs = [
+        "notice warn \"预警\" of lead per year [T-6] {\n  when total < 60\n  action \"预警\"\n}\n",
+        "flag look \"关注\" of lead per year [T-6] {\n  when total < 60\n  action \"关注\"\n}\n",
+        "classify grade \"等次\" of lead per year [T-6] {\n  good \"好\" when total >= 90\n  fair \"中\" otherwise\n}\n",
+        "quota tasks \"任务\" of lead per year [T-6] {\n  require count(report) >= 1 \"至少一次\"\n  action \"提醒\"\n}\n",
+        "output o \"输出\" of lead per year [T-6] = total\n",
+    ];
+    for construct in constructs {
+        let monthly = format!("{}\n{construct}", base());
+        let found = codes(&monthly);
+        assert!(
+            !found.iter().any(|c| c == "kaohe::period_is_year"),
+            "{construct}: {found:?}"
+        );
+        let yearly = format!(
+            "{}\n{construct}",
+            edit(&[("period month [T-3]", "period year [T-3]")])
+        );
+        let found = codes(&yearly);
+        assert_eq!(
+            found
+                .iter()
+                .filter(|c| *c == "kaohe::period_is_year")
+                .count(),
+            1,
+            "{construct}: {found:?}"
+        );
+    }
+}
