@@ -1797,3 +1797,47 @@ fn per_year_under_period_year_is_refused_on_every_construct() {
         );
     }
 }
+
+/// A calendar: a year written twice is reported as a calendar year declared
+/// twice; an unknown calendar name as an unknown name; `working days` need a
+/// calendar; `+ N days` needs a date before it.
+#[test]
+fn calendars_and_date_shifts() {
+    let with_calendar = |calendar: &str, condition: &str| {
+        let text = rule_where(condition);
+        text.replacen("group lead", &format!("{calendar}\ngroup lead"), 1)
+    };
+    let year = "  year 2024 [T-1] {\n    holiday 2024-10-01 to 2024-10-07\n  }\n";
+    let twice = with_calendar(&format!("calendar cn [T-1] {{\n{year}{year}}}\n"), "late");
+    let found = diagnostics(&twice);
+    let dup: Vec<&String> = found
+        .iter()
+        .filter(|(c, _, _)| c == "kaohe::duplicate_name")
+        .map(|(_, m, _)| m)
+        .collect();
+    assert_eq!(dup, ["calendar year `2024` is declared twice"], "{found:?}");
+    let unknown = with_calendar("calendar mars [T-1] {\n}\n", "late");
+    let found = diagnostics(&unknown);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m, _)| c == "kaohe::unknown_name" && m.contains("mars")),
+        "{found:?}"
+    );
+    // `working days` without a calendar: refused; with one: clean.
+    let shift = "submitted > due + 5 working days";
+    assert!(codes(&rule_where(shift))
+        .iter()
+        .any(|c| c == "kaohe::no_calendar"));
+    assert_eq!(
+        codes(&with_calendar("calendar cn [T-1] {\n}\n", shift)),
+        Vec::<String>::new()
+    );
+    // A length of time moves a date, not a truth value.
+    let found = diagnostics(&rule_where("late + 5 days"));
+    assert!(
+        found.iter().any(|(c, _, help)| c == "kaohe::type_mismatch"
+            && help.as_deref().unwrap_or_default().contains("moves a date")),
+        "{found:?}"
+    );
+}
