@@ -372,6 +372,11 @@ impl<'a> History<'a> {
         self.places.get(&(ranking, period, unit)).copied()
     }
 
+    /// Whether any ranking placed any unit in `period`.
+    pub(crate) fn ranked_in(&self, period: Period) -> bool {
+        self.places.keys().any(|(_, p, _)| *p == period)
+    }
+
     /// Clears the taint ([`History::tainted`]), returning whether it was set.
     fn take_taint(&self) -> bool {
         self.tainted
