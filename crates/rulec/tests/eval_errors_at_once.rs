@@ -114,3 +114,32 @@ fn rulec_test_shows_every_evaluation_error_of_a_case() {
         );
     }
 }
+
+#[test]
+fn rulec_diff_shows_every_evaluation_error() {
+    let dir = scratch("diff");
+    for lang in ["en", "zh"] {
+        let run = rulec_in(
+            &dir,
+            &[
+                "--lang",
+                lang,
+                "diff",
+                "tiny.rules",
+                "tiny.rules",
+                "facts.json",
+            ],
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        // `a` in April (May's failure at the same expression is the same
+        // one) and `b` in April.
+        assert_eq!(run.stderr.lines().count(), 2, "{lang}: {}", run.stderr);
+        for unit in ["a", "b"] {
+            assert!(
+                run.stderr.contains(&format!("`{unit}`")),
+                "{lang}: {}",
+                run.stderr
+            );
+        }
+    }
+}
