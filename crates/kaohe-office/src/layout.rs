@@ -77,8 +77,9 @@ pub enum ColumnType {
     /// A record's revision (更正序号): a whole number ≥ 0, empty means none.
     Revision,
     /// The office's decided amount (酌定分值) within the ranges given
-    /// (`5–10`), a number.
-    Decided(String),
+    /// (from, to), a number. Shown as `5 to 10` / `5 至 10`, never `-3–3`
+    /// (a minus then a dash).
+    Decided(Vec<(String, String)>),
     /// One of the ruleset's groups.
     Group(Vec<Choice>),
 }
@@ -105,7 +106,14 @@ impl ColumnType {
             ColumnType::Count => "a whole number 0 or more (empty means 1)".to_owned(),
             ColumnType::UnitRef => format!("a unit id listed on sheet {UNITS_SHEET}"),
             ColumnType::Revision => "a whole number 0 or more (empty: no revision)".to_owned(),
-            ColumnType::Decided(range) => format!("a number within {range}"),
+            ColumnType::Decided(ranges) => format!(
+                "a number within {}",
+                ranges
+                    .iter()
+                    .map(|(from, to)| format!("{from} to {to}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
         }
     }
 
@@ -139,8 +147,12 @@ impl ColumnType {
             ColumnType::Revision => {
                 "选填，整数 ≥ 0：同一记录编号的更正，序号大者为准；行的先后不算".to_owned()
             }
-            ColumnType::Decided(range) => {
-                format!("专班酌情确定的分值，须在 {range} 分范围内")
+            ColumnType::Decided(ranges) => {
+                let ranges: Vec<String> = ranges
+                    .iter()
+                    .map(|(from, to)| format!("{from} 至 {to}"))
+                    .collect();
+                format!("专班酌情确定的分值，须在 {} 分范围内", ranges.join("、"))
             }
         }
     }
@@ -282,9 +294,12 @@ impl Layout {
             // with `amount discretion A to B`; the hint states the range.
             // One range once, though several rules (one per `score of`
             // block) state it.
-            let mut ranges: Vec<String> = Vec::new();
+            let mut ranges: Vec<(String, String)> = Vec::new();
             for (_, from, to) in ruleset.discretion_rules(&kind) {
-                let range = format!("{}–{}", from.value.normalize(), to.value.normalize());
+                let range = (
+                    from.value.normalize().to_string(),
+                    to.value.normalize().to_string(),
+                );
                 if !ranges.contains(&range) {
                     ranges.push(range);
                 }
@@ -294,7 +309,7 @@ impl Layout {
                     key: "decided".to_owned(),
                     label: "酌定分值".to_owned(),
                     role: Role::Decided,
-                    ty: ColumnType::Decided(ranges.join("、")),
+                    ty: ColumnType::Decided(ranges),
                     required: ruleset.decision_required(&kind),
                     groups: Vec::new(),
                 });

@@ -54,7 +54,11 @@ fn only_discretionary_kinds_have_the_column() {
         .find(|s| s.kind.as_deref() == Some("petition"))
         .unwrap();
     assert!(!petition.column("decided").unwrap().required);
-    assert!(column.ty.hint().contains("20–50"), "{}", column.ty.hint());
+    assert!(
+        column.ty.hint().contains("20 至 50"),
+        "{}",
+        column.ty.hint()
+    );
 }
 
 fn ledger(incidents: Vec<BTreeMap<String, Cell>>) -> Ledger {
@@ -124,7 +128,7 @@ fn outside_the_range_and_missing_are_reported_at_their_cells() {
         lines,
         [
             "安全生产事故!F3: decided amount 60 is outside the range 20 to 50 of rule `incident`; decide an amount within it",
-            "安全生产事故!F4: expected a number within 20–50 (酌定分值), found an empty cell",
+            "安全生产事故!F4: expected a number within 20 to 50 (酌定分值), found an empty cell",
         ]
     );
     assert_eq!(errors[0].code, "kaohe::ledger::invalid_fact");

@@ -198,6 +198,12 @@ impl From<&FactError> for ApiError {
     }
 }
 
+/// Every error of a failed evaluation ([`EvalError::all`]), each located
+/// in `source` when it has a span.
+fn eval_errors(e: &EvalError, source: &SourceFile) -> Vec<ApiError> {
+    e.all().map(|one| eval_error(one, source)).collect()
+}
+
 /// An evaluation error, located in `source` when it has a span.
 fn eval_error(e: &EvalError, source: &SourceFile) -> ApiError {
     let mut out = ApiError::new(crate::error::EVAL_FAILED, e.to_string());
@@ -554,7 +560,7 @@ pub fn evaluation_of_facts(
     })?;
     let evaluation = ruleset
         .evaluate_with_inputs(facts, &options.eval, &inputs)
-        .map_err(|e| ApiErrors::one(eval_error(&e, ruleset.source())))?;
+        .map_err(|e| ApiErrors::new(eval_errors(&e, ruleset.source())))?;
     let refused = selection_errors(facts, &evaluation, &options.selection);
     if !refused.is_empty() {
         return Err(ApiErrors::new(refused));
@@ -679,9 +685,11 @@ pub fn diff(old: (&str, &str), new: (&str, &str), facts: &str) -> Result<String,
         ),
         ImpactError::Eval { side, error } => {
             let ruleset = if side == "old" { &old } else { &new };
-            let mut error = eval_error(&error, ruleset.ruleset.source());
-            error.message = format!("{} (under the {side} ruleset)", error.message);
-            ApiErrors::one(error)
+            let mut errors = eval_errors(&error, ruleset.ruleset.source());
+            for error in &mut errors {
+                error.message = format!("{} (under the {side} ruleset)", error.message);
+            }
+            ApiErrors::new(errors)
         }
     })?;
     Ok(to_json(&impact))

@@ -52,6 +52,22 @@ pub struct InputInfo {
     pub provisional: Vec<String>,
 }
 
+impl InputInfo {
+    /// Whether a main result of `period` (a period, or a year) may rest on
+    /// this input's provisional results: the input is provisional in that
+    /// period, or — for a year, which also sums or pools its periods — in
+    /// any period of that year. The explanation's provenance line says so
+    /// for a period's line and for the year's alike.
+    pub fn provisional_in(&self, period: crate::period::Period) -> bool {
+        let label = period.to_string();
+        self.provisional.iter().any(|p| {
+            *p == label
+                || matches!(period, crate::period::Period::Year(year)
+                    if p.parse::<crate::period::Period>().is_ok_and(|q| q.year() == year))
+        })
+    }
+}
+
 /// One unit's result in one period of a sub-assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InputResult {
@@ -156,14 +172,9 @@ impl Inputs {
     /// that year. A result built on a provisional input is provisional too
     /// (issue 13, breaker's item 1).
     pub fn provisional_in(&self, period: crate::period::Period) -> bool {
-        let label = period.to_string();
-        self.by_name.values().any(|input| {
-            input.info.provisional.iter().any(|p| {
-                *p == label
-                    || matches!(period, crate::period::Period::Year(year)
-                        if p.parse::<crate::period::Period>().is_ok_and(|q| q.year() == year))
-            })
-        })
+        self.by_name
+            .values()
+            .any(|input| input.info.provisional_in(period))
     }
 
     /// Checks `supplied` (input name → the sub-ruleset's evaluation JSON, as

@@ -50,7 +50,7 @@ fn a_unit_left_out_of_a_ranking_is_told_why() {
     );
     // DC-4: the office decided 7 of 5–10.
     assert!(
-        explain.contains("decided 7 by the office (range 5–10)"),
+        explain.contains("decided 7 by the office (range 5 to 10)"),
         "{explain}"
     );
     snapshot(
@@ -79,7 +79,11 @@ fn rank_lines_measures_and_outputs_cite_their_clauses() {
 fn the_chinese_explanation_shows_the_decision() {
     let run = common::rulec(&["--lang", "zh", "eval", RULES, FACTS, "--explain", "a"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("酌定 7（范围 5–10）"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("酌定 7（范围 5 至 10）"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout
             .contains("不参加 monthly 排名：不满足 `only when count(incident) == 0`（1 == 0）"),

@@ -162,9 +162,53 @@ impl<'a> Ctx<'a> {
     pub(crate) fn number(&self, expr: &Expr) -> Result<Number, EvalError> {
         match self.eval(expr)? {
             Val::Number(n) => Ok(n),
-            Val::Absent => Err(self.error(expr, "a number is needed but the attribute is absent")),
+            Val::Absent => Err(self.error(
+                expr,
+                self.why_no_result(expr)
+                    .unwrap_or_else(|| "a number is needed but the attribute is absent".to_owned()),
+            )),
             other => Err(self.error(expr, format!("expected a number, found `{other}`"))),
         }
+    }
+
+    /// Why `rank`, `previous_total` or `previous_rank` (issue 13 §13), read
+    /// as the unit's result, has no value, for the error of a number needed
+    /// from it: in the first period there is no previous period; elsewhere
+    /// the unit has no place in a ranking of that period. `None` for any
+    /// other expression (and for an attribute of the same name).
+    fn why_no_result(&self, expr: &Expr) -> Option<String> {
+        let ExprKind::Path(path) = &expr.kind else {
+            return None;
+        };
+        let [name] = path.as_slice() else {
+            return None;
+        };
+        let name = name.name.as_str();
+        let period = match name {
+            "rank" => self.scope,
+            "previous_total" | "previous_rank" => self.scope.previous(),
+            _ => return None,
+        };
+        let shadowed = self.record.is_some_and(|r| {
+            r.attributes.get(name).is_some()
+                || self
+                    .ruleset
+                    .record_of_kind(&r.kind)
+                    .is_some_and(|d| d.derived.iter().any(|x| x.name.name == name))
+        }) || self.unit.attributes.get(name).is_some()
+            || self.declared_unit_attribute(name);
+        if shadowed {
+            return None;
+        }
+        Some(if name != "rank" && !self.history.ranked_in(period) {
+            format!(
+                "`{name}` has no value: there is no previous period ({period} was not evaluated and ranked); guard the arithmetic with `present({name})`, which is false in the first period"
+            )
+        } else {
+            format!(
+                "`{name}` has no value: the unit has no place in a ranking of {period}; guard the arithmetic with `present({name})`"
+            )
+        })
     }
 
     pub(crate) fn eval(&self, expr: &Expr) -> Result<Val, EvalError> {
@@ -643,7 +687,7 @@ impl<'a> Ctx<'a> {
             }) => {
                 format!(": the `{kind}` record `{id}` needs it")
             }
-            Some(record) => format!(": a `{}` record needs it", record.kind),
+            Some(record) => format!(": a record of kind `{}` needs it", record.kind),
             None => String::new(),
         };
         self.error(

@@ -54,12 +54,14 @@ pub struct EvalError {
     /// The record the error is about, when it is about one: its id and its
     /// place in the fact file (`$.records[4]`), as a fact error gives it.
     pub record: Option<Box<RecordAt>>,
-    /// Further errors found in the same pass, when the check does not
-    /// depend on the order of evaluation (every record's `decided` is
-    /// checked before scoring): all reported at once (principle 3). `None`
-    /// for an error found while scoring, which stops the evaluation. Boxed
-    /// to keep the error small (it is the `Err` of every evaluation step);
-    /// [`EvalError::all`] gives this error and these.
+    /// Further errors of the same evaluation, all reported at once
+    /// (principle 3): every record's `decided` is checked before scoring;
+    /// then scoring goes on after a failure with every record, rule, unit,
+    /// period and year whose result does not depend on the failed one, and
+    /// the errors are de-duplicated and put in a fixed order
+    /// (docs/errors.md, "All evaluation errors at once"). `None` when there
+    /// is one error. Boxed to keep the error small (it is the `Err` of every
+    /// evaluation step); [`EvalError::all`] gives this error and these.
     #[allow(clippy::box_collection)]
     pub also: Option<Box<Vec<EvalError>>>,
 }
@@ -69,6 +71,25 @@ impl EvalError {
     /// ([`EvalError::also`]).
     pub fn all(&self) -> impl Iterator<Item = &EvalError> {
         std::iter::once(self).chain(self.also.iter().flat_map(|more| more.iter()))
+    }
+
+    /// This error and its [`EvalError::also`] as one flat list (nested
+    /// `also`s flattened too).
+    pub(crate) fn into_all(mut self) -> Vec<EvalError> {
+        let more = self.also.take().map(|more| *more).unwrap_or_default();
+        let mut all = vec![self];
+        all.extend(more.into_iter().flat_map(EvalError::into_all));
+        all
+    }
+
+    /// One error carrying all of `errors` (the first, the rest in
+    /// [`EvalError::also`]); `None` when there are none.
+    pub(crate) fn joined(errors: Vec<EvalError>) -> Option<EvalError> {
+        let mut errors = errors.into_iter().flat_map(EvalError::into_all);
+        let mut first = errors.next()?;
+        let more: Vec<EvalError> = errors.collect();
+        first.also = (!more.is_empty()).then(|| Box::new(more));
+        Some(first)
     }
 
     /// Calls `f` on the record of this error and of each of [`EvalError::also`]
@@ -148,6 +169,64 @@ fn record_suffix(record: Option<&RecordAt>) -> String {
     }
 }
 
+/// The errors of one evaluation, each with the pass it was found in (the
+/// index of its period or year in the order they are evaluated).
+#[derive(Default)]
+struct Failures {
+    found: Vec<(usize, EvalError)>,
+}
+
+impl Failures {
+    fn push(&mut self, pass: usize, error: EvalError) {
+        self.found
+            .extend(error.into_all().into_iter().map(|e| (pass, e)));
+    }
+
+    fn extend(&mut self, pass: usize, errors: Vec<EvalError>) {
+        for error in errors {
+            self.push(pass, error);
+        }
+    }
+
+    /// Every error, in a fixed order (pass, unit, place in the ruleset,
+    /// record, message: never the order of the input) and each failure once:
+    /// an error with the same message, expression, unit and record as an
+    /// earlier one (the same record failing in its period and again in the
+    /// year's pooled records, the same unit failing at the same expression
+    /// in several periods) is left out. `Ok` when there are none.
+    fn finish(self) -> Result<(), EvalError> {
+        let mut found = self.found;
+        found.sort_by(|(pass_a, a), (pass_b, b)| {
+            let key = |pass: &usize, e: &EvalError| {
+                let record = e
+                    .record
+                    .as_deref()
+                    .map(|r| (r.kind.clone(), r.id.clone(), r.path.clone()));
+                (*pass, e.unit.clone(), e.span, record, e.message.clone())
+            };
+            key(pass_a, a).cmp(&key(pass_b, b))
+        });
+        let mut seen = BTreeSet::new();
+        let mut kept = Vec::new();
+        for (_, error) in found {
+            let record = error
+                .record
+                .as_deref()
+                .map(|r| (r.kind.clone(), r.id.clone(), r.path.clone()));
+            let key = (
+                error.message.clone(),
+                error.span,
+                error.unit.clone(),
+                record,
+            );
+            if seen.insert(key) {
+                kept.push(error);
+            }
+        }
+        EvalError::joined(kept).map_or(Ok(()), Err)
+    }
+}
+
 /// Whether a unit is in the top or bottom `places` of a ranking of `ranked`
 /// units, given its published (competition) rank and how many units share
 /// that rank: what `ranked top|bottom N … [ties straddling]` tests in each
@@ -208,6 +287,13 @@ pub(crate) struct History<'a> {
     by_unit_period: BTreeMap<(usize, Period), (usize, usize)>,
     /// (ranking's index among the ruleset's rankings, period, unit's index) → place.
     places: BTreeMap<(usize, Period, usize), Place>,
+    /// The periods and years that were not ranked because something in them
+    /// failed: their places are unknown, not absent.
+    unranked: BTreeSet<Period>,
+    /// Set when a place of an `unranked` period is read: what was computed
+    /// from it may be a consequence of the earlier failure, so an error
+    /// found there is not reported (the failure itself is).
+    tainted: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> History<'a> {
@@ -237,6 +323,8 @@ impl<'a> History<'a> {
             records,
             by_unit_period,
             places: BTreeMap::new(),
+            unranked: BTreeSet::new(),
+            tainted: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -277,7 +365,22 @@ impl<'a> History<'a> {
     }
 
     pub(crate) fn place(&self, ranking: usize, period: Period, unit: usize) -> Option<Place> {
+        if !self.unranked.is_empty() && self.unranked.contains(&period) {
+            self.tainted
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         self.places.get(&(ranking, period, unit)).copied()
+    }
+
+    /// Whether any ranking placed any unit in `period`.
+    pub(crate) fn ranked_in(&self, period: Period) -> bool {
+        self.places.keys().any(|(_, p, _)| *p == period)
+    }
+
+    /// Clears the taint ([`History::tainted`]), returning whether it was set.
+    fn take_taint(&self) -> bool {
+        self.tainted
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -549,15 +652,7 @@ impl<'a> Evaluator<'a> {
                 also: None,
             });
         }
-        let mut errors = errors.into_iter();
-        match errors.next() {
-            None => Ok(()),
-            Some(mut first) => {
-                let more: Vec<EvalError> = errors.collect();
-                first.also = (!more.is_empty()).then(|| Box::new(more));
-                Err(first)
-            }
-        }
+        EvalError::joined(errors).map_or(Ok(()), Err)
     }
 
     fn annual_only(&self, unit: &Unit) -> bool {
@@ -593,13 +688,49 @@ impl<'a> Evaluator<'a> {
                 .is_some_and(|(s, _, _)| *s == AnnualSource::SumOfPeriods)
         });
 
-        for &period in &periods {
-            self.measures = self.measures_for(period)?;
+        // After a failure the evaluation goes on with everything that does
+        // not depend on it, to report every failure at once (principle 3);
+        // no result is returned then. A unit whose scoring failed leaves its
+        // period unranked and its year's caps unknown; whatever reads those
+        // (`History::tainted`, `YearUsage`) fails silently, since its errors
+        // may be consequences of the first.
+        let mut failures = Failures::default();
+        // (unit's index, period) whose score is unknown.
+        let mut failed: BTreeSet<(usize, Period)> = BTreeSet::new();
+        for (pass, &period) in periods.iter().enumerate() {
+            self.measures = match self.measures_for(period) {
+                Ok(measures) => measures,
+                Err(error) => {
+                    failures.push(pass, error);
+                    self.history.unranked.insert(period);
+                    for (index, unit) in self.facts.units.iter().enumerate() {
+                        failed.insert((index, period));
+                        usage.break_year(unit.id.clone(), period.year());
+                    }
+                    continue;
+                }
+            };
             let mut period_results = Vec::new();
+            let mut complete = true;
             for (index, unit) in self.facts.units.iter().enumerate() {
                 let records = self.unit_records(self.history.records_of(index, period).to_vec());
                 let ctx = self.ctx((index, unit), &records, period);
-                let scored = score::score(ctx, &mut usage)?;
+                self.history.take_taint();
+                usage.take_taint();
+                let scored = score::score(ctx, &mut usage);
+                let tainted = self.history.take_taint() | usage.take_taint();
+                let scored = match scored {
+                    Ok(scored) if !tainted => scored,
+                    failure => {
+                        if let (Err(error), false) = (failure, tainted) {
+                            failures.push(pass, error);
+                        }
+                        complete = false;
+                        failed.insert((index, period));
+                        usage.break_year(unit.id.clone(), period.year());
+                        continue;
+                    }
+                };
                 // The periods' scores are kept only when the year sums them.
                 let keep = summed_annual.then(|| scored.clone());
                 if !self.annual_only(unit) {
@@ -611,7 +742,17 @@ impl<'a> Evaluator<'a> {
                     period_scores.insert((unit.id.clone(), period), kept);
                 }
             }
-            self.rank_and_notify(period, CapScope::Period, &mut period_results, &mut rankings)?;
+            if !complete {
+                self.history.unranked.insert(period);
+                continue;
+            }
+            if let Err(errors) =
+                self.rank_and_notify(period, CapScope::Period, &mut period_results, &mut rankings)
+            {
+                failures.extend(pass, errors);
+                self.history.unranked.insert(period);
+                continue;
+            }
             self.drop_items(&mut period_results);
             results.extend(period_results);
         }
@@ -623,18 +764,34 @@ impl<'a> Evaluator<'a> {
                 .source
                 .first()
                 .map_or(AnnualSource::PooledRecords, |(s, _, _)| *s);
-            for &year in &years {
+            for (pass, &year) in (periods.len()..).zip(&years) {
                 let scope = Period::Year(year);
                 evaluated.push(scope);
-                self.measures = self.measures_for(scope)?;
+                self.measures = match self.measures_for(scope) {
+                    Ok(measures) => measures,
+                    Err(error) => {
+                        failures.push(pass, error);
+                        self.history.unranked.insert(scope);
+                        continue;
+                    }
+                };
                 let mut annual_results = Vec::new();
+                let mut complete = true;
                 for (index, unit) in self.facts.units.iter().enumerate() {
+                    self.history.take_taint();
                     let scored = match source {
                         AnnualSource::PooledRecords => {
                             let records =
                                 self.unit_records(self.history.records_of_year(index, year));
                             let ctx = self.ctx((index, unit), &records, scope);
-                            score::score(ctx, &mut YearUsage::new())?
+                            score::score(ctx, &mut YearUsage::new())
+                        }
+                        // A period of the year failed: its sum is unknown.
+                        AnnualSource::SumOfPeriods
+                            if failed.iter().any(|(i, p)| *i == index && p.year() == year) =>
+                        {
+                            complete = false;
+                            continue;
                         }
                         AnnualSource::SumOfPeriods => {
                             let of_year: Vec<&Scored> = period_scores
@@ -642,15 +799,37 @@ impl<'a> Evaluator<'a> {
                                 .filter(|((u, p), _)| u == &unit.id && p.year() == year)
                                 .map(|(_, s)| s)
                                 .collect();
-                            sum_of_periods(&of_year, unit, year)?
+                            sum_of_periods(&of_year, unit, year)
+                        }
+                    };
+                    let tainted = self.history.take_taint();
+                    let scored = match scored {
+                        Ok(scored) if !tainted => scored,
+                        failure => {
+                            if let (Err(error), false) = (failure, tainted) {
+                                failures.push(pass, error);
+                            }
+                            complete = false;
+                            continue;
                         }
                     };
                     let mut result = unit_result(unit, scope, true, scored);
                     result.measures = self.measures.of_unit(self.ruleset, index);
                     annual_results.push(result);
                 }
-                self.average(&mut annual_results, year)?;
+                // The group averages, conversions and rankings of a year
+                // need every unit's result.
+                if !complete {
+                    self.history.unranked.insert(scope);
+                    continue;
+                }
+                if let Err(error) = self.average(&mut annual_results, year) {
+                    failures.push(pass, error);
+                    self.history.unranked.insert(scope);
+                    continue;
+                }
                 if let Some(convert) = &annual.convert {
+                    let mut overflows = Vec::new();
                     for r in &mut annual_results {
                         let failed = |message: &str| EvalError {
                             message: message.to_owned(),
@@ -661,25 +840,47 @@ impl<'a> Evaluator<'a> {
                             record: None,
                             also: None,
                         };
-                        let converted = r
+                        let Some(converted) = r
                             .total
                             .checked_mul(convert.weight.value.into())
                             .and_then(|v| v.checked_div(Number::ONE_HUNDRED))
-                            .ok_or_else(|| failed("the conversion overflows"))?;
-                        r.converted = Some(match &convert.rounding {
-                            Some(rounding) => converted
-                                .round(rounding.places.value, rounding.mode)
-                                .map(Number::from)
-                                .ok_or_else(|| failed("the converted score overflows a decimal"))?,
-                            None => converted,
-                        });
+                        else {
+                            overflows.push(failed("the conversion overflows"));
+                            continue;
+                        };
+                        r.converted = match &convert.rounding {
+                            Some(rounding) => {
+                                let rounded = converted
+                                    .round(rounding.places.value, rounding.mode)
+                                    .map(Number::from);
+                                if rounded.is_none() {
+                                    overflows
+                                        .push(failed("the converted score overflows a decimal"));
+                                }
+                                rounded
+                            }
+                            None => Some(converted),
+                        };
+                    }
+                    if let Some(error) = EvalError::joined(overflows) {
+                        failures.push(pass, error);
+                        self.history.unranked.insert(scope);
+                        continue;
                     }
                 }
-                self.rank_and_notify(scope, CapScope::Year, &mut annual_results, &mut rankings)?;
+                if let Err(errors) =
+                    self.rank_and_notify(scope, CapScope::Year, &mut annual_results, &mut rankings)
+                {
+                    failures.extend(pass, errors);
+                    self.history.unranked.insert(scope);
+                    continue;
+                }
                 self.drop_items(&mut annual_results);
                 results.extend(annual_results);
             }
         }
+        // Every failure, and no partial result.
+        failures.finish()?;
         // Once per period, not per result.
         let mut provisional: Vec<(Period, bool)> = Vec::new();
         let mut provisional_of = |period: Period| {
@@ -836,14 +1037,16 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Ranks the results of one period or year, records the places in the
-    /// history, then derives the consequences.
+    /// history, then derives the consequences. On failure, every error
+    /// found (none when each may be a consequence of an earlier failure,
+    /// which is reported).
     fn rank_and_notify(
         &mut self,
         period: Period,
         scope: CapScope,
         results: &mut [UnitResult],
         rankings: &mut Vec<RankingResult>,
-    ) -> Result<(), EvalError> {
+    ) -> Result<(), Vec<EvalError>> {
         // Results are in unit-id order (the facts' order): find a unit by binary search.
         let position = |results: &[UnitResult], id: &str| {
             results.binary_search_by(|r| r.unit.as_str().cmp(id)).ok()
@@ -856,6 +1059,8 @@ impl<'a> Evaluator<'a> {
         {
             let mut members: Vec<(&Unit, Number)> = Vec::new();
             let mut left_out: Vec<(Text, NotRanked)> = Vec::new();
+            // Every unit's `only when` is evaluated, all failures reported.
+            let mut failures = Vec::new();
             for r in results.iter().filter(|r| r.group == decl.group.name) {
                 let Some(index) = self.facts.unit_index(&r.unit) else {
                     continue;
@@ -863,10 +1068,20 @@ impl<'a> Evaluator<'a> {
                 let Some(unit) = self.facts.units.get(index) else {
                     continue;
                 };
-                match self.admitted(decl, (index, unit), period, scope)? {
-                    None => members.push((unit, r.total)),
-                    Some(why) => left_out.push((r.unit.clone(), why)),
+                self.history.take_taint();
+                let admitted = self.admitted(decl, (index, unit), period, scope);
+                let tainted = self.history.take_taint();
+                match admitted {
+                    Ok(None) => members.push((unit, r.total)),
+                    Ok(Some(why)) => left_out.push((r.unit.clone(), why)),
+                    Err(_) if tainted => failures.push(None),
+                    Err(error) => failures.push(Some(error)),
                 }
+            }
+            if !failures.is_empty() {
+                // The period is not ranked; a failure that may be a
+                // consequence of an earlier one is not reported.
+                return Err(failures.into_iter().flatten().collect());
             }
             for (unit, why) in left_out {
                 if let Some(r) = position(results, &unit).and_then(|i| results.get_mut(i)) {
@@ -939,6 +1154,8 @@ impl<'a> Evaluator<'a> {
                 rankings.push(ranking);
             }
         }
+        let mut failures = Vec::new();
+        let mut failed = false;
         for r in results.iter_mut() {
             let Some(index) = self.facts.unit_index(&r.unit) else {
                 continue;
@@ -955,10 +1172,26 @@ impl<'a> Evaluator<'a> {
                 categories: &r.categories,
                 ..self.ctx((index, unit), &records, period)
             };
-            let notices = consequence::consequences(ctx, scope)?;
-            let outputs = consequence::outputs(ctx, scope)?;
-            r.notices = notices;
-            r.outputs = outputs;
+            // One unit's consequences do not depend on another's: all are
+            // derived, every failure reported.
+            self.history.take_taint();
+            let derived = consequence::consequences(ctx, scope)
+                .and_then(|notices| Ok((notices, consequence::outputs(ctx, scope)?)));
+            let tainted = self.history.take_taint();
+            match derived {
+                Ok((notices, outputs)) => {
+                    r.notices = notices;
+                    r.outputs = outputs;
+                }
+                Err(_) if tainted => failed = true,
+                Err(error) => {
+                    failed = true;
+                    failures.extend(error.into_all());
+                }
+            }
+        }
+        if failed {
+            return Err(failures);
         }
         Ok(())
     }

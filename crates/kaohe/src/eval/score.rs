@@ -3,7 +3,7 @@
 //! floors → total. Every limit that binds is recorded as raw → applied, and the
 //! line items always add up to the total.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::expr::Ctx;
 use super::result::{
@@ -20,7 +20,46 @@ use crate::value::Value;
 
 /// What a per-year cap has already given in earlier periods of the year:
 /// (unit, limit key, year) → amount used.
-pub(crate) type YearUsage = BTreeMap<(Text, String, i32), Number>;
+#[derive(Default)]
+pub(crate) struct YearUsage {
+    used: BTreeMap<(Text, String, i32), Number>,
+    /// (unit, year) whose scoring failed in an earlier period of the year:
+    /// what its caps used is unknown.
+    broken: BTreeSet<(Text, i32)>,
+    /// Set when what a broken unit-year used is read (see `History::tainted`).
+    tainted: std::cell::Cell<bool>,
+}
+
+impl YearUsage {
+    pub(crate) fn new() -> YearUsage {
+        YearUsage::default()
+    }
+
+    fn get(&self, key: &(Text, String, i32)) -> Option<&Number> {
+        if !self.broken.is_empty() && self.broken.contains(&(key.0.clone(), key.2)) {
+            self.tainted.set(true);
+        }
+        self.used.get(key)
+    }
+
+    fn entry(
+        &mut self,
+        key: (Text, String, i32),
+    ) -> std::collections::btree_map::Entry<'_, (Text, String, i32), Number> {
+        self.used.entry(key)
+    }
+
+    /// The unit's scoring failed in a period of `year`: what it used that
+    /// year is unknown from now on.
+    pub(crate) fn break_year(&mut self, unit: Text, year: i32) {
+        self.broken.insert((unit, year));
+    }
+
+    /// Clears the taint, returning whether it was set.
+    pub(crate) fn take_taint(&mut self) -> bool {
+        self.tainted.take()
+    }
+}
 
 /// A unit's score in one period or year.
 #[derive(Clone)]
@@ -145,6 +184,9 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     };
     // Each category's items, in order (rules, then group caps).
     let mut working: Vec<Vec<Working>> = decl.categories.iter().map(|_| Vec::new()).collect();
+    // A rule's items do not depend on another rule's: after a failure the
+    // other rules are scored too, and every failure is reported at once.
+    let mut failures = Vec::new();
     for (index, (category, category_texts)) in
         decl.categories.iter().zip(&texts.categories).enumerate()
     {
@@ -153,7 +195,13 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 rule: rule_texts,
                 category: &category_texts.name,
             };
-            let items = rule_items(rule, texts, ctx, usage)?;
+            let items = match rule_items(rule, texts, ctx, usage) {
+                Ok(items) => items,
+                Err(error) => {
+                    failures.push(error);
+                    continue;
+                }
+            };
             if let Some(own) = working.get_mut(index) {
                 own.extend(items.into_iter().map(|(item, side)| Working {
                     item,
@@ -162,6 +210,9 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 }));
             }
         }
+    }
+    if let Some(error) = EvalError::joined(failures) {
+        return Err(error);
     }
     // Caps over groups of rules: the rules' bonuses and their deductions are
     // capped separately, so a deduction can never free capped bonus points.
@@ -455,28 +506,21 @@ fn rule_items(
     let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
     match &rule.per {
         Some(per) => {
+            // Each record's occurrence is its own: after a record fails, the
+            // rule's other records are evaluated too (all errors at once).
+            let mut failures = Vec::new();
             for record in ctx.records.of_kind(texts.rule.per_kind).iter().copied() {
                 if !in_force(range, record.period, ctx.ruleset.period_unit()) {
                     continue;
                 }
-                let rctx = ctx.with_record(record);
-                if let Some(filter) = &per.filter {
-                    if !rctx.truth(filter)? {
-                        continue;
-                    }
+                match record_occurrence(rule, per, ctx.with_record(record), record) {
+                    Ok(Some(occurrence)) => occurrences.push(occurrence),
+                    Ok(None) => {}
+                    Err(error) => failures.push(error),
                 }
-                if !all_hold(&rule.when, &rctx)? {
-                    continue;
-                }
-                let (amount, notes, formula) = occurrence_amount(rule, &rctx, Some(record))?;
-                occurrences.push(Occurrence {
-                    record: Some(record),
-                    count: record.count,
-                    amount,
-                    notes,
-                    formula,
-                    kept: true,
-                });
+            }
+            if let Some(error) = EvalError::joined(failures) {
+                return Err(error);
             }
         }
         None => {
@@ -564,6 +608,33 @@ fn rule_items(
         }
     }
     Ok(items)
+}
+
+/// A record's occurrence under rule `rule` (`per` clause `per`): `None`
+/// when its filter or a `when` condition leaves it out.
+fn record_occurrence<'a>(
+    rule: &Rule,
+    per: &crate::syntax::ast::Per,
+    rctx: Ctx<'a>,
+    record: &'a Record,
+) -> Result<Option<Occurrence<'a>>, EvalError> {
+    if let Some(filter) = &per.filter {
+        if !rctx.truth(filter)? {
+            return Ok(None);
+        }
+    }
+    if !all_hold(&rule.when, &rctx)? {
+        return Ok(None);
+    }
+    let (amount, notes, formula) = occurrence_amount(rule, &rctx, Some(record))?;
+    Ok(Some(Occurrence {
+        record: Some(record),
+        count: record.count,
+        amount,
+        notes,
+        formula,
+        kept: true,
+    }))
 }
 
 /// The line item for a rule's occurrences of one sign: sum, caps, records.

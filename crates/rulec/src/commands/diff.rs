@@ -83,8 +83,16 @@ fn compare(args: &Args) -> Result<Exit, Failure> {
                 ));
                 human
             }
-            ImpactError::Eval { .. } if crate::lang::current() == kaohe::i18n::Lang::En => {
-                format!("error: {error}\n")
+            // Every error of the failed evaluation, not only the first.
+            ImpactError::Eval { side, error }
+                if crate::lang::current() == kaohe::i18n::Lang::En =>
+            {
+                error
+                    .all()
+                    .map(|one| {
+                        format!("error: evaluation under the {side} ruleset failed: {one}\n")
+                    })
+                    .collect()
             }
             ImpactError::Eval { .. } => {
                 let mut human = String::new();

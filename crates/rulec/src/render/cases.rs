@@ -176,6 +176,12 @@ fn case_body(case: &CaseReport, indent: &str) -> String {
                 let _ = writeln!(out, "{indent}{}", record.message);
             }
         }
+        // Every error of the failed evaluation, not only the first.
+        Outcome::Error(kaohe::cases::CaseError::Eval(error)) => {
+            for one in error.all() {
+                let _ = writeln!(out, "{indent}evaluation failed: {one}");
+            }
+        }
         Outcome::Error(e) => {
             for line in e.to_string().lines() {
                 let _ = writeln!(out, "{indent}{line}");

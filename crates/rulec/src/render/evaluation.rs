@@ -263,15 +263,43 @@ fn item_lines(out: &mut String, item: &LineItem, md: bool, inputs: &[InputInfo],
                 .as_deref()
                 .map(|l| format!(" {l}"))
                 .unwrap_or_default();
-            // Read in a period the sub-assessment marks provisional: the
-            // number read may still change (the result is provisional too).
-            let provisional = if info.provisional.iter().any(|p| p == period) {
+            // Read in a period the sub-assessment marks provisional (for a
+            // year's line: in any period of the year): the number read may
+            // still change (the result is provisional too).
+            let provisional = if period
+                .parse::<kaohe::Period>()
+                .is_ok_and(|p| info.provisional_in(p))
+            {
                 format!(" ({})", word("rulec-explain-input-provisional"))
             } else {
                 String::new()
             };
+            // The periods whose sub-results the line read: its own, or for
+            // the year's line of a year summed from its periods, which the
+            // input has no result of its own for, the periods of that year
+            // the input covers.
+            let read_in = match period.parse::<kaohe::Period>() {
+                Ok(kaohe::Period::Year(year)) if !info.periods.iter().any(|p| p == period) => {
+                    let of_year: Vec<&str> = info
+                        .periods
+                        .iter()
+                        .filter(|p| {
+                            p.parse::<kaohe::Period>().is_ok_and(|q| {
+                                !matches!(q, kaohe::Period::Year(_)) && q.year() == year
+                            })
+                        })
+                        .map(String::as_str)
+                        .collect();
+                    if of_year.is_empty() {
+                        period.to_owned()
+                    } else {
+                        of_year.join(", ")
+                    }
+                }
+                _ => period.to_owned(),
+            };
             out.push_str(&format!(
-                "{}  {} {}{label} ← {} {} ({}), {} {}, {period}{provisional}\n",
+                "{}  {} {}{label} ← {} {} ({}), {} {}, {read_in}{provisional}\n",
                 if md { "  -" } else { "   " },
                 word("rulec-explain-input"),
                 info.input,
