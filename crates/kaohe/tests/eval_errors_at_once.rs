@@ -259,3 +259,32 @@ fn every_unit_an_input_lacks_is_reported() {
     assert!(found[2..].iter().all(|(m, _)| m.contains(&lacks("t3"))));
     assert!(found[0].1 < found[1].1 && found[2].1 < found[3].1);
 }
+
+/// A year summed from its periods is not summed for the unit whose period
+/// failed (its sum would leave that period out): the year is not complete,
+/// so nothing computed from the year's results runs — here a yearly notice
+/// whose condition divides by zero for any total, which would add a second
+/// error if the failed unit's year were summed from the periods it has.
+#[test]
+fn a_unit_whose_period_failed_gets_no_sum_of_periods() {
+    let rules = ruleset(
+        "annual [T-1] { from sum of periods [T-1] }",
+        "notice odd \"异常\" of lead per year [T-1] { when 1 / (total - total) > 0 action \"异常\" }",
+    );
+    let one_unit = |records: &[R<'_>]| {
+        let mut facts: Value = serde_json::from_str(&facts_json(records)).unwrap();
+        facts["units"] = json!([{"id": "u1", "name": "甲", "group": "lead"}]);
+        Facts::from_json(&rules, &facts.to_string()).unwrap()
+    };
+    let failing = [("a", "u1", "2027-01", "2027-01-04", "2027-01-08")];
+    let error = rules.evaluate(&one_unit(&failing)).unwrap_err();
+    assert_eq!(ids(&error), ["u1 2027-01 a"], "{:#?}", listed(&error));
+    // The notice's own failure, where the year is whole: it is reported.
+    let fine = [("d", "u1", "2026-03", "2026-03-02", "2026-03-04")];
+    let error = rules.evaluate(&one_unit(&fine)).unwrap_err();
+    assert!(
+        error.all().any(|e| e.message.contains("division by zero")),
+        "{:#?}",
+        listed(&error)
+    );
+}
