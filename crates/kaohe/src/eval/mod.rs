@@ -221,6 +221,11 @@ impl<'a> History<'a> {
         }
         let mut by_unit_period = BTreeMap::new();
         let mut start = 0;
+        // Within a period the runs come in unit-id order, as `facts.units`
+        // do: a cursor walks the units instead of searching each run's unit
+        // id by string (a binary search where the cursor finds nothing).
+        let mut cursor = 0;
+        let mut cursor_period = None;
         while let Some(first) = records.get(start) {
             let length = records.get(start..).map_or(1, |rest| {
                 rest.iter()
@@ -228,7 +233,18 @@ impl<'a> History<'a> {
                     .count()
             });
             let end = start + length.max(1);
-            if let Some(unit) = facts.unit_index(&first.unit) {
+            if cursor_period != Some(first.period) {
+                cursor_period = Some(first.period);
+                cursor = 0;
+            }
+            while facts.units.get(cursor).is_some_and(|u| u.id < first.unit) {
+                cursor += 1;
+            }
+            let unit = match facts.units.get(cursor) {
+                Some(u) if u.id == first.unit => Some(cursor),
+                _ => facts.unit_index(&first.unit),
+            };
+            if let Some(unit) = unit {
                 by_unit_period.insert((unit, first.period), (start, end));
             }
             start = end;
