@@ -314,8 +314,11 @@ impl Serialize for AsJson<'_> {
         match self.0 {
             Value::Absent => serializer.serialize_unit(),
             Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::Number(n) => serializer.collect_str(&n.normalize()),
-            Value::Date(d) => serializer.collect_str(d),
+            // Both written as their `Display` text, from a buffer on the stack.
+            Value::Number(n) => {
+                serializer.serialize_str(crate::number::DecimalText::new(n.normalize()).as_str())
+            }
+            Value::Date(d) => d.serialize(serializer),
             Value::Text(t) | Value::Level(t) => serializer.serialize_str(t),
         }
     }

@@ -307,6 +307,11 @@ impl<'a> History<'a> {
         }
         let mut by_unit_period = BTreeMap::new();
         let mut start = 0;
+        // Within a period the runs come in unit-id order, as `facts.units`
+        // do: a cursor walks the units instead of searching each run's unit
+        // id by string (a binary search where the cursor finds nothing).
+        let mut cursor = 0;
+        let mut cursor_period = None;
         while let Some(first) = records.get(start) {
             let length = records.get(start..).map_or(1, |rest| {
                 rest.iter()
@@ -314,7 +319,18 @@ impl<'a> History<'a> {
                     .count()
             });
             let end = start + length.max(1);
-            if let Some(unit) = facts.unit_index(&first.unit) {
+            if cursor_period != Some(first.period) {
+                cursor_period = Some(first.period);
+                cursor = 0;
+            }
+            while facts.units.get(cursor).is_some_and(|u| u.id < first.unit) {
+                cursor += 1;
+            }
+            let unit = match facts.units.get(cursor) {
+                Some(u) if u.id == first.unit => Some(cursor),
+                _ => facts.unit_index(&first.unit),
+            };
+            if let Some(unit) = unit {
                 by_unit_period.insert((unit, first.period), (start, end));
             }
             start = end;
@@ -383,6 +399,10 @@ impl<'a> History<'a> {
             .swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 }
+
+/// The members of one ranking partition (`within`): units with their
+/// totals, and beside them each unit's index in `Facts::units`.
+type Partition<'u> = (Vec<(&'u Unit, Number)>, Vec<usize>);
 
 /// A unit's applied records in one period or year, sorted by kind, with the
 /// run of each of the ruleset's record kinds: a rule finds its records by the
@@ -712,6 +732,8 @@ impl<'a> Evaluator<'a> {
             };
             let mut period_results = Vec::new();
             let mut complete = true;
+            // The unit index of each of `period_results`.
+            let mut period_units = Vec::new();
             for (index, unit) in self.facts.units.iter().enumerate() {
                 let records = self.unit_records(self.history.records_of(index, period).to_vec());
                 let ctx = self.ctx((index, unit), &records, period);
@@ -737,6 +759,7 @@ impl<'a> Evaluator<'a> {
                     let mut result = unit_result(unit, period, false, scored);
                     result.measures = self.measures.of_unit(self.ruleset, index);
                     period_results.push(result);
+                    period_units.push(index);
                 }
                 if let Some(kept) = keep {
                     period_scores.insert((unit.id.clone(), period), kept);
@@ -746,9 +769,12 @@ impl<'a> Evaluator<'a> {
                 self.history.unranked.insert(period);
                 continue;
             }
-            if let Err(errors) =
-                self.rank_and_notify(period, CapScope::Period, &mut period_results, &mut rankings)
-            {
+            if let Err(errors) = self.rank_and_notify(
+                period,
+                CapScope::Period,
+                (&mut period_results, &period_units),
+                &mut rankings,
+            ) {
                 failures.extend(pass, errors);
                 self.history.unranked.insert(period);
                 continue;
@@ -868,9 +894,15 @@ impl<'a> Evaluator<'a> {
                         continue;
                     }
                 }
-                if let Err(errors) =
-                    self.rank_and_notify(scope, CapScope::Year, &mut annual_results, &mut rankings)
-                {
+                // Every unit has an annual result (the year is complete), in
+                // unit order.
+                let annual_units: Vec<usize> = (0..annual_results.len()).collect();
+                if let Err(errors) = self.rank_and_notify(
+                    scope,
+                    CapScope::Year,
+                    (&mut annual_results, &annual_units),
+                    &mut rankings,
+                ) {
                     failures.extend(pass, errors);
                     self.history.unranked.insert(scope);
                     continue;
@@ -1044,25 +1076,34 @@ impl<'a> Evaluator<'a> {
         &mut self,
         period: Period,
         scope: CapScope,
-        results: &mut [UnitResult],
+        (results, units): (&mut [UnitResult], &[usize]),
         rankings: &mut Vec<RankingResult>,
     ) -> Result<(), Vec<EvalError>> {
-        // Results are in unit-id order (the facts' order): find a unit by binary search.
-        let position = |results: &[UnitResult], id: &str| {
-            results.binary_search_by(|r| r.unit.as_str().cmp(id)).ok()
-        };
+        // `units[i]`: the index in `Facts::units` of `results[i]`'s unit;
+        // `at[u]`: the position in `results` of unit `u`'s result. Units
+        // are found by index, not by searching their ids (issue 15 §1).
+        let mut at: Vec<Option<usize>> = vec![None; self.facts.units.len()];
+        for (position, &unit) in units.iter().enumerate() {
+            if let Some(slot) = at.get_mut(unit) {
+                *slot = Some(position);
+            }
+        }
         for (ranking_index, decl) in self
             .ruleset
             .rankings()
             .enumerate()
             .filter(|(_, r)| r.scope == scope)
         {
-            let mut members: Vec<(&Unit, Number)> = Vec::new();
-            let mut left_out: Vec<(Text, NotRanked)> = Vec::new();
+            // Members with their unit indexes.
+            let mut members: Vec<((&Unit, Number), usize)> = Vec::new();
+            let mut left_out: Vec<(usize, NotRanked)> = Vec::new();
             // Every unit's `only when` is evaluated, all failures reported.
             let mut failures = Vec::new();
-            for r in results.iter().filter(|r| r.group == decl.group.name) {
-                let Some(index) = self.facts.unit_index(&r.unit) else {
+            for (position, r) in results.iter().enumerate() {
+                if r.group != decl.group.name {
+                    continue;
+                }
+                let Some(&index) = units.get(position) else {
                     continue;
                 };
                 let Some(unit) = self.facts.units.get(index) else {
@@ -1072,8 +1113,8 @@ impl<'a> Evaluator<'a> {
                 let admitted = self.admitted(decl, (index, unit), period, scope);
                 let tainted = self.history.take_taint();
                 match admitted {
-                    Ok(None) => members.push((unit, r.total)),
-                    Ok(Some(why)) => left_out.push((r.unit.clone(), why)),
+                    Ok(None) => members.push(((unit, r.total), index)),
+                    Ok(Some(why)) => left_out.push((position, why)),
                     Err(_) if tainted => failures.push(None),
                     Err(error) => failures.push(Some(error)),
                 }
@@ -1083,8 +1124,8 @@ impl<'a> Evaluator<'a> {
                 // consequence of an earlier one is not reported.
                 return Err(failures.into_iter().flatten().collect());
             }
-            for (unit, why) in left_out {
-                if let Some(r) = position(results, &unit).and_then(|i| results.get_mut(i)) {
+            for (position, why) in left_out {
+                if let Some(r) = results.get_mut(position) {
                     r.not_ranked.push(why);
                 }
             }
@@ -1095,8 +1136,8 @@ impl<'a> Evaluator<'a> {
             let discretion = self.facts.discretion.get(&discretion_key);
             // `within attr`: one ranking per value of the attribute.
             // Keyed by the value's text, as shown in `within`.
-            let mut partitions: BTreeMap<Option<Text>, Vec<(&Unit, Number)>> = BTreeMap::new();
-            for member in members {
+            let mut partitions: BTreeMap<Option<Text>, Partition<'_>> = BTreeMap::new();
+            for (member, index) in members {
                 let key = decl
                     .within
                     .as_ref()
@@ -1105,12 +1146,14 @@ impl<'a> Evaluator<'a> {
                         Some(other) => Text::from(other.to_string()),
                         None => Text::default(),
                     });
-                partitions.entry(key).or_default().push(member);
+                let (of_partition, indexes) = partitions.entry(key).or_default();
+                of_partition.push(member);
+                indexes.push(index);
             }
             // One shared text for every result this ranking ranks.
             let ranking_name = Text::from(decl.name.name.as_str());
-            for (within, members) in partitions {
-                let mut ranking = rank::rank(decl, period, &members, discretion);
+            for (within, (members, indexes)) in partitions {
+                let (mut ranking, order) = rank::rank_members(decl, period, &members, discretion);
                 ranking.within = within.map(String::from);
                 let ranked = u32::try_from(ranking.entries.len()).unwrap_or(u32::MAX);
                 // Entries are in rank order: each tie group is contiguous, so
@@ -1129,12 +1172,12 @@ impl<'a> Evaluator<'a> {
                         group_start = i;
                     }
                 }
-                for (entry, tied) in ranking.entries.iter().zip(tied) {
-                    let Some(unit) = self.facts.unit_index(&entry.unit) else {
+                for ((entry, tied), member) in ranking.entries.iter().zip(tied).zip(order) {
+                    let Some(&unit) = indexes.get(member) else {
                         continue;
                     };
-                    let at = position(results, &entry.unit);
-                    let total = at.and_then(|i| results.get(i)).map(|r| r.total);
+                    let position = at.get(unit).copied().flatten();
+                    let total = position.and_then(|i| results.get(i)).map(|r| r.total);
                     self.history.places.insert(
                         (ranking_index, period, unit),
                         Place {
@@ -1144,7 +1187,7 @@ impl<'a> Evaluator<'a> {
                             total,
                         },
                     );
-                    if let Some(r) = at.and_then(|i| results.get_mut(i)) {
+                    if let Some(r) = position.and_then(|i| results.get_mut(i)) {
                         if r.rank.is_none() {
                             r.rank = Some(entry.rank);
                             r.ranking = Some(ranking_name.clone());
@@ -1156,10 +1199,7 @@ impl<'a> Evaluator<'a> {
         }
         let mut failures = Vec::new();
         let mut failed = false;
-        for r in results.iter_mut() {
-            let Some(index) = self.facts.unit_index(&r.unit) else {
-                continue;
-            };
+        for (r, &index) in results.iter_mut().zip(units) {
             let Some(unit) = self.facts.units.get(index) else {
                 continue;
             };

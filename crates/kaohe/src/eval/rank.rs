@@ -113,12 +113,26 @@ fn on_resolved(
     }
 }
 
+/// Ranks `members` (units with their totals) by the ranking's keys.
+#[cfg(test)]
 pub(crate) fn rank(
     decl: &RankingDecl,
     period: Period,
     members: &[(&Unit, Number)],
     discretion: Option<&Vec<String>>,
 ) -> RankingResult {
+    rank_members(decl, period, members, discretion).0
+}
+
+/// [`rank`], and for each of its entries, in order, the index in `members`
+/// of the unit it places: the caller finds the unit's result and history
+/// slot by index instead of searching unit ids by string (issue 15 §1).
+pub(crate) fn rank_members(
+    decl: &RankingDecl,
+    period: Period,
+    members: &[(&Unit, Number)],
+    discretion: Option<&Vec<String>>,
+) -> (RankingResult, Vec<usize>) {
     // The keys as `on_key` reads them, resolved once.
     let keys: Vec<(Resolved<'_>, bool, &str)> = decl
         .keys
@@ -133,26 +147,60 @@ pub(crate) fn rank(
             (resolved, k.direction != Some(Direction::Asc), name)
         })
         .collect();
-    let compare = |a: &(&Unit, Number), b: &(&Unit, Number)| {
+    // Each member's place in the office's discretionary order, found once
+    // (not by scanning the order on every comparison of the sort).
+    let discretion_place: Vec<usize> = if keys
+        .iter()
+        .any(|(k, _, _)| matches!(k, Resolved::Discretion))
+    {
+        members
+            .iter()
+            .map(|(u, _)| {
+                discretion
+                    .and_then(|order| order.iter().position(|id| id == &u.id))
+                    .unwrap_or(usize::MAX)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // `on_resolved` on members `i` and `j`, the discretion key by the places above.
+    let on_member = |key: Resolved<'_>, desc: bool, i: usize, j: usize| match (
+        key,
+        members.get(i),
+        members.get(j),
+    ) {
+        (Resolved::Discretion, _, _) => discretion_place.get(i).cmp(&discretion_place.get(j)),
+        (_, Some(a), Some(b)) => on_resolved(key, desc, *a, *b, discretion),
+        _ => Ordering::Equal,
+    };
+    let compare = |i: usize, j: usize| {
         keys.iter()
-            .map(|&(key, desc, _)| on_resolved(key, desc, *a, *b, discretion))
+            .map(|&(key, desc, _)| on_member(key, desc, i, j))
             .find(|o| *o != Ordering::Equal)
             .unwrap_or(Ordering::Equal)
     };
     // The first key on which two units differ (as `deciding_key`; the same
     // key either way round, so each neighbouring pair is compared once).
-    let deciding = |a: &(&Unit, Number), b: &(&Unit, Number)| {
+    let deciding = |a: usize, b: usize| {
         keys.iter()
-            .find(|&&(key, desc, _)| on_resolved(key, desc, *a, *b, discretion) != Ordering::Equal)
+            .find(|&&(key, desc, _)| on_member(key, desc, a, b) != Ordering::Equal)
             .map(|&(_, _, name)| name)
     };
-    let mut sorted: Vec<(&Unit, Number)> = members.to_vec();
-    sorted.sort_by(|a, b| compare(a, b).then_with(|| a.0.id.cmp(&b.0.id)));
+    let id = |i: usize| members.get(i).map(|(u, _)| &u.id);
+    // Member indexes in rank order: the same order as sorting the members
+    // themselves (a stable sort with the same comparison).
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&a, &b| compare(a, b).then_with(|| id(a).cmp(&id(b))));
+    let sorted: Vec<(&Unit, Number)> = order
+        .iter()
+        .filter_map(|&i| members.get(i).copied())
+        .collect();
     // `between[i]`: what separates `sorted[i]` from `sorted[i + 1]`.
-    let between: Vec<String> = sorted
+    let between: Vec<String> = order
         .windows(2)
         .map(|pair| match pair {
-            [above, below] => deciding(below, above).unwrap_or("tie").to_owned(),
+            [above, below] => deciding(*below, *above).unwrap_or("tie").to_owned(),
             _ => "tie".to_owned(),
         })
         .collect();
@@ -195,7 +243,7 @@ pub(crate) fn rank(
         }
         start += run;
     }
-    RankingResult {
+    let result = RankingResult {
         ranking: decl.name.name.clone(),
         label: decl.label.as_ref().map(|l| l.text.clone()),
         period,
@@ -204,7 +252,8 @@ pub(crate) fn rank(
         entries,
         unresolved_ties: unresolved,
         clauses: ranking_clauses(decl),
-    }
+    };
+    (result, order)
 }
 
 /// Every clause a ranking cites, in declaration order without repeats.
@@ -280,6 +329,51 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// `rank_members` names, for each entry, the member it places: the
+    /// engine finds the unit's result and history slot by that index.
+    #[test]
+    fn each_entry_names_the_member_it_places() {
+        let source = crate::SourceFile::new(
+            "r.rules",
+            include_str!("../../../../rulesets/shaodong-2023/shaodong-2023.rules"),
+        );
+        let ruleset = crate::Ruleset::from_source(source).unwrap_or_else(|e| panic!("{e}"));
+        let Some(decl) = ruleset.rankings().next() else {
+            panic!("a ranking")
+        };
+        let n = |v: i64| Some(Value::Number(rust_decimal::Decimal::from(v)));
+        // Not in id order, with a tie the office's order breaks.
+        let units = [
+            unit("e", n(1)),
+            unit("b", n(3)),
+            unit("a", n(3)),
+            unit("c", None),
+        ];
+        let totals: [i64; 4] = [90, 100, 100, 95];
+        let members: Vec<(&Unit, Number)> = units
+            .iter()
+            .zip(totals)
+            .map(|(u, t)| (u, Number::from(t)))
+            .collect();
+        let discretion = vec!["b".to_owned()];
+        for order in [None, Some(&discretion)] {
+            let (result, placed) = rank_members(decl, Period::Year(2023), &members, order);
+            assert_eq!(placed.len(), result.entries.len());
+            let ids: Vec<&str> = placed
+                .iter()
+                .filter_map(|&i| members.get(i))
+                .map(|(u, _)| u.id.as_str())
+                .collect();
+            let entries: Vec<&str> = result.entries.iter().map(|e| e.unit.as_str()).collect();
+            assert_eq!(ids, entries);
+            let expected = match order {
+                None => ["a", "b", "c", "e"],
+                Some(_) => ["b", "a", "c", "e"],
+            };
+            assert_eq!(entries, expected);
         }
     }
 

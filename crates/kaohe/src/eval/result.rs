@@ -94,7 +94,7 @@ struct Shown(Decimal);
 
 impl Serialize for Shown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
+        serializer.serialize_str(crate::number::DecimalText::new(self.0).as_str())
     }
 }
 
@@ -128,7 +128,9 @@ pub(crate) fn normalized_option<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match d {
-        Some(d) => serializer.collect_str(&d.normalize()),
+        Some(d) => {
+            serializer.serialize_str(crate::number::DecimalText::new(d.normalize()).as_str())
+        }
         None => serializer.serialize_none(),
     }
 }

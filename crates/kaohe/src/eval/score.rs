@@ -195,19 +195,18 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 rule: rule_texts,
                 category: &category_texts.name,
             };
-            let items = match rule_items(rule, texts, ctx, usage) {
-                Ok(items) => items,
-                Err(error) => {
-                    failures.push(error);
-                    continue;
-                }
-            };
             if let Some(own) = working.get_mut(index) {
-                own.extend(items.into_iter().map(|(item, side)| Working {
-                    item,
-                    side,
+                // Room for every rule's item and the category's limits at
+                // the first item (most rules give one item or none), so the
+                // list does not grow item by item.
+                let items = Items {
+                    out: own,
                     category: index,
-                }));
+                    room: category.rules.len() + 2,
+                };
+                if let Err(error) = rule_items(rule, texts, ctx, usage, items) {
+                    failures.push(error);
+                }
             }
         }
     }
@@ -290,8 +289,12 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             });
         }
     }
-    // Categories: bonus caps, then floors.
-    let mut items = vec![base_item];
+    // Categories: bonus caps, then floors. Room for every item, each
+    // category's bonus cap and floor included, so the list is allocated once.
+    let mut items = Vec::with_capacity(
+        1 + working.iter().map(Vec::len).sum::<usize>() + 2 * decl.categories.len(),
+    );
+    items.push(base_item);
     let mut outside = Vec::new();
     let mut categories = Vec::new();
     for (index, (category, category_texts)) in
@@ -492,24 +495,49 @@ struct Occurrence<'a> {
     kept: bool,
 }
 
-/// One rule's line items: none when nothing matched, one for a deduction or a
-/// bonus, and for an `adjust` rule one per sign, so that each occurrence counts
-/// as the deduction or bonus it is (a +3 and a −3 do not cancel out before a
-/// category floor applies).
+/// Where a rule's line items go: its category's working list.
+struct Items<'o> {
+    out: &'o mut Vec<Working>,
+    category: usize,
+    /// The capacity to reserve when the list is still empty.
+    room: usize,
+}
+
+impl Items<'_> {
+    fn push(&mut self, (item, side): (LineItem, Side)) {
+        if self.out.is_empty() {
+            self.out.reserve(self.room);
+        }
+        self.out.push(Working {
+            item,
+            side,
+            category: self.category,
+        });
+    }
+}
+
+/// One rule's line items, pushed to `out`: none when nothing matched, one for
+/// a deduction or a bonus, and for an `adjust` rule one per sign, so that each
+/// occurrence counts as the deduction or bonus it is (a +3 and a −3 do not
+/// cancel out before a category floor applies).
 fn rule_items(
     rule: &Rule,
     texts: ItemTexts<'_>,
     ctx: Ctx<'_>,
     usage: &mut YearUsage,
-) -> Result<Vec<(LineItem, Side)>, EvalError> {
+    mut out: Items<'_>,
+) -> Result<(), EvalError> {
     let range = rule.effective.first();
-    let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
+    let mut occurrences: Vec<Occurrence<'_>>;
     match &rule.per {
         Some(per) => {
+            let records = ctx.records.of_kind(texts.rule.per_kind);
+            // At most one occurrence per record: allocated once.
+            occurrences = Vec::with_capacity(records.len());
             // Each record's occurrence is its own: after a record fails, the
             // rule's other records are evaluated too (all errors at once).
             let mut failures = Vec::new();
-            for record in ctx.records.of_kind(texts.rule.per_kind).iter().copied() {
+            for record in records.iter().copied() {
                 if !in_force(range, record.period, ctx.ruleset.period_unit()) {
                     continue;
                 }
@@ -524,6 +552,7 @@ fn rule_items(
             }
         }
         None => {
+            occurrences = Vec::new();
             if in_force(range, ctx.scope, ctx.ruleset.period_unit()) && all_hold(&rule.when, &ctx)?
             {
                 let (amount, notes, formula) = occurrence_amount(rule, &ctx, None)?;
@@ -539,7 +568,7 @@ fn rule_items(
         }
     }
     if occurrences.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     // Same item counts once, highest amount.
     if let Some((attribute, _, _)) = &rule.once_per {
@@ -596,18 +625,18 @@ fn rule_items(
         } else {
             Side::Bonus
         };
-        return Ok(vec![finish(rule, texts, ctx, usage, &occurrences, side)?]);
+        out.push(finish(rule, texts, ctx, usage, &occurrences, side)?);
+        return Ok(());
     }
     let (negative, positive): (Vec<Occurrence<'_>>, Vec<Occurrence<'_>>) = occurrences
         .into_iter()
         .partition(|o| o.amount < Number::ZERO);
-    let mut items = Vec::new();
     for (part, side) in [(positive, Side::Bonus), (negative, Side::Deduction)] {
         if !part.is_empty() {
-            items.push(finish(rule, texts, ctx, usage, &part, side)?);
+            out.push(finish(rule, texts, ctx, usage, &part, side)?);
         }
     }
-    Ok(items)
+    Ok(())
 }
 
 /// A record's occurrence under rule `rule` (`per` clause `per`): `None`

@@ -128,7 +128,9 @@ fn decided_text<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match decided {
-        Some(d) => serializer.collect_str(&d.normalize()),
+        Some(d) => {
+            serializer.serialize_str(crate::number::DecimalText::new(d.normalize()).as_str())
+        }
         None => serializer.serialize_none(),
     }
 }
