@@ -278,6 +278,30 @@ mod tests {
     use super::*;
     use crate::text::{Attributes, Text};
 
+    /// The shipped Shaodong ruleset (its first ranking breaks ties by the
+    /// unit attribute `indicators`).
+    fn shaodong() -> crate::Ruleset {
+        let source = crate::SourceFile::new(
+            "r.rules",
+            include_str!("../../../../rulesets/shaodong-2023/shaodong-2023.rules"),
+        );
+        crate::Ruleset::from_source(source).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// `indicators` as a whole number.
+    fn n(v: i64) -> Option<Value> {
+        Some(Value::Number(rust_decimal::Decimal::from(v)))
+    }
+
+    /// Each unit with its total.
+    fn members<'u>(units: &'u [Unit], totals: &[i64]) -> Vec<(&'u Unit, Number)> {
+        units
+            .iter()
+            .zip(totals)
+            .map(|(u, t)| (u, Number::from(*t)))
+            .collect()
+    }
+
     fn unit(id: &str, indicators: Option<Value>) -> Unit {
         let attributes: Attributes = indicators.map(|v| ("indicators", v)).into_iter().collect();
         Unit {
@@ -290,7 +314,6 @@ mod tests {
 
     #[test]
     fn resolved_keys_order_as_the_named_keys() {
-        let n = |v: i64| Some(Value::Number(rust_decimal::Decimal::from(v)));
         let units = [
             unit("a", n(3)),
             unit("b", n(3)),
@@ -336,15 +359,10 @@ mod tests {
     /// engine finds the unit's result and history slot by that index.
     #[test]
     fn each_entry_names_the_member_it_places() {
-        let source = crate::SourceFile::new(
-            "r.rules",
-            include_str!("../../../../rulesets/shaodong-2023/shaodong-2023.rules"),
-        );
-        let ruleset = crate::Ruleset::from_source(source).unwrap_or_else(|e| panic!("{e}"));
+        let ruleset = shaodong();
         let Some(decl) = ruleset.rankings().next() else {
             panic!("a ranking")
         };
-        let n = |v: i64| Some(Value::Number(rust_decimal::Decimal::from(v)));
         // Not in id order, with a tie the office's order breaks.
         let units = [
             unit("e", n(1)),
@@ -353,11 +371,7 @@ mod tests {
             unit("c", None),
         ];
         let totals: [i64; 4] = [90, 100, 100, 95];
-        let members: Vec<(&Unit, Number)> = units
-            .iter()
-            .zip(totals)
-            .map(|(u, t)| (u, Number::from(t)))
-            .collect();
+        let members = members(&units, &totals);
         let discretion = vec!["b".to_owned()];
         for order in [None, Some(&discretion)] {
             let (result, placed) = rank_members(decl, Period::Year(2023), &members, order);
@@ -379,15 +393,10 @@ mod tests {
 
     #[test]
     fn each_place_says_what_separates_it_from_its_neighbours() {
-        let source = crate::SourceFile::new(
-            "r.rules",
-            include_str!("../../../../rulesets/shaodong-2023/shaodong-2023.rules"),
-        );
-        let ruleset = crate::Ruleset::from_source(source).unwrap_or_else(|e| panic!("{e}"));
+        let ruleset = shaodong();
         let Some(decl) = ruleset.rankings().next() else {
             panic!("a ranking")
         };
-        let n = |v: i64| Some(Value::Number(rust_decimal::Decimal::from(v)));
         let units = [
             unit("a", n(3)),
             unit("b", n(3)),
@@ -397,11 +406,7 @@ mod tests {
             unit("f", n(1)),
         ];
         let totals: [i64; 6] = [100, 100, 100, 100, 95, 100];
-        let members: Vec<(&Unit, Number)> = units
-            .iter()
-            .zip(totals)
-            .map(|(u, t)| (u, Number::from(t)))
-            .collect();
+        let members = members(&units, &totals);
         let discretion = vec!["b".to_owned()];
         for order in [None, Some(&discretion)] {
             let result = rank(decl, Period::Year(2023), &members, order);
