@@ -15,22 +15,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 /// `10 / count(late_report)` fails for every unit without a late report.
-const RULES: &str = r#"ruleset tiny {
-  title "示例" issuer "示例专班" source "示例细则"
-  effective 2026-01-01 to 2026-12-31
-}
-group lead "牵头单位" [X-1] {}
-record late_report "迟报" {}
-period month [X-1] { amendable [X-1] }
-score [X-1] {
-  base 100 [X-1]
-  category daily "日常工作" [X-1] {
-    deduct late "迟报" [X-2] {
-      amount 10 / count(late_report)
-    }
-  }
-}
-"#;
+const RULES: &str = include_str!("../../../tests/eval-errors/tiny.rules");
 
 const FACTS: &str = r#"{"as_of": "2026-05-10", "periods": ["2026-04"],
   "units": [{"id": "b", "name": "乙", "group": "lead"}, {"id": "a", "name": "甲", "group": "lead"}],
@@ -77,7 +62,10 @@ async fn every_evaluation_error_is_answered() {
         );
         for e in json["errors"].as_array().unwrap() {
             assert_eq!(e["code"], "kaohe::eval::failed");
-            assert_eq!(e["line"], 12);
+            assert_eq!(
+                e["line"], 16,
+                "the amount's line of tests/eval-errors/tiny.rules"
+            );
         }
     }
 }

@@ -13,22 +13,7 @@ mod common;
 use common::rulec_in;
 
 /// `10 / count(late_report)` fails for every unit without a late report.
-const RULES: &str = r#"ruleset tiny {
-  title "示例" issuer "示例专班" source "示例细则"
-  effective 2026-01-01 to 2026-12-31
-}
-group lead "牵头单位" [X-1] {}
-record late_report "迟报" {}
-period month [X-1] { amendable [X-1] }
-score [X-1] {
-  base 100 [X-1]
-  category daily "日常工作" [X-1] {
-    deduct late "迟报" [X-2] {
-      amount 10 / count(late_report)
-    }
-  }
-}
-"#;
+const RULES: &str = include_str!("../../../tests/eval-errors/tiny.rules");
 
 /// Two units, two months, one late report of `b` in May: `a` fails in April
 /// and May, `b` in April.
@@ -73,7 +58,10 @@ fn rulec_eval_shows_every_evaluation_error() {
     );
     for e in json["errors"].as_array().unwrap() {
         assert_eq!(e["code"], "kaohe::eval::failed");
-        assert_eq!(e["line"], 12);
+        assert_eq!(
+            e["line"], 16,
+            "the amount's line of tests/eval-errors/tiny.rules"
+        );
     }
     let run = rulec_in(&dir, &["eval", "tiny.rules", "facts.json"]);
     assert_eq!(run.code, 1);
@@ -87,7 +75,7 @@ fn rulec_eval_shows_every_evaluation_error() {
     }
     assert_eq!(
         run.stderr
-            .matches(":12:14: `10 / count(late_report)`")
+            .matches(":16:14: `10 / count(late_report)`")
             .count(),
         2,
         "{}",
