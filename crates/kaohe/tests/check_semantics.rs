@@ -1841,3 +1841,25 @@ fn calendars_and_date_shifts() {
         "{found:?}"
     );
 }
+
+/// A discretion range is always zero only when both its ends are: `0 to 2`
+/// leaves the office room to decide, `0 to 0` does not.
+#[test]
+fn a_discretion_range_is_zero_only_when_both_ends_are() {
+    let discretion = |range: &str| {
+        codes(&edit(&[(
+            "      amount 2\n",
+            &format!("      amount discretion {range}\n"),
+        )]))
+    };
+    assert!(discretion("0 to 0")
+        .iter()
+        .any(|c| c == "kaohe::zero_amount"));
+    for range in ["0 to 2", "1 to 2", "2 to 2"] {
+        let found = discretion(range);
+        assert!(
+            !found.iter().any(|c| c == "kaohe::zero_amount"),
+            "{range}: {found:?}"
+        );
+    }
+}
