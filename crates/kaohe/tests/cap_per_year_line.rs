@@ -71,3 +71,37 @@ fn a_cap_per_year_says_what_the_year_used_before() {
         ["cap 8 per year, 5 used earlier this year: -10 → -3"]
     );
 }
+
+/// A capped rule that took nothing earlier in the year (its only earlier
+/// record counted 0) adds no "used earlier" to the line: nothing was used.
+#[test]
+fn nothing_used_earlier_is_not_said() {
+    let text = RULES
+        .replace(
+            "record miss \"未完成\" {\n}",
+            "record miss \"未完成\" {\n  x: decimal \"分值\"\n}",
+        )
+        .replace("      amount 5\n", "      amount x\n");
+    assert_ne!(text, RULES);
+    let ruleset = Ruleset::from_source(SourceFile::new("r.rules", text)).unwrap();
+    let facts = r#"{"as_of": "2027-01-10",
+      "units": [{"id": "a", "name": "甲", "group": "lead"}],
+      "records": [
+        {"unit": "a", "period": "2026-H1", "kind": "miss", "reported": "2026-06-01", "attributes": {"x": 0}},
+        {"id": "h2-1", "unit": "a", "period": "2026-H2", "kind": "miss", "reported": "2026-12-01", "attributes": {"x": 5}},
+        {"id": "h2-2", "unit": "a", "period": "2026-H2", "kind": "miss", "reported": "2026-12-02", "attributes": {"x": 5}}
+      ]}"#;
+    let facts = Facts::from_json(&ruleset, facts).unwrap();
+    let evaluation = ruleset.evaluate(&facts).unwrap();
+    let h2 = evaluation
+        .results
+        .iter()
+        .find(|r| r.period.to_string() == "2026-H2")
+        .unwrap();
+    let limits: Vec<String> = h2
+        .items
+        .iter()
+        .flat_map(|i| i.limits.iter().map(ToString::to_string))
+        .collect();
+    assert_eq!(limits, ["cap 8 per year: -10 → -8"]);
+}
