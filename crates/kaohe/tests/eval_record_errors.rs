@@ -183,3 +183,50 @@ fn a_record_bears_on_its_own_period_or_the_one_it_was_carried_into() {
         .collect();
     assert_eq!(bearing, expected);
 }
+
+/// A record carried into a later period (`late carried`) is scored there
+/// with that period's own records, wherever the other units' records fall in
+/// the file: the shipped example county, `jyj`'s late Q1 report arrives after
+/// Q1's seal and joins its own late Q2 report (two late reports: −2 in Q2),
+/// while `wjj`'s Q1 report sits between them in the canonical order.
+#[test]
+fn a_carried_record_is_scored_with_its_new_periods_records() {
+    let text = include_str!("../../../rulesets/example-county/example-county.rules");
+    let ruleset = Ruleset::from_source(SourceFile::new("example-county.rules", text)).unwrap();
+    let report = |unit: &str, period: &str, reported: &str, due: &str, submitted: &str| {
+        json!({"unit": unit, "period": period, "kind": "data_report", "reported": reported,
+               "attributes": {"due": due, "submitted": submitted}})
+    };
+    let facts = json!({
+        "as_of": "2027-07-20",
+        "units": [
+            {"id": "jyj", "name": "县教育局", "group": "dept", "attributes": {"duty": "key", "staff": 45}},
+            {"id": "wjj", "name": "县卫健局", "group": "dept", "attributes": {"duty": "key", "staff": 45}}
+        ],
+        "records": [
+            report("jyj", "2027-Q1", "2027-04-20", "2027-04-05", "2027-04-18"),
+            report("wjj", "2027-Q1", "2027-04-03", "2027-04-05", "2027-04-03"),
+            report("jyj", "2027-Q2", "2027-07-08", "2027-07-05", "2027-07-08"),
+        ]
+    })
+    .to_string();
+    let facts = Facts::from_json(&ruleset, &facts).unwrap();
+    let evaluation = ruleset.evaluate(&facts).unwrap();
+    let late = |unit: &str, period: &str| -> (u32, String) {
+        let result = evaluation
+            .results
+            .iter()
+            .find(|r| r.unit == unit && r.period.to_string() == period)
+            .unwrap();
+        result
+            .items
+            .iter()
+            .filter(|i| i.rule.as_deref() == Some("late_data"))
+            .map(|i| (i.count, i.amount.to_string()))
+            .next()
+            .unwrap_or((0, "0".to_owned()))
+    };
+    assert_eq!(late("jyj", "2027-Q1"), (0, "0".to_owned()));
+    assert_eq!(late("jyj", "2027-Q2"), (2, "-2".to_owned()));
+    assert_eq!(late("wjj", "2027-Q1"), (0, "0".to_owned()));
+}

@@ -301,7 +301,9 @@ impl<'a> History<'a> {
         let order = |a: &&Record, b: &&Record| {
             (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind))
         };
-        // `apply_policy` keeps this order; a unit-period's records must be one run.
+        // `apply_policy` keeps the facts' canonical order but for records
+        // carried into another period; a unit-period's records must be one
+        // run, sorted by kind (rules find their kind by binary search).
         if !records.is_sorted_by(|a, b| order(a, b).is_le()) {
             records.sort_by(order);
         }
@@ -1617,17 +1619,8 @@ fn apply_policy<'f>(
         }
     }
     drop(kept);
-    // Facts come in canonical order (period, unit, kind, …); only records carried
-    // into another period can break it. Each unit-period's records end up sorted
-    // by kind, which rules rely on to find their kind by binary search.
-    let ordered =
-        |a: &&Record, b: &&Record| (a.period, &a.unit, &a.kind).cmp(&(b.period, &b.unit, &b.kind));
-    if !carried.is_empty()
-        && applied
-            .windows(2)
-            .any(|w| matches!(w, [a, b] if ordered(a, b).is_gt()))
-    {
-        applied.sort_by(ordered);
-    }
+    // Facts come in canonical order (period, unit, kind, …); only records
+    // carried into another period can break it, and `History::new` restores
+    // it (each unit-period's records one run, sorted by kind).
     (applied, rejected)
 }
