@@ -1592,6 +1592,16 @@ fn operators_by_operand_type() {
             "submitted + 1 > due",
             Some("a date is moved by a length of time"),
         ),
+        // A date on the right only: reported there.
+        (
+            "1 + submitted > 0",
+            Some("a date is moved by a length of time"),
+        ),
+        // Two dates: one error (on the left one), not two.
+        (
+            "submitted - due > 0",
+            Some("a date is moved by a length of time"),
+        ),
         (
             "submitted == 1",
             Some("`==` compares two values of the same type"),
