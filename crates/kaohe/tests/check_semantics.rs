@@ -1873,3 +1873,103 @@ fn a_discretion_range_is_zero_only_when_both_ends_are() {
         );
     }
 }
+
+/// An `annual` block says where the year comes from, once; its conversion
+/// weight is above 0.
+#[test]
+fn an_annual_block_states_one_source_and_a_positive_weight() {
+    let with_annual = |annual: &str| format!("{}\n{annual}\n", base());
+    assert_eq!(
+        codes(&with_annual(
+            "annual [T-4] {\n  from sum of periods [T-4]\n  convert weight 10 round 2 half_up [T-4]\n}"
+        )),
+        Vec::<String>::new()
+    );
+    let found = diagnostics(&with_annual("annual [T-4] {\n}"));
+    assert!(
+        found
+            .iter()
+            .any(|(c, m, _)| c == "kaohe::missing_part" && m.contains("`from`")),
+        "{found:?}"
+    );
+    let found = codes(&with_annual(
+        "annual [T-4] {\n  from sum of periods [T-4]\n  from pooled records [T-4]\n}",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let found = codes(&with_annual(
+        "annual [T-4] {\n  from sum of periods [T-4]\n  convert weight 0 [T-4]\n}",
+    ));
+    assert_eq!(found, ["kaohe::non_positive_cap"], "{found:?}");
+}
+
+/// A quota states at least one requirement, each a condition, cites its
+/// clause and names a known group.
+#[test]
+fn a_quota_states_cited_requirements_over_a_known_group() {
+    let quota = |decl: &str| format!("{}\n{decl}\n", base());
+    assert_eq!(
+        codes(&quota(
+            "quota tasks \"任务\" of lead [T-6] {\n  require count(report) >= 1 \"至少一次\"\n  action \"提醒\"\n}"
+        )),
+        Vec::<String>::new()
+    );
+    for (decl, expected) in [
+        (
+            "quota tasks \"任务\" of lead [T-6] {\n  action \"提醒\"\n}",
+            "kaohe::missing_part",
+        ),
+        (
+            "quota tasks \"任务\" of lead [T-6] {\n  require count(report) \"至少一次\"\n  action \"提醒\"\n}",
+            "kaohe::type_mismatch",
+        ),
+        (
+            "quota tasks \"任务\" of nobody [T-6] {\n  require count(report) >= 1 \"至少一次\"\n  action \"提醒\"\n}",
+            "kaohe::unknown_name",
+        ),
+        (
+            "quota tasks \"任务\" of lead {\n  require count(report) >= 1 \"至少一次\"\n  action \"提醒\"\n}",
+            "kaohe::missing_citation",
+        ),
+    ] {
+        let found = codes(&quota(decl));
+        assert!(found.iter().any(|c| c == expected), "{decl}: {found:?}");
+    }
+}
+
+/// `cap bonuses N per year` never binds when the rules' own caps per year
+/// add up to N or less; their caps per period do not bound the year.
+#[test]
+fn a_yearly_cap_on_bonuses_is_bounded_by_the_rules_yearly_caps() {
+    let capped = |cap: &str, first: &str, second: &str| {
+        edit(&[(
+            "      amount 2\n    }\n  }\n",
+            &format!(
+                "      amount 2\n    }}\n    cap bonuses {cap} [T-4]\n    bonus good \"表扬\" [T-5] {{\n      per report where late\n      amount 1\n      cap {first} [T-5]\n    }}\n    bonus fine \"嘉奖\" [T-5] {{\n      per report where not late\n      amount 1\n      cap {second} [T-5]\n    }}\n  }}\n"
+            ),
+        )])
+    };
+    let never = "kaohe::never_binds";
+    assert_eq!(
+        count_of(&capped("5 per year", "2 per year", "3 per year"), never),
+        1
+    );
+    assert_eq!(
+        count_of(&capped("4 per year", "2 per year", "3 per year"), never),
+        0
+    );
+    assert_eq!(
+        count_of(&capped("5 per year", "2 per period", "3 per year"), never),
+        0
+    );
+    assert_eq!(
+        count_of(
+            &capped("5 per period", "2 per period", "3 per period"),
+            never
+        ),
+        1
+    );
+    assert_eq!(
+        count_of(&capped("5 per period", "2 per year", "3 per period"), never),
+        1
+    );
+}
