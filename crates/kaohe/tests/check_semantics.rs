@@ -1973,3 +1973,29 @@ fn a_yearly_cap_on_bonuses_is_bounded_by_the_rules_yearly_caps() {
         1
     );
 }
+
+/// Of the measure functions, `place` and `peer_count` are whole numbers (a
+/// rank, a count); the others are decimals, so only the first two can be a
+/// number of days.
+#[test]
+fn a_place_and_a_peer_count_are_whole_numbers() {
+    for (function, whole) in [
+        ("place", true),
+        ("peer_count", true),
+        ("measure", false),
+        ("peer_max", false),
+        ("peer_average", false),
+    ] {
+        let mut text = rule_where(&format!("submitted > due + {function}(late_count) days"));
+        text.push_str("\nmeasure late_count \"迟报数\" of lead [T-6] = count(report where late)\n");
+        let found = codes(&text);
+        if whole {
+            assert_eq!(found, Vec::<String>::new(), "{function}");
+        } else {
+            assert!(
+                found.iter().any(|c| c == "kaohe::type_mismatch"),
+                "{function}: {found:?}"
+            );
+        }
+    }
+}
