@@ -1663,3 +1663,31 @@ fn a_place_outside_the_ranking_is_in_no_band() {
         .collect();
     assert_eq!(bottom, [4, 5]);
 }
+
+/// A ladder issues its highest step reached and says which lower steps were
+/// reached and not issued; with one step reached it says nothing of others.
+#[test]
+fn a_ladder_names_the_lower_steps_it_reached() {
+    let ruleset = ruleset(
+        "    adjust v \"值\" [T-2] { per r amount x }",
+        "notice acc \"问责\" of lead [T-5] {\n  step interview \"约谈\" when count(r) >= 1\n  step criticise \"通报\" when count(r) >= 2\n  step disqualify \"取消评优\" when count(r) >= 3\n}",
+    );
+    let detail = |n: usize| {
+        let records = (0..n)
+            .map(|i| record(json!({"name": format!("r{i}")})))
+            .collect();
+        let output = run(&ruleset, &facts(records));
+        let notices = result(&output, "u", "2026-03")["notices"].clone();
+        let notices = notices.as_array().unwrap().clone();
+        assert_eq!(notices.len(), 1, "{n}: {notices:?}");
+        notices[0]["detail"].as_str().unwrap().to_owned()
+    };
+    let one = detail(1);
+    assert!(one.contains("step 1 of 3"), "{one}");
+    assert!(!one.contains("also reached"), "{one}");
+    let three = detail(3);
+    assert!(three.contains(
+            "also reached, not issued (only the highest step applies): criticise \"通报\", interview \"约谈\""
+        ),
+        "{three}");
+}
