@@ -179,3 +179,47 @@ fn ranges_read_from_to_in_both_languages() {
         no_english(&text);
     }
 }
+
+/// A record attribute that happens to be called `rank` (or a `derive` of
+/// that name) is the record's, not the unit's place: when it is absent the
+/// message speaks of the attribute, not of a ranking.
+#[test]
+fn an_attribute_called_rank_is_not_the_units_place() {
+    for declaration in [
+        "  rank: integer? \"名次\"\n",
+        "  n: integer? \"名次\"\n  derive rank = n + 0\n",
+    ] {
+        let text = format!(
+            r#"
+ruleset shadow {{
+  title "遮蔽" issuer "测试" source "测试细则"
+  effective 2026-01-01 to 2026-12-31
+}}
+group lead "牵头单位" [T-1] {{}}
+record a "报送" {{
+{declaration}}}
+period month [T-1] {{ amendable [T-1] }}
+score [T-1] {{
+  base 100 [T-1]
+  category c "类别" [T-1] {{
+    adjust r "名次分" [T-2] {{ per a amount rank + 1 }}
+  }}
+}}
+"#
+        );
+        let ruleset = Ruleset::from_source(SourceFile::new("s.rules", text))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let facts = json!({
+            "as_of": "2026-04-30",
+            "units": [{"id": "u", "name": "甲", "group": "lead"}],
+            "records": [{"unit": "u", "period": "2026-03", "kind": "a", "reported": "2026-03-20", "attributes": {}}]
+        });
+        let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+        let error = ruleset.evaluate(&facts).unwrap_err();
+        assert!(!error.message.contains("ranking"), "{declaration}: {error}");
+        assert!(
+            !error.message.contains("previous period"),
+            "{declaration}: {error}"
+        );
+    }
+}
