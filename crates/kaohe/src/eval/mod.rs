@@ -771,18 +771,13 @@ impl<'a> Evaluator<'a> {
                 self.history.unranked.insert(period);
                 continue;
             }
-            if let Err(errors) = self.rank_and_notify(
-                period,
-                CapScope::Period,
-                (&mut period_results, &period_units),
+            self.rank_into(
+                (period, CapScope::Period),
+                (period_results, &period_units),
                 &mut rankings,
-            ) {
-                failures.extend(pass, errors);
-                self.history.unranked.insert(period);
-                continue;
-            }
-            self.drop_items(&mut period_results);
-            results.extend(period_results);
+                (&mut failures, pass),
+                &mut results,
+            );
         }
 
         let years: BTreeSet<i32> = periods.iter().map(|p| p.year()).collect();
@@ -899,18 +894,13 @@ impl<'a> Evaluator<'a> {
                 // Every unit has an annual result (the year is complete), in
                 // unit order.
                 let annual_units: Vec<usize> = (0..annual_results.len()).collect();
-                if let Err(errors) = self.rank_and_notify(
-                    scope,
-                    CapScope::Year,
-                    (&mut annual_results, &annual_units),
+                self.rank_into(
+                    (scope, CapScope::Year),
+                    (annual_results, &annual_units),
                     &mut rankings,
-                ) {
-                    failures.extend(pass, errors);
-                    self.history.unranked.insert(scope);
-                    continue;
-                }
-                self.drop_items(&mut annual_results);
-                results.extend(annual_results);
+                    (&mut failures, pass),
+                    &mut results,
+                );
             }
         }
         // Every failure, and no partial result.
@@ -1074,6 +1064,27 @@ impl<'a> Evaluator<'a> {
     /// history, then derives the consequences. On failure, every error
     /// found (none when each may be a consequence of an earlier failure,
     /// which is reported).
+    /// Ranks a complete period's (or year's) results and derives their
+    /// consequences ([`Evaluator::rank_and_notify`]): on failure the errors
+    /// join `failures` and the period stays unranked, none of its results
+    /// kept; otherwise its results join `out`.
+    fn rank_into(
+        &mut self,
+        (period, scope): (Period, CapScope),
+        (mut ranked, units): (Vec<UnitResult>, &[usize]),
+        rankings: &mut Vec<RankingResult>,
+        (failures, pass): (&mut Failures, usize),
+        out: &mut Vec<UnitResult>,
+    ) {
+        if let Err(errors) = self.rank_and_notify(period, scope, (&mut ranked, units), rankings) {
+            failures.extend(pass, errors);
+            self.history.unranked.insert(period);
+            return;
+        }
+        self.drop_items(&mut ranked);
+        out.extend(ranked);
+    }
+
     fn rank_and_notify(
         &mut self,
         period: Period,
