@@ -1445,6 +1445,62 @@ fn ml_a3_late_data_minus_2_returned_entry_minus_1() {
     assert_eq!(class_of(w2, "board"), "green");
 }
 
+/// The explanation of each counted record gives its derived attributes with
+/// their values (issue 13 §16): a late monthly report shows `late = true`;
+/// an on-time one is not counted and shows nothing (mutation shard 1/24:
+/// the values replaced by none).
+#[test]
+fn a_counted_record_shows_its_derived_values() {
+    let ev = run(Book::Miluo, &ml_a3_reporting());
+    let late = item(
+        result(&ev, "w1", "2026-04"),
+        ItemKind::Deduction,
+        "late_data",
+    );
+    assert_eq!(late.records.len(), 1);
+    let derived: Vec<(String, String)> = late.records[0]
+        .derived
+        .0
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.clone()))
+        .collect();
+    assert_eq!(derived, [("late".to_owned(), "true".to_owned())]);
+    assert_eq!(
+        serde_json::to_value(&late.records[0]).unwrap()["derived"],
+        json!({"late": "true"})
+    );
+    assert!(result(&ev, "w2", "2026-04")
+        .items
+        .iter()
+        .all(|i| i.rule.as_deref() != Some("late_data")));
+}
+
+/// A rejected late record cites the seal's clauses and then the late
+/// policy's, each once: with the shipped ruleset both cite `[ML-3, ML-A4]`,
+/// so the record cites those two; when the late policy cites one more
+/// clause, it follows (mutation shard 1/24: the "once" guard inverted).
+#[test]
+fn a_rejected_record_cites_the_seal_and_the_late_policy_each_clause_once() {
+    let facts = ml_a4_seal();
+    let shipped = run(Book::Miluo, &facts);
+    assert_eq!(shipped.rejected.len(), 2);
+    for r in &shipped.rejected {
+        assert_eq!(r.clauses, ["ML-3", "ML-A4"]);
+    }
+
+    let from = "  late rejected [ML-3, ML-A4]\n";
+    assert_eq!(MILUO.matches(from).count(), 1);
+    let text = MILUO.replacen(from, "  late rejected [ML-A5, ML-3]\n", 1);
+    let ruleset = Ruleset::from_source(SourceFile::new("miluo-2026.rules", &text))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let evaluation = ruleset.evaluate(&facts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(evaluation.rejected.len(), 2);
+    for r in &evaluation.rejected {
+        assert_eq!(r.clauses, ["ML-3", "ML-A4", "ML-A5"]);
+    }
+}
+
 #[test]
 fn ml_a4_facts_arriving_after_the_seal_are_rejected_and_change_nothing() {
     let ev = run(Book::Miluo, &ml_a4_seal());
