@@ -750,19 +750,17 @@ impl<'a> Ctx<'a> {
                 .lookup(&name.name)
                 .transpose()?
                 .ok_or_else(|| self.error(expr, format!("`{}` has no value here", name.name))),
-            [qualifier, name] if qualifier.name == "this" => {
-                let enclosing = Ctx {
-                    record: self.this,
-                    this: None,
-                    ..*self
-                };
-                match self.this {
-                    Some(_) => enclosing.lookup(&name.name).transpose()?.ok_or_else(|| {
+            // The enclosing record's attributes (`this.x` names no `this` of its own).
+            [qualifier, name] if qualifier.name == "this" => match self.this {
+                Some(enclosing) => self
+                    .with_record(enclosing)
+                    .lookup(&name.name)
+                    .transpose()?
+                    .ok_or_else(|| {
                         self.error(expr, format!("`this.{}` has no value here", name.name))
                     }),
-                    None => Err(self.error(expr, "`this.` has no enclosing record here")),
-                }
-            }
+                None => Err(self.error(expr, "`this.` has no enclosing record here")),
+            },
             [qualifier, name] if qualifier.name != "unit" => self.input(qualifier, name, expr),
             [_, name] => match self.unit.attributes.get(&name.name) {
                 Some(value) => Ok(Val::from(value.clone())),
@@ -921,17 +919,6 @@ enum Show {
     Values,
 }
 
-/// Source text with white space runs read as one space and none inside
-/// parentheses or before a comma.
-fn normalised(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",")
-}
-
 impl Ctx<'_> {
     /// ` where f in previous N periods` of a written `count(…)`/`sum(…)`.
     fn query_tail(
@@ -1053,10 +1040,10 @@ impl Ctx<'_> {
                     self.query_tail(filter.as_deref(), earlier.as_ref(), source)?
                 ),
             },
-            ExprKind::Ranked { .. } => match value() {
-                Some(v) => v,
-                None => normalised(source.get(expr.span.start..expr.span.end)?),
-            },
+            // A working is shown for an amount or an `only when`, and neither
+            // may read a place (`kaohe::misplaced_ranked`): there is no
+            // written form of `ranked …` to show.
+            ExprKind::Ranked { .. } => value()?,
             ExprKind::Bands {
                 subject,
                 bands,
