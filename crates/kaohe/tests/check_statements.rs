@@ -547,3 +547,89 @@ fn each_kind_of_unknown_name_is_refused_where_it_is_used() {
         ],
     );
 }
+
+const MEASURE: &str = "measure m \"完成数\" of lead [T-7] = count(report)\n";
+
+#[test]
+fn a_function_taking_a_name_refuses_an_expression() {
+    assert_cases(
+        "kaohe::type_mismatch",
+        &[
+            Case {
+                wrong: notice_when("subtotal(1 + 1) > 1", ""),
+                right: notice_when("subtotal(daily) > 1", ""),
+                message: "expected the name of a `category`, found an expression",
+                at: (43, 17),
+                spans: "1 + 1",
+            },
+            Case {
+                wrong: notice_when("place(1 + 1) <= 3", MEASURE),
+                right: notice_when("place(m) <= 3", MEASURE),
+                message: "expected the name of a `measure`, found an expression",
+                at: (43, 14),
+                spans: "1 + 1",
+            },
+        ],
+    );
+}
+
+#[test]
+fn a_rank_table_reads_whole_numbers_and_a_measure_is_a_number() {
+    let table = "by rank r of n { top 3, 2, 1 }";
+    assert_cases(
+        "kaohe::type_mismatch",
+        &[
+            Case {
+                wrong: with_rank("decimal", table),
+                right: with_rank("integer", table),
+                message: "expected a whole number, found a number",
+                at: (34, 22),
+                spans: "r",
+            },
+            Case {
+                wrong: with_rank("date", table),
+                right: with_rank("integer", table),
+                message: "expected a whole number, found a date",
+                at: (34, 22),
+                spans: "r",
+            },
+            Case {
+                wrong: append("measure m \"完成数\" of lead [T-7] = count(report) > 1\n"),
+                right: append(MEASURE),
+                message: "expected a number, found a condition (true/false)",
+                at: (42, 33),
+                spans: "count(report) > 1",
+            },
+        ],
+    );
+}
+
+#[test]
+fn looking_back_zero_periods_is_refused() {
+    let count = |n: &str| notice_when(&format!("count(report in previous {n} periods) >= 1"), "");
+    let sum = |n: &str| {
+        notice_when(
+            &format!("sum(report, 1 where late in previous {n} periods) >= 1"),
+            "",
+        )
+    };
+    assert_cases(
+        "kaohe::zero_count",
+        &[
+            Case {
+                wrong: count("0"),
+                right: count("1"),
+                message: "previous periods must be at least 1",
+                at: (43, 33),
+                spans: "0",
+            },
+            Case {
+                wrong: sum("0"),
+                right: sum("3"),
+                message: "previous periods must be at least 1",
+                at: (43, 45),
+                spans: "0",
+            },
+        ],
+    );
+}
