@@ -424,6 +424,14 @@ fn each_missing_part_is_named_with_what_lacks_it() {
                 at: (42, 8),
                 spans: "warning",
             },
+            // A ladder's steps say when, too.
+            Case {
+                wrong: consequence("notice", ""),
+                right: consequence("notice", "  step remind \"提醒\" when total < 60\n"),
+                message: "notice `warning` has no `when` or `per`",
+                at: (42, 8),
+                spans: "warning",
+            },
             Case {
                 wrong: consequence("flag", ""),
                 right: consequence("flag", "  per report where late\n"),
