@@ -372,6 +372,17 @@ fn an_expectation_that_states_nothing_is_an_error_unless_blessed() {
                 && err.to_string().contains("this expectation checks nothing"),
             "{err}"
         );
+        // In Chinese too (a fresh-user review found it left in English).
+        let records = kaohe::ToErrorRecords::error_records(&err);
+        let zh = kaohe::i18n::Catalog::new().text(
+            kaohe::i18n::Lang::Zh,
+            CaseError::CHECKS_NOTHING,
+            &records[0].message,
+        );
+        assert!(
+            zh.contains("：第 2 个 [[expect]] 块（2026-01）没有检查任何结果；"),
+            "{zh}"
+        );
         let report = run_suite(std::slice::from_ref(&path), &SuiteOptions::default()).unwrap();
         assert!(!report.passed(), "{name}");
         assert!(matches!(

@@ -14,6 +14,7 @@ use super::EvalError;
 use crate::facts::Record;
 use crate::number::Number;
 use crate::period::Period;
+use crate::source::Span;
 use crate::syntax::ast::{Amount, CapScope, DateRange, PeriodUnit, RankSide, Rule, RuleKind};
 use crate::text::Text;
 use crate::value::Value;
@@ -104,12 +105,14 @@ fn in_force(range: Option<&DateRange>, period: Period, unit: PeriodUnit) -> bool
     })
 }
 
-fn overflow(ctx: &Ctx<'_>, what: &str) -> EvalError {
+/// `what` overflowing a decimal, located at the construct whose amount it
+/// is (`at`: the rule, cap, category or multiplier).
+fn overflow(ctx: &Ctx<'_>, what: &str, at: Option<Span>) -> EvalError {
     EvalError {
         message: format!("{what} overflows a decimal"),
         unit: ctx.unit.id.to_string(),
         period: ctx.scope.to_string(),
-        span: None,
+        span: at,
         location: None,
         record: ctx.record.map(super::RecordAt::of),
         also: None,
@@ -235,7 +238,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             let sum = members
                 .iter()
                 .try_fold(Number::ZERO, |acc, w| acc.checked_add(w.item.amount))
-                .ok_or_else(|| overflow(&ctx, "a group cap"))?;
+                .ok_or_else(|| overflow(&ctx, "a group cap", Some(cap.name.span)))?;
             let key = || {
                 (
                     ctx.unit.id.clone(),
@@ -243,10 +246,17 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     ctx.scope.year(),
                 )
             };
-            let limit = year_limit(cap.limit.value.into(), cap.scope, &ctx, usage, key)?;
+            let limit = year_limit(
+                cap.limit.value.into(),
+                cap.scope,
+                &ctx,
+                usage,
+                key,
+                cap.limit.span,
+            )?;
             let earlier = used_earlier(cap.scope, &ctx, usage, key);
             let capped = clamp(sum, limit);
-            record_usage(cap.scope, &ctx, usage, key, capped)?;
+            record_usage(cap.scope, &ctx, usage, key, capped, cap.limit.span)?;
             if capped == sum {
                 continue;
             }
@@ -273,7 +283,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     clauses: cited.clone(),
                     count: 0,
                     raw: sum,
-                    amount: sub(&ctx, capped, sum)?,
+                    amount: sub(&ctx, capped, sum, cap.limit.span)?,
                     limits: vec![LimitApplied {
                         limit: text,
                         clauses: cited,
@@ -309,9 +319,11 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                 .filter(|w| w.side == side)
                 .try_fold(Number::ZERO, |acc, w| acc.checked_add(w.item.amount))
         };
-        let mut bonuses = sum_side(&own, Side::Bonus).ok_or_else(|| overflow(&ctx, "bonuses"))?;
+        let at = Some(category.name.span);
+        let mut bonuses =
+            sum_side(&own, Side::Bonus).ok_or_else(|| overflow(&ctx, "bonuses", at))?;
         let mut deductions =
-            -sum_side(&own, Side::Deduction).ok_or_else(|| overflow(&ctx, "deductions"))?;
+            -sum_side(&own, Side::Deduction).ok_or_else(|| overflow(&ctx, "deductions", at))?;
         if let Some((cap, scope, _)) = &category.bonus_cap {
             let key = || {
                 (
@@ -320,10 +332,11 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                     ctx.scope.year(),
                 )
             };
-            let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?.max(Number::ZERO);
+            let limit =
+                year_limit(cap.value.into(), *scope, &ctx, usage, key, cap.span)?.max(Number::ZERO);
             let earlier = used_earlier(*scope, &ctx, usage, key);
             let capped = bonuses.min(limit);
-            record_usage(*scope, &ctx, usage, key, capped)?;
+            record_usage(*scope, &ctx, usage, key, capped, cap.span)?;
             if capped != bonuses {
                 let cited = category_texts.bonus_cap.clone();
                 own.push(Working {
@@ -335,7 +348,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         clauses: cited.clone(),
                         count: 0,
                         raw: bonuses,
-                        amount: sub(&ctx, capped, bonuses)?,
+                        amount: sub(&ctx, capped, bonuses, cap.span)?,
                         limits: vec![LimitApplied {
                             limit: format!(
                                 "cap bonuses {} per {}{earlier}",
@@ -357,7 +370,8 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
             }
         }
         if let (Some(allot), Some((floor, _))) = (&category.allot, &category.floor) {
-            let most = sub(&ctx, allot.value.into(), floor.value.into())?.max(Number::ZERO);
+            let most =
+                sub(&ctx, allot.value.into(), floor.value.into(), floor.span)?.max(Number::ZERO);
             if deductions > most {
                 let cited = category_texts.floor.clone();
                 own.push(Working {
@@ -369,7 +383,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
                         clauses: cited.clone(),
                         count: 0,
                         raw: -deductions,
-                        amount: sub(&ctx, deductions, most)?,
+                        amount: sub(&ctx, deductions, most, floor.span)?,
                         limits: vec![LimitApplied {
                             limit: format!("floor {} (allot {})", floor.value, allot.value),
                             clauses: cited,
@@ -388,7 +402,7 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
         }
         let allot = category.allot.as_ref().map(|a| a.value);
         let subtotal = subtotal(allot, category.outside.is_some(), deductions, bonuses)
-            .ok_or_else(|| overflow(&ctx, "a subtotal"))?;
+            .ok_or_else(|| overflow(&ctx, "a subtotal", at))?;
         categories.push(CategoryResult {
             category: category_texts.name.clone(),
             label: category_texts.label.clone(),
@@ -408,7 +422,11 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     let total = items
         .iter()
         .try_fold(Number::ZERO, |acc, i| acc.checked_add(i.amount))
-        .ok_or_else(|| overflow(&ctx, "the total"))?;
+        .ok_or_else(|| {
+            let at = (decl.base.first().map(|(n, _)| n.span))
+                .or_else(|| decl.categories.first().map(|c| c.name.span));
+            overflow(&ctx, "the total", at)
+        })?;
     Ok(Scored {
         items,
         outside,
@@ -446,6 +464,7 @@ fn year_limit(
     ctx: &Ctx<'_>,
     usage: &YearUsage,
     key: impl Fn() -> (Text, String, i32),
+    at: Span,
 ) -> Result<Number, EvalError> {
     match (scope, ctx.scope) {
         (
@@ -458,15 +477,16 @@ fn year_limit(
             ctx,
             cap,
             usage.get(&key()).copied().unwrap_or(Number::ZERO).abs(),
+            at,
         ),
         _ => Ok(cap),
     }
 }
 
 /// `a − b`, an overflow being an evaluation error.
-fn sub(ctx: &Ctx<'_>, a: Number, b: Number) -> Result<Number, EvalError> {
+fn sub(ctx: &Ctx<'_>, a: Number, b: Number, at: Span) -> Result<Number, EvalError> {
     a.checked_sub(b)
-        .ok_or_else(|| overflow(ctx, "a difference"))
+        .ok_or_else(|| overflow(ctx, "a difference", Some(at)))
 }
 
 fn record_usage(
@@ -475,12 +495,13 @@ fn record_usage(
     usage: &mut YearUsage,
     key: impl Fn() -> (Text, String, i32),
     applied: Number,
+    at: Span,
 ) -> Result<(), EvalError> {
     if scope == CapScope::Year && !matches!(ctx.scope, Period::Year(_)) {
         let used = usage.entry(key()).or_insert(Number::ZERO);
         *used = used
             .checked_add(applied.abs())
-            .ok_or_else(|| overflow(ctx, "a per-year cap"))?;
+            .ok_or_else(|| overflow(ctx, "a per-year cap", Some(at)))?;
     }
     Ok(())
 }
@@ -685,13 +706,13 @@ fn finish(
         let contribution = if occ.kept {
             occ.amount
                 .checked_mul(Number::from(occ.count))
-                .ok_or_else(|| overflow(&ctx, "an amount"))?
+                .ok_or_else(|| overflow(&ctx, "an amount", Some(rule.name.span)))?
         } else {
             Number::ZERO
         };
         raw = raw
             .checked_add(contribution)
-            .ok_or_else(|| overflow(&ctx, "an amount"))?;
+            .ok_or_else(|| overflow(&ctx, "an amount", Some(rule.name.span)))?;
         if occ.kept {
             count = count.saturating_add(occ.count);
         }
@@ -732,10 +753,10 @@ fn finish(
                 ctx.scope.year(),
             )
         };
-        let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key)?;
+        let limit = year_limit(cap.value.into(), *scope, &ctx, usage, key, cap.span)?;
         let earlier = used_earlier(*scope, &ctx, usage, key);
         let capped = clamp(applied, limit);
-        record_usage(*scope, &ctx, usage, key, capped)?;
+        record_usage(*scope, &ctx, usage, key, capped, cap.span)?;
         if capped != applied {
             let sign = |d: Number| if rule.kind == RuleKind::Deduct { -d } else { d };
             limits.push(LimitApplied {
@@ -899,7 +920,7 @@ fn occurrence_amount(
             let factor = ctx.number(&times.factor)?;
             amount = amount
                 .checked_mul(factor)
-                .ok_or_else(|| overflow(ctx, "a multiplied amount"))?;
+                .ok_or_else(|| overflow(ctx, "a multiplied amount", Some(times.factor.span)))?;
             // Notes are shown only with the records they explain.
             if ctx.detail == super::Detail::Full {
                 let cited = clauses(times.cite.as_ref());
