@@ -546,6 +546,31 @@ fn under_weeks_a_pooled_year_is_split_only_by_a_change_inside_it() {
         codes(&versions("month", "", "2024-06-30", "2024-07-01")),
         Vec::<String>::new()
     );
+    // The help names the days a version may change on: under weeks the
+    // pooled year's are those of the ISO week-year (2024: Monday 2024-01-01
+    // to Sunday 2024-12-29; 2025 starts on 2024-12-30), not 31 December and
+    // 1 January, which lie inside a week (found by a fresh-user review).
+    for (period, end, start) in [
+        ("week", ", 2024-12-29,", ", 2024-01-01 or 2024-12-30,"),
+        ("month", ", 2024-12-31,", ", 2024-01-01,"),
+    ] {
+        let helps: Vec<String> = diagnostics(&versions(period, pooled, "2024-06-30", "2024-07-01"))
+            .into_iter()
+            .filter(|(code, _, _)| code == splits)
+            .map(|(_, _, help)| help.unwrap())
+            .collect();
+        assert_eq!(helps.len(), 2, "{period}");
+        assert!(
+            helps[0].contains(&format!("last day{end}")),
+            "{period}: {}",
+            helps[0]
+        );
+        assert!(
+            helps[1].contains(&format!("first day{start}")),
+            "{period}: {}",
+            helps[1]
+        );
+    }
 }
 
 #[test]

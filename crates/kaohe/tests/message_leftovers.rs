@@ -223,3 +223,106 @@ score [T-1] {{
         );
     }
 }
+
+/// A decimal overflow in scoring is located at the construct whose amount
+/// overflowed (the rule here) and reads wholly in Chinese, whatever the
+/// amount is: an amount, a sum of bonuses or deductions, a subtotal, the
+/// total, a cap (found by a fresh-user review: the error had no location and
+/// `an amount超出小数范围`).
+#[test]
+fn a_decimal_overflow_is_located_and_translated() {
+    let text = r#"
+ruleset overflow {
+  title "溢出" issuer "测试" source "测试细则"
+  effective 2026-01-01 to 2026-12-31
+}
+group lead "牵头单位" [T-1] {}
+record r "记录" { x: decimal "值" }
+period month [T-1] { amendable [T-1] }
+score [T-1] {
+  base 0 [T-1]
+  category c "类别" [T-1] {
+    bonus huge "加分" [T-2] { per r amount x * x }
+  }
+}
+"#;
+    let source = SourceFile::new("o.rules", text);
+    let ruleset = Ruleset::from_source(source.clone()).unwrap();
+    // Each amount fits (10^38 < 2^127); their sum does not.
+    let record = |name: &str| {
+        json!({"unit": "u", "period": "2026-01", "kind": "r", "reported": "2026-01-20",
+               "attributes": {"x": "10000000000000000000"}, "id": name})
+    };
+    let facts = json!({
+        "as_of": "2026-12-31",
+        "units": [{"id": "u", "name": "甲", "group": "lead"}],
+        "records": [record("p"), record("q")],
+    });
+    let facts = Facts::from_json(&ruleset, &facts.to_string()).unwrap();
+    let error = ruleset.evaluate(&facts).unwrap_err();
+    assert_eq!(error.message, "an amount overflows a decimal");
+    let span = error.span.expect("the overflow is located");
+    assert_eq!(source.slice(span), "huge");
+
+    let catalog = Catalog::new();
+    for (what, chinese) in [
+        ("an amount", "分值"),
+        ("a group cap", "合并封顶"),
+        ("bonuses", "加分合计"),
+        ("deductions", "扣分合计"),
+        ("a subtotal", "类别小计"),
+        ("the total", "总分"),
+        ("a per-year cap", "年度封顶累计"),
+        ("a difference", "差值"),
+        ("a multiplied amount", "倍数分值"),
+    ] {
+        let english = format!("{what} overflows a decimal (unit `u`, period 2026-01)");
+        let text = catalog.text(Lang::Zh, "kaohe::eval::failed", &english);
+        assert_eq!(
+            text,
+            format!("{chinese}超出小数范围（单位 `u`，考核期 2026-01）"),
+            "{what}"
+        );
+        no_english(&text);
+    }
+}
+
+/// The reasons a condition never holds read wholly in Chinese: `false`, a
+/// `not` of what always holds, and an `or` of two such (found by a
+/// fresh-user review: they were left in English).
+#[test]
+fn why_a_condition_never_holds_is_translated() {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/check/base/base.rules"
+    ))
+    .unwrap();
+    let catalog = Catalog::new();
+    for (condition, chinese) in [
+        ("false", "`false` 永远不成立"),
+        ("not true", "`true` 恒成立，其否定永远不成立"),
+        (
+            "false or not true",
+            "`or` 两边都不可能成立（`false` 永远不成立；`true` 恒成立，其否定永远不成立）",
+        ),
+    ] {
+        let text = base.replacen(
+            "      per report where late\n",
+            &format!("      per report where {condition}\n"),
+            1,
+        );
+        let source = SourceFile::new("t.rules", text);
+        let messages: Vec<String> = kaohe::check(&source)
+            .diagnostics
+            .iter()
+            .map(|d| d.record(&source))
+            .filter(|r| r.code == "kaohe::never_holds")
+            .map(|r| catalog.text(Lang::Zh, &r.code, &r.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [format!("规则 `late_report` 永远不会适用：{chinese}")],
+            "{condition}"
+        );
+    }
+}

@@ -118,7 +118,7 @@ kaohe-outside_effective = { $what } 的生效区间超出了规则集的生效�
     .help = 规则集生效区间以外的日期不参与考核
     .label-span = 部分超出
 
-kaohe-effective_splits_period = { $context } 的{ $what }（{ $date }）落在{ $period_kind } { $period } 之中
+kaohe-effective_splits_period = { $context } 的{ $what }（{ $date }）落在考核期 { $period }（{ $period_kind }）之内
     .label-span = 将 { $period } 分割
 
 kaohe-never_effective = { $what } 从不生效：其生效区间完全在规则集的生效区间（{ $from } 至 { $to }）之外
@@ -195,6 +195,9 @@ kaohe-never_holds--class = `{ $of }` 的类别 `{ $class }`
 kaohe-never_holds--earlier-class = 排在前面的类别 `{ $class }` 已取走它能得到的所有单位（按先匹配者归类）
 kaohe-never_holds--negative = `{ $what }` 不会为负，所以 `{ $condition }` 永远不成立
 kaohe-never_holds--both = `{ $a }` 和 `{ $b }` 不可能同时成立
+kaohe-never_holds--false = `false` 永远不成立
+kaohe-never_holds--always = `{ $condition }` 恒成立，其否定永远不成立
+kaohe-never_holds--or = `or` 两边都不可能成立（{ $left }；{ $right }）
 kaohe-never_holds--help-rule = 这些条件不可能同时成立，规则永远不会适用；请更正条件（常见原因是等级名写错或漏了 `not`），或删除该规则
 kaohe-never_holds--help-class = 没有单位能归入这一类别；请更正其条件或各类别的先后次序
 kaohe-count_in_amount--help-aggregate = `{ $call }` 累计该单位所有 `{ $kind }` 记录，而规则又对每条 `{ $kind2 }` 记录各计一次分值（再乘以其 `count`），记录被重复计算（3 条记录会得出 3 × 3）；请写一条记录的分值，或去掉 `per { $kind3 }`，按全部记录计算一次

@@ -88,18 +88,17 @@ impl<'a> Checker<'a> {
         }
         let context = format!("rule `{}`", rule.name.name);
         if range.from > outer.from {
-            let mut kinds = vec![Period::containing(unit, range.from)];
-            if pooled && !week_year_bound(unit, range.from, Period::first_of_year) {
-                kinds.push(Period::Year(range.from.year()));
+            let containing = Period::containing(unit, range.from);
+            let mut kinds = vec![containing];
+            if pooled {
+                // The pooled year: for weeks, the ISO week-year of the week.
+                kinds.push(Period::Year(containing.year()));
             }
-            if let Some(period) = kinds.into_iter().find(|p| p.start() != range.from) {
+            let start = |p: Period| p.bounds_in(unit).0;
+            if let Some(period) = kinds.into_iter().find(|p| start(*p) != range.from) {
                 // Boundaries the version can start on: within the ruleset, and
                 // not after the version's own end.
-                let days = boundaries(
-                    [period.start(), period.next().start()],
-                    outer.from,
-                    range.to,
-                );
+                let days = boundaries([start(period), start(period.next())], outer.from, range.to);
                 self.push(EffectiveSplitsPeriod {
                     what: "the start".to_owned(),
                     context: context.clone(),
@@ -116,16 +115,14 @@ impl<'a> Checker<'a> {
             }
         }
         if range.to < outer.to {
-            let mut kinds = vec![Period::containing(unit, range.to)];
-            if pooled && !week_year_bound(unit, range.to, Period::last_of_year) {
-                kinds.push(Period::Year(range.to.year()));
+            let containing = Period::containing(unit, range.to);
+            let mut kinds = vec![containing];
+            if pooled {
+                kinds.push(Period::Year(containing.year()));
             }
-            if let Some(period) = kinds.into_iter().find(|p| p.end() != range.to) {
-                let days = boundaries(
-                    [period.previous().end(), period.end()],
-                    range.from,
-                    outer.to,
-                );
+            let end = |p: Period| p.bounds_in(unit).1;
+            if let Some(period) = kinds.into_iter().find(|p| end(*p) != range.to) {
+                let days = boundaries([end(period.previous()), end(period)], range.from, outer.to);
                 self.push(EffectiveSplitsPeriod {
                     what: "the end".to_owned(),
                     context,
@@ -828,14 +825,6 @@ fn boundaries(candidates: [Date; 2], from: Date, to: Date) -> String {
     } else {
         format!(", {}", days.join(" or "))
     }
-}
-
-/// Under `period week`, whether `date` lies in the first (last) week of its ISO
-/// week-year: the pooled year of a weekly ruleset is its ISO week-year, which
-/// the week's own bound check already covers.
-fn week_year_bound(unit: PeriodUnit, date: Date, bound: fn(PeriodUnit, i32) -> Period) -> bool {
-    let week = Period::containing(unit, date);
-    unit == PeriodUnit::Week && week == bound(unit, week.year())
 }
 
 fn period_kind(period: Period) -> &'static str {
