@@ -316,3 +316,47 @@ fn town_and_department(town: u32, department: u32) -> serde_json::Value {
         ]
     })
 }
+
+/// A record counted by two discretionary rules must fit both ranges: the
+/// fact file and the block check accept a decision within either (5–10 or
+/// 1–3 here), and the evaluation refuses it at the rule whose range it is
+/// outside; within both ends it is the amount of each (mutation shard 2/24:
+/// the evaluator's own range check turned off went unnoticed).
+#[test]
+fn a_decision_must_fit_every_rule_that_counts_the_record() {
+    let from = "      per incident\n      amount discretion 5 to 10\n    }\n";
+    assert_eq!(RULES.matches(from).count(), 1);
+    let text = RULES.replacen(
+        from,
+        &format!("{from}    deduct incident_also \"事故（另计）\" [DC-4] {{\n      per incident\n      amount discretion 1 to 6\n    }}\n"),
+        1,
+    );
+    let ruleset = Ruleset::from_source(SourceFile::new("discretion.rules", text))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (decided, outcome) in [
+        ("5", Ok("90")),
+        ("6", Ok("88")),
+        ("3", Err("outside the range 5 to 10 of rule `incident`")),
+        ("7", Err("outside the range 1 to 6 of rule `incident_also`")),
+    ] {
+        let json = facts(incident(Some(json!(decided)))).to_string();
+        let facts = Facts::from_json(&ruleset, &json).unwrap_or_else(|e| panic!("{decided}: {e}"));
+        match (ruleset.evaluate(&facts), outcome) {
+            (Ok(evaluation), Ok(total)) => {
+                assert_eq!(evaluation.results[0].total.to_string(), total, "{decided}");
+            }
+            (Err(error), Err(message)) => {
+                assert!(
+                    error.message.contains(message),
+                    "{decided}: {}",
+                    error.message
+                );
+                assert_eq!(error.all().count(), 1, "{decided}");
+            }
+            (outcome, _) => panic!(
+                "{decided}: {:?}",
+                outcome.map(|e| e.results[0].total.to_string())
+            ),
+        }
+    }
+}

@@ -880,9 +880,10 @@ fn occurrence_amount(
                 _ => Number::ZERO,
             }
         }
-        // Issue 13 §6: the office's decision, given on the record and checked
-        // against the range when the facts were read; checked again here, so
-        // that facts built by other means cannot pass a value outside it.
+        // Issue 13 §6: the office's decision, given on the record. The fact
+        // file and `check_decisions` accept a value within the range of any
+        // rule that may count the record; a record counted by two rules with
+        // different ranges must fit this rule's too.
         Some(Amount::Discretion { from, to }) => {
             let kind = record.map(|r| r.kind.to_string()).unwrap_or_default();
             let reported = record.map(|r| r.reported.to_string()).unwrap_or_default();
