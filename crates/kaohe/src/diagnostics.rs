@@ -1124,7 +1124,7 @@ pub struct UnreachableBand {
 
 /// See [`RulesetDiagnostic::MeasureInMeasure`].
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
-#[error("`{function}(…)` cannot be used in a measure's value")]
+#[error("`{function}(…)` cannot be used in a measure's value{via}")]
 #[diagnostic(
     code(kaohe::measure_in_measure),
     help("a measure is computed from the unit's own records and attributes; use places and peers in the rules and consequences that read the measure, or compute the value there")
@@ -1132,6 +1132,11 @@ pub struct UnreachableBand {
 pub struct MeasureInMeasure {
     /// The function.
     pub function: String,
+    /// Empty when the measure's value calls the function itself; else
+    /// " (derived attribute `top` reads it)": the value reads a derived
+    /// attribute computed from it (a measure that would depend on places
+    /// among units it has not yet measured, even on itself).
+    pub via: String,
     /// Where.
     #[label("a measure of measures")]
     pub span: SourceSpan,

@@ -2024,3 +2024,55 @@ fn a_place_and_a_peer_count_are_whole_numbers() {
         }
     }
 }
+
+/// A measure's value may not read `place(…)`, `peer_…(…)` or `measure(…)`
+/// through a derived attribute either, however many derives deep: such a
+/// measure would depend on places among units not yet measured, even on
+/// itself (found while examining an "equivalent" mutant of
+/// `measures_for`: `measure m = count(report where top)` with `derive top =
+/// place(m) == 1` was accepted and measured 0 for every unit). A derive
+/// reading a place is fine in a rule.
+#[test]
+fn a_measure_reads_no_place_through_a_derived_attribute() {
+    let with = |derives: &str, measure: &str, rule_filter: &str| {
+        let mut text = edit(&[
+            (
+                "  derive late = submitted > due [T-2, T-A1]\n",
+                &format!("  derive late = submitted > due [T-2, T-A1]\n{derives}"),
+            ),
+            (
+                "      per report where late\n",
+                &format!("      per report where {rule_filter}\n"),
+            ),
+        ]);
+        text.push_str(&format!(
+            "\nmeasure m \"完成数\" of lead [T-6] = {measure}\n"
+        ));
+        text
+    };
+    let direct = "  derive top = place(m) == 1 [T-2]\n";
+    let chained = "  derive top = place(m) == 1 [T-2]\n  derive first = top and late [T-2]\n";
+    for (derives, measure, expected) in [
+        (direct, "count(report where top)", vec!["`place(…)` cannot be used in a measure's value (derived attribute `top` reads it)"]),
+        (chained, "count(report where first)", vec!["`place(…)` cannot be used in a measure's value (derived attribute `first` reads it)"]),
+        (
+            "  derive near = peer_max(m) > 3 [T-2]\n",
+            "sum(report, if near then 1 else 0)",
+            vec!["`peer_max(…)` cannot be used in a measure's value (derived attribute `near` reads it)"],
+        ),
+        (direct, "count(report where late)", vec![]),
+        ("  derive on_time = not late [T-2]\n", "count(report where on_time)", vec![]),
+    ] {
+        let found: Vec<String> = diagnostics(&with(derives, measure, "late"))
+            .into_iter()
+            .filter(|(code, _, _)| code == "kaohe::measure_in_measure")
+            .map(|(_, message, _)| message)
+            .collect();
+        assert_eq!(found, expected, "{derives} {measure}");
+    }
+    // The derive that reads a place, used by a rule: clean.
+    assert_eq!(
+        codes(&with(direct, "count(report where late)", "late and top")),
+        Vec::<String>::new()
+    );
+}

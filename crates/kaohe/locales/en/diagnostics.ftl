@@ -230,6 +230,7 @@ kaohe-misplaced_step = step `{ $name }` { $problem }
 kaohe-unreachable_band = a band { $problem }
     .label-span = never the first band that holds
 kaohe-measure_in_measure = `{ $function }(…)` cannot be used in a measure's value
+kaohe-measure_in_measure--via = `{ $function }(…)` cannot be used in a measure's value (derived attribute `{ $derive }` reads it)
     .help = a measure is computed from the unit's own records and attributes; use places and peers in the rules and consequences that read the measure, or compute the value there
     .label-span = a measure of measures
 kaohe-misplaced_this = `this.` names the record being scored, and there is none here

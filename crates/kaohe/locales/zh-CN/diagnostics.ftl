@@ -227,6 +227,7 @@ kaohe-misplaced_step = 升级步骤 `{ $name }` { $problem }
 kaohe-unreachable_band = 分档{ $problem }
     .label-span = 永远不会是第一个成立的分档
 kaohe-measure_in_measure = `{ $function }(…)` 不能用在指标（measure）的取值中
+kaohe-measure_in_measure--via = `{ $function }(…)` 不能用在指标（measure）的取值中（派生属性 `{ $derive }` 用到了它）
     .help = 指标只由本单位自己的记录和属性计算；名次和同组比较请在读取该指标的规则和预警中使用，或在那里计算该值
     .label-span = 指标中套用了指标
 kaohe-misplaced_this = `this.` 指当前计分的记录，但此处没有这样的记录

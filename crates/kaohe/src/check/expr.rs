@@ -797,6 +797,7 @@ impl Checker<'_> {
         if self.in_measure {
             self.push(crate::diagnostics::MeasureInMeasure {
                 function: function.name.clone(),
+                via: String::new(),
                 span: function.span.into(),
             });
         }

@@ -2,6 +2,8 @@
 //! refers to, caps and floors, effective ranges, rankings and consequences, and
 //! the usage warnings at the end.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use super::expr::{backticked, Scope};
@@ -954,6 +956,49 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A measure's value that reads a derived attribute computed, directly
+    /// or through other derived attributes, from `place(…)`, `peer_…(…)` or
+    /// `measure(…)`: refused like a direct call. Derived attributes are
+    /// matched by name over every record kind (a name shared by two kinds
+    /// counts for both: when in doubt, refuse).
+    fn measure_via_derived(&mut self, decl: &MeasureDecl) {
+        let derived: Vec<&Derived> = self
+            .file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Record(record) => Some(record.derived.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        // Derived attribute → the measure function it reads, to a fixed point.
+        let mut reads: BTreeMap<&str, String> = BTreeMap::new();
+        loop {
+            let before = reads.len();
+            for d in &derived {
+                if reads.contains_key(d.name.name.as_str()) {
+                    continue;
+                }
+                if let Some(function) = measure_read(&d.expr, &reads) {
+                    reads.insert(&d.name.name, function);
+                }
+            }
+            if reads.len() == before {
+                break;
+            }
+        }
+        let mut found = Vec::new();
+        derived_reads(&decl.value, &reads, &mut found);
+        for (name, function) in found {
+            self.push(crate::diagnostics::MeasureInMeasure {
+                function,
+                via: format!(" (derived attribute `{}` reads it)", name.name),
+                span: name.span.into(),
+            });
+        }
+    }
+
     /// A measure (issue 13 §4): its group, citation and numeric value, which
     /// may not use the measure functions itself (a measure's value must not
     /// depend on the places or peers of any measure).
@@ -963,6 +1008,7 @@ impl<'a> Checker<'a> {
         self.in_measure = true;
         let ty = self.expr(&decl.value, UNIT);
         self.in_measure = false;
+        self.measure_via_derived(decl);
         if !ty.fits(&Ty::Decimal) {
             self.push(TypeMismatch {
                 expected: Ty::Decimal.describe(),
@@ -1172,5 +1218,88 @@ fn constant(expr: &Expr) -> Option<Decimal> {
         ExprKind::Number(n) => Some(*n),
         ExprKind::Unary(UnaryOp::Neg, inner) => constant(inner).map(|n| -n),
         _ => None,
+    }
+}
+
+/// The measure function `expr` reads: called in it, or through a derived
+/// attribute in `reads`.
+fn measure_read(expr: &Expr, reads: &BTreeMap<&str, String>) -> Option<String> {
+    let mut found = None;
+    visit(expr, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        found = match &e.kind {
+            ExprKind::Call { function, .. }
+                if super::expr::MEASURE_FUNCTIONS.contains(&function.name.as_str()) =>
+            {
+                Some(function.name.clone())
+            }
+            ExprKind::Path(path) => match path.as_slice() {
+                [name] => reads.get(name.name.as_str()).cloned(),
+                _ => None,
+            },
+            _ => None,
+        };
+    });
+    found
+}
+
+/// Every bare name in `expr` that is a derived attribute in `reads`, with
+/// the function it reads.
+fn derived_reads<'e>(
+    expr: &'e Expr,
+    reads: &BTreeMap<&str, String>,
+    found: &mut Vec<(&'e Ident, String)>,
+) {
+    visit(expr, &mut |e| {
+        if let ExprKind::Path(path) = &e.kind {
+            if let [name] = path.as_slice() {
+                if let Some(function) = reads.get(name.name.as_str()) {
+                    found.push((name, function.clone()));
+                }
+            }
+        }
+    });
+}
+
+/// Calls `f` on `expr` and every expression inside it.
+fn visit<'e>(expr: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    f(expr);
+    match &expr.kind {
+        ExprKind::Number(_)
+        | ExprKind::Date(_)
+        | ExprKind::Text(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Path(_)
+        | ExprKind::Ranked { .. } => {}
+        ExprKind::Unary(_, inner) => visit(inner, f),
+        ExprKind::Binary(_, lhs, rhs) => {
+            visit(lhs, f);
+            visit(rhs, f);
+        }
+        ExprKind::If(c, t, e) => {
+            visit(c, f);
+            visit(t, f);
+            visit(e, f);
+        }
+        ExprKind::Count { filter, .. } => {
+            if let Some(filter) = filter {
+                visit(filter, f);
+            }
+        }
+        ExprKind::Sum { value, filter, .. } => {
+            visit(value, f);
+            if let Some(filter) = filter {
+                visit(filter, f);
+            }
+        }
+        ExprKind::Call { args, .. } => {
+            for arg in args {
+                visit(arg, f);
+            }
+        }
+        ExprKind::Bands { subject, .. } => visit(subject, f),
+        ExprKind::Duration { amount, .. } => visit(amount, f),
     }
 }
