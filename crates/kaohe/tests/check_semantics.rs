@@ -2060,6 +2060,20 @@ fn a_measure_reads_no_place_through_a_derived_attribute() {
             "sum(report, if near then 1 else 0)",
             vec!["`peer_max(…)` cannot be used in a measure's value (derived attribute `near` reads it)"],
         ),
+        // Through every form of expression: `not`, a function's arguments,
+        // `bands`, a length of time.
+        (
+            "  derive top = not (place(m) > 1) [T-2]\n",
+            "count(report where top)",
+            vec!["`place(…)` cannot be used in a measure's value (derived attribute `top` reads it)"],
+        ),
+        (direct, "max(sum(report, if top then 1 else 0), 0)", vec!["`place(…)` cannot be used in a measure's value (derived attribute `top` reads it)"]),
+        (direct, "bands(count(report where top), upto 1: 1, else: 0)", vec!["`place(…)` cannot be used in a measure's value (derived attribute `top` reads it)"]),
+        (
+            "  derive top = place(m) == 1 [T-2]\n  derive soon = submitted < due + (if top then 1 else 0) days [T-2]\n",
+            "count(report where soon)",
+            vec!["`place(…)` cannot be used in a measure's value (derived attribute `soon` reads it)"],
+        ),
         (direct, "count(report where late)", vec![]),
         ("  derive on_time = not late [T-2]\n", "count(report where on_time)", vec![]),
     ] {
