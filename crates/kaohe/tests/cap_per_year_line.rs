@@ -105,3 +105,42 @@ fn nothing_used_earlier_is_not_said() {
         .collect();
     assert_eq!(limits, ["cap 8 per year: -10 → -8"]);
 }
+
+/// A rule capped both per period and per year: the per-period cap's line
+/// never says what the year used (that is the yearly cap's), and the annual
+/// result's line neither (mutation shard 3/24: the guard of the "used
+/// earlier" note widened went unnoticed). H2: 3 records, 15 raw, capped at 6
+/// per period; the year's 8 had 5 used in H1, so 3 are left.
+#[test]
+fn only_a_cap_per_year_under_a_shorter_period_says_what_was_used() {
+    let text = RULES.replace(
+        "      cap 8 per year\n",
+        "      cap 6 per period\n      cap 8 per year\n",
+    );
+    let ruleset = Ruleset::from_source(SourceFile::new("r.rules", text)).unwrap();
+    let facts = FACTS.replace(
+        r#""attributes": {}}
+  ]}"#,
+        r#""attributes": {}},
+    {"id": "h2-3", "unit": "a", "period": "2026-H2", "kind": "miss", "reported": "2026-12-03", "attributes": {}}
+  ]}"#,
+    );
+    let facts = Facts::from_json(&ruleset, &facts).unwrap();
+    let evaluation = ruleset.evaluate(&facts).unwrap();
+    let lines: Vec<String> = evaluation
+        .results
+        .iter()
+        .find(|r| r.period.to_string() == "2026-H2")
+        .unwrap()
+        .items
+        .iter()
+        .flat_map(|i| i.limits.iter().map(ToString::to_string))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "cap 6 per period: -15 → -6",
+            "cap 8 per year, 5 used earlier this year: -6 → -3"
+        ]
+    );
+}
