@@ -265,7 +265,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "miluo-2026__revision_negative",
-        &["$.records[2].revision: expected a revision number, 0 or more"],
+        &["$.records[0].revision: expected a revision number, 0 or more"],
+    ),
+    (
+        "miluo-2026__revision_without_id",
+        &["$.records[2].revision: the record has a `revision` but no `id`"],
     ),
     // Several mistakes in one file: each is reported.
     (
@@ -319,6 +323,7 @@ const ERROR_CLASSES: &[&str] = &[
     "differs from it only by white space",
     "not a calendar day",
     "expected a revision number",
+    "has a `revision` but no `id`",
 ];
 
 fn corpus_dir() -> PathBuf {

@@ -556,6 +556,10 @@ impl fmt::Display for FactErrors {
 
 impl std::error::Error for FactErrors {}
 
+/// The code of a record with a `revision` but no `id` (a revision orders the
+/// versions of one record, which only an `id` names).
+pub const REVISION_WITHOUT_ID: &str = "kaohe::facts::revision_without_id";
+
 /// The code of two units with one name.
 pub const DUPLICATE_NAME: &str = "kaohe::facts::duplicate_name";
 
@@ -1248,6 +1252,16 @@ impl Validator<'_> {
                 None
             }
         };
+        // A revision orders the versions of one record, and only an `id`
+        // says which records are versions of one: without it the revision
+        // would be silently ignored (every such record counting).
+        if object.get("revision").is_some() && object.get("id").is_none() {
+            self.error(
+                REVISION_WITHOUT_ID,
+                &format!("{path}.revision"),
+                "the record has a `revision` but no `id`: a revision orders the versions of one record, which only an `id` names; give the record the `id` its versions share, or remove the `revision`",
+            );
+        }
         let kind = self.string(object, "kind", &path)?;
         let kind = self.interner.intern(kind);
         let ruleset = self.ruleset;
