@@ -1712,7 +1712,11 @@ impl LedgerReader<'_> {
                     .entry(key.clone())
                     .or_insert_with(|| Json::Array(Vec::new()));
                 if let Json::Array(list) = list {
-                    let path = format!("$.discretion.{key}[{}]", list.len());
+                    let path = format!(
+                        "{}[{}]",
+                        kaohe::facts::member_path("$.discretion", &key),
+                        list.len()
+                    );
                     list.push(Json::String(unit.clone()));
                     self.origin(path, &sheet.name, row, col, Some(unit));
                 }

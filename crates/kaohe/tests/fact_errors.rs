@@ -483,7 +483,7 @@ fn a_key_given_twice_is_refused_at_its_path() {
         "$.units[0].id",
         "$.records[4].count",
         "$.records[4].attributes.type",
-        "$.discretion.2023-08",
+        "$.discretion[\"2023-08\"]",
     ] {
         assert!(paths.contains(&path), "{path} not in {paths:?}");
     }
@@ -994,6 +994,39 @@ fn positions_hold_far_into_a_file() {
         "{}",
         errors[0].message
     );
+}
+
+/// JSON paths are JSONPath (RFC 9535): a member name that cannot follow a
+/// dot (a period key such as `2026-04`, a name with a space) is written in
+/// brackets as a JSON string; names that can (ASCII or Chinese) keep the dot.
+#[test]
+fn keys_that_cannot_follow_a_dot_are_written_in_brackets() {
+    use kaohe::facts::member_path;
+    assert_eq!(member_path("$", "units"), "$.units");
+    assert_eq!(member_path("$.records[0]", "_x1"), "$.records[0]._x1");
+    assert_eq!(
+        member_path("$.records[0].attributes", "进度"),
+        "$.records[0].attributes.进度"
+    );
+    assert_eq!(
+        member_path("$.discretion", "2026-04"),
+        "$.discretion[\"2026-04\"]"
+    );
+    assert_eq!(
+        member_path("$.discretion", "2026"),
+        "$.discretion[\"2026\"]"
+    );
+    assert_eq!(member_path("$", "my key"), "$[\"my key\"]");
+    assert_eq!(member_path("$", "a\"b"), "$[\"a\\\"b\"]");
+    assert_eq!(member_path("$", ""), "$[\"\"]");
+    // In the errors: an unexpected field with a space, an unknown period key.
+    let mut facts = valid();
+    facts["my key"] = json!(1);
+    facts["discretion"] = json!({"2023-8": ["jyj"]});
+    let errors = errors_of(&shaodong(), &facts);
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.contains(&"$[\"my key\"]"), "{paths:?}");
+    assert!(paths.contains(&"$.discretion[\"2023-8\"]"), "{paths:?}");
 }
 
 /// A `revision` orders the versions of one record, and only an `id` names a

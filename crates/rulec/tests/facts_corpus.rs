@@ -203,19 +203,19 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // Discretionary orders.
     (
         "shaodong-2023__discretion_unknown_unit",
-        &["$.discretion.2023-08[0]: unknown unit `mzjj`"],
+        &["$.discretion[\"2023-08\"][0]: unknown unit `mzjj`"],
     ),
     (
         "shaodong-2023__discretion_unit_twice",
-        &["$.discretion.2023-08[2]: unit `jyj` is listed twice"],
+        &["$.discretion[\"2023-08\"][2]: unit `jyj` is listed twice"],
     ),
     (
         "shaodong-2023__discretion_bad_period_key",
-        &["$.discretion.2023-8: expected a period"],
+        &["$.discretion[\"2023-8\"]: expected a period"],
     ),
     (
         "shaodong-2023__discretion_entry_not_an_id",
-        &["$.discretion.2023[0]: expected a unit id"],
+        &["$.discretion[\"2023\"][0]: expected a unit id"],
     ),
     (
         "shaodong-2023__discretion_not_an_object",
