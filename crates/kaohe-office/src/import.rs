@@ -41,7 +41,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::layout::{
     Column, ColumnType, Layout, Role, Sheet, AS_OF_CELL, DESCRIPTION_CELL, FIRST_DATA_ROW,
-    INFO_SHEET, KEY_ROW, PERIODS_CELL,
+    INFO_SHEET, KEY_ROW, PERIODS_CELL, RECORD_ID_LABEL, REVISION_LABEL,
 };
 use crate::lookalike;
 use crate::numfmt::{self, Scaling};
@@ -237,7 +237,7 @@ pub fn import(ruleset: &Ruleset, bytes: &[u8]) -> Result<Imported, ImportError> 
         Ok(_) => Err(ImportError::Ledger(reader.finish())),
         Err(fact_errors) => {
             for e in fact_errors.errors {
-                reader.fact_error(&e.path, &e.message);
+                reader.fact_error(e.code, &e.path, &e.message);
             }
             Err(ImportError::Ledger(reader.finish()))
         }
@@ -761,9 +761,24 @@ impl LedgerReader<'_> {
         }
     }
 
-    /// Maps a validator error back to its cell.
-    fn fact_error(&mut self, path: &str, message: &str) {
-        let message = self.rewrite_paths(message);
+    /// Maps a validator error back to its cell, naming the ledger's columns
+    /// by their headers where the fact file's message names a JSON member.
+    fn fact_error(&mut self, code: &str, path: &str, message: &str) {
+        let message = match code {
+            "kaohe::facts::revision_without_id" => format!(
+                "column `{REVISION_LABEL}` (revision) is filled but column `{RECORD_ID_LABEL}` (id) is empty: a revision orders the versions of one record, which only a record id names; give the row the {RECORD_ID_LABEL} its versions share, or empty its {REVISION_LABEL}"
+            ),
+            "kaohe::facts::same_day_versions" => self
+                .rewrite_paths(message)
+                .replace(
+                    "give each a distinct `revision` (the higher one applies)",
+                    &format!(
+                        "give each a distinct number in column `{REVISION_LABEL}` (revision; the higher one applies)"
+                    ),
+                )
+                .replace("both have revision ", &format!("both have {REVISION_LABEL} ")),
+            _ => self.rewrite_paths(message),
+        };
         match self.find_origin(path).map(|(o, exact)| (o.clone(), exact)) {
             Some((origin, exact)) => {
                 if exact
@@ -1697,7 +1712,11 @@ impl LedgerReader<'_> {
                     .entry(key.clone())
                     .or_insert_with(|| Json::Array(Vec::new()));
                 if let Json::Array(list) = list {
-                    let path = format!("$.discretion.{key}[{}]", list.len());
+                    let path = format!(
+                        "{}[{}]",
+                        kaohe::facts::member_path("$.discretion", &key),
+                        list.len()
+                    );
                     list.push(Json::String(unit.clone()));
                     self.origin(path, &sheet.name, row, col, Some(unit));
                 }

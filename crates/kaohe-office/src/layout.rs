@@ -19,6 +19,11 @@ pub const UNITS_SHEET: &str = "单位";
 /// The discretionary-order sheet (only when a ranking orders `by discretion`).
 pub const DISCRETION_SHEET: &str = "酌定排序";
 
+/// The header (row 1) of every record sheet's record id column (machine name `id`).
+pub const RECORD_ID_LABEL: &str = "记录编号";
+/// The header (row 1) of every record sheet's revision column (machine name `revision`).
+pub const REVISION_LABEL: &str = "更正序号";
+
 /// Row (0-based) of the Chinese column headers.
 pub const LABEL_ROW: u32 = 0;
 /// Row (0-based) of the machine column names.
@@ -105,7 +110,9 @@ impl ColumnType {
             ColumnType::PeriodOrYear => "a period YYYY-MM, YYYY-Qn or a year YYYY".to_owned(),
             ColumnType::Count => "a whole number 0 or more (empty means 1)".to_owned(),
             ColumnType::UnitRef => format!("a unit id listed on sheet {UNITS_SHEET}"),
-            ColumnType::Revision => "a whole number 0 or more (empty: no revision)".to_owned(),
+            ColumnType::Revision => {
+                format!("a whole number 0 or more ({REVISION_LABEL}; empty: none)")
+            }
             ColumnType::Decided(ranges) => format!(
                 "a number within {}",
                 ranges
@@ -324,7 +331,7 @@ impl Layout {
             });
             columns.push(Column {
                 key: "id".to_owned(),
-                label: "记录编号".to_owned(),
+                label: RECORD_ID_LABEL.to_owned(),
                 role: Role::RecordId,
                 ty: ColumnType::Text,
                 required: false,
@@ -332,7 +339,7 @@ impl Layout {
             });
             columns.push(Column {
                 key: "revision".to_owned(),
-                label: "更正序号".to_owned(),
+                label: REVISION_LABEL.to_owned(),
                 role: Role::Revision,
                 ty: ColumnType::Revision,
                 required: false,

@@ -445,11 +445,83 @@ fn the_revision_column() {
         assert!(
             errors[0]
                 .message
-                .starts_with("expected a whole number 0 or more (empty: no revision)"),
+                .starts_with("expected a whole number 0 or more (更正序号; empty: none)"),
             "{}",
             errors[0]
         );
+        assert!(!errors[0].message.contains("revision"), "{}", errors[0]);
     }
+}
+
+/// A 更正序号 orders the versions of one record, which only a 记录编号 names:
+/// filled on rows without one, it is refused at each revision cell, all at
+/// once, naming the columns by the headers the office sees (it used to be
+/// ignored, every such row counting).
+#[test]
+fn a_revision_without_a_record_id_is_refused_at_its_cell() {
+    let ruleset = load_ruleset("miluo-2026");
+    let mut ledger = miluo(Cell::Number(30.0));
+    let rows = ledger.sheets.get_mut(INDICATOR).unwrap();
+    rows[0].insert("revision".into(), Cell::Number(2.0));
+    let mut second = rows[0].clone();
+    second.insert("revision".into(), Cell::Number(1.0));
+    second.insert("name".into(), Cell::text("新建城区幼儿园"));
+    rows.push(second);
+    let errors = ledger_errors(&ruleset, &fill(&ruleset, &ledger));
+    assert_eq!(
+        errors
+            .iter()
+            .map(|e| (e.code, e.sheet.as_deref(), e.cell.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            ("kaohe::ledger::invalid_fact", Some(INDICATOR), Some("J3")),
+            ("kaohe::ledger::invalid_fact", Some(INDICATOR), Some("J4")),
+        ],
+        "{}",
+        report(&errors)
+    );
+    assert_eq!(
+        errors[0].message,
+        "column `更正序号` (revision) is filled but column `记录编号` (id) is empty: a revision orders the versions of one record, which only a record id names; give the row the 记录编号 its versions share, or empty its 更正序号"
+    );
+    // With a 记录编号 the same rows import.
+    let rows = ledger.sheets.get_mut(INDICATOR).unwrap();
+    rows[0].insert("id".into(), Cell::text("jtj-p01"));
+    rows[1].insert("id".into(), Cell::text("jtj-p02"));
+    imported(&ruleset, &fill(&ruleset, &ledger));
+}
+
+/// Two versions of one record on one day: the advice names the 更正序号
+/// column, not the fact file's `revision`.
+#[test]
+fn same_day_versions_name_the_revision_column() {
+    let ruleset = load_ruleset("miluo-2026");
+    let mut ledger = miluo(Cell::Number(30.0));
+    let rows = ledger.sheets.get_mut(INDICATOR).unwrap();
+    rows[0].insert("id".into(), Cell::text("jtj-p01"));
+    let second = rows[0].clone();
+    rows.push(second);
+    let errors = ledger_errors(&ruleset, &fill(&ruleset, &ledger));
+    assert_eq!(errors.len(), 1, "{}", report(&errors));
+    assert_eq!(errors[0].code, "kaohe::ledger::invalid_fact");
+    assert!(
+        errors[0].message.ends_with(
+            "give each a distinct number in column `更正序号` (revision; the higher one applies) or remove the wrong one"
+        ),
+        "{}",
+        errors[0]
+    );
+    assert!(!errors[0].message.contains("`revision`"), "{}", errors[0]);
+    // Equal revisions: the reason names the column too.
+    let rows = ledger.sheets.get_mut(INDICATOR).unwrap();
+    rows[0].insert("revision".into(), Cell::Number(2.0));
+    rows[1].insert("revision".into(), Cell::Number(2.0));
+    let errors = ledger_errors(&ruleset, &fill(&ruleset, &ledger));
+    assert!(
+        errors[0].message.contains(", and both have 更正序号 2;"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]

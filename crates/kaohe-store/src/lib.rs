@@ -1287,7 +1287,10 @@ impl StoreView<'_> {
                 .with_help(
                     "leave the sealed period's discretionary order out, or give the sealed one",
                 );
-                error.path = Some(format!("$.discretion.{period}"));
+                error.path = Some(kaohe::facts::member_path(
+                    "$.discretion",
+                    &period.to_string(),
+                ));
                 if let Some(row) = sealed.get(period) {
                     error = error.at_seal(row.info.seq);
                 }

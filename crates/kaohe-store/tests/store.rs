@@ -437,6 +437,6 @@ fn late_carried_records_belong_to_the_quarter_they_arrived_in() {
         panic!("{refused}")
     };
     assert_eq!(errors[0].code, "kaohe::store::contradicts_seal");
-    assert_eq!(errors[0].path.as_deref(), Some("$.discretion.2027-Q4"));
+    assert_eq!(errors[0].path.as_deref(), Some("$.discretion[\"2027-Q4\"]"));
     assert_eq!(errors[0].seal, Some(4));
 }

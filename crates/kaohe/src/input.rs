@@ -201,7 +201,7 @@ impl Inputs {
             if !declared.iter().any(|d| &d.name.name == name) {
                 errors.push(error(
                     "kaohe::input::undeclared",
-                    format!("$.inputs.{name}"),
+                    crate::facts::member_path("$.inputs", name),
                     format!("input `{name}` is supplied but the ruleset declares no such input"),
                     "declare it (`input name \"…\" from ruleset \"<id>\" [clause]`) or leave it out",
                 ));

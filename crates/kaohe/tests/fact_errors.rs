@@ -483,7 +483,7 @@ fn a_key_given_twice_is_refused_at_its_path() {
         "$.units[0].id",
         "$.records[4].count",
         "$.records[4].attributes.type",
-        "$.discretion.2023-08",
+        "$.discretion[\"2023-08\"]",
     ] {
         assert!(paths.contains(&path), "{path} not in {paths:?}");
     }
@@ -784,6 +784,7 @@ fn a_revision_is_read_and_only_then_hashed() {
     let plain = both(&shaodong(), &valid().to_string()).unwrap();
     assert_eq!(plain.records.iter().filter_map(|r| r.revision).count(), 0);
     let mut facts = valid();
+    facts["records"][1]["id"] = json!("jyj-report-2023-08");
     facts["records"][1]["revision"] = json!(2);
     let revised = both(&shaodong(), &facts.to_string()).unwrap();
     assert_eq!(
@@ -993,6 +994,92 @@ fn positions_hold_far_into_a_file() {
         "{}",
         errors[0].message
     );
+}
+
+/// JSON paths are JSONPath (RFC 9535): a member name that cannot follow a
+/// dot (a period key such as `2026-04`, a name with a space) is written in
+/// brackets as a JSON string; names that can (ASCII or Chinese) keep the dot.
+#[test]
+fn keys_that_cannot_follow_a_dot_are_written_in_brackets() {
+    use kaohe::facts::member_path;
+    assert_eq!(member_path("$", "units"), "$.units");
+    assert_eq!(member_path("$.records[0]", "_x1"), "$.records[0]._x1");
+    assert_eq!(
+        member_path("$.records[0].attributes", "进度"),
+        "$.records[0].attributes.进度"
+    );
+    assert_eq!(
+        member_path("$.discretion", "2026-04"),
+        "$.discretion[\"2026-04\"]"
+    );
+    assert_eq!(
+        member_path("$.discretion", "2026"),
+        "$.discretion[\"2026\"]"
+    );
+    assert_eq!(member_path("$", "my key"), "$[\"my key\"]");
+    assert_eq!(member_path("$", "a\"b"), "$[\"a\\\"b\"]");
+    assert_eq!(member_path("$", ""), "$[\"\"]");
+    // In the errors: an unexpected field with a space, an unknown period key.
+    let mut facts = valid();
+    facts["my key"] = json!(1);
+    facts["discretion"] = json!({"2023-8": ["jyj"]});
+    let errors = errors_of(&shaodong(), &facts);
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.contains(&"$[\"my key\"]"), "{paths:?}");
+    assert!(paths.contains(&"$.discretion[\"2023-8\"]"), "{paths:?}");
+}
+
+/// A `revision` orders the versions of one record, and only an `id` names a
+/// record: a revision on a record without an id is refused at its JSON path
+/// (it used to be silently ignored, both records counting), every such
+/// record at once, whatever the reader (text, reader, fast path or not).
+#[test]
+fn a_revision_without_an_id_is_refused() {
+    let mut facts = valid();
+    facts["records"][0]["revision"] = json!(2);
+    facts["records"][1]["revision"] = json!(3);
+    let errors = errors_of(&shaodong(), &facts);
+    assert_eq!(
+        errors
+            .iter()
+            .map(|e| (e.code, e.path.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("kaohe::facts::revision_without_id", "$.records[0].revision"),
+            ("kaohe::facts::revision_without_id", "$.records[1].revision"),
+        ],
+        "{errors:?}"
+    );
+    assert_eq!(
+        errors[0].message,
+        "the record has a `revision` but no `id`: a revision orders the versions of one record, which only an `id` names; give the record the `id` its versions share, or remove the `revision`"
+    );
+    // The example of the review: a revision with no id among valid records.
+    let miluo_facts = json!({"as_of": "2026-05-20",
+    "units": [{"id": "a", "name": "甲", "group": "lead"}],
+    "records": [
+        {"unit": "a", "period": "2026-04", "kind": "returned_entry", "reported": "2026-04-20",
+         "attributes": {"entry": "x"}},
+        {"unit": "a", "period": "2026-04", "kind": "returned_entry", "reported": "2026-04-20",
+         "revision": 2, "attributes": {"entry": "x"}}
+    ]});
+    let errors = errors_of(&miluo(), &miluo_facts);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].path, "$.records[1].revision");
+    // A revision of a wrong type without an id: both faults at once.
+    facts["records"][1]["revision"] = json!("next");
+    let errors = errors_of(&shaodong(), &facts);
+    assert_reported(
+        &errors,
+        &["$.records[1].revision"],
+        &["expected a revision number"],
+    );
+    assert_reported(&errors, &["$.records[1].revision"], &["but no `id`"]);
+    // With an id the same records are accepted.
+    facts["records"][0]["id"] = json!("m1");
+    facts["records"][1]["id"] = json!("r1");
+    facts["records"][1]["revision"] = json!(3);
+    assert!(both(&shaodong(), &facts.to_string()).is_ok());
 }
 
 /// Under a sealed ruleset too (Miluo), records with one `id` replace each

@@ -293,6 +293,10 @@ const LEDGER: &[(&str, &str)] = &[
     ("kaohe::ledger::surrounding_space", "expected text (单位编号), found `jtj `, which ends with a space"),
     ("kaohe::ledger::surrounding_space", "expected text (单位编号), found `　wjj`, which starts with a full-width space (U+3000)"),
     ("kaohe::ledger::surrounding_space", "remove it: values are never trimmed, so that what is read is what was typed"),
+    ("kaohe::ledger::bad_cell", "expected a whole number 0 or more (更正序号; empty: none), found -1"),
+    ("kaohe::ledger::invalid_fact", "column `更正序号` (revision) is filled but column `记录编号` (id) is empty: a revision orders the versions of one record, which only a record id names; give the row the 记录编号 its versions share, or empty its 更正序号"),
+    ("kaohe::ledger::invalid_fact", "重点民生实事指标进度!A3 and 重点民生实事指标进度!A4 are two versions of record `jtj-p01` of unit `jtj` reported on the same day 2026-04-14, and the day alone does not say which is the correction; give each a distinct number in column `更正序号` (revision; the higher one applies) or remove the wrong one"),
+    ("kaohe::ledger::invalid_fact", "重点民生实事指标进度!A3 and 重点民生实事指标进度!A4 are two versions of record `jtj-p01` of unit `jtj` reported on the same day 2026-04-14, and both have 更正序号 2; give each a distinct number in column `更正序号` (revision; the higher one applies) or remove the wrong one"),
 ];
 
 #[test]
@@ -307,6 +311,57 @@ fn ledger_messages_are_in_chinese() {
         "{} ledger texts not in Chinese:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// The warning about a discretionary order no ranking uses, for a period
+/// and for a year: natural Chinese with the scope translated (it once read
+/// "没有per period的排名").
+#[test]
+fn the_unused_discretion_warning_is_in_chinese() {
+    let rules = workspace().join("rulesets/miluo-2026/miluo-2026.rules");
+    let ruleset = Ruleset::from_source(SourceFile::new(
+        "miluo-2026.rules",
+        std::fs::read_to_string(rules).unwrap(),
+    ))
+    .unwrap();
+    let example = workspace().join("rulesets/miluo-2026/examples/2026-04.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    json["discretion"] = serde_json::json!({"2026-04": ["jtj", "rsj"], "2026": ["jtj", "rsj"]});
+    let facts = Facts::from_json(&ruleset, &json.to_string()).unwrap();
+    let warnings = kaohe::check::fact_warnings(&ruleset, &facts);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    let catalog = Catalog::new();
+    let mut failures = Vec::new();
+    let mut zh = Vec::new();
+    for w in &warnings {
+        expect_translated(&catalog, w.code, &w.message, &mut failures);
+        let help = w.help.as_deref().unwrap();
+        expect_translated(&catalog, w.code, help, &mut failures);
+        zh.push(catalog.text(Lang::Zh, w.code, &w.message));
+        zh.push(catalog.text(Lang::Zh, w.code, help));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        zh[0].ends_with("中没有用 `by discretion` 区分并列的考核期排名"),
+        "{}",
+        zh[0]
+    );
+    assert!(
+        zh[1].contains("请在考核期排名的排序依据最后加上 `by discretion`"),
+        "{}",
+        zh[1]
+    );
+    assert!(
+        zh[2].ends_with("中没有用 `by discretion` 区分并列的年度排名"),
+        "{}",
+        zh[2]
+    );
+    assert!(
+        zh[3].contains("请在年度排名的排序依据最后加上 `by discretion`"),
+        "{}",
+        zh[3]
     );
 }
 

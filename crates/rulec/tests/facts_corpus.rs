@@ -203,19 +203,19 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // Discretionary orders.
     (
         "shaodong-2023__discretion_unknown_unit",
-        &["$.discretion.2023-08[0]: unknown unit `mzjj`"],
+        &["$.discretion[\"2023-08\"][0]: unknown unit `mzjj`"],
     ),
     (
         "shaodong-2023__discretion_unit_twice",
-        &["$.discretion.2023-08[2]: unit `jyj` is listed twice"],
+        &["$.discretion[\"2023-08\"][2]: unit `jyj` is listed twice"],
     ),
     (
         "shaodong-2023__discretion_bad_period_key",
-        &["$.discretion.2023-8: expected a period"],
+        &["$.discretion[\"2023-8\"]: expected a period"],
     ),
     (
         "shaodong-2023__discretion_entry_not_an_id",
-        &["$.discretion.2023[0]: expected a unit id"],
+        &["$.discretion[\"2023\"][0]: expected a unit id"],
     ),
     (
         "shaodong-2023__discretion_not_an_object",
@@ -265,7 +265,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "miluo-2026__revision_negative",
-        &["$.records[2].revision: expected a revision number, 0 or more"],
+        &["$.records[0].revision: expected a revision number, 0 or more"],
+    ),
+    (
+        "miluo-2026__revision_without_id",
+        &["$.records[2].revision: the record has a `revision` but no `id`"],
     ),
     // Several mistakes in one file: each is reported.
     (
@@ -319,6 +323,7 @@ const ERROR_CLASSES: &[&str] = &[
     "differs from it only by white space",
     "not a calendar day",
     "expected a revision number",
+    "has a `revision` but no `id`",
 ];
 
 fn corpus_dir() -> PathBuf {

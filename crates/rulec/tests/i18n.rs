@@ -213,6 +213,45 @@ fn ledger_errors_are_in_chinese_with_the_same_codes() {
     assert!(messages(&zh).iter().all(|m| has_chinese(m)));
 }
 
+/// The facts' warnings of `rulec eval --format json` (`facts.warnings`, the
+/// place docs/api.md gives them) speak the asked language, with the same
+/// codes and paths; the warning on standard error too.
+#[test]
+fn fact_warnings_in_the_json_are_in_chinese_with_the_same_codes_and_paths() {
+    let example = workspace().join("rulesets/miluo-2026/examples/2026-04.json");
+    let mut facts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    facts["discretion"] = serde_json::json!({"2026-04": ["jtj", "rsj"]});
+    let path =
+        std::env::temp_dir().join(format!("rulec-i18n-warnings-{}.json", std::process::id()));
+    std::fs::write(&path, facts.to_string()).unwrap();
+    let file = path.display().to_string();
+    let args = ["eval", MILUO, file.as_str(), "--format", "json"];
+    let (zh, en) = (rulec_env(ZH, &args), rulec_env(EN, &args));
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!((zh.code, en.code), (0, 0), "{}", zh.stderr);
+    assert!(zh.stderr.contains("考核期排名"), "{}", zh.stderr);
+    let warnings = |run: &Run| -> Vec<serde_json::Value> {
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        json["facts"]["warnings"].as_array().unwrap().clone()
+    };
+    let (zh, en) = (warnings(&zh), warnings(&en));
+    assert_eq!(zh.len(), 1);
+    let keys =
+        |w: &serde_json::Value| (w["code"].clone(), w["severity"].clone(), w["path"].clone());
+    assert_eq!(keys(&zh[0]), keys(&en[0]));
+    assert_eq!(zh[0]["code"], "kaohe::facts::unused_discretion");
+    assert!(
+        en[0]["message"].as_str().unwrap().contains("is ignored"),
+        "{}",
+        en[0]
+    );
+    for text in [&zh[0]["message"], &zh[0]["help"]] {
+        let text = text.as_str().unwrap();
+        assert!(has_chinese(text) && !text.contains("per period"), "{text}");
+    }
+}
+
 #[test]
 fn evaluation_errors_are_in_chinese_at_the_same_place() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))

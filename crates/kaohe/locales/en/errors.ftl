@@ -128,6 +128,10 @@ common-ledger-full-width-space = a full-width space (U+3000)
 common-ledger-no-break-space = a no-break space (U+00A0)
 kaohe-ledger-unknown_unit--help-spaced = remove the white space from the id on sheet { $sheet }
 kaohe-ledger-bad_cell--the-error = expected { $expected }, found the error { $error }
+common-ledger-revision = a whole number 0 or more (更正序号; empty: none)
+common-ledger-both-revision = both have 更正序号 { $revision }
+kaohe-ledger-invalid_fact--revision_without_id = column `更正序号` (revision) is filled but column `记录编号` (id) is empty: a revision orders the versions of one record, which only a record id names; give the row the 记录编号 its versions share, or empty its 更正序号
+kaohe-ledger-invalid_fact--same_day_versions = { $first } and { $second } are two versions of record `{ $id }` of unit `{ $unit }` reported on the same day { $day }, and { $why }; give each a distinct number in column `更正序号` (revision; the higher one applies) or remove the wrong one
 
 ## Evaluation errors' own messages.
 kaohe-eval-failed--located = { $message } (unit `{ $unit }`, period { $period })

@@ -52,6 +52,9 @@ kaohe-facts-duplicate_name = units `{ $first }` ({ $first_path }) and `{ $second
     .help = give each unit a name of its own, as it is published (e.g. with its township)
 kaohe-facts-unused_discretion = the discretionary order for { $what } { $period } is ignored: no { $scope } ranking of ruleset `{ $ruleset }` breaks ties `by discretion`
     .help = remove `$.discretion.{ $period }`, or, if the rulebook lets the office order tied units, add `by discretion` as the last key of the { $scope } ranking
+kaohe-facts-unused_discretion--per-period = per period
+kaohe-facts-unused_discretion--per-year = per year
+kaohe-facts-revision_without_id = the record has a `revision` but no `id`: a revision orders the versions of one record, which only an `id` names; give the record the `id` its versions share, or remove the `revision`
 
 common-facts-declared = declared: { $names }
 common-facts-one-of = one of { $names }

@@ -125,6 +125,10 @@ common-ledger-full-width-space = 全角空格（U+3000）
 common-ledger-no-break-space = 不换行空格（U+00A0）
 kaohe-ledger-unknown_unit--help-spaced = 请删除“{ $sheet }”工作表中该编号前后的空白
 kaohe-ledger-bad_cell--the-error = 此处应为{ $expected }，实际为错误值 { $error }
+common-ledger-revision = 0 或以上的整数（更正序号；可留空）
+common-ledger-both-revision = 两者的更正序号都是 { $revision }
+kaohe-ledger-invalid_fact--revision_without_id = 填了 `更正序号` 却没有填 `记录编号`：更正序号用来排定同一条记录各个版本的先后，而只有记录编号能标明哪些行是同一条记录；请填写各版本共用的记录编号，或清空更正序号
+kaohe-ledger-invalid_fact--same_day_versions = { $first } 和 { $second } 是单位 `{ $unit }` 的记录 `{ $id }` 在同一天（{ $day }）报送的两个版本，且{ $why }；请在 `更正序号` 列给每个版本填写不同的序号（以较大者为准），或删除错误的一行
 
 ## 计算错误。
 kaohe-eval-failed--located = { $message }（单位 `{ $unit }`，考核期 { $period }）

@@ -45,8 +45,11 @@ kaohe-facts-decided_out_of_range = 酌定分值 { $decided } 超出规则 `{ $ru
 kaohe-facts-decided_missing = 缺少酌定分值 `decided`：规则 `{ $rule }` 由专班在 { $from } 至 { $to } 分范围内酌情扣分或加分；请填写专班对该记录酌定的分值
 kaohe-facts-duplicate_name = 单位 `{ $first }`（{ $first_path }）和 `{ $second }`（{ $second_path }）的名称都是 `{ $name }`：排名表和通报中两者无法区分
     .help = 请按对外公布的名称为每个单位取不同的名称（如加上所在乡镇）
-kaohe-facts-unused_discretion = { $period } 的专班综合考虑排序不起作用：规则集 `{ $ruleset }` 没有{ $scope }的排名按 `by discretion` 区分并列
-    .help = 删除 `$.discretion.{ $period }`；如果考核细则允许专班对并列单位排序，请在{ $scope }的排名最后加上 `by discretion`
+kaohe-facts-unused_discretion = { $period } 的专班综合考虑排序不起作用：规则集 `{ $ruleset }` 中没有用 `by discretion` 区分并列的{ $scope }排名
+    .help = 删除 `$.discretion.{ $period }`；如果考核细则允许专班对并列单位排序，请在{ $scope }排名的排序依据最后加上 `by discretion`
+kaohe-facts-unused_discretion--per-period = 考核期
+kaohe-facts-unused_discretion--per-year = 年度
+kaohe-facts-revision_without_id = 该记录填了 `revision`（更正序号）却没有 `id`：更正序号用来排定同一条记录各个版本的先后，而只有 `id` 能标明哪些是同一条记录；请为该记录填写各版本共用的 `id`，或删除 `revision`
 
 common-facts-both-revision = 两者的 revision 都是 { $revision }
 common-facts-day-alone = 仅凭日期无法判断哪一条是更正

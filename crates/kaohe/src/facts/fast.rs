@@ -227,6 +227,8 @@ impl Validator<'_> {
             Some(raw) => Some(plain_whole(raw)?),
         };
         let id = match m.id {
+            // A revision without an id: the validator refuses it.
+            None if revision.is_some() => return None,
             None => None,
             Some(raw) => Some(Text::from(plain_id(raw)?)),
         };
@@ -402,7 +404,7 @@ mod tests {
         let ruleset = shaodong();
         assert!(same(&ruleset, VALID, true).unwrap());
         assert!(same(&ruleset, VALID, false).unwrap());
-        let rank = r#"{"attributes": {"project": "p", "rank": "2", "ranked": 1.0E1}, "kind": "project_rank", "unit": "lead-1", "period": "2023-12", "reported": "2023-12-01", "revision": 0}"#;
+        let rank = r#"{"attributes": {"project": "p", "rank": "2", "ranked": 1.0E1}, "kind": "project_rank", "unit": "lead-1", "period": "2023-12", "reported": "2023-12-01", "id": "rank-1", "revision": 0}"#;
         assert!(same(&ruleset, rank, true).unwrap());
         let overdue = r#"{"unit": "lead-1", "period": "2023-09", "kind": "supervision", "reported": "2023-09-01", "attributes": {"detail": "d", "rectify_by": "2023-09-10", "rectified_on": null}}"#;
         assert!(same(&ruleset, overdue, true).unwrap());

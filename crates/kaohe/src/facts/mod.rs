@@ -556,6 +556,29 @@ impl fmt::Display for FactErrors {
 
 impl std::error::Error for FactErrors {}
 
+/// The JSON path of member `key` of the value at `parent`, in JSONPath
+/// (RFC 9535) notation: `$.units` for a name that may follow a dot (a letter,
+/// `_` or any non-ASCII character, then those or digits), else the bracket
+/// form with the key as a JSON string: `$.discretion["2026-04"]`,
+/// `$.records[0]["my key"]`. Every path of a fact error or warning whose
+/// member name comes from the input is written with it.
+pub fn member_path(parent: &str, key: &str) -> String {
+    let name_first = |c: char| c.is_ascii_alphabetic() || c == '_' || !c.is_ascii();
+    let mut chars = key.chars();
+    let shorthand =
+        chars.next().is_some_and(name_first) && chars.all(|c| name_first(c) || c.is_ascii_digit());
+    if shorthand {
+        format!("{parent}.{key}")
+    } else {
+        let quoted = serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""));
+        format!("{parent}[{quoted}]")
+    }
+}
+
+/// The code of a record with a `revision` but no `id` (a revision orders the
+/// versions of one record, which only an `id` names).
+pub const REVISION_WITHOUT_ID: &str = "kaohe::facts::revision_without_id";
+
 /// The code of two units with one name.
 pub const DUPLICATE_NAME: &str = "kaohe::facts::duplicate_name";
 
@@ -717,7 +740,7 @@ impl Validator<'_> {
     fn repeated_key(&mut self, path: &str, key: &str) {
         self.error(
             "kaohe::facts::repeated_key",
-            &format!("{path}.{key}"),
+            &member_path(path, key),
             format!(
                 "the key `{key}` is given more than once in this object; keep one (a JSON reader would silently use only one of them)"
             ),
@@ -733,7 +756,7 @@ impl Validator<'_> {
                     .unwrap_or_default();
                 self.error(
                     "kaohe::facts::unexpected_field",
-                    &format!("{path}.{key}"),
+                    &member_path(path, key),
                     format!(
                         "unexpected field `{key}` (expected one of {}){help}",
                         allowed.join(", ")
@@ -1248,6 +1271,16 @@ impl Validator<'_> {
                 None
             }
         };
+        // A revision orders the versions of one record, and only an `id`
+        // says which records are versions of one: without it the revision
+        // would be silently ignored (every such record counting).
+        if object.get("revision").is_some() && object.get("id").is_none() {
+            self.error(
+                REVISION_WITHOUT_ID,
+                &format!("{path}.revision"),
+                "the record has a `revision` but no `id`: a revision orders the versions of one record, which only an `id` names; give the record the `id` its versions share, or remove the `revision`",
+            );
+        }
         let kind = self.string(object, "kind", &path)?;
         let kind = self.interner.intern(kind);
         let ruleset = self.ruleset;
@@ -1467,7 +1500,7 @@ impl Validator<'_> {
             return out;
         };
         for (key, value) in &object.members {
-            let path = format!("$.discretion.{key}");
+            let path = member_path("$.discretion", key);
             let Ok(period) = Period::from_str(key) else {
                 let why = crate::period::week_out_of_year(key)
                     .map(|why| format!(": {why}"))
@@ -1539,7 +1572,7 @@ impl Validator<'_> {
                 };
                 self.error(
                     "kaohe::facts::unexpected_attribute",
-                    &format!("{path}.{key}"),
+                    &member_path(path, key),
                     format!("unexpected attribute `{key}` ({expected}){help}"),
                 );
             }

@@ -447,10 +447,18 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
     if args.format.is_file() {
         return Ok(write_bulletin(args, &ruleset, &evaluation, period));
     }
-    let selected = evaluation.select(&Selection {
+    let mut selected = evaluation.select(&Selection {
         period,
         unit: args.explain.clone(),
     });
+    // The facts' warnings in the JSON (`facts.warnings`, docs/api.md) speak
+    // the asked language, as errors do: only `message` and `help` change.
+    for warning in &mut selected.facts.warnings {
+        warning.message = crate::lang::tr(warning.code, &warning.message);
+        if let Some(help) = &mut warning.help {
+            *help = crate::lang::tr(warning.code, help);
+        }
+    }
     if let Some(unit) = &args.explain {
         if selected.results.is_empty() {
             return Err(Failure::usage(format!(
