@@ -278,7 +278,7 @@ fn a_discretionary_order_no_ranking_reads_is_a_warning() {
     let found = discretion_warnings(&base(), order.clone());
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "kaohe::facts::unused_discretion");
-    assert_eq!(found[0].1, "$.discretion.2024-03");
+    assert_eq!(found[0].1, "$.discretion[\"2024-03\"]");
     assert_eq!(
         found[0].2,
         "the discretionary order for period 2024-03 is ignored: no per period ranking of ruleset `test_2024` breaks ties `by discretion`"
@@ -725,7 +725,7 @@ fn a_discretionary_order_for_a_year_needs_a_yearly_ranking_by_discretion() {
     // The monthly ranking reads orders for months, not for the year.
     let found = discretion_warnings(&monthly_by_discretion, order.clone());
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].1, "$.discretion.2024");
+    assert_eq!(found[0].1, "$.discretion[\"2024\"]");
     assert_eq!(
         found[0].2,
         "the discretionary order for year 2024 is ignored: no per year ranking of ruleset `test_2024` breaks ties `by discretion`"
@@ -1192,7 +1192,7 @@ fn an_unused_discretionary_order_names_its_period_or_year() {
     let order = serde_json::json!({"2024": ["b", "a"]});
     let found = discretion_warnings(&base(), order.clone());
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].1, "$.discretion.2024");
+    assert_eq!(found[0].1, "$.discretion[\"2024\"]");
     assert_eq!(
         found[0].2,
         "the discretionary order for year 2024 is ignored: no per year ranking of ruleset `test_2024` breaks ties `by discretion`"

@@ -26,7 +26,7 @@ pub struct FactWarning {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
-    /// Where, as a JSON path: `$.discretion.2026-04`.
+    /// Where, as a JSON path: `$.discretion["2026-04"]`.
     pub path: String,
 }
 
@@ -70,6 +70,7 @@ fn unused_discretion(ruleset: &Ruleset, facts: &Facts) -> Vec<FactWarning> {
             !used && !order.is_empty()
         })
         .map(|(period, _)| {
+            let path = crate::facts::member_path("$.discretion", &period.to_string());
             let (what, scope) = match period {
                 Period::Year(_) if !period.is_unit(ruleset.period_unit()) => ("year", "per year"),
                 _ => ("period", "per period"),
@@ -82,9 +83,9 @@ fn unused_discretion(ruleset: &Ruleset, facts: &Facts) -> Vec<FactWarning> {
                     ruleset.id()
                 ),
                 help: Some(format!(
-                    "remove `$.discretion.{period}`, or, if the rulebook lets the office order tied units, add `by discretion` as the last key of the {scope} ranking"
+                    "remove `{path}`, or, if the rulebook lets the office order tied units, add `by discretion` as the last key of the {scope} ranking"
                 )),
-                path: format!("$.discretion.{period}"),
+                path,
             }
         })
         .collect()
@@ -123,7 +124,7 @@ mod tests {
             let json = serde_json::to_value(&warnings[0]).unwrap_or_default();
             assert_eq!(json["code"], "kaohe::facts::unused_discretion");
             assert_eq!(json["severity"], "warning");
-            assert_eq!(json["path"], format!("$.discretion.{period}"));
+            assert_eq!(json["path"], format!("$.discretion[\"{period}\"]"));
             assert!(
                 warnings[0].message.contains("is ignored"),
                 "{}",
