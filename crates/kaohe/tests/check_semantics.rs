@@ -2090,3 +2090,26 @@ fn a_measure_reads_no_place_through_a_derived_attribute() {
         Vec::<String>::new()
     );
 }
+
+/// `once per unit keep highest` needs records to choose from: refused in a
+/// rule without `per` (`kaohe::needs_record`), accepted with `per report`,
+/// and with `per` of an unknown kind only the unknown kind is reported
+/// (mutation shard 0/24: the guard's `&&` turned into `||` went unnoticed).
+#[test]
+fn once_per_unit_needs_a_per_and_says_nothing_more_of_an_unknown_kind() {
+    let once = |per: &str| {
+        edit(&[(
+            "      per report where late\n      amount 2\n    }\n",
+            &format!("      per report where late\n      amount 2\n    }}\n    deduct many \"多次\" [T-5] {{\n{per}      amount 1\n      once per unit keep highest [T-5]\n    }}\n"),
+        )])
+    };
+    assert_eq!(
+        codes(&once("      per report where late\n")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&once("      when count(report) > 2\n")),
+        ["kaohe::needs_record"]
+    );
+    assert_eq!(codes(&once("      per reprot\n")), ["kaohe::unknown_name"]);
+}
