@@ -2113,3 +2113,66 @@ fn once_per_unit_needs_a_per_and_says_nothing_more_of_an_unknown_kind() {
     );
     assert_eq!(codes(&once("      per reprot\n")), ["kaohe::unknown_name"]);
 }
+
+/// A record attribute compared with two different constants never holds,
+/// whatever the constant's kind, a level's name included: the attribute is
+/// told from a level's name by what is in scope (mutation shard 3/24, check
+/// part: a record attribute taken for a level's name went unnoticed), and
+/// `subtotal(…)` takes a category's bare name only, never a qualified one.
+#[test]
+fn a_record_attribute_is_in_scope_and_subtotal_takes_a_bare_name() {
+    for (condition, warned) in [
+        ("n == 1 and n == 2", true),
+        ("t == \"甲\" and t == \"乙\"", true),
+        ("n == 1 and x == 2", false),
+    ] {
+        assert_eq!(
+            count_of(&rich(condition), "kaohe::never_holds"),
+            usize::from(warned),
+            "{condition}"
+        );
+    }
+    let levels = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/check/base/base_with_levels.rules"
+    ))
+    .unwrap();
+    let from = "      per media_report\n";
+    assert_eq!(levels.matches(from).count(), 1);
+    for (condition, warned) in [
+        ("tier == central and tier == provincial", true),
+        ("tier == central or tier == provincial", false),
+    ] {
+        let text = levels.replacen(
+            from,
+            &format!("      per media_report where {condition}\n"),
+            1,
+        );
+        assert_eq!(
+            count_of(&text, "kaohe::never_holds"),
+            usize::from(warned),
+            "{condition}"
+        );
+    }
+    // `subtotal(daily.x)`: a qualified name is an expression, even when its
+    // first part is a category.
+    for (argument, mismatch) in [("daily.x", true), ("daily", false)] {
+        let text = format!(
+            "{}\nnotice warning \"预警通知\" of lead [T-8] {{\n  when subtotal({argument}) > 1\n  action \"下发《预警通知》\"\n}}\n",
+            base()
+        );
+        let found = diagnostics(&text);
+        assert_eq!(
+            found
+                .iter()
+                .any(|(code, message, _)| code == "kaohe::type_mismatch"
+                    && message == "expected the name of a `category`, found an expression"),
+            mismatch,
+            "{argument}: {found:?}"
+        );
+        assert!(
+            found.iter().all(|(code, _, _)| code != "kaohe::syntax"),
+            "{found:?}"
+        );
+    }
+}
