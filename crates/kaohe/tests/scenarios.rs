@@ -1486,6 +1486,16 @@ fn a_rejected_record_cites_the_seal_and_the_late_policy_each_clause_once() {
     assert_eq!(shipped.rejected.len(), 2);
     for r in &shipped.rejected {
         assert_eq!(r.clauses, ["ML-3", "ML-A4"]);
+        // Under `late rejected` the reason is the seal alone (mutation
+        // shard 6/24: the carried-out-of-range wording given instead went
+        // unnoticed).
+        assert_eq!(
+            r.reason,
+            format!(
+                "reported {}, after period 2026-04 was sealed at the end of 2026-05-15",
+                r.record.reported
+            )
+        );
     }
 
     let from = "  late rejected [ML-3, ML-A4]\n";
