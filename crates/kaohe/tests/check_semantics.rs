@@ -15,27 +15,8 @@
 
 use kaohe::{check, SourceFile};
 
-fn base() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/check/base/base.rules"
-    ))
-    .unwrap()
-}
-
-/// The base with `from` replaced by `to` (which must occur once).
-fn edit(edits: &[(&str, &str)]) -> String {
-    let mut text = base();
-    for (from, to) in edits {
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "`{from}` is not in the base once"
-        );
-        text = text.replacen(from, to, 1);
-    }
-    text
-}
+mod check_base;
+use check_base::{base, edit};
 
 /// `(code, message, help)` of every diagnostic, in order.
 fn diagnostics(text: &str) -> Vec<(String, String, Option<String>)> {

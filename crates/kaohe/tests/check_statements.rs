@@ -16,27 +16,8 @@
 
 use kaohe::{check, SourceFile};
 
-fn base() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/check/base/base.rules"
-    ))
-    .unwrap()
-}
-
-/// The base with `from` replaced by `to` (which must occur once).
-fn edit(edits: &[(&str, &str)]) -> String {
-    let mut text = base();
-    for (from, to) in edits {
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "`{from}` is not in the base once"
-        );
-        text = text.replacen(from, to, 1);
-    }
-    text
-}
+mod check_base;
+use check_base::{base, edit};
 
 /// The base with `addition` after it (and a blank line: the addition starts on line 42).
 fn append(addition: &str) -> String {
