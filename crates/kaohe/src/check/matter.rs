@@ -88,14 +88,8 @@ impl<'a> Checker<'a> {
         }
         let context = format!("rule `{}`", rule.name.name);
         if range.from > outer.from {
-            let containing = Period::containing(unit, range.from);
-            let mut kinds = vec![containing];
-            if pooled {
-                // The pooled year: for weeks, the ISO week-year of the week.
-                kinds.push(Period::Year(containing.year()));
-            }
             let start = |p: Period| p.bounds_in(unit).0;
-            if let Some(period) = kinds.into_iter().find(|p| start(*p) != range.from) {
+            if let Some(period) = split(unit, range.from, pooled, start) {
                 // Boundaries the version can start on: within the ruleset, and
                 // not after the version's own end.
                 let days = boundaries([start(period), start(period.next())], outer.from, range.to);
@@ -115,13 +109,8 @@ impl<'a> Checker<'a> {
             }
         }
         if range.to < outer.to {
-            let containing = Period::containing(unit, range.to);
-            let mut kinds = vec![containing];
-            if pooled {
-                kinds.push(Period::Year(containing.year()));
-            }
             let end = |p: Period| p.bounds_in(unit).1;
-            if let Some(period) = kinds.into_iter().find(|p| end(*p) != range.to) {
+            if let Some(period) = split(unit, range.to, pooled, end) {
                 let days = boundaries([end(period.previous()), end(period)], range.from, outer.to);
                 self.push(EffectiveSplitsPeriod {
                     what: "the end".to_owned(),
@@ -811,6 +800,22 @@ fn aggregate_over<'e>(expr: &'e Expr, kind: &str) -> Option<(&'static str, &'e I
         }
         _ => None,
     }
+}
+
+/// The period `date` falls inside of instead of on its `bound` (its first or
+/// last day): the period containing it, else, with a pooled year, that year
+/// (for weeks the ISO week-year of the week).
+fn split(
+    unit: PeriodUnit,
+    date: Date,
+    pooled: bool,
+    bound: impl Fn(Period) -> Date,
+) -> Option<Period> {
+    let containing = Period::containing(unit, date);
+    let year = Period::Year(containing.year());
+    std::iter::once(containing)
+        .chain(pooled.then_some(year))
+        .find(|p| bound(*p) != date)
 }
 
 /// ", 2026-03-31 or 2026-04-30": the candidate days within `from..=to`.
