@@ -104,6 +104,7 @@ mod suggest;
 pub mod syntax;
 pub mod synth;
 pub mod text;
+pub mod threads;
 pub mod value;
 
 /// The embedding guide (`docs/embedding.md`); its example runs as a doctest.
@@ -158,3 +159,4 @@ pub use ruleset::{Ruleset, RulesetErrors};
 /// no dependency of their own (`kaohe::rust_decimal::Decimal`).
 pub use rust_decimal;
 pub use source::{SourceFile, SourceRange, Span};
+pub use threads::Threads;

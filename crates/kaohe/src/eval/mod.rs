@@ -518,6 +518,10 @@ pub struct EvalOptions {
     /// Whether the evaluation carries the facts' hash
     /// ([`result::FactsInfo::hash`]); computing it serialises every record.
     pub facts_hash: FactsHash,
+    /// How many threads the evaluation may use (issue 15 §4): one (the
+    /// default) runs on the calling thread; more score units in parallel.
+    /// The result is byte-identical whatever the number.
+    pub threads: crate::Threads,
 }
 
 /// Whether an evaluation carries the facts' hash (issue 15 §2).

@@ -52,6 +52,19 @@ pub struct Args {
     /// `NAME`. Once per input.
     #[arg(long = "input", value_name = "NAME=RULES:FACTS")]
     inputs: Vec<String>,
+    /// How many threads to use (issue 15 §4): by default as many as the
+    /// machine has; `--threads 1` keeps one. The output is the same, byte
+    /// for byte, whatever the number.
+    #[arg(long, value_name = "N", value_parser = threads)]
+    threads: Option<kaohe::Threads>,
+}
+
+/// `--threads N`: a whole number of at least one.
+fn threads(text: &str) -> Result<kaohe::Threads, String> {
+    text.parse::<usize>()
+        .ok()
+        .and_then(kaohe::Threads::new)
+        .ok_or_else(|| format!("`{text}` is not a number of threads (1 or more)"))
 }
 
 /// Reads a ruleset file and checks it, printing diagnostics on failure.
@@ -276,6 +289,7 @@ pub fn supplied_inputs(
                 &kaohe::EvalOptions {
                     detail: kaohe::Detail::Totals,
                     facts_hash: kaohe::FactsHash::Include,
+                    threads: kaohe::Threads::ONE,
                 },
             )
             .map_err(|error| Failure {
@@ -410,8 +424,13 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
         OutputFormat::Json | OutputFormat::Xlsx | OutputFormat::Html => kaohe::FactsHash::Include,
     };
     let inputs = sub_assessments(&ruleset, &args.inputs)?;
+    let options = kaohe::EvalOptions {
+        detail,
+        facts_hash,
+        threads: args.threads.unwrap_or_else(kaohe::Threads::available),
+    };
     let evaluation = ruleset
-        .evaluate_with_inputs(&facts, &kaohe::EvalOptions { detail, facts_hash }, &inputs)
+        .evaluate_with_inputs(&facts, &options, &inputs)
         .map_err(|mut error| {
             // A ledger's record is named at its row, not at `$.records[i]`.
             error.each_record_mut(|record| {
