@@ -13,22 +13,17 @@
 //! matters, messages, helps and positions) the checker must give, and the
 //! valid neighbour that must check clean.
 
-use kaohe::{check, SourceFile};
+use kaohe::SourceFile;
 
 mod check_base;
-use check_base::{base, edit};
+use check_base::{base, each_diagnostic, edit};
 
 /// `(code, message, help)` of every diagnostic, in order.
 fn diagnostics(text: &str) -> Vec<(String, String, Option<String>)> {
-    let source = SourceFile::new("t.rules", text);
-    check(&source)
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let r = d.record(&source);
-            (r.code, r.message, r.help)
-        })
-        .collect()
+    each_diagnostic(text, |source, d| {
+        let r = d.record(source);
+        (r.code, r.message, r.help)
+    })
 }
 
 fn codes(text: &str) -> Vec<String> {

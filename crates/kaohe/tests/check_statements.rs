@@ -14,10 +14,8 @@
 //! span starts with) the checker must give — exactly once — and the valid
 //! neighbour (the same text without the mistake) that must not give that code.
 
-use kaohe::{check, SourceFile};
-
 mod check_base;
-use check_base::{base, edit};
+use check_base::{base, each_diagnostic, edit};
 
 /// The base with `addition` after it (and a blank line: the addition starts on line 42).
 fn append(addition: &str) -> String {
@@ -35,20 +33,15 @@ struct Found {
 }
 
 fn found(text: &str) -> Vec<Found> {
-    let source = SourceFile::new("t.rules", text);
-    check(&source)
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let r = d.record(&source);
-            Found {
-                code: r.code,
-                message: r.message,
-                at: (r.start.line, r.start.column),
-                spanned: source.slice(d.span()).to_owned(),
-            }
-        })
-        .collect()
+    each_diagnostic(text, |source, d| {
+        let r = d.record(source);
+        Found {
+            code: r.code,
+            message: r.message,
+            at: (r.start.line, r.start.column),
+            spanned: source.slice(d.span()).to_owned(),
+        }
+    })
 }
 
 fn codes(text: &str) -> Vec<String> {

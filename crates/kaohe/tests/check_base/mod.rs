@@ -25,3 +25,17 @@ pub fn edit(edits: &[(&str, &str)]) -> String {
     }
     text
 }
+
+/// `f` applied to every diagnostic of `text` (checked as `t.rules`), in
+/// order, with the source its spans point into.
+pub fn each_diagnostic<T>(
+    text: &str,
+    f: impl Fn(&kaohe::SourceFile, &kaohe::RulesetDiagnostic) -> T,
+) -> Vec<T> {
+    let source = kaohe::SourceFile::new("t.rules", text);
+    kaohe::check(&source)
+        .diagnostics
+        .iter()
+        .map(|d| f(&source, d))
+        .collect()
+}
