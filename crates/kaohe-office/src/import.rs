@@ -1731,6 +1731,43 @@ impl LedgerReader<'_> {
 mod tests {
     use super::*;
 
+    /// Every spelling of a month that docs/office.md lists for the 期间
+    /// column, and near misses that must stay refused.
+    #[test]
+    fn period_texts_as_office_md_lists_them() {
+        let april = Some(Period::Month {
+            year: 2026,
+            month: 4,
+        });
+        for text in [
+            "2026-04",
+            "2026-4",
+            "2026/04",
+            "2026/4",
+            "2026年4月",
+            "2026年04月",
+        ] {
+            assert_eq!(parse_period_text(text), april, "{text}");
+        }
+        for text in [
+            "2026/13",
+            "26/04",
+            "2026/004",
+            "2026/",
+            "2026/04/01",
+            "2026.04",
+        ] {
+            assert_eq!(parse_period_text(text), None, "{text}");
+        }
+        assert_eq!(
+            parse_period_text("2026-q2"),
+            Some(Period::Quarter {
+                year: 2026,
+                quarter: 2
+            })
+        );
+    }
+
     #[test]
     fn floats_read_as_excel_shows_them() {
         assert_eq!(float_decimal(33.3).unwrap().to_string(), "33.3");

@@ -498,6 +498,8 @@ fn allowed_words() -> BTreeSet<String> {
         "markdown",
         "human",
         "PERIOD",
+        // the flag `--threads`
+        "threads",
         "RULESET",
         "FACTS",
         "UNIT",

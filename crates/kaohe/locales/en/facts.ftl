@@ -54,6 +54,8 @@ kaohe-facts-unused_discretion = the discretionary order for { $what } { $period 
     .help = remove `$.discretion["{ $period }"]`, or, if the rulebook lets the office order tied units, add `by discretion` as the last key of the { $scope } ranking
 kaohe-facts-unused_discretion--per-period = per period
 kaohe-facts-unused_discretion--per-year = per year
+kaohe-facts-no_units = the fact file lists no units: nobody is scored or ranked
+    .help = list every assessed unit under `units`, each with its `id`, `name` and `group`
 kaohe-facts-revision_without_id = the record has a `revision` but no `id`: a revision orders the versions of one record, which only an `id` names; give the record the `id` its versions share, or remove the `revision`
 
 common-facts-declared = declared: { $names }

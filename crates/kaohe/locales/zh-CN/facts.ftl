@@ -49,6 +49,8 @@ kaohe-facts-unused_discretion = { $period } 的专班综合考虑排序不起作
     .help = 删除 `$.discretion["{ $period }"]`；如果考核细则允许专班对并列单位排序，请在{ $scope }排名的排序依据最后加上 `by discretion`
 kaohe-facts-unused_discretion--per-period = 考核期
 kaohe-facts-unused_discretion--per-year = 年度
+kaohe-facts-no_units = 事实文件的 `units` 中没有任何单位：没有单位被评分或排名
+    .help = 请在 `units` 中列出每个被考核单位，并填写其 `id`、`name` 和 `group`
 kaohe-facts-revision_without_id = 该记录填了 `revision`（更正序号）却没有 `id`：更正序号用来排定同一条记录各个版本的先后，而只有 `id` 能标明哪些是同一条记录；请为该记录填写各版本共用的 `id`，或删除 `revision`
 
 common-facts-both-revision = 两者的 revision 都是 { $revision }

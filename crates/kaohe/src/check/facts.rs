@@ -33,14 +33,33 @@ pub struct FactWarning {
 /// The code of a discretionary order no ranking uses.
 pub const UNUSED_DISCRETION: &str = "kaohe::facts::unused_discretion";
 
+/// The code of a fact file that lists no unit: valid, but its evaluation
+/// scores and ranks nobody.
+pub const NO_UNITS: &str = "kaohe::facts::no_units";
+
 /// Warnings about `facts`: first those found while reading them
 /// ([`Facts::warnings`]: two units with one name, `kaohe::facts::duplicate_name`),
 /// then the parts of them that `ruleset` ignores, in the order of the
 /// periods: each `discretion` order for a period (or year) for which the
-/// ruleset has no per-period (per-year) ranking with a `by discretion` key.
+/// ruleset has no per-period (per-year) ranking with a `by discretion` key;
+/// last `kaohe::facts::no_units` when `units` is empty (the evaluation then
+/// has no result at all, which an office would otherwise read as "nothing
+/// to report").
 pub fn fact_warnings(ruleset: &Ruleset, facts: &Facts) -> Vec<FactWarning> {
     let mut warnings = facts.warnings().to_vec();
     warnings.extend(unused_discretion(ruleset, facts));
+    if facts.units.is_empty() {
+        warnings.push(FactWarning {
+            code: NO_UNITS,
+            severity: crate::diagnostics::Severity::Warning,
+            message: "the fact file lists no units: nobody is scored or ranked".to_owned(),
+            help: Some(
+                "list every assessed unit under `units`, each with its `id`, `name` and `group`"
+                    .to_owned(),
+            ),
+            path: "$.units".to_owned(),
+        });
+    }
     warnings
 }
 
@@ -146,5 +165,26 @@ mod tests {
         let facts = Facts::from_json(&shaodong, text).unwrap_or_else(|e| panic!("{e}"));
         assert!(!facts.discretion.is_empty());
         assert!(fact_warnings(&shaodong, &facts).is_empty());
+    }
+
+    /// `"units": []` is valid but evaluates to no result at all: a warning
+    /// at `$.units`, the last one; one unit is enough to silence it.
+    #[test]
+    fn a_fact_file_without_units_is_a_warning() {
+        let miluo = ruleset(include_str!(
+            "../../../../rulesets/miluo-2026/miluo-2026.rules"
+        ));
+        let empty = r#"{"as_of": "2026-05-10", "units": [], "records": []}"#;
+        let facts = Facts::from_json(&miluo, empty).unwrap_or_else(|e| panic!("{e}"));
+        let warnings = fact_warnings(&miluo, &facts);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let json = serde_json::to_value(&warnings[0]).unwrap_or_default();
+        assert_eq!(json["code"], "kaohe::facts::no_units");
+        assert_eq!(json["severity"], "warning");
+        assert_eq!(json["path"], "$.units");
+        assert!(miluo.evaluate(&facts).is_ok_and(|e| e.results.is_empty()));
+        let one = r#"{"as_of": "2026-05-10", "units": [{"id": "jtj", "name": "教体局", "group": "lead"}], "records": []}"#;
+        let facts = Facts::from_json(&miluo, one).unwrap_or_else(|e| panic!("{e}"));
+        assert!(fact_warnings(&miluo, &facts).is_empty());
     }
 }
