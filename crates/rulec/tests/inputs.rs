@@ -208,3 +208,42 @@ fn a_result_on_a_provisional_input_is_provisional_in_every_output() {
     assert!(html.contains("暂定结果"), "{html}");
     insta::assert_snapshot!(eval(&["--explain", "t3"]));
 }
+
+/// A path with a colon in it (a Windows drive, `C:\\…`, or a directory
+/// named so): the split of `RULES:FACTS` is the one whose two sides are
+/// existing files; when two splits both are, the option is refused as
+/// ambiguous rather than one chosen.
+#[test]
+fn input_paths_may_hold_a_colon_and_an_ambiguous_split_is_refused() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = std::env::temp_dir().join(format!("kaohe-input-colon-{}", std::process::id()));
+    let odd = dir.join("d:1");
+    std::fs::create_dir_all(&odd).unwrap();
+    let sub = root.join("tests/inputs/sub-assessment");
+    let rules = odd.join("petition.rules");
+    let facts = odd.join("petition-2026-05.json");
+    std::fs::copy(sub.join("petition.rules"), &rules).unwrap();
+    std::fs::copy(sub.join("examples/petition-2026-05.json"), &facts).unwrap();
+    let spec = format!("petition={}:{}", rules.display(), facts.display());
+    let with_colon = rulec(&[
+        "eval", MAIN, MAIN_FACTS, "--input", &spec, "--format", "csv",
+    ]);
+    let plain = rulec(&[
+        "eval", MAIN, MAIN_FACTS, "--input", PETITION, "--format", "csv",
+    ]);
+    assert_eq!(with_colon.0, 0, "{}", with_colon.2);
+    assert_eq!(with_colon.1, plain.1);
+    // `D/a:D/b:D/c` where both `D/a` + `D/b:D/c` and `D/a:D/b` + `D/c` are files.
+    let d = dir.join("amb");
+    let [a, b, c] = ["a", "b", "c"].map(|n| d.join(n).display().to_string());
+    for file in [a.clone(), format!("{b}:{c}"), format!("{a}:{b}"), c.clone()] {
+        let file = std::path::PathBuf::from(file);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, "{}").unwrap();
+    }
+    let ambiguous = format!("petition={a}:{b}:{c}");
+    let (code, _, stderr) = rulec(&["eval", MAIN, MAIN_FACTS, "--input", &ambiguous]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("more than one of its colons"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -189,7 +189,7 @@ kaohe-cli-usage--not-in-facts = period { $period } is not in the facts (evaluate
 kaohe-cli-usage--no-results = unit `{ $unit }` has no results
 kaohe-cli-usage--no-results-in = unit `{ $unit }` has no results in { $period }
 kaohe-cli-usage--input-twice = `--input { $name }=…` is given twice: give each input once
-kaohe-cli-usage--input-spec = `--input { $spec }` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`)
+kaohe-cli-usage--input-spec = `--input { $spec }` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`), or more than one of its colons separates two existing files
 kaohe-cli-usage--stdin = the ruleset and the facts cannot both be read from standard input (`-`)
 kaohe-cli-usage--needs-output = --format { $format } writes a file: give it with -o PATH
 kaohe-cli-usage--explain-bulletin = --explain prints one unit; the { $format } bulletin explains every unit

@@ -186,7 +186,7 @@ kaohe-cli-usage--not-in-facts = 考核数据中没有考核期 { $period }（已
 kaohe-cli-usage--no-results = 单位 `{ $unit }` 没有考核结果
 kaohe-cli-usage--no-results-in = 单位 `{ $unit }` 在 { $period } 没有考核结果
 kaohe-cli-usage--input-twice = `--input { $name }=…` 重复给出：每个引用只能给一次
-kaohe-cli-usage--input-spec = `--input { $spec }` 不是 `名称=规则文件:数据文件` 的形式（例如 `--input petition=petition.rules:petition-2026-05.json`）
+kaohe-cli-usage--input-spec = `--input { $spec }` 不是 `名称=规则文件:数据文件` 的形式（例如 `--input petition=petition.rules:petition-2026-05.json`），或其中不止一个冒号都能把它分成两个存在的文件
 kaohe-cli-usage--stdin = 规则集和考核数据不能都从标准输入（`-`）读取
 kaohe-cli-usage--needs-output = --format { $format } 会写出文件：请用 -o PATH 指定
 kaohe-cli-usage--explain-bulletin = --explain 只输出一个单位；{ $format } 通报会说明每个单位

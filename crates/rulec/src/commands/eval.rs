@@ -254,6 +254,32 @@ fn sub_assessments(ruleset: &Ruleset, specs: &[String]) -> Result<kaohe::input::
     kaohe::input::Inputs::from_json(ruleset, &supplied).map_err(|errors| input_failure(&errors))
 }
 
+/// `RULES:FACTS` of an `--input`, split at a colon. A path may hold a colon
+/// itself (`C:\\考核\\sub.rules` on Windows), so when several colons could
+/// split it, the split is the one where both sides are existing files; when
+/// none is (a path misspelt), the first colon, whose files then fail to
+/// read with their names; when more than one is, `None` (ambiguous, refused).
+/// Both sides must be non-empty.
+fn split_input_files(files: &str) -> Option<(&str, &str)> {
+    let splits: Vec<(&str, &str)> = files
+        .match_indices(':')
+        .filter_map(|(at, _)| Some((files.get(..at)?, files.get(at + 1..)?)))
+        .filter(|(r, f)| !r.is_empty() && !f.is_empty())
+        .collect();
+    if let [only] = splits.as_slice() {
+        return Some(*only);
+    }
+    let existing: Vec<&(&str, &str)> = splits
+        .iter()
+        .filter(|(r, f)| Path::new(r).is_file() && Path::new(f).is_file())
+        .collect();
+    match existing.as_slice() {
+        [] => splits.first().copied(),
+        [one] => Some(**one),
+        _ => None,
+    }
+}
+
 /// The sub-assessments' evaluation JSON of each `--input NAME=RULES:FACTS`
 /// (the sub-ruleset evaluated on its facts), by input name, unchecked
 /// against the main ruleset: what `rulec eval` and `rulec seal` share.
@@ -265,13 +291,13 @@ pub fn supplied_inputs(
 ) -> Result<std::collections::BTreeMap<String, serde_json::Value>, Failure> {
     let mut supplied = std::collections::BTreeMap::new();
     for spec in specs {
-        let parsed = spec
-            .split_once('=')
-            .and_then(|(name, files)| files.split_once(':').map(|(r, f)| (name, r, f)))
-            .filter(|(name, r, f)| !name.is_empty() && !r.is_empty() && !f.is_empty());
+        let parsed = spec.split_once('=').and_then(|(name, files)| {
+            let (r, f) = split_input_files(files)?;
+            Some((name, r, f)).filter(|(name, _, _)| !name.is_empty())
+        });
         let Some((name, rules, facts_path)) = parsed else {
             return Err(Failure::usage(format!(
-                "`--input {spec}` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`)"
+                "`--input {spec}` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`), or more than one of its colons separates two existing files"
             )));
         };
         // The same input twice: which result would be read would be a
