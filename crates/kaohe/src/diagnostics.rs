@@ -232,6 +232,14 @@ pub enum RulesetDiagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     CalendarYear(#[from] CalendarYear),
+    /// Working days are counted while the ruleset is in force in a year the
+    /// calendar does not cover (warning: evaluating a date of that year
+    /// fails). Trigger: `calendar cn` (2023–2026 shipped) in a ruleset
+    /// effective `2027-01-01 to 2027-12-31` that counts
+    /// `working_days_between(due, submitted)`.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    CalendarMissingYear(#[from] CalendarMissingYear),
     /// Working days counted in a ruleset that declares no `calendar`
     /// (issue 13 §8). Trigger: `when working_days_between(due, submitted) > 5`
     /// without `calendar cn`.
@@ -1186,6 +1194,26 @@ pub struct CalendarYear {
     pub problem: String,
     /// Where.
     #[label("this year")]
+    pub span: SourceSpan,
+}
+
+/// See [`RulesetDiagnostic::CalendarMissingYear`].
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[error("{what} counts working days, and the ruleset is in force in {missing}, which calendar `{calendar}` does not cover")]
+#[diagnostic(
+    code(kaohe::calendar_missing_year),
+    severity(Warning),
+    help("write each missing year's public holidays and make-up working days from the State Council's notice into the declaration: `calendar {calendar} {{ year 2027 [N-2027] {{ … }} }}`; until then, counting working days for a date of such a year fails when the ruleset is evaluated")
+)]
+pub struct CalendarMissingYear {
+    /// What counts working days (`working_days_between(…)`, `working days`).
+    pub what: String,
+    /// The years in force and not covered: `2027` or `2027, 2028`.
+    pub missing: String,
+    /// The calendar's name.
+    pub calendar: String,
+    /// Where working days are first counted.
+    #[label("counts working days")]
     pub span: SourceSpan,
 }
 

@@ -2152,3 +2152,43 @@ fn a_record_attribute_is_in_scope_and_subtotal_takes_a_bare_name() {
         );
     }
 }
+
+/// `kaohe::calendar_missing_year`: once, at the first place working days
+/// are counted, naming every year in force the calendar lacks; silent once
+/// the declaration writes those years, or when nothing counts working days.
+#[test]
+fn a_calendar_lacking_a_year_in_force_is_a_warning_once() {
+    let corpus = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/check/calendar_missing_year.rules"
+    ))
+    .unwrap();
+    let count = |text: &str| {
+        diagnostics(text)
+            .into_iter()
+            .filter(|(code, _, _)| code == "kaohe::calendar_missing_year")
+            .map(|(_, message, _)| message)
+            .collect::<Vec<_>>()
+    };
+    let two_years = corpus
+        .replace("2027-12-31", "2028-12-31")
+        .replace("amount 2", "amount 2\n    }\n    deduct later \"再次迟报\" [T-5] {\n      per report where submitted > due + 3 working days\n      amount 1");
+    let found = count(&two_years);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("in force in 2027, 2028"), "{}", found[0]);
+    // 2026 is shipped.
+    let shipped = corpus.replace("test_2027", "test_2026").replace(
+        "effective 2027-01-01 to 2027-12-31",
+        "effective 2026-01-01 to 2026-12-31",
+    );
+    assert_eq!(count(&shipped), Vec::<String>::new());
+    // 2027 written in the declaration.
+    let written = corpus.replace(
+        "calendar cn [T-3]",
+        "calendar cn [T-3] {\n  year 2027 [T-3] {\n    holiday 2027-01-01\n  }\n}",
+    );
+    assert_eq!(count(&written), Vec::<String>::new());
+    // Nothing counts working days.
+    let calendar_days = corpus.replace("working_days_between", "days_between");
+    assert_eq!(count(&calendar_days), Vec::<String>::new());
+}

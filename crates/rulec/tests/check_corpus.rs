@@ -73,6 +73,7 @@ const ALL_CODES: &[&str] = &[
     "kaohe::calendar_day",
     "kaohe::calendar_year",
     "kaohe::no_calendar",
+    "kaohe::calendar_missing_year",
     "kaohe::misplaced_duration",
     "kaohe::group_not_scored",
     "kaohe::group_scored_twice",

@@ -5,7 +5,9 @@
 use super::expr::Scope;
 use super::{Checker, Ty};
 use crate::calendar::{self, DayLine};
-use crate::diagnostics::{CalendarDay, CalendarYear, MisplacedDuration, NoCalendar, TypeMismatch};
+use crate::diagnostics::{
+    CalendarDay, CalendarMissingYear, CalendarYear, MisplacedDuration, NoCalendar, TypeMismatch,
+};
 use crate::syntax::ast::{self, BinaryOp, DateUnit, DayKind, Expr, ExprKind};
 
 impl Checker<'_> {
@@ -89,19 +91,52 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether the ruleset declares a calendar.
-    fn has_calendar(&self) -> bool {
-        self.file
-            .items
-            .iter()
-            .any(|item| matches!(item, ast::Item::Calendar(_)))
-    }
-
-    /// Reports working days counted without a calendar.
+    /// Reports working days counted without a calendar, or (once, at the
+    /// first place they are counted) with a calendar that lacks a year in
+    /// which the ruleset is in force.
     pub(super) fn needs_calendar(&mut self, what: &str, span: crate::source::Span) {
-        if !self.has_calendar() {
+        let Some(decl) = self.file.items.iter().find_map(|item| match item {
+            ast::Item::Calendar(c) => Some(c),
+            _ => None,
+        }) else {
             self.push(NoCalendar {
                 what: what.to_owned(),
+                span: span.into(),
+            });
+            return;
+        };
+        let reported = self.diagnostics.iter().any(|d| {
+            matches!(
+                d,
+                crate::diagnostics::RulesetDiagnostic::CalendarMissingYear(_)
+            )
+        });
+        let in_force = self.file.items.iter().find_map(|item| match item {
+            ast::Item::Header(h) => h.effective.first(),
+            _ => None,
+        });
+        // An unknown calendar is reported where it is declared.
+        let Some(Ok(shipped)) = calendar::Calendar::shipped(&decl.name.name) else {
+            return;
+        };
+        let (Some(range), false) = (in_force, reported) else {
+            return;
+        };
+        let missing: Vec<String> = (range.from.year()..=range.to.year())
+            .filter(|year| {
+                shipped.years().all(|(y, _)| y != *year)
+                    && decl
+                        .years
+                        .iter()
+                        .all(|y| i64::from(y.year.value) != i64::from(*year))
+            })
+            .map(|year| year.to_string())
+            .collect();
+        if !missing.is_empty() {
+            self.push(CalendarMissingYear {
+                what: what.to_owned(),
+                missing: missing.join(", "),
+                calendar: decl.name.name.clone(),
                 span: span.into(),
             });
         }
