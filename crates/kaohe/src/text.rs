@@ -211,8 +211,10 @@ impl Interner {
 ///
 /// Iterates, compares and serialises like a `BTreeMap<String, Value>` (a JSON
 /// object with its members in name order), in a fraction of the memory.
+/// Shared: a clone (a record listed in an explanation) is a reference count,
+/// not a copy.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Attributes(Box<[(Text, Value)]>);
+pub struct Attributes(std::sync::Arc<[(Text, Value)]>);
 
 impl Attributes {
     /// The value of the attribute `name`.
@@ -270,7 +272,7 @@ impl<K: Into<Text>> FromIterator<(K, Value)> for Attributes {
                 _ => unique.push(pair),
             }
         }
-        Attributes(unique.into_boxed_slice())
+        Attributes(unique.into())
     }
 }
 
