@@ -16,7 +16,10 @@ import java.util.Arrays;
  * CompiledRuleset#evaluateUtf8}: what {@code evaluate} did before), {@code evaluateUtf8} alone
  * (bytes in and out), and the same evaluation timed inside Rust in this process (the baseline,
  * first in even rounds and last in odd ones).
- * The overhead is the median of the per-round ratios to the baseline.
+ * The overhead is the median of the per-round ratios to the baseline. The JVM's options are
+ * printed: bindings/bench.sh passes {@code -XX:+AlwaysPreTouch} (a long-running service's heap,
+ * every page touched), without which each call pays for the first touch of the fresh heap pages
+ * its result is allocated in (docs/performance.md).
  */
 public final class Bench {
     private static double median(double[] v) {
@@ -73,6 +76,7 @@ public final class Bench {
                     ratio[w][i] = t[w][i] / r[i];
                 }
             }
+            System.out.println("java   JVM options " + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
             for (int w = 0; w < ways.length; w++) {
                 System.out.printf("java   %9.1f µs  rust in-process %.1f µs  overhead %+.1f%%  %s (detail %s, %d rounds)%n",
                         median(t[w]), median(r), (median(ratio[w]) - 1) * 100, ways[w], detail, rounds);
