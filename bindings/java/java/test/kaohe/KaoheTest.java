@@ -145,6 +145,19 @@ public final class KaoheTest {
                 KaoheException e = throwsKaohe(() -> miluo.evaluate(facts.replace("\"教体局\"", "\"教体局\uD842\"")));
                 check(e.errorsJson().contains("kaohe::ffi::invalid_argument"), e.errorsJson());
                 check(e.errorsJson().contains("not valid UTF-16"), e.errorsJson());
+                // Its index, for a high surrogate without its low one, a low one alone, one at
+                // the very end, and in the options.
+                for (String bad : new String[] {
+                    facts.replace("\"教体局\"", "\"教体局\uD842\""), facts.replace("\"教体局\"", "\"教体局\uDFB7\""), facts + "\uD842"
+                }) {
+                    int at = Math.max(bad.indexOf('\uD842'), bad.indexOf('\uDFB7'));
+                    KaoheException lone = throwsKaohe(() -> miluo.evaluate(bad));
+                    check(lone.errorsJson().contains("argument `facts` is not valid UTF-16: a lone surrogate at char index " + at + "\""),
+                            lone.errorsJson());
+                }
+                KaoheException inOptions = throwsKaohe(() -> miluo.evaluate(facts, "{\"unit\":\"\uDFB7\"}"));
+                check(inOptions.errorsJson().contains("argument `options` is not valid UTF-16: a lone surrogate at char index 9\""),
+                        inOptions.errorsJson());
             });
 
             test("options select a unit and drop the items", () -> {
