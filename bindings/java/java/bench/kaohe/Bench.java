@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * What calling kaohe from Java costs: one county-month (Miluo, April 2026), median of N rounds
  * (docs/performance.md). Run from the repository root:
- * {@code java -Djava.library.path=target/release -cp ... kaohe.Bench [detail] [N]}.
+ * {@code java -Djava.library.path=target/release -cp ... kaohe.Bench [detail] [N] [warm-up rounds]}.
  *
  * <p>Round by round, interleaved so that a busy machine slows them alike: {@link
  * CompiledRuleset#evaluate(String, String)} (strings crossing as UTF-16), the same through the
@@ -31,6 +31,9 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         String detail = args.length > 0 ? args[0] : "full";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        // Warm-up rounds (each way once per round): a few thousand let the JVM's young
+        // generation cycle through its whole heap without -XX:+AlwaysPreTouch.
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         String options = "{\"detail\":\"" + detail + "\"}";
         String rules = Files.readString(Path.of("rulesets/miluo-2026/miluo-2026.rules"));
         String facts = Files.readString(Path.of("rulesets/miluo-2026/examples/2026-04.json"));
@@ -42,7 +45,7 @@ public final class Bench {
             if (!viaUtf16.equals(viaCodec)) {
                 throw new AssertionError("evaluate and evaluateUtf8 disagree");
             }
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < warmUp; i++) {
                 miluo.evaluate(facts, options);
                 new String(miluo.evaluateUtf8(facts.getBytes(StandardCharsets.UTF_8), optionsUtf8), StandardCharsets.UTF_8);
                 miluo.evaluateUtf8(factsUtf8, optionsUtf8);
