@@ -5,7 +5,7 @@
 //! A failure throws `kaohe.KaoheException(summary, errorsJson)` with the
 //! `{"api_version":1,"errors":[…]}` JSON; no panic crosses into the JVM (each
 //! entry point catches one and throws a `kaohe::ffi::panic` error instead). A
-//! compiled ruleset is a `Box<Compiled>` whose address the Java object holds;
+//! compiled ruleset is a `Box<Handle>` whose address the Java object holds;
 //! `kaohe.CompiledRuleset` guarantees it is freed once, after every call using
 //! it has returned, so concurrent `evaluate` calls share it safely.
 //!
@@ -313,9 +313,10 @@ pub extern "system" fn Java_kaohe_Native_evaluate<'l>(
 /// UTF-16 inside the JVM: the facts are read in place (`GetStringCritical`)
 /// and converted to UTF-8 into a lent buffer, and the result handed back with
 /// `NewString` from a lent UTF-16 buffer, each converted with `simdutf`
-/// (SIMD, chosen for the CPU at run time: about 2.5 times as fast as
-/// `encoding_rs` on this mostly-ASCII text with Chinese names, which was 8%
-/// of the call). This is several times cheaper than JNI's
+/// (SIMD, chosen for the CPU at run time: together about twice as fast as
+/// `encoding_rs` on a county-month's mostly-ASCII JSON with Chinese names,
+/// where the two conversions had cost 20 µs, 5% of the call). This is
+/// several times cheaper than JNI's
 /// modified UTF-8 (`GetStringUTFChars`/`NewStringUTF`) and than the JVM's
 /// own UTF-8 codec on mostly Chinese text (`String.getBytes` and
 /// `new String(bytes, UTF_8)`: docs/performance.md). A string that is not
@@ -376,9 +377,10 @@ fn read_bytes_into(
 /// The content of the `String` argument `name` as UTF-8, into `into`
 /// (replacing its content). The characters are read in place
 /// (`GetStringCritical`: HotSpot hands out the string's own UTF-16 array,
-/// with no copy, while the garbage collector waits for the microsecond or two
-/// of the conversion; no JNI call is made until it is released). A lone
-/// surrogate is refused with its index.
+/// with no copy, while the garbage collector waits for the conversion: a
+/// microsecond or two for a county-month, about as long as the JVM's own
+/// copy with `GetStringRegion` took for a province-sized string; no JNI call
+/// is made until it is released). A lone surrogate is refused with its index.
 fn read_utf16_into(
     env: &mut JNIEnv<'_>,
     s: &JString<'_>,
