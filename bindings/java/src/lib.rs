@@ -5,16 +5,35 @@
 //! A failure throws `kaohe.KaoheException(summary, errorsJson)` with the
 //! `{"api_version":1,"errors":[…]}` JSON; no panic crosses into the JVM (each
 //! entry point catches one and throws a `kaohe::ffi::panic` error instead). A
-//! compiled ruleset is a `Box<Compiled>` whose address the Java object holds;
+//! compiled ruleset is a `Box<Handle>` whose address the Java object holds;
 //! `kaohe.CompiledRuleset` guarantees it is freed once, after every call using
 //! it has returned, so concurrent `evaluate` calls share it safely.
+//!
+//! The evaluation calls are the binding's hot path (issue 14, Performance:
+//! docs/performance.md): they read the facts and write the result through
+//! buffers the handle lends ([`buffers`]), check the facts' UTF-8 once (the
+//! fact reader's check), and read a `String`'s characters in place.
+
+mod buffers;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use jni::objects::{JByteArray, JClass, JObject, JString, JThrowable, JValue};
-use jni::sys::{jbyteArray, jlong, jobject, jstring};
+use jni::sys::{jbyteArray, jlong, jobject, jsize, jstring};
 use jni::JNIEnv;
 use kaohe::api::{self, ApiError, ApiErrors, Compiled};
+
+use buffers::Pool;
+
+/// What a `kaohe.CompiledRuleset` holds the address of: the compiled
+/// ruleset and the buffers its evaluations borrow.
+struct Handle {
+    compiled: Compiled,
+    /// The facts read out of Java, and the evaluation JSON.
+    bytes: Pool<u8>,
+    /// The evaluation JSON as UTF-16, for `evaluateString`.
+    chars: Pool<u16>,
+}
 
 /// A failure to report to Java.
 enum Failure {
@@ -160,21 +179,28 @@ fn java_bytes(env: &mut JNIEnv<'_>, b: impl AsRef<[u8]>) -> Result<jobject, Fail
     Ok(env.byte_array_from_slice(b.as_ref())?.into_raw())
 }
 
-/// The compiled ruleset at `handle`.
-fn compiled<'a>(handle: jlong) -> Result<&'a Compiled, Failure> {
-    let p = handle as *const Compiled;
-    // SAFETY: a non-zero handle is the address of a live `Box<Compiled>` made
+/// The handle at `handle`.
+fn handle_at<'a>(handle: jlong) -> Result<&'a Handle, Failure> {
+    let p = handle as *const Handle;
+    // SAFETY: a non-zero handle is the address of a live `Box<Handle>` made
     // by `compile`; `kaohe.CompiledRuleset` frees it only after every call
-    // using it has returned (its read-write lock), and it is only read here.
+    // using it has returned (its read-write lock), and it is only read here
+    // (its pools lock for themselves).
     match unsafe { p.as_ref() } {
-        Some(c) => Ok(c),
+        Some(h) => Ok(h),
         None => Err(invalid_argument("the compiled ruleset is closed").into()),
     }
 }
 
-/// The arguments of `evaluate` and `benchRustEvaluate` (`long handle,
-/// byte[] facts, byte[] options`): the compiled ruleset, the facts and the
-/// options (empty when null), read as UTF-8.
+/// The compiled ruleset at `handle`.
+fn compiled<'a>(h: jlong) -> Result<&'a Compiled, Failure> {
+    handle_at(h).map(|h| &h.compiled)
+}
+
+/// The arguments of `benchRustEvaluate` (`long handle, byte[] facts,
+/// byte[] options`): the compiled ruleset, the facts and the options (empty
+/// when null), read as UTF-8, as they were before the evaluation calls read
+/// them into lent buffers.
 fn utf8_evaluation<'a>(
     env: &mut JNIEnv<'_>,
     handle: jlong,
@@ -217,8 +243,13 @@ pub extern "system" fn Java_kaohe_Native_compile<'l>(
             read_string(env, &name, "name")?,
             read_string(env, &text, "text")?,
         );
-        let c = api::compile(&name, &text)?;
-        Ok(Box::into_raw(Box::new(c)) as jlong)
+        let compiled = api::compile(&name, &text)?;
+        let handle = Handle {
+            compiled,
+            bytes: Pool::default(),
+            chars: Pool::default(),
+        };
+        Ok(Box::into_raw(Box::new(handle)) as jlong)
     })
 }
 
@@ -233,7 +264,7 @@ pub extern "system" fn Java_kaohe_Native_free<'l>(
         if handle != 0 {
             // SAFETY: made by `Box::into_raw` in `compile`; `kaohe.CompiledRuleset.close`
             // calls this once, under its write lock, so no other call uses it.
-            drop(unsafe { Box::from_raw(handle as *mut Compiled) });
+            drop(unsafe { Box::from_raw(handle as *mut Handle) });
         }
         Ok(())
     })
@@ -255,7 +286,10 @@ pub extern "system" fn Java_kaohe_Native_warnings<'l>(
 /// out. Bytes rather than `String`s because JNI's strings are modified UTF-8
 /// and converting a whole fact file and result through it costs more than the
 /// JVM's own UTF-8 codec (`String.getBytes`, `new String`), which the Java
-/// side uses.
+/// side uses. The facts are copied into a buffer the handle lends and
+/// checked as UTF-8 once, by the fact reader (facts that are not UTF-8 fail
+/// with its located `kaohe::facts::not_utf8`); the JSON is written into
+/// another lent buffer and copied into a new `byte[]`.
 #[no_mangle]
 pub extern "system" fn Java_kaohe_Native_evaluate<'l>(
     mut env: JNIEnv<'l>,
@@ -264,21 +298,29 @@ pub extern "system" fn Java_kaohe_Native_evaluate<'l>(
     facts: JByteArray<'l>,
     options: JByteArray<'l>,
 ) -> jbyteArray {
-    returning(&mut env, java_bytes, |env| {
-        let (c, facts, options) = utf8_evaluation(env, handle, &facts, &options)?;
-        Ok(api::evaluate(c, &facts, &options)?)
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let h = handle_at(handle)?;
+        let mut input = h.bytes.lend();
+        read_bytes_into(env, &facts, "facts", &mut input)?;
+        let options = or_empty(&options, || read_utf8(env, &options, "options"))?;
+        let json = evaluation_json(h, &input, &options)?;
+        java_bytes(env, json.as_slice())
     })
 }
 
 /// `String evaluateString(long handle, String facts, String options)`: the
 /// call behind `CompiledRuleset.evaluate(String, String)`. Java strings are
-/// UTF-16 inside the JVM: the facts are copied out with `GetStringRegion`
-/// and the result handed back with `NewString`, each converted with
-/// `encoding_rs` (SIMD, with an ASCII fast path). This is several times
-/// cheaper than JNI's modified UTF-8 (`GetStringUTFChars`/`NewStringUTF`) and
-/// than the JVM's own UTF-8 codec on mostly Chinese text (`String.getBytes`
-/// and `new String(bytes, UTF_8)`: docs/performance.md). A string that is
-/// not valid UTF-16 (a lone surrogate) is refused, not silently replaced.
+/// UTF-16 inside the JVM: the facts are read in place (`GetStringCritical`)
+/// and converted to UTF-8 into a lent buffer, and the result handed back with
+/// `NewString` from a lent UTF-16 buffer, each converted with `simdutf`
+/// (SIMD, chosen for the CPU at run time: together about twice as fast as
+/// `encoding_rs` on a county-month's mostly-ASCII JSON with Chinese names,
+/// where the two conversions had cost 20 µs, 5% of the call). This is
+/// several times cheaper than JNI's
+/// modified UTF-8 (`GetStringUTFChars`/`NewStringUTF`) and than the JVM's
+/// own UTF-8 codec on mostly Chinese text (`String.getBytes` and
+/// `new String(bytes, UTF_8)`: docs/performance.md). A string that is not
+/// valid UTF-16 (a lone surrogate) is refused, not silently replaced.
 #[no_mangle]
 pub extern "system" fn Java_kaohe_Native_evaluateString<'l>(
     mut env: JNIEnv<'l>,
@@ -287,56 +329,144 @@ pub extern "system" fn Java_kaohe_Native_evaluateString<'l>(
     facts: JString<'l>,
     options: JString<'l>,
 ) -> jstring {
-    returning(&mut env, java_utf16, |env| {
-        let c = compiled(handle)?;
-        let facts = read_utf16(env, &facts, "facts")?;
+    run(&mut env, std::ptr::null_mut(), |env| {
+        let h = handle_at(handle)?;
+        let mut input = h.bytes.lend();
+        read_utf16_into(env, &facts, "facts", &mut input)?;
         let options = or_empty(&options, || read_utf16(env, &options, "options"))?;
-        Ok(api::evaluate(c, &facts, &options)?)
+        let json = evaluation_json(h, &input, &options)?;
+        java_utf16(env, h, &json)
     })
 }
 
-/// The content of a Java `String`, read as UTF-16 (`GetStringRegion`).
-fn read_utf16(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String, Failure> {
+/// The evaluation JSON of `facts` (UTF-8 bytes) with `options`, written into
+/// a buffer lent by `h`: byte for byte [`api::evaluate`]'s text (both are
+/// serde_json's compact writer on the same [`api::evaluation`]).
+fn evaluation_json<'h>(
+    h: &'h Handle,
+    facts: &[u8],
+    options: &str,
+) -> Result<buffers::Lent<'h, u8>, Failure> {
+    let evaluation = api::evaluation_of_bytes(&h.compiled, facts, options)?;
+    let mut json = h.bytes.lend();
+    json.clear();
+    serde_json::to_writer(&mut *json, &evaluation)
+        .map_err(|e| ApiError::new("kaohe::api::internal", format!("cannot serialise: {e}")))?;
+    Ok(json)
+}
+
+/// Copies the `byte[]` argument `name` into `into` (`GetByteArrayRegion`),
+/// replacing its content.
+fn read_bytes_into(
+    env: &mut JNIEnv<'_>,
+    bytes: &JByteArray<'_>,
+    name: &str,
+    into: &mut Vec<u8>,
+) -> Result<(), Failure> {
+    required(bytes, name)?;
+    let length = usize::try_from(env.get_array_length(bytes)?).unwrap_or(0);
+    into.resize(length, 0);
+    // SAFETY: `i8` and `u8` have the same size and alignment, and every bit
+    // pattern is valid for both; the slice covers `into`'s `length`
+    // initialised bytes and is the only reference to them while it lives.
+    let region = unsafe { std::slice::from_raw_parts_mut(into.as_mut_ptr().cast::<i8>(), length) };
+    env.get_byte_array_region(bytes, 0, region)?;
+    Ok(())
+}
+
+/// The content of the `String` argument `name` as UTF-8, into `into`
+/// (replacing its content). The characters are read in place
+/// (`GetStringCritical`: HotSpot hands out the string's own UTF-16 array,
+/// with no copy, while the garbage collector waits for the conversion: a
+/// microsecond or two for a county-month, about as long as the JVM's own
+/// copy with `GetStringRegion` took for a province-sized string; no JNI call
+/// is made until it is released). A lone surrogate is refused with its index.
+fn read_utf16_into(
+    env: &mut JNIEnv<'_>,
+    s: &JString<'_>,
+    name: &str,
+    into: &mut Vec<u8>,
+) -> Result<(), Failure> {
     required(s, name)?;
     let raw = env.get_raw();
     // SAFETY: `raw` is the live `JNIEnv` of this call, and its function table
-    // is the JVM's; `s` is a non-null local reference to a `java.lang.String`.
-    let (length, region) = unsafe { ((**raw).GetStringLength, (**raw).GetStringRegion) };
-    let (Some(length), Some(region)) = (length, region) else {
+    // is the JVM's.
+    let (length, get, release) = unsafe {
+        (
+            (**raw).GetStringLength,
+            (**raw).GetStringCritical,
+            (**raw).ReleaseStringCritical,
+        )
+    };
+    let (Some(length), Some(get), Some(release)) = (length, get, release) else {
         return Err(Failure::Jni(jni::errors::Error::JNIEnvMethodNotFound(
-            "GetStringRegion",
+            "GetStringCritical",
         )));
     };
-    // SAFETY: as above; `GetStringLength` only reads the string.
-    let units = unsafe { length(raw, s.as_raw()) };
-    let mut utf16 = vec![0u16; usize::try_from(units).unwrap_or(0)];
-    // SAFETY: `utf16` has room for exactly `units` UTF-16 code units, the
-    // region asked for is the whole string, and the JVM writes only those.
-    unsafe { region(raw, s.as_raw(), 0, units, utf16.as_mut_ptr()) };
-    if env.exception_check()? {
-        return Err(Failure::Jni(jni::errors::Error::JavaException));
+    // SAFETY: as above; `s` is a non-null local reference to a
+    // `java.lang.String`, which `GetStringLength` only reads.
+    let units = usize::try_from(unsafe { length(raw, s.as_raw()) }).unwrap_or(0);
+    // UTF-8 needs at most three bytes per UTF-16 unit; what the buffer held
+    // before is overwritten, not cleared first.
+    let room = units.saturating_mul(3);
+    if into.len() < room {
+        into.resize(room, 0);
     }
-    let valid = encoding_rs::mem::utf16_valid_up_to(&utf16);
-    if valid < utf16.len() {
+    // SAFETY: as above; the characters stay valid until released below.
+    let chars = unsafe { get(raw, s.as_raw(), std::ptr::null_mut()) };
+    if chars.is_null() {
+        return Err(Failure::Jni(jni::errors::Error::NullPtr(
+            "GetStringCritical",
+        )));
+    }
+    // Checked and converted in one pass (simdutf: SIMD, chosen for this CPU
+    // at run time).
+    // SAFETY: `chars` points at the string's `units` UTF-16 code units, which
+    // the JVM neither moves nor changes until they are released; `into` has
+    // room for three bytes per unit, the most UTF-8 needs, and simdutf writes
+    // only within that, stopping at a lone surrogate.
+    let converted =
+        unsafe { simdutf::convert_utf16_to_utf8_with_errors(chars, units, into.as_mut_ptr()) };
+    // SAFETY: `chars` came from `GetStringCritical` on `s` just above, and no
+    // JNI call was made in between.
+    unsafe { release(raw, s.as_raw(), chars) };
+    let written = converted.count;
+    if converted.error != simdutf::ErrorCode::Success {
         return Err(invalid_argument(format!(
-            "argument `{name}` is not valid UTF-16: a lone surrogate at char index {valid}"
+            "argument `{name}` is not valid UTF-16: a lone surrogate at char index {written}"
         ))
         .with_help("a Java string read from a file or request should never hold one; check how the text was decoded")
         .into());
-    }
-    // UTF-8 needs at most three bytes per UTF-16 unit.
-    let mut text = "\0".repeat(utf16.len().saturating_mul(3));
-    let written = encoding_rs::mem::convert_utf16_to_str(&utf16, &mut text);
-    text.truncate(written);
-    Ok(text)
+    };
+    into.truncate(written);
+    Ok(())
 }
 
-/// A new Java `String` with the content of `s` (`NewString` from UTF-16).
-fn java_utf16(env: &mut JNIEnv<'_>, s: String) -> Result<jobject, Failure> {
-    // UTF-16 needs at most one unit per UTF-8 byte.
-    let mut utf16 = vec![0u16; s.len()];
-    let written = encoding_rs::mem::convert_str_to_utf16(&s, &mut utf16);
-    let Ok(units) = jni::sys::jsize::try_from(written) else {
+/// The content of a Java `String` as a Rust one ([`read_utf16_into`]).
+fn read_utf16(env: &mut JNIEnv<'_>, s: &JString<'_>, name: &str) -> Result<String, Failure> {
+    let mut utf8 = Vec::new();
+    read_utf16_into(env, s, name, &mut utf8)?;
+    // Always valid: simdutf wrote it from valid UTF-16.
+    String::from_utf8(utf8)
+        .map_err(|_| invalid_argument(format!("argument `{name}` is not valid UTF-16")).into())
+}
+
+/// A new Java `String` with the content of `json` (UTF-8), through a UTF-16
+/// buffer lent by `h` (`NewString`).
+fn java_utf16(env: &mut JNIEnv<'_>, h: &Handle, json: &[u8]) -> Result<jobject, Failure> {
+    // UTF-16 needs at most one unit per UTF-8 byte. What the buffer held
+    // before is overwritten, not cleared first.
+    let mut utf16 = h.chars.lend();
+    if utf16.len() < json.len() {
+        utf16.resize(json.len(), 0);
+    }
+    // SAFETY: `json` is valid UTF-8 (serde_json wrote it from Rust strings),
+    // which simdutf's `valid` conversion requires, and `utf16` has room for
+    // the at most `json.len()` units it writes.
+    let written = unsafe {
+        simdutf::convert_valid_utf8_to_utf16(json.as_ptr(), json.len(), utf16.as_mut_ptr())
+    };
+    let (Some(units), Ok(length)) = (utf16.get(..written), jsize::try_from(written)) else {
         return Err(invalid_argument("the result is longer than a Java string can hold").into());
     };
     let raw = env.get_raw();
@@ -346,9 +476,9 @@ fn java_utf16(env: &mut JNIEnv<'_>, s: String) -> Result<jobject, Failure> {
             "NewString",
         )));
     };
-    // SAFETY: `utf16` holds at least `units` initialised UTF-16 code units;
-    // the JVM copies them into the new string.
-    let string = unsafe { new_string(raw, utf16.as_ptr(), units) };
+    // SAFETY: `units` holds `length` initialised UTF-16 code units; the JVM
+    // copies them into the new string.
+    let string = unsafe { new_string(raw, units.as_ptr(), length) };
     if string.is_null() || env.exception_check()? {
         return Err(Failure::Jni(jni::errors::Error::NullPtr("NewString")));
     }
@@ -466,4 +596,35 @@ pub extern "system" fn Java_kaohe_Native_version<'l>(
     _class: JClass<'l>,
 ) -> jstring {
     returning(&mut env, java_string, |_| Ok(api::version()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+    use super::*;
+
+    const MILUO: &str = include_str!("../../../rulesets/miluo-2026/miluo-2026.rules");
+    const APRIL: &str = include_str!("../../../rulesets/miluo-2026/examples/2026-04.json");
+
+    #[test]
+    fn the_json_written_into_a_lent_buffer_is_the_contract_s_byte_for_byte() {
+        let handle = Handle {
+            compiled: api::compile("miluo-2026.rules", MILUO).unwrap(),
+            bytes: Pool::default(),
+            chars: Pool::default(),
+        };
+        // Each size after a larger and a smaller one, the buffers reused.
+        for options in ["", r#"{"detail":"totals"}"#, r#"{"detail":"items"}"#, "{}"] {
+            let expected = api::evaluate(&handle.compiled, APRIL, options).unwrap();
+            let Ok(json) = evaluation_json(&handle, APRIL.as_bytes(), options) else {
+                panic!("the example evaluates")
+            };
+            assert_eq!(
+                std::str::from_utf8(&json).unwrap(),
+                expected,
+                "options {options}"
+            );
+        }
+    }
 }

@@ -515,12 +515,26 @@ pub fn evaluation(
     facts: &str,
     options: &str,
 ) -> Result<crate::eval::result::Evaluation, ApiErrors> {
+    evaluation_of_bytes(compiled, facts.as_bytes(), options)
+}
+
+/// As [`evaluation`], the facts given as bytes (the fact file as read, a
+/// request body) and read in place by [`Facts::from_slice`], which checks
+/// they are UTF-8 (a byte-order mark skipped) once: for a binding that
+/// receives bytes, so that they are not checked twice. Bytes that are not
+/// UTF-8 fail with the fact reader's located `kaohe::facts::not_utf8` (or
+/// `utf16`); valid text gives exactly [`evaluation`]'s result.
+pub fn evaluation_of_bytes(
+    compiled: &Compiled,
+    facts: &[u8],
+    options: &str,
+) -> Result<crate::eval::result::Evaluation, ApiErrors> {
     let options = Options::from_json(options)?;
     let in_lang = |errors: ApiErrors| match options.lang {
         Lang::En => errors,
         lang => errors.in_lang(lang, &Catalog::new()),
     };
-    let facts = Facts::from_json(&compiled.ruleset, facts).map_err(|e| {
+    let facts = Facts::from_slice(&compiled.ruleset, facts).map_err(|e| {
         in_lang(ApiErrors::new(
             e.errors.iter().map(ApiError::from).collect(),
         ))

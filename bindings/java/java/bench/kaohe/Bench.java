@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * What calling kaohe from Java costs: one county-month (Miluo, April 2026), median of N rounds
  * (docs/performance.md). Run from the repository root:
- * {@code java -Djava.library.path=target/release -cp ... kaohe.Bench [detail] [N]}.
+ * {@code java -Djava.library.path=target/release -cp ... kaohe.Bench [detail] [N] [warm-up rounds]}.
  *
  * <p>Round by round, interleaved so that a busy machine slows them alike: {@link
  * CompiledRuleset#evaluate(String, String)} (strings crossing as UTF-16), the same through the
@@ -16,7 +16,10 @@ import java.util.Arrays;
  * CompiledRuleset#evaluateUtf8}: what {@code evaluate} did before), {@code evaluateUtf8} alone
  * (bytes in and out), and the same evaluation timed inside Rust in this process (the baseline,
  * first in even rounds and last in odd ones).
- * The overhead is the median of the per-round ratios to the baseline.
+ * The overhead is the median of the per-round ratios to the baseline. The JVM's options are
+ * printed: bindings/bench.sh passes {@code -XX:+AlwaysPreTouch} (a long-running service's heap,
+ * every page touched), without which each call pays for the first touch of the fresh heap pages
+ * its result is allocated in (docs/performance.md).
  */
 public final class Bench {
     private static double median(double[] v) {
@@ -28,6 +31,9 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         String detail = args.length > 0 ? args[0] : "full";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        // Warm-up rounds (each way once per round): a few thousand let the JVM's young
+        // generation cycle through its whole heap without -XX:+AlwaysPreTouch.
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         String options = "{\"detail\":\"" + detail + "\"}";
         String rules = Files.readString(Path.of("rulesets/miluo-2026/miluo-2026.rules"));
         String facts = Files.readString(Path.of("rulesets/miluo-2026/examples/2026-04.json"));
@@ -39,7 +45,7 @@ public final class Bench {
             if (!viaUtf16.equals(viaCodec)) {
                 throw new AssertionError("evaluate and evaluateUtf8 disagree");
             }
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < warmUp; i++) {
                 miluo.evaluate(facts, options);
                 new String(miluo.evaluateUtf8(facts.getBytes(StandardCharsets.UTF_8), optionsUtf8), StandardCharsets.UTF_8);
                 miluo.evaluateUtf8(factsUtf8, optionsUtf8);
@@ -73,6 +79,7 @@ public final class Bench {
                     ratio[w][i] = t[w][i] / r[i];
                 }
             }
+            System.out.println("java   JVM options " + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
             for (int w = 0; w < ways.length; w++) {
                 System.out.printf("java   %9.1f µs  rust in-process %.1f µs  overhead %+.1f%%  %s (detail %s, %d rounds)%n",
                         median(t[w]), median(r), (median(ratio[w]) - 1) * 100, ways[w], detail, rounds);

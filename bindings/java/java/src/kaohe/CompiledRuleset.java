@@ -49,7 +49,9 @@ public final class CompiledRuleset implements AutoCloseable {
     /**
      * As {@link #evaluate(String, String)}, with UTF-8 bytes in and out: for hosts that already
      * hold UTF-8 (an HTTP request body), this skips building Java strings at all
-     * (docs/performance.md). {@code optionsJson} may be null.
+     * (docs/performance.md). {@code optionsJson} may be null. A leading byte-order mark is
+     * skipped; facts that are not UTF-8 fail with {@code kaohe::facts::not_utf8} at the first bad
+     * byte's line and column, as from every other door.
      *
      * @throws KaoheException with every fact error (each with its JSON path) or the evaluation error
      */

@@ -82,8 +82,54 @@ public final class KaoheTest {
             test("evaluateUtf8 gives the same bytes as evaluate", () -> {
                 byte[] bytes = miluo.evaluateUtf8(facts.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
                 check(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).equals(miluo.evaluate(facts)), "same result");
+                // Checked once, by the fact reader: its located error, as from every other door.
                 KaoheException e = throwsKaohe(() -> miluo.evaluateUtf8(new byte[] {(byte) 0xff}, null));
-                check(e.errorsJson().contains("not valid UTF-8"), e.errorsJson());
+                check(e.errorsJson().contains("\"code\":\"kaohe::facts::not_utf8\""), e.errorsJson());
+                check(e.errorsJson().contains("\"line\":1,\"column\":1,\"path\":\"$\""), e.errorsJson());
+                byte[] utf8 = facts.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] withBom = new byte[utf8.length + 3];
+                withBom[0] = (byte) 0xEF;
+                withBom[1] = (byte) 0xBB;
+                withBom[2] = (byte) 0xBF;
+                System.arraycopy(utf8, 0, withBom, 3, utf8.length);
+                check(java.util.Arrays.equals(miluo.evaluateUtf8(withBom, null), bytes), "a byte-order mark is skipped");
+            });
+
+            test("a result does not depend on the calls before it (reused buffers)", () -> {
+                // Long and short facts and results, in both directions, against a ruleset
+                // compiled afresh for each call (whose buffers are new).
+                String wide = facts.replace("\"教体局\"", "\"教体局\uD842\uDFB7é\"");
+                String[][] calls = {
+                    {facts, "{\"detail\":\"full\"}"}, {facts, "{\"detail\":\"totals\",\"unit\":\"jtj\"}"},
+                    {wide, "{\"detail\":\"items\"}"}, {"{}", null}, {facts, "{\"detail\":\"totals\"}"},
+                    {wide, "{\"detail\":\"full\"}"}, {"", null}, {facts, null},
+                };
+                for (String[] call : calls) {
+                    String expected;
+                    try (CompiledRuleset fresh = Kaohe.compile("miluo-2026.rules", rules)) {
+                        try {
+                            expected = fresh.evaluate(call[0], call[1]);
+                        } catch (KaoheException e) {
+                            expected = e.errorsJson();
+                        }
+                    }
+                    String viaString;
+                    String viaBytes;
+                    try {
+                        viaString = miluo.evaluate(call[0], call[1]);
+                    } catch (KaoheException e) {
+                        viaString = e.errorsJson();
+                    }
+                    try {
+                        viaBytes = new String(miluo.evaluateUtf8(call[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                call[1] == null ? null : call[1].getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                                java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (KaoheException e) {
+                        viaBytes = e.errorsJson();
+                    }
+                    check(viaString.equals(expected), "String: " + call[1] + " " + viaString.length() + " vs " + expected.length());
+                    check(viaBytes.equals(expected), "bytes: " + call[1] + " " + viaBytes.length() + " vs " + expected.length());
+                }
             });
 
             test("evaluate keeps every character across UTF-16 and refuses a lone surrogate", () -> {
@@ -99,6 +145,19 @@ public final class KaoheTest {
                 KaoheException e = throwsKaohe(() -> miluo.evaluate(facts.replace("\"教体局\"", "\"教体局\uD842\"")));
                 check(e.errorsJson().contains("kaohe::ffi::invalid_argument"), e.errorsJson());
                 check(e.errorsJson().contains("not valid UTF-16"), e.errorsJson());
+                // Its index, for a high surrogate without its low one, a low one alone, one at
+                // the very end, and in the options.
+                for (String bad : new String[] {
+                    facts.replace("\"教体局\"", "\"教体局\uD842\""), facts.replace("\"教体局\"", "\"教体局\uDFB7\""), facts + "\uD842"
+                }) {
+                    int at = Math.max(bad.indexOf('\uD842'), bad.indexOf('\uDFB7'));
+                    KaoheException lone = throwsKaohe(() -> miluo.evaluate(bad));
+                    check(lone.errorsJson().contains("argument `facts` is not valid UTF-16: a lone surrogate at char index " + at + "\""),
+                            lone.errorsJson());
+                }
+                KaoheException inOptions = throwsKaohe(() -> miluo.evaluate(facts, "{\"unit\":\"\uDFB7\"}"));
+                check(inOptions.errorsJson().contains("argument `options` is not valid UTF-16: a lone surrogate at char index 9\""),
+                        inOptions.errorsJson());
             });
 
             test("options select a unit and drop the items", () -> {
