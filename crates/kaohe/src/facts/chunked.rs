@@ -413,14 +413,25 @@ impl<R: Read> Chunked<'_, R> {
         units: &[super::Unit],
     ) -> Option<(Vec<Record>, usize)> {
         self.chunks.expect(b'[')?;
-        // Every worker shares the ruleset's kind texts and the units' ids.
-        let seed: Vec<Text> = self
-            .ruleset
-            .kinds()
-            .iter()
-            .cloned()
-            .chain(units.iter().map(|u| u.id.clone()))
-            .collect();
+        // Every worker shares the ruleset's kind texts (the engine finds
+        // kinds by pointer), and with the validator the attribute and level
+        // names and the units' ids (when known): equal texts then share one
+        // allocation as in the streaming reader, and compare by pointer.
+        let mut seed: Vec<Text> = self.ruleset.kinds().to_vec();
+        for decl in self.ruleset.records() {
+            for field in &decl.fields {
+                seed.push(validator.interner.intern(&field.name.name));
+                if let Some(levels) = self.ruleset.levels(&field.ty.name.name) {
+                    seed.extend(
+                        levels
+                            .levels
+                            .iter()
+                            .map(|l| validator.interner.intern(&l.name.name)),
+                    );
+                }
+            }
+        }
+        seed.extend(units.iter().map(|u| u.id.clone()));
         let parts = if self.threads.get() == 1 {
             1
         } else {
@@ -438,6 +449,7 @@ impl<R: Read> Chunked<'_, R> {
         let mut element = true;
         let mut first = true;
         let mut batch: Vec<Range<usize>> = Vec::new();
+        let mut unit = Unify::default();
         loop {
             // Every record that ends in this chunk.
             batch.clear();
@@ -478,15 +490,12 @@ impl<R: Read> Chunked<'_, R> {
             if broken || count.saturating_add(batch.len()) > self.limits.max_records {
                 return None;
             }
-            self.batch(
-                &pool,
-                &mut workers,
-                &batch,
-                count,
-                validator,
-                known,
-                &mut records,
-            )?;
+            let out = Out {
+                validator: &mut *validator,
+                unit: &mut unit,
+                records: &mut records,
+            };
+            self.batch(&pool, &mut workers, &batch, count, known, out)?;
             count += batch.len();
             if done {
                 return Some((records, count));
@@ -499,17 +508,20 @@ impl<R: Read> Chunked<'_, R> {
 
     /// Reads the records of `batch` (`$.records[first..]`) on the pool and
     /// adds them, in file order, to `records`; `None` when one has a problem.
-    #[allow(clippy::too_many_arguments)]
     fn batch(
         &self,
         pool: &crate::threads::Pool,
         workers: &mut [Worker],
         batch: &[Range<usize>],
         first: usize,
-        validator: &mut Validator<'_>,
         known: &Known,
-        records: &mut Vec<Record>,
+        out: Out<'_, '_>,
     ) -> Option<()> {
+        let Out {
+            validator,
+            unit,
+            records,
+        } = out;
         if batch.is_empty() {
             return Some(());
         }
@@ -554,7 +566,8 @@ impl<R: Read> Chunked<'_, R> {
         for (i, (range, record)) in batch.iter().zip(read.into_iter().flatten()).enumerate() {
             let i = first + i;
             match record {
-                Some(record) => {
+                Some(mut record) => {
+                    record.unit = unit.text(&mut validator.interner, &record.unit);
                     validator.add_version(i, &record);
                     records.push(record);
                 }
@@ -572,6 +585,34 @@ impl<R: Read> Chunked<'_, R> {
             }
         }
         Some(())
+    }
+}
+
+/// Where a batch's records go: the validator (versions, and the records
+/// the fast path leaves to it), the units' texts, the records read so far.
+struct Out<'o, 'v> {
+    validator: &'o mut Validator<'v>,
+    unit: &'o mut Unify,
+    records: &'o mut Vec<Record>,
+}
+
+/// A worker's text for a unit id replaced by the validator's (records come
+/// in runs of one unit: one look-up per run), so that every record of a
+/// unit shares one text, as in the streaming reader, whichever thread read
+/// it.
+#[derive(Default)]
+struct Unify(Option<(Text, Text)>);
+
+impl Unify {
+    fn text(&mut self, interner: &mut Interner, worker: &Text) -> Text {
+        match &self.0 {
+            Some((last, shared)) if last.same(worker) => shared.clone(),
+            _ => {
+                let shared = interner.intern(worker);
+                self.0 = Some((worker.clone(), shared.clone()));
+                shared
+            }
+        }
     }
 }
 
@@ -665,6 +706,15 @@ mod tests {
                         for record in &b.records {
                             prop_assert!(ruleset.kinds().iter().any(|k| k.same(&record.kind)));
                         }
+                        // Texts shared as the streaming reader shares them:
+                        // each record's unit id is its unit's.
+                        let shared = |f: &Facts| -> Vec<bool> {
+                            f.records
+                                .iter()
+                                .map(|r| f.unit(&r.unit).is_some_and(|u| u.id.same(&r.unit)))
+                                .collect()
+                        };
+                        prop_assert_eq!(shared(a), shared(b));
                     }
                     (Err(a), Err(b)) => {
                         prop_assert_eq!(a, b);
