@@ -6,8 +6,10 @@
 //! every reader gives the same facts.
 //!
 //! ```sh
-//! cargo run --release -p kaohe --example load_facts -- RULES FACTS [ROUNDS]
+//! cargo run --release -p kaohe --example load_facts -- RULES FACTS [ROUNDS] [ONLY]
 //! ```
+//!
+//! `ONLY` (0, 1 or 2) times that reader alone (for a profiler).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -36,11 +38,15 @@ fn main() {
         }
         .unwrap()
     };
-    let reference = read(0);
+    let only: Option<usize> = args.get(4).map(|o| o.parse().unwrap());
+    let reference = read(only.unwrap_or(0));
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); readers.len()];
     for round in 0..rounds {
         for k in 0..readers.len() {
             let which = (k + round) % readers.len();
+            if only.is_some_and(|o| o != which) {
+                continue;
+            }
             let start = Instant::now();
             let facts = read(which);
             let took = start.elapsed();
@@ -55,6 +61,9 @@ fn main() {
         }
     }
     for (name, mut t) in readers.iter().zip(times) {
+        if t.is_empty() {
+            continue;
+        }
         t.sort();
         let median = t[t.len() / 2];
         println!("median: {name:<20} {:>7.0} ms", median.as_secs_f64() * 1e3);

@@ -238,18 +238,25 @@ impl Scan {
     /// `bytes`. A value that is not a string, an object or an array ends at
     /// its first byte.
     fn run(&mut self, bytes: &[u8]) -> Option<usize> {
-        for (k, &b) in bytes.iter().enumerate() {
+        let mut k = 0;
+        while let Some(&b) = bytes.get(k) {
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
-                } else if b == b'\\' {
+                    k += 1;
+                    continue;
+                }
+                // The rest of the string at once, to its quote or escape.
+                let at = k + memchr::memchr2(b'"', b'\\', bytes.get(k..)?)?;
+                if bytes.get(at) == Some(&b'\\') {
                     self.escaped = true;
-                } else if b == b'"' {
+                } else {
                     self.in_string = false;
                     if self.depth == 0 {
-                        return Some(k + 1);
+                        return Some(at + 1);
                     }
                 }
+                k = at + 1;
                 continue;
             }
             match b {
@@ -264,6 +271,7 @@ impl Scan {
                 _ if self.depth == 0 => return Some(k + 1),
                 _ => {}
             }
+            k += 1;
         }
         None
     }
