@@ -286,8 +286,9 @@ struct Chunked<'a, R> {
 }
 
 /// What a thread keeps from batch to batch: its interner (seeded with the
-/// ruleset's kinds and the unit ids, so records share those texts) and the
-/// fast path's per-file context.
+/// ruleset's kinds, the validator's attribute and level names and the unit
+/// ids when known, so records share those texts) and the fast path's
+/// per-file context.
 struct Worker {
     interner: Interner,
     context: Context,
