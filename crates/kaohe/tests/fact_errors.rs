@@ -55,6 +55,19 @@ fn errors_of(ruleset: &Ruleset, facts: &Value) -> Vec<FactError> {
                 Some(&e),
                 "from_reader and from_json disagree"
             );
+            for threads in [1, 3] {
+                let seekable = Facts::from_seekable_within(
+                    ruleset,
+                    std::io::Cursor::new(text.as_bytes()),
+                    &kaohe::Limits::default(),
+                    kaohe::Threads::new(threads).unwrap(),
+                );
+                assert_eq!(
+                    seekable.as_ref().err(),
+                    Some(&e),
+                    "from_seekable_within and from_json disagree"
+                );
+            }
             e.errors
         }
     }
@@ -425,7 +438,25 @@ fn both(ruleset: &Ruleset, text: &str) -> Result<Facts, Vec<FactError>> {
     if let (Ok(a), Ok(b)) = (&from_text, &from_reader) {
         assert_eq!(a.hash(), b.hash());
     }
+    assert_eq!(seekable(ruleset, text.as_bytes()), from_reader);
     from_text
+}
+
+/// `Facts::from_seekable_within` on `bytes` with 1 and 3 threads (which must
+/// agree).
+fn seekable(ruleset: &Ruleset, bytes: &[u8]) -> Result<Facts, Vec<FactError>> {
+    let read = |threads| {
+        Facts::from_seekable_within(
+            ruleset,
+            std::io::Cursor::new(bytes),
+            &kaohe::Limits::default(),
+            kaohe::Threads::new(threads).unwrap(),
+        )
+        .map_err(|e| e.errors)
+    };
+    let one = read(1);
+    assert_eq!(one, read(3), "1 and 3 threads disagree");
+    one
 }
 
 fn refused(ruleset: &Ruleset, text: &str) -> Vec<FactError> {
@@ -1242,6 +1273,7 @@ fn bytes_in_memory_read_as_the_reader_reads_them() {
         let in_memory = Facts::from_slice(&shaodong(), bytes).map_err(|e| e.errors);
         let read = Facts::from_reader(&shaodong(), &bytes[..]).map_err(|e| e.errors);
         assert_eq!(in_memory, read, "case {i}");
+        assert_eq!(seekable(&shaodong(), bytes), read, "case {i}");
         if let (Ok(a), Ok(b)) = (&in_memory, &read) {
             assert_eq!(a.hash(), b.hash());
         }

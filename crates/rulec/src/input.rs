@@ -48,6 +48,11 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>, Failure> {
     if is_stdin(path) {
         return Ok(Box::new(std::io::stdin()));
     }
+    open_file(path).map(|f| Box::new(f) as Box<dyn Read>)
+}
+
+/// Opens the file `path` (not `-`) for reading; a directory is refused.
+pub fn open_file(path: &Path) -> Result<std::fs::File, Failure> {
     if path.is_dir() {
         return Err(Failure::one(
             Exit::Usage,
@@ -64,9 +69,7 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>, Failure> {
             }),
         ));
     }
-    std::fs::File::open(path)
-        .map(|f| Box::new(f) as Box<dyn Read>)
-        .map_err(|e| io_failure("read", path, &e))
+    std::fs::File::open(path).map_err(|e| io_failure("read", path, &e))
 }
 
 /// The whole content of `path` (standard input for `-`); an empty file is an error.

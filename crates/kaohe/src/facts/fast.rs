@@ -189,6 +189,16 @@ fn plain_whole(raw: &RawValue) -> Option<u32> {
     t.parse::<u32>().ok()
 }
 
+/// What the fast path reads a record with: the ruleset, the unit ids of
+/// `$.units` and an interner. A [`Validator`] lends its own; each thread of
+/// the chunked reader ([`super::chunked`]) has one of its own, seeded with the
+/// ruleset's kind texts (the engine finds kinds by pointer).
+pub(super) struct Fast<'a, 'r> {
+    pub(super) ruleset: &'r crate::Ruleset,
+    pub(super) unit_ids_seen: &'a std::collections::BTreeSet<String>,
+    pub(super) interner: &'a mut crate::text::Interner,
+}
+
 impl Validator<'_> {
     /// `$.records[i]` read on the fast path, or `None` when the validator
     /// must read it (see the module docs). `units`: the known unit ids when
@@ -201,7 +211,41 @@ impl Validator<'_> {
         units: Option<&BTreeMap<Text, Text>>,
         as_of: Option<Date>,
     ) -> Option<Record> {
-        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+        let record = Fast {
+            ruleset: self.ruleset,
+            unit_ids_seen: &self.unit_ids_seen,
+            interner: &mut self.interner,
+        }
+        .record(context, i, raw.get(), units, as_of)?;
+        self.add_version(i, &record);
+        Some(record)
+    }
+
+    /// Notes a record read on the fast path among the versions of its id
+    /// (the validator does the same for the records it reads).
+    pub(super) fn add_version(&mut self, i: usize, record: &Record) {
+        if let Some(id) = &record.id {
+            self.versions
+                .entry((record.unit.clone(), id.clone()))
+                .or_default()
+                .push((i, record.reported, record.revision));
+        }
+    }
+}
+
+impl Fast<'_, '_> {
+    /// `$.records[i]`, whose JSON text is `raw` (one object, nothing around
+    /// it), read on the fast path, or `None` when the validator must read it.
+    /// The record's version is not noted ([`Validator::add_version`]).
+    pub(super) fn record(
+        &mut self,
+        context: &Context,
+        i: usize,
+        raw: &str,
+        units: Option<&BTreeMap<Text, Text>>,
+        as_of: Option<Date>,
+    ) -> Option<Record> {
+        let mut deserializer = serde_json::Deserializer::from_str(raw);
         let m = (&mut deserializer).deserialize_map(MembersVisitor).ok()?;
 
         let unit = plain_id(m.unit?)?;
@@ -246,12 +290,6 @@ impl Validator<'_> {
         let attributes = self.fast_attributes(m.attributes, &decl.fields)?;
         let unit = self.interner.intern(unit);
         let kind = self.interner.intern(kind);
-        if let Some(id) = &id {
-            self.versions
-                .entry((unit.clone(), id.clone()))
-                .or_default()
-                .push((i, reported, revision));
-        }
         Some(Record {
             id,
             unit,

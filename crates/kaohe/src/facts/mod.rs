@@ -21,6 +21,7 @@ use crate::syntax::ast::{Field, TypeRef};
 use crate::text::{Attributes, Interner, Text};
 use crate::value::{exact_decimal, NumberLimit, Value};
 
+mod chunked;
 mod fast;
 mod json;
 use json::{Input, Node, Object, Stop};
