@@ -74,6 +74,10 @@ impl Pool {
     }
 
     /// Whether work is spread over more than the calling thread.
+    #[allow(
+        dead_code,
+        reason = "not used by the engine (eval/); kept for other callers"
+    )]
     pub(crate) fn is_parallel(&self) -> bool {
         self.0.is_some()
     }
@@ -108,6 +112,10 @@ impl Pool {
     }
 
     /// Runs `a` and `b`, on two threads when there is a pool.
+    #[allow(
+        dead_code,
+        reason = "not used by the engine (eval/); kept for other callers"
+    )]
     pub(crate) fn join<A, B, RA, RB>(&self, a: A, b: B) -> (RA, RB)
     where
         A: FnOnce() -> RA + Send,
