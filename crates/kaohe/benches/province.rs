@@ -802,7 +802,13 @@ fn main() {
     drop(engine);
 
     if std::env::var_os("KAOHE_BENCH_PROFILE").is_some() {
-        // Only the engine, explanations off, for a profiler (perf record …).
+        // Only the engine, explanations off, for a profiler (perf record …),
+        // on KAOHE_BENCH_THREADS threads (one by default).
+        let threads = std::env::var("KAOHE_BENCH_THREADS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .and_then(Threads::new)
+            .unwrap_or(Threads::ONE);
         for _ in 0..runs {
             black_box(
                 ruleset
@@ -810,6 +816,7 @@ fn main() {
                         &facts,
                         &EvalOptions {
                             detail: Detail::Items,
+                            threads,
                             ..EvalOptions::default()
                         },
                     )

@@ -490,12 +490,17 @@ impl Ruleset {
         options: &EvalOptions,
         inputs: &crate::input::Inputs,
     ) -> Result<Evaluation, EvalError> {
-        let carried = carry(self, facts);
-        let mut evaluator = Evaluator::new(self, facts, &carried, inputs);
-        evaluator.detail = options.detail;
-        evaluator.facts_hash = options.facts_hash;
-        evaluator.pool = options.threads.pool();
-        evaluator.run().map_err(|mut error| {
+        // With more than one thread, the whole evaluation runs on the pool
+        // (its maps then start at once on the thread running it).
+        let pool = options.threads.pool();
+        let evaluation = pool.run(|| {
+            let carried = carry(self, facts);
+            let mut evaluator = Evaluator::new(self, facts, &carried, inputs, &pool);
+            evaluator.detail = options.detail;
+            evaluator.facts_hash = options.facts_hash;
+            evaluator.run()
+        });
+        evaluation.map_err(|mut error| {
             error.location = error.span.map(|span| Box::new(self.source().range(span)));
             for also in error.also.iter_mut().flat_map(|more| more.iter_mut()) {
                 also.location = also.span.map(|span| Box::new(self.source().range(span)));
@@ -602,7 +607,7 @@ struct Evaluator<'a> {
     /// The sub-assessments' results (issue 13 §11).
     inputs: &'a crate::input::Inputs,
     /// The threads units are scored on ([`EvalOptions::threads`]).
-    pool: crate::threads::Pool,
+    pool: &'a crate::threads::Pool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -611,6 +616,7 @@ impl<'a> Evaluator<'a> {
         facts: &'a Facts,
         carried: &'a [(usize, Record)],
         inputs: &'a crate::input::Inputs,
+        pool: &'a crate::threads::Pool,
     ) -> Self {
         let (applied, rejected) = apply_policy(ruleset, facts, carried);
         Evaluator {
@@ -622,7 +628,7 @@ impl<'a> Evaluator<'a> {
             measures: measure::Measures::default(),
             facts_hash: FactsHash::Include,
             inputs,
-            pool: crate::threads::Pool::calling_thread(),
+            pool,
         }
     }
 
