@@ -532,6 +532,7 @@ fn allowed_words() -> BTreeSet<String> {
         "records",
         "partitions",
         "seed",
+        "threads",
         "addr",
         "rulesets",
         "data",
