@@ -588,7 +588,7 @@ enum UnitOutcome {
     Failed(Option<EvalError>),
     /// Its score: its result (none for a unit assessed only annually, in a
     /// period) and the score kept for the year's sum (when the year sums its
-    /// periods). Boxed: the outcomes of a period are moved between threads.
+    /// periods). Boxed, to keep the outcome of a failed unit small.
     Scored {
         result: Option<Box<UnitResult>>,
         kept: Option<Box<Scored>>,
