@@ -9,6 +9,9 @@
 //!    implements Shaodong's monthly rules directly from the same `Facts`;
 //! e. the floor: a minimal typed scorer of the same rules (issue 15 §5).
 //!
+//! c is timed on one thread and on two (`EvalOptions::threads`, issue 15 §4;
+//! the two-thread evaluation is first checked byte-identical to one's).
+//!
 //! Prints medians of several runs and the ratios c / d, engine / floor,
 //! explanations on / off and load / serde-typed. Fact parsing is timed
 //! separately from evaluation. `KAOHE_BENCH_RUNS` sets the number of runs.
@@ -27,7 +30,7 @@ use std::time::{Duration, Instant};
 use kaohe::facts::{Facts, Record};
 use kaohe::synth::{self, SynthSpec};
 use kaohe::value::Value;
-use kaohe::{Detail, EvalOptions, Period, Ruleset, SourceFile};
+use kaohe::{Detail, EvalOptions, Period, Ruleset, SourceFile, Threads};
 use rust_decimal::Decimal;
 
 const SHAODONG: &str = include_str!("../../../rulesets/shaodong-2023/shaodong-2023.rules");
@@ -778,10 +781,34 @@ fn main() {
         "floor: unit-months differ"
     );
     println!("   the floor agrees with the engine on {checked} unit-months and {floor_warnings} warnings");
+    // Two threads must give the same bytes before they are timed.
+    let two = Threads::new(2).unwrap();
+    let on_two = ruleset
+        .evaluate_with(
+            &facts,
+            &EvalOptions {
+                detail: Detail::Items,
+                threads: two,
+                ..EvalOptions::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        serde_json::to_string(&engine).unwrap() == serde_json::to_string(&on_two).unwrap(),
+        "two threads: the evaluation differs from one thread's"
+    );
+    println!("   two threads give the same evaluation, byte for byte");
+    drop(on_two);
     drop(engine);
 
     if std::env::var_os("KAOHE_BENCH_PROFILE").is_some() {
-        // Only the engine, explanations off, for a profiler (perf record …).
+        // Only the engine, explanations off, for a profiler (perf record …),
+        // on KAOHE_BENCH_THREADS threads (one by default).
+        let threads = std::env::var("KAOHE_BENCH_THREADS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .and_then(Threads::new)
+            .unwrap_or(Threads::ONE);
         for _ in 0..runs {
             black_box(
                 ruleset
@@ -789,6 +816,7 @@ fn main() {
                         &facts,
                         &EvalOptions {
                             detail: Detail::Items,
+                            threads,
                             ..EvalOptions::default()
                         },
                     )
@@ -800,24 +828,35 @@ fn main() {
     // c and d alternate, run by run, so that a change in the shared machine's
     // speed during the bench affects both sides of the ratio alike.
     let (mut c_full, mut c_items, mut d) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut c2_full, mut c2_items) = (Vec::new(), Vec::new());
     let mut e = Vec::new();
+    let with = |detail, threads| EvalOptions {
+        detail,
+        threads,
+        ..EvalOptions::default()
+    };
     for _ in 0..runs {
         e.push(time(1, || floor(&floor_input)));
         c_full.push(time(1, || ruleset.evaluate(&facts).unwrap()));
         c_items.push(time(1, || {
             ruleset
-                .evaluate_with(
-                    &facts,
-                    &EvalOptions {
-                        detail: Detail::Items,
-                        ..EvalOptions::default()
-                    },
-                )
+                .evaluate_with(&facts, &with(Detail::Items, Threads::ONE))
+                .unwrap()
+        }));
+        c2_full.push(time(1, || {
+            ruleset
+                .evaluate_with(&facts, &with(Detail::Full, two))
+                .unwrap()
+        }));
+        c2_items.push(time(1, || {
+            ruleset
+                .evaluate_with(&facts, &with(Detail::Items, two))
                 .unwrap()
         }));
         d.push(time(1, || hand_written(&facts)));
     }
     let (c_full, c_items, d, e) = (median(c_full), median(c_items), median(d), median(e));
+    let (c2_full, c2_items) = (median(c2_full), median(c2_items));
     println!(
         "c. engine, explanations on       {:>10.1} ms",
         c_full.as_secs_f64() * 1e3
@@ -825,6 +864,16 @@ fn main() {
     println!(
         "c. engine, explanations off      {:>10.1} ms",
         c_items.as_secs_f64() * 1e3
+    );
+    println!(
+        "c. 2 threads, explanations on    {:>10.1} ms  (1 ÷ 2 threads = {:.2})",
+        c2_full.as_secs_f64() * 1e3,
+        c_full.as_secs_f64() / c2_full.as_secs_f64()
+    );
+    println!(
+        "c. 2 threads, explanations off   {:>10.1} ms  (1 ÷ 2 threads = {:.2})",
+        c2_items.as_secs_f64() * 1e3,
+        c_items.as_secs_f64() / c2_items.as_secs_f64()
     );
     println!(
         "d. hand-written Shaodong         {:>10.1} ms",

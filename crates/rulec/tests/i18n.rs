@@ -534,6 +534,7 @@ fn allowed_words() -> BTreeSet<String> {
         "records",
         "partitions",
         "seed",
+        "threads",
         "addr",
         "rulesets",
         "data",

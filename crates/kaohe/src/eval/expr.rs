@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use super::{EvalError, History, Place, UnitRecords};
+use super::{EvalError, History, Place, Taint, UnitRecords};
 use crate::date::Date;
 use crate::facts::{Record, Unit};
 use crate::number::Number;
@@ -85,6 +85,9 @@ pub(crate) struct Ctx<'a> {
     pub categories: &'a [super::result::CategoryResult],
     /// The sub-assessments' results, for `petition.total` (issue 13 §11).
     pub inputs: &'a crate::input::Inputs,
+    /// Marked when a place of a period left unranked is read (the unit's
+    /// own taint: [`Taint`]).
+    pub taint: &'a Taint,
 }
 
 impl<'a> Ctx<'a> {
@@ -331,7 +334,10 @@ impl<'a> Ctx<'a> {
         };
         let mut period = self.scope;
         for _ in 0..periods {
-            let Some(place) = self.history.place(index, period, self.unit_index) else {
+            let Some(place) = self
+                .history
+                .place(index, period, self.unit_index, self.taint)
+            else {
                 return false;
             };
             let inside = in_band(side, places, place, ties);
@@ -356,8 +362,10 @@ impl<'a> Ctx<'a> {
             "previous_rank" => (self.scope.previous(), true),
             _ => return None,
         };
-        let place = (0..self.ruleset.rankings().count())
-            .find_map(|index| self.history.place(index, period, self.unit_index));
+        let place = (0..self.ruleset.rankings().count()).find_map(|index| {
+            self.history
+                .place(index, period, self.unit_index, self.taint)
+        });
         Some(match place {
             Some(place) if want_rank => Val::Number(Number::from(place.rank)),
             Some(Place {
@@ -394,7 +402,9 @@ impl<'a> Ctx<'a> {
             p => p,
         };
         if !whole_year {
-            let now = self.history.place(index, period, self.unit_index);
+            let now = self
+                .history
+                .place(index, period, self.unit_index, self.taint);
             if !now.is_some_and(|place| in_band(side, places, place, ties)) {
                 return false;
             }
@@ -406,7 +416,10 @@ impl<'a> Ctx<'a> {
             if period.year() != year {
                 break;
             }
-            if let Some(place) = self.history.place(index, period, self.unit_index) {
+            if let Some(place) = self
+                .history
+                .place(index, period, self.unit_index, self.taint)
+            {
                 if in_band(side, places, place, ties) {
                     count += 1;
                 }

@@ -288,12 +288,30 @@ pub(crate) struct History<'a> {
     /// (ranking's index among the ruleset's rankings, period, unit's index) → place.
     places: BTreeMap<(usize, Period, usize), Place>,
     /// The periods and years that were not ranked because something in them
-    /// failed: their places are unknown, not absent.
+    /// failed: their places are unknown, not absent. Reading one taints the
+    /// reader's [`Taint`].
     unranked: BTreeSet<Period>,
-    /// Set when a place of an `unranked` period is read: what was computed
-    /// from it may be a consequence of the earlier failure, so an error
-    /// found there is not reported (the failure itself is).
-    tainted: std::sync::atomic::AtomicBool,
+}
+
+/// Set when something of an earlier failure is read while one unit is
+/// evaluated (a place of a period left unranked, [`History::unranked`]; what
+/// a broken unit-year's caps used): what was computed from it may be a
+/// consequence of that failure, so an error found there is not reported
+/// (the failure itself is). One per unit's task, never shared between
+/// threads (issue 15 §4), so the evaluation of one unit cannot taint another's.
+#[derive(Default)]
+pub(crate) struct Taint(std::cell::Cell<bool>);
+
+impl Taint {
+    /// Marks the taint.
+    pub(crate) fn mark(&self) {
+        self.0.set(true);
+    }
+
+    /// Whether it was marked.
+    pub(crate) fn is_set(&self) -> bool {
+        self.0.get()
+    }
 }
 
 impl<'a> History<'a> {
@@ -342,7 +360,6 @@ impl<'a> History<'a> {
             by_unit_period,
             places: BTreeMap::new(),
             unranked: BTreeSet::new(),
-            tainted: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -382,10 +399,17 @@ impl<'a> History<'a> {
             .find(|r| r.kind == record.kind && r.attributes.get(key) == Some(value))
     }
 
-    pub(crate) fn place(&self, ranking: usize, period: Period, unit: usize) -> Option<Place> {
+    /// The place of `unit` in a ranking in `period`; a read of a period left
+    /// unranked marks `taint`.
+    pub(crate) fn place(
+        &self,
+        ranking: usize,
+        period: Period,
+        unit: usize,
+        taint: &Taint,
+    ) -> Option<Place> {
         if !self.unranked.is_empty() && self.unranked.contains(&period) {
-            self.tainted
-                .store(true, std::sync::atomic::Ordering::Relaxed);
+            taint.mark();
         }
         self.places.get(&(ranking, period, unit)).copied()
     }
@@ -393,12 +417,6 @@ impl<'a> History<'a> {
     /// Whether any ranking placed any unit in `period`.
     pub(crate) fn ranked_in(&self, period: Period) -> bool {
         self.places.keys().any(|(_, p, _)| *p == period)
-    }
-
-    /// Clears the taint ([`History::tainted`]), returning whether it was set.
-    fn take_taint(&self) -> bool {
-        self.tainted
-            .swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -472,11 +490,17 @@ impl Ruleset {
         options: &EvalOptions,
         inputs: &crate::input::Inputs,
     ) -> Result<Evaluation, EvalError> {
-        let carried = carry(self, facts);
-        let mut evaluator = Evaluator::new(self, facts, &carried, inputs);
-        evaluator.detail = options.detail;
-        evaluator.facts_hash = options.facts_hash;
-        evaluator.run().map_err(|mut error| {
+        // With more than one thread, the whole evaluation runs on the pool
+        // (its maps then start at once on the thread running it).
+        let pool = options.threads.pool();
+        let evaluation = pool.run(|| {
+            let carried = carry(self, facts);
+            let mut evaluator = Evaluator::new(self, facts, &carried, inputs, &pool);
+            evaluator.detail = options.detail;
+            evaluator.facts_hash = options.facts_hash;
+            evaluator.run()
+        });
+        evaluation.map_err(|mut error| {
             error.location = error.span.map(|span| Box::new(self.source().range(span)));
             for also in error.also.iter_mut().flat_map(|more| more.iter_mut()) {
                 also.location = also.span.map(|span| Box::new(self.source().range(span)));
@@ -553,6 +577,24 @@ pub enum Detail {
     Totals,
 }
 
+/// Each unit's score in each period, kept when the year sums its periods:
+/// (unit id, period) → score.
+type PeriodScores = BTreeMap<(Text, Period), Scored>;
+
+/// What scoring one unit in one period or year gave.
+enum UnitOutcome {
+    /// Its scoring failed: the error, or `None` when the failure may be a
+    /// consequence of an earlier one (it was tainted), which is reported.
+    Failed(Option<EvalError>),
+    /// Its score: its result (none for a unit assessed only annually, in a
+    /// period) and the score kept for the year's sum (when the year sums its
+    /// periods). Boxed, to keep the outcome of a failed unit small.
+    Scored {
+        result: Option<Box<UnitResult>>,
+        kept: Option<Box<Scored>>,
+    },
+}
+
 struct Evaluator<'a> {
     ruleset: &'a Ruleset,
     facts: &'a Facts,
@@ -564,6 +606,8 @@ struct Evaluator<'a> {
     facts_hash: FactsHash,
     /// The sub-assessments' results (issue 13 §11).
     inputs: &'a crate::input::Inputs,
+    /// The threads units are scored on ([`EvalOptions::threads`]).
+    pool: &'a crate::threads::Pool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -572,6 +616,7 @@ impl<'a> Evaluator<'a> {
         facts: &'a Facts,
         carried: &'a [(usize, Record)],
         inputs: &'a crate::input::Inputs,
+        pool: &'a crate::threads::Pool,
     ) -> Self {
         let (applied, rejected) = apply_policy(ruleset, facts, carried);
         Evaluator {
@@ -583,6 +628,7 @@ impl<'a> Evaluator<'a> {
             measures: measure::Measures::default(),
             facts_hash: FactsHash::Include,
             inputs,
+            pool,
         }
     }
 
@@ -687,6 +733,97 @@ impl<'a> Evaluator<'a> {
             .is_some_and(|g| g.assessed_annually.is_some())
     }
 
+    /// Scores one unit in one period, with its own year usage (changed by
+    /// the caps per year) and its own [`Taint`]: the task of one unit, run
+    /// on any thread. A failure whose cause may be an earlier failure
+    /// (tainted) is `Failed(None)`.
+    fn score_in_period(
+        &self,
+        index: usize,
+        period: Period,
+        summed_annual: bool,
+        usage: &mut YearUsage,
+    ) -> UnitOutcome {
+        let Some(unit) = self.facts.units.get(index) else {
+            return UnitOutcome::Failed(None);
+        };
+        let records = self.unit_records(self.history.records_of(index, period).to_vec());
+        let taint = Taint::default();
+        let ctx = self.ctx((index, unit), &records, period, &taint);
+        let scored = match score::score(ctx, usage) {
+            Ok(_) | Err(_) if taint.is_set() => return UnitOutcome::Failed(None),
+            Ok(scored) => scored,
+            Err(error) => return UnitOutcome::Failed(Some(error)),
+        };
+        // The periods' scores are kept only when the year sums them.
+        let kept = summed_annual.then(|| Box::new(scored.clone()));
+        let result = (!self.annual_only(unit)).then(|| {
+            let mut result = unit_result(unit, period, false, scored);
+            result.measures = self.measures.of_unit(self.ruleset, index);
+            Box::new(result)
+        });
+        UnitOutcome::Scored { result, kept }
+    }
+
+    /// Scores one unit's year: over its records of the year (pooled), or as
+    /// the sum of its periods' scores (`failed`: the unit-periods whose score
+    /// is unknown; `period_scores`: the others). The task of one unit.
+    fn score_year(
+        &self,
+        index: usize,
+        year: i32,
+        source: AnnualSource,
+        (failed, period_scores): (&BTreeSet<(usize, Period)>, &PeriodScores),
+    ) -> UnitOutcome {
+        let Some(unit) = self.facts.units.get(index) else {
+            return UnitOutcome::Failed(None);
+        };
+        let scope = Period::Year(year);
+        let taint = Taint::default();
+        let scored = match source {
+            AnnualSource::PooledRecords => {
+                let records = self.unit_records(self.history.records_of_year(index, year));
+                let ctx = self.ctx((index, unit), &records, scope, &taint);
+                score::score(ctx, &mut YearUsage::new())
+            }
+            // A period of the year failed: its sum is unknown.
+            AnnualSource::SumOfPeriods
+                if failed.iter().any(|(i, p)| *i == index && p.year() == year) =>
+            {
+                return UnitOutcome::Failed(None);
+            }
+            AnnualSource::SumOfPeriods => {
+                let of_year: Vec<&Scored> = period_scores
+                    // The smallest period (`Period`'s derived order).
+                    .range(
+                        (
+                            unit.id.clone(),
+                            Period::Month {
+                                year: i32::MIN,
+                                month: 0,
+                            },
+                        )..,
+                    )
+                    .take_while(|((u, _), _)| u == &unit.id)
+                    .filter(|((_, p), _)| p.year() == year)
+                    .map(|(_, s)| s)
+                    .collect();
+                sum_of_periods(&of_year, unit, year)
+            }
+        };
+        let scored = match scored {
+            Ok(_) | Err(_) if taint.is_set() => return UnitOutcome::Failed(None),
+            Ok(scored) => scored,
+            Err(error) => return UnitOutcome::Failed(Some(error)),
+        };
+        let mut result = unit_result(unit, scope, true, scored);
+        result.measures = self.measures.of_unit(self.ruleset, index);
+        UnitOutcome::Scored {
+            result: Some(Box::new(result)),
+            kept: None,
+        }
+    }
+
     fn run(mut self) -> Result<Evaluation, EvalError> {
         self.check_decisions()?;
         let mut periods: BTreeSet<Period> = self.facts.periods.iter().copied().collect();
@@ -706,8 +843,9 @@ impl<'a> Evaluator<'a> {
         }
         let mut results: Vec<UnitResult> = Vec::new();
         let mut rankings: Vec<RankingResult> = Vec::new();
-        let mut usage = YearUsage::new();
-        let mut period_scores: BTreeMap<(Text, Period), Scored> = BTreeMap::new();
+        // Each unit's own: a cap per year never spans units.
+        let mut usage: Vec<YearUsage> = self.facts.units.iter().map(|_| YearUsage::new()).collect();
+        let mut period_scores: PeriodScores = BTreeMap::new();
         let summed_annual = self.ruleset.annual().is_some_and(|a| {
             a.source
                 .first()
@@ -729,9 +867,9 @@ impl<'a> Evaluator<'a> {
                 Err(error) => {
                     failures.push(pass, error);
                     self.history.unranked.insert(period);
-                    for (index, unit) in self.facts.units.iter().enumerate() {
+                    for (index, usage) in usage.iter_mut().enumerate() {
                         failed.insert((index, period));
-                        usage.break_year(unit.id.clone(), period.year());
+                        usage.break_year(period.year());
                     }
                     continue;
                 }
@@ -740,35 +878,36 @@ impl<'a> Evaluator<'a> {
             let mut complete = true;
             // The unit index of each of `period_results`.
             let mut period_units = Vec::new();
-            for (index, unit) in self.facts.units.iter().enumerate() {
-                let records = self.unit_records(self.history.records_of(index, period).to_vec());
-                let ctx = self.ctx((index, unit), &records, period);
-                self.history.take_taint();
-                usage.take_taint();
-                let scored = score::score(ctx, &mut usage);
-                let tainted = self.history.take_taint() | usage.take_taint();
-                let scored = match scored {
-                    Ok(scored) if !tainted => scored,
-                    failure => {
-                        if let (Err(error), false) = (failure, tainted) {
+            // Every unit scored on its own (in parallel when the options
+            // allow), with its own year usage and taint; the outcomes come
+            // back in unit order and are folded in that order, so the result
+            // and the errors do not depend on the threads (issue 15 §4).
+            let mut tasks: Vec<(usize, &mut YearUsage)> = usage.iter_mut().enumerate().collect();
+            let outcomes = self.pool.map_mut(&mut tasks, |(index, usage)| {
+                self.score_in_period(*index, period, summed_annual, usage)
+            });
+            drop(tasks);
+            for (index, outcome) in outcomes.into_iter().enumerate() {
+                match outcome {
+                    UnitOutcome::Failed(error) => {
+                        if let Some(error) = error {
                             failures.push(pass, error);
                         }
                         complete = false;
                         failed.insert((index, period));
-                        usage.break_year(unit.id.clone(), period.year());
-                        continue;
+                        if let Some(usage) = usage.get_mut(index) {
+                            usage.break_year(period.year());
+                        }
                     }
-                };
-                // The periods' scores are kept only when the year sums them.
-                let keep = summed_annual.then(|| scored.clone());
-                if !self.annual_only(unit) {
-                    let mut result = unit_result(unit, period, false, scored);
-                    result.measures = self.measures.of_unit(self.ruleset, index);
-                    period_results.push(result);
-                    period_units.push(index);
-                }
-                if let Some(kept) = keep {
-                    period_scores.insert((unit.id.clone(), period), kept);
+                    UnitOutcome::Scored { result, kept } => {
+                        if let Some(result) = result {
+                            period_results.push(*result);
+                            period_units.push(index);
+                        }
+                        if let (Some(kept), Some(unit)) = (kept, self.facts.units.get(index)) {
+                            period_scores.insert((unit.id.clone(), period), *kept);
+                        }
+                    }
                 }
             }
             if !complete {
@@ -804,45 +943,24 @@ impl<'a> Evaluator<'a> {
                 };
                 let mut annual_results = Vec::new();
                 let mut complete = true;
-                for (index, unit) in self.facts.units.iter().enumerate() {
-                    self.history.take_taint();
-                    let scored = match source {
-                        AnnualSource::PooledRecords => {
-                            let records =
-                                self.unit_records(self.history.records_of_year(index, year));
-                            let ctx = self.ctx((index, unit), &records, scope);
-                            score::score(ctx, &mut YearUsage::new())
-                        }
-                        // A period of the year failed: its sum is unknown.
-                        AnnualSource::SumOfPeriods
-                            if failed.iter().any(|(i, p)| *i == index && p.year() == year) =>
-                        {
-                            complete = false;
-                            continue;
-                        }
-                        AnnualSource::SumOfPeriods => {
-                            let of_year: Vec<&Scored> = period_scores
-                                .iter()
-                                .filter(|((u, p), _)| u == &unit.id && p.year() == year)
-                                .map(|(_, s)| s)
-                                .collect();
-                            sum_of_periods(&of_year, unit, year)
-                        }
-                    };
-                    let tainted = self.history.take_taint();
-                    let scored = match scored {
-                        Ok(scored) if !tainted => scored,
-                        failure => {
-                            if let (Err(error), false) = (failure, tainted) {
+                // Every unit's year on its own, in parallel when allowed,
+                // folded in unit order (as the periods above).
+                let units: Vec<usize> = (0..self.facts.units.len()).collect();
+                let outcomes = self.pool.map(&units, |&index| {
+                    self.score_year(index, year, source, (&failed, &period_scores))
+                });
+                for outcome in outcomes {
+                    match outcome {
+                        UnitOutcome::Failed(error) => {
+                            if let Some(error) = error {
                                 failures.push(pass, error);
                             }
                             complete = false;
-                            continue;
                         }
-                    };
-                    let mut result = unit_result(unit, scope, true, scored);
-                    result.measures = self.measures.of_unit(self.ruleset, index);
-                    annual_results.push(result);
+                        UnitOutcome::Scored { result, .. } => {
+                            annual_results.extend(result.map(|r| *r));
+                        }
+                    }
                 }
                 // The group averages, conversions and rankings of a year
                 // need every unit's result.
@@ -1025,6 +1143,7 @@ impl<'a> Evaluator<'a> {
         (unit_index, unit): (usize, &'c Unit),
         records: &'c UnitRecords<'c>,
         scope: Period,
+        taint: &'c Taint,
     ) -> Ctx<'c> {
         Ctx {
             ruleset: self.ruleset,
@@ -1041,6 +1160,7 @@ impl<'a> Evaluator<'a> {
             total: None,
             categories: &[],
             inputs: self.inputs,
+            taint,
         }
     }
 
@@ -1056,9 +1176,12 @@ impl<'a> Evaluator<'a> {
                 Period::Year(year) => self.history.records_of_year(index, year),
                 period => self.history.records_of(index, period).to_vec(),
             });
+            // As before measures are computed: whatever they read of a
+            // period left unranked, a failure here is reported.
+            let taint = Taint::default();
             let ctx = Ctx {
                 measures: &none,
-                ..self.ctx((index, unit), &records, scope)
+                ..self.ctx((index, unit), &records, scope, &taint)
             };
             ctx.number(value)
         })
@@ -1114,26 +1237,35 @@ impl<'a> Evaluator<'a> {
             // Members with their unit indexes.
             let mut members: Vec<((&Unit, Number), usize)> = Vec::new();
             let mut left_out: Vec<(usize, NotRanked)> = Vec::new();
-            // Every unit's `only when` is evaluated, all failures reported.
+            // Every unit's `only when` is evaluated (in parallel when
+            // allowed, each with its own taint), all failures reported, in
+            // the order of the results.
             let mut failures = Vec::new();
-            for (position, r) in results.iter().enumerate() {
-                if r.group != decl.group.name {
-                    continue;
-                }
-                let Some(&index) = units.get(position) else {
-                    continue;
-                };
-                let Some(unit) = self.facts.units.get(index) else {
-                    continue;
-                };
-                self.history.take_taint();
-                let admitted = self.admitted(decl, (index, unit), period, scope);
-                let tainted = self.history.take_taint();
+            let candidates: Vec<(usize, usize, &Unit, Number)> = results
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.group == decl.group.name)
+                .filter_map(|(position, r)| {
+                    let index = *units.get(position)?;
+                    Some((position, index, self.facts.units.get(index)?, r.total))
+                })
+                .collect();
+            let admitted = if decl.only_when.is_empty() {
+                // Every unit is admitted: no task to run.
+                candidates.iter().map(|_| (Ok(None), false)).collect()
+            } else {
+                self.pool.map(&candidates, |&(_, index, unit, _)| {
+                    let taint = Taint::default();
+                    let admitted = self.admitted(decl, (index, unit), period, scope, &taint);
+                    (admitted, taint.is_set())
+                })
+            };
+            for (&(position, index, unit, total), admitted) in candidates.iter().zip(admitted) {
                 match admitted {
-                    Ok(None) => members.push(((unit, r.total), index)),
-                    Ok(Some(why)) => left_out.push((position, why)),
-                    Err(_) if tainted => failures.push(None),
-                    Err(error) => failures.push(Some(error)),
+                    (Ok(None), _) => members.push(((unit, total), index)),
+                    (Ok(Some(why)), _) => left_out.push((position, why)),
+                    (Err(_), true) => failures.push(None),
+                    (Err(error), false) => failures.push(Some(error)),
                 }
             }
             if !failures.is_empty() {
@@ -1169,8 +1301,15 @@ impl<'a> Evaluator<'a> {
             }
             // One shared text for every result this ranking ranks.
             let ranking_name = Text::from(decl.name.name.as_str());
-            for (within, (members, indexes)) in partitions {
-                let (mut ranking, order) = rank::rank_members(decl, period, &members, discretion);
+            // The partitions are independent: ranked in parallel when
+            // allowed, then recorded in the order of their keys.
+            let partitions: Vec<(Option<Text>, Partition<'_>)> = partitions.into_iter().collect();
+            let ranked_partitions = self.pool.map(&partitions, |(_, (members, _))| {
+                rank::rank_members(decl, period, members, discretion)
+            });
+            for ((within, (_, indexes)), (mut ranking, order)) in
+                partitions.into_iter().zip(ranked_partitions)
+            {
                 ranking.within = within.map(String::from);
                 let ranked = u32::try_from(ranking.entries.len()).unwrap_or(u32::MAX);
                 // Entries are in rank order: each tie group is contiguous, so
@@ -1216,32 +1355,36 @@ impl<'a> Evaluator<'a> {
         }
         let mut failures = Vec::new();
         let mut failed = false;
-        for (r, &index) in results.iter_mut().zip(units) {
-            let Some(unit) = self.facts.units.get(index) else {
-                continue;
-            };
+        // One unit's consequences do not depend on another's: all are
+        // derived (in parallel when allowed, each with its own taint), every
+        // failure reported in the order of the results.
+        let tasks: Vec<(&UnitResult, usize)> = results.iter().zip(units.iter().copied()).collect();
+        let derived = self.pool.map(&tasks, |&(r, index)| {
+            let unit = self.facts.units.get(index)?;
             let records = self.unit_records(match scope {
                 CapScope::Period => self.history.records_of(index, period).to_vec(),
                 CapScope::Year => self.history.records_of_year(index, period.year()),
             });
+            let taint = Taint::default();
             let ctx = Ctx {
                 total: Some(r.total),
                 categories: &r.categories,
-                ..self.ctx((index, unit), &records, period)
+                ..self.ctx((index, unit), &records, period, &taint)
             };
-            // One unit's consequences do not depend on another's: all are
-            // derived, every failure reported.
-            self.history.take_taint();
             let derived = consequence::consequences(ctx, scope)
                 .and_then(|notices| Ok((notices, consequence::outputs(ctx, scope)?)));
-            let tainted = self.history.take_taint();
+            Some((derived, taint.is_set()))
+        });
+        drop(tasks);
+        for (r, derived) in results.iter_mut().zip(derived) {
             match derived {
-                Ok((notices, outputs)) => {
+                None => {}
+                Some((Ok((notices, outputs)), _)) => {
                     r.notices = notices;
                     r.outputs = outputs;
                 }
-                Err(_) if tainted => failed = true,
-                Err(error) => {
+                Some((Err(_), true)) => failed = true,
+                Some((Err(error), false)) => {
                     failed = true;
                     failures.extend(error.into_all());
                 }
@@ -1263,6 +1406,7 @@ impl<'a> Evaluator<'a> {
         (index, unit): (usize, &Unit),
         period: Period,
         scope: CapScope,
+        taint: &Taint,
     ) -> Result<Option<NotRanked>, EvalError> {
         if decl.only_when.is_empty() {
             return Ok(None);
@@ -1271,7 +1415,7 @@ impl<'a> Evaluator<'a> {
             CapScope::Period => self.history.records_of(index, period).to_vec(),
             CapScope::Year => self.history.records_of_year(index, period.year()),
         });
-        let ctx = self.ctx((index, unit), &records, period);
+        let ctx = self.ctx((index, unit), &records, period, taint);
         for (condition, cite) in &decl.only_when {
             if !ctx.truth(condition)? {
                 let (condition, values) = ctx.working(condition);
@@ -1310,7 +1454,10 @@ impl<'a> Evaluator<'a> {
                     continue;
                 };
                 let records = self.unit_records(self.history.records_of_year(index, year));
-                let ctx = self.ctx((index, unit), &records, Period::Year(year));
+                // A taint is not read here: the year is complete, its
+                // places not yet known.
+                let taint = Taint::default();
+                let ctx = self.ctx((index, unit), &records, Period::Year(year), &taint);
                 if ctx.truth(condition)? {
                     averaged.push(i);
                 } else {

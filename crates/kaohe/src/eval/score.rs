@@ -19,16 +19,16 @@ use crate::syntax::ast::{Amount, CapScope, DateRange, PeriodUnit, RankSide, Rule
 use crate::text::Text;
 use crate::value::Value;
 
-/// What a per-year cap has already given in earlier periods of the year:
-/// (unit, limit key, year) → amount used.
+/// What a per-year cap has already given one unit in earlier periods of the
+/// year: (unit, limit key, year) → amount used. One per unit (issue 15 §4:
+/// units are scored in parallel, each with its own usage; no cap is shared
+/// between units).
 #[derive(Default)]
 pub(crate) struct YearUsage {
     used: BTreeMap<(Text, String, i32), Number>,
-    /// (unit, year) whose scoring failed in an earlier period of the year:
+    /// The years in which the unit's scoring failed in an earlier period:
     /// what its caps used is unknown.
-    broken: BTreeSet<(Text, i32)>,
-    /// Set when what a broken unit-year used is read (see `History::tainted`).
-    tainted: std::cell::Cell<bool>,
+    broken: BTreeSet<i32>,
 }
 
 impl YearUsage {
@@ -36,9 +36,10 @@ impl YearUsage {
         YearUsage::default()
     }
 
-    fn get(&self, key: &(Text, String, i32)) -> Option<&Number> {
-        if !self.broken.is_empty() && self.broken.contains(&(key.0.clone(), key.2)) {
-            self.tainted.set(true);
+    /// What the key used; reading a broken year marks `taint`.
+    fn get(&self, key: &(Text, String, i32), taint: &super::Taint) -> Option<&Number> {
+        if !self.broken.is_empty() && self.broken.contains(&key.2) {
+            taint.mark();
         }
         self.used.get(key)
     }
@@ -52,13 +53,8 @@ impl YearUsage {
 
     /// The unit's scoring failed in a period of `year`: what it used that
     /// year is unknown from now on.
-    pub(crate) fn break_year(&mut self, unit: Text, year: i32) {
-        self.broken.insert((unit, year));
-    }
-
-    /// Clears the taint, returning whether it was set.
-    pub(crate) fn take_taint(&mut self) -> bool {
-        self.tainted.take()
+    pub(crate) fn break_year(&mut self, year: i32) {
+        self.broken.insert(year);
     }
 }
 
@@ -148,7 +144,7 @@ fn used_earlier(
     if scope != CapScope::Year || matches!(ctx.scope, Period::Year(_)) {
         return String::new();
     }
-    match usage.get(&key()).copied() {
+    match usage.get(&key(), ctx.taint).copied() {
         Some(used) if used != Number::ZERO => format!(
             ", {} used earlier this year",
             super::result::decimal_text(used.abs())
@@ -476,7 +472,11 @@ fn year_limit(
         ) => sub(
             ctx,
             cap,
-            usage.get(&key()).copied().unwrap_or(Number::ZERO).abs(),
+            usage
+                .get(&key(), ctx.taint)
+                .copied()
+                .unwrap_or(Number::ZERO)
+                .abs(),
             at,
         ),
         _ => Ok(cap),

@@ -301,8 +301,12 @@ fn ledger(ruleset: &Ruleset, path: &Path, bytes: &[u8]) -> Result<(Facts, Record
 
 /// Evaluates each `--input NAME=RULES:FACTS` (the sub-ruleset on its facts)
 /// and checks the results against the ruleset's `input` declarations.
-fn sub_assessments(ruleset: &Ruleset, specs: &[String]) -> Result<kaohe::input::Inputs, Failure> {
-    let supplied = supplied_inputs(specs)?;
+fn sub_assessments(
+    ruleset: &Ruleset,
+    specs: &[String],
+    threads: kaohe::Threads,
+) -> Result<kaohe::input::Inputs, Failure> {
+    let supplied = supplied_inputs_on(specs, threads)?;
     kaohe::input::Inputs::from_json(ruleset, &supplied).map_err(|errors| input_failure(&errors))
 }
 
@@ -341,6 +345,15 @@ fn split_input_files(files: &str) -> Option<(&str, &str)> {
 pub fn supplied_inputs(
     specs: &[String],
 ) -> Result<std::collections::BTreeMap<String, serde_json::Value>, Failure> {
+    supplied_inputs_on(specs, kaohe::Threads::ONE)
+}
+
+/// [`supplied_inputs`], each sub-assessment evaluated on `threads` (`rulec
+/// eval --threads`; the result is the same whatever the number).
+fn supplied_inputs_on(
+    specs: &[String],
+    threads: kaohe::Threads,
+) -> Result<std::collections::BTreeMap<String, serde_json::Value>, Failure> {
     let mut supplied = std::collections::BTreeMap::new();
     for spec in specs {
         let parsed = spec.split_once('=').and_then(|(name, files)| {
@@ -367,7 +380,7 @@ pub fn supplied_inputs(
                 &kaohe::EvalOptions {
                     detail: kaohe::Detail::Totals,
                     facts_hash: kaohe::FactsHash::Include,
-                    threads: kaohe::Threads::ONE,
+                    threads,
                 },
             )
             .map_err(|error| Failure {
@@ -502,11 +515,12 @@ fn evaluate(args: &Args) -> Result<Exit, Failure> {
         OutputFormat::Table | OutputFormat::Csv | OutputFormat::Markdown => kaohe::FactsHash::Omit,
         OutputFormat::Json | OutputFormat::Xlsx | OutputFormat::Html => kaohe::FactsHash::Include,
     };
-    let inputs = sub_assessments(&ruleset, &args.inputs)?;
+    let threads = args.threads.unwrap_or_else(kaohe::Threads::available);
+    let inputs = sub_assessments(&ruleset, &args.inputs, threads)?;
     let options = kaohe::EvalOptions {
         detail,
         facts_hash,
-        threads: args.threads.unwrap_or_else(kaohe::Threads::available),
+        threads,
     };
     let evaluation = ruleset
         .evaluate_with_inputs(&facts, &options, &inputs)
