@@ -430,7 +430,7 @@ pub struct LineItem {
     /// single number: its working (issue 13 §16). Left out of the JSON when
     /// absent; only with [`crate::Detail::Full`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub formula: Option<Formula>,
+    pub formula: Option<Box<Formula>>,
     /// The records counted, each with its amount.
     pub records: Vec<CountedRecord>,
     /// The inputs (sub-assessment results, issue 13 §11) the rule reads, by
@@ -541,14 +541,17 @@ pub struct CountedRecord {
     #[serde(skip_serializing_if = "Derived::is_empty")]
     pub derived: Derived,
     /// The working of its amount when the rule's amount is an expression and
-    /// not a single number (issue 13 §16); left out when absent.
+    /// not a single number (issue 13 §16); left out when absent. Boxed, as is
+    /// [`CountedRecord::discretion`]: most records have neither, and a full
+    /// explanation keeps one `CountedRecord` per counted record (a province's
+    /// evaluation holds over a million).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub formula: Option<Formula>,
+    pub formula: Option<Box<Formula>>,
     /// The office's decision, when the rule's amount is left to its
     /// discretion within a range (`amount discretion 5 to 10`, issue 13 §6);
     /// left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub discretion: Option<Discretion>,
+    pub discretion: Option<Box<Discretion>>,
 }
 
 /// The amount the office decided for one record, and the range the rule

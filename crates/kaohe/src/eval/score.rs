@@ -512,7 +512,7 @@ struct Occurrence<'a> {
     amount: Number,
     notes: Vec<String>,
     /// The working of the amount, when it is an expression (issue 13 §16).
-    formula: Option<Formula>,
+    formula: Option<Box<Formula>>,
     kept: bool,
 }
 
@@ -731,11 +731,11 @@ fn finish(
                 formula: occ.formula.clone(),
                 discretion: match (rule.amount.first(), record.decided) {
                     (Some((Amount::Discretion { from, to }, _)), Some(decided)) => {
-                        Some(Discretion {
+                        Some(Box::new(Discretion {
                             decided,
                             from: from.value,
                             to: to.value,
-                        })
+                        }))
                     }
                     _ => None,
                 },
@@ -832,7 +832,7 @@ fn occurrence_amount(
     rule: &Rule,
     ctx: &Ctx<'_>,
     record: Option<&Record>,
-) -> Result<(Number, Vec<String>, Option<Formula>), EvalError> {
+) -> Result<(Number, Vec<String>, Option<Box<Formula>>), EvalError> {
     let attribute = |name: &str| record.and_then(|r| r.attributes.get(name));
     let mut formula = None;
     let mut amount = match rule.amount.first().map(|(a, _)| a) {
@@ -840,7 +840,7 @@ fn occurrence_amount(
         Some(Amount::Expr(expr)) => {
             let value = ctx.number(expr)?;
             if ctx.detail == super::Detail::Full && !is_constant(expr) {
-                formula = ctx.formula(expr, value);
+                formula = ctx.formula(expr, value).map(Box::new);
             }
             value
         }
