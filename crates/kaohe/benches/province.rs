@@ -802,8 +802,13 @@ fn main() {
     drop(engine);
 
     if std::env::var_os("KAOHE_BENCH_PROFILE").is_some() {
-        // Only the engine, explanations off, for a profiler (perf record …),
-        // on KAOHE_BENCH_THREADS threads (one by default).
+        // Only the engine, for a profiler (perf record …): explanations off,
+        // or on with KAOHE_BENCH_DETAIL=full; on KAOHE_BENCH_THREADS threads
+        // (one by default).
+        let detail = match std::env::var("KAOHE_BENCH_DETAIL").as_deref() {
+            Ok("full") => Detail::Full,
+            _ => Detail::Items,
+        };
         let threads = std::env::var("KAOHE_BENCH_THREADS")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -815,7 +820,7 @@ fn main() {
                     .evaluate_with(
                         &facts,
                         &EvalOptions {
-                            detail: Detail::Items,
+                            detail,
                             threads,
                             ..EvalOptions::default()
                         },
