@@ -825,6 +825,10 @@ fn is_constant(expr: &crate::syntax::ast::Expr) -> bool {
     }
 }
 
+/// One occurrence's amount, the notes on how it was reached, and (when the
+/// amount is an expression) its working.
+type OccurrenceAmount = (Number, Vec<String>, Option<Box<Formula>>);
+
 /// The amount of one occurrence, multipliers applied, with notes on the
 /// multipliers and (with [`super::Detail::Full`], for an amount that is an
 /// expression and not a single number) the working of the amount.
@@ -832,7 +836,7 @@ fn occurrence_amount(
     rule: &Rule,
     ctx: &Ctx<'_>,
     record: Option<&Record>,
-) -> Result<(Number, Vec<String>, Option<Box<Formula>>), EvalError> {
+) -> Result<OccurrenceAmount, EvalError> {
     let attribute = |name: &str| record.and_then(|r| r.attributes.get(name));
     let mut formula = None;
     let mut amount = match rule.amount.first().map(|(a, _)| a) {
