@@ -19,28 +19,7 @@ fn rulec(args: &[&str]) -> (i32, String, String) {
 
 /// (ruleset name, example stem) for every shipped example.
 fn examples() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(workspace().join("rulesets"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let Ok(entries) = std::fs::read_dir(dir.join("examples")) else {
-            continue;
-        };
-        let mut stems: Vec<String> = entries
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())
-            .collect();
-        stems.sort();
-        for stem in stems {
-            out.push((name.clone(), stem));
-        }
-    }
-    out
+    common::shipped_examples()
 }
 
 #[test]

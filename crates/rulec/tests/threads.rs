@@ -44,34 +44,17 @@ fn same_on_every_count(args: &[&str], dir: &Path) -> (i32, String, String) {
     one
 }
 
-/// Every shipped ruleset's examples.
+/// Every shipped ruleset's examples: (ruleset path, example path).
 fn examples() -> Vec<(String, String)> {
-    let root = common::workspace();
-    let mut out = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(root.join("rulesets"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let Ok(entries) = std::fs::read_dir(dir.join("examples")) else {
-            continue;
-        };
-        let mut files: Vec<String> = entries
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .filter(|f| f.ends_with(".json"))
-            .collect();
-        files.sort();
-        for file in files {
-            out.push((
+    common::shipped_examples()
+        .into_iter()
+        .map(|(name, stem)| {
+            (
                 format!("rulesets/{name}/{name}.rules"),
-                format!("rulesets/{name}/examples/{file}"),
-            ));
-        }
-    }
-    out
+                format!("rulesets/{name}/examples/{stem}.json"),
+            )
+        })
+        .collect()
 }
 
 #[test]

@@ -75,3 +75,30 @@ pub fn corpus_stems(dir: &Path, extension: &str, at_least: usize) -> Vec<String>
     );
     stems
 }
+
+/// (ruleset name, example stem) of every shipped example
+/// (`rulesets/NAME/examples/STEM.json`), sorted.
+pub fn shipped_examples() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(workspace().join("rulesets"))
+        .unwrap_or_else(|e| panic!("rulesets: {e}"))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 directory name")
+            .to_owned();
+        let examples = dir.join("examples");
+        if !examples.is_dir() {
+            continue;
+        }
+        for stem in corpus_stems(&examples, "json", 0) {
+            out.push((name.clone(), stem));
+        }
+    }
+    out
+}
