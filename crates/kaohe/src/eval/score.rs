@@ -646,7 +646,7 @@ fn rule_items(
         } else {
             Side::Bonus
         };
-        out.push(finish(rule, texts, ctx, usage, &occurrences, side)?);
+        out.push(finish(rule, texts, ctx, usage, occurrences, side)?);
         return Ok(());
     }
     let (negative, positive): (Vec<Occurrence<'_>>, Vec<Occurrence<'_>>) = occurrences
@@ -654,7 +654,7 @@ fn rule_items(
         .partition(|o| o.amount < Number::ZERO);
     for (part, side) in [(positive, Side::Bonus), (negative, Side::Deduction)] {
         if !part.is_empty() {
-            out.push(finish(rule, texts, ctx, usage, &part, side)?);
+            out.push(finish(rule, texts, ctx, usage, part, side)?);
         }
     }
     Ok(())
@@ -693,7 +693,7 @@ fn finish(
     texts: ItemTexts<'_>,
     ctx: Ctx<'_>,
     usage: &mut YearUsage,
-    occurrences: &[Occurrence<'_>],
+    occurrences: Vec<Occurrence<'_>>,
     side: Side,
 ) -> Result<(LineItem, Side), EvalError> {
     let mut raw = Number::ZERO;
@@ -702,7 +702,13 @@ fn finish(
         super::Detail::Full => occurrences.len(),
         _ => 0,
     });
-    for occ in occurrences {
+    // A rule without `per` has one occurrence and no record: its working
+    // belongs to the line itself.
+    let mut line_formula: Option<Option<Box<Formula>>> = None;
+    for mut occ in occurrences {
+        if occ.record.is_none() && line_formula.is_none() {
+            line_formula = Some(occ.formula.take());
+        }
         let contribution = if occ.kept {
             occ.amount
                 .checked_mul(Number::from(occ.count))
@@ -726,9 +732,9 @@ fn finish(
                 record: RecordRef::of(record),
                 count: if occ.kept { occ.count } else { 0 },
                 amount: signed,
-                notes: occ.notes.clone(),
+                notes: occ.notes,
                 derived: ctx.with_record(record).derived_values(),
-                formula: occ.formula.clone(),
+                formula: occ.formula,
                 discretion: match (rule.amount.first(), record.decided) {
                     (Some((Amount::Discretion { from, to }, _)), Some(decided)) => {
                         Some(Box::new(Discretion {
@@ -788,12 +794,7 @@ fn finish(
             raw,
             amount,
             limits,
-            // A rule without `per` has one occurrence and no record: its
-            // working belongs to the line itself.
-            formula: occurrences
-                .iter()
-                .find(|o| o.record.is_none())
-                .and_then(|o| o.formula.clone()),
+            formula: line_formula.flatten(),
             records,
             inputs: texts.rule.inputs.clone(),
         },
