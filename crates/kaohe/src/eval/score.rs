@@ -302,7 +302,9 @@ pub(crate) fn score(ctx: Ctx<'_>, usage: &mut YearUsage) -> Result<Scored, EvalE
     );
     items.push(base_item);
     let mut outside = Vec::new();
-    let mut categories = Vec::new();
+    // Exactly one per category: kept in every unit's result (67,200 of them
+    // in a province-year), so no room to grow.
+    let mut categories = Vec::with_capacity(decl.categories.len());
     for (index, (category, category_texts)) in
         decl.categories.iter().zip(&texts.categories).enumerate()
     {
