@@ -123,8 +123,12 @@ pub fn read_facts(compiled: &Compiled, body: &[u8]) -> Result<Facts, HttpError> 
     }
 }
 
-/// [`read_facts`] from a reader: a fact file is validated as it streams in
-/// (never held whole); a ledger is read whole first.
+/// [`read_facts`] from a reader: a fact file is written as it arrives to an
+/// unnamed temporary file (deleted when closed; in the system's temporary
+/// directory, `TMPDIR`) and read from there in chunks
+/// ([`Facts::from_seekable_within`], one thread: the service's concurrency
+/// is its requests), so it is never held whole in memory and is read at the
+/// speed of `rulec eval`; a ledger is read whole first.
 pub fn read_facts_from(compiled: &Compiled, mut body: impl Read) -> Result<Facts, HttpError> {
     let unreadable = |e: std::io::Error| {
         HttpError::new(
@@ -149,9 +153,47 @@ pub fn read_facts_from(compiled: &Compiled, mut body: impl Read) -> Result<Facts
         {
             Err(refused(kind))
         }
-        _ => Facts::from_reader(compiled.ruleset(), std::io::Cursor::new(head).chain(body))
-            .map_err(|e| fact_errors(&e)),
+        _ => {
+            let spooled = spool(head, body, unreadable)?;
+            Facts::from_seekable_within(
+                compiled.ruleset(),
+                spooled,
+                &kaohe::Limits::default(),
+                kaohe::Threads::ONE,
+            )
+            .map_err(|e| fact_errors(&e))
+        }
     }
+}
+
+/// `head` and the rest of `body` in an unnamed temporary file, rewound. A
+/// failure to read the body is `unreadable` (400, or the upload's own
+/// failure, [`receive_facts`]); one to write the file is the server's (500).
+fn spool(
+    head: Vec<u8>,
+    mut body: impl Read,
+    unreadable: impl Fn(std::io::Error) -> HttpError,
+) -> Result<std::fs::File, HttpError> {
+    use std::io::{Seek, Write};
+    let disk = |e: std::io::Error| {
+        HttpError::internal(format!("cannot write the upload to a temporary file: {e}"))
+    };
+    let mut file = tempfile::tempfile().map_err(disk)?;
+    file.write_all(&head).map_err(disk)?;
+    drop(head);
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = match body.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(unreadable(e)),
+        };
+        file.write_all(buffer.get(..n).unwrap_or_default())
+            .map_err(disk)?;
+    }
+    file.rewind().map_err(disk)?;
+    Ok(file)
 }
 
 /// A ledger's facts; its errors (422) with their sheets and cells.

@@ -1,10 +1,12 @@
 //! A request body as an evaluation reads it ([`Received`]): a small one
 //! (a county-month, up to [`WHOLE_BYTES`]) received whole and read in
-//! place; a larger one read as it arrives: the evaluation reads the facts
-//! from the socket through [`Upload`] (a blocking [`Read`]) while an async
-//! task feeds it, so a 200 MB province-year is never held whole as bytes
-//! beside the facts made from it (the server's peak memory stays the CLI's,
-//! `docs/performance.md`). The size limit is counted on the way.
+//! place; a larger one read as it arrives through [`Upload`] (a blocking
+//! [`Read`] an async task feeds), which the evaluation copies to an unnamed
+//! temporary file and reads from there in chunks
+//! (`crate::evaluate::read_facts_from`), so a 200 MB province-year is never
+//! held whole as bytes beside the facts made from it (the server's peak
+//! memory stays the CLI's, `docs/performance.md`). The size limit is
+//! counted on the way.
 
 use std::io::Read;
 use std::pin::Pin;

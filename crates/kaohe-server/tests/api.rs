@@ -1140,3 +1140,35 @@ async fn the_page_takes_its_ruleset_parameter() {
     let a = send_to(state(), Method::GET, "/?ruleset=x&x=1", "").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
 }
+
+/// A body over 1 MiB (`kaohe_server::upload::WHOLE_BYTES`) takes the other
+/// path — spooled to a temporary file as it arrives and read in chunks —
+/// and must answer exactly as the same facts received whole: the same
+/// evaluation, and for a broken file the same errors.
+#[tokio::test]
+async fn a_large_upload_answers_as_the_same_facts_received_whole() {
+    let uri = "/v1/rulesets/miluo-2026/evaluate";
+    let facts = read("rulesets/miluo-2026/examples/2026-04.json");
+    // Trailing whitespace: no line or column of the file moves.
+    let padding = " ".repeat(kaohe_server::upload::WHOLE_BYTES + 4096);
+    let whole = post(uri, facts.clone()).await;
+    let large = post(uri, format!("{facts}{padding}")).await;
+    assert_eq!(whole.status, StatusCode::OK, "{}", whole.text());
+    assert_eq!(large.status, StatusCode::OK, "{}", large.text());
+    assert!(
+        whole.body == large.body,
+        "the spooled upload evaluated differently"
+    );
+
+    let broken = facts.replacen("\"records\": [", "\"records\": [{\"unit\": 1}, ", 1);
+    assert_ne!(broken, facts, "the example's records array was not found");
+    let whole = post(uri, broken.clone()).await;
+    let large = post(uri, format!("{broken}{padding}")).await;
+    assert_eq!(whole.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(large.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(whole
+        .codes()
+        .iter()
+        .all(|c| c.starts_with("kaohe::facts::")));
+    assert_eq!(whole.json(), large.json());
+}
