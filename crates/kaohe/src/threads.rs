@@ -16,6 +16,7 @@ use std::num::NonZeroUsize;
 /// assert_eq!(Threads::ONE.get(), 1);
 /// assert_eq!(Threads::new(4).map(Threads::get), Some(4));
 /// assert!(Threads::new(0).is_none());
+/// assert!(Threads::new(Threads::MAX + 1).is_none());
 /// assert!(Threads::available().get() >= 1);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,15 +26,27 @@ impl Threads {
     /// One thread: the calling one (the default).
     pub const ONE: Threads = Threads(NonZeroUsize::MIN);
 
-    /// `n` threads; `None` for zero.
+    /// The most threads one call may use (256): each is a real thread (and
+    /// the fact reader splits its work four ways per thread), so a number
+    /// mistyped by a few digits would otherwise exhaust memory or take
+    /// minutes to start, however small the input.
+    pub const MAX: usize = 256;
+
+    /// `n` threads; `None` for zero or more than [`Threads::MAX`].
     pub fn new(n: usize) -> Option<Threads> {
+        if n > Self::MAX {
+            return None;
+        }
         NonZeroUsize::new(n).map(Threads)
     }
 
     /// As many threads as the machine offers this process
     /// ([`std::thread::available_parallelism`]); one when that is unknown.
     pub fn available() -> Threads {
-        std::thread::available_parallelism().map_or(Threads::ONE, Threads)
+        std::thread::available_parallelism()
+            .ok()
+            .and_then(|n| Threads::new(n.get().min(Self::MAX)))
+            .unwrap_or(Threads::ONE)
     }
 
     /// The number of threads.

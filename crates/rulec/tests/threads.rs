@@ -179,3 +179,26 @@ fn a_failing_evaluation_prints_the_same_errors_on_one_thread_and_on_several() {
         }
     }
 }
+
+/// A number of threads of 0, or over `kaohe::Threads::MAX` (a few digits
+/// too many: it aborted on a failed allocation, overflowed, or spent minutes
+/// starting threads for a 15 KB file), is refused before anything is read.
+#[test]
+fn a_number_of_threads_out_of_range_is_refused() {
+    let rules = "rulesets/miluo-2026/miluo-2026.rules";
+    let facts = "rulesets/miluo-2026/examples/2026-04.json";
+    let max = kaohe::Threads::MAX.to_string();
+    let run = common::rulec(&["eval", rules, facts, "--threads", &max, "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for n in ["0", "257", "99999999999", "18446744073709551615"] {
+        let run = common::rulec(&["eval", rules, facts, "--threads", n, "--format", "csv"]);
+        assert_eq!(run.code, 2, "--threads {n}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("`{n}` is not a number of threads (1 to 256)")),
+            "--threads {n}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "--threads {n}: {}", run.stdout);
+    }
+}

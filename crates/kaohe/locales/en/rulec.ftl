@@ -186,7 +186,7 @@ rulec-cli-eval-format = Output format; with `json`, errors are printed as JSON o
 rulec-cli-eval-explain = Explain one unit's scores line by line (by id or name)
 rulec-cli-eval-output = Write the output to this file instead of standard output (required for `--format xlsx` and `--format html`; a CSV file starts with a UTF-8 byte-order mark, for Excel)
 rulec-cli-eval-inputs = A sub-assessment's result for an `input` of the ruleset: `NAME=SUB.rules:SUB-FACTS.json` evaluates the sub-ruleset on its facts first and feeds its result, with its provenance, to the input `NAME`. Once per input
-rulec-cli-eval-threads = How many threads to use: by default as many as the machine has; `--threads 1` keeps one. The output is the same, byte for byte, whatever the number
+rulec-cli-eval-threads = How many threads to use (1 to 256): by default as many as the machine has; `--threads 1` keeps one. The output is the same, byte for byte, whatever the number
 rulec-cli-schema = Print the JSON Schema of the fact files a ruleset accepts
 rulec-cli-schema-ruleset = The ruleset file
 rulec-cli-generate = Write a synthetic, valid fact file for a ruleset (load tests, benchmarks)

@@ -172,7 +172,7 @@ rulec-cli-eval-format = 输出格式；为 `json` 时错误也以 JSON 输出到
 rulec-cli-eval-explain = 逐项说明一个单位的得分（按单位编号或名称）
 rulec-cli-eval-output = 输出写入这个文件而不是标准输出（`--format xlsx` 和 `--format html` 必须指定；CSV 文件以 UTF-8 字节顺序标记开头，便于 Excel 打开）
 rulec-cli-eval-inputs = 为规则集的 `input` 提供子考核结果：`名称=子规则.rules:子考核数据.json` 先用子规则集计算其考核数据，再把结果连同来源一并提供给名为 `名称` 的引用；每个引用写一次
-rulec-cli-eval-threads = 使用的线程数：默认为本机可用的全部核数；`--threads 1` 只用一个。无论用几个线程，输出都逐字节相同
+rulec-cli-eval-threads = 使用的线程数（1 到 256）：默认为本机可用的全部核数；`--threads 1` 只用一个。无论用几个线程，输出都逐字节相同
 rulec-cli-schema = 输出规则集所接受考核数据文件的 JSON Schema
 rulec-cli-schema-ruleset = 规则集文件
 rulec-cli-generate = 为规则集生成一份合成的有效考核数据（用于压力测试、性能测试）

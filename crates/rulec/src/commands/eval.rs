@@ -64,7 +64,12 @@ fn threads(text: &str) -> Result<kaohe::Threads, String> {
     text.parse::<usize>()
         .ok()
         .and_then(kaohe::Threads::new)
-        .ok_or_else(|| format!("`{text}` is not a number of threads (1 or more)"))
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is not a number of threads (1 to {})",
+                kaohe::Threads::MAX
+            )
+        })
 }
 
 /// Reads a ruleset file and checks it, printing diagnostics on failure.
