@@ -34,6 +34,10 @@ pub mod codes {
     pub const TIMEOUT: &str = "kaohe::http::timeout";
     /// The token is missing or wrong (401), or no token is configured (403).
     pub const UNAUTHORIZED: &str = "kaohe::http::unauthorized";
+    /// A large upload cannot be written to the service's temporary
+    /// directory (`TMPDIR` missing, not writable or full) (503): the
+    /// service's set-up, not the request nor a bug.
+    pub const TEMPORARY_FILE: &str = "kaohe::http::temporary_file";
     /// A fault of the service itself (500): a bug, reported, never a crash.
     pub const INTERNAL: &str = "kaohe::http::internal";
 }

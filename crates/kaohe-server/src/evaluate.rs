@@ -166,19 +166,32 @@ pub fn read_facts_from(compiled: &Compiled, mut body: impl Read) -> Result<Facts
     }
 }
 
-/// `head` and the rest of `body` in an unnamed temporary file, rewound. A
-/// failure to read the body is `unreadable` (400, or the upload's own
-/// failure, [`receive_facts`]); one to write the file is the server's (500).
+/// `head` and the rest of `body` in an unnamed temporary file of the
+/// system's temporary directory (`TMPDIR`), rewound. A failure to read the
+/// body is `unreadable` (400, or the upload's own failure,
+/// [`receive_facts`]); one to write the file is the service's set-up (503
+/// `kaohe::http::temporary_file`, naming the directory).
 fn spool(
     head: Vec<u8>,
     mut body: impl Read,
     unreadable: impl Fn(std::io::Error) -> HttpError,
 ) -> Result<std::fs::File, HttpError> {
     use std::io::{Seek, Write};
+    let dir = std::env::temp_dir();
     let disk = |e: std::io::Error| {
-        HttpError::internal(format!("cannot write the upload to a temporary file: {e}"))
+        HttpError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            crate::error::codes::TEMPORARY_FILE,
+            format!(
+                "cannot write the upload to a temporary file in `{}`: {e}",
+                dir.display()
+            ),
+        )
+        .with_help(
+            "the service's temporary directory must exist, be writable and have room for the largest upload (`--max-body`); set `TMPDIR` when starting `rulec serve`",
+        )
     };
-    let mut file = tempfile::tempfile().map_err(disk)?;
+    let mut file = tempfile::tempfile_in(&dir).map_err(disk)?;
     file.write_all(&head).map_err(disk)?;
     drop(head);
     let mut buffer = vec![0u8; 1 << 16];

@@ -110,8 +110,10 @@ pub mod answers {
     #[response(status = 422)]
     pub struct Unprocessable(pub ErrorsDoc);
 
-    /// Too many evaluations at once (`kaohe::http::busy`), or one took longer
-    /// than the limit (`kaohe::http::timeout`).
+    /// Too many evaluations at once (`kaohe::http::busy`), one took longer
+    /// than the limit (`kaohe::http::timeout`), or a large upload could not
+    /// be written to the service's temporary directory
+    /// (`kaohe::http::temporary_file`).
     #[derive(Debug, utoipa::IntoResponses)]
     #[response(status = 503)]
     pub struct Busy(pub ErrorsDoc);

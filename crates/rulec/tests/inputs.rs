@@ -244,6 +244,54 @@ fn input_paths_may_hold_a_colon_and_an_ambiguous_split_is_refused() {
     let ambiguous = format!("petition={a}:{b}:{c}");
     let (code, _, stderr) = rulec(&["eval", MAIN, MAIN_FACTS, "--input", &ambiguous]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("more than one of its colons"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "is ambiguous: more than one of its colons separates two existing files (`{a}` + `{b}:{c}`, `{a}:{b}` + `{c}`)"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: rename or move a file"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A misspelt path in an `--input` whose ruleset path holds a colon: the
+/// error names the file actually missing (the facts), not the piece before
+/// the first colon (`cannot read `…/d:1`` used to be reported, a directory
+/// that exists); likewise a missing ruleset beside existing facts.
+#[test]
+fn a_missing_input_file_is_named_even_when_a_path_holds_a_colon() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = std::env::temp_dir().join(format!("kaohe-input-missing-{}", std::process::id()));
+    let odd = dir.join("d:1");
+    std::fs::create_dir_all(&odd).unwrap();
+    let sub = root.join("tests/inputs/sub-assessment");
+    let rules = odd.join("petition.rules");
+    let facts = odd.join("petition-2026-05.json");
+    std::fs::copy(sub.join("petition.rules"), &rules).unwrap();
+    std::fs::copy(sub.join("examples/petition-2026-05.json"), &facts).unwrap();
+    let nosuch = odd.join("nosuch.json");
+    let spec = format!("petition={}:{}", rules.display(), nosuch.display());
+    let (code, _, stderr) = rulec(&["eval", MAIN, MAIN_FACTS, "--input", &spec]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&nosuch.display().to_string()), "{stderr}");
+    assert!(
+        !stderr.contains(&format!("`{}`", odd.parent().unwrap().join("d").display())),
+        "{stderr}"
+    );
+    let missing_rules = odd.join("nosuch.rules");
+    let spec = format!("petition={}:{}", missing_rules.display(), facts.display());
+    let (code, _, stderr) = rulec(&["eval", MAIN, MAIN_FACTS, "--input", &spec]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&missing_rules.display().to_string()),
+        "{stderr}"
+    );
+    // No colon at all: the form is wrong, said without a guess at files.
+    let (code, _, stderr) = rulec(&["eval", MAIN, MAIN_FACTS, "--input", "petition=only.rules"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`--input petition=only.rules` is not `NAME=RULES:FACTS`"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

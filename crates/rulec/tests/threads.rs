@@ -202,3 +202,30 @@ fn a_number_of_threads_out_of_range_is_refused() {
         assert!(run.stdout.is_empty(), "--threads {n}: {}", run.stdout);
     }
 }
+
+/// A negative number of threads is read as a value, not as an option, and
+/// refused for what it is; the reason is in Chinese under `--lang zh`.
+#[test]
+fn a_negative_number_of_threads_is_refused_and_the_reason_is_localised() {
+    let rules = "rulesets/miluo-2026/miluo-2026.rules";
+    let facts = "rulesets/miluo-2026/examples/2026-04.json";
+    let run = common::rulec(&["eval", rules, facts, "--threads", "-1"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`-1` is not a number of threads (1 to 256)"),
+        "{}",
+        run.stderr
+    );
+    for n in ["0", "-1"] {
+        let run = common::rulec(&["--lang", "zh", "eval", rules, facts, "--threads", n]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("`{n}` 不是有效的线程数（应为 1 到 256）")),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("is not a number"), "{}", run.stderr);
+    }
+}

@@ -189,7 +189,9 @@ kaohe-cli-usage--not-in-facts = period { $period } is not in the facts (evaluate
 kaohe-cli-usage--no-results = unit `{ $unit }` has no results
 kaohe-cli-usage--no-results-in = unit `{ $unit }` has no results in { $period }
 kaohe-cli-usage--input-twice = `--input { $name }=…` is given twice: give each input once
-kaohe-cli-usage--input-spec = `--input { $spec }` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`), or more than one of its colons separates two existing files
+kaohe-cli-usage--input-spec = `--input { $spec }` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`)
+kaohe-cli-usage--input-ambiguous = `--input { $spec }` is ambiguous: more than one of its colons separates two existing files ({ $splits })
+kaohe-cli-usage--input-ambiguous-help = rename or move a file so that one colon only separates an existing ruleset from existing facts
 kaohe-cli-usage--stdin = the ruleset and the facts cannot both be read from standard input (`-`)
 kaohe-cli-usage--needs-output = --format { $format } writes a file: give it with -o PATH
 kaohe-cli-usage--explain-bulletin = --explain prints one unit; the { $format } bulletin explains every unit
@@ -257,6 +259,7 @@ kaohe-http-invalid_query = a query parameter is unknown, repeated or has a bad v
 kaohe-http-busy = too many evaluations are running; try again later
 kaohe-http-timeout = the evaluation took too long
 kaohe-http-unauthorized = not allowed without the right token
+kaohe-http-temporary_file = a large upload cannot be written to the service's temporary directory
 kaohe-http-internal = a fault of the service; please report it
 kaohe-http-not_found--message = no endpoint at `{ $path }`
 kaohe-http-not_found--help = the endpoints are listed in GET /openapi.json
@@ -290,6 +293,8 @@ kaohe-http-unauthorized--wrong = the token is not the service's
 kaohe-http-unauthorized--help-wrong = send the content of the service's token file as `Authorization: Bearer TOKEN`
 kaohe-http-unauthorized--missing = sealing needs the service's token
 kaohe-http-unauthorized--help-missing = send it as `Authorization: Bearer TOKEN`
+kaohe-http-temporary_file--message = cannot write the upload to a temporary file in `{ $dir }`: { $error }
+kaohe-http-temporary_file--help = the service's temporary directory must exist, be writable and have room for the largest upload (`--max-body`); set `TMPDIR` when starting `rulec serve`
 kaohe-http-internal--help = this is a bug in kaohe; please report it with the request
 kaohe-store-not_configured--message = the service keeps no store of sealed periods
 kaohe-store-not_configured--help = start it with `rulec serve --data DIR` (the store is DIR/kaohe.sqlite)

@@ -116,6 +116,7 @@ rulec-engine--step-group-lower = step { $n } of { $of }: { $step } (the threshol
 rulec-engine--declaration = { $kind } `{ $name }`
 rulec-engine--a-month = a month, YYYY-MM
 rulec-engine--a-quarter = a quarter, YYYY-Qn
+rulec-engine--threads = `{ $value }` is not a number of threads (1 to { $max })
 rulec-list-separator = { ", " }
 rulec-engine--declaration-version = rule `{ $name }` (version { $n })
 rulec-engine--declaration-floor = floor of `{ $name }`

@@ -186,7 +186,9 @@ kaohe-cli-usage--not-in-facts = 考核数据中没有考核期 { $period }（已
 kaohe-cli-usage--no-results = 单位 `{ $unit }` 没有考核结果
 kaohe-cli-usage--no-results-in = 单位 `{ $unit }` 在 { $period } 没有考核结果
 kaohe-cli-usage--input-twice = `--input { $name }=…` 重复给出：每个引用只能给一次
-kaohe-cli-usage--input-spec = `--input { $spec }` 不是 `名称=规则文件:数据文件` 的形式（例如 `--input petition=petition.rules:petition-2026-05.json`），或其中不止一个冒号都能把它分成两个存在的文件
+kaohe-cli-usage--input-spec = `--input { $spec }` 不是 `名称=规则文件:数据文件` 的形式（例如 `--input petition=petition.rules:petition-2026-05.json`）
+kaohe-cli-usage--input-ambiguous = `--input { $spec }` 有歧义：其中不止一个冒号都能把它分成两个存在的文件（{ $splits }）
+kaohe-cli-usage--input-ambiguous-help = 重命名或移动其中一个文件，使只有一个冒号把存在的规则文件和存在的数据文件分开
 kaohe-cli-usage--stdin = 规则集和考核数据不能都从标准输入（`-`）读取
 kaohe-cli-usage--needs-output = --format { $format } 会写出文件：请用 -o PATH 指定
 kaohe-cli-usage--explain-bulletin = --explain 只输出一个单位；{ $format } 通报会说明每个单位
@@ -254,6 +256,7 @@ kaohe-http-invalid_query = 查询参数未知、重复或取值不正确
 kaohe-http-busy = 正在进行的计算过多，请稍后再试
 kaohe-http-timeout = 计算用时过长
 kaohe-http-unauthorized = 没有正确的令牌，不允许操作
+kaohe-http-temporary_file = 较大的上传内容无法写入服务的临时目录
 kaohe-http-internal = 服务内部出错，请报告
 kaohe-http-not_found--message = 没有 `{ $path }` 这个接口
 kaohe-http-not_found--help = 接口清单见 GET /openapi.json
@@ -287,6 +290,8 @@ kaohe-http-unauthorized--wrong = 令牌与服务的令牌不符
 kaohe-http-unauthorized--help-wrong = 请以 `Authorization: Bearer TOKEN` 发送服务令牌文件的内容
 kaohe-http-unauthorized--missing = 封存需要服务的令牌
 kaohe-http-unauthorized--help-missing = 请以 `Authorization: Bearer TOKEN` 发送令牌
+kaohe-http-temporary_file--message = 无法把上传内容写入 `{ $dir }` 中的临时文件：{ $error }
+kaohe-http-temporary_file--help = 服务的临时目录必须存在、可写，并有足够空间容纳最大的上传（`--max-body`）；启动 `rulec serve` 时可用 `TMPDIR` 指定
 kaohe-http-internal--help = 这是 kaohe 的缺陷，请连同请求一起报告
 kaohe-store-not_configured--message = 服务没有保存已封存考核期的封存库
 kaohe-store-not_configured--help = 请用 `rulec serve --data DIR` 启动服务（封存库为 DIR/kaohe.sqlite）

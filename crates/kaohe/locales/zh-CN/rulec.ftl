@@ -106,6 +106,7 @@ rulec-engine--step-group-lower = 第 { $n } 级（共 { $of } 级）：{ $step }
 rulec-engine--declaration = { $kind } `{ $name }`
 rulec-engine--a-month = 月份，YYYY-MM
 rulec-engine--a-quarter = 季度，YYYY-Qn
+rulec-engine--threads = `{ $value }` 不是有效的线程数（应为 1 到 { $max }）
 rulec-list-separator = 、
 rulec-engine--declaration-version = 规则 `{ $name }`（第 { $n } 版）
 rulec-engine--declaration-floor = `{ $name }` 的保底

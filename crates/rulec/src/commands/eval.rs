@@ -55,7 +55,7 @@ pub struct Args {
     /// How many threads to use (issue 15 §4): by default as many as the
     /// machine has; `--threads 1` keeps one. The output is the same, byte
     /// for byte, whatever the number.
-    #[arg(long, value_name = "N", value_parser = threads)]
+    #[arg(long, value_name = "N", value_parser = threads, allow_negative_numbers = true)]
     threads: Option<kaohe::Threads>,
 }
 
@@ -315,30 +315,48 @@ fn sub_assessments(
     kaohe::input::Inputs::from_json(ruleset, &supplied).map_err(|errors| input_failure(&errors))
 }
 
+/// How `RULES:FACTS` of an `--input` splits (see [`split_input_files`]).
+#[derive(Debug, PartialEq, Eq)]
+enum Split<'a> {
+    /// The ruleset path and the facts path.
+    Files(&'a str, &'a str),
+    /// No colon with text on both sides.
+    NoColon,
+    /// More than one colon separates two existing files: every such split.
+    Ambiguous(Vec<(&'a str, &'a str)>),
+}
+
 /// `RULES:FACTS` of an `--input`, split at a colon. A path may hold a colon
-/// itself (`C:\\考核\\sub.rules` on Windows), so when several colons could
-/// split it, the split is the one where both sides are existing files; when
-/// none is (a path misspelt), the first colon, whose files then fail to
-/// read with their names; when more than one is, `None` (ambiguous, refused).
-/// Both sides must be non-empty.
-fn split_input_files(files: &str) -> Option<(&str, &str)> {
+/// itself (`C:\\考核\\sub.rules` on Windows, a directory `a:b`), so when
+/// several colons could split it, the split is the one where both sides are
+/// existing files; more than one such split is ambiguous (refused, never
+/// chosen). When no split names two existing files (a path misspelt), the
+/// split whose ruleset exists, else the one whose facts exist, else the
+/// first colon, so that the error that follows names the file actually
+/// missing. Both sides must be non-empty.
+fn split_input_files(files: &str) -> Split<'_> {
     let splits: Vec<(&str, &str)> = files
         .match_indices(':')
         .filter_map(|(at, _)| Some((files.get(..at)?, files.get(at + 1..)?)))
         .filter(|(r, f)| !r.is_empty() && !f.is_empty())
         .collect();
-    if let [only] = splits.as_slice() {
-        return Some(*only);
-    }
-    let existing: Vec<&(&str, &str)> = splits
+    let exists = |path: &str| Path::new(path).is_file();
+    let both: Vec<(&str, &str)> = splits
         .iter()
-        .filter(|(r, f)| Path::new(r).is_file() && Path::new(f).is_file())
+        .copied()
+        .filter(|(r, f)| exists(r) && exists(f))
         .collect();
-    match existing.as_slice() {
-        [] => splits.first().copied(),
-        [one] => Some(**one),
-        _ => None,
+    match both.as_slice() {
+        [one] => return Split::Files(one.0, one.1),
+        [_, _, ..] => return Split::Ambiguous(both),
+        [] => {}
     }
+    splits
+        .iter()
+        .find(|(r, _)| exists(r))
+        .or_else(|| splits.iter().find(|(_, f)| exists(f)))
+        .or_else(|| splits.first())
+        .map_or(Split::NoColon, |(r, f)| Split::Files(r, f))
 }
 
 /// The sub-assessments' evaluation JSON of each `--input NAME=RULES:FACTS`
@@ -361,14 +379,37 @@ fn supplied_inputs_on(
 ) -> Result<std::collections::BTreeMap<String, serde_json::Value>, Failure> {
     let mut supplied = std::collections::BTreeMap::new();
     for spec in specs {
-        let parsed = spec.split_once('=').and_then(|(name, files)| {
-            let (r, f) = split_input_files(files)?;
-            Some((name, r, f)).filter(|(name, _, _)| !name.is_empty())
-        });
-        let Some((name, rules, facts_path)) = parsed else {
-            return Err(Failure::usage(format!(
-                "`--input {spec}` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`), or more than one of its colons separates two existing files"
-            )));
+        let not_a_spec = || {
+            Failure::usage(format!(
+                "`--input {spec}` is not `NAME=RULES:FACTS` (e.g. `--input petition=petition.rules:petition-2026-05.json`)"
+            ))
+        };
+        let (name, files) = spec
+            .split_once('=')
+            .filter(|(name, _)| !name.is_empty())
+            .ok_or_else(not_a_spec)?;
+        let (rules, facts_path) = match split_input_files(files) {
+            Split::Files(rules, facts) => (rules, facts),
+            Split::NoColon => return Err(not_a_spec()),
+            Split::Ambiguous(splits) => {
+                let splits = splits
+                    .iter()
+                    .map(|(r, f)| format!("`{r}` + `{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(Failure::one(
+                    Exit::Usage,
+                    ErrorRecord::new(
+                        "kaohe::cli::usage",
+                        format!(
+                            "`--input {spec}` is ambiguous: more than one of its colons separates two existing files ({splits})"
+                        ),
+                    )
+                    .with_help(
+                        "rename or move a file so that one colon only separates an existing ruleset from existing facts",
+                    ),
+                ));
+            }
         };
         // The same input twice: which result would be read would be a
         // silent choice (the last one given).
